@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BusMessage } from '../bus.js';
+import type { BusLogger } from '../bus-logger.js';
+import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
+import { InvalidSubjectError } from '../errors/invalid-subject-error.js';
+import { LocalBus } from './local-bus.js';
+
+/** Behaviour of LocalBus beyond the Bus contract (exact round-robin, no copies, logging, drain details). */
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function recordingLogger(): BusLogger & { errors: Array<{ context: object; message: string }> } {
+  const errors: Array<{ context: object; message: string }> = [];
+  return { errors, warn: () => undefined, error: (context, message) => void errors.push({ context, message }) };
+}
+
+describe('LocalBus specifics', () => {
+  let bus: LocalBus;
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    await bus.close();
+  });
+
+  it('queue groups - members take turns in subscription order', async () => {
+    bus = new LocalBus();
+    const order: number[] = [];
+    for (const id of [1, 2, 3]) bus.subscribe('pa.1', () => void order.push(id), { queue: 'agents' });
+    for (let i = 0; i < 7; i++) bus.publish('pa.1', bytes(''));
+    await tick();
+    expect(order).toEqual([1, 2, 3, 1, 2, 3, 1]);
+  });
+
+  it('queue groups - round-robin holds per group when the same queue name serves several subjects', async () => {
+    bus = new LocalBus();
+    const got: string[] = [];
+    for (const p of ['1', '2']) {
+      for (const id of ['a', 'b']) bus.subscribe(`pa.${p}`, () => void got.push(`${p}${id}`), { queue: 'agents' });
+    }
+    for (let i = 0; i < 4; i++) {
+      bus.publish('pa.1', bytes(''));
+      bus.publish('pa.2', bytes(''));
+    }
+    await tick();
+    expect(got.filter((g) => g.startsWith('1'))).toEqual(['1a', '1b', '1a', '1b']);
+    expect(got.filter((g) => g.startsWith('2'))).toEqual(['2a', '2b', '2a', '2b']);
+  });
+
+  it('publish - hands the very same Uint8Array and message object to every subscriber', async () => {
+    bus = new LocalBus();
+    const seen: BusMessage[] = [];
+    bus.subscribe('a.b', (message) => void seen.push(message));
+    bus.subscribe('a.*', (message) => void seen.push(message));
+    const payload = bytes('shared');
+    bus.publish('a.b', payload);
+    await tick();
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.data).toBe(payload);
+    expect(seen[1]).toBe(seen[0]);
+  });
+
+  it('publish - a message queued for a subscription that unsubscribes before delivery is dropped', async () => {
+    bus = new LocalBus();
+    const received: string[] = [];
+    const subscription = bus.subscribe('x', () => void received.push('x'));
+    bus.publish('x', bytes(''));
+    subscription.unsubscribe();
+    await tick();
+    expect(received).toEqual([]);
+  });
+
+  it('publish - messages published by a handler are delivered in a later round, not recursively', async () => {
+    bus = new LocalBus();
+    const events: string[] = [];
+    bus.subscribe('first', () => {
+      events.push('first');
+      bus.publish('second', bytes(''));
+      events.push('first done');
+    });
+    bus.subscribe('second', () => void events.push('second'));
+    bus.publish('first', bytes(''));
+    await tick();
+    await tick();
+    expect(events).toEqual(['first', 'first done', 'second']);
+  });
+
+  it('subjects - invalid subjects and patterns are refused with InvalidSubjectError', async () => {
+    bus = new LocalBus();
+    expect(() => bus.publish('a..b', bytes(''))).toThrow(InvalidSubjectError);
+    expect(() => bus.publish('a.*', bytes(''))).toThrow(InvalidSubjectError);
+    expect(() => bus.subscribe('a.>.b', () => undefined)).toThrow(InvalidSubjectError);
+    await expect(bus.request('', bytes(''), { timeoutMs: 10 })).rejects.toBeInstanceOf(InvalidSubjectError);
+  });
+
+  it('handler errors - sync throws and async rejections are logged with the subject', async () => {
+    const logger = recordingLogger();
+    bus = new LocalBus({ logger });
+    bus.subscribe('s.1', () => {
+      throw new Error('sync');
+    });
+    bus.subscribe('s.*', async () => {
+      throw new Error('async');
+    });
+    bus.publish('s.1', bytes(''));
+    await tick();
+    await tick();
+    expect(logger.errors).toHaveLength(2);
+    expect(logger.errors.map((e) => ((e.context as { err: Error }).err).message).sort()).toEqual(['async', 'sync']);
+    expect(logger.errors[0]!.context).toMatchObject({ subject: 's.1' });
+  });
+
+  it('request - the timeout timer is cleared once answered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    bus = new LocalBus();
+    bus.subscribe('q', (message) => message.respond(bytes('ok')));
+    const reply = bus.request('q', bytes(''), { timeoutMs: 60_000 });
+    expect(vi.getTimerCount()).toBe(1);
+    await tick();
+    await expect(reply).resolves.toEqual(bytes('ok'));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('request - no timer is started when nobody subscribes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    bus = new LocalBus();
+    await expect(bus.request('none', bytes(''), { timeoutMs: 60_000 })).rejects.toBeInstanceOf(NoRespondersError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close - requests still unanswered after the drain reject with BusClosedError', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    bus = new LocalBus();
+    bus.subscribe('mute', () => undefined);
+    const pending = bus.request('mute', bytes(''), { timeoutMs: 60_000 });
+    await bus.close();
+    await expect(pending).rejects.toBeInstanceOf(BusClosedError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('close - while draining, subscribe and request fail, publish reaches nobody, responders may still answer', async () => {
+    bus = new LocalBus();
+    const late: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    bus.subscribe('late', () => void late.push('late'));
+    bus.subscribe('work', async (message) => {
+      await gate;
+      message.respond(bytes('answered'));
+    });
+    const reply = bus.request('work', bytes(''), { timeoutMs: 5_000 });
+    await tick();
+    const closed = bus.close();
+    expect(() => bus.subscribe('x', () => undefined)).toThrow(BusClosedError);
+    await expect(bus.request('work', bytes(''), { timeoutMs: 10 })).rejects.toBeInstanceOf(BusClosedError);
+    expect(() => bus.publish('late', bytes(''))).not.toThrow();
+    release();
+    await closed;
+    await expect(reply).resolves.toEqual(bytes('answered'));
+    expect(late).toEqual([]);
+  });
+
+  it('close - deliveries queued before close still run, but not inside the close call', async () => {
+    bus = new LocalBus();
+    const received: string[] = [];
+    bus.subscribe('q', () => void received.push('q'));
+    bus.publish('q', bytes(''));
+    const closed = bus.close();
+    expect(received).toEqual([]);
+    await closed;
+    expect(received).toEqual(['q']);
+  });
+
+  it('reconnect - a throwing listener is logged and the others still run', () => {
+    const logger = recordingLogger();
+    bus = new LocalBus({ logger });
+    let called = 0;
+    bus.onReconnect(() => {
+      throw new Error('listener');
+    });
+    bus.onReconnect(() => void called++);
+    bus.simulateReconnect();
+    expect(called).toBe(1);
+    expect(logger.errors).toHaveLength(1);
+  });
+
+  it('reconnect - the same function registered twice is two registrations', () => {
+    bus = new LocalBus();
+    let called = 0;
+    const listener = (): void => void called++;
+    const first = bus.onReconnect(listener);
+    bus.onReconnect(listener);
+    first();
+    bus.simulateReconnect();
+    expect(called).toBe(1);
+  });
+
+  it('scale - 100k exact subscriptions: publish and unsubscribe stay fast', async () => {
+    bus = new LocalBus();
+    let received = 0;
+    const subscriptions = [];
+    for (let i = 0; i < 100_000; i++) subscriptions.push(bus.subscribe(`ps.${i % 256}.aor${i}`, () => void received++));
+    bus.subscribe('ps.*.wild', () => undefined);
+    const started = performance.now();
+    for (let i = 0; i < 100_000; i += 10) bus.publish(`ps.${i % 256}.aor${i}`, bytes(''));
+    for (let i = 1; i < 100_000; i += 2) subscriptions[i]!.unsubscribe();
+    const elapsed = performance.now() - started;
+    await tick();
+    expect(received).toBe(10_000);
+    // A scan over all subscriptions per publish would take seconds here.
+    expect(elapsed).toBeLessThan(1_000);
+  });
+});

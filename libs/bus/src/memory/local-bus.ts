@@ -1,0 +1,205 @@
+import type { Bus, BusMessage, BusSubscription, RequestOptions, SubscribeOptions } from '../bus.js';
+import { type BusLogger, silentBusLogger } from '../bus-logger.js';
+import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
+import { LocalMessage } from './local-message.js';
+import { type BusHandler, LocalSubscription } from './local-subscription.js';
+import { PendingRequest } from './pending-request.js';
+import { checkPublishSubject, parsePattern } from './subject-match.js';
+import { SubscriptionIndex } from './subscription-index.js';
+
+export interface LocalBusOptions {
+  readonly logger?: BusLogger;
+}
+
+type State = 'open' | 'closing' | 'closed';
+
+/**
+ * In-process Bus with the semantics of core NATS, for single-node mode and
+ * tests.
+ *
+ * - Subjects and patterns follow NATS syntax (`*` one token, `>` one or more
+ *   trailing tokens); invalid ones throw InvalidSubjectError.
+ * - Delivery is asynchronous: publish() only queues; queued deliveries run in
+ *   a later macrotask (setImmediate), in publish order, so every subscription
+ *   sees messages in the order they were published. As with NATS callback
+ *   subscriptions, an async handler is not awaited before the next message is
+ *   handed to it; a handler that throws or rejects is logged.
+ * - Queue groups: each message goes to every plain matching subscription and
+ *   to one member of each queue group (by name) among the matching ones, the
+ *   least recently picked member first (round-robin for a stable group).
+ * - All subscribers of one publish share one message object and the very
+ *   Uint8Array given to publish(): nothing is copied, so nobody may mutate it.
+ * - close() works like NATS drain: subscriptions stop matching at once,
+ *   deliveries already queued still run and close() resolves after they and
+ *   the async handlers they started have settled; requests still unanswered
+ *   then reject with BusClosedError. While closing, subscribe() and request()
+ *   fail with BusClosedError and publish() reaches nobody; once closed,
+ *   publish() throws BusClosedError too.
+ */
+export class LocalBus implements Bus {
+  private readonly logger: BusLogger;
+  private readonly index = new SubscriptionIndex();
+  private state: State = 'open';
+  private closing: Promise<void> | undefined;
+
+  /** Queued deliveries, two parallel arrays (subscription i gets message i). */
+  private queuedTo: LocalSubscription[] = [];
+  private queuedMessages: LocalMessage[] = [];
+  private flushScheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private readonly pendingRequests = new Set<PendingRequest>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private pickSequence = 0;
+
+  constructor(options: LocalBusOptions = {}) {
+    this.logger = options.logger ?? silentBusLogger;
+  }
+
+  publish(subject: string, data: Uint8Array): void {
+    if (this.state === 'closed') throw new BusClosedError();
+    checkPublishSubject(subject);
+    this.dispatch(new LocalMessage(subject, data, undefined));
+  }
+
+  subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
+    if (this.state !== 'open') throw new BusClosedError();
+    const tokens = parsePattern(subject);
+    const subscription = new LocalSubscription(this.index, subject, tokens, options.queue, handler as BusHandler);
+    this.index.add(subscription);
+    return subscription;
+  }
+
+  request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
+    if (this.state !== 'open') return Promise.reject(new BusClosedError());
+    try {
+      checkPublishSubject(subject);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const pending = new PendingRequest(this.pendingRequests, subject, resolve, reject);
+      if (this.dispatch(new LocalMessage(subject, data, pending)) === 0) {
+        reject(new NoRespondersError(subject));
+        return;
+      }
+      pending.start(options.timeoutMs);
+    });
+  }
+
+  onReconnect(listener: () => void): () => void {
+    // Wrap so that registering the same function twice gives two independent registrations.
+    const entry = (): void => listener();
+    this.reconnectListeners.add(entry);
+    return () => {
+      this.reconnectListeners.delete(entry);
+    };
+  }
+
+  /** Test hook: a LocalBus never disconnects; this calls the onReconnect listeners as a NatsBus would after a reconnect. */
+  simulateReconnect(): void {
+    for (const listener of [...this.reconnectListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'bus reconnect listener failed');
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  private async drain(): Promise<void> {
+    this.state = 'closing';
+    this.index.clear();
+    // Handlers never run inside the close() call itself.
+    await Promise.resolve();
+    while (this.queuedTo.length > 0 || this.inFlight.size > 0) {
+      this.flush();
+      // In-flight promises never reject: handler failures are caught when tracked.
+      await Promise.all(this.inFlight);
+    }
+    this.state = 'closed';
+    for (const pending of [...this.pendingRequests]) pending.abandon();
+    this.reconnectListeners.clear();
+  }
+
+  /** Queues the message for every receiver; returns how many there are. */
+  private dispatch(message: LocalMessage): number {
+    const matches = this.index.match(message.subject);
+    if (matches.length === 0) return 0;
+    let groups: Map<string, LocalSubscription> | undefined;
+    let receivers = 0;
+    for (const subscription of matches) {
+      const queue = subscription.queue;
+      if (queue === undefined) {
+        this.enqueue(subscription, message);
+        receivers++;
+        continue;
+      }
+      groups ??= new Map();
+      const chosen = groups.get(queue);
+      if (chosen === undefined || subscription.lastPicked < chosen.lastPicked) groups.set(queue, subscription);
+    }
+    if (groups !== undefined) {
+      for (const chosen of groups.values()) {
+        chosen.lastPicked = ++this.pickSequence;
+        this.enqueue(chosen, message);
+        receivers++;
+      }
+    }
+    return receivers;
+  }
+
+  private enqueue(subscription: LocalSubscription, message: LocalMessage): void {
+    this.queuedTo.push(subscription);
+    this.queuedMessages.push(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.scheduledFlush);
+    }
+  }
+
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  /** Delivers what is queued now; what handlers publish meanwhile waits for the next round. */
+  private flush(): void {
+    const to = this.queuedTo;
+    const messages = this.queuedMessages;
+    if (to.length === 0) return;
+    this.queuedTo = [];
+    this.queuedMessages = [];
+    for (let i = 0; i < to.length; i++) {
+      const subscription = to[i] as LocalSubscription;
+      if (!subscription.closed) this.invoke(subscription, messages[i] as LocalMessage);
+    }
+  }
+
+  private invoke(subscription: LocalSubscription, message: LocalMessage): void {
+    let result: void | Promise<void>;
+    try {
+      result = subscription.handler(message);
+    } catch (error) {
+      this.handlerFailed(subscription, message, error);
+      return;
+    }
+    if (result === undefined || typeof (result as Promise<void>).then !== 'function') return;
+    const tracked = Promise.resolve(result).then(undefined, (error: unknown) => this.handlerFailed(subscription, message, error));
+    this.inFlight.add(tracked);
+    void tracked.then(() => this.inFlight.delete(tracked));
+  }
+
+  private handlerFailed(subscription: LocalSubscription, message: LocalMessage, error: unknown): void {
+    try {
+      this.logger.error({ err: error, subject: message.subject, pattern: subscription.pattern, queue: subscription.queue }, 'bus handler failed');
+    } catch {
+      // A failing logger must not break delivery either.
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { BusClosedError, BusTimeoutError } from '../errors/bus-errors.js';
+
+/** A request waiting for its first reply; settles exactly once. */
+export class PendingRequest {
+  private settled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly owner: Set<PendingRequest>,
+    readonly subject: string,
+    private readonly resolve: (reply: Uint8Array) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  /** Starts the timeout; call once the request has been handed to at least one subscriber. */
+  start(timeoutMs: number): void {
+    this.owner.add(this);
+    this.timer = setTimeout(() => this.fail(new BusTimeoutError(this.subject, timeoutMs)), timeoutMs);
+  }
+
+  /** The first reply wins; later ones are ignored. */
+  answer(reply: Uint8Array): void {
+    if (this.settled) return;
+    this.finish();
+    this.resolve(reply);
+  }
+
+  /** Rejects because the bus closed before anyone answered. */
+  abandon(): void {
+    this.fail(new BusClosedError());
+  }
+
+  private fail(error: Error): void {
+    if (this.settled) return;
+    this.finish();
+    this.reject(error);
+  }
+
+  private finish(): void {
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.owner.delete(this);
+  }
+}

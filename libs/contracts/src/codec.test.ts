@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, encodeMessage } from './codec.js';
+import { ContractError } from './contract-error.js';
+import { createSubjects } from './subjects.js';
+
+const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+describe('contracts codec', () => {
+  it('codec - round-trips every request type', () => {
+    const requests = [
+      { v: 1, type: 'publish', presentity: 'sip:a@x', ifMatch: 'e1', expires: 60, body: '<x/>', contentType: 'application/pidf+xml' },
+      { v: 1, type: 'subscribe', presentity: 'sip:a@x', subscriptionId: 's1', watcher: 'sip:b@x', event: 'presence', expires: 0, edgeId: 'e' },
+      { v: 1, type: 'unsubscribe', presentity: 'sip:a@x', subscriptionId: 's1' },
+      { v: 1, type: 'fetch', presentities: ['sip:a@x', 'sip:b@x'] },
+    ] as const;
+    for (const request of requests) expect(decodeAgentRequest(encodeMessage(request))).toEqual(request);
+  });
+
+  it('codec - round-trips replies and change events', () => {
+    const subscribed = {
+      v: 1,
+      type: 'subscribed',
+      status: 'active',
+      expires: 600,
+      state: { presentity: 'sip:a@x', version: 3, document: '<presence/>' },
+    } as const;
+    expect(decodeAgentReply(encodeMessage(subscribed))).toEqual(subscribed);
+    const error = { v: 1, type: 'error', status: 412, reason: 'Conditional Request Failed', headers: {} } as const;
+    expect(decodeAgentReply(encodeMessage(error))).toEqual(error);
+    const change = { v: 1, type: 'change', presentity: 'sip:a@x', version: 4, document: 'd', changedAt: 17 } as const;
+    expect(decodeChangeEvent(encodeMessage(change))).toEqual(change);
+  });
+
+  it('codec - rejects wrong version, unknown type, bad fields and non-JSON with the field named', () => {
+    expect(() => decodeAgentRequest(bytes({ v: 2, type: 'fetch', presentities: [] }))).toThrow(/unsupported version/);
+    expect(() => decodeAgentRequest(bytes({ v: 1, type: 'nope' }))).toThrow(/type: expected one of/);
+    expect(() => decodeAgentRequest(bytes({ v: 1, type: 'publish', presentity: 'p', expires: -1 }))).toThrow(/expires/);
+    expect(() => decodeAgentReply(bytes({ v: 1, type: 'subscribed', status: 'active', expires: 1 }))).toThrow(/state/);
+    expect(() => decodeChangeEvent(new Uint8Array([0xff, 0xfe]))).toThrow(ContractError);
+  });
+
+  it('subjects - put the partition and a dot-free token of the AOR in the subject', () => {
+    const subjects = createSubjects('t1.');
+    expect(subjects.agent(7)).toBe('t1.pa.7');
+    expect(subjects.allAgents()).toBe('t1.pa.*');
+    const subject = subjects.change(7, 'sip:alice.smith@example.com');
+    expect(subject.startsWith('t1.ps.7.')).toBe(true);
+    expect(subject.split('.')).toHaveLength(4);
+    expect(() => createSubjects('bad prefix')).toThrow(/prefix/);
+  });
+});

@@ -1,0 +1,98 @@
+import { ContractError } from './contract-error.js';
+import { FieldReader } from './field-reader.js';
+import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
+import type { AgentRequest } from './messages/agent-request.js';
+import type { ChangeEvent } from './messages/change-event.js';
+
+/** The one place payload shapes are checked: everything past here is typed and trusted. */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent): Uint8Array {
+  return encoder.encode(JSON.stringify(message));
+}
+
+function readEnvelope(bytes: Uint8Array, what: string): FieldReader {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(bytes));
+  } catch (error) {
+    throw new ContractError(`${what}: not UTF-8 JSON`, { cause: error });
+  }
+  const r = FieldReader.of(value, what);
+  if (r.count('v') !== 1) throw new ContractError(`${what}: unsupported version`);
+  return r;
+}
+
+export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
+  const r = readEnvelope(bytes, 'agent request');
+  const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch'] as const);
+  switch (type) {
+    case 'publish':
+      return {
+        v: 1,
+        type,
+        presentity: r.string('presentity'),
+        ifMatch: r.optionalString('ifMatch'),
+        expires: r.count('expires'),
+        body: r.optionalString('body'),
+        contentType: r.optionalString('contentType'),
+      };
+    case 'subscribe':
+      return {
+        v: 1,
+        type,
+        presentity: r.string('presentity'),
+        subscriptionId: r.string('subscriptionId'),
+        watcher: r.string('watcher'),
+        event: r.string('event'),
+        expires: r.count('expires'),
+        edgeId: r.string('edgeId'),
+      };
+    case 'unsubscribe':
+      return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId') };
+    case 'fetch':
+      return { v: 1, type, presentities: r.stringArray('presentities') };
+  }
+}
+
+function readSnapshot(r: FieldReader): PresentitySnapshot {
+  return { presentity: r.string('presentity'), version: r.count('version'), document: r.string('document') };
+}
+
+export function decodeAgentReply(bytes: Uint8Array): AgentReply {
+  const r = readEnvelope(bytes, 'agent reply');
+  const type = r.oneOf('type', ['published', 'subscribed', 'unsubscribed', 'states', 'error'] as const);
+  switch (type) {
+    case 'published':
+      return { v: 1, type, etag: r.optionalString('etag'), expires: r.count('expires') };
+    case 'subscribed':
+      return {
+        v: 1,
+        type,
+        status: r.oneOf('status', ['pending', 'active', 'terminated'] as const),
+        expires: r.count('expires'),
+        state: readSnapshot(r.object('state')),
+      };
+    case 'unsubscribed':
+      return { v: 1, type };
+    case 'states':
+      return { v: 1, type, states: r.list('states', readSnapshot) };
+    case 'error':
+      return { v: 1, type, status: r.count('status'), reason: r.string('reason'), headers: r.stringRecord('headers') };
+  }
+}
+
+export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
+  const r = readEnvelope(bytes, 'change event');
+  r.oneOf('type', ['change'] as const);
+  return {
+    v: 1,
+    type: 'change',
+    presentity: r.string('presentity'),
+    version: r.count('version'),
+    document: r.string('document'),
+    changedAt: r.count('changedAt'),
+  };
+}

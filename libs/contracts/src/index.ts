@@ -1,0 +1,21 @@
+export type { Subjects } from './subjects.js';
+export { createSubjects, aorToken } from './subjects.js';
+export type {
+  AgentRequest,
+  PublishCommand,
+  SubscribeCommand,
+  UnsubscribeCommand,
+  FetchCommand,
+} from './messages/agent-request.js';
+export type {
+  AgentReply,
+  PublishedReply,
+  SubscribedReply,
+  UnsubscribedReply,
+  StatesReply,
+  ErrorReply,
+  PresentitySnapshot,
+} from './messages/agent-reply.js';
+export type { ChangeEvent } from './messages/change-event.js';
+export { ContractError } from './contract-error.js';
+export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent } from './codec.js';

@@ -1,0 +1,45 @@
+import type { SubscriptionStatus } from '@presence/core';
+
+export interface PublishedReply {
+  readonly v: 1;
+  readonly type: 'published';
+  /** Absent when the publication was removed (Expires: 0). */
+  readonly etag?: string;
+  readonly expires: number;
+}
+
+export interface PresentitySnapshot {
+  readonly presentity: string;
+  readonly version: number;
+  readonly document: string;
+}
+
+export interface SubscribedReply {
+  readonly v: 1;
+  readonly type: 'subscribed';
+  readonly status: SubscriptionStatus;
+  readonly expires: number;
+  readonly state: PresentitySnapshot;
+}
+
+export interface UnsubscribedReply {
+  readonly v: 1;
+  readonly type: 'unsubscribed';
+}
+
+export interface StatesReply {
+  readonly v: 1;
+  readonly type: 'states';
+  readonly states: readonly PresentitySnapshot[];
+}
+
+/** A failure the edge turns into a SIP response as is. */
+export interface ErrorReply {
+  readonly v: 1;
+  readonly type: 'error';
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export type AgentReply = PublishedReply | SubscribedReply | UnsubscribedReply | StatesReply | ErrorReply;

@@ -1,0 +1,27 @@
+/**
+ * Every bus subject in one place.
+ *   <prefix>pa.<partition>              requests to the presence agent owning a partition
+ *   <prefix>ps.<partition>.<aor-token>  change events of one presentity (one per change)
+ * NATS tokens cannot contain '.', so the AOR travels base64url-encoded.
+ */
+export interface Subjects {
+  agent(partition: number): string;
+  /** Pattern matching the agent subjects of every partition. */
+  allAgents(): string;
+  change(partition: number, presentity: string): string;
+}
+
+export function createSubjects(prefix = ''): Subjects {
+  if (prefix !== '' && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.$/.test(prefix)) {
+    throw new Error(`bus subject prefix "${prefix}" must be dot-separated tokens ending in "."`);
+  }
+  return {
+    agent: (partition) => `${prefix}pa.${partition}`,
+    allAgents: () => `${prefix}pa.*`,
+    change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
+  };
+}
+
+export function aorToken(aor: string): string {
+  return Buffer.from(aor, 'utf8').toString('base64url');
+}

@@ -1,0 +1,111 @@
+import { PresenceError } from './presence-error.js';
+
+export class BadRequestError extends PresenceError {
+  readonly status = 400;
+}
+
+/** 404: the Request-URI names nothing we serve (RFC 3261 §8.2.2.1). */
+export class NotFoundError extends PresenceError {
+  readonly status = 404;
+}
+
+export class ForbiddenError extends PresenceError {
+  readonly status = 403;
+}
+
+export class MethodNotAllowedError extends PresenceError {
+  readonly status = 405;
+  constructor(
+    reason: string,
+    readonly allow: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { allow: this.allow.join(', ') };
+  }
+}
+
+/** 406: none of the Accept-ed types can be produced (RFC 6665 §4.2.1.1). */
+export class NotAcceptableError extends PresenceError {
+  readonly status = 406;
+  constructor(
+    reason: string,
+    readonly accept: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { accept: this.accept.join(', ') };
+  }
+}
+
+/** 412: unknown or expired SIP-If-Match entity-tag (RFC 3903 §6 step 4). */
+export class ConditionalRequestFailedError extends PresenceError {
+  readonly status = 412;
+}
+
+/** 415 with Accept listing what we take (RFC 3261 §21.4.13). */
+export class UnsupportedMediaTypeError extends PresenceError {
+  readonly status = 415;
+  constructor(
+    reason: string,
+    readonly accept: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { accept: this.accept.join(', ') };
+  }
+}
+
+/** 423 with Min-Expires (RFC 3261 §10.3, RFC 3903 §6, RFC 6665 §4.2.1.1). */
+export class IntervalTooBriefError extends PresenceError {
+  readonly status = 423;
+  constructor(readonly minExpires: number) {
+    super('Interval Too Brief');
+  }
+  override headers(): Record<string, string> {
+    return { 'min-expires': String(this.minExpires) };
+  }
+}
+
+/** 481: no such subscription dialog (RFC 6665 §4.2.1.2). */
+export class NoSuchSubscriptionError extends PresenceError {
+  readonly status = 481;
+}
+
+/** 489 with Allow-Events (RFC 6665 §8.2.1 / §7.2.2). */
+export class BadEventError extends PresenceError {
+  readonly status = 489;
+  constructor(
+    reason: string,
+    readonly allowEvents: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { 'allow-events': this.allowEvents.join(', ') };
+  }
+}
+
+/** 500 for a broken invariant on our side; 500 also for REGISTER out-of-order CSeq (RFC 3261 §10.3 step 7). */
+export class ServerInternalError extends PresenceError {
+  readonly status = 500;
+}
+
+/** 503 + Retry-After: store or bus not answering, partition moving. */
+export class ServiceUnavailableError extends PresenceError {
+  readonly status = 503;
+  override readonly temporary = true;
+  constructor(
+    reason: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}

@@ -1,0 +1,55 @@
+export type { Clock } from './time/clock.js';
+export { systemClock } from './time/clock.js';
+
+export type { Publication } from './model/publication.js';
+export type { PresentityState } from './model/presentity-state.js';
+export type { SubscriptionStatus, WatcherRecord } from './model/watcher.js';
+export type { Binding } from './model/binding.js';
+export type { DialogRecord } from './model/dialog-record.js';
+
+export type { PresentityStore, PresentityChange, CommitOutcome } from './ports/presentity-store.js';
+export type { WatcherStore } from './ports/watcher-store.js';
+export type { ExpiryIndex, DueExpiry } from './ports/expiry-index.js';
+export type { LocationStore } from './ports/location-store.js';
+export type { DialogStore } from './ports/dialog-store.js';
+export type { Store } from './ports/store.js';
+
+export { PresenceError } from './errors/presence-error.js';
+export {
+  BadRequestError,
+  NotFoundError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotAcceptableError,
+  ConditionalRequestFailedError,
+  UnsupportedMediaTypeError,
+  IntervalTooBriefError,
+  NoSuchSubscriptionError,
+  BadEventError,
+  ServerInternalError,
+  ServiceUnavailableError,
+} from './errors/catalogue.js';
+
+// Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
+
+export { normalizeAor, aorDomain, contactKey } from './aor/normalize-aor.js';
+export { partitionOf, DEFAULT_PARTITIONS } from './partition/partition-of.js';
+export { fnv1a32 } from './partition/fnv1a.js';
+export type { ExpiresPolicy } from './expires/negotiate-expires.js';
+export { negotiateExpires } from './expires/negotiate-expires.js';
+export type { PublishInput, PublishOutcome } from './publication/apply-publish.js';
+export { applyPublish } from './publication/apply-publish.js';
+export { dropExpiredPublications, earliestExpiry } from './publication/publication-expiry.js';
+export type {
+  TerminationReason,
+  SubscriptionState,
+  SubscriptionEvent,
+} from './subscription/subscription-state.js';
+export {
+  startSubscription,
+  nextSubscriptionState,
+  subscriptionStateHeader,
+} from './subscription/subscription-state.js';
+export type { ContactRequest, RegisterInput } from './registrar/apply-register.js';
+export { applyRegister } from './registrar/apply-register.js';
+export { bindingExpiresIn } from './registrar/binding-expiry.js';

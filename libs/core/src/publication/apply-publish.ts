@@ -1,0 +1,116 @@
+import { BadRequestError, ConditionalRequestFailedError, ServerInternalError } from '../errors/catalogue.js';
+import type { Publication } from '../model/publication.js';
+import { dropExpiredPublications } from './publication-expiry.js';
+
+/** A PUBLISH as the event state compositor sees it, after Event/Expires checks. */
+export interface PublishInput {
+  /** SIP-If-Match entity-tag, absent on an initial publication. */
+  ifMatch?: string;
+  /** Already negotiated duration, seconds; 0 removes. */
+  expires: number;
+  /** Body; absent or empty means "no body" (refresh). */
+  body?: string;
+  contentType?: string;
+}
+
+/** The publications of the presentity after the PUBLISH, and what to answer. */
+export interface PublishOutcome {
+  publications: Publication[];
+  /** SIP-ETag of the 200 response; undefined when the publication was removed. */
+  etag?: string;
+  /** Expires of the 200 response, seconds. */
+  expires: number;
+  /**
+   * True when the set of published bodies changed (initial publish, modify,
+   * removal, or lapsed publications dropped on the way): the composed document
+   * must be recomputed. False for a pure refresh.
+   */
+  documentAffected: boolean;
+}
+
+/**
+ * Applies a PUBLISH to the publications of one presentity, RFC 3903 §6, with
+ * the operations of §4.1 Table 1 (Initial / Refresh / Modify / Remove):
+ * - lapsed publications (`expiresAt <= now`) are dropped first (§6 step 5:
+ *   state lives only for the granted interval);
+ * - no SIP-If-Match (Initial, §4.2): a body is required and Expires must be
+ *   > 0 (Table 1); a new entity-tag is created (§6 step 4);
+ * - SIP-If-Match naming no live publication: 412 (§6 step 4);
+ * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5);
+ * - SIP-If-Match, no body: Refresh — new expiry, same body (§4.3, §6 step 6);
+ * - SIP-If-Match with a body: Modify — body replaced (§4.4, §6 step 6);
+ * - every successful publication gets a NEW entity-tag (§6 step 7).
+ *
+ * `newEtag` supplies fresh entity-tags (unique within the presentity).
+ *
+ * @throws BadRequestError "Missing body in initial PUBLISH" / "Expires 0 requires SIP-If-Match" /
+ *   "Missing Content-Type" (RFC 3261 §20.15: a body needs a Content-Type).
+ * @throws ConditionalRequestFailedError (412) "Unknown or expired entity-tag".
+ * @throws ServerInternalError when `newEtag` returns an entity-tag already in use.
+ */
+export function applyPublish(
+  current: readonly Publication[],
+  input: PublishInput,
+  now: number,
+  newEtag: () => string,
+): PublishOutcome {
+  const { kept, expired } = dropExpiredPublications(current, now);
+  const lapsed = expired.length > 0;
+  const hasBody = input.body !== undefined && input.body !== '';
+  const expiresAt = now + input.expires * 1000;
+
+  const freshEtag = (): string => {
+    const etag = newEtag();
+    if (kept.some((p) => p.etag === etag)) throw new ServerInternalError('Entity-tag collision');
+    return etag;
+  };
+  const requireContentType = (): string => {
+    if (input.contentType === undefined || input.contentType === '') {
+      throw new BadRequestError('Missing Content-Type');
+    }
+    return input.contentType;
+  };
+
+  if (input.ifMatch === undefined) {
+    // RFC 3903 §4.1 Table 1, §4.2: an initial PUBLISH must carry event state.
+    if (!hasBody) throw new BadRequestError('Missing body in initial PUBLISH');
+    // RFC 3903 §4.1 Table 1, §4.5: Expires 0 only removes an existing publication, named by SIP-If-Match.
+    if (input.expires === 0) throw new BadRequestError('Expires 0 requires SIP-If-Match');
+    const created: Publication = {
+      etag: freshEtag(),
+      expiresAt,
+      publishedAt: now,
+      contentType: requireContentType(),
+      body: input.body ?? '',
+    };
+    return { publications: [...kept, created], etag: created.etag, expires: input.expires, documentAffected: true };
+  }
+
+  // RFC 3903 §6 step 4: the entity-tag must name a live publication.
+  const index = kept.findIndex((p) => p.etag === input.ifMatch);
+  const existing = kept[index];
+  if (existing === undefined) throw new ConditionalRequestFailedError('Unknown or expired entity-tag');
+
+  // RFC 3903 §6 step 5 / §4.5: Expires 0 removes the publication; no SIP-ETag in the answer.
+  if (input.expires === 0) {
+    return { publications: kept.filter((_, i) => i !== index), expires: 0, documentAffected: true };
+  }
+
+  const replace = (next: Publication): Publication[] => kept.map((p, i) => (i === index ? next : p));
+
+  if (!hasBody) {
+    // RFC 3903 §4.3, §6 steps 6-7: refresh — same state, new expiry, new entity-tag.
+    const refreshed: Publication = { ...existing, etag: freshEtag(), expiresAt };
+    return { publications: replace(refreshed), etag: refreshed.etag, expires: input.expires, documentAffected: lapsed };
+  }
+
+  // RFC 3903 §4.4, §6 steps 6-7: modify — state replaced, new entity-tag.
+  const modified: Publication = {
+    etag: freshEtag(),
+    expiresAt,
+    publishedAt: now,
+    contentType: requireContentType(),
+    body: input.body ?? '',
+  };
+  return { publications: replace(modified), etag: modified.etag, expires: input.expires, documentAffected: true };
+}

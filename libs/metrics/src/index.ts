@@ -1,0 +1,2 @@
+export type { PresenceMetrics } from './presence-metrics.js';
+export { createPresenceMetrics } from './presence-metrics.js';

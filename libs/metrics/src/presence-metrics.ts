@@ -1,0 +1,58 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The metric catalogue: every metric the processes export, in one place.
+ * Labels are low-cardinality by rule: never an AOR, Call-ID or address.
+ */
+export interface PresenceMetrics {
+  readonly registry: Registry;
+  readonly sipRequests: Counter<'method'>;
+  readonly sipResponses: Counter<'method' | 'code'>;
+  readonly handlerErrors: Counter<'method'>;
+  readonly notifiesSent: Counter<'result'>;
+  readonly notifiesDropped: Counter<'reason'>;
+  readonly notifiesCoalesced: Counter;
+  readonly publishToNotifySeconds: Histogram;
+  readonly activeSubscriptions: Gauge;
+  readonly watchedPresentities: Gauge;
+  readonly busMessagesPerChange: Counter<'direction'>;
+  readonly changesPublished: Counter;
+  readonly publications: Counter<'action'>;
+  readonly busRequestSeconds: Histogram<'outcome'>;
+  readonly storeErrors: Counter<'operation'>;
+  readonly expirySweeps: Counter<'kind'>;
+  readonly registrations: Counter<'action'>;
+  /** Prometheus text exposition of everything above plus process metrics. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function createPresenceMetrics(options: { prefix?: string; processMetrics?: boolean } = {}): PresenceMetrics {
+  const prefix = options.prefix ?? 'presence_';
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
+  const registers = [registry];
+  const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+  return {
+    registry,
+    sipRequests: new Counter({ name: `${prefix}sip_requests_total`, help: 'SIP requests received, by method', labelNames: ['method'], registers }),
+    sipResponses: new Counter({ name: `${prefix}sip_responses_total`, help: 'SIP responses sent, by request method and status code', labelNames: ['method', 'code'], registers }),
+    handlerErrors: new Counter({ name: `${prefix}sip_handler_errors_total`, help: 'Unexpected failures in request handlers (answered 500)', labelNames: ['method'], registers }),
+    notifiesSent: new Counter({ name: `${prefix}notifies_sent_total`, help: 'NOTIFY requests sent, by outcome (ok, rejected, timeout, failed)', labelNames: ['result'], registers }),
+    notifiesDropped: new Counter({ name: `${prefix}notifies_dropped_total`, help: 'NOTIFYs not sent, by reason', labelNames: ['reason'], registers }),
+    notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),
+    publishToNotifySeconds: new Histogram({ name: `${prefix}publish_to_notify_seconds`, help: 'Time from the committed change to the NOTIFY leaving the edge', buckets: latencyBuckets, registers }),
+    activeSubscriptions: new Gauge({ name: `${prefix}active_subscriptions`, help: 'Subscription dialogs held by this edge', registers }),
+    watchedPresentities: new Gauge({ name: `${prefix}watched_presentities`, help: 'Presentities this edge has bus interest in', registers }),
+    busMessagesPerChange: new Counter({ name: `${prefix}change_bus_messages_total`, help: 'Change events crossing the bus: published by agents (out) and received by edges (in)', labelNames: ['direction'], registers }),
+    changesPublished: new Counter({ name: `${prefix}changes_total`, help: 'Composed-document changes committed by agents', registers }),
+    publications: new Counter({ name: `${prefix}publications_total`, help: 'PUBLISH outcomes by action (create, refresh, modify, remove, expire)', labelNames: ['action'], registers }),
+    busRequestSeconds: new Histogram({ name: `${prefix}bus_request_seconds`, help: 'Edge to agent request latency, by outcome', labelNames: ['outcome'], buckets: latencyBuckets, registers }),
+    storeErrors: new Counter({ name: `${prefix}store_errors_total`, help: 'Store operations that failed', labelNames: ['operation'], registers }),
+    expirySweeps: new Counter({ name: `${prefix}expired_total`, help: 'Soft state removed by expiry, by kind', labelNames: ['kind'], registers }),
+    registrations: new Counter({ name: `${prefix}registrations_total`, help: 'REGISTER outcomes by action (bind, refresh, unbind, query)', labelNames: ['action'], registers }),
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}

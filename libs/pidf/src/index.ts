@@ -1,0 +1,22 @@
+export type { XmlAttribute, XmlElement, XmlNode, XmlText } from './xml-node.js';
+export { childElements, getAttribute, isElement, textContent } from './xml-node.js';
+export type { PidfLimits } from './pidf-limits.js';
+export { defaultPidfLimits } from './pidf-limits.js';
+export type { PidfDocument } from './pidf-document.js';
+export type { PidfErrorKind } from './pidf-error.js';
+export { PidfError } from './pidf-error.js';
+export {
+  CAPS_NS,
+  CIPID_NS,
+  DATA_MODEL_NS,
+  GEOPRIV_NS,
+  LOCATION_TYPE_NS,
+  PIDF_NS,
+  RPID_NS,
+  XML_NS,
+} from './namespaces.js';
+export { parsePidf } from './parse-pidf.js';
+export { renderPidf } from './render-pidf.js';
+export type { PidfSource } from './compose-pidf.js';
+export { composePidf, emptyPidf } from './compose-pidf.js';
+export { entityMatches } from './entity-matches.js';

@@ -1,0 +1,140 @@
+import { SaxesParser } from 'saxes';
+import type { SaxesTagNS } from 'saxes';
+import { PidfError } from './pidf-error.js';
+import type { PidfLimits } from './pidf-limits.js';
+import { XMLNS_NS } from './namespaces.js';
+import type { XmlAttribute, XmlElement, XmlNode } from './xml-node.js';
+
+/** An element still being read; frozen into an XmlElement at its end tag. */
+interface OpenElement {
+  readonly ns: string;
+  readonly name: string;
+  readonly attributes: XmlAttribute[];
+  readonly children: XmlNode[];
+  hasElementChild: boolean;
+}
+
+export interface TreeParseOptions {
+  readonly limits: PidfLimits;
+  /** Called on the root start tag, so a wrong document is refused before its body is read. */
+  readonly checkRoot?: (ns: string, name: string) => void;
+}
+
+const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
+
+/**
+ * Parses well-formed, namespace-aware XML into an element tree.
+ *
+ * Safety: saxes never reads the DTD internal subset, but we go further and
+ * refuse any DOCTYPE outright, which is what stops entity-expansion bombs
+ * and external entities before any of them is declared. Limits are
+ * enforced from the SAX events, by throwing from the handler, so the parser
+ * stops at the first excess instead of building an unbounded tree.
+ */
+export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement {
+  const { limits, checkRoot } = options;
+  const parser = new SaxesParser({ xmlns: true, position: false });
+  const stack: OpenElement[] = [];
+  let root: XmlElement | undefined;
+  let elementCount = 0;
+  let attributeCount = 0;
+
+  parser.on('doctype', () => {
+    throw new PidfError('malformed', 'Malformed PIDF: DOCTYPE not allowed');
+  });
+  parser.on('opentagstart', () => {
+    elementCount += 1;
+    if (elementCount > limits.maxElements) {
+      throw new PidfError('limit', 'Malformed PIDF: too many elements');
+    }
+    if (stack.length + 1 > limits.maxDepth) {
+      throw new PidfError('limit', 'Malformed PIDF: nesting too deep');
+    }
+    attributeCount = 0;
+  });
+  parser.on('attribute', () => {
+    attributeCount += 1;
+    if (attributeCount > limits.maxAttributes) {
+      throw new PidfError('limit', 'Malformed PIDF: too many attributes');
+    }
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    if (stack.length === 0 && checkRoot !== undefined) checkRoot(tag.uri, tag.local);
+    stack.push({
+      ns: tag.uri,
+      name: tag.local,
+      attributes: collectAttributes(tag),
+      children: [],
+      hasElementChild: false,
+    });
+  });
+  parser.on('closetag', () => {
+    const open = stack.pop();
+    if (open === undefined) return;
+    // Whitespace between child elements is indentation, not content; only
+    // text-only elements keep whitespace (a note may legitimately be " ").
+    const children = open.hasElementChild
+      ? open.children.filter((child) => !('text' in child) || !WHITESPACE_ONLY.test(child.text))
+      : open.children;
+    const element: XmlElement = {
+      ns: open.ns,
+      name: open.name,
+      attributes: open.attributes,
+      children,
+    };
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) {
+      root = element;
+    } else {
+      parent.children.push(element);
+      parent.hasElementChild = true;
+    }
+  });
+  const onText = (text: string): void => {
+    const current = stack[stack.length - 1];
+    // Outside the root saxes already fails on non-whitespace text.
+    if (current === undefined || text.length === 0) return;
+    const last = current.children[current.children.length - 1];
+    if (last !== undefined && 'text' in last) {
+      current.children[current.children.length - 1] = { text: last.text + text };
+    } else {
+      current.children.push({ text });
+    }
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+
+  try {
+    parser.write(xml);
+    parser.close();
+  } catch (error) {
+    if (error instanceof PidfError) throw error;
+    throw saxesFailure(error);
+  }
+  if (root === undefined) {
+    throw new PidfError('malformed', 'Malformed PIDF: not well-formed XML');
+  }
+  return root;
+}
+
+function collectAttributes(tag: SaxesTagNS): XmlAttribute[] {
+  const out: XmlAttribute[] = [];
+  for (const key in tag.attributes) {
+    const attribute = tag.attributes[key];
+    if (attribute === undefined) continue;
+    // Namespace declarations are syntax, not data; the renderer re-creates them.
+    if (attribute.uri === XMLNS_NS || attribute.name === 'xmlns') continue;
+    out.push({ ns: attribute.uri, name: attribute.local, value: attribute.value });
+  }
+  return out;
+}
+
+function saxesFailure(error: unknown): PidfError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes('undefined entity')) {
+    return new PidfError('malformed', 'Malformed PIDF: undefined entity reference', {
+      cause: error,
+    });
+  }
+  return new PidfError('malformed', 'Malformed PIDF: not well-formed XML', { cause: error });
+}

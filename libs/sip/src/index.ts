@@ -1,0 +1,27 @@
+export { createSipStack } from './stack/sip-stack.js';
+export type {
+  SendTarget,
+  SipStack,
+  SipStackCounters,
+  SipStackOptions,
+  SipStackTimers,
+} from './stack/stack-types.js';
+export type {
+  IncomingRequest,
+  OutgoingRequest,
+  ResponseOptions,
+  SipMessageView,
+  SipRequest,
+  SipResponse,
+} from './message/message-types.js';
+export type { BoundListener, Flow, ListenSpec, TransportName } from './transport/transport-types.js';
+export type { Logger } from './logger.js';
+export type { HeaderFields } from './wire/serialize.js';
+export { parseListenSpecs } from './transport/listen-spec.js';
+export { parseNameAddr } from './wire/name-addr.js';
+export type { NameAddr } from './wire/name-addr.js';
+export { parseSipUri } from './wire/sip-uri.js';
+export type { SipUri } from './wire/sip-uri.js';
+export { SipParseError } from './wire/sip-parse-error.js';
+export { reasonPhrase } from './wire/reason-phrases.js';
+export { newBranch, newCallId, newTag } from './ids/random-ids.js';

@@ -1,0 +1,66 @@
+import type { NameAddr } from '../wire/name-addr.js';
+import type { HeaderFields } from '../wire/serialize.js';
+import type { Flow } from '../transport/transport-types.js';
+
+/** Common read-only view of requests and responses. */
+export interface SipMessageView {
+  /**
+   * Case-insensitive; compact forms understood (RFC 3261 §7.3.3, o = Event,
+   * u = Allow-Events). Multiple occurrences are joined with ", ".
+   */
+  header(name: string): string | undefined;
+  /** All values; comma lists split (not inside quotes or <>). */
+  headerValues(name: string): string[];
+  readonly callId: string;
+  readonly cseq: { readonly seq: number; readonly method: string };
+  readonly from: NameAddr;
+  readonly to: NameAddr;
+  /** UTF-8 decoded. */
+  readonly body: string;
+  /** Media type lower-cased without parameters. */
+  readonly contentType: string | undefined;
+}
+
+export interface SipRequest extends SipMessageView {
+  readonly method: string;
+  readonly uri: string;
+  readonly flow: Flow;
+  /** '*' for `Contact: *`, [] if none. Throws SipParseError on a malformed Contact. */
+  readonly contacts: NameAddr[] | '*';
+  /** Record-Route entries in order, each the full value (e.g. `<sip:p1.example.com;lr>`). */
+  readonly recordRoute: string[];
+  /** Expires header: undefined if absent, NaN if not a non-negative integer. */
+  readonly expires: number | undefined;
+  /** Max-Forwards header: undefined if absent, NaN if not a non-negative integer. */
+  readonly maxForwards: number | undefined;
+}
+
+export interface SipResponse extends SipMessageView {
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface ResponseOptions {
+  headers?: HeaderFields;
+  body?: string;
+  /** Added to To if the request's To has no tag (else a random tag is added to responses above 100). */
+  toTag?: string;
+}
+
+export interface IncomingRequest extends SipRequest {
+  /** Answers through the server transaction; responses after the final one are ignored. */
+  respond(status: number, reason?: string, options?: ResponseOptions): void;
+  /** True once a final (>= 200) response was sent or the transaction ended. */
+  readonly answered: boolean;
+}
+
+export interface OutgoingRequest {
+  method: string;
+  uri: string;
+  /**
+   * From, To, Call-ID, CSeq, Contact, Route, Event, ... The stack adds Via,
+   * Max-Forwards (70, if absent) and Content-Length; Via/Content-Length given here are ignored.
+   */
+  headers: HeaderFields;
+  body?: string;
+}

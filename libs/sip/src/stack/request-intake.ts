@@ -1,0 +1,146 @@
+import type { Logger } from '../logger.js';
+import type { IncomingRequest, SipRequest } from '../message/message-types.js';
+import { readCoreHeaders } from '../message/read-core-headers.js';
+import type { ServerTransaction, ServerTransactions } from '../transaction/server-transactions.js';
+import type { InternalFlow } from '../transport/internal-flow.js';
+import type { HeaderMap } from '../wire/header-names.js';
+import { parseNameAddr } from '../wire/name-addr.js';
+import type { ParsedMessage } from '../wire/parse-message.js';
+import { SipParseError } from '../wire/sip-parse-error.js';
+import { splitHeaderList } from '../wire/split-list.js';
+import { formatVia, MAGIC_COOKIE, parseVia, type Via } from '../wire/via.js';
+import { IncomingRequestImpl } from './incoming-request.js';
+import type { SipStackCounters } from './stack-types.js';
+
+/** Methods a CANCEL may target (the original shares its branch, RFC 3261 §9.2). */
+const CANCELLABLE = ['INVITE', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'REGISTER', 'MESSAGE', 'OPTIONS', 'REFER', 'INFO', 'UPDATE'];
+
+export interface IntakeContext {
+  readonly logger: Logger | undefined;
+  readonly counters: SipStackCounters;
+  onRequest(request: IncomingRequest): void | Promise<void>;
+  onHandlerError: ((error: unknown, request: SipRequest) => void) | undefined;
+  dropped(reason: string, transport: string, remote: string): void;
+}
+
+/** Validates incoming requests, matches them to server transactions and dispatches new ones. */
+export class RequestIntake {
+  constructor(
+    private readonly transactions: ServerTransactions,
+    private readonly ctx: IntakeContext,
+  ) {}
+
+  handle(message: ParsedMessage, flow: InternalFlow): void {
+    const method = message.method as string;
+    const fields = message.headers;
+    const viaValues = fields.get('via');
+    if (viaValues === undefined) {
+      this.ctx.dropped('request without Via', flow.transport, `${flow.remoteAddress}:${flow.remotePort}`);
+      return;
+    }
+    this.ctx.counters.requestsReceived++;
+    const vias: string[] = [];
+    for (const value of viaValues) splitHeaderList(value, vias);
+    const top = vias.length > 0 ? parseVia(vias[0] as string) : undefined;
+    if (top !== undefined) {
+      // RFC 3261 §18.2.1: received; RFC 3581 §4: fill in rport when asked.
+      top.params.received = flow.remoteAddress;
+      if ('rport' in top.params) top.params.rport = String(flow.remotePort);
+      vias[0] = formatVia(top);
+      fields.set('via', vias);
+    }
+    // ACK only ever acknowledges our non-2xx answers to INVITE: nothing to do (§17.2.1).
+    if (method === 'ACK') return;
+
+    const key = serverKey(method, top, fields, vias[0] as string);
+    const existing = this.transactions.find(key);
+    if (existing !== undefined) {
+      this.ctx.counters.retransmissionsAbsorbed++;
+      this.transactions.retransmit(existing);
+      return;
+    }
+    const tx = this.transactions.create(key, method, flow, fields, vias);
+    if (top === undefined) return this.reject(tx, 'Malformed Via');
+    if (message.framingError !== undefined) return this.reject(tx, message.framingError);
+    const core = readCoreHeaders(fields);
+    if (typeof core === 'string') return this.reject(tx, core);
+    tx.toHasTag = core.to.params.tag !== undefined;
+    // §8.2 / §20.16: the CSeq method must match the request method.
+    if (core.cseq.method !== method) return this.reject(tx, 'CSeq method does not match');
+    if (method === 'CANCEL') return this.cancel(tx, key);
+
+    const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions);
+    this.dispatch(request);
+  }
+
+  private reject(tx: ServerTransaction, reason: string): void {
+    tx.toHasTag = toHasTag(tx.fields);
+    this.ctx.logger?.debug({ reason, method: tx.method, flow: tx.flow.token }, 'bad request');
+    this.transactions.respond(tx, 400, reason, undefined);
+  }
+
+  /** RFC 3261 §9.2: 200 to a CANCEL that matches a transaction (487 to a pending INVITE), else 481. */
+  private cancel(tx: ServerTransaction, key: string): void {
+    const rest = key.slice('CANCEL '.length);
+    for (const method of CANCELLABLE) {
+      const target = this.transactions.find(`${method} ${rest}`);
+      if (target === undefined) continue;
+      this.transactions.respond(tx, 200, undefined, undefined);
+      if (method === 'INVITE' && !target.final) this.transactions.respond(target, 487, undefined, undefined);
+      return;
+    }
+    this.transactions.respond(tx, 481, undefined, undefined);
+  }
+
+  private dispatch(request: IncomingRequestImpl): void {
+    let result: void | Promise<void>;
+    try {
+      result = this.ctx.onRequest(request);
+    } catch (error) {
+      this.handlerFailed(error, request);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      (result as Promise<void>).then(undefined, (error: unknown) => this.handlerFailed(error, request));
+    }
+  }
+
+  private handlerFailed(error: unknown, request: IncomingRequestImpl): void {
+    if (!request.answered) {
+      try {
+        request.respond(error instanceof SipParseError ? 400 : 500);
+      } catch {
+        // the flow may be gone; nothing else to do
+      }
+    }
+    try {
+      if (this.ctx.onHandlerError !== undefined) this.ctx.onHandlerError(error, request);
+      else this.ctx.logger?.error({ err: error, method: request.method }, 'request handler failed');
+    } catch (reportError) {
+      this.ctx.logger?.error({ err: reportError }, 'onHandlerError threw');
+    }
+  }
+}
+
+/**
+ * Server transaction key (RFC 3261 §17.2.3): method + branch + sent-by for
+ * RFC 3261 branches; for RFC 2543 clients, Call-ID + CSeq + From + top Via.
+ */
+function serverKey(method: string, top: Via | undefined, fields: HeaderMap, topVia: string): string {
+  const branch = top?.params.branch;
+  if (top !== undefined && typeof branch === 'string' && branch.startsWith(MAGIC_COOKIE)) {
+    return `${method} ${branch} ${top.host.toLowerCase()}:${top.port ?? ''}`;
+  }
+  const get = (name: string): string => fields.get(name)?.[0] ?? '';
+  return `${method} ~${get('call-id')}|${get('cseq')}|${get('from')}|${topVia}`;
+}
+
+function toHasTag(fields: HeaderMap): boolean | undefined {
+  const to = fields.get('to');
+  if (to === undefined || to.length !== 1) return undefined;
+  try {
+    return parseNameAddr(to[0] as string).params.tag !== undefined;
+  } catch {
+    return undefined;
+  }
+}

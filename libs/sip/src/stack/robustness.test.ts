@@ -1,0 +1,119 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { rawTcp, rawUdp, requestText, startLine } from '../test-support/raw-peers.js';
+import { createSipStack } from './sip-stack.js';
+import type { SipStack } from './stack-types.js';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function server(maxMessageBytes?: number): Promise<{ stack: SipStack; udp: number; tcp: number; ws: number }> {
+  const stack = createSipStack({
+    listen: [
+      { transport: 'udp', host: '127.0.0.1', port: 0 },
+      { transport: 'tcp', host: '127.0.0.1', port: 0 },
+      { transport: 'ws', host: '127.0.0.1', port: 0 },
+    ],
+    onRequest: (r) => r.respond(200, undefined, { body: r.body }),
+    limits: maxMessageBytes === undefined ? undefined : { maxMessageBytes },
+  });
+  cleanup.push(() => stack.stop());
+  const [udp, tcp, ws] = await stack.start();
+  return { stack, udp: udp!.port, tcp: tcp!.port, ws: ws!.port };
+}
+
+function wsClient(port: number, protocols?: string | string[]): Promise<WebSocket> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}`, protocols);
+  cleanup.push(async () => {
+    ws.terminate();
+    if (ws.readyState !== WebSocket.CLOSED) await once(ws, 'close');
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+describe('robustness', () => {
+  it('garbage - unparsable bytes on every transport are dropped and the stack keeps serving', async () => {
+    const { stack, udp, tcp, ws } = await server();
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    for (const junk of ['', 'hello', '\x00\xff\r\n\r\n', 'INVITE\r\n\r\n', 'SIP/2.0 200\r\nVia: x\r\n\r\n']) {
+      peer.send(Buffer.from(junk, 'latin1'), udp);
+    }
+    const socket = new WebSocket(`ws://127.0.0.1:${ws}`, 'sip');
+    await once(socket, 'open');
+    socket.send('garbage that is not SIP');
+    socket.send(Buffer.from([0xc3, 0x28, 0x0d, 0x0a, 0x0d, 0x0a]));
+    const tcpPeer = await rawTcp(tcp);
+    tcpPeer.send('\x16\x03\x01 TLS hello?\r\n\r\n');
+    await tcpPeer.closed; // unparsable stream: connection closed
+
+    peer.send('OPTIONS sip:a@b SIP/2.0\r\nVia: ;;;\r\nCall-ID: x\r\n\r\n', udp);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 400 Malformed Via');
+    peer.send(requestText({ branch: 'z9hG4bKafter' }), udp);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+    socket.send(requestText({ transport: 'WS', branch: 'z9hG4bKws' }));
+    const [reply] = (await once(socket, 'message')) as [Buffer];
+    expect(startLine(reply.toString())).toBe('SIP/2.0 200 OK');
+    socket.terminate();
+    expect(stack.counters.messagesDropped).toBe(7); // 4 UDP + 2 WS + 1 TCP (the empty datagram is a keep-alive)
+  });
+
+  it('limits - oversize UDP datagram is dropped, oversize TCP message and WS frame close the connection', async () => {
+    const { stack, udp, tcp, ws } = await server(2048);
+    const big = requestText({ method: 'MESSAGE', body: 'x'.repeat(4000) });
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    peer.send(big, udp);
+    await peer.silence(100);
+    expect(stack.counters.messagesDropped).toBe(1);
+
+    const tcpPeer = await rawTcp(tcp);
+    tcpPeer.send(big.slice(0, 1500)); // head announces 4000 bytes: refused before the body arrives
+    await tcpPeer.closed;
+    expect(tcpPeer.received).toHaveLength(0);
+
+    const tcpNoLength = await rawTcp(tcp);
+    tcpNoLength.send(requestText({ transport: 'TCP', omit: ['Content-Length'] }));
+    await tcpNoLength.closed; // RFC 3261 §18.3: Content-Length is mandatory on streams
+
+    const socket = await wsClient(ws, 'sip');
+    socket.send(big);
+    const [code] = (await once(socket, 'close')) as [number];
+    expect(code).toBe(1009);
+    expect(stack.counters.messagesDropped).toBe(4);
+  });
+
+  it('ws - the upgrade is refused without subprotocol sip', async () => {
+    const { ws } = await server();
+    await expect(wsClient(ws)).rejects.toThrow(/400/);
+    await expect(wsClient(ws, 'chat')).rejects.toThrow(/400/);
+    const ok = await wsClient(ws, ['chat', 'sip']);
+    expect(ok.protocol).toBe('sip');
+  });
+
+  it('bind - a port in use rejects naming the address and closes what was opened', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    cleanup.push(() => new Promise((r) => blocker.close(() => r())));
+    const taken = (blocker.address() as { port: number }).port;
+    const stack = createSipStack({
+      listen: [
+        { transport: 'udp', host: '127.0.0.1', port: 0 },
+        { transport: 'tcp', host: '127.0.0.1', port: taken },
+      ],
+      onRequest: () => undefined,
+    });
+    await expect(stack.start()).rejects.toThrow(`cannot listen on tcp:127.0.0.1:${taken}: EADDRINUSE`);
+    expect(stack.listeners).toEqual([]);
+    await stack.stop();
+  });
+});
+

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingRequest } from '../message/message-types.js';
+import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp } from '../test-support/raw-peers.js';
+import { createSipStack } from './sip-stack.js';
+import type { SipStack, SipStackOptions } from './stack-types.js';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function setup(
+  options: Partial<SipStackOptions> = {},
+  transport: 'udp' | 'tcp' = 'udp',
+): Promise<{ stack: SipStack; port: number; seen: IncomingRequest[] }> {
+  const seen: IncomingRequest[] = [];
+  const stack = createSipStack({
+    listen: [{ transport, host: '127.0.0.1', port: 0 }],
+    onRequest: (r) => {
+      seen.push(r);
+      r.respond(200);
+    },
+    ...options,
+  });
+  cleanup.push(() => stack.stop());
+  const [bound] = await stack.start();
+  return { stack, port: bound!.port, seen };
+}
+
+async function udpPeer(): Promise<RawUdp> {
+  const peer = await rawUdp();
+  cleanup.push(() => peer.close());
+  return peer;
+}
+
+async function tcpPeer(port: number): Promise<RawTcp> {
+  const peer = await rawTcp(port);
+  cleanup.push(() => peer.close());
+  return peer;
+}
+
+describe('server transactions', () => {
+  it('server transaction - a retransmitted request gets the same response, handler runs once', async () => {
+    const { stack, port, seen } = await setup();
+    const peer = await udpPeer();
+    const text = requestText({ sentBy: `127.0.0.1:${peer.port}` });
+    peer.send(text, port);
+    const first = await peer.next();
+    peer.send(text, port);
+    const second = await peer.next();
+    expect(startLine(first)).toBe('SIP/2.0 200 OK');
+    expect(second).toBe(first);
+    expect(seen).toHaveLength(1);
+    expect(stack.counters.retransmissionsAbsorbed).toBe(1);
+  });
+
+  it('server transaction - retransmission before the answer gets nothing; then the final response', async () => {
+    let pending: IncomingRequest | undefined;
+    const { port } = await setup({ onRequest: (r) => void (pending = r) });
+    const peer = await udpPeer();
+    const text = requestText({ method: 'SUBSCRIBE', extra: ['Event: presence'] });
+    peer.send(text, port);
+    peer.send(text, port);
+    await peer.silence(100);
+    pending!.respond(202, undefined, { toTag: 'abc' });
+    pending!.respond(500); // ignored: second final response
+    expect(startLine(await peer.next())).toBe('SIP/2.0 202 Accepted');
+    await peer.silence(50);
+    expect(pending!.answered).toBe(true);
+  });
+
+  it('server transaction - response goes to the source port (rport) and echoes Via, From, To, Call-ID, CSeq', async () => {
+    const { port } = await setup({ onRequest: (r) => r.respond(200, undefined, { toTag: 'tt' }) });
+    const peer = await udpPeer();
+    peer.send(requestText({ sentBy: '192.0.2.1:5060', branch: 'z9hG4bKecho' }), port);
+    const response = await peer.next();
+    expect(response).toContain(`Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKecho;rport=${peer.port};received=127.0.0.1\r\n`);
+    expect(response).toContain('From: <sip:raw@example.com>;tag=rawtag\r\n');
+    expect(response).toContain('To: <sip:server@example.com>;tag=tt\r\n');
+    expect(response).toContain('Call-ID: raw-call-1\r\nCSeq: 1 OPTIONS\r\n');
+    expect(response).toMatch(/Content-Length: 0\r\n\r\n$/);
+  });
+
+  it('server transaction - CANCEL for an unknown transaction gets 481, ACK is ignored', async () => {
+    const { port, seen } = await setup();
+    const peer = await udpPeer();
+    peer.send(requestText({ method: 'CANCEL', branch: 'z9hG4bKnone' }), port);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+    peer.send(requestText({ method: 'ACK', branch: 'z9hG4bKnone2' }), port);
+    await peer.silence(100);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('server transaction - CANCEL of a pending request gets 200 and a pending INVITE 487', async () => {
+    const { port } = await setup({ onRequest: () => undefined });
+    const peer = await udpPeer();
+    peer.send(requestText({ method: 'INVITE', branch: 'z9hG4bKinv' }), port);
+    await peer.silence(50);
+    peer.send(requestText({ method: 'CANCEL', branch: 'z9hG4bKinv' }), port);
+    const responses = [await peer.next(), await peer.next()].map(startLine).sort();
+    expect(responses).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 487 Request Terminated']);
+  });
+
+  it('server transaction - reliable transports drop the transaction at the final response', async () => {
+    const { port, seen } = await setup({}, 'tcp');
+    const peer = await tcpPeer(port);
+    const text = requestText({ transport: 'TCP' });
+    peer.send(text);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+    peer.send(text); // Timer J = 0 on TCP: a repeat is a new transaction
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe('request validation', () => {
+  it('validation - missing mandatory headers get 400 naming the header; no Via is dropped', async () => {
+    const { stack, port, seen } = await setup();
+    const peer = await udpPeer();
+    for (const [omit, reason] of [
+      ['Call-ID', 'Missing Call-ID'],
+      ['CSeq', 'Missing CSeq'],
+      ['From', 'Missing or malformed From'],
+      ['To', 'Missing or malformed To'],
+    ] as const) {
+      peer.send(requestText({ omit: [omit], branch: `z9hG4bK${omit}` }), port);
+      expect(startLine(await peer.next())).toBe(`SIP/2.0 400 ${reason}`);
+    }
+    peer.send(requestText({ omit: ['Via'] }), port);
+    await peer.silence(100);
+    expect(seen).toHaveLength(0);
+    expect(stack.counters.messagesDropped).toBe(1);
+  });
+
+  it('validation - CSeq method must match the request method', async () => {
+    const { port, seen } = await setup();
+    const peer = await udpPeer();
+    peer.send(requestText({ method: 'MESSAGE', cseq: '1 OPTIONS' }), port);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 400 CSeq method does not match');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('validation - a UDP body shorter than Content-Length gets 400', async () => {
+    const { port } = await setup();
+    const peer = await udpPeer();
+    peer.send(requestText({ method: 'MESSAGE', body: 'hello' }).replace('Content-Length: 5', 'Content-Length: 50'), port);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 400 Body shorter than Content-Length');
+  });
+
+  it('validation - handler errors answer 500 (400 for parse errors) and reach onHandlerError', async () => {
+    const errors: unknown[] = [];
+    const { port } = await setup({
+      onRequest: async (r) => {
+        if (r.method === 'MESSAGE') throw new Error('boom');
+        void r.contacts; // malformed Contact -> SipParseError
+      },
+      onHandlerError: (e) => errors.push(e),
+    });
+    const peer = await udpPeer();
+    peer.send(requestText({ method: 'MESSAGE', branch: 'z9hG4bKm' }), port);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 500 Server Internal Error');
+    peer.send(requestText({ method: 'REGISTER', branch: 'z9hG4bKr', extra: ['Contact: not a uri'] }), port);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 400 Bad Request');
+    expect(errors.map((e) => (e as Error).name)).toEqual(['Error', 'SipParseError']);
+  });
+});

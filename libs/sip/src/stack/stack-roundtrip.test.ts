@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { newCallId, newTag } from '../ids/random-ids.js';
+import type { IncomingRequest, OutgoingRequest } from '../message/message-types.js';
+import type { TransportName } from '../transport/transport-types.js';
+import { createSipStack } from './sip-stack.js';
+import type { SipStack, SipStackOptions } from './stack-types.js';
+
+function request(method: string, uri: string, body?: string): OutgoingRequest {
+  return {
+    method,
+    uri,
+    headers: {
+      From: `"Ålice" <sip:alice@example.com>;tag=${newTag()}`,
+      To: '<sip:bob@example.com>',
+      'Call-ID': newCallId(),
+      CSeq: `1 ${method}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'text/plain;charset=utf-8' }),
+    },
+    body,
+  };
+}
+
+const stacks: SipStack[] = [];
+async function started(options: Partial<SipStackOptions> & Pick<SipStackOptions, 'listen'>): Promise<SipStack> {
+  const stack = createSipStack({ onRequest: (r) => r.respond(200), ...options });
+  stacks.push(stack);
+  await stack.start();
+  return stack;
+}
+
+afterEach(async () => {
+  await Promise.all(stacks.splice(0).map((s) => s.stop()));
+});
+
+describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: TransportName) => {
+  it('roundtrip - request and final response with a UTF-8 body', async () => {
+    const seen: IncomingRequest[] = [];
+    const server = await started({
+      listen: [{ transport, host: '127.0.0.1', port: 0 }],
+      onRequest: (r) => {
+        seen.push(r);
+        r.respond(200, 'Fine', { headers: { 'Content-Type': 'text/plain', 'X-Echo': r.body }, body: `echo: ${r.body}` });
+      },
+    });
+    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }] });
+    const port = server.listeners[0]!.port;
+    const body = 'Grüße, 世界 ✓';
+    const response = await client.sendRequest(request('MESSAGE', 'sip:bob@example.com', body), {
+      uri: `sip:127.0.0.1:${port};transport=${transport}`,
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.reason).toBe('Fine');
+    expect(response.body).toBe(`echo: ${body}`);
+    expect(response.header('x-echo')).toBe(body);
+    expect(response.contentType).toBe('text/plain');
+    expect(response.to.params.tag).toMatch(/^[0-9a-f]{16}$/);
+    expect(response.from.displayName).toBe('Ålice');
+    expect(seen).toHaveLength(1);
+    const got = seen[0]!;
+    expect(got.method).toBe('MESSAGE');
+    expect(got.body).toBe(body);
+    expect(got.contentType).toBe('text/plain');
+    expect(got.maxForwards).toBe(70);
+    expect(got.flow.transport).toBe(transport);
+    expect(got.flow.localPort).toBe(port);
+    expect(got.flow.remoteAddress).toMatch(/127\.0\.0\.1$/);
+    const via = got.headerValues('via')[0]!;
+    expect(via).toContain(`SIP/2.0/${transport.toUpperCase()} `);
+    expect(via).toContain(`received=${got.flow.remoteAddress}`);
+    if (transport === 'udp') expect(via).toContain(`rport=${got.flow.remotePort}`);
+  });
+
+  it('roundtrip - the server sends a request back on the flow token', async () => {
+    let flowToken = '';
+    const server = await started({
+      listen: [{ transport, host: '127.0.0.1', port: 0 }],
+      onRequest: (r) => {
+        flowToken = r.flow.token;
+        r.respond(202, undefined, { toTag: 'dialog1', headers: { Contact: server.contactUri(transport) } });
+      },
+    });
+    const notified: IncomingRequest[] = [];
+    const client = await started({
+      listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }],
+      onRequest: (r) => {
+        notified.push(r);
+        r.respond(200);
+      },
+    });
+    const port = server.listeners[0]!.port;
+    const subscribed = await client.sendRequest(request('SUBSCRIBE', 'sip:bob@example.com'), {
+      uri: `sip:127.0.0.1:${port};transport=${transport}`,
+    });
+    expect(subscribed.status).toBe(202);
+    expect(subscribed.reason).toBe('Accepted');
+    expect(subscribed.to.params.tag).toBe('dialog1');
+    expect(subscribed.header('contact')).toBe(`sip:127.0.0.1:${port};transport=${transport}`);
+
+    const notify = await server.sendRequest(request('NOTIFY', client.contactUri(transport), '<presence/>'), { flow: flowToken });
+    expect(notify.status).toBe(200);
+    expect(notified.map((r) => r.method)).toEqual(['NOTIFY']);
+    expect(notified[0]!.body).toBe('<presence/>');
+  });
+});

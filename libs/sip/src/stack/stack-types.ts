@@ -1,0 +1,59 @@
+import type { Logger } from '../logger.js';
+import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '../message/message-types.js';
+import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
+
+export interface SendTarget {
+  /** A flow or its token: send on it while it is alive. */
+  flow?: Flow | string;
+  /** Remote target like `sip:192.0.2.1:5060;transport=tcp`, used when no live flow is given. */
+  uri?: string;
+}
+
+export interface SipStackTimers {
+  /** RTT estimate, default 500 ms (RFC 3261 §17.1.1.1). */
+  t1Ms?: number;
+  /** Maximum retransmit interval for non-INVITE requests, default 4000 ms. */
+  t2Ms?: number;
+  /** Maximum time a message stays in the network, default 5000 ms. */
+  t4Ms?: number;
+}
+
+export interface SipStackOptions {
+  listen: readonly ListenSpec[];
+  /** Errors thrown or rejected are caught: 500 (400 for SipParseError) if unanswered, then onHandlerError. */
+  onRequest(request: IncomingRequest): void | Promise<void>;
+  onHandlerError?(error: unknown, request: SipRequest): void;
+  /** Called for every response sent (first transmission only, not retransmissions), for metrics. */
+  onResponse?(method: string, status: number): void;
+  /** Host for the Via and Contact we generate; default the first non-wildcard listen host. */
+  advertisedHost?: string;
+  timers?: SipStackTimers;
+  /** maxMessageBytes default 64 KiB; bigger datagrams / stream messages / WS frames are dropped. */
+  limits?: { maxMessageBytes?: number };
+  logger?: Logger;
+}
+
+/** Counters for observability; monotonically increasing. */
+export interface SipStackCounters {
+  requestsReceived: number;
+  responsesReceived: number;
+  retransmissionsAbsorbed: number;
+  messagesDropped: number;
+  requestsSent: number;
+  responsesSent: number;
+  clientTimeouts: number;
+  transportFailures: number;
+}
+
+export interface SipStack {
+  /** Binds every listener; rejects naming the transport/address on failure, closing what was opened. */
+  start(): Promise<BoundListener[]>;
+  readonly listeners: readonly BoundListener[];
+  /** e.g. `sip:127.0.0.1:5060;transport=tcp`, optionally with a user part. */
+  contactUri(transport: TransportName, user?: string): string;
+  /** Resolves with the final response; 408 on Timer F, 503 on transport failure. Never rejects for network reasons. */
+  sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
+  readonly counters: Readonly<SipStackCounters>;
+  /** Closes sockets and connections, cancels every timer, fails pending client transactions with 503. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,139 @@
+import type { Logger } from '../logger.js';
+import type { SipResponse } from '../message/message-types.js';
+import { synthesizeResponse, type ResponseView } from '../message/response-view.js';
+import type { FlowUser, InternalFlow } from '../transport/internal-flow.js';
+import type { HeaderFields } from '../wire/serialize.js';
+import type { TimerConfig } from './timer-config.js';
+
+const TRYING = 0;
+const PROCEEDING = 1;
+const COMPLETED = 2;
+const RELEASED = Buffer.alloc(0);
+const NO_HEADERS: HeaderFields = {};
+
+/** A non-INVITE client transaction (RFC 3261 §17.1.2). */
+export class ClientTransaction implements FlowUser {
+  state = TRYING;
+  intervalE = 0;
+  timerE: NodeJS.Timeout | undefined;
+  /** Timer F while pending, Timer K once completed. */
+  timerF: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly branch: string,
+    readonly method: string,
+    /** The serialized request; released once completed (Timer K keeps only the branch). */
+    public data: Buffer,
+    readonly flow: InternalFlow,
+    public headers: HeaderFields,
+    readonly via: string,
+    readonly resolve: (response: SipResponse) => void,
+    private readonly owner: ClientTransactions,
+  ) {}
+
+  flowFailed(): void {
+    this.owner.fail(this, 503, 'Service Unavailable', 'transport failure');
+  }
+}
+
+export interface ClientTransactionEvents {
+  readonly logger: Logger | undefined;
+  requestSent(): void;
+  timedOut(): void;
+  transportFailed(): void;
+}
+
+export class ClientTransactions {
+  private readonly map = new Map<string, ClientTransaction>();
+
+  constructor(
+    private readonly timers: TimerConfig,
+    private readonly events: ClientTransactionEvents,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Sends the request and arms Timer F, plus Timer E on unreliable transports (§17.1.2.2). */
+  start(tx: ClientTransaction): void {
+    this.map.set(tx.branch, tx);
+    tx.flow.users?.add(tx);
+    if (!tx.flow.send(tx.data)) {
+      this.fail(tx, 503, 'Service Unavailable', 'transport failure');
+      return;
+    }
+    this.events.requestSent();
+    tx.timerF = setTimeout(() => this.fail(tx, 408, 'Request Timeout', 'Timer F'), this.timers.timerF);
+    if (!tx.flow.reliable) {
+      tx.intervalE = this.timers.t1;
+      tx.timerE = setTimeout(() => this.retransmit(tx), tx.intervalE);
+    }
+  }
+
+  private retransmit(tx: ClientTransaction): void {
+    tx.flow.send(tx.data);
+    // Timer E doubles up to T2; in Proceeding it is T2 (§17.1.2.2).
+    tx.intervalE = tx.state === PROCEEDING ? this.timers.t2 : Math.min(2 * tx.intervalE, this.timers.t2);
+    tx.timerE = setTimeout(() => this.retransmit(tx), tx.intervalE);
+  }
+
+  /**
+   * Matches a response on branch + CSeq method (§17.1.3). Returns false if no
+   * transaction matches. Provisional responses do not resolve.
+   */
+  onResponse(branch: string, response: ResponseView): boolean {
+    const tx = this.map.get(branch);
+    if (tx === undefined || tx.method !== response.cseq.method) return false;
+    if (tx.state === COMPLETED) return true; // retransmitted final response, absorbed
+    if (response.status < 200) {
+      tx.state = PROCEEDING;
+      return true;
+    }
+    this.clearTimers(tx);
+    tx.flow.users?.delete(tx);
+    if (tx.flow.reliable) {
+      this.map.delete(tx.branch);
+    } else {
+      // Timer K = T4 absorbs retransmitted final responses.
+      tx.state = COMPLETED;
+      tx.data = RELEASED;
+      tx.headers = NO_HEADERS;
+      tx.timerF = setTimeout(() => this.remove(tx), this.timers.t4);
+    }
+    tx.resolve(response);
+    return true;
+  }
+
+  /** Ends a pending transaction with a synthesized response (§8.1.3.1). */
+  fail(tx: ClientTransaction, status: number, reason: string, cause: string): void {
+    if (tx.state === COMPLETED || this.map.get(tx.branch) !== tx) return;
+    this.remove(tx);
+    tx.state = COMPLETED;
+    if (status === 408) this.events.timedOut();
+    else this.events.transportFailed();
+    this.events.logger?.debug({ method: tx.method, status, cause, flow: tx.flow.token }, 'client transaction failed');
+    tx.resolve(synthesizeResponse(status, reason, tx.headers, tx.via));
+  }
+
+  private remove(tx: ClientTransaction): void {
+    this.clearTimers(tx);
+    tx.flow.users?.delete(tx);
+    if (this.map.get(tx.branch) === tx) this.map.delete(tx.branch);
+  }
+
+  private clearTimers(tx: ClientTransaction): void {
+    if (tx.timerE !== undefined) clearTimeout(tx.timerE);
+    if (tx.timerF !== undefined) clearTimeout(tx.timerF);
+    tx.timerE = undefined;
+    tx.timerF = undefined;
+  }
+
+  /** Fails every pending transaction with 503 and cancels all timers. */
+  stop(): void {
+    for (const tx of [...this.map.values()]) {
+      if (tx.state === COMPLETED) this.remove(tx);
+      else this.fail(tx, 503, 'Service Unavailable', 'stack stopped');
+    }
+  }
+}

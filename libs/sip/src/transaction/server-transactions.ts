@@ -1,0 +1,137 @@
+import type { Logger } from '../logger.js';
+import type { ResponseOptions } from '../message/message-types.js';
+import { newTag } from '../ids/random-ids.js';
+import type { InternalFlow } from '../transport/internal-flow.js';
+import type { HeaderMap } from '../wire/header-names.js';
+import { reasonPhrase } from '../wire/reason-phrases.js';
+import { appendHeaderFields, appendRaw, finishMessage } from '../wire/serialize.js';
+import type { TimerConfig } from './timer-config.js';
+
+/** Headers of a response that come from the request and may not be set by the application (§8.2.6.2). */
+const RESERVED: ReadonlySet<string> = new Set(['via', 'v', 'from', 'f', 'to', 't', 'call-id', 'i', 'cseq', 'content-length', 'l']);
+const isReserved = (name: string): boolean => RESERVED.has(name);
+const RELEASED: HeaderMap = new Map();
+
+/** A non-INVITE server transaction (RFC 3261 §17.2.2); INVITEs are handled the same way and rejected by the application. */
+export class ServerTransaction {
+  lastResponse: Buffer | undefined;
+  final = false;
+  ended = false;
+  /** Whether the request's To had a tag; undefined when To could not be parsed. */
+  toHasTag: boolean | undefined;
+  localTag: string | undefined;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly method: string,
+    readonly flow: InternalFlow,
+    /** Request headers; released after the final response (only lastResponse is kept for Timer J). */
+    public fields: HeaderMap,
+    /** Via entries, top one already carrying received/rport. */
+    public vias: readonly string[],
+  ) {}
+}
+
+export interface ServerTransactionEvents {
+  readonly logger: Logger | undefined;
+  responseSent(method: string, status: number): void;
+}
+
+export class ServerTransactions {
+  private readonly map = new Map<string, ServerTransaction>();
+
+  constructor(
+    private readonly timers: TimerConfig,
+    private readonly events: ServerTransactionEvents,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  find(key: string): ServerTransaction | undefined {
+    return this.map.get(key);
+  }
+
+  /**
+   * Starts a transaction. Its single timer first bounds how long the
+   * application may take to answer (64*T1, after which the client has given
+   * up, §17.1.2.2), then serves as Timer J on unreliable transports.
+   */
+  create(key: string, method: string, flow: InternalFlow, fields: HeaderMap, vias: readonly string[]): ServerTransaction {
+    const tx = new ServerTransaction(key, method, flow, fields, vias);
+    this.map.set(key, tx);
+    tx.timer = setTimeout(() => this.expire(tx), this.timers.timerJ);
+    return tx;
+  }
+
+  /** Sends a response; anything after the final response is ignored (§17.2.2). */
+  respond(tx: ServerTransaction, status: number, reason: string | undefined, options: ResponseOptions | undefined): void {
+    if (!Number.isInteger(status) || status < 100 || status > 699) throw new RangeError(`invalid status ${status}`);
+    if (tx.final || tx.ended) {
+      this.events.logger?.debug({ status, method: tx.method }, 'response after final response ignored');
+      return;
+    }
+    const data = this.serialize(tx, status, reason ?? reasonPhrase(status), options);
+    tx.lastResponse = data;
+    if (tx.flow.send(data)) this.events.responseSent(tx.method, status);
+    else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');
+    if (status < 200) return;
+    tx.final = true;
+    tx.fields = RELEASED;
+    tx.vias = [];
+    if (tx.flow.reliable) {
+      this.end(tx); // Timer J = 0 on reliable transports
+    } else {
+      tx.timer?.refresh(); // Timer J = 64*T1: absorb retransmissions
+    }
+  }
+
+  /** Re-sends the last response for a retransmitted request (§17.2.2); nothing if none yet. */
+  retransmit(tx: ServerTransaction): void {
+    if (tx.lastResponse !== undefined) tx.flow.send(tx.lastResponse);
+  }
+
+  private serialize(tx: ServerTransaction, status: number, reason: string, options: ResponseOptions | undefined): Buffer {
+    const fields = tx.fields;
+    let head = `SIP/2.0 ${status} ${reason}\r\n`;
+    for (const via of tx.vias) head += `Via: ${via}\r\n`;
+    head = appendRaw(head, 'From', fields, 'from');
+    const to = fields.get('to')?.[0];
+    if (to !== undefined) {
+      // §8.2.6.2: add a To tag unless the request had one (optional for 100).
+      if (tx.toHasTag === false && (status > 100 || options?.toTag !== undefined)) {
+        tx.localTag = options?.toTag ?? tx.localTag ?? newTag();
+        head += `To: ${to};tag=${tx.localTag}\r\n`;
+      } else head += `To: ${to}\r\n`;
+    }
+    head = appendRaw(head, 'Call-ID', fields, 'call-id');
+    head = appendRaw(head, 'CSeq', fields, 'cseq');
+    if (options?.headers !== undefined) head = appendHeaderFields(head, options.headers, isReserved);
+    return finishMessage(head, options?.body);
+  }
+
+  private expire(tx: ServerTransaction): void {
+    if (!tx.final) {
+      this.events.logger?.warn({ method: tx.method }, `no final response within 64*T1; server transaction dropped`);
+    }
+    this.end(tx);
+  }
+
+  private end(tx: ServerTransaction): void {
+    tx.ended = true;
+    if (tx.timer !== undefined) clearTimeout(tx.timer);
+    tx.timer = undefined;
+    if (this.map.get(tx.key) === tx) this.map.delete(tx.key);
+  }
+
+  stop(): void {
+    for (const tx of this.map.values()) {
+      tx.ended = true;
+      if (tx.timer !== undefined) clearTimeout(tx.timer);
+      tx.timer = undefined;
+    }
+    this.map.clear();
+  }
+}

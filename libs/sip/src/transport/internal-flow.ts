@@ -1,0 +1,43 @@
+import type { Logger } from '../logger.js';
+import type { ParsedMessage } from '../wire/parse-message.js';
+import type { StreamConnection } from './stream-connection.js';
+import type { Flow } from './transport-types.js';
+
+/** Something bound to a flow that must learn when the flow dies (a pending client transaction). */
+export interface FlowUser {
+  flowFailed(): void;
+}
+
+/** A Flow plus what the stack needs to send on it. */
+export interface InternalFlow extends Flow {
+  /** TCP and WS are reliable (RFC 3261 §17: no retransmissions, Timer J/K = 0). */
+  readonly reliable: boolean;
+  /** Queues `data` for sending; false if the flow is gone or congested. */
+  send(data: Buffer): boolean;
+  /** Users to notify when a stream flow closes; undefined for UDP. */
+  readonly users: Set<FlowUser> | undefined;
+}
+
+/** What transports report to the stack. */
+export interface TransportSink {
+  readonly maxMessageBytes: number;
+  readonly logger: Logger | undefined;
+  receive(message: ParsedMessage, flow: InternalFlow): void;
+  /** A message (or connection) was dropped; counted and logged at debug. */
+  dropped(reason: string, transport: string, remote: string): void;
+  newConnectionToken(transport: 'tcp' | 'ws'): string;
+  connectionOpened(connection: StreamConnection, remoteKey: string): void;
+  connectionClosed(connection: StreamConnection): void;
+}
+
+export function remoteKey(transport: string, host: string, port: number): string {
+  return `${transport}|${host}|${port}`;
+}
+
+/** Error naming the listener that failed to bind. */
+export function bindError(transport: string, host: string, port: number, cause: unknown): Error {
+  const code = (cause as { code?: string } | undefined)?.code;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Error(`cannot listen on ${transport}:${address}: ${code ?? detail}`, { cause });
+}

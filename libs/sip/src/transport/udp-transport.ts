@@ -1,0 +1,119 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { parseWholeMessage } from '../wire/parse-message.js';
+import { bindError, type FlowUser, type InternalFlow, type TransportSink } from './internal-flow.js';
+import type { BoundListener, ListenSpec } from './transport-types.js';
+
+// Large kernel buffers absorb bursts (thousands of NOTIFYs); the kernel caps them at net.core.[rw]mem_max.
+const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** One UDP socket per listen spec (RFC 3261 §18). */
+export class UdpListener {
+  private socket: Socket | undefined;
+  private boundSpec: BoundListener | undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly spec: ListenSpec,
+    private readonly sink: TransportSink,
+  ) {}
+
+  get bound(): BoundListener {
+    if (this.boundSpec === undefined) throw new Error('UDP listener not started');
+    return this.boundSpec;
+  }
+
+  get family(): 4 | 6 {
+    return isIPv6(this.spec.host) ? 6 : 4;
+  }
+
+  start(): Promise<BoundListener> {
+    const { host, port } = this.spec;
+    const socket = createSocket({ type: this.family === 6 ? 'udp6' : 'udp4' });
+    this.socket = socket;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.close();
+        this.socket = undefined;
+        reject(bindError('udp', host, port, err));
+      };
+      socket.once('error', onError);
+      socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
+      socket.bind({ address: host, port, exclusive: true }, () => {
+        socket.off('error', onError);
+        this.enlargeBuffers(socket);
+        socket.on('error', (err) => this.sink.logger?.warn({ err, transport: 'udp' }, 'UDP socket error'));
+        this.boundSpec = { transport: 'udp', host, port: socket.address().port };
+        resolve(this.boundSpec);
+      });
+    });
+  }
+
+  private enlargeBuffers(socket: Socket): void {
+    try {
+      socket.setRecvBufferSize(UDP_BUFFER_BYTES);
+      socket.setSendBufferSize(UDP_BUFFER_BYTES);
+    } catch (err) {
+      this.sink.logger?.debug({ err }, 'cannot enlarge UDP socket buffers');
+    }
+  }
+
+  private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    if (msg.length > this.sink.maxMessageBytes) {
+      this.sink.dropped('datagram exceeds the size limit', 'udp', `${rinfo.address}:${rinfo.port}`);
+      return;
+    }
+    const parsed = parseWholeMessage(msg);
+    if (typeof parsed === 'string') {
+      if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${rinfo.address}:${rinfo.port}`);
+      return;
+    }
+    this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port));
+  }
+
+  /** Sends from this socket (symmetric signalling, RFC 3581 §4); false if closed. */
+  send(data: Buffer, port: number, address: string): boolean {
+    const socket = this.socket;
+    if (socket === undefined) return false;
+    socket.send(data, port, address, (err) => {
+      if (err) this.sink.logger?.debug({ err, address, port }, 'UDP send failed');
+    });
+    return true;
+  }
+
+  stop(): Promise<void> {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket === undefined) return Promise.resolve();
+    return new Promise((resolve) => socket.close(() => resolve()));
+  }
+}
+
+/** A UDP flow: our socket plus the remote address and port. */
+export class UdpFlow implements InternalFlow {
+  readonly transport = 'udp';
+  readonly reliable = false;
+  readonly users: Set<FlowUser> | undefined = undefined;
+
+  constructor(
+    private readonly listener: UdpListener,
+    readonly remoteAddress: string,
+    readonly remotePort: number,
+  ) {}
+
+  get localAddress(): string {
+    return this.listener.bound.host;
+  }
+
+  get localPort(): number {
+    return this.listener.bound.port;
+  }
+
+  get token(): string {
+    return `udp|${this.listener.index}|${this.remotePort}|${this.remoteAddress}`;
+  }
+
+  send(data: Buffer): boolean {
+    return this.listener.send(data, this.remotePort, this.remoteAddress);
+  }
+}

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { parseWholeMessage } from '../wire/parse-message.js';
+import { formatHost } from '../wire/sip-uri.js';
+import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
+import { StreamConnection } from './stream-connection.js';
+import type { BoundListener, ListenSpec } from './transport-types.js';
+
+/** RFC 7118 §4.1: the WebSocket subprotocol for SIP. */
+export const SIP_SUBPROTOCOL = 'sip';
+
+/** One WebSocket connection; each WS message carries one SIP message (RFC 7118 §5). */
+export class WsConnection extends StreamConnection {
+  private queue: Buffer[] | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    sink: TransportSink,
+  ) {
+    super('ws', sink.newConnectionToken('ws'), sink);
+    if (ws.readyState === WebSocket.CONNECTING) this.queue = [];
+    ws.on('message', (data) => this.onMessage(data));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        sink.dropped('WebSocket message exceeds the size limit; closing connection', 'ws', this.describe());
+      } else sink.logger?.debug({ err, remote: this.describe() }, 'WebSocket error');
+    });
+    ws.on('close', () => this.onClosed());
+    ws.on('open', () => this.flush());
+  }
+
+  private flush(): void {
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue !== undefined) for (const data of queue) this.send(data);
+  }
+
+  private onMessage(data: RawData): void {
+    if (this.closed) return;
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    const parsed = parseWholeMessage(buf);
+    if (typeof parsed === 'string') {
+      if (parsed.length > 0) this.sink.dropped(parsed, 'ws', this.describe());
+      return;
+    }
+    this.sink.receive(parsed, this);
+  }
+
+  send(data: Buffer): boolean {
+    if (this.closed) return false;
+    if (this.queue !== undefined) {
+      this.queue.push(data);
+      return true;
+    }
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws.bufferedAmount > this.maxQueuedBytes) {
+      this.sink.logger?.debug({ remote: this.describe() }, 'WebSocket congested; message not sent');
+      return false;
+    }
+    this.ws.send(data, { binary: false });
+    return true;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+
+  setAddresses(socket: { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number }): void {
+    this.remoteAddress = socket.remoteAddress ?? this.remoteAddress;
+    this.remotePort = socket.remotePort ?? this.remotePort;
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
+  }
+
+  /** Opens a client connection to ws://host:port with subprotocol `sip`. */
+  static open(host: string, port: number, sink: TransportSink): WsConnection {
+    const ws = new WebSocket(`ws://${formatHost(host)}:${port}`, SIP_SUBPROTOCOL, {
+      maxPayload: sink.maxMessageBytes,
+      perMessageDeflate: false,
+    });
+    const connection = new WsConnection(ws, sink);
+    connection.remoteAddress = host;
+    connection.remotePort = port;
+    ws.once('upgrade', (response: IncomingMessage) => connection.setAddresses(response.socket));
+    sink.connectionOpened(connection, remoteKey('ws', host, port));
+    return connection;
+  }
+}
+
+/** True if the client offered the `sip` subprotocol (tokens are case-sensitive, RFC 6455 §4.1). */
+function offersSip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  for (const token of header.split(',')) if (token.trim() === SIP_SUBPROTOCOL) return true;
+  return false;
+}
+
+/** A WebSocket server for one listen spec, bound to the given host only. */
+export class WsListener {
+  private http: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private boundSpec: BoundListener | undefined;
+
+  constructor(
+    private readonly spec: ListenSpec,
+    private readonly sink: TransportSink,
+  ) {}
+
+  get bound(): BoundListener {
+    if (this.boundSpec === undefined) throw new Error('WS listener not started');
+    return this.boundSpec;
+  }
+
+  start(): Promise<BoundListener> {
+    const { host, port } = this.spec;
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.sink.maxMessageBytes,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(SIP_SUBPROTOCOL) ? SIP_SUBPROTOCOL : false),
+    });
+    const http = createServer((_req, res) => {
+      res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' });
+      res.end();
+    });
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    this.http = http;
+    this.wss = wss;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        this.http = undefined;
+        this.wss = undefined;
+        wss.close();
+        reject(bindError('ws', host, port, err));
+      };
+      http.once('error', onError);
+      http.listen({ host, port, exclusive: true }, () => {
+        http.off('error', onError);
+        http.on('error', (err) => this.sink.logger?.warn({ err, transport: 'ws' }, 'WebSocket server error'));
+        const address = http.address();
+        this.boundSpec = { transport: 'ws', host, port: typeof address === 'object' && address ? address.port : port };
+        resolve(this.boundSpec);
+      });
+    });
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const wss = this.wss;
+    socket.on('error', () => socket.destroy());
+    const remote = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`;
+    if (wss === undefined || !offersSip(req.headers['sec-websocket-protocol'])) {
+      // RFC 7118 §4.1: the handshake must negotiate the "sip" subprotocol.
+      this.sink.dropped('WebSocket upgrade without subprotocol sip refused', 'ws', remote);
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new WsConnection(ws, this.sink);
+      connection.setAddresses(req.socket);
+      this.sink.connectionOpened(connection, remoteKey('ws', connection.remoteAddress, connection.remotePort));
+    });
+  }
+
+  /** Stops accepting; existing connections are closed by the stack. */
+  stop(): Promise<void> {
+    const { http, wss } = this;
+    this.http = undefined;
+    this.wss = undefined;
+    wss?.close();
+    if (http === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+  }
+}

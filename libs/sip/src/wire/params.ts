@@ -1,0 +1,45 @@
+const SEMI = 59;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const EQUALS = 61;
+
+/**
+ * Parses `;name=value;flag` parameters starting at `start` (which should point
+ * at a ';' or whitespace before it). Names are lower-cased, valueless
+ * parameters map to null, quoted values keep their quotes (RFC 3261 §25.1
+ * generic-param). Stops at the end of the string.
+ */
+export function parseParams(text: string, start: number): Record<string, string | null> {
+  const params: Record<string, string | null> = {};
+  let i = text.indexOf(';', start);
+  while (i !== -1 && i < text.length) {
+    let end = i + 1;
+    let inQuotes = false;
+    let eq = -1;
+    for (; end < text.length; end++) {
+      const c = text.charCodeAt(end);
+      if (inQuotes) {
+        if (c === BACKSLASH) end++;
+        else if (c === QUOTE) inQuotes = false;
+      } else if (c === QUOTE) inQuotes = true;
+      else if (c === EQUALS && eq === -1) eq = end;
+      else if (c === SEMI) break;
+    }
+    const name = (eq === -1 ? text.slice(i + 1, end) : text.slice(i + 1, eq)).trim().toLowerCase();
+    if (name.length > 0 && name !== '__proto__') {
+      params[name] = eq === -1 ? null : text.slice(eq + 1, end).trim();
+    }
+    i = end < text.length ? end : -1;
+  }
+  return params;
+}
+
+/** Serializes parameters back to `;a=b;c` form. */
+export function formatParams(params: Readonly<Record<string, string | null>>): string {
+  let out = '';
+  for (const name in params) {
+    const value = params[name];
+    out += value === null || value === undefined ? `;${name}` : `;${name}=${value}`;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseWholeMessage, type ParsedMessage } from './parse-message.js';
+
+function parse(text: string): ParsedMessage {
+  const result = parseWholeMessage(Buffer.from(text, 'utf8'));
+  if (typeof result === 'string') throw new Error(`unexpected drop: ${result}`);
+  return result;
+}
+
+describe('parse-message', () => {
+  it('parse - request line, compact forms and folded lines', () => {
+    const m = parse(
+      'SUBSCRIBE sip:bob@example.com SIP/2.0\r\n' +
+        'v: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n' +
+        'o: presence\r\n' +
+        'u: presence,\r\n dialog\r\n' +
+        'i: abc\r\n' +
+        'l: 0\r\n\r\n',
+    );
+    expect(m.method).toBe('SUBSCRIBE');
+    expect(m.uri).toBe('sip:bob@example.com');
+    expect(m.headers.get('via')).toEqual(['SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1']);
+    expect(m.headers.get('event')).toEqual(['presence']);
+    expect(m.headers.get('allow-events')).toEqual(['presence, dialog']);
+    expect(m.headers.get('call-id')).toEqual(['abc']);
+  });
+
+  it('parse - status line with reason containing spaces', () => {
+    const m = parse('SIP/2.0 481 Call/Transaction Does Not Exist\r\nContent-Length: 0\r\n\r\n');
+    expect(m.method).toBeUndefined();
+    expect(m.status).toBe(481);
+    expect(m.reason).toBe('Call/Transaction Does Not Exist');
+  });
+
+  it('parse - body is cut at Content-Length in bytes and decoded as UTF-8', () => {
+    const body = 'héllo ✓';
+    const m = parse(`MESSAGE sip:a@b SIP/2.0\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}trailing junk`);
+    expect(m.body).toBe(body);
+    expect(m.framingError).toBeUndefined();
+  });
+
+  it('parse - body shorter than Content-Length is a framing error', () => {
+    const m = parse('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 50\r\n\r\nshort');
+    expect(m.framingError).toBe('Body shorter than Content-Length');
+  });
+
+  it('parse - datagram without Content-Length takes the rest as body', () => {
+    expect(parse('MESSAGE sip:a@b SIP/2.0\r\nTo: x\r\n\r\nall of it').body).toBe('all of it');
+  });
+
+  it('parse - garbage and keep-alives are reported, not thrown', () => {
+    const drop = (text: string | Buffer): unknown => parseWholeMessage(typeof text === 'string' ? Buffer.from(text) : text);
+    expect(drop('\r\n\r\n')).toBe('');
+    expect(drop('hello world')).toBe('no end of header section');
+    expect(drop('NOT A SIP LINE\r\n\r\n')).toBe('unparsable message head');
+    expect(drop('OPTIONS sip:a@b SIP/2.0\r\nno colon here\r\n\r\n')).toBe('unparsable message head');
+    expect(drop('SIP/2.0 99 Low\r\n\r\n')).toBe('unparsable message head');
+    expect(drop(Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]))).toBe('unparsable message head');
+  });
+});

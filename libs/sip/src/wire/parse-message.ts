@@ -1,0 +1,133 @@
+import { canonicalHeaderName, type HeaderMap } from './header-names.js';
+
+/** A framed and tokenized SIP message; semantic validation happens in message/. */
+export interface ParsedMessage {
+  /** Request method (case-sensitive, RFC 3261 §7.1); undefined for responses. */
+  readonly method: string | undefined;
+  readonly uri: string;
+  /** 0 for requests. */
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: HeaderMap;
+  body: string;
+  /** Set when the head parsed but the framing is wrong (e.g. body shorter than Content-Length). */
+  framingError?: string;
+}
+
+export type ParsedHead = Omit<ParsedMessage, 'body' | 'framingError'>;
+
+const CR = 13;
+const LF = 10;
+const SPACE = 32;
+const TAB = 9;
+const TOKEN_CHARS = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+export const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/** Number of bytes of CRLF pairs at `start` (keep-alives and RFC 3261 §7.5 leading CRLFs). */
+export function leadingCrlfBytes(buf: Buffer, start: number): number {
+  let i = start;
+  while (i + 1 < buf.length && buf[i] === CR && buf[i + 1] === LF) i += 2;
+  return i - start;
+}
+
+/**
+ * Parses the start line and headers (the text before the blank line, CRLF
+ * separated, RFC 3261 §7). Folded lines (leading SP/HT) are joined with one
+ * space. Returns undefined when the start line or a header line is malformed.
+ */
+export function parseHead(text: string): ParsedHead | undefined {
+  let lineEnd = text.indexOf('\r\n');
+  const startLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
+  const head = parseStartLine(startLine);
+  if (head === undefined) return undefined;
+  const headers = head.headers;
+  let lastValues: string[] | undefined;
+  while (lineEnd !== -1) {
+    const start = lineEnd + 2;
+    lineEnd = text.indexOf('\r\n', start);
+    const line = lineEnd === -1 ? text.slice(start) : text.slice(start, lineEnd);
+    if (line.length === 0) continue;
+    const first = line.charCodeAt(0);
+    if (first === SPACE || first === TAB) {
+      // RFC 3261 §7.3.1: header field folding
+      if (lastValues === undefined) return undefined;
+      const idx = lastValues.length - 1;
+      lastValues[idx] = `${lastValues[idx] as string} ${line.trim()}`.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const rawName = line.slice(0, colon).trimEnd();
+    if (!TOKEN_CHARS.test(rawName)) return undefined;
+    const name = canonicalHeaderName(rawName);
+    const value = line.slice(colon + 1).trim();
+    const existing = headers.get(name);
+    if (existing === undefined) {
+      lastValues = [value];
+      headers.set(name, lastValues);
+    } else {
+      existing.push(value);
+      lastValues = existing;
+    }
+  }
+  return head;
+}
+
+function parseStartLine(line: string): ParsedHead | undefined {
+  const sp1 = line.indexOf(' ');
+  if (sp1 <= 0) return undefined;
+  if (line.startsWith('SIP/2.0 ')) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2)
+    const code = line.slice(sp1 + 1, sp1 + 4);
+    const status = Number(code);
+    if (code.length !== 3 || !Number.isInteger(status) || status < 100 || status > 699) return undefined;
+    const reason = line.slice(sp1 + 4).trim();
+    return { method: undefined, uri: '', status, reason, headers: new Map() };
+  }
+  // Request-Line = Method SP Request-URI SP SIP-Version (§7.1)
+  const sp2 = line.indexOf(' ', sp1 + 1);
+  if (sp2 === -1 || line.slice(sp2 + 1).toUpperCase() !== 'SIP/2.0') return undefined;
+  const method = line.slice(0, sp1);
+  const uri = line.slice(sp1 + 1, sp2);
+  if (!TOKEN_CHARS.test(method) || uri.length === 0 || uri.indexOf(':') <= 0) return undefined;
+  return { method, uri, status: 0, reason: '', headers: new Map() };
+}
+
+/** Content-Length as a byte count; undefined if absent, NaN if malformed (§20.14). */
+export function contentLength(headers: HeaderMap): number | undefined {
+  const values = headers.get('content-length');
+  if (values === undefined) return undefined;
+  const value = values[0] as string;
+  if (values.length > 1 || value.length === 0 || value.length > 9) return Number.NaN;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return Number.NaN;
+  }
+  return Number(value);
+}
+
+/**
+ * Parses one SIP message carried whole in a datagram or WebSocket message.
+ * Returns the message, or a string naming why it was dropped ('' for a
+ * keep-alive). RFC 3261 §18.3: bytes beyond Content-Length are discarded; a
+ * body shorter than Content-Length is a framing error (400 for requests).
+ */
+export function parseWholeMessage(buf: Buffer): ParsedMessage | string {
+  const start = leadingCrlfBytes(buf, 0);
+  if (start === buf.length) return '';
+  const headEnd = buf.indexOf(HEAD_END, start);
+  if (headEnd === -1) return 'no end of header section';
+  const head = parseHead(buf.toString('utf8', start, headEnd));
+  if (head === undefined) return 'unparsable message head';
+  const message = head as ParsedMessage;
+  const bodyStart = headEnd + 4;
+  const length = contentLength(head.headers);
+  let bodyEnd = buf.length;
+  if (length !== undefined) {
+    if (Number.isNaN(length)) message.framingError = 'Invalid Content-Length';
+    else if (bodyStart + length > buf.length) message.framingError = 'Body shorter than Content-Length';
+    else bodyEnd = bodyStart + length;
+  }
+  message.body = bodyEnd > bodyStart ? buf.toString('utf8', bodyStart, bodyEnd) : '';
+  return message;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { ParsedMessage } from './parse-message.js';
+import { StreamFramer } from './stream-framer.js';
+
+const one = (body: string, callId = 'c1'): string =>
+  `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: ${callId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+function framer(max = 4096): { f: StreamFramer; messages: ParsedMessage[]; pings: number[] } {
+  const messages: ParsedMessage[] = [];
+  const pings: number[] = [];
+  const f = new StreamFramer(max, (m) => messages.push(m), () => pings.push(1));
+  return { f, messages, pings };
+}
+
+describe('stream-framer', () => {
+  it('framing - reassembles messages split at every byte boundary', () => {
+    const bytes = Buffer.from(one('ünïcode body') + one('second', 'c2'), 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { f, messages } = framer();
+      expect(f.push(bytes.subarray(0, cut))).toBeUndefined();
+      expect(f.push(bytes.subarray(cut))).toBeUndefined();
+      expect(messages.map((m) => m.body)).toEqual(['ünïcode body', 'second']);
+    }
+  });
+
+  it('framing - CRLF keep-alive ping is reported and skipped', () => {
+    const { f, messages, pings } = framer();
+    expect(f.push(Buffer.from(`\r\n\r\n${one('x')}`))).toBeUndefined();
+    expect(pings).toHaveLength(1);
+    expect(messages).toHaveLength(1);
+  });
+
+  it('framing - missing Content-Length on a stream is an error', () => {
+    const { f } = framer();
+    expect(f.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nbody'))).toBe('missing Content-Length on a stream');
+  });
+
+  it('framing - oversize header section or body is an error, without buffering it', () => {
+    const { f } = framer(1024);
+    expect(f.push(Buffer.alloc(1025, 0x41))).toBe('header section exceeds the size limit');
+    const { f: g } = framer(1024);
+    expect(g.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5000\r\n\r\n'))).toBe('message exceeds the size limit');
+  });
+
+  it('framing - garbage head is an error', () => {
+    const { f } = framer();
+    expect(f.push(Buffer.from('\x00\x01garbage\r\n\r\n'))).toBe('unparsable message head');
+  });
+});

@@ -1,0 +1,76 @@
+import {
+  contentLength,
+  HEAD_END,
+  leadingCrlfBytes,
+  parseHead,
+  type ParsedHead,
+  type ParsedMessage,
+} from './parse-message.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Frames SIP messages on a byte stream (TCP) by Content-Length, which is
+ * mandatory on streams (RFC 3261 §18.3, §20.14). Never buffers more than
+ * `maxMessageBytes`: `push` returns a reason string when the stream must be
+ * closed (oversize, missing/invalid Content-Length, unparsable head).
+ */
+export class StreamFramer {
+  private pending: Buffer = EMPTY;
+  private scanFrom = 0;
+  private head: ParsedHead | undefined;
+  private bodyStart = 0;
+  private bodyLength = 0;
+
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly onMessage: (message: ParsedMessage) => void,
+    /** Called for a CRLFCRLF keep-alive ping (RFC 5626 §3.5.1); answer with CRLF. */
+    private readonly onPing: () => void,
+  ) {}
+
+  push(chunk: Buffer): string | undefined {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    for (;;) {
+      if (this.head === undefined) {
+        const reason = this.readHead();
+        if (reason !== undefined) return reason;
+        if (this.head === undefined) return undefined;
+      }
+      const end = this.bodyStart + this.bodyLength;
+      if (this.pending.length < end) return undefined;
+      const message = this.head as ParsedMessage;
+      message.body = this.bodyLength === 0 ? '' : this.pending.toString('utf8', this.bodyStart, end);
+      this.pending = end === this.pending.length ? EMPTY : this.pending.subarray(end);
+      this.head = undefined;
+      this.scanFrom = 0;
+      this.onMessage(message);
+    }
+  }
+
+  private readHead(): string | undefined {
+    const skip = leadingCrlfBytes(this.pending, 0);
+    if (skip > 0) {
+      if (skip >= 4) this.onPing();
+      this.pending = this.pending.subarray(skip);
+      this.scanFrom = 0;
+    }
+    if (this.pending.length === 0) return undefined;
+    const headEnd = this.pending.indexOf(HEAD_END, Math.max(0, this.scanFrom - 3));
+    if (headEnd === -1) {
+      if (this.pending.length > this.maxMessageBytes) return 'header section exceeds the size limit';
+      this.scanFrom = this.pending.length;
+      return undefined;
+    }
+    const head = parseHead(this.pending.toString('utf8', 0, headEnd));
+    if (head === undefined) return 'unparsable message head';
+    const length = contentLength(head.headers);
+    if (length === undefined) return 'missing Content-Length on a stream';
+    if (Number.isNaN(length)) return 'invalid Content-Length';
+    if (headEnd + 4 + length > this.maxMessageBytes) return 'message exceeds the size limit';
+    this.head = head;
+    this.bodyStart = headEnd + 4;
+    this.bodyLength = length;
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { formatParams, parseParams } from './params.js';
+import { parsePort } from './sip-uri.js';
+
+/** One parsed Via entry (RFC 3261 §20.42). */
+export interface Via {
+  /** Upper-cased transport: UDP, TCP, WS, ... */
+  readonly transport: string;
+  /** As written; IPv6 references keep their brackets. */
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly params: Record<string, string | null>;
+}
+
+// sent-protocol LWS sent-by *( SEMI via-params ); LWS allowed around '/' and ':'.
+const VIA = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9.!%*_+`'~-]+)\s+(\[[0-9A-Fa-f:.]+\]|[^\s;:[\]]+)(?:\s*:\s*(\d{1,5}))?\s*(;.*)?$/i;
+
+export function parseVia(entry: string): Via | undefined {
+  const m = VIA.exec(entry);
+  if (m === null) return undefined;
+  let port: number | undefined;
+  if (m[3] !== undefined) {
+    port = parsePort(m[3]);
+    if (port === undefined) return undefined;
+  }
+  const paramText = m[4];
+  return {
+    transport: (m[1] as string).toUpperCase(),
+    host: m[2] as string,
+    port,
+    params: paramText === undefined ? {} : parseParams(paramText, 0),
+  };
+}
+
+export function formatVia(via: Via): string {
+  const sentBy = via.port === undefined ? via.host : `${via.host}:${via.port}`;
+  return `SIP/2.0/${via.transport} ${sentBy}${formatParams(via.params)}`;
+}
+
+/** The RFC 3261 magic cookie that marks a branch as globally unique (§8.1.1.7). */
+export const MAGIC_COOKIE = 'z9hG4bK';

@@ -1,0 +1,5 @@
+export type { MemoryStore, MemoryStoreOptions, MemoryStoreCounts } from './memory/memory-store.js';
+export { createMemoryStore } from './memory/memory-store.js';
+export type { StoreLogger } from './store-logger.js';
+export { silentStoreLogger } from './store-logger.js';
+export { StoreClosedError } from './errors/store-closed-error.js';

@@ -1,0 +1,53 @@
+import type { DueExpiry } from '@presence/core';
+import { decodeExpiryMember } from '../expiry-member.js';
+import { IndexedMinHeap } from './indexed-min-heap.js';
+
+/**
+ * The per-partition expiry indexes (ARCHITECTURE "Soft state and expiry"):
+ * one IndexedMinHeap per partition, keyed by expiry member. See
+ * IndexedMinHeap for the complexity of each operation.
+ */
+export class PartitionExpiryIndex {
+  private readonly partitions = new Map<number, IndexedMinHeap>();
+
+  schedule(partition: number, member: string, at: number): void {
+    let heap = this.partitions.get(partition);
+    if (heap === undefined) {
+      heap = new IndexedMinHeap();
+      this.partitions.set(partition, heap);
+    }
+    heap.set(member, at);
+  }
+
+  unschedule(partition: number, member: string): void {
+    const heap = this.partitions.get(partition);
+    if (heap === undefined) return;
+    heap.delete(member);
+    if (heap.size === 0) this.partitions.delete(partition);
+  }
+
+  /** Entries with time <= now, earliest first (ties by member), at most `limit`; nothing is removed. */
+  due(partition: number, now: number, limit: number): DueExpiry[] {
+    const found: DueExpiry[] = [];
+    this.partitions.get(partition)?.ascending(now, Math.floor(limit), (member, at) => {
+      const entry = decodeExpiryMember(member, at);
+      if (entry !== undefined) found.push(entry);
+    });
+    return found;
+  }
+
+  next(partition: number): number | undefined {
+    return this.partitions.get(partition)?.peekTime();
+  }
+
+  /** Number of entries over all partitions. */
+  get size(): number {
+    let total = 0;
+    for (const heap of this.partitions.values()) total += heap.size;
+    return total;
+  }
+
+  clear(): void {
+    this.partitions.clear();
+  }
+}

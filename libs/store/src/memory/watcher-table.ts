@@ -1,0 +1,64 @@
+import type { WatcherRecord } from '@presence/core';
+import { watcherMember } from '../expiry-member.js';
+import type { PartitionExpiryIndex } from './partition-expiry-index.js';
+
+export interface WatcherEntry {
+  readonly partition: number;
+  /** Frozen copy of what was put. */
+  readonly record: WatcherRecord;
+}
+
+/**
+ * Watchers per presentity, keyed by subscription id, each indexed for expiry
+ * in its partition. Expired watchers are not dropped here: the owner drives
+ * their expiry from the index (it must send the terminated NOTIFY) and
+ * removes them itself.
+ */
+export class WatcherTable {
+  private readonly byPresentity = new Map<string, Map<string, WatcherEntry>>();
+  private count = 0;
+
+  constructor(private readonly index: PartitionExpiryIndex) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  put(partition: number, watcher: WatcherRecord): void {
+    let watchers = this.byPresentity.get(watcher.presentity);
+    if (watchers === undefined) {
+      watchers = new Map();
+      this.byPresentity.set(watcher.presentity, watchers);
+    }
+    const member = watcherMember(watcher.presentity, watcher.subscriptionId);
+    const previous = watchers.get(watcher.subscriptionId);
+    if (previous === undefined) this.count++;
+    else if (previous.partition !== partition) this.index.unschedule(previous.partition, member);
+    watchers.set(watcher.subscriptionId, { partition, record: Object.freeze({ ...watcher }) });
+    this.index.schedule(partition, member, watcher.expiresAt);
+  }
+
+  remove(partition: number, presentity: string, subscriptionId: string): WatcherRecord | undefined {
+    const member = watcherMember(presentity, subscriptionId);
+    this.index.unschedule(partition, member);
+    const watchers = this.byPresentity.get(presentity);
+    const entry = watchers?.get(subscriptionId);
+    if (watchers === undefined || entry === undefined) return undefined;
+    if (entry.partition !== partition) this.index.unschedule(entry.partition, member);
+    watchers.delete(subscriptionId);
+    if (watchers.size === 0) this.byPresentity.delete(presentity);
+    this.count--;
+    return entry.record;
+  }
+
+  /** Every stored watcher of the presentity, expired or not, in no particular order. */
+  list(presentity: string): WatcherRecord[] {
+    const watchers = this.byPresentity.get(presentity);
+    if (watchers === undefined) return [];
+    return Array.from(watchers.values(), (entry) => entry.record);
+  }
+
+  *entries(): IterableIterator<WatcherEntry> {
+    for (const watchers of this.byPresentity.values()) yield* watchers.values();
+  }
+}

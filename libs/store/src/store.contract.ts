@@ -1,0 +1,453 @@
+import { randomBytes } from 'node:crypto';
+import type { Binding, DialogRecord, PresentityChange, Publication, Store, WatcherRecord } from '@presence/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+/** The fake clock the contract drives; the store under test must take its time from it. */
+export interface ContractClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** What a store implementation's test file hands to the contract for every test. */
+export interface StoreUnderTest {
+  readonly store: Store;
+  cleanup(): Promise<void>;
+}
+
+export interface StoreContractOptions {
+  /** The dialog grace the factory configures (default 30 s, the stores' default). */
+  readonly dialogGraceMs?: number;
+}
+
+class ManualClock implements ContractClock {
+  constructor(private time: number) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+const SECOND = 1_000;
+
+/**
+ * The behaviour every Store implementation must have (ARCHITECTURE: "One
+ * contract test suite runs against both implementations of each"). Only
+ * port-level behaviour: the same suite runs against MemoryStore and
+ * RedisStore. Names carry a random tag per test so a shared Redis is fine.
+ *
+ * The clock starts at the real time and only moves forward, so absolute
+ * times handed to Redis (PEXPIREAT) are never in the past; the store must
+ * still judge expiry by the clock it was given (a fake one here).
+ */
+export function storeContract(
+  name: string,
+  factory: (clock: ContractClock) => Promise<StoreUnderTest>,
+  options: StoreContractOptions = {},
+): void {
+  const graceMs = options.dialogGraceMs ?? 30 * SECOND;
+
+  describe(`${name} - Store contract`, () => {
+    let clock: ManualClock;
+    let under: StoreUnderTest;
+    let store: Store;
+    let t0: number;
+    let tag: string;
+    const aor = (user: string): string => `sip:${user}-${tag}@example.com`;
+
+    const publication = (etag: string, expiresIn: number, body = `<presence id="${etag}"/>`): Publication => ({
+      etag,
+      expiresAt: t0 + expiresIn,
+      publishedAt: t0,
+      contentType: 'application/pidf+xml',
+      body,
+    });
+
+    const change = (presentity: string, expectedRevision: number, publications: Publication[], rest: Partial<PresentityChange> = {}): PresentityChange => ({
+      presentity,
+      partition: 7,
+      expectedRevision,
+      publications,
+      document: publications.map((p) => p.body).join(''),
+      documentChanged: true,
+      ...rest,
+    });
+
+    const watcher = (presentity: string, subscriptionId: string, expiresIn: number): WatcherRecord => ({
+      presentity,
+      subscriptionId,
+      watcher: aor(`watcher-of-${subscriptionId}`),
+      event: 'presence',
+      status: 'active',
+      edgeId: 'edge-1',
+      expiresAt: t0 + expiresIn,
+    });
+
+    const binding = (contact: string, expiresIn: number): Binding => ({
+      contact: `<sip:${contact}@192.0.2.1:5060;transport=tcp>`,
+      contactKey: `sip:${contact}@192.0.2.1:5060;transport=tcp`,
+      expiresAt: t0 + expiresIn,
+      callId: `call-${contact}`,
+      cseq: 1,
+      q: 0.5,
+      edgeId: 'edge-1',
+      flow: `flow-${contact}`,
+    });
+
+    const dialog = (subscriptionId: string, expiresIn: number): DialogRecord => ({
+      subscriptionId,
+      callId: `call-${subscriptionId}`,
+      localTag: 'lt',
+      remoteTag: 'rt',
+      remoteUri: aor('bob'),
+      localUri: aor('alice'),
+      remoteTarget: 'sip:bob@192.0.2.2:5060',
+      routeSet: ['<sip:proxy.example.com;lr>'],
+      presentity: aor('alice'),
+      watcher: aor('bob'),
+      event: 'presence',
+      status: 'active',
+      localCseq: 3,
+      remoteCseq: 1,
+      expiresAt: t0 + expiresIn,
+      edgeId: 'edge-1',
+      flow: 'flow-1',
+    });
+
+    const bySubscription = (a: WatcherRecord, b: WatcherRecord): number => (a.subscriptionId < b.subscriptionId ? -1 : 1);
+
+    beforeEach(async () => {
+      t0 = Date.now();
+      clock = new ManualClock(t0);
+      tag = randomBytes(4).toString('hex');
+      under = await factory(clock);
+      store = under.store;
+    });
+
+    afterEach(async () => {
+      await under.cleanup();
+    });
+
+    describe('presentity', () => {
+      it('presentity - an unknown presentity loads as revision 0, version 0, nothing published', async () => {
+        const p = aor('nobody');
+        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 0, version: 0, publications: [], document: '' });
+      });
+
+      it('presentity - a commit with the expected revision succeeds and bumps revision and version', async () => {
+        const p = aor('alice');
+        const pubs = [publication('e1', 60 * SECOND)];
+        const outcome = await store.commitPresentity(change(p, 0, pubs, { document: 'doc-1' }));
+        const expected = { presentity: p, revision: 1, version: 1, publications: pubs, document: 'doc-1' };
+        expect(outcome).toEqual({ ok: true, state: expected });
+        expect(await store.loadPresentity(p)).toEqual(expected);
+      });
+
+      it('presentity - a commit with a stale or future revision fails, returns the current state and changes nothing', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'first' }));
+        const current = await store.loadPresentity(p);
+        const stale = await store.commitPresentity(change(p, 0, [publication('e2', 60 * SECOND)], { document: 'second' }));
+        expect(stale).toEqual({ ok: false, current });
+        const future = await store.commitPresentity(change(p, 5, [], { document: 'third' }));
+        expect(future).toEqual({ ok: false, current });
+        expect(await store.loadPresentity(p)).toEqual(current);
+      });
+
+      it('presentity - only one of two commits racing on the same revision wins', async () => {
+        const p = aor('race');
+        const outcomes = await Promise.all([
+          store.commitPresentity(change(p, 0, [publication('a', 60 * SECOND)])),
+          store.commitPresentity(change(p, 0, [publication('b', 60 * SECOND)])),
+        ]);
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+        expect((await store.loadPresentity(p)).revision).toBe(1);
+      });
+
+      it('presentity - version bumps only when the document changed, revision on every commit', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        const refreshed = [publication('e1', 120 * SECOND)];
+        const refresh = await store.commitPresentity(change(p, 1, refreshed, { document: 'open', documentChanged: false }));
+        expect(refresh).toEqual({ ok: true, state: { presentity: p, revision: 2, version: 1, publications: refreshed, document: 'open' } });
+        const modified = await store.commitPresentity(change(p, 2, refreshed, { document: 'closed', documentChanged: true }));
+        expect(modified.ok && modified.state.revision).toBe(3);
+        expect(modified.ok && modified.state.version).toBe(2);
+        expect((await store.loadPresentity(p)).document).toBe('closed');
+      });
+
+      it('presentity - revision and version never go back once every publication is gone', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        await store.commitPresentity(change(p, 1, [], { document: '', documentChanged: true }));
+        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 2, version: 2, publications: [], document: '' });
+        expect((await store.commitPresentity(change(p, 0, [publication('e2', 60 * SECOND)]))).ok).toBe(false);
+        const again = await store.commitPresentity(change(p, 2, [publication('e2', 60 * SECOND)], { document: 'back' }));
+        expect(again.ok && [again.state.revision, again.state.version]).toEqual([3, 3]);
+      });
+
+      it('presentity - several publications and their fields are kept as committed', async () => {
+        const p = aor('alice');
+        const pubs = [publication('phone', 30 * SECOND, '<phone/>'), { ...publication('pc', 90 * SECOND, '<pc>ünïcödé &amp; 😀</pc>'), publishedAt: t0 - 5 }];
+        await store.commitPresentity(change(p, 0, pubs, { document: '<composed/>' }));
+        const loaded = await store.loadPresentity(p);
+        expect(loaded.publications).toEqual(pubs);
+        expect(loaded.document).toBe('<composed/>');
+      });
+
+      it('presentity - later changes to the committed arrays do not reach the store', async () => {
+        const p = aor('alice');
+        const pubs = [publication('e1', 60 * SECOND)];
+        await store.commitPresentity(change(p, 0, pubs));
+        pubs.push(publication('e2', 60 * SECOND));
+        expect((await store.loadPresentity(p)).publications).toHaveLength(1);
+      });
+
+      it('presentity - loadPresentities answers in the asked order, unknown and repeated ones included', async () => {
+        const [a, b, c] = [aor('a'), aor('b'), aor('c')];
+        await store.commitPresentity(change(a, 0, [publication('ea', 60 * SECOND)], { document: 'A' }));
+        await store.commitPresentity(change(b, 0, [publication('eb', 60 * SECOND)], { document: 'B' }));
+        await store.commitPresentity(change(b, 1, [publication('eb', 60 * SECOND)], { document: 'B2' }));
+        const states = await store.loadPresentities([b, c, a, b]);
+        expect(states.map((s) => [s.presentity, s.revision, s.document])).toEqual([
+          [b, 2, 'B2'],
+          [c, 0, ''],
+          [a, 1, 'A'],
+          [b, 2, 'B2'],
+        ]);
+        expect(await store.loadPresentities([])).toEqual([]);
+      });
+    });
+
+    describe('expiry index', () => {
+      it('expiry index - a commit indexes the presentity once, at its earliest publication expiry', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('late', 60 * SECOND), publication('early', 30 * SECOND)]));
+        expect(await store.nextExpiry(7)).toBe(t0 + 30 * SECOND);
+        expect(await store.dueExpiries(7, t0 + 30 * SECOND - 1, 10)).toEqual([]);
+        expect(await store.dueExpiries(7, t0 + 90 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 30 * SECOND }]);
+      });
+
+      it('expiry index - due entries are those at or before now, earliest first, at most limit', async () => {
+        const [a, b, c] = [aor('a'), aor('b'), aor('c')];
+        await store.commitPresentity(change(c, 0, [publication('c', 30 * SECOND)]));
+        await store.commitPresentity(change(a, 0, [publication('a', 10 * SECOND)]));
+        await store.putWatcher(7, watcher(b, 'sub-b', 20 * SECOND));
+        await store.commitPresentity(change(b, 0, [publication('b', 40 * SECOND)]));
+        const all = await store.dueExpiries(7, t0 + 30 * SECOND, 100);
+        expect(all).toEqual([
+          { kind: 'presentity', presentity: a, at: t0 + 10 * SECOND },
+          { kind: 'watcher', presentity: b, subscriptionId: 'sub-b', at: t0 + 20 * SECOND },
+          { kind: 'presentity', presentity: c, at: t0 + 30 * SECOND },
+        ]);
+        expect(await store.dueExpiries(7, t0 + 30 * SECOND, 2)).toEqual(all.slice(0, 2));
+        expect(await store.dueExpiries(7, t0 + 30 * SECOND, 0)).toEqual([]);
+        expect(await store.dueExpiries(7, t0 + 9 * SECOND, 100)).toEqual([]);
+      });
+
+      it('expiry index - ordering holds over many entries', async () => {
+        const offsets = Array.from({ length: 40 }, (_, i) => ((i * 17) % 40) + 1);
+        for (const [i, offset] of offsets.entries()) await store.putWatcher(7, watcher(aor('p'), `s${i}`, offset * SECOND));
+        const due = await store.dueExpiries(7, t0 + 25 * SECOND, 10);
+        expect(due.map((d) => d.at)).toEqual(Array.from({ length: 10 }, (_, i) => t0 + (i + 1) * SECOND));
+        const rest = await store.dueExpiries(7, t0 + 25 * SECOND, 100);
+        expect(rest.map((d) => d.at)).toEqual(Array.from({ length: 25 }, (_, i) => t0 + (i + 1) * SECOND));
+      });
+
+      it('expiry index - reading due entries does not remove them', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        clock.advance(20 * SECOND);
+        const first = await store.dueExpiries(7, clock.now(), 10);
+        expect(first).toHaveLength(1);
+        expect(await store.dueExpiries(7, clock.now(), 10)).toEqual(first);
+        expect(await store.nextExpiry(7)).toBe(t0 + 10 * SECOND);
+      });
+
+      it('expiry index - the entry follows the earliest publication expiry through refreshes', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        await store.commitPresentity(change(p, 1, [publication('e1', 100 * SECOND), publication('e2', 50 * SECOND)], { documentChanged: false }));
+        expect(await store.dueExpiries(7, t0 + 49 * SECOND, 10)).toEqual([]);
+        expect(await store.dueExpiries(7, t0 + 200 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 50 * SECOND }]);
+        await store.commitPresentity(change(p, 2, [publication('e1', 5 * SECOND)]));
+        expect(await store.nextExpiry(7)).toBe(t0 + 5 * SECOND);
+      });
+
+      it('expiry index - the entry disappears when the presentity has no publications left', async () => {
+        const p = aor('alice');
+        const other = aor('bob');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        await store.commitPresentity(change(other, 0, [publication('e9', 90 * SECOND)]));
+        clock.advance(15 * SECOND);
+        await store.commitPresentity(change(p, 1, [], { document: '' }));
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: other, at: t0 + 90 * SECOND }]);
+        await store.commitPresentity(change(other, 1, [], { document: '' }));
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([]);
+        expect(await store.nextExpiry(7)).toBeUndefined();
+      });
+
+      it('expiry index - a failed commit leaves the index as it was', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        await store.commitPresentity(change(p, 0, [publication('e1', 99 * SECOND)]));
+        await store.commitPresentity(change(p, 3, []));
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 10 * SECOND }]);
+      });
+
+      it('expiry index - partitions are separate', async () => {
+        await store.commitPresentity(change(aor('a'), 0, [publication('a', 10 * SECOND)], { partition: 3 }));
+        await store.putWatcher(4, watcher(aor('b'), 'sub', 20 * SECOND));
+        expect(await store.dueExpiries(3, t0 + 100 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: aor('a'), at: t0 + 10 * SECOND }]);
+        expect(await store.dueExpiries(4, t0 + 100 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: aor('b'), subscriptionId: 'sub', at: t0 + 20 * SECOND }]);
+        expect(await store.nextExpiry(3)).toBe(t0 + 10 * SECOND);
+        expect(await store.nextExpiry(4)).toBe(t0 + 20 * SECOND);
+        expect(await store.dueExpiries(5, t0 + 100 * SECOND, 10)).toEqual([]);
+        expect(await store.nextExpiry(5)).toBeUndefined();
+      });
+    });
+
+    describe('watchers', () => {
+      it('watchers - put then list gives the stored records of that presentity only', async () => {
+        const p = aor('alice');
+        const w1 = watcher(p, 'sub-1', 60 * SECOND);
+        const w2 = { ...watcher(p, 'sub-2', 90 * SECOND), status: 'pending' as const, event: 'presence.winfo' };
+        await store.putWatcher(7, w1);
+        await store.putWatcher(7, w2);
+        await store.putWatcher(7, watcher(aor('bob'), 'sub-3', 60 * SECOND));
+        expect((await store.listWatchers(p)).sort(bySubscription)).toEqual([w1, w2]);
+        expect(await store.listWatchers(aor('nobody'))).toEqual([]);
+      });
+
+      it('watchers - put upserts by subscription id and moves its index entry', async () => {
+        const p = aor('alice');
+        await store.putWatcher(7, watcher(p, 'sub-1', 60 * SECOND));
+        const refreshed = { ...watcher(p, 'sub-1', 120 * SECOND), status: 'terminated' as const };
+        await store.putWatcher(7, refreshed);
+        expect(await store.listWatchers(p)).toEqual([refreshed]);
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 120 * SECOND }]);
+      });
+
+      it('watchers - remove returns the record and takes it and its index entry away', async () => {
+        const p = aor('alice');
+        const w1 = watcher(p, 'sub-1', 60 * SECOND);
+        const w2 = watcher(p, 'sub-2', 30 * SECOND);
+        await store.putWatcher(7, w1);
+        await store.putWatcher(7, w2);
+        expect(await store.removeWatcher(7, p, 'sub-2')).toEqual(w2);
+        expect(await store.listWatchers(p)).toEqual([w1]);
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 60 * SECOND }]);
+        expect(await store.removeWatcher(7, p, 'sub-2')).toBeUndefined();
+        expect(await store.removeWatcher(7, p, 'sub-1')).toEqual(w1);
+        expect(await store.listWatchers(p)).toEqual([]);
+        expect(await store.nextExpiry(7)).toBeUndefined();
+      });
+
+      it('watchers - remove of an unknown watcher gives undefined', async () => {
+        expect(await store.removeWatcher(7, aor('alice'), 'nope')).toBeUndefined();
+      });
+
+      it('watchers - list includes expired watchers: the owner expires them through the index', async () => {
+        const p = aor('alice');
+        const w = watcher(p, 'sub-1', 10 * SECOND);
+        await store.putWatcher(7, w);
+        clock.advance(60 * SECOND);
+        expect(await store.listWatchers(p)).toEqual([w]);
+        expect(await store.dueExpiries(7, clock.now(), 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 10 * SECOND }]);
+      });
+
+      it('watchers - watcher and presentity entries of one presentity are separate', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        await store.putWatcher(7, watcher(p, 'sub-1', 10 * SECOND));
+        expect(await store.dueExpiries(7, t0 + 10 * SECOND, 10)).toHaveLength(2);
+        await store.removeWatcher(7, p, 'sub-1');
+        expect(await store.dueExpiries(7, t0 + 10 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 10 * SECOND }]);
+      });
+    });
+
+    describe('bindings', () => {
+      it('bindings - replace then read gives the unexpired bindings', async () => {
+        const a = aor('alice');
+        const short = binding('short', 10 * SECOND);
+        const long = binding('long', 60 * SECOND);
+        await store.replaceBindings(a, [short, long]);
+        const sortByContact = (list: Binding[]): Binding[] => list.sort((x, y) => (x.contactKey < y.contactKey ? -1 : 1));
+        expect(sortByContact(await store.bindings(a, t0))).toEqual([long, short]);
+        clock.advance(10 * SECOND);
+        expect(await store.bindings(a, clock.now())).toEqual([long]);
+        expect(await store.bindings(aor('nobody'), clock.now())).toEqual([]);
+      });
+
+      it('bindings - the set vanishes once every binding has expired', async () => {
+        const a = aor('alice');
+        await store.replaceBindings(a, [binding('one', 10 * SECOND), binding('two', 20 * SECOND)]);
+        clock.advance(20 * SECOND);
+        expect(await store.bindings(a, clock.now())).toEqual([]);
+        // Gone, not merely filtered: asking about an earlier instant finds nothing either.
+        expect(await store.bindings(a, t0)).toEqual([]);
+      });
+
+      it('bindings - replace overwrites the whole set; an empty set deletes', async () => {
+        const a = aor('alice');
+        await store.replaceBindings(a, [binding('one', 60 * SECOND), binding('two', 60 * SECOND)]);
+        const three = binding('three', 30 * SECOND);
+        await store.replaceBindings(a, [three]);
+        expect(await store.bindings(a, t0)).toEqual([three]);
+        await store.replaceBindings(a, []);
+        expect(await store.bindings(a, t0)).toEqual([]);
+      });
+
+      it('bindings - AORs are separate', async () => {
+        const one = binding('one', 60 * SECOND);
+        await store.replaceBindings(aor('alice'), [one]);
+        await store.replaceBindings(aor('bob'), [binding('two', 60 * SECOND)]);
+        await store.replaceBindings(aor('bob'), []);
+        expect(await store.bindings(aor('alice'), t0)).toEqual([one]);
+      });
+    });
+
+    describe('dialogs', () => {
+      it('dialogs - save then load gives the record back', async () => {
+        const d = dialog('sub-1', 60 * SECOND);
+        await store.saveDialog(d);
+        expect(await store.loadDialog('sub-1')).toEqual(d);
+        expect(await store.loadDialog('other')).toBeUndefined();
+      });
+
+      it('dialogs - a dialog stays loadable for the grace after it expires, then lapses', async () => {
+        const d = dialog(`sub-${tag}`, 60 * SECOND);
+        await store.saveDialog(d);
+        clock.advance(60 * SECOND + graceMs - 1);
+        expect(await store.loadDialog(d.subscriptionId)).toEqual(d);
+        clock.advance(1);
+        expect(await store.loadDialog(d.subscriptionId)).toBeUndefined();
+      });
+
+      it('dialogs - saving again refreshes the record and its lapse time', async () => {
+        const d = dialog(`sub-${tag}`, 60 * SECOND);
+        await store.saveDialog(d);
+        clock.advance(50 * SECOND);
+        const refreshed = { ...d, expiresAt: clock.now() + 60 * SECOND, localCseq: 9 };
+        await store.saveDialog(refreshed);
+        clock.advance(60 * SECOND);
+        expect(await store.loadDialog(d.subscriptionId)).toEqual(refreshed);
+      });
+
+      it('dialogs - delete removes it; deleting an unknown dialog is fine', async () => {
+        const d = dialog(`sub-${tag}`, 60 * SECOND);
+        await store.saveDialog(d);
+        await store.deleteDialog(d.subscriptionId);
+        expect(await store.loadDialog(d.subscriptionId)).toBeUndefined();
+        await expect(store.deleteDialog('never-saved')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('health', () => {
+      it('health - ping answers true while open', async () => {
+        expect(await store.ping()).toBe(true);
+      });
+    });
+  });
+}

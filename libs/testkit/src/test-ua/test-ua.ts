@@ -1,0 +1,181 @@
+import {
+  createSipStack,
+  newCallId,
+  newTag,
+  parseSipUri,
+  type HeaderFields,
+  type IncomingRequest,
+  type Logger,
+  type SipResponse,
+  type SipStack,
+  type SipStackTimers,
+  type TransportName,
+} from '@presence/sip';
+import { Inbox } from './inbox.js';
+import { findHeader, mergeHeaders } from './merge-headers.js';
+import { TestDialog } from './test-dialog.js';
+
+export interface TestUaOptions {
+  transport: TransportName;
+  server: { host: string; port: number };
+  /** e.g. sip:alice@example.com */
+  aor: string;
+  timers?: SipStackTimers;
+  logger?: Logger;
+}
+
+export interface UaRequestOptions {
+  /** Request-URI; default the domain for REGISTER, else the AOR. */
+  uri?: string;
+  /** Override or add headers (case-insensitive names), e.g. a fixed Call-ID. */
+  headers?: HeaderFields;
+  body?: string;
+  expires?: number;
+}
+
+export interface SubscribeOptions {
+  expires?: number;
+  /** Default application/pidf+xml for presence, application/watcherinfo+xml for presence.winfo. */
+  accept?: string;
+  /** Default presence. */
+  event?: string;
+  headers?: HeaderFields;
+}
+
+interface NotifySink {
+  deliver(notify: IncomingRequest): void;
+  close(): void;
+}
+
+const DEFAULT_ACCEPT: Readonly<Record<string, string>> = {
+  presence: 'application/pidf+xml',
+  'presence.winfo': 'application/watcherinfo+xml',
+};
+
+/** A SIP user agent for tests, on a real stack bound to 127.0.0.1:0 (no listener for ws). */
+export class TestUa {
+  /** Every request received, in order. */
+  readonly requests: IncomingRequest[] = [];
+  readonly contact: string;
+  private readonly notifyInbox = new Inbox<IncomingRequest>('NOTIFY');
+  private readonly cseqs = new Map<string, number>();
+  /** NOTIFY receivers by Call-ID: dialogs, or a buffer while the SUBSCRIBE is pending. */
+  private readonly dialogs = new Map<string, NotifySink>();
+  private readonly registerCallId = newCallId();
+  private readonly serverUri: string;
+  private notifyAnswer: number | null = 200;
+
+  private constructor(
+    readonly stack: SipStack,
+    readonly aor: string,
+    readonly transport: TransportName,
+    server: { host: string; port: number },
+  ) {
+    const user = parseSipUri(aor)?.user;
+    this.contact = stack.contactUri(transport, user);
+    const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+    this.serverUri = `sip:${host}:${server.port};transport=${transport}`;
+  }
+
+  static async create(options: TestUaOptions): Promise<TestUa> {
+    let ua: TestUa | undefined;
+    const stack = createSipStack({
+      listen: options.transport === 'ws' ? [] : [{ transport: options.transport, host: '127.0.0.1', port: 0 }],
+      onRequest: (request) => ua?.onRequest(request),
+      timers: options.timers,
+      logger: options.logger,
+    });
+    await stack.start();
+    ua = new TestUa(stack, options.aor, options.transport, options.server);
+    return ua;
+  }
+
+  /** NOTIFYs received (all dialogs), in order. */
+  get notifies(): readonly IncomingRequest[] {
+    return this.notifyInbox.items;
+  }
+
+  /** The next NOTIFY not yet handed out by this method. */
+  nextNotify({ timeoutMs = 3000 }: { timeoutMs?: number } = {}): Promise<IncomingRequest> {
+    return this.notifyInbox.next(timeoutMs);
+  }
+
+  /** Status for answering NOTIFYs (default 200); null leaves them unanswered to simulate a dead UA. */
+  answerNotifiesWith(status: number | null): void {
+    this.notifyAnswer = status;
+  }
+
+  /** Out-of-dialog request to the server with From (new tag), To, Call-ID, CSeq (per Call-ID), Contact. */
+  request(method: string, options: UaRequestOptions = {}): Promise<SipResponse> {
+    const uri = options.uri ?? (method === 'REGISTER' ? `sip:${parseSipUri(this.aor)?.host ?? ''}` : this.aor);
+    const callId = findHeader(options.headers, 'call-id') ?? (method === 'REGISTER' ? this.registerCallId : newCallId());
+    const defaults: Record<string, string> = {
+      From: `<${this.aor}>;tag=${newTag()}`,
+      To: `<${method === 'REGISTER' ? this.aor : uri}>`,
+      'Call-ID': callId,
+      CSeq: `${this.nextCSeq(callId)} ${method}`,
+      Contact: `<${this.contact}>`,
+    };
+    if (options.expires !== undefined) defaults.Expires = String(options.expires);
+    return this.send(method, uri, mergeHeaders(defaults, options.headers), this.serverUri, options.body);
+  }
+
+  /** SUBSCRIBE creating a dialog (RFC 6665 §4.1.2). The dialog is returned even for a failure response. */
+  async subscribe(presentity: string, options: SubscribeOptions = {}): Promise<{ response: SipResponse; dialog: TestDialog }> {
+    const event = options.event ?? 'presence';
+    const accept = options.accept ?? DEFAULT_ACCEPT[event];
+    const callId = newCallId();
+    const localTag = newTag();
+    this.cseqs.set(callId, 1);
+    const defaults: Record<string, string> = {
+      From: `<${this.aor}>;tag=${localTag}`,
+      To: `<${presentity}>`,
+      'Call-ID': callId,
+      CSeq: '1 SUBSCRIBE',
+      Contact: `<${this.contact}>`,
+      Event: event,
+    };
+    if (accept !== undefined) defaults.Accept = accept;
+    if (options.expires !== undefined) defaults.Expires = String(options.expires);
+    // Register the dialog before sending: a NOTIFY may overtake the 2xx (RFC 6665 §4.1.2.4).
+    const early: IncomingRequest[] = [];
+    this.dialogs.set(callId, { deliver: (n) => early.push(n), close: () => undefined });
+    const response = await this.send('SUBSCRIBE', presentity, mergeHeaders(defaults, options.headers), this.serverUri);
+    const dialog = new TestDialog(this, { callId, localTag, presentity, event, accept }, response);
+    this.dialogs.set(callId, dialog);
+    for (const notify of early) dialog.deliver(notify);
+    return { response, dialog };
+  }
+
+  send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+    return this.stack.sendRequest({ method, uri, headers, body }, { uri: target });
+  }
+
+  async close(): Promise<void> {
+    this.notifyInbox.close();
+    for (const dialog of this.dialogs.values()) dialog.close();
+    await this.stack.stop();
+  }
+
+  private nextCSeq(callId: string): number {
+    const next = (this.cseqs.get(callId) ?? 0) + 1;
+    this.cseqs.set(callId, next);
+    return next;
+  }
+
+  private onRequest(request: IncomingRequest): void {
+    this.requests.push(request);
+    if (request.method !== 'NOTIFY') {
+      request.respond(200);
+      return;
+    }
+    this.notifyInbox.push(request);
+    this.dialogs.get(request.callId)?.deliver(request);
+    if (this.notifyAnswer !== null) request.respond(this.notifyAnswer);
+  }
+}
+
+/** Starts a test user agent; `close()` it when done. */
+export function createTestUa(options: TestUaOptions): Promise<TestUa> {
+  return TestUa.create(options);
+}

@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import type { EdgeConfig } from '@presence/edge';
+import { UsageError, type OptionValues } from '@presence/runtime';
+import { parseListenSpecs } from '@presence/sip';
+
+export function processId(values: OptionValues): string {
+  return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
+}
+
+/** Turns parsed options into the edge's configuration, naming the option at fault. */
+export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
+  let listen;
+  try {
+    listen = parseListenSpecs(values.listen as string);
+  } catch (error) {
+    throw new UsageError(`--listen: ${(error as Error).message}`);
+  }
+  const min = values['min-expires'] as number;
+  const max = values['max-expires'] as number;
+  const fallback = values['default-expires'] as number;
+  if (min > max) throw new UsageError(`--min-expires (${min}) must not exceed --max-expires (${max})`);
+  if (fallback < min || fallback > max) throw new UsageError(`--default-expires (${fallback}) must lie between --min-expires and --max-expires`);
+  const expires = { min, max, default: fallback };
+  return {
+    edgeId: processId(values),
+    listen,
+    domains: (values.domain as string).split(','),
+    partitionCount: values.partitions as number,
+    publishExpires: expires,
+    subscribeExpires: expires,
+    registerExpires: expires,
+    notifyMinIntervalMs: Math.round((values['notify-min-interval'] as number) * 1000),
+    agentTimeoutMs: 2000,
+    agentRetryBudgetMs: 3000,
+    retryAfterSeconds: 5,
+    advertisedHost: values['advertised-host'] as string | undefined,
+    sipT1Ms: values['sip-t1'] as number,
+  };
+}

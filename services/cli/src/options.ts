@@ -1,0 +1,50 @@
+import type { OptionTable } from '@presence/runtime';
+
+/** Options every role that serves SIP understands. The names are a contract: add, never rename. */
+export const SIP_OPTIONS: OptionTable = {
+  listen: {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: 'udp:127.0.0.1:5060,tcp:127.0.0.1:5060,ws:127.0.0.1:8080',
+    help: 'SIP transports and addresses, comma separated TRANSPORT:HOST:PORT (udp, tcp, ws; IPv6 as [::1]).',
+  },
+  domain: {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: '*',
+    help: 'Comma list of served domains; requests for other domains get 404. "*" serves any domain.',
+  },
+  'advertised-host': {
+    kind: 'string',
+    placeholder: 'HOST',
+    help: 'Host put in our Via and Contact headers (default: the first listen address).',
+  },
+  'notify-min-interval': {
+    kind: 'number',
+    placeholder: 'SECONDS',
+    default: '0',
+    min: 0,
+    help: 'Per-watcher minimum time between NOTIFYs; changes in between are coalesced, the latest state wins (RFC 6446). 0 turns it off.',
+  },
+  'min-expires': { kind: 'integer', placeholder: 'SECONDS', default: '60', min: 1, help: 'Shortest accepted Expires for REGISTER, PUBLISH and SUBSCRIBE; shorter gets 423 with Min-Expires.' },
+  'max-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Longest granted Expires; longer requests are clamped to it.' },
+  'default-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Expires granted when a request has none (RFC 3856 suggests one hour).' },
+  partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster.' },
+  'sip-t1': { kind: 'integer', placeholder: 'MS', default: '500', min: 1, help: 'SIP timer T1 in milliseconds; a NOTIFY transaction times out after 64*T1.' },
+};
+
+export const PROCESS_OPTIONS: OptionTable = {
+  http: { kind: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:9464', help: 'Where /metrics, /healthz and /readyz are served; "off" disables.' },
+  id: { kind: 'string', placeholder: 'ID', help: 'Identity of this process in the cluster (default: hostname-pid).' },
+  'log-level': { kind: 'string', placeholder: 'LEVEL', default: 'info', help: 'debug, info, warn, error or silent. Logs are JSON lines on stderr.' },
+};
+
+export const STANDALONE_OPTIONS: OptionTable = {
+  ...SIP_OPTIONS,
+  'data-dir': {
+    kind: 'string',
+    placeholder: 'DIR',
+    help: 'Directory where the in-memory store keeps a snapshot across restarts (unset: state is lost on restart).',
+  },
+  ...PROCESS_OPTIONS,
+};

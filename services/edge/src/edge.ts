@@ -1,0 +1,120 @@
+import type { Bus } from '@presence/bus';
+import type { Subjects } from '@presence/contracts';
+import type { Clock, DialogStore, LocationStore } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
+import { createSipStack, type BoundListener, type IncomingRequest } from '@presence/sip';
+import type { EdgeConfig } from './edge-config.js';
+import { Notifier } from './egress/notifier.js';
+import { PresentityInterest } from './egress/presentity-interest.js';
+import { SubscriptionRegistry } from './egress/subscription-registry.js';
+import { AgentClient } from './ingress/agent-client.js';
+import { DomainPolicy } from './ingress/domain-policy.js';
+import { PublishHandler } from './ingress/publish-handler.js';
+import { RequestDispatcher } from './ingress/request-dispatcher.js';
+import { SubscribeHandler } from './ingress/subscribe-handler.js';
+import { RegisterHandler } from './registrar/register-handler.js';
+import { resyncWatched } from './egress/resync.js';
+
+export interface EdgeDeps {
+  readonly bus: Bus;
+  readonly store: LocationStore & DialogStore;
+  readonly clock: Clock;
+  readonly subjects: Subjects;
+  readonly metrics: PresenceMetrics;
+  readonly logger: Logger;
+  readonly config: EdgeConfig;
+}
+
+export interface Edge {
+  /** Binds the SIP transports; resolves with the actual addresses (port 0 = ephemeral). */
+  start(): Promise<BoundListener[]>;
+  /** Subscription dialogs held here. */
+  readonly subscriptions: number;
+  stop(): Promise<void>;
+}
+
+/** The SIP edge: transports, validation, registrar, routing to agents, watcher dialogs and NOTIFYs. */
+export function createEdge(deps: EdgeDeps): Edge {
+  const { bus, store, clock, subjects, metrics, logger, config } = deps;
+  const agent = new AgentClient(
+    bus,
+    subjects,
+    {
+      partitionCount: config.partitionCount,
+      timeoutMs: config.agentTimeoutMs,
+      retryBudgetMs: config.agentRetryBudgetMs,
+      retryAfterSeconds: config.retryAfterSeconds,
+    },
+    metrics,
+  );
+  const domains = new DomainPolicy(config.domains);
+  let dispatcher: RequestDispatcher | undefined;
+  const stack = createSipStack({
+    listen: config.listen,
+    advertisedHost: config.advertisedHost,
+    timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
+    limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
+    onRequest: (request) => dispatcher?.dispatch(request),
+    onResponse: (method, status) => metrics.sipResponses.inc({ method: methodLabel(method), code: String(status) }),
+    onHandlerError: (error, request) => {
+      metrics.handlerErrors.inc({ method: methodLabel(request.method) });
+      logger.error({ err: error, method: request.method }, 'unhandled SIP handler failure');
+    },
+    logger,
+  });
+  const interest = new PresentityInterest(bus, subjects, config.partitionCount, (p) => registry.presentityChanged(p), metrics, logger);
+  const notifier = new Notifier(stack, interest, clock, { minIntervalMs: config.notifyMinIntervalMs }, metrics, (dialog, status) => {
+    logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
+    void registry.terminate(dialog, { forget: true });
+  });
+  const registry: SubscriptionRegistry = new SubscriptionRegistry({
+    interest,
+    notifier,
+    dialogs: store,
+    clock,
+    edgeId: config.edgeId,
+    metrics,
+    logger,
+    forgetWatcher: async (dialog) => {
+      await agent.send(dialog.presentity, { v: 1, type: 'unsubscribe', presentity: dialog.presentity, subscriptionId: dialog.id }, 'unsubscribed');
+    },
+  });
+  const localContact = (request: IncomingRequest) => stack.contactUri(request.flow.transport);
+  dispatcher = new RequestDispatcher(
+    {
+      REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
+      PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
+      SUBSCRIBE: new SubscribeHandler({ agent, registry, domains, policy: config.subscribeExpires, clock, edgeId: config.edgeId, localContact }),
+      OPTIONS: undefined,
+    },
+    metrics,
+    logger,
+  );
+  const stopResync = bus.onReconnect(() => {
+    resyncWatched(interest, agent, config.partitionCount, (p) => registry.presentityChanged(p)).catch((error: unknown) =>
+      logger.warn({ err: error }, 're-fetch after bus reconnect failed'),
+    );
+  });
+
+  return {
+    start: () => stack.start(),
+    get subscriptions() {
+      return registry.size;
+    },
+    async stop() {
+      stopResync();
+      registry.stop();
+      interest.close();
+      await stack.stop();
+    },
+  };
+}
+
+/** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
+const MAX_SIP_MESSAGE_BYTES = 128 * 1024;
+
+const LABELLED = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'MESSAGE', 'INVITE', 'ACK', 'BYE', 'CANCEL']);
+function methodLabel(method: string): string {
+  return LABELLED.has(method) ? method : 'other';
+}

@@ -1,0 +1,25 @@
+import type { OutgoingRequest } from '@presence/sip';
+import type { WatcherDialog } from './watcher-dialog.js';
+
+export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
+
+/**
+ * An in-dialog NOTIFY (RFC 6665 §4.2.2, RFC 3261 §12.2.1.1): to the remote
+ * target through the route set, our tag in From, the subscriber's in To.
+ * Only these headers are per watcher; the body is the presentity's document
+ * as rendered once by its agent.
+ */
+export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string): OutgoingRequest {
+  const headers: Record<string, string | readonly string[]> = {
+    from: `<${dialog.localUri}>;tag=${dialog.localTag}`,
+    to: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
+    'call-id': dialog.callId,
+    cseq: `${dialog.localCseq} NOTIFY`,
+    contact: `<${dialog.localContact}>`,
+    event: dialog.event,
+    'subscription-state': subscriptionState,
+    'content-type': PIDF_CONTENT_TYPE,
+  };
+  if (dialog.routeSet.length > 0) headers.route = dialog.routeSet;
+  return { method: 'NOTIFY', uri: dialog.remoteTarget, headers, body };
+}

@@ -1,0 +1,99 @@
+import type { Bus, BusSubscription } from '@presence/bus';
+import { decodeChangeEvent, type ChangeEvent, type PresentitySnapshot, type Subjects } from '@presence/contracts';
+import { partitionOf } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
+
+export interface WatchedState {
+  /** -1 until the first snapshot or event arrived. */
+  version: number;
+  document: string;
+  /** When the agent committed this version; 0 when it came from a snapshot. */
+  changedAt: number;
+  holders: number;
+  readonly subscription: BusSubscription;
+}
+
+/**
+ * This edge's interest in presentities: one bus subscription per presentity
+ * with at least one holder (ARCHITECTURE "push fan-out to the edges"), and the
+ * newest state seen, so NOTIFYs render from memory. A holder acquires BEFORE
+ * asking the agent for the current state, so no change can slip between the
+ * snapshot and the subscription. Events carry the full document: a skipped
+ * version is harmless once a later one arrives; events lost with nothing after
+ * them (bus outage) are repaired by the re-fetch after a reconnect.
+ */
+export class PresentityInterest {
+  private readonly watched = new Map<string, WatchedState>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly subjects: Subjects,
+    private readonly partitionCount: number,
+    private readonly onChanged: (presentity: string) => void,
+    private readonly metrics: PresenceMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  get size(): number {
+    return this.watched.size;
+  }
+
+  /** The newest known state, once there is one. */
+  current(presentity: string): WatchedState | undefined {
+    const state = this.watched.get(presentity);
+    return state && state.version >= 0 ? state : undefined;
+  }
+
+  presentities(): IterableIterator<string> {
+    return this.watched.keys();
+  }
+
+  acquire(presentity: string): void {
+    const state = this.watched.get(presentity);
+    if (state) {
+      state.holders += 1;
+      return;
+    }
+    const subject = this.subjects.change(partitionOf(presentity, this.partitionCount), presentity);
+    const subscription = this.bus.subscribe(subject, (message) => this.onEvent(message.data));
+    this.watched.set(presentity, { version: -1, document: '', changedAt: 0, holders: 1, subscription });
+    this.metrics.watchedPresentities.set(this.watched.size);
+  }
+
+  release(presentity: string): void {
+    const state = this.watched.get(presentity);
+    if (!state || --state.holders > 0) return;
+    state.subscription.unsubscribe();
+    this.watched.delete(presentity);
+    this.metrics.watchedPresentities.set(this.watched.size);
+  }
+
+  /** Records a snapshot or event if it is newer than what we have; true when it moved the version. */
+  apply(snapshot: PresentitySnapshot, changedAt = 0): boolean {
+    const state = this.watched.get(snapshot.presentity);
+    if (!state || snapshot.version <= state.version) return false;
+    state.version = snapshot.version;
+    state.document = snapshot.document;
+    state.changedAt = changedAt;
+    return true;
+  }
+
+  close(): void {
+    for (const state of this.watched.values()) state.subscription.unsubscribe();
+    this.watched.clear();
+    this.metrics.watchedPresentities.set(0);
+  }
+
+  private onEvent(data: Uint8Array): void {
+    let event: ChangeEvent;
+    try {
+      event = decodeChangeEvent(data);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'dropping undecodable change event');
+      return;
+    }
+    this.metrics.busMessagesPerChange.inc({ direction: 'in' });
+    if (this.apply(event, event.changedAt)) this.onChanged(event.presentity);
+  }
+}

@@ -1,0 +1,80 @@
+import { BusTimeoutError, NoRespondersError, type Bus } from '@presence/bus';
+import {
+  decodeAgentReply,
+  encodeMessage,
+  type AgentReply,
+  type AgentRequest,
+  type Subjects,
+} from '@presence/contracts';
+import { partitionOf, PresenceError, ServiceUnavailableError } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+
+/** An error the agent answered: passed to the SIP client as is. */
+export class AgentRejection extends PresenceError {
+  constructor(
+    readonly status: number,
+    reason: string,
+    private readonly extraHeaders: Readonly<Record<string, string>>,
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { ...this.extraHeaders };
+  }
+}
+
+export interface AgentClientOptions {
+  readonly partitionCount: number;
+  /** Per attempt. */
+  readonly timeoutMs: number;
+  /** Total time spent retrying "no responders" (partition moving) before 503. */
+  readonly retryBudgetMs: number;
+  readonly retryAfterSeconds: number;
+}
+
+type Success = Exclude<AgentReply, { type: 'error' }>;
+
+/**
+ * Edge side of the edge <-> agent protocol: routes each request to the
+ * partition owner of its presentity (ARCHITECTURE "Partitions and leases"),
+ * retries with backoff while nobody owns the partition, and turns every
+ * failure into a PresenceError with the SIP status to answer.
+ */
+export class AgentClient {
+  constructor(
+    private readonly bus: Bus,
+    private readonly subjects: Subjects,
+    private readonly options: AgentClientOptions,
+    private readonly metrics: PresenceMetrics,
+  ) {}
+
+  async send<T extends Success['type']>(presentity: string, request: AgentRequest, expected: T): Promise<Extract<Success, { type: T }>> {
+    const subject = this.subjects.agent(partitionOf(presentity, this.options.partitionCount));
+    const reply = await this.requestWithRetry(subject, encodeMessage(request));
+    if (reply.type === 'error') throw new AgentRejection(reply.status, reply.reason, reply.headers);
+    if (reply.type !== expected) throw new ServiceUnavailableError(`agent answered ${reply.type} to ${request.type}`, this.options.retryAfterSeconds);
+    return reply as Extract<Success, { type: T }>;
+  }
+
+  private async requestWithRetry(subject: string, data: Uint8Array): Promise<AgentReply> {
+    const started = performance.now();
+    let backoffMs = 25;
+    for (;;) {
+      try {
+        const reply = decodeAgentReply(await this.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
+        this.metrics.busRequestSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+        return reply;
+      } catch (error) {
+        const elapsed = performance.now() - started;
+        if (error instanceof NoRespondersError && elapsed + backoffMs < this.options.retryBudgetMs) {
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+          backoffMs = Math.min(backoffMs * 2, 500);
+          continue;
+        }
+        const outcome = error instanceof NoRespondersError ? 'no_responders' : error instanceof BusTimeoutError ? 'timeout' : 'error';
+        this.metrics.busRequestSeconds.observe({ outcome }, elapsed / 1000);
+        throw new ServiceUnavailableError(`presence agent unavailable (${outcome})`, this.options.retryAfterSeconds, { cause: error });
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { dropExpiredPublications, type Clock, type ExpiryIndex, type WatcherStore } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
+import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+
+export interface ExpirySweeperOptions {
+  readonly intervalMs: number;
+  /** Bound on entries handled per partition per sweep. */
+  readonly batch: number;
+}
+
+/**
+ * Expires soft state from the store's per-partition expiry index (ARCHITECTURE
+ * "Soft state and expiry"): publications past their time are dropped and the
+ * presentity recomposed and announced (RFC 3903 §6: an expired publication no
+ * longer contributes); lapsed watchers are removed from the watcher list.
+ * One sweep at a time; the next is scheduled when the previous finished.
+ */
+export class ExpirySweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly store: ExpiryIndex & WatcherStore,
+    private readonly updater: PresentityUpdater,
+    private readonly partitions: () => readonly number[],
+    private readonly clock: Clock,
+    private readonly options: ExpirySweeperOptions,
+    private readonly metrics: PresenceMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every owned partition; exposed so tests and shutdown can drive it. */
+  async sweep(): Promise<void> {
+    for (const partition of this.partitions()) {
+      const due = await this.store.dueExpiries(partition, this.clock.now(), this.options.batch);
+      for (const entry of due) {
+        if (entry.kind === 'watcher') {
+          await this.store.removeWatcher(partition, entry.presentity, entry.subscriptionId);
+          this.metrics.expirySweeps.inc({ kind: 'watcher' });
+        } else {
+          await this.updater.update(entry.presentity, partition, (state, now) => {
+            const { kept, expired } = dropExpiredPublications(state.publications, now);
+            this.metrics.expirySweeps.inc({ kind: 'publication' }, expired.length);
+            return { publications: kept, result: undefined };
+          });
+        }
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed; retrying next interval'))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+    }, this.options.intervalMs);
+  }
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { PublishCommand, PublishedReply } from '@presence/contracts';
+import { applyPublish, BadRequestError, partitionOf } from '@presence/core';
+import { entityMatches, PidfError } from '@presence/pidf';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { DocumentComposer } from '../presentity/document-composer.js';
+import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+
+const newEtag = () => randomBytes(9).toString('base64url');
+
+/** RFC 3903 §6: the ESC side of PUBLISH, after the edge validated the SIP parts. */
+export class PublishHandler {
+  constructor(
+    private readonly updater: PresentityUpdater,
+    private readonly composer: DocumentComposer,
+    private readonly partitionCount: number,
+    private readonly metrics: PresenceMetrics,
+  ) {}
+
+  async handle(command: PublishCommand): Promise<PublishedReply> {
+    if (command.body !== undefined) this.validateBody(command.presentity, command.body);
+    const partition = partitionOf(command.presentity, this.partitionCount);
+    const outcome = await this.updater.update(command.presentity, partition, (state, now) => {
+      const result = applyPublish(state.publications, command, now, newEtag);
+      return { publications: result.publications, result };
+    });
+    this.metrics.publications.inc({ action: publishAction(command) });
+    return outcome.etag === undefined
+      ? { v: 1, type: 'published', expires: 0 }
+      : { v: 1, type: 'published', etag: outcome.etag, expires: outcome.expires };
+  }
+
+  /** RFC 3903 §6 step 7: a body the ESC cannot process is refused with 400 naming the problem. */
+  private validateBody(presentity: string, body: string): void {
+    try {
+      const document = this.composer.parse(body);
+      if (!entityMatches(document.entity, presentity)) {
+        throw new BadRequestError(`Invalid PIDF: entity ${document.entity} does not match ${presentity}`);
+      }
+    } catch (error) {
+      if (error instanceof PidfError) throw new BadRequestError(error.reason, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function publishAction(command: PublishCommand): string {
+  if (command.ifMatch === undefined) return 'create';
+  if (command.expires === 0) return 'remove';
+  return command.body === undefined ? 'refresh' : 'modify';
+}

@@ -1,0 +1,2 @@
+export type { Standalone, StandaloneOptions } from './standalone.js';
+export { startStandalone } from './standalone.js';

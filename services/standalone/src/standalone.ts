@@ -1,0 +1,85 @@
+import { LocalBus } from '@presence/bus';
+import { createSubjects } from '@presence/contracts';
+import { systemClock, type Clock } from '@presence/core';
+import { createEdge, type EdgeConfig } from '@presence/edge';
+import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
+import { createPresenceAgent } from '@presence/presence-agent';
+import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
+import { createMemoryStore } from '@presence/store';
+import type { BoundListener } from '@presence/sip';
+
+export interface StandaloneOptions {
+  readonly edge: EdgeConfig;
+  /** Where /metrics, /healthz and /readyz are served; undefined = not served. */
+  readonly http?: { readonly host: string; readonly port: number };
+  /** Directory for the memory store's snapshot; undefined = nothing survives a restart. */
+  readonly dataDir?: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly metrics?: PresenceMetrics;
+}
+
+export interface Standalone {
+  readonly sip: readonly BoundListener[];
+  readonly http: OpsServer | undefined;
+  readonly metrics: PresenceMetrics;
+  /** Drains in reverse order of start: SIP first, then the agent, bus, store (snapshot), HTTP. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every role in one process (ARCHITECTURE "standalone"): edge and presence
+ * agent talk over an in-process bus exactly as they would over NATS, and share
+ * one memory store.
+ */
+export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createPresenceMetrics();
+  const logger = options.logger;
+  const subjects = createSubjects();
+  const store = await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) });
+  const bus = new LocalBus({ logger: logger.child({ component: 'bus' }) });
+  const agent = createPresenceAgent({
+    bus,
+    store,
+    clock,
+    subjects,
+    partitionCount: options.edge.partitionCount,
+    metrics,
+    logger: logger.child({ component: 'agent' }),
+  });
+  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge });
+  let stopping = false;
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    await agent.start();
+    stops.unshift(() => agent.stop());
+    const sip = await edge.start();
+    stops.unshift(() => edge.stop());
+    const http = options.http
+      ? await startOpsServer({
+          ...options.http,
+          metrics,
+          health: { live: () => !stopping, ready: async () => !stopping && (await store.ping()) },
+        })
+      : undefined;
+    if (http) stops.push(() => http.close());
+    logger.info({ sip, http: http && `${http.host}:${http.port}` }, 'standalone presence server listening');
+    return {
+      sip,
+      http,
+      metrics,
+      async stop() {
+        stopping = true;
+        for (const stop of stops) await stop();
+        await bus.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    await bus.close();
+    await store.close();
+    throw error;
+  }
+}

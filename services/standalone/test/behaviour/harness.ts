@@ -1,0 +1,96 @@
+import type { SipResponse, TransportName } from '@presence/sip';
+import { createTestUa, type TestUa } from '@presence/testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+/**
+ * A running presence service as the behaviour suite sees it: SIP ports per
+ * transport. The standalone server and (later) the cluster both provide one.
+ * Expected configuration: domain example.com served (and nothing else),
+ * min-expires 2, max-expires 3600, SIP T1 50 ms, no NOTIFY rate limit.
+ */
+export interface PresenceTarget {
+  port(transport: TransportName): number;
+  stop(): Promise<void>;
+}
+
+export const DOMAIN = 'example.com';
+export const MIN_EXPIRES = 2;
+export const MAX_EXPIRES = 3600;
+
+export interface SuiteContext {
+  readonly transport: TransportName;
+  target(): PresenceTarget;
+  /** A user agent for a fresh, test-unique user; closed after the test. */
+  ua(name: string): Promise<TestUa>;
+  /** A fresh, test-unique AOR in the served domain. */
+  aor(name: string): string;
+}
+
+let unique = 0;
+
+/** Starts the target once per transport block and closes each test's user agents after it. */
+export function useSuiteContext(transport: TransportName, start: () => Promise<PresenceTarget>): SuiteContext {
+  let target: PresenceTarget | undefined;
+  let agents: TestUa[] = [];
+  beforeAll(async () => {
+    target = await start();
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    agents = [];
+  });
+  const context: SuiteContext = {
+    transport,
+    target: () => {
+      if (!target) throw new Error('target not started');
+      return target;
+    },
+    aor: (name) => `sip:${name}-${process.pid}-${++unique}@${DOMAIN}`,
+    async ua(name) {
+      const agent = await createTestUa({
+        transport,
+        server: { host: '127.0.0.1', port: context.target().port(transport) },
+        aor: context.aor(name),
+      });
+      agents.push(agent);
+      return agent;
+    },
+  };
+  return context;
+}
+
+export function pidf(entity: string, tuples: readonly { id: string; basic: 'open' | 'closed'; note?: string }[]): string {
+  const body = tuples
+    .map((t) => `<tuple id="${t.id}"><status><basic>${t.basic}</basic></status>${t.note ? `<note>${t.note}</note>` : ''}</tuple>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${entity}">${body}</presence>`;
+}
+
+export interface PublishOptions {
+  body?: string;
+  ifMatch?: string;
+  expires?: number;
+  event?: string | null;
+  contentType?: string;
+}
+
+/** PUBLISH for `presentity` from `ua` (RFC 3903 §4), with the headers a publisher would send. */
+export function publish(ua: TestUa, presentity: string, options: PublishOptions = {}): Promise<SipResponse> {
+  const headers: Record<string, string> = {};
+  if (options.event !== null) headers.Event = options.event ?? 'presence';
+  if (options.ifMatch !== undefined) headers['SIP-If-Match'] = options.ifMatch;
+  if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/pidf+xml';
+  return ua.request('PUBLISH', { uri: presentity, headers, body: options.body, expires: options.expires });
+}
+
+/** The tuple ids and basic statuses of a PIDF body, in document order. */
+export function tuplesOf(body: string): string[] {
+  return [...body.matchAll(/<tuple id="([^"]+)"><status><basic>(open|closed)<\/basic>/g)].map((m) => `${m[1]}:${m[2]}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

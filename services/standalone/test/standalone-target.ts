@@ -1,0 +1,47 @@
+import type { EdgeConfig } from '@presence/edge';
+import { silentLogger } from '@presence/runtime';
+import type { TransportName } from '@presence/sip';
+import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from './behaviour/harness.js';
+
+/** The edge configuration the behaviour suite expects (see PresenceTarget). */
+export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
+  const expires = { min: MIN_EXPIRES, max: MAX_EXPIRES, default: 3600 };
+  return {
+    edgeId: `test-${process.pid}`,
+    listen: [
+      { transport: 'udp', host: '127.0.0.1', port: 0 },
+      { transport: 'tcp', host: '127.0.0.1', port: 0 },
+      { transport: 'ws', host: '127.0.0.1', port: 0 },
+    ],
+    domains: [DOMAIN],
+    partitionCount: 16,
+    publishExpires: expires,
+    subscribeExpires: expires,
+    registerExpires: expires,
+    notifyMinIntervalMs: 0,
+    agentTimeoutMs: 2000,
+    agentRetryBudgetMs: 1000,
+    retryAfterSeconds: 5,
+    sipT1Ms: 50,
+    ...overrides,
+  };
+}
+
+export interface StandaloneTarget extends PresenceTarget {
+  readonly server: Standalone;
+}
+
+/** A standalone server on ephemeral ports, configured as the behaviour suite expects. */
+export async function startStandaloneTarget(options: Partial<StandaloneOptions> = {}): Promise<StandaloneTarget> {
+  const server = await startStandalone({ edge: suiteEdgeConfig(), logger: silentLogger, ...options });
+  return {
+    server,
+    port(transport: TransportName) {
+      const listener = server.sip.find((l) => l.transport === transport);
+      if (!listener) throw new Error(`no ${transport} listener`);
+      return listener.port;
+    },
+    stop: () => server.stop(),
+  };
+}

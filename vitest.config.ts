@@ -1,0 +1,42 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages by name; resolve them to their TypeScript
+// sources so a test run never depends on a stale dist/ build.
+const root = fileURLToPath(new URL('.', import.meta.url));
+const alias: Record<string, string> = {};
+for (const group of ['libs', 'services']) {
+  for (const dir of readdirSync(`${root}${group}`)) {
+    if (existsSync(`${root}${group}/${dir}/src/index.ts`)) {
+      const name = dir === 'presence-agent' ? 'presence-agent' : dir;
+      alias[`@presence/${name}`] = `${root}${group}/${dir}/src/index.ts`;
+    }
+  }
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['services/**/test/**/*.e2e.test.ts', 'libs/**/src/**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
