@@ -1,5 +1,5 @@
 import type { Binding } from '@presence/core';
-import { IndexedMinHeap } from './indexed-min-heap.js';
+import { IndexedMinHeap } from '@presence/core';
 
 /**
  * Location bindings per AOR (RFC 3261 §10.3), soft state like Redis

@@ -1,5 +1,5 @@
 import type { DialogRecord } from '@presence/core';
-import { IndexedMinHeap } from './indexed-min-heap.js';
+import { IndexedMinHeap } from '@presence/core';
 
 /**
  * Mirrored notifier dialogs, soft state like Redis `dlg:{id}` with TTL =

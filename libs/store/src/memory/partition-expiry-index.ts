@@ -1,6 +1,6 @@
 import type { DueExpiry } from '@presence/core';
 import { decodeExpiryMember } from '../expiry-member.js';
-import { IndexedMinHeap } from './indexed-min-heap.js';
+import { IndexedMinHeap } from '@presence/core';
 
 /**
  * The per-partition expiry indexes (ARCHITECTURE "Soft state and expiry"):

@@ -1,8 +1,7 @@
 import type { PresentitySnapshot } from '@presence/contracts';
-import type { Clock, DialogStore, TerminationReason } from '@presence/core';
+import { IndexedMinHeap, type Clock, type DialogStore, type TerminationReason } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
-import { DeadlineQueue } from './deadline-queue.js';
 import { DialogTable } from './dialog-table.js';
 import type { Notifier } from './notifier.js';
 import type { PresentityInterest } from './presentity-interest.js';
@@ -31,7 +30,8 @@ export interface SubscriptionRegistryDeps {
  */
 export class SubscriptionRegistry {
   private readonly table = new DialogTable();
-  private readonly deadlines = new DeadlineQueue();
+  /** Dialog id -> expiry: one timer at the earliest, no timer per dialog. */
+  private readonly deadlines = new IndexedMinHeap();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
@@ -98,7 +98,7 @@ export class SubscriptionRegistry {
   /** Ends a dialog: optional final NOTIFY, state freed here, in the mirror and at the agent. */
   async terminate(dialog: WatcherDialog, options: { reason?: TerminationReason; document?: string; forget: boolean }): Promise<void> {
     if (!this.table.get(dialog.id)) return;
-    this.deadlines.cancel(dialog.id);
+    this.deadlines.delete(dialog.id);
     this.deps.notifier.cancel(dialog);
     dialog.terminated = true;
     this.table.remove(dialog);
@@ -124,13 +124,13 @@ export class SubscriptionRegistry {
   }
 
   private schedule(dialog: WatcherDialog): void {
-    this.deadlines.schedule(dialog.id, dialog.expiresAt);
+    this.deadlines.set(dialog.id, dialog.expiresAt);
     this.arm();
   }
 
   private arm(): void {
     if (this.stopped) return;
-    const next = this.deadlines.peek();
+    const next = this.deadlines.peekTime();
     if (next === undefined || next >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next;
@@ -142,7 +142,9 @@ export class SubscriptionRegistry {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.deps.clock.now();
-    for (const id of this.deadlines.takeDue(now, EXPIRY_BATCH)) {
+    for (let handled = 0; handled < EXPIRY_BATCH && (this.deadlines.peekTime() ?? Infinity) <= now; handled++) {
+      const id = this.deadlines.peekKey()!;
+      this.deadlines.delete(id);
       const dialog = this.table.get(id);
       if (!dialog) continue;
       this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });

@@ -3,6 +3,7 @@ import {
   aorDomain,
   BadRequestError,
   bindingExpiresIn,
+  KeyedQueue,
   normalizeAor,
   type Clock,
   type ContactRequest,
@@ -19,6 +20,9 @@ import type { DomainPolicy } from '../ingress/domain-policy.js';
  * the location store with their expiry.
  */
 export class RegisterHandler {
+  /** REGISTERs for one AOR are applied one at a time: each reads, then replaces, the binding set. */
+  private readonly queue = new KeyedQueue();
+
   constructor(
     private readonly store: LocationStore,
     private readonly domains: DomainPolicy,
@@ -35,6 +39,10 @@ export class RegisterHandler {
     const aor = normalizeAor(request.to.uri);
     if (aorDomain(aor) !== registrarDomain) throw new BadRequestError(`To domain does not match Request-URI domain ${registrarDomain}`);
     this.domains.requireServed(aor);
+    await this.queue.run(aor, () => this.register(request, aor));
+  }
+
+  private async register(request: IncomingRequest, aor: string): Promise<void> {
     const now = this.clock.now();
     const current = await this.store.bindings(aor, now);
     let bindings = current;

@@ -1,4 +1,5 @@
 import {
+  KeyedQueue,
   ServiceUnavailableError,
   type Clock,
   type PresentityState,
@@ -7,7 +8,7 @@ import {
 } from '@presence/core';
 import type { ChangePublisher } from '../fanout/change-publisher.js';
 import type { DocumentComposer } from './document-composer.js';
-import { KeyedQueue } from './keyed-queue.js';
+
 
 export interface PresentityMutation<T> {
   readonly publications: readonly Publication[];

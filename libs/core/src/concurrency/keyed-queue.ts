@@ -1,5 +1,7 @@
 /**
  * Runs tasks of the same key one after another, different keys concurrently.
+ * Pure scheduling, no I/O: used wherever one process must order the changes
+ * of one record (a presentity at its owner, an AOR at the registrar).
  * The owner of a partition orders the changes of each presentity this way, so
  * compare-and-set conflicts only happen when ownership overlaps (hand-over).
  * Keys are dropped as soon as their queue drains: memory follows live work only.
