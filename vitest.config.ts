@@ -5,7 +5,10 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages by name; resolve them to their TypeScript
 // sources so a test run never depends on a stale dist/ build.
 const root = fileURLToPath(new URL('.', import.meta.url));
-const alias: Record<string, string> = {};
+// Subpath exports first: an alias also matches `<name>/...`, and the first match wins.
+const alias: Record<string, string> = {
+  '@presence/bus/nats': `${root}libs/bus/src/nats/index.ts`,
+};
 for (const group of ['libs', 'services']) {
   for (const dir of readdirSync(`${root}${group}`)) {
     if (existsSync(`${root}${group}/${dir}/src/index.ts`)) {

@@ -381,6 +381,20 @@ export function busContract(name: string, factory: () => Promise<BusUnderTest>):
         bus.publish(subject('r'), bytes('after'));
         await waitFor(() => received.length === 1, 'the message', 10_000);
       });
+
+      it('reconnect - queue-group responders answer requests again after a reconnection', async (context) => {
+        const reconnect = under.reconnect;
+        if (reconnect === undefined) {
+          context.skip();
+          return;
+        }
+        for (const id of [1, 2]) {
+          bus.subscribe(subject('pa.3'), (message) => message.respond(bytes(`agent ${id}`)), { queue: 'agents' });
+        }
+        expect(text(await bus.request(subject('pa.3'), bytes(''), { timeoutMs: 2_000 }))).toMatch(/^agent [12]$/);
+        await reconnect();
+        expect(text(await bus.request(subject('pa.3'), bytes(''), { timeoutMs: 2_000 }))).toMatch(/^agent [12]$/);
+      });
     });
   });
 }

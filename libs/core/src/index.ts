@@ -13,6 +13,8 @@ export type { ExpiryIndex, DueExpiry } from './ports/expiry-index.js';
 export type { LocationStore } from './ports/location-store.js';
 export type { DialogStore } from './ports/dialog-store.js';
 export type { Store } from './ports/store.js';
+export type { Lease, LeaseStore } from './ports/lease-store.js';
+export type { MembershipStore } from './ports/membership-store.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {
@@ -56,3 +58,4 @@ export { bindingExpiresIn } from './registrar/binding-expiry.js';
 
 export { KeyedQueue } from './concurrency/keyed-queue.js';
 export { IndexedMinHeap } from './schedule/indexed-min-heap.js';
+export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

@@ -22,6 +22,8 @@ export interface PresenceMetrics {
   readonly storeErrors: Counter<'operation'>;
   readonly expirySweeps: Counter<'kind'>;
   readonly registrations: Counter<'action'>;
+  readonly ownedPartitions: Gauge;
+  readonly leaseChanges: Counter<'change'>;
   /** Prometheus text exposition of everything above plus process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -52,6 +54,8 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
     storeErrors: new Counter({ name: `${prefix}store_errors_total`, help: 'Store operations that failed', labelNames: ['operation'], registers }),
     expirySweeps: new Counter({ name: `${prefix}expired_total`, help: 'Soft state removed by expiry, by kind', labelNames: ['kind'], registers }),
     registrations: new Counter({ name: `${prefix}registrations_total`, help: 'REGISTER outcomes by action (bind, refresh, unbind, query)', labelNames: ['action'], registers }),
+    ownedPartitions: new Gauge({ name: `${prefix}owned_partitions`, help: 'Partitions this presence agent holds the lease of', registers }),
+    leaseChanges: new Counter({ name: `${prefix}lease_changes_total`, help: 'Partition leases gained and lost by this agent', labelNames: ['change'], registers }),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

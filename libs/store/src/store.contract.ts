@@ -37,8 +37,8 @@ const SECOND = 1_000;
  * port-level behaviour: the same suite runs against MemoryStore and
  * RedisStore. Names carry a random tag per test so a shared Redis is fine.
  *
- * The clock starts at the real time and only moves forward, so absolute
- * times handed to Redis (PEXPIREAT) are never in the past; the store must
+ * The clock starts at the real time and only moves forward, so key TTLs
+ * the Redis store derives from it are never in the past; the store must
  * still judge expiry by the clock it was given (a fake one here).
  */
 export function storeContract(
@@ -441,6 +441,118 @@ export function storeContract(
         await store.deleteDialog(d.subscriptionId);
         expect(await store.loadDialog(d.subscriptionId)).toBeUndefined();
         await expect(store.deleteDialog('never-saved')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('leases', () => {
+      const TTL = 10 * SECOND;
+
+      it('leases - a free partition is taken with epoch 1 and lasts ttl from now', async () => {
+        expect(await store.leaseHolder(3)).toBeUndefined();
+        const lease = await store.acquireLease(3, 'worker-a', TTL);
+        expect(lease).toEqual({ partition: 3, owner: 'worker-a', epoch: 1, expiresAt: t0 + TTL });
+        expect(await store.leaseHolder(3)).toEqual(lease);
+      });
+
+      it('leases - a lease taken by one owner is refused to another until it lapses', async () => {
+        await store.acquireLease(3, 'worker-a', TTL);
+        expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
+        clock.advance(TTL - 1);
+        expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
+        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+        clock.advance(1);
+        expect(await store.leaseHolder(3)).toBeUndefined();
+        const taken = await store.acquireLease(3, 'worker-b', TTL);
+        expect(taken).toEqual({ partition: 3, owner: 'worker-b', epoch: 2, expiresAt: clock.now() + TTL });
+        expect(await store.leaseHolder(3)).toEqual(taken);
+        expect(await store.acquireLease(3, 'worker-a', TTL)).toBeUndefined();
+      });
+
+      it('leases - renewal by the holder keeps the epoch and extends the lease', async () => {
+        const first = await store.acquireLease(3, 'worker-a', TTL);
+        clock.advance(TTL / 2);
+        const renewed = await store.acquireLease(3, 'worker-a', 3 * TTL);
+        expect(renewed).toEqual({ partition: 3, owner: 'worker-a', epoch: first?.epoch, expiresAt: clock.now() + 3 * TTL });
+        clock.advance(2 * TTL);
+        expect(await store.leaseHolder(3)).toEqual(renewed);
+        expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
+      });
+
+      it('leases - a released lease is free at once and its next holder gets a higher epoch', async () => {
+        const first = await store.acquireLease(3, 'worker-a', TTL);
+        await store.releaseLease(3, 'worker-b');
+        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+        await store.releaseLease(3, 'worker-a');
+        expect(await store.leaseHolder(3)).toBeUndefined();
+        const next = await store.acquireLease(3, 'worker-b', TTL);
+        expect(next?.epoch).toBeGreaterThan(first?.epoch ?? Infinity);
+        await expect(store.releaseLease(9, 'worker-a')).resolves.toBeUndefined();
+      });
+
+      it('leases - taking a lapsed or released lease again, even by its last holder, is a new tenure with a higher epoch', async () => {
+        const first = await store.acquireLease(3, 'worker-a', TTL);
+        clock.advance(TTL);
+        const second = await store.acquireLease(3, 'worker-a', TTL);
+        expect(second?.epoch).toBe((first?.epoch ?? 0) + 1);
+        await store.releaseLease(3, 'worker-a');
+        const third = await store.acquireLease(3, 'worker-a', TTL);
+        expect(third?.epoch).toBe((first?.epoch ?? 0) + 2);
+      });
+
+      it('leases - a ttl that is not a positive number is a RangeError', async () => {
+        await expect(store.acquireLease(3, 'worker-a', 0)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.acquireLease(3, 'worker-a', Number.NaN)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.heartbeat('worker-a', -1)).rejects.toBeInstanceOf(RangeError);
+        expect(await store.leaseHolder(3)).toBeUndefined();
+        expect(await store.liveMembers()).toEqual([]);
+      });
+
+      it('leases - partitions are separate', async () => {
+        await store.acquireLease(3, 'worker-a', TTL);
+        const other = await store.acquireLease(4, 'worker-b', TTL);
+        expect(other).toEqual({ partition: 4, owner: 'worker-b', epoch: 1, expiresAt: t0 + TTL });
+        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+      });
+
+      it('leases - only one of many owners racing for a free lease gets it', async () => {
+        const owners = Array.from({ length: 10 }, (_, i) => `worker-${i}`);
+        const outcomes = await Promise.all(owners.map((owner) => store.acquireLease(5, owner, TTL)));
+        const winners = outcomes.filter((lease) => lease !== undefined);
+        expect(winners).toHaveLength(1);
+        expect(await store.leaseHolder(5)).toEqual(winners[0]);
+      });
+    });
+
+    describe('members', () => {
+      it('members - heartbeats announce members, listed sorted', async () => {
+        expect(await store.liveMembers()).toEqual([]);
+        await store.heartbeat('worker-c', 10 * SECOND);
+        await store.heartbeat('worker-a', 10 * SECOND);
+        await store.heartbeat('worker-b', 10 * SECOND);
+        expect(await store.liveMembers()).toEqual(['worker-a', 'worker-b', 'worker-c']);
+      });
+
+      it('members - a member lapses ttl after its last heartbeat; a heartbeat extends it', async () => {
+        await store.heartbeat('worker-a', 10 * SECOND);
+        await store.heartbeat('worker-b', 10 * SECOND);
+        clock.advance(6 * SECOND);
+        await store.heartbeat('worker-b', 10 * SECOND);
+        clock.advance(4 * SECOND - 1);
+        expect(await store.liveMembers()).toEqual(['worker-a', 'worker-b']);
+        clock.advance(1);
+        expect(await store.liveMembers()).toEqual(['worker-b']);
+        clock.advance(6 * SECOND);
+        expect(await store.liveMembers()).toEqual([]);
+        await store.heartbeat('worker-a', 10 * SECOND);
+        expect(await store.liveMembers()).toEqual(['worker-a']);
+      });
+
+      it('members - leave removes a member at once; leaving twice is fine', async () => {
+        await store.heartbeat('worker-a', 10 * SECOND);
+        await store.heartbeat('worker-b', 10 * SECOND);
+        await store.leave('worker-a');
+        expect(await store.liveMembers()).toEqual(['worker-b']);
+        await expect(store.leave('worker-a')).resolves.toBeUndefined();
       });
     });
 

@@ -4,3 +4,7 @@ export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
 export type { EventuallyOptions } from './eventually.js';
 export { freePort } from './free-port.js';
+export type { BinaryGate } from './servers/binary-gate.js';
+export { binaryGate, requireOrSkip } from './servers/binary-gate.js';
+export { startNatsServer, type NatsServerOptions, type NatsServerProcess } from './servers/nats-server.js';
+export { startRedisServer, startRedisCluster, type RedisServerProcess, type RedisClusterProcess } from './servers/redis-server.js';

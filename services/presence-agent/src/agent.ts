@@ -40,12 +40,12 @@ export const AGENT_QUEUE = 'presence-agents';
 export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
   const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics);
-  const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock);
+  const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
   const router = new RequestRouter(
     {
       publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics),
-      subscribe: new SubscribeHandler(deps.store, deps.clock, deps.partitionCount),
-      fetch: new FetchHandler(deps.store),
+      subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
+      fetch: new FetchHandler(updater, deps.partitionCount),
     },
     deps.logger,
   );

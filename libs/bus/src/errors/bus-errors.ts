@@ -22,3 +22,19 @@ export class BusClosedError extends Error {
     this.name = 'BusClosedError';
   }
 }
+
+/**
+ * The transport failed or refused an operation for a reason other than the
+ * ones above: cannot connect, payload over the server's limit, permission
+ * denied. The reason is the transport's message; its error object is not
+ * passed on, so callers never depend on the transport library.
+ */
+export class BusTransportError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly reason: string,
+  ) {
+    super(`bus ${operation} failed: ${reason}`);
+    this.name = 'BusTransportError';
+  }
+}

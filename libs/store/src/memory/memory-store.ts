@@ -6,6 +6,7 @@ import type {
   CommitOutcome,
   DialogRecord,
   DueExpiry,
+  Lease,
   PresentityChange,
   PresentityState,
   Store,
@@ -14,7 +15,10 @@ import type {
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
 import { BindingTable } from './binding-table.js';
+import { assertPositiveTtl } from '../ttl-check.js';
 import { DialogTable } from './dialog-table.js';
+import { LeaseTable } from './lease-table.js';
+import { MemberTable } from './member-table.js';
 import { PartitionExpiryIndex } from './partition-expiry-index.js';
 import { PresentityTable } from './presentity-table.js';
 import { type StoreSnapshot, decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
@@ -55,7 +59,8 @@ export interface MemoryStoreCounts {
  * - publications and watchers are never dropped by the store itself; the
  *   per-partition expiry index tells their owner when to act;
  * - bindings and dialogs are plain soft state the store drops itself once
- *   lapsed (lazily on access and by a periodic sweep).
+ *   lapsed (lazily on access and by a periodic sweep);
+ * - leases and members are judged by the clock (see LeaseTable, MemberTable).
  *
  * With `dataDir`, a JSON snapshot of everything is written atomically every
  * `snapshotIntervalMs` when something changed and on close(), and read back
@@ -64,7 +69,8 @@ export interface MemoryStoreCounts {
  * entries are then due at once, so the owner still recomposes and sends the
  * terminated NOTIFYs instead of the state silently vanishing. A snapshot
  * that cannot be read is moved aside as `memory-store.json.corrupt-<time>`
- * and the store starts empty. Serialising is synchronous: fine for
+ * and the store starts empty. Leases and members are not snapshotted: they
+ * only matter between the workers of a cluster, which share a Redis store. Serialising is synchronous: fine for
  * single-node sizes, not for millions of records.
  */
 export interface MemoryStore extends Store {
@@ -99,6 +105,8 @@ class InMemoryStore implements MemoryStore {
   private readonly watchers = new WatcherTable(this.index);
   private readonly locations = new BindingTable();
   private readonly dialogs: DialogTable;
+  private readonly leases = new LeaseTable();
+  private readonly members = new MemberTable();
 
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -200,6 +208,42 @@ class InMemoryStore implements MemoryStore {
     this.assertOpen();
     this.dialogs.delete(subscriptionId);
     this.changes++;
+  }
+
+  // LeaseStore
+
+  async acquireLease(partition: number, owner: string, ttlMs: number): Promise<Lease | undefined> {
+    this.assertOpen();
+    assertPositiveTtl('lease ttlMs', ttlMs);
+    return this.leases.acquire(partition, owner, ttlMs, this.clock.now());
+  }
+
+  async releaseLease(partition: number, owner: string): Promise<void> {
+    this.assertOpen();
+    this.leases.release(partition, owner);
+  }
+
+  async leaseHolder(partition: number): Promise<Lease | undefined> {
+    this.assertOpen();
+    return this.leases.holder(partition, this.clock.now());
+  }
+
+  // MembershipStore
+
+  async heartbeat(member: string, ttlMs: number): Promise<void> {
+    this.assertOpen();
+    assertPositiveTtl('heartbeat ttlMs', ttlMs);
+    this.members.heartbeat(member, this.clock.now() + ttlMs);
+  }
+
+  async liveMembers(): Promise<string[]> {
+    this.assertOpen();
+    return this.members.live(this.clock.now());
+  }
+
+  async leave(member: string): Promise<void> {
+    this.assertOpen();
+    this.members.leave(member);
   }
 
   // Lifecycle

@@ -1,4 +1,4 @@
-import { dropExpiredPublications, type Clock, type ExpiryIndex, type WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
@@ -31,9 +31,10 @@ export class ExpirySweeper {
     private readonly logger: Logger,
   ) {}
 
+  /** Sweeps at once (state may have lapsed while nobody served it), then every interval. */
   start(): void {
     this.stopped = false;
-    this.schedule();
+    this.schedule(0);
   }
 
   async stop(): Promise<void> {
@@ -51,17 +52,13 @@ export class ExpirySweeper {
           await this.store.removeWatcher(partition, entry.presentity, entry.subscriptionId);
           this.metrics.expirySweeps.inc({ kind: 'watcher' });
         } else {
-          await this.updater.update(entry.presentity, partition, (state, now) => {
-            const { kept, expired } = dropExpiredPublications(state.publications, now);
-            this.metrics.expirySweeps.inc({ kind: 'publication' }, expired.length);
-            return { publications: kept, result: undefined };
-          });
+          await this.updater.expire(entry.presentity, partition);
         }
       }
     }
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.options.intervalMs): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.sweep()
@@ -70,6 +67,6 @@ export class ExpirySweeper {
           this.running = undefined;
           this.schedule();
         });
-    }, this.options.intervalMs);
+    }, delayMs);
   }
 }

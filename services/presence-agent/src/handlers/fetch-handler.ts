@@ -1,13 +1,17 @@
 import type { FetchCommand, StatesReply } from '@presence/contracts';
-import type { PresentityStore } from '@presence/core';
+import { partitionOf } from '@presence/core';
 import { emptyPidf } from '@presence/pidf';
+import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
 /** Current states in one store round trip, for edges converging after a gap or reconnect. */
 export class FetchHandler {
-  constructor(private readonly store: PresentityStore) {}
+  constructor(
+    private readonly updater: PresentityUpdater,
+    private readonly partitionCount: number,
+  ) {}
 
   async handle(command: FetchCommand): Promise<StatesReply> {
-    const states = await this.store.loadPresentities(command.presentities);
+    const states = await this.updater.currentMany(command.presentities, (p) => partitionOf(p, this.partitionCount));
     return {
       v: 1,
       type: 'states',

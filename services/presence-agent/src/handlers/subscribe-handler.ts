@@ -1,6 +1,7 @@
 import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
-import { partitionOf, type Clock, type PresentityStore, type WatcherStore } from '@presence/core';
+import { partitionOf, type Clock, type WatcherStore } from '@presence/core';
 import { emptyPidf } from '@presence/pidf';
+import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
 /**
  * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): records
@@ -11,7 +12,8 @@ import { emptyPidf } from '@presence/pidf';
  */
 export class SubscribeHandler {
   constructor(
-    private readonly store: PresentityStore & WatcherStore,
+    private readonly store: WatcherStore,
+    private readonly updater: PresentityUpdater,
     private readonly clock: Clock,
     private readonly partitionCount: number,
   ) {}
@@ -31,7 +33,7 @@ export class SubscribeHandler {
         expiresAt: this.clock.now() + command.expires * 1000,
       });
     }
-    const state = await this.store.loadPresentity(command.presentity);
+    const state = await this.updater.current(command.presentity, partition);
     return {
       v: 1,
       type: 'subscribed',

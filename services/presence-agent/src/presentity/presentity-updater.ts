@@ -1,4 +1,5 @@
 import {
+  dropExpiredPublications,
   KeyedQueue,
   ServiceUnavailableError,
   type Clock,
@@ -6,6 +7,7 @@ import {
   type PresentityStore,
   type Publication,
 } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
 import type { ChangePublisher } from '../fanout/change-publisher.js';
 import type { DocumentComposer } from './document-composer.js';
 
@@ -33,17 +35,55 @@ export class PresentityUpdater {
     private readonly composer: DocumentComposer,
     private readonly changes: ChangePublisher,
     private readonly clock: Clock,
+    private readonly metrics: PresenceMetrics,
   ) {}
 
   update<T>(presentity: string, partition: number, mutate: (state: PresentityState, now: number) => PresentityMutation<T>): Promise<T> {
-    return this.queue.run(presentity, () => this.commitWithRetry(presentity, partition, mutate));
+    return this.queue.run(presentity, async () => (await this.commitWithRetry(presentity, partition, mutate)).result);
+  }
+
+  /**
+   * Current state, never counting a lapsed publication (RFC 3903 §6): if the
+   * sweep has not reached it yet, it is expired here first, through the same
+   * ordered update (recomposed, announced), before the state is returned.
+   */
+  async current(presentity: string, partition: number): Promise<PresentityState> {
+    return this.fresh(await this.store.loadPresentity(presentity), partition);
+  }
+
+  /** `current` for many presentities, loaded in one store round trip. */
+  async currentMany(presentities: readonly string[], partitionOf: (presentity: string) => number): Promise<PresentityState[]> {
+    const states = await this.store.loadPresentities(presentities);
+    return Promise.all(states.map((state) => this.fresh(state, partitionOf(state.presentity))));
+  }
+
+  private async fresh(state: PresentityState, partition: number): Promise<PresentityState> {
+    const now = this.clock.now();
+    if (!state.publications.some((p) => p.expiresAt <= now)) return state;
+    return this.expire(state.presentity, partition);
+  }
+
+  /** Drops the lapsed publications of a presentity; returns the resulting state. */
+  async expire(presentity: string, partition: number): Promise<PresentityState> {
+    const { result: expired, state } = await this.queue.run(presentity, () =>
+      this.commitWithRetry(presentity, partition, (current, now) => {
+        const { kept, expired: lapsed } = dropExpiredPublications(current.publications, now);
+        return { publications: kept, result: lapsed.length };
+      }),
+    );
+    this.metrics.expirySweeps.inc({ kind: 'publication' }, expired);
+    return state;
   }
 
   idle(): Promise<void> {
     return this.queue.idle();
   }
 
-  private async commitWithRetry<T>(presentity: string, partition: number, mutate: (state: PresentityState, now: number) => PresentityMutation<T>): Promise<T> {
+  private async commitWithRetry<T>(
+    presentity: string,
+    partition: number,
+    mutate: (state: PresentityState, now: number) => PresentityMutation<T>,
+  ): Promise<{ result: T; state: PresentityState }> {
     let state = await this.store.loadPresentity(presentity);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const now = this.clock.now();
@@ -61,7 +101,7 @@ export class PresentityUpdater {
       });
       if (outcome.ok) {
         if (outcome.state.version !== state.version) this.changes.publish(partition, outcome.state, now);
-        return mutation.result;
+        return { result: mutation.result, state: outcome.state };
       }
       state = outcome.current;
     }

@@ -1,0 +1,55 @@
+/**
+ * The Redis keyspace (ARCHITECTURE "Redis keyspace"). Every key of one
+ * presentity carries the hash tag `{<aor>}` and every per-partition key
+ * `{p:<n>}`, so each Lua script touches one hash slot (Redis Cluster safe).
+ *
+ *     pres:{aor}:doc        hash   rev, ver, part, doc, pubs   no TTL (tombstone: counters never go back)
+ *     pres:{aor}:watchers   hash   subscription id -> watcher   no TTL (the owner expires them via the index)
+ *     exp:{p:n}             zset   expiry member -> time ms     the partition's expiry index
+ *     exp:{p:n}:rev         hash   presentity member -> pending revision (orders index writes)
+ *     loc:{aor}             string bindings JSON               TTL = latest binding expiry
+ *     dlg:{id}              string dialog JSON                 TTL = expiry + grace
+ *     lease:{p:n}           hash   owner, epoch, expiresAt      no TTL (the epoch must never repeat)
+ *     members               zset   member -> lapse time ms
+ *
+ * A tag is the text between the first `{` and the next `}`: an AOR holding
+ * `}` gets a shorter tag, the same for all its keys, so they still share a
+ * slot. The prefix must hold no braces, or it would become the tag.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {
+    if (/[{}]/.test(prefix)) throw new RangeError(`keyPrefix must not contain braces (they would become the hash tag): ${prefix}`);
+  }
+
+  presentity(aor: string): string {
+    return `${this.prefix}pres:{${aor}}:doc`;
+  }
+
+  watchers(aor: string): string {
+    return `${this.prefix}pres:{${aor}}:watchers`;
+  }
+
+  expiry(partition: number): string {
+    return `${this.prefix}exp:{p:${partition}}`;
+  }
+
+  expiryRevisions(partition: number): string {
+    return `${this.prefix}exp:{p:${partition}}:rev`;
+  }
+
+  bindings(aor: string): string {
+    return `${this.prefix}loc:{${aor}}`;
+  }
+
+  dialog(subscriptionId: string): string {
+    return `${this.prefix}dlg:{${subscriptionId}}`;
+  }
+
+  lease(partition: number): string {
+    return `${this.prefix}lease:{p:${partition}}`;
+  }
+
+  members(): string {
+    return `${this.prefix}members`;
+  }
+}

@@ -1,0 +1,159 @@
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestUa, eventually, freePort, type TestUa } from '@presence/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Children, freeUdpTcpPort, httpGet, metricValue, type Child } from './e2e-support.js';
+
+/**
+ * The real `presence` command as an operator runs it: a child process of
+ * services/cli/bin/presence.js (built dist/, so run `npx tsc -b` first).
+ */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = 'services/cli/bin/presence.js';
+/** Every option of `presence standalone`; the names are a contract (add, never rename). */
+const STANDALONE_OPTION_NAMES = [
+  'listen',
+  'domain',
+  'advertised-host',
+  'notify-min-interval',
+  'min-expires',
+  'max-expires',
+  'default-expires',
+  'partitions',
+  'sip-t1',
+  'data-dir',
+  'http',
+  'id',
+  'log-level',
+];
+/** Options that keep a misbehaving run off fixed ports: a parse that wrongly succeeds binds only ephemeral ports. */
+const EPHEMERAL = ['--listen', 'udp:127.0.0.1:0', '--http', 'off', '--log-level', 'warn'];
+
+describe('presence command', () => {
+  const children = new Children();
+  let ua: TestUa | undefined;
+  let blocker: Server | undefined;
+
+  afterEach(async () => {
+    await ua?.close();
+    ua = undefined;
+    await children.killAll();
+    await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+    blocker = undefined;
+  });
+
+  /** The environment without PRESENCE_* variables of whoever runs the tests, plus `extra`. */
+  function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
+    return { ...env, ...extra };
+  }
+
+  function presence(args: readonly string[], env: Record<string, string> = {}): Child {
+    return children.spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(env) });
+  }
+
+  /** Runs to completion (bounded) and returns the exit code with the output. */
+  async function run(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = presence(args, env);
+    const { code } = await child.exit(10_000);
+    return { code, stdout: child.stdout(), stderr: child.stderr() };
+  }
+
+  it('cli - standalone serves SIP and ops HTTP, counts an OPTIONS, and exits 0 on SIGTERM', async () => {
+    const sip = await freeUdpTcpPort();
+    const http = await freePort('tcp');
+    const base = `http://127.0.0.1:${http}`;
+    const child = presence(['standalone', '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn']);
+
+    await eventually(
+      async () => {
+        expect(child.exited(), `presence exited early: ${child.stderr()}`).toBe(false);
+        expect((await httpGet(`${base}/readyz`, 1000)).status).toBe(200);
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: 'ok\n' });
+
+    for (const transport of ['udp', 'tcp'] as const) {
+      ua = await createTestUa({ transport, server: { host: '127.0.0.1', port: sip }, aor: `sip:cli-${transport}@example.com` });
+      const options = await ua.request('OPTIONS', { uri: 'sip:example.com' });
+      expect(options.status).toBe(200);
+      await ua.close();
+      ua = undefined;
+    }
+    const metrics = await httpGet(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('presence_sip_requests_total');
+    expect(metricValue(metrics.body, 'presence_sip_requests_total', { method: 'OPTIONS' })).toBe(2);
+
+    const started = Date.now();
+    child.process.kill('SIGTERM');
+    const exit = await child.exit(5000);
+    expect(exit, `stderr: ${child.stderr()}`).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(httpGet(`${base}/healthz`, 1000)).rejects.toThrow();
+  });
+
+  it('cli - a malformed option value exits 2 naming the option', async () => {
+    const result = await run(['standalone', '--partitions', 'zero', ...EPHEMERAL]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^presence: --partitions: /);
+    expect(result.stderr).toContain('"zero"');
+  });
+
+  it('cli - an option value below its minimum exits 2 naming the option', async () => {
+    const result = await run(['standalone', '--partitions', '0', ...EPHEMERAL]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('--partitions');
+  });
+
+  it('cli - an unknown role exits 2 with the usage', async () => {
+    const result = await run(['bogus-role']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('unknown role "bogus-role"');
+    expect(result.stderr).toContain('usage: presence ROLE');
+    expect(result.stderr).toContain('standalone');
+  });
+
+  it('cli - standalone --help exits 0 and lists every option with its environment variable', async () => {
+    const result = await run(['standalone', '--help']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('usage: presence standalone');
+    for (const name of STANDALONE_OPTION_NAMES) {
+      expect(result.stdout, `--${name} missing from help`).toMatch(new RegExp(`^  --${name}\\b`, 'm'));
+      expect(result.stdout).toContain(`env PRESENCE_${name.toUpperCase().replace(/-/g, '_')}`);
+    }
+    expect(result.stdout).toContain('--notify-min-interval SECONDS');
+    expect(result.stdout).toContain('--data-dir DIR');
+    expect(result.stderr).toBe('');
+  });
+
+  it('cli - an environment variable is validated like its flag: exit 2 naming the option', async () => {
+    const result = await run(['standalone', ...EPHEMERAL], { PRESENCE_NOTIFY_MIN_INTERVAL: 'abc' });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('--notify-min-interval');
+    expect(result.stderr).toContain('"abc"');
+  });
+
+  it('cli - a SIP port already in use exits 1 naming the address', async () => {
+    blocker = createServer();
+    const port = await new Promise<number>((resolve) => {
+      blocker!.listen({ host: '127.0.0.1', port: 0 }, () => resolve((blocker!.address() as { port: number }).port));
+    });
+    const result = await run(['standalone', '--listen', `tcp:127.0.0.1:${port}`, '--http', 'off', '--log-level', 'warn']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`127.0.0.1:${port}`);
+    expect(result.stderr).toContain('EADDRINUSE');
+  });
+
+  it('cli - an HTTP port already in use exits 1 naming the address', async () => {
+    blocker = createServer();
+    const port = await new Promise<number>((resolve) => {
+      blocker!.listen({ host: '127.0.0.1', port: 0 }, () => resolve((blocker!.address() as { port: number }).port));
+    });
+    const result = await run(['standalone', '--listen', 'udp:127.0.0.1:0', '--http', `127.0.0.1:${port}`, '--log-level', 'warn']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`127.0.0.1:${port}`);
+    expect(result.stderr).toContain('HTTP');
+  });
+});

@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventually, freePort } from '@presence/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Children, metricValue, which, type Child } from './e2e-support.js';
+import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
+
+/**
+ * An independent SIP implementation (SIPp, Debian package sip-tester) drives
+ * the server: test/sipp/watcher.xml subscribes and expects the initial NOTIFY,
+ * one per change (open, closed) and the terminated one after unsubscribing;
+ * test/sipp/publisher.xml publishes open, then modifies it to closed with the
+ * entity-tag it was given (RFC 3903 §4.4).
+ */
+const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
+const SIPP = which('sipp');
+const CI = process.env.CI === 'true';
+const INSTALL_HINT = 'sipp is not on PATH: install SIPp (Debian/Ubuntu: apt-get install sip-tester)';
+/** SIPp's own global timeout; every scenario here takes well under a second. */
+const SIPP_TIMEOUT_S = 10;
+
+if (!SIPP && !CI) {
+  console.warn(`\n${'!'.repeat(78)}\n!!! ${INSTALL_HINT}\n!!! The SIPp end-to-end tests (sipp.e2e.test.ts) are SKIPPED.\n${'!'.repeat(78)}\n`);
+}
+
+interface SippRun {
+  readonly label: string;
+  readonly child: Child;
+  readonly errorFile: string;
+  readonly messageFile: string;
+}
+
+describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
+  const children = new Children();
+  let target: StandaloneTarget | undefined;
+  let workDir: string | undefined;
+
+  afterEach(async () => {
+    await children.killAll();
+    await target?.stop();
+    target = undefined;
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+    workDir = undefined;
+  });
+
+  async function sipp(scenario: 'watcher' | 'publisher', user: string, transport: 'udp' | 'tcp', serverPort: number): Promise<SippRun> {
+    const dir = workDir as string;
+    const errorFile = join(dir, `${scenario}-errors.log`);
+    const messageFile = join(dir, `${scenario}-messages.log`);
+    const localPort = await freePort(transport);
+    const controlPort = await freePort('udp');
+    // flags as documented by `sipp -h` (SIPp 3.6)
+    const args = [
+      '-sf', join(SCENARIOS, `${scenario}.xml`),
+      '-s', user,
+      '-m', '1',
+      '-i', '127.0.0.1',
+      '-p', String(localPort),
+      '-cp', String(controlPort),
+      '-t', transport === 'udp' ? 'u1' : 't1',
+      `127.0.0.1:${serverPort}`,
+      '-timeout', `${SIPP_TIMEOUT_S}s`,
+      '-timeout_error',
+      '-trace_err', '-error_file', errorFile,
+      '-trace_msg', '-message_file', messageFile,
+      '-nostdin',
+    ];
+    return { label: `SIPp ${scenario} over ${transport}`, child: children.spawn(SIPP as string, args, { cwd: dir }), errorFile, messageFile };
+  }
+
+  /** Everything worth seeing when a SIPp run went wrong. */
+  async function report(run: SippRun): Promise<string> {
+    const read = (path: string) => readFile(path, 'utf8').catch(() => '(none written)');
+    return [
+      `${run.label}: ${run.child.exited() ? 'exited' : 'still running'}`,
+      `--- SIPp error file ${run.errorFile} ---`,
+      await read(run.errorFile),
+      '--- SIPp messages (tail) ---',
+      (await read(run.messageFile)).slice(-3000),
+      '--- stderr ---',
+      run.child.stderr().slice(-1000),
+    ].join('\n');
+  }
+
+  async function expectSuccess(run: SippRun): Promise<void> {
+    const exit = await run.child.exit((SIPP_TIMEOUT_S + 2) * 1000).catch((error: Error) => ({ code: null, signal: null, error: error.message }));
+    if (exit.code !== 0) expect.unreachable(`${run.label} exit ${JSON.stringify(exit)}\n${await report(run)}`);
+  }
+
+  it.each(['udp', 'tcp'] as const)(
+    'sipp - a SIPp watcher sees the initial, open, closed and terminated NOTIFYs from a SIPp publisher over %s',
+    async (transport) => {
+      if (!SIPP) throw new Error(`${INSTALL_HINT} (CI=true: the SIPp tests must not be skipped)`);
+      workDir = await mkdtemp(join(tmpdir(), 'presence-sipp-'));
+      target = await startStandaloneTarget();
+      const server = target.server;
+      const port = target.port(transport);
+      const user = `sipp-${transport}-${process.pid}`;
+
+      const watcher = await sipp('watcher', user, transport, port);
+      // The watcher holds its subscription: only then may the changes come.
+      try {
+        await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_active_subscriptions')).toBe(1), {
+          timeoutMs: 5000,
+        });
+      } catch (error) {
+        expect.unreachable(`no subscription held within 5 s (${(error as Error).message})\n${await report(watcher)}`);
+      }
+
+      const publisher = await sipp('publisher', user, transport, port);
+      await expectSuccess(publisher);
+      await expectSuccess(watcher);
+
+      const metrics = await server.metrics.render();
+      expect(metricValue(metrics, 'presence_active_subscriptions')).toBe(0);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'create' })).toBe(1);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'modify' })).toBe(1);
+      // initial + open + closed + terminated, each answered 200 by SIPp
+      expect(metricValue(metrics, 'presence_notifies_sent_total', { result: 'ok' })).toBe(4);
+    },
+    40_000,
+  );
+});
