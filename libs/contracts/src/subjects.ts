@@ -6,8 +6,6 @@
  */
 export interface Subjects {
   agent(partition: number): string;
-  /** Pattern matching the agent subjects of every partition. */
-  allAgents(): string;
   change(partition: number, presentity: string): string;
 }
 
@@ -17,7 +15,6 @@ export function createSubjects(prefix = ''): Subjects {
   }
   return {
     agent: (partition) => `${prefix}pa.${partition}`,
-    allAgents: () => `${prefix}pa.*`,
     change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
   };
 }

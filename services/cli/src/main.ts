@@ -1,35 +1,30 @@
-import { createLogger, parseHostPort, parseOptions, renderHelp, runUntilSignal, UsageError, type LogLevel, type OptionTable, type OptionValues } from '@presence/runtime';
-import { startStandalone } from '@presence/standalone';
-import { edgeConfigFromOptions } from './edge-config-from-options.js';
-import { STANDALONE_OPTIONS } from './options.js';
+import { parseOptions, renderHelp, UsageError, type OptionTable, type OptionValues } from '@presence/runtime';
+import { AGENT_ROLE_OPTIONS, EDGE_OPTIONS, STANDALONE_OPTIONS } from './options.js';
+import { runAgent } from './roles/agent-role.js';
+import { runEdge } from './roles/edge-role.js';
+import { runStandalone } from './roles/standalone-role.js';
 
 const ROLES: Record<string, { summary: string; options: OptionTable; run: (values: OptionValues) => Promise<void> }> = {
   standalone: {
-    summary: 'every role in one process on an in-process bus and memory store',
+    summary: 'every role in one process (in-process bus and memory store unless --nats / --redis)',
     options: STANDALONE_OPTIONS,
     run: runStandalone,
   },
+  edge: {
+    summary: 'stateless SIP edge of a cluster (NATS + Redis)',
+    options: EDGE_OPTIONS,
+    run: runEdge,
+  },
+  agent: {
+    summary: 'presence agent of a cluster: serves the partitions it holds leases for (NATS + Redis)',
+    options: AGENT_ROLE_OPTIONS,
+    run: runAgent,
+  },
 };
-
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 function usage(): string {
   const roles = Object.entries(ROLES).map(([name, role]) => `  ${name.padEnd(12)} ${role.summary}`);
   return ['usage: presence ROLE [options]', '', 'Roles:', ...roles, '', 'Run "presence ROLE --help" for the options of a role.'].join('\n');
-}
-
-async function runStandalone(values: OptionValues): Promise<void> {
-  const level = values['log-level'] as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-  const logger = createLogger({ level, name: 'presence' });
-  const http = values.http === 'off' ? undefined : parseHostPort('http', values.http as string);
-  const server = await startStandalone({
-    edge: edgeConfigFromOptions(values),
-    http,
-    dataDir: (values['data-dir'] as string | undefined) || undefined,
-    logger,
-  });
-  runUntilSignal(server, logger);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

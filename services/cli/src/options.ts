@@ -1,6 +1,7 @@
 import type { OptionTable } from '@presence/runtime';
 
-/** Options every role that serves SIP understands. The names are a contract: add, never rename. */
+/** Option names are a contract others script against: add, never rename. */
+
 export const SIP_OPTIONS: OptionTable = {
   listen: {
     kind: 'string',
@@ -29,8 +30,33 @@ export const SIP_OPTIONS: OptionTable = {
   'min-expires': { kind: 'integer', placeholder: 'SECONDS', default: '60', min: 1, help: 'Shortest accepted Expires for REGISTER, PUBLISH and SUBSCRIBE; shorter gets 423 with Min-Expires.' },
   'max-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Longest granted Expires; longer requests are clamped to it.' },
   'default-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Expires granted when a request has none (RFC 3856 suggests one hour).' },
-  partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster.' },
   'sip-t1': { kind: 'integer', placeholder: 'MS', default: '500', min: 1, help: 'SIP timer T1 in milliseconds; a NOTIFY transaction times out after 64*T1.' },
+};
+
+export const PARTITION_OPTIONS: OptionTable = {
+  partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
+};
+
+export const AGENT_OPTIONS: OptionTable = {
+  'lease-time': { kind: 'number', placeholder: 'SECONDS', default: '8', min: 1, help: 'Partition lease time: how long a crashed agent\'s partitions wait before another agent takes them.' },
+};
+
+const natsOption = (help: string, fallback?: string): OptionTable => ({
+  nats: { kind: 'string', placeholder: 'URL', default: fallback, help },
+});
+const redisOption = (help: string, fallback?: string): OptionTable => ({
+  redis: { kind: 'string', placeholder: 'URL', default: fallback, help },
+});
+
+const CLUSTER_HELP = {
+  nats: 'NATS server URL(s), comma separated.',
+  redis: 'Redis URL; several comma separated host:port seeds (or URLs) select Redis Cluster.',
+};
+
+export const BACKEND_OPTIONS: OptionTable = {
+  ...natsOption(CLUSTER_HELP.nats, 'nats://127.0.0.1:4222'),
+  ...redisOption(CLUSTER_HELP.redis, 'redis://127.0.0.1:6379'),
+  prefix: { kind: 'string', placeholder: 'NAME', default: '', help: 'Prefix for bus subjects and Redis keys, so several deployments can share NATS and Redis.' },
 };
 
 export const PROCESS_OPTIONS: OptionTable = {
@@ -41,10 +67,18 @@ export const PROCESS_OPTIONS: OptionTable = {
 
 export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
+  ...PARTITION_OPTIONS,
   'data-dir': {
     kind: 'string',
     placeholder: 'DIR',
     help: 'Directory where the in-memory store keeps a snapshot across restarts (unset: state is lost on restart).',
   },
+  ...natsOption(`${CLUSTER_HELP.nats} Unset: an in-process bus.`),
+  ...redisOption(`${CLUSTER_HELP.redis} Unset: the in-memory store.`),
+  prefix: BACKEND_OPTIONS.prefix!,
   ...PROCESS_OPTIONS,
 };
+
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
+
+export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };

@@ -34,7 +34,7 @@ describe('presence agent', () => {
     clock = { now: () => time, advance: (ms) => void (time += ms) };
     bus = new LocalBus();
     store = await createMemoryStore({ clock });
-    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10 });
+    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10 });
     await agent.start();
     events = [];
     bus.subscribe(subjects.change(partitionOf(ALICE, PARTITIONS), ALICE), (m) => void events.push(decodeChangeEvent(m.data)));
@@ -116,7 +116,7 @@ describe('presence agent', () => {
         },
       },
     });
-    agent = createPresenceAgent({ bus, store: racingStore, clock, subjects, partitionCount: PARTITIONS, metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger });
+    agent = createPresenceAgent({ bus, store: racingStore, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger });
     await agent.start();
     expect(await publish({ body: doc('open'), expires: 60 })).toMatchObject({ type: 'published' });
     const state = await store.loadPresentity(ALICE);

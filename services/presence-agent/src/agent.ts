@@ -1,6 +1,6 @@
 import type { Bus, BusSubscription } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, ExpiryIndex, PresentityStore, WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
@@ -11,21 +11,29 @@ import { RequestRouter } from './handlers/request-router.js';
 import { SubscribeHandler } from './handlers/subscribe-handler.js';
 import { DocumentComposer } from './presentity/document-composer.js';
 import { PresentityUpdater } from './presentity/presentity-updater.js';
+import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
   readonly bus: Bus;
-  readonly store: PresentityStore & WatcherStore & ExpiryIndex;
+  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore;
   readonly clock: Clock;
   readonly subjects: Subjects;
   readonly partitionCount: number;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
+  /** Identity in the membership; unique per process. */
+  readonly memberId: string;
+  /** Lease time = takeover time after a crash (default 8 s); renewed every `leaseTickMs` (default 1 s). */
+  readonly leaseTtlMs?: number;
+  readonly leaseTickMs?: number;
   readonly sweepIntervalMs?: number;
   readonly sweepBatch?: number;
 }
 
 export interface PresenceAgent {
+  /** Joins the membership and takes its share of partition leases before resolving. */
   start(): Promise<void>;
+  ownedPartitions(): number[];
   /** Stops taking requests, finishes queued changes and the running sweep. */
   stop(): Promise<void>;
 }
@@ -34,8 +42,9 @@ export interface PresenceAgent {
 export const AGENT_QUEUE = 'presence-agents';
 
 /**
- * A presence agent serving every partition (standalone mode). Partition
- * leases for the cluster plug in by narrowing what it subscribes to and sweeps.
+ * A presence agent: serves the partitions it holds leases for (all of them
+ * when alone, its rendezvous share in a cluster), one queue-group
+ * subscription per partition, and sweeps their expiry indexes.
  */
 export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
@@ -49,25 +58,45 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     },
     deps.logger,
   );
-  const allPartitions = Array.from({ length: deps.partitionCount }, (_, i) => i);
+  const subscriptions = new Map<number, BusSubscription>();
+  const ownership = new PartitionOwnership(
+    deps.store,
+    deps.clock,
+    { memberId: deps.memberId, partitionCount: deps.partitionCount, leaseTtlMs: deps.leaseTtlMs ?? 8000, tickMs: deps.leaseTickMs ?? 1000 },
+    {
+      gained(partition) {
+        subscriptions.set(partition, deps.bus.subscribe(deps.subjects.agent(partition), (message) => router.onMessage(message), { queue: AGENT_QUEUE }));
+        deps.metrics.leaseChanges.inc({ change: 'gained' });
+        deps.metrics.ownedPartitions.set(subscriptions.size);
+      },
+      lost(partition) {
+        subscriptions.get(partition)?.unsubscribe();
+        subscriptions.delete(partition);
+        deps.metrics.leaseChanges.inc({ change: 'lost' });
+        deps.metrics.ownedPartitions.set(subscriptions.size);
+      },
+    },
+    deps.logger,
+  );
   const sweeper = new ExpirySweeper(
     deps.store,
     updater,
-    () => allPartitions,
+    () => ownership.ownedPartitions(),
     deps.clock,
-    { intervalMs: deps.sweepIntervalMs ?? 1000, batch: deps.sweepBatch ?? 500 },
+    { intervalMs: deps.sweepIntervalMs ?? 500, batch: deps.sweepBatch ?? 500 },
     deps.metrics,
     deps.logger,
   );
-  let subscription: BusSubscription | undefined;
 
   return {
     async start() {
-      subscription = deps.bus.subscribe(deps.subjects.allAgents(), (message) => router.onMessage(message), { queue: AGENT_QUEUE });
+      await ownership.start();
       sweeper.start();
     },
+    ownedPartitions: () => ownership.ownedPartitions(),
     async stop() {
-      subscription?.unsubscribe();
+      // Leases go first so a successor starts serving while queued changes finish here.
+      await ownership.stop();
       await sweeper.stop();
       await updater.idle();
     },

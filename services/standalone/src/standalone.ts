@@ -1,6 +1,6 @@
-import { LocalBus } from '@presence/bus';
+import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
-import { systemClock, type Clock } from '@presence/core';
+import { systemClock, type Clock, type Store } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
@@ -15,6 +15,11 @@ export interface StandaloneOptions {
   /** Directory for the memory store's snapshot; undefined = nothing survives a restart. */
   readonly dataDir?: string;
   readonly logger: Logger;
+  /** Defaults to an in-process bus; a given bus (e.g. NATS) is closed on stop. */
+  readonly bus?: Bus;
+  /** Defaults to a memory store in `dataDir`; a given store (e.g. Redis) is closed on stop. */
+  readonly store?: Store;
+  readonly subjectPrefix?: string;
   readonly clock?: Clock;
   readonly metrics?: PresenceMetrics;
 }
@@ -30,21 +35,22 @@ export interface Standalone {
 /**
  * Every role in one process (ARCHITECTURE "standalone"): edge and presence
  * agent talk over an in-process bus exactly as they would over NATS, and share
- * one memory store.
+ * one memory store — or, when given, a NATS bus and a Redis store.
  */
 export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createPresenceMetrics();
   const logger = options.logger;
-  const subjects = createSubjects();
-  const store = await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) });
-  const bus = new LocalBus({ logger: logger.child({ component: 'bus' }) });
+  const subjects = createSubjects(options.subjectPrefix);
+  const store = options.store ?? (await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) }));
+  const bus = options.bus ?? new LocalBus({ logger: logger.child({ component: 'bus' }) });
   const agent = createPresenceAgent({
     bus,
     store,
     clock,
     subjects,
     partitionCount: options.edge.partitionCount,
+    memberId: options.edge.edgeId,
     metrics,
     logger: logger.child({ component: 'agent' }),
   });

@@ -1,0 +1,62 @@
+import { LocalBus, type Bus } from '@presence/bus';
+import { connectNatsBus } from '@presence/bus/nats';
+import type { Clock, Store } from '@presence/core';
+import { UsageError, type Logger, type OptionValues } from '@presence/runtime';
+import { createMemoryStore, createRedisStore } from '@presence/store';
+import { prefixes } from './role-context.js';
+
+/** The bus named by --nats, or an in-process one when --nats is unset. */
+export async function openBus(values: OptionValues, memberId: string, logger: Logger): Promise<Bus> {
+  const nats = values.nats as string | undefined;
+  if (!nats) return new LocalBus({ logger });
+  const servers = nats.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  try {
+    return await connectNatsBus({ servers, name: memberId, logger });
+  } catch (error) {
+    throw new Error(`cannot connect to NATS at ${servers.join(',')}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The Redis store named by --redis (several seeds: Redis Cluster), or the memory store when unset. */
+export async function openStore(values: OptionValues, clock: Clock, logger: Logger): Promise<Store> {
+  const redis = values.redis as string | undefined;
+  if (!redis) return createMemoryStore({ clock, dataDir: (values['data-dir'] as string | undefined) || undefined, logger });
+  const keyPrefix = prefixes(values).keys;
+  const seeds = redis.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (seeds.length === 1) return createRedisStore({ url: withScheme(seeds[0]!), keyPrefix, clock, logger });
+  const cluster = seeds.map((seed) => {
+    const url = new URL(withScheme(seed));
+    if (!url.port) throw new UsageError(`--redis: cluster seed "${seed}" needs a port`);
+    return { host: url.hostname, port: Number(url.port) };
+  });
+  return createRedisStore({ cluster, keyPrefix, clock, logger });
+}
+
+function withScheme(seed: string): string {
+  return /^rediss?:\/\//.test(seed) ? seed : `redis://${seed}`;
+}
+
+export interface Backends {
+  readonly bus: Bus;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/** Store then bus; if the bus cannot be had, the store is closed again before the error surfaces. */
+export async function openBackends(values: OptionValues, memberId: string, clock: Clock, logger: Logger): Promise<Backends> {
+  const store = await openStore(values, clock, logger.child({ component: 'store' }));
+  try {
+    const bus = await openBus(values, memberId, logger.child({ component: 'bus' }));
+    return {
+      bus,
+      store,
+      async close() {
+        await bus.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import type { PresenceMetrics } from '@presence/metrics';
+import { runUntilSignal, type Logger, type OptionValues } from '@presence/runtime';
+import type { Backends } from './backends.js';
+import { serveOps } from './ops-endpoint.js';
+
+export interface RoleComponent {
+  /** Starts serving; returns fields for the "started" log line. */
+  start(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one role until SIGTERM: starts the component, serves /metrics and the
+ * probes, and on the signal stops the component first, then the backends,
+ * then HTTP. A failed start undoes what was opened.
+ */
+export async function hostRole(values: OptionValues, logger: Logger, metrics: PresenceMetrics, backends: Backends, component: RoleComponent, message: string): Promise<void> {
+  let stopping = false;
+  try {
+    const details = await component.start();
+    const http = await serveOps(values, metrics, () => backends.store.ping(), () => stopping);
+    logger.info({ ...details, http: http && `${http.host}:${http.port}` }, message);
+    runUntilSignal(
+      {
+        async stop() {
+          stopping = true;
+          await component.stop();
+          await backends.close();
+          await http?.close();
+        },
+      },
+      logger,
+    );
+  } catch (error) {
+    await component.stop().catch(() => undefined);
+    await backends.close();
+    throw error;
+  }
+}

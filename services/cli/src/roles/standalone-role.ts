@@ -1,0 +1,15 @@
+import { systemClock } from '@presence/core';
+import { runUntilSignal, type OptionValues } from '@presence/runtime';
+import { startStandalone } from '@presence/standalone';
+import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { openBackends } from './backends.js';
+import { httpAddress, prefixes, roleLogger } from './role-context.js';
+
+/** Every role in one process: in-process bus and memory store unless --nats / --redis say otherwise. */
+export async function runStandalone(values: OptionValues): Promise<void> {
+  const logger = roleLogger(values, 'standalone');
+  const edge = edgeConfigFromOptions(values);
+  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger);
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger });
+  runUntilSignal(server, logger);
+}

@@ -1,0 +1,116 @@
+import { partitionsOwnedBy, type Clock, type LeaseStore, type MembershipStore } from '@presence/core';
+import type { Logger } from '@presence/runtime';
+
+export interface OwnershipOptions {
+  readonly memberId: string;
+  readonly partitionCount: number;
+  /** How long a lease lasts without renewal: the takeover time after a crash. */
+  readonly leaseTtlMs: number;
+  /** Period of heartbeat + renewal; several ticks fit in a lease. */
+  readonly tickMs: number;
+}
+
+export interface OwnershipListener {
+  gained(partition: number): void;
+  lost(partition: number): void;
+}
+
+/** Lease store calls in flight at once during a tick. */
+const CONCURRENCY = 64;
+
+/**
+ * Which partitions this worker serves (ARCHITECTURE "Partitions and leases"):
+ * every tick it heartbeats, computes its share of the partitions by
+ * rendezvous hashing over the live members, takes or renews those leases and
+ * releases the ones it should no longer hold (a new member joined). It stops
+ * serving a partition before its lease can lapse if renewals fail, and on
+ * stop() releases everything so successors take over at their next tick.
+ */
+export class PartitionOwnership {
+  private readonly owned = new Map<number, { epoch: number; renewedAt: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly store: LeaseStore & MembershipStore,
+    private readonly clock: Clock,
+    private readonly options: OwnershipOptions,
+    private readonly listener: OwnershipListener,
+    private readonly logger: Logger,
+  ) {
+    if (options.tickMs * 3 > options.leaseTtlMs) throw new Error('lease time must cover at least three renewal ticks');
+  }
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /** Runs the first tick before resolving, so a lone worker serves at once. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.runTick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    const partitions = this.ownedPartitions();
+    for (const partition of partitions) this.lose(partition);
+    await Promise.allSettled([this.store.leave(this.options.memberId), ...partitions.map((p) => this.store.releaseLease(p, this.options.memberId))]);
+  }
+
+  private runTick(): Promise<void> {
+    this.running = this.tick()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'partition ownership tick failed'))
+      .finally(() => {
+        this.running = undefined;
+        this.fenceStaleLeases();
+        if (!this.stopped) this.timer = setTimeout(() => void this.runTick(), this.options.tickMs);
+      });
+    return this.running;
+  }
+
+  private async tick(): Promise<void> {
+    const { memberId, partitionCount, leaseTtlMs } = this.options;
+    await this.store.heartbeat(memberId, leaseTtlMs);
+    const members = await this.store.liveMembers();
+    if (!members.includes(memberId)) members.push(memberId);
+    const desired = new Set(partitionsOwnedBy(memberId, members, partitionCount));
+    const surplus = this.ownedPartitions().filter((p) => !desired.has(p));
+    for (const partition of surplus) this.lose(partition);
+    await inChunks(surplus, (p) => this.store.releaseLease(p, memberId));
+    await inChunks([...desired], async (partition) => {
+      const started = this.clock.now();
+      const lease = await this.store.acquireLease(partition, memberId, leaseTtlMs);
+      if (this.stopped) return;
+      if (lease) {
+        const known = this.owned.get(partition);
+        this.owned.set(partition, { epoch: lease.epoch, renewedAt: started });
+        if (!known || known.epoch !== lease.epoch) this.listener.gained(partition);
+      } else if (this.owned.has(partition)) {
+        this.lose(partition);
+      }
+    });
+  }
+
+  /** Stop serving partitions whose last renewal is about to lapse: someone else may take them. */
+  private fenceStaleLeases(): void {
+    const deadline = this.clock.now() - (this.options.leaseTtlMs - this.options.tickMs);
+    for (const [partition, state] of this.owned) {
+      if (state.renewedAt < deadline) {
+        this.logger.warn({ partition }, 'lease not renewed in time: no longer serving the partition');
+        this.lose(partition);
+      }
+    }
+  }
+
+  private lose(partition: number): void {
+    if (this.owned.delete(partition)) this.listener.lost(partition);
+  }
+}
+
+async function inChunks<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
+}
