@@ -32,3 +32,17 @@ function freeUdpPort(): Promise<number> {
     });
   });
 }
+
+/** A port number free on 127.0.0.1 for both UDP and TCP a moment ago (SIP listens on both). */
+export async function freeUdpTcpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeTcpPort();
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const socket = createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind({ address: '127.0.0.1', port }, () => socket.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no port free for both UDP and TCP after 20 attempts');
+}

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createTestUa, eventually, freePort, type TestUa } from '@presence/testkit';
+import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Children, freeUdpTcpPort, httpGet, metricValue, type Child } from './e2e-support.js';
 
 /**
  * The real `presence` command as an operator runs it: a child process of

@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventually, freePort } from '@presence/testkit';
+import { type Child, Children, eventually, freePort, metricValue, which } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Children, metricValue, which, type Child } from './e2e-support.js';
 import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
 
 /**

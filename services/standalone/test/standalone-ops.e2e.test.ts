@@ -5,11 +5,10 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TransportName } from '@presence/sip';
-import { createTestUa, eventually, type TestDialog, type TestUa } from '@presence/testkit';
+import { createTestUa, eventually, httpGet, metricValue, type TestDialog, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StandaloneOptions } from '../src/index.js';
-import { DOMAIN, pidf, publish, sleep, tuplesOf } from './behaviour/harness.js';
-import { httpGet, metricValue } from './e2e-support.js';
+import { DOMAIN, pidf, publish, sleep, tuplesOf } from '@presence/testkit/behaviour';
 import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from './standalone-target.js';
 
 let unique = 0;

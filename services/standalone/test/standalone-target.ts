@@ -2,7 +2,7 @@ import type { EdgeConfig } from '@presence/edge';
 import { silentLogger } from '@presence/runtime';
 import type { TransportName } from '@presence/sip';
 import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from './behaviour/harness.js';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
 
 /** The edge configuration the behaviour suite expects (see PresenceTarget). */
 export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {

@@ -1,4 +1,4 @@
-import { presenceBehaviourSuite } from './behaviour/presence-behaviour.js';
+import { presenceBehaviourSuite } from '@presence/testkit/behaviour';
 import { startStandaloneTarget } from './standalone-target.js';
 
 presenceBehaviourSuite('standalone', 'udp', () => startStandaloneTarget());

@@ -1,5 +1,5 @@
 import type { SipResponse, TransportName } from '@presence/sip';
-import { createTestUa, type TestUa } from '@presence/testkit';
+import { createTestUa, type TestUa } from '../test-ua/test-ua.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /**
@@ -9,7 +9,10 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
  * min-expires 2, max-expires 3600, SIP T1 50 ms, no NOTIFY rate limit.
  */
 export interface PresenceTarget {
+  /** The SIP port of the (first) edge for a transport. */
   port(transport: TransportName): number;
+  /** All edges' ports for a transport, when there are several: user agents are spread over them. */
+  ports?(transport: TransportName): number[];
   stop(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export interface SuiteContext {
 }
 
 let unique = 0;
+let spread = 0;
 
 /** Starts the target once per transport block and closes each test's user agents after it. */
 export function useSuiteContext(transport: TransportName, start: () => Promise<PresenceTarget>): SuiteContext {
@@ -50,9 +54,11 @@ export function useSuiteContext(transport: TransportName, start: () => Promise<P
     },
     aor: (name) => `sip:${name}-${process.pid}-${++unique}@${DOMAIN}`,
     async ua(name) {
+      // Round-robin over the edges: a watcher and a publisher in one test usually meet on different edges.
+      const ports = context.target().ports?.(transport) ?? [context.target().port(transport)];
       const agent = await createTestUa({
         transport,
-        server: { host: '127.0.0.1', port: context.target().port(transport) },
+        server: { host: '127.0.0.1', port: ports[spread++ % ports.length]! },
         aor: context.aor(name),
       });
       agents.push(agent);

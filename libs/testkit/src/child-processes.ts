@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** A child process under test: its output so far and a bounded wait for its exit. */
 export interface Child {
@@ -67,49 +65,6 @@ export class Children {
   }
 }
 
-/**
- * The value of one sample in Prometheus text, e.g. metricValue(text,
- * 'presence_change_bus_messages_total', { direction: 'out' }); 0 when absent
- * (prom-client omits labelled counters never incremented).
- */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels);
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = new Map([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (have.size === wanted.length && wanted.every(([k, v]) => have.get(k) === v)) return Number(match[3]);
-  }
-  return 0;
-}
-
-/** A port number free on 127.0.0.1 for both UDP and TCP a moment ago (SIP listens on both). */
-export async function freeUdpTcpPort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen({ host: '127.0.0.1', port: 0 }, () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind({ address: '127.0.0.1', port }, () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-  throw new Error('no port free for both UDP and TCP after 20 attempts');
-}
-
-/** GET with a deadline; resolves with status and body. */
-export async function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, body: await response.text() };
-}
-
 /** PATH lookup without a shell: the absolute path of `command`, or undefined. */
 export function which(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
@@ -123,3 +78,4 @@ export function which(command: string): string | undefined {
   }
   return undefined;
 }
+

@@ -1,0 +1,3 @@
+export type { PresenceTarget, SuiteContext } from './harness.js';
+export { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, pidf, publish, sleep, tuplesOf } from './harness.js';
+export { presenceBehaviourSuite } from './presence-behaviour.js';

@@ -1,0 +1,108 @@
+import { Children } from '../child-processes.js';
+import { freePort, freeUdpTcpPort } from '../free-port.js';
+import { metricValue } from '../metric-value.js';
+import { startNatsServer, type NatsServerProcess } from './nats-server.js';
+import { startPresenceProcess, type PresenceProcess } from './presence-process.js';
+import { startRedisServer, type RedisServerProcess } from './redis-server.js';
+
+export interface LocalClusterOptions {
+  readonly edges?: number;
+  readonly agents?: number;
+  readonly partitions?: number;
+  /** Extra options for every edge / agent (e.g. --min-expires 2). */
+  readonly edgeArgs?: readonly string[];
+  readonly agentArgs?: readonly string[];
+  /** Fixed ports for the edges, in order (default: free ports). */
+  readonly edgePorts?: readonly { sip: number; ws: number; http: number }[];
+  readonly agentHttpPorts?: readonly number[];
+  readonly logLevel?: string;
+}
+
+export interface ClusterEdge {
+  readonly process: PresenceProcess;
+  /** UDP and TCP share it. */
+  readonly sipPort: number;
+  readonly wsPort: number;
+}
+
+export interface LocalCluster {
+  readonly nats: NatsServerProcess;
+  readonly redis: RedisServerProcess;
+  readonly edges: ClusterEdge[];
+  readonly agents: PresenceProcess[];
+  readonly partitions: number;
+  startAgent(): Promise<PresenceProcess>;
+  startEdge(): Promise<ClusterEdge>;
+  /** Resolves when every partition is owned by exactly one live agent (bounded). */
+  settled(timeoutMs?: number): Promise<void>;
+  /** SIGTERM every presence process, then the servers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A real cluster on this machine: its own nats-server and redis-server on free
+ * ports, presence agents and edges as separate processes (`presence agent`,
+ * `presence edge`), for end-to-end and fault tests and `npm run cluster`.
+ */
+export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const partitions = options.partitions ?? 16;
+  const children = new Children();
+  const nats = await startNatsServer();
+  const redis = await startRedisServer();
+  const common = ['--nats', nats.url, '--redis', redis.url, '--partitions', String(partitions), '--log-level', options.logLevel ?? 'warn'];
+  const edges: ClusterEdge[] = [];
+  const agents: PresenceProcess[] = [];
+  let counter = 0;
+
+  const cluster: LocalCluster = {
+    nats,
+    redis,
+    edges,
+    agents,
+    partitions,
+    async startAgent() {
+      const n = ++counter;
+      const http = options.agentHttpPorts?.[agents.length] ?? (await freePort('tcp'));
+      const agent = await startPresenceProcess(children, 'agent', `agent-${n}`, http, [...common, ...(options.agentArgs ?? [])]);
+      agents.push(agent);
+      return agent;
+    },
+    async startEdge() {
+      const n = ++counter;
+      const fixed = options.edgePorts?.[edges.length];
+      const sipPort = fixed?.sip ?? (await freeUdpTcpPort());
+      const wsPort = fixed?.ws ?? (await freePort('tcp'));
+      const http = fixed?.http ?? (await freePort('tcp'));
+      const listen = `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`;
+      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...(options.edgeArgs ?? [])]);
+      const edge = { process, sipPort, wsPort };
+      edges.push(edge);
+      return edge;
+    },
+    async settled(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const live = agents.filter((a) => !a.child.exited());
+        const owned = await Promise.all(live.map(async (a) => metricValue(await a.metrics(), 'presence_owned_partitions')));
+        if (owned.reduce((x, y) => x + y, 0) === partitions && owned.every((o) => o > 0)) return;
+        if (Date.now() > deadline) throw new Error(`partitions not settled: owned ${owned.join('+')} of ${partitions}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      await Promise.allSettled([...edges.map((e) => e.process.stop()), ...agents.map((a) => a.stop())]);
+      await children.killAll();
+      await Promise.allSettled([nats.stop(), redis.stop()]);
+    },
+  };
+
+  try {
+    for (let i = 0; i < (options.agents ?? 2); i++) await cluster.startAgent();
+    for (let i = 0; i < (options.edges ?? 2); i++) await cluster.startEdge();
+    await cluster.settled();
+    return cluster;
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import type { Child, Children } from '../child-processes.js';
+import { httpGet } from '../http-get.js';
+
+/** The committed `presence` entry; works from src (vitest) and dist alike (same depth). */
+const PRESENCE_BIN = fileURLToPath(new URL('../../../../services/cli/bin/presence.js', import.meta.url));
+
+export type PresenceRole = 'standalone' | 'edge' | 'agent';
+
+export interface PresenceProcess {
+  readonly role: PresenceRole;
+  readonly id: string;
+  readonly httpUrl: string;
+  readonly child: Child;
+  /** Prometheus text from /metrics. */
+  metrics(): Promise<string>;
+  /** SIGTERM and wait for the exit; resolves with the exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL: a crash, nothing released. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs `presence ROLE ...args --id ID --http 127.0.0.1:PORT` (built dist
+ * required) and resolves once /readyz answers 200; fails with the process's
+ * stderr if it exits or is not ready in time.
+ */
+export async function startPresenceProcess(
+  children: Children,
+  role: PresenceRole,
+  id: string,
+  httpPort: number,
+  args: readonly string[],
+  readyTimeoutMs = 15_000,
+): Promise<PresenceProcess> {
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const child = children.spawn(process.execPath, [PRESENCE_BIN, role, ...args, '--id', id, '--http', `127.0.0.1:${httpPort}`]);
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (child.exited()) throw new Error(`presence ${role} ${id} exited before it was ready:\n${child.stderr().slice(-3000)}`);
+    const ready = await httpGet(`${httpUrl}/readyz`, 500).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.process.kill('SIGKILL');
+      throw new Error(`presence ${role} ${id} not ready within ${readyTimeoutMs} ms:\n${child.stderr().slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    role,
+    id,
+    httpUrl,
+    child,
+    metrics: async () => (await httpGet(`${httpUrl}/metrics`)).body,
+    async stop(timeoutMs = 10_000) {
+      if (!child.exited()) child.process.kill('SIGTERM');
+      return (await child.exit(timeoutMs)).code;
+    },
+    async kill() {
+      if (!child.exited()) child.process.kill('SIGKILL');
+      await child.exit(5000);
+    },
+  };
+}

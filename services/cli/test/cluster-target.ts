@@ -1,0 +1,36 @@
+import type { TransportName } from '@presence/sip';
+import { binaryGate, requireOrSkip, startLocalCluster, type LocalCluster, type LocalClusterOptions } from '@presence/testkit';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
+
+/** Options of every edge so the cluster is configured as the behaviour suite expects (see PresenceTarget). */
+export const SUITE_EDGE_ARGS = [
+  '--domain', DOMAIN,
+  '--min-expires', String(MIN_EXPIRES),
+  '--max-expires', String(MAX_EXPIRES),
+  '--default-expires', '3600',
+  '--sip-t1', '50',
+];
+
+/** True when nats-server and redis-server are there (under CI=true a missing one throws instead). */
+export function clusterTierAvailable(): boolean {
+  return (
+    requireOrSkip(binaryGate('nats-server', 'apt-get install nats-server'), 'cluster tier') &&
+    requireOrSkip(binaryGate('redis-server', 'apt-get install redis-server'), 'cluster tier')
+  );
+}
+
+export interface ClusterTarget extends PresenceTarget {
+  readonly cluster: LocalCluster;
+}
+
+/** Two edges and two agents (separate processes) on their own NATS and Redis. */
+export async function startClusterTarget(options: LocalClusterOptions = {}): Promise<ClusterTarget> {
+  const cluster = await startLocalCluster({ edges: 2, agents: 2, ...options, edgeArgs: [...SUITE_EDGE_ARGS, ...(options.edgeArgs ?? [])] });
+  const portsOf = (transport: TransportName) => cluster.edges.map((e) => (transport === 'ws' ? e.wsPort : e.sipPort));
+  return {
+    cluster,
+    port: (transport) => portsOf(transport)[0]!,
+    ports: portsOf,
+    stop: () => cluster.stop(),
+  };
+}

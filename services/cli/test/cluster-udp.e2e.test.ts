@@ -1,0 +1,8 @@
+import { presenceBehaviourSuite } from '@presence/testkit/behaviour';
+import { describe } from 'vitest';
+import { clusterTierAvailable, startClusterTarget } from './cluster-target.js';
+
+// The foundation's behaviour list, unchanged, against two edges + two agents over NATS and Redis.
+describe.runIf(clusterTierAvailable())('cluster', () => {
+  presenceBehaviourSuite('cluster', 'udp', () => startClusterTarget());
+});
