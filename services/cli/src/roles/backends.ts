@@ -21,7 +21,7 @@ export async function openBus(values: OptionValues, memberId: string, logger: Lo
 export async function openStore(values: OptionValues, clock: Clock, logger: Logger): Promise<Store> {
   const redis = values.redis as string | undefined;
   if (!redis) return createMemoryStore({ clock, dataDir: (values['data-dir'] as string | undefined) || undefined, logger });
-  const keyPrefix = prefixes(values).keys;
+  const keyPrefix = prefixes(values).keys || undefined;
   const seeds = redis.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (seeds.length === 1) return createRedisStore({ url: withScheme(seeds[0]!), keyPrefix, clock, logger });
   const cluster = seeds.map((seed) => {
