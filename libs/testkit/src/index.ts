@@ -16,3 +16,4 @@ export type { PresenceProcess, PresenceRole } from './servers/presence-process.j
 export { startPresenceProcess } from './servers/presence-process.js';
 export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
 export { startLocalCluster } from './servers/local-cluster.js';
+export type { ManagedServer } from './servers/managed-server.js';

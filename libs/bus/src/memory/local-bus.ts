@@ -3,6 +3,7 @@ import { type BusLogger, silentBusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
 import { LocalMessage } from './local-message.js';
 import { type BusHandler, LocalSubscription } from './local-subscription.js';
+import { HandlerRunner } from '../handler-runner.js';
 import { PendingRequest } from './pending-request.js';
 import { checkPublishSubject, parsePattern } from './subject-match.js';
 import { SubscriptionIndex } from './subscription-index.js';
@@ -46,7 +47,13 @@ export class LocalBus implements Bus {
   private queuedTo: LocalSubscription[] = [];
   private queuedMessages: LocalMessage[] = [];
   private flushScheduled = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handlers = new HandlerRunner((error, message) => {
+    try {
+      this.logger.error({ err: error, subject: message.subject }, 'bus handler failed');
+    } catch {
+      // A failing logger must not break delivery either.
+    }
+  });
 
   private readonly pendingRequests = new Set<PendingRequest>();
   private readonly reconnectListeners = new Set<() => void>();
@@ -117,10 +124,9 @@ export class LocalBus implements Bus {
     this.index.clear();
     // Handlers never run inside the close() call itself.
     await Promise.resolve();
-    while (this.queuedTo.length > 0 || this.inFlight.size > 0) {
+    while (this.queuedTo.length > 0 || this.handlers.running > 0) {
       this.flush();
-      // In-flight promises never reject: handler failures are caught when tracked.
-      await Promise.all(this.inFlight);
+      await this.handlers.idle();
     }
     this.state = 'closed';
     for (const pending of [...this.pendingRequests]) pending.abandon();
@@ -177,29 +183,7 @@ export class LocalBus implements Bus {
     this.queuedMessages = [];
     for (let i = 0; i < to.length; i++) {
       const subscription = to[i] as LocalSubscription;
-      if (!subscription.closed) this.invoke(subscription, messages[i] as LocalMessage);
-    }
-  }
-
-  private invoke(subscription: LocalSubscription, message: LocalMessage): void {
-    let result: void | Promise<void>;
-    try {
-      result = subscription.handler(message);
-    } catch (error) {
-      this.handlerFailed(subscription, message, error);
-      return;
-    }
-    if (result === undefined || typeof (result as Promise<void>).then !== 'function') return;
-    const tracked = Promise.resolve(result).then(undefined, (error: unknown) => this.handlerFailed(subscription, message, error));
-    this.inFlight.add(tracked);
-    void tracked.then(() => this.inFlight.delete(tracked));
-  }
-
-  private handlerFailed(subscription: LocalSubscription, message: LocalMessage, error: unknown): void {
-    try {
-      this.logger.error({ err: error, subject: message.subject, pattern: subscription.pattern, queue: subscription.queue }, 'bus handler failed');
-    } catch {
-      // A failing logger must not break delivery either.
+      if (!subscription.closed) this.handlers.run(subscription.handler, messages[i] as LocalMessage);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { HandlerRunner } from '../handler-runner.js';
 import { connect, ErrorCode, Events, type Msg, type NatsConnection, type NatsError } from 'nats';
 import type { Bus, BusMessage, BusSubscription, RequestOptions, SubscribeOptions } from '../bus.js';
 import { type BusLogger, silentBusLogger } from '../bus-logger.js';
@@ -59,7 +60,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
   private state: State = 'open';
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<NatsBusSubscription>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handlers = new HandlerRunner((error, message) => this.log('error', { err: error, subject: message.subject }, 'bus handler failed'));
   private readonly reconnectListeners = new Set<() => void>();
   private readonly statusLoop: Promise<void>;
   private readonly responder: Responder = { respond: (message, reply, data) => this.reply(message, reply, data) };
@@ -155,10 +156,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     }
     for (const subscription of subscriptions) subscription.close();
     // 2. Handlers still running may publish and reply: keep the connection for them.
-    while (this.inFlight.size > 0) {
-      // In-flight promises never reject: handler failures are caught when tracked.
-      await Promise.all(this.inFlight);
-    }
+    await this.handlers.idle();
     // 3. Flush what they sent, end the request inbox, close.
     if (!this.connection.isClosed()) {
       const drain = this.connection.drain().then(
@@ -185,22 +183,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
       return;
     }
     if (subscription.closed) return;
-    const message = new NatsMessage(msg, this.responder);
-    let result: void | Promise<void>;
-    try {
-      result = subscription.handler(message);
-    } catch (failure) {
-      this.handlerFailed(subscription, message, failure);
-      return;
-    }
-    if (result === undefined || typeof (result as Promise<void>).then !== 'function') return;
-    const tracked = Promise.resolve(result).then(undefined, (failure: unknown) => this.handlerFailed(subscription, message, failure));
-    this.inFlight.add(tracked);
-    void tracked.then(() => this.inFlight.delete(tracked));
-  }
-
-  private handlerFailed(subscription: NatsBusSubscription, message: NatsMessage, error: unknown): void {
-    this.log('error', { err: error, subject: message.subject, pattern: subscription.pattern, queue: subscription.queue }, 'bus handler failed');
+    this.handlers.run(subscription.handler, new NatsMessage(msg, this.responder));
   }
 
   /** Sends a reply; like LocalBus, never throws into the responder. */

@@ -1,3 +1,4 @@
+import type { ManagedServer } from './managed-server.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -14,18 +15,8 @@ export interface NatsServerOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** A nats-server child process on 127.0.0.1, owned by a test. */
-export interface NatsServerProcess {
-  /** `nats://127.0.0.1:<port>` */
-  readonly url: string;
-  readonly port: number;
-  /** SIGTERM, waits for the exit (SIGKILL after 3 s), removes the JetStream directory. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGKILL (a crash); waits for the exit. The JetStream directory is kept for restart(). */
-  kill(): Promise<void>;
-  /** Stops the server if it runs (SIGTERM) and starts it again on the same port. */
-  restart(): Promise<void>;
-}
+/** A nats-server child process on 127.0.0.1, owned by a test (the JetStream directory is what kill() keeps). */
+export type NatsServerProcess = ManagedServer;
 
 const STOP_GRACE_MS = 3_000;
 const OUTPUT_TAIL_CHARS = 8_192;

@@ -1,3 +1,4 @@
+import type { ManagedServer } from './managed-server.js';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, createConnection } from 'node:net';
@@ -6,16 +7,7 @@ import { join } from 'node:path';
 import { freePort } from '../free-port.js';
 
 /** A throwaway redis-server on 127.0.0.1, no persistence, own temp directory. */
-export interface RedisServerProcess {
-  /** `redis://127.0.0.1:<port>` */
-  readonly url: string;
-  readonly port: number;
-  /** SIGTERM (SIGKILL after 5 s), waits for the exit, removes the temp directory. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGKILL, waits for the exit; the directory stays so restart() can follow. */
-  kill(): Promise<void>;
-  /** Stops it if running (gracefully) and starts it again on the same port; resolves once PING answers. */
-  restart(): Promise<void>;
+export interface RedisServerProcess extends ManagedServer {
   /** SIGSTOP: connections stay open but nothing answers (a hung or partitioned server). */
   pause(): void;
   /** SIGCONT after pause(). */
