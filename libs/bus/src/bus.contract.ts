@@ -292,6 +292,51 @@ export function busContract(name: string, factory: () => Promise<BusUnderTest>):
       });
     });
 
+    describe('drain', () => {
+      it('drain - messages already published to it are still handled, later ones go elsewhere', async () => {
+        const drained: string[] = [];
+        const draining = bus.subscribe(subject('d'), (message) => void drained.push(text(message.data)), { queue: 'w' });
+        for (let i = 0; i < 5; i++) bus.publish(subject('d'), bytes(String(i)));
+        await draining.drain();
+        expect(drained).toEqual(['0', '1', '2', '3', '4']);
+        const successor = collect(subject('d'), 'w');
+        bus.publish(subject('d'), bytes('after'));
+        await waitFor(() => successor.length === 1, 'the message at the successor');
+        expect(drained).toHaveLength(5);
+      });
+
+      it('drain - a request already routed to a draining responder is answered', async () => {
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const responder = bus.subscribe(subject('dr'), async (message) => {
+          await gate;
+          message.respond(bytes('late but answered'));
+        });
+        const reply = bus.request(subject('dr'), bytes(''), { timeoutMs: 5_000 });
+        await sleep(QUIET_MS);
+        const drained = responder.drain();
+        release();
+        await drained;
+        expect(text(await reply)).toBe('late but answered');
+      });
+
+      it('drain - resolves without waiting for handlers of other subscriptions', async () => {
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let busy = false;
+        bus.subscribe(subject('busy'), () => {
+          busy = true;
+          return held;
+        });
+        bus.publish(subject('busy'), bytes('x'));
+        await waitFor(() => busy, 'the busy handler to start');
+        const quick = bus.subscribe(subject('quick'), () => undefined);
+        bus.publish(subject('quick'), bytes('y'));
+        await quick.drain();
+        release();
+      });
+    });
+
     describe('handler errors', () => {
       it('handler errors - a throwing or rejecting handler does not stop later deliveries', async () => {
         const received: string[] = [];

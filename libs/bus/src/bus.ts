@@ -9,7 +9,15 @@ export interface BusMessage {
 }
 
 export interface BusSubscription {
+  /** Stops deliveries at once; messages already on their way to it are dropped. */
   unsubscribe(): void;
+  /**
+   * Stops new deliveries but hands the messages already routed to this
+   * subscription to its handler and resolves once those handlers settled —
+   * how a worker gives up a partition without dropping requests in flight.
+   * Never rejects.
+   */
+  drain(): Promise<void>;
 }
 
 export interface SubscribeOptions {

@@ -17,7 +17,8 @@ export class HandlerRunner {
     return this.inFlight.size;
   }
 
-  run(handler: BusHandlerFn, message: BusMessage): void {
+  /** `owned` collects the subscription's own running handlers, for its drain(). */
+  run(handler: BusHandlerFn, message: BusMessage, owned?: Set<Promise<void>>): void {
     let result: void | Promise<void>;
     try {
       result = handler(message);
@@ -28,11 +29,20 @@ export class HandlerRunner {
     if (result === undefined || typeof (result as Promise<void>).then !== 'function') return;
     const tracked = Promise.resolve(result).then(undefined, (error: unknown) => this.onFailure(error, message));
     this.inFlight.add(tracked);
-    void tracked.then(() => this.inFlight.delete(tracked));
+    owned?.add(tracked);
+    void tracked.then(() => {
+      this.inFlight.delete(tracked);
+      owned?.delete(tracked);
+    });
   }
 
   /** Resolves when the handlers running now, and any they started meanwhile, have settled. Never rejects. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    await settle(this.inFlight);
   }
+}
+
+/** Waits until a set of tracked (never rejecting) handler promises is empty. */
+export async function settle(inFlight: Set<Promise<void>>): Promise<void> {
+  while (inFlight.size > 0) await Promise.all(inFlight);
 }

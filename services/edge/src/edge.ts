@@ -14,7 +14,7 @@ import { PublishHandler } from './ingress/publish-handler.js';
 import { RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
-import { resyncWatched } from './egress/resync.js';
+import { Resync } from './egress/resync.js';
 
 export interface EdgeDeps {
   readonly bus: Bus;
@@ -91,11 +91,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     metrics,
     logger,
   );
-  const stopResync = bus.onReconnect(() => {
-    resyncWatched(interest, agent, config.partitionCount, (p) => registry.presentityChanged(p)).catch((error: unknown) =>
-      logger.warn({ err: error }, 're-fetch after bus reconnect failed'),
-    );
-  });
+  const resync = new Resync(interest, agent, config.partitionCount, (p) => registry.presentityChanged(p), logger);
+  const stopListening = bus.onReconnect(() => resync.everything());
 
   return {
     start: () => stack.start(),
@@ -103,7 +100,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       return registry.size;
     },
     async stop() {
-      stopResync();
+      stopListening();
+      await resync.stop();
       registry.stop();
       interest.close();
       await stack.stop();

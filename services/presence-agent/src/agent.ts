@@ -69,11 +69,12 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
         deps.metrics.leaseChanges.inc({ change: 'gained' });
         deps.metrics.ownedPartitions.set(subscriptions.size);
       },
-      lost(partition) {
-        subscriptions.get(partition)?.unsubscribe();
+      async lost(partition) {
+        const subscription = subscriptions.get(partition);
         subscriptions.delete(partition);
         deps.metrics.leaseChanges.inc({ change: 'lost' });
         deps.metrics.ownedPartitions.set(subscriptions.size);
+        await subscription?.drain();
       },
     },
     deps.logger,

@@ -2,7 +2,7 @@ import type { Bus, BusMessage, BusSubscription, RequestOptions, SubscribeOptions
 import { type BusLogger, silentBusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
 import { LocalMessage } from './local-message.js';
-import { type BusHandler, LocalSubscription } from './local-subscription.js';
+import { type BusHandler, LocalSubscription, type SubscriptionRegistry } from './local-subscription.js';
 import { HandlerRunner } from '../handler-runner.js';
 import { PendingRequest } from './pending-request.js';
 import { checkPublishSubject, parsePattern } from './subject-match.js';
@@ -72,7 +72,7 @@ export class LocalBus implements Bus {
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
     if (this.state !== 'open') throw new BusClosedError();
     const tokens = parsePattern(subject);
-    const subscription = new LocalSubscription(this.index, subject, tokens, options.queue, handler as BusHandler);
+    const subscription = new LocalSubscription(this.registry, subject, tokens, options.queue, handler as BusHandler);
     this.index.add(subscription);
     return subscription;
   }
@@ -169,6 +169,15 @@ export class LocalBus implements Bus {
     }
   }
 
+  /** What subscriptions use to leave the index and to wait for their queued deliveries. */
+  private readonly registry: SubscriptionRegistry = {
+    remove: (subscription) => this.index.remove(subscription),
+    delivered: async (subscription) => {
+      // Deliveries run one setImmediate after they are queued; nothing new is queued for a removed subscription.
+      while (this.queuedTo.includes(subscription)) await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  };
+
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
     this.flush();
@@ -183,7 +192,7 @@ export class LocalBus implements Bus {
     this.queuedMessages = [];
     for (let i = 0; i < to.length; i++) {
       const subscription = to[i] as LocalSubscription;
-      if (!subscription.closed) this.handlers.run(subscription.handler, messages[i] as LocalMessage);
+      if (!subscription.closed) this.handlers.run(subscription.handler, messages[i] as LocalMessage, subscription.inFlight);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { LocalSubscription, SubscriptionRegistry } from './local-subscription.js';
+import type { LocalSubscription } from './local-subscription.js';
 import { matchesPattern } from './subject-match.js';
 
 const NONE: readonly LocalSubscription[] = [];
@@ -8,7 +8,7 @@ const NONE: readonly LocalSubscription[] = [];
  * lookup per publish however many there are: an edge holds 100k+), wildcard
  * patterns in a separate list scanned per publish (there are few).
  */
-export class SubscriptionIndex implements SubscriptionRegistry {
+export class SubscriptionIndex {
   private readonly exact = new Map<string, LocalSubscription[]>();
   private wildcards: LocalSubscription[] = [];
 

@@ -1,5 +1,6 @@
 import type { Subscription } from 'nats';
 import type { BusMessage, BusSubscription } from '../bus.js';
+import { settle } from '../handler-runner.js';
 
 export type BusHandler = (message: BusMessage) => void | Promise<void>;
 
@@ -14,6 +15,9 @@ export class NatsBusSubscription implements BusSubscription {
   closed = false;
   /** Set once the bus assigns the nats.js subscription (right after creating this record). */
   sub: Subscription | undefined;
+  /** Its handlers still running, for drain(). */
+  readonly inFlight = new Set<Promise<void>>();
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly registry: SubscriptionRegistry,
@@ -40,12 +44,24 @@ export class NatsBusSubscription implements BusSubscription {
     }
   }
 
+  /** BusSubscription.drain(): server-side drain, then this subscription's handlers settle. */
+  drain(): Promise<void> {
+    if (this.closed) return this.draining ?? Promise.resolve();
+    this.draining ??= (async () => {
+      await this.drainAtServer();
+      await settle(this.inFlight);
+      this.registry.remove(this);
+      this.closed = true;
+    })();
+    return this.draining;
+  }
+
   /**
    * Stops interest at the server and resolves once every message the server
    * sent before that has been handed to the handler (nats.js drain: UNSUB,
    * then a PING/PONG round trip). Never rejects.
    */
-  async drain(): Promise<void> {
+  async drainAtServer(): Promise<void> {
     const sub = this.sub;
     if (this.closed || sub === undefined || sub.isClosed()) return;
     try {

@@ -151,7 +151,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     // 1. Stop interest at the server; what it sent before still reaches the handlers.
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
-    if (!(await within(Promise.all(subscriptions.map((s) => s.drain())), this.drainTimeoutMs))) {
+    if (!(await within(Promise.all(subscriptions.map((s) => s.drainAtServer())), this.drainTimeoutMs))) {
       this.log('warn', { timeoutMs: this.drainTimeoutMs }, 'bus subscriptions not drained in time, closing anyway');
     }
     for (const subscription of subscriptions) subscription.close();
@@ -183,7 +183,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
       return;
     }
     if (subscription.closed) return;
-    this.handlers.run(subscription.handler, new NatsMessage(msg, this.responder));
+    this.handlers.run(subscription.handler, new NatsMessage(msg, this.responder), subscription.inFlight);
   }
 
   /** Sends a reply; like LocalBus, never throws into the responder. */

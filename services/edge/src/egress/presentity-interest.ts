@@ -45,6 +45,11 @@ export class PresentityInterest {
     return state && state.version >= 0 ? state : undefined;
   }
 
+  /** Whether anyone here holds interest in the presentity (a state may not have arrived yet). */
+  isWatched(presentity: string): boolean {
+    return this.watched.has(presentity);
+  }
+
   presentities(): IterableIterator<string> {
     return this.watched.keys();
   }

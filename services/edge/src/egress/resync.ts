@@ -1,28 +1,95 @@
 import { partitionOf } from '@presence/core';
+import type { Logger } from '@presence/runtime';
 import type { AgentClient } from '../ingress/agent-client.js';
 import type { PresentityInterest } from './presentity-interest.js';
 
 /** Presentities per fetch request: bounds message size and agent work per request. */
 const BATCH = 200;
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 5000;
 
 /**
  * After the bus reconnects, events published meanwhile are lost for good:
- * re-fetch the state of everything watched here, one batch per partition
- * chunk, and notify where the version moved (ARCHITECTURE "Fan-out details").
+ * re-fetch the state of everything watched here, per partition in batches,
+ * and notify where the version moved (ARCHITECTURE "Fan-out details"). A
+ * batch that fails (its partition has no owner yet, say) does not stop the
+ * others and is retried with backoff until it succeeds or nobody here watches
+ * those presentities any more, so no watcher is left stale.
  */
-export async function resyncWatched(interest: PresentityInterest, agent: AgentClient, partitionCount: number, changed: (presentity: string) => void): Promise<void> {
-  const byPartition = new Map<number, string[]>();
-  for (const presentity of interest.presentities()) {
-    const partition = partitionOf(presentity, partitionCount);
-    const list = byPartition.get(partition);
-    if (list) list.push(presentity);
-    else byPartition.set(partition, [presentity]);
+export class Resync {
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private retryMs = FIRST_RETRY_MS;
+  private stopped = false;
+
+  constructor(
+    private readonly interest: PresentityInterest,
+    private readonly agent: AgentClient,
+    private readonly partitionCount: number,
+    private readonly changed: (presentity: string) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Re-fetch everything watched now (again from the start if a run is under way). */
+  everything(): void {
+    if (this.stopped) return;
+    for (const presentity of this.interest.presentities()) this.pending.add(presentity);
+    this.retryMs = FIRST_RETRY_MS;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.running) this.running = this.run();
   }
-  for (const presentities of byPartition.values()) {
-    for (let i = 0; i < presentities.length; i += BATCH) {
-      const batch = presentities.slice(i, i + BATCH);
-      const reply = await agent.send(batch[0]!, { v: 1, type: 'fetch', presentities: batch }, 'states');
-      for (const state of reply.states) if (interest.apply(state)) changed(state.presentity);
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const failed = await this.fetchPending();
+      if (failed > 0 && !this.stopped) {
+        this.logger.warn({ presentities: failed, retryMs: this.retryMs }, 're-fetch after reconnect incomplete; retrying');
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          if (!this.running) this.running = this.run();
+        }, this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+      }
+    } finally {
+      this.running = undefined;
     }
+  }
+
+  /** One pass over what is pending; returns how many presentities are still pending. */
+  private async fetchPending(): Promise<number> {
+    const byPartition = new Map<number, string[]>();
+    for (const presentity of this.pending) {
+      if (!this.interest.isWatched(presentity)) {
+        this.pending.delete(presentity);
+        continue;
+      }
+      const partition = partitionOf(presentity, this.partitionCount);
+      const list = byPartition.get(partition);
+      if (list) list.push(presentity);
+      else byPartition.set(partition, [presentity]);
+    }
+    for (const presentities of byPartition.values()) {
+      for (let i = 0; i < presentities.length && !this.stopped; i += BATCH) {
+        const batch = presentities.slice(i, i + BATCH);
+        try {
+          const reply = await this.agent.send(batch[0]!, { v: 1, type: 'fetch', presentities: batch }, 'states');
+          for (const state of reply.states) {
+            this.pending.delete(state.presentity);
+            if (this.interest.apply(state)) this.changed(state.presentity);
+          }
+        } catch (error) {
+          this.logger.debug({ err: error, presentities: batch.length }, 're-fetch batch failed');
+        }
+      }
+    }
+    return this.pending.size;
   }
 }

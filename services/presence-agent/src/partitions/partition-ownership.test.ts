@@ -24,7 +24,7 @@ describe('partition ownership', () => {
   function worker(memberId: string, events: string[] = []): PartitionOwnership {
     const ownership = new PartitionOwnership(store, systemClock, options(memberId), {
       gained: (p) => events.push(`+${p}`),
-      lost: (p) => events.push(`-${p}`),
+      lost: async (p) => void events.push(`-${p}`),
     }, silentLogger);
     running.push(ownership);
     return ownership;

@@ -12,7 +12,8 @@ export interface OwnershipOptions {
 
 export interface OwnershipListener {
   gained(partition: number): void;
-  lost(partition: number): void;
+  /** Stop serving; resolves once requests already routed to this worker were answered. */
+  lost(partition: number): Promise<void>;
 }
 
 /** Lease store calls in flight at once during a tick. */
@@ -57,7 +58,8 @@ export class PartitionOwnership {
     clearTimeout(this.timer);
     await this.running;
     const partitions = this.ownedPartitions();
-    for (const partition of partitions) this.lose(partition);
+    // Answer what is already on its way here before a successor may take the partitions.
+    await Promise.all(partitions.map((p) => this.lose(p)));
     await Promise.allSettled([this.store.leave(this.options.memberId), ...partitions.map((p) => this.store.releaseLease(p, this.options.memberId))]);
   }
 
@@ -79,7 +81,7 @@ export class PartitionOwnership {
     if (!members.includes(memberId)) members.push(memberId);
     const desired = new Set(partitionsOwnedBy(memberId, members, partitionCount));
     const surplus = this.ownedPartitions().filter((p) => !desired.has(p));
-    for (const partition of surplus) this.lose(partition);
+    await Promise.all(surplus.map((p) => this.lose(p)));
     await inChunks(surplus, (p) => this.store.releaseLease(p, memberId));
     await inChunks([...desired], async (partition) => {
       const started = this.clock.now();
@@ -90,7 +92,7 @@ export class PartitionOwnership {
         this.owned.set(partition, { epoch: lease.epoch, renewedAt: started });
         if (!known || known.epoch !== lease.epoch) this.listener.gained(partition);
       } else if (this.owned.has(partition)) {
-        this.lose(partition);
+        void this.lose(partition);
       }
     });
   }
@@ -101,13 +103,13 @@ export class PartitionOwnership {
     for (const [partition, state] of this.owned) {
       if (state.renewedAt < deadline) {
         this.logger.warn({ partition }, 'lease not renewed in time: no longer serving the partition');
-        this.lose(partition);
+        void this.lose(partition);
       }
     }
   }
 
-  private lose(partition: number): void {
-    if (this.owned.delete(partition)) this.listener.lost(partition);
+  private lose(partition: number): Promise<void> {
+    return this.owned.delete(partition) ? this.listener.lost(partition) : Promise.resolve();
   }
 }
 
