@@ -1,0 +1,108 @@
+import { availableParallelism, cpus } from 'node:os';
+import type { BenchConfig } from './cli/bench-config.js';
+import { parseBenchArgs, renderBenchHelp } from './cli/bench-options.js';
+import { UsageError } from './cli/usage-error.js';
+import { runAbortTasks } from './modes/abort-cleanup.js';
+import { compareResults, type Comparison } from './modes/compare-results.js';
+import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
+import { formatMs, formatRate, ratio } from './report/format.js';
+import { memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
+import { writeResult } from './report/write-result.js';
+
+/**
+ * `npm run bench -- [options]`: starts (or targets) a server, drives the
+ * workload from forked generator processes, prints tables on stdout
+ * (progress on stderr) and writes the full result as JSON.
+ */
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+/** A worker this busy may be what limits the rate: said so under the table. */
+const GENERATOR_BUSY_PCT = 90;
+
+async function main(): Promise<void> {
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(`${renderBenchHelp()}\n`);
+    return;
+  }
+  const { config } = parsed;
+  const startedAt = new Date();
+  const results: TargetResult[] = [];
+  for (const mode of config.compare ? [config.mode, 'kamailio' as const] : [config.mode]) results.push(await runAgainstMode(mode, config, log));
+  const comparison = config.compare && results.length === 2 ? compareResults(results[0]!, results[1]!) : undefined;
+  process.stdout.write(`\n${render(config, results, comparison)}\n`);
+  const name = `${config.compare ? `${config.mode}-vs-kamailio` : config.mode}${config.run === 'bench' ? '' : `-${config.run}`}`;
+  const path = await writeResult(config.outDir, name, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    host: { node: process.version, cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown' },
+    config,
+    results,
+    ...(comparison === undefined ? {} : { comparison }),
+  });
+  process.stdout.write(`\nresults: ${path}\n`);
+}
+
+function render(config: BenchConfig, results: readonly TargetResult[], comparison: Comparison | undefined): string {
+  const parts = [`subscribe phase (${config.transport}, ${results[0]?.workers ?? 0} generator processes)`, subscribeTable(results)];
+  if (config.run !== 'memory') parts.push('', 'PUBLISH steps (rates per second, PUBLISH→NOTIFY latency in ms)', stepTable(config, results));
+  for (const result of results) {
+    const busy = result.steps.filter((s) => s.summary.workerCpuPctMax > GENERATOR_BUSY_PCT);
+    if (busy.length === 0) continue;
+    const rates = busy.map((s) => `${s.summary.targetRate}/s (${s.summary.workerCpuPctMax.toFixed(0)}%)`).join(', ');
+    parts.push(`warning: ${result.label}: a generator process was over ${GENERATOR_BUSY_PCT}% CPU at ${rates}: the generator may have set the pace (try --workers)`);
+  }
+  for (const result of results) {
+    if (result.findMax === undefined) continue;
+    const held = result.findMax.maxHeldRate;
+    parts.push(
+      '',
+      `${result.label}: highest rate held ${held === undefined ? 'none (the first step failed)' : `${held} PUBLISH/s`}` +
+        (result.findMax.firstFailedRate === undefined ? ` (--max-rate ${config.findMax.maxRate} reached)` : `, failed at ${result.findMax.firstFailedRate}/s`) +
+        ` [limits: p99 < ${config.findMax.p99LimitMs} ms, errors < ${config.findMax.errorLimitPct}%]`,
+    );
+  }
+  const memoryTitle =
+    config.run === 'memory'
+      ? `memory after the subscribe phase and ${config.memory.settleS} s (bytes per subscription = delta / subscriptions)`
+      : 'memory 0.5 s after the subscribe phase (registrations and live transactions included: --memory measures per-subscription cost)';
+  parts.push('', memoryTitle, memoryTable(results));
+  if (comparison !== undefined) {
+    const { ours, reference } = comparison.headline;
+    const lines = [`${comparison.ours} / ${comparison.reference}:`];
+    if (ours.notifyPerSecond !== undefined && reference.notifyPerSecond !== undefined) {
+      lines.push(`  NOTIFY/s     ${ratio(ours.notifyPerSecond, reference.notifyPerSecond)}  (${formatRate(ours.notifyPerSecond)} vs ${formatRate(reference.notifyPerSecond)})`);
+    }
+    if (ours.p99Ms !== undefined && reference.p99Ms !== undefined) {
+      lines.push(`  p99 latency  ${ratio(ours.p99Ms, reference.p99Ms)}  (${formatMs(ours.p99Ms)} vs ${formatMs(reference.p99Ms)} ms; lower is better)`);
+    }
+    if (ours.maxHeldRate !== undefined && reference.maxHeldRate !== undefined) {
+      lines.push(`  max rate     ${ratio(ours.maxHeldRate, reference.maxHeldRate)}  (${ours.maxHeldRate} vs ${reference.maxHeldRate} PUBLISH/s)`);
+    }
+    lines.push(`  bytes/sub    ${ratio(ours.bytesPerSubscription, reference.bytesPerSubscription)}  (${ours.bytesPerSubscription.toFixed(0)} vs ${reference.bytesPerSubscription.toFixed(0)}; lower is better)`);
+    parts.push('', ...lines);
+  }
+  return parts.join('\n');
+}
+
+let aborting = false;
+const abort = (signal: NodeJS.Signals): void => {
+  if (aborting) return;
+  aborting = true;
+  log(`\n${signal}: stopping what the bench started...`);
+  void runAbortTasks().finally(() => process.exit(130));
+};
+process.on('SIGINT', abort);
+process.on('SIGTERM', abort);
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n(npm run bench -- --help for the options)\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await runAbortTasks();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Children } from '@presence/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TargetResult } from './modes/run-workload.js';
+
+/**
+ * The bench as `npm run bench` runs it (built dist/: `npx tsc -b` first):
+ * a presence standalone, forked generator processes, ~2 s of PUBLISH at a
+ * low rate, then the JSON result.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BENCH = join(ROOT, 'loadtest/dist/bench-main.js');
+
+describe('bench smoke', () => {
+  const children = new Children();
+  let out: string | undefined;
+
+  afterEach(async () => {
+    await children.killAll();
+    if (out !== undefined) await rm(out, { recursive: true, force: true });
+  });
+
+  it('bench smoke - 2 s at 20 PUBLISH/s against standalone: every watcher notified, latencies recorded', async () => {
+    expect(existsSync(BENCH), `${BENCH} missing: run npx tsc -b first`).toBe(true);
+    out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    const args = ['--mode', 'standalone', '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out];
+    const child = children.spawn(process.execPath, [BENCH, ...args], { cwd: ROOT });
+    const { code } = await child.exit(60_000);
+    expect(code, child.stderr()).toBe(0);
+    expect(child.stdout()).toMatch(/PUBLISH steps/);
+    expect(child.stdout()).toMatch(/standalone\s+udp\s+10\s+5\s+20/);
+
+    const [file] = await readdir(out);
+    expect(file).toMatch(/-standalone\.json$/);
+    const { results } = JSON.parse(await readFile(join(out, file!), 'utf8')) as { results: TargetResult[] };
+    const [result] = results;
+    expect(result!.subscribe).toMatchObject({ subscriptions: 50, subscribed: 50, subscribeFailed: 0, initialNotifies: 50 });
+    const step = result!.steps[0]!.summary;
+    expect(step.publishAccepted).toBeGreaterThanOrEqual(30);
+    expect(step.publishErrors + step.publishTimeouts).toBe(0);
+    expect(step.notifies).toBe(step.publishAccepted * 5);
+    expect(step.latency.count).toBe(step.notifies);
+    expect(step.latency.p50Ms).toBeGreaterThan(0);
+    expect(step.latency.maxMs).toBeLessThan(5000);
+    expect(step.stale).toBe(0);
+    expect(result!.memory.end.processes[0]!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(result!.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies });
+  }, 90_000);
+});

@@ -1,0 +1,38 @@
+import type { Endpoint, TransportName } from '../transport/channel.js';
+
+export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
+export type RunKind = 'bench' | 'find-max' | 'memory';
+
+/** Everything a run needs, validated; written verbatim into the JSON result. */
+export interface BenchConfig {
+  readonly run: RunKind;
+  readonly mode: TargetMode;
+  /** --compare: the same workload against `mode` and then Kamailio. */
+  readonly compare: boolean;
+  readonly transport: TransportName;
+  readonly presentities: number;
+  readonly watchers: number;
+  readonly rate: number;
+  readonly durationS: number;
+  readonly drainS: number;
+  readonly workers: number;
+  readonly perSocket: number;
+  readonly concurrency: number;
+  readonly timeoutS: number;
+  readonly expires: number;
+  readonly register: boolean;
+  readonly unsubscribe: boolean;
+  readonly domain: string | undefined;
+  readonly localHost: string;
+  readonly edges: number;
+  readonly agents: number;
+  readonly partitions: number;
+  readonly target: Endpoint | undefined;
+  readonly metricsUrls: readonly string[];
+  readonly redis: Endpoint | undefined;
+  readonly findMax: { readonly maxRate: number; readonly ramp: number; readonly refine: number; readonly p99LimitMs: number; readonly errorLimitPct: number };
+  /** settleS: wait after the subscribe phase before reading memory, so transaction state has expired. */
+  readonly memory: { readonly subscriptions: number; readonly settleS: number };
+  readonly outDir: string;
+  readonly serverCpuProfileDir: string | undefined;
+}

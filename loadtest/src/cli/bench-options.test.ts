@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from './bench-options.js';
+import { UsageError } from './usage-error.js';
+
+const config = (...argv: string[]) => {
+  const parsed = parseBenchArgs(argv);
+  if (parsed.help) throw new Error('unexpected --help');
+  return parsed.config;
+};
+
+describe('bench options', () => {
+  it('bench options - the documented example parses; defaults fill the rest', () => {
+    const c = config('--mode', 'standalone', '--presentities', '100', '--watchers', '10', '--rate', '200', '--duration', '5');
+    expect(c).toMatchObject({ run: 'bench', mode: 'standalone', transport: 'udp', presentities: 100, watchers: 10, rate: 200, durationS: 5, register: true });
+  });
+
+  it('bench options - memory mode: N subscriptions over N/W presentities, no REGISTER; --big is 1M', () => {
+    expect(config('--memory', '--subscriptions', '1000')).toMatchObject({ run: 'memory', presentities: 100, watchers: 10, register: false });
+    expect(config('--memory', '--big').memory.subscriptions).toBe(1_000_000);
+  });
+
+  it('bench options - --target implies an external target', () => {
+    expect(config('--target', '127.0.0.1:5070', '--metrics-url', 'http://127.0.0.1:9464/metrics')).toMatchObject({
+      mode: 'external',
+      target: { host: '127.0.0.1', port: 5070 },
+      metricsUrls: ['http://127.0.0.1:9464/metrics'],
+    });
+  });
+
+  it('bench options - usage errors name the option', () => {
+    const cases: [string[], RegExp][] = [
+      [['--rate', 'fast'], /--rate/],
+      [['--watchers', '0'], /--watchers: must be at least 1/],
+      [['--transport', 'sctp'], /--transport/],
+      [['--mode', 'kamailio', '--transport', 'ws'], /--transport ws/],
+      [['--edges', '3'], /--edges: only with --mode cluster/],
+      [['--target', 'nohost'], /--target: expected HOST:PORT/],
+      [['--target', '127.0.0.1:5060', '--mode', 'cluster'], /--target/],
+      [['--big'], /--big/],
+      [['--compare', '--mode', 'kamailio'], /--compare/],
+      [['--frobnicate'], /frobnicate/],
+    ];
+    for (const [argv, message] of cases) {
+      expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(UsageError);
+      expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(message);
+    }
+    expect(parseBenchArgs(['--help'])).toEqual({ help: true });
+  });
+});

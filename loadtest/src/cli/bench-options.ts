@@ -1,0 +1,187 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { TransportName } from '../transport/channel.js';
+import type { BenchConfig, RunKind, TargetMode } from './bench-config.js';
+import { UsageError } from './usage-error.js';
+
+/** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
+const DEFAULT_OUT = fileURLToPath(new URL('../../bench-results/', import.meta.url));
+const BIG_SUBSCRIPTIONS = 1_000_000;
+/**
+ * Over UDP a server keeps each completed SUBSCRIBE transaction for Timer J
+ * (64·T1 = 32 s, RFC 3261 §17.2.2) and each NOTIFY one for Timer K (5 s):
+ * memory read sooner counts them as subscription state.
+ */
+const UDP_SETTLE_S = 40;
+const STREAM_SETTLE_S = 5;
+
+interface OptionHelp {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly arg?: string;
+  readonly help: string;
+}
+
+/** Option names are used by scripts and the README: add, never rename. */
+export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
+  mode: { type: 'string', arg: 'MODE', help: 'standalone (default), cluster, kamailio or external (implied by --target).' },
+  target: { type: 'string', arg: 'HOST:PORT', help: 'Load a server that is already running (for --transport ws: its WebSocket port).' },
+  transport: { type: 'string', arg: 'udp|tcp|ws', help: 'SIP transport of every watcher and publisher (default udp).' },
+  presentities: { type: 'string', arg: 'P', help: 'Presentities, each with its own publisher (default 100).' },
+  watchers: { type: 'string', arg: 'W', help: 'Watchers subscribed to each presentity (default 10); P×W subscriptions.' },
+  rate: { type: 'string', arg: 'R', help: 'Target PUBLISH/s over all presentities (default 100; find-max: the first step).' },
+  duration: { type: 'string', arg: 'S', help: 'Seconds of PUBLISH per run or find-max step (default 10).' },
+  drain: { type: 'string', arg: 'S', help: 'After a step, wait up to S s for watchers to catch up (default 5).' },
+  'find-max': { type: 'boolean', help: 'Ramp the rate by --ramp until a step fails; report the highest rate held.' },
+  'max-rate': { type: 'string', arg: 'R', help: 'find-max: never go above R PUBLISH/s (default 100000).' },
+  ramp: { type: 'string', arg: 'F', help: 'find-max: rate factor between steps (default 1.5).' },
+  refine: { type: 'string', arg: 'N', help: 'find-max: bisection steps between the last held and the first failed rate (default 2).' },
+  'p99-limit': { type: 'string', arg: 'MS', help: 'find-max: a step holds only with PUBLISH→NOTIFY p99 below MS (default 100).' },
+  'error-limit': { type: 'string', arg: 'PCT', help: 'find-max: … and errors + timeouts, and stale watchers, below PCT % (default 1).' },
+  memory: { type: 'boolean', help: 'Memory mode: hold --subscriptions subscriptions, report bytes per subscription, no PUBLISH.' },
+  subscriptions: { type: 'string', arg: 'N', help: 'Memory mode: subscriptions to hold (default 100000), over N/W presentities.' },
+  big: { type: 'boolean', help: 'Memory mode: 1,000,000 subscriptions.' },
+  settle: { type: 'string', arg: 'S', help: 'Memory mode: seconds to wait after subscribing before reading memory (default 40 over UDP, which outlasts the server\'s 32 s Timer J transactions; 5 over TCP/WS).' },
+  compare: { type: 'boolean', help: 'Run the same workload against --mode and against Kamailio; print ours/Kamailio ratios.' },
+  edges: { type: 'string', arg: 'N', help: 'Cluster mode: SIP edges (default 2); watchers and publishers spread over them.' },
+  agents: { type: 'string', arg: 'N', help: 'Cluster mode: presence agents (default 2).' },
+  partitions: { type: 'string', arg: 'N', help: 'Cluster mode: presentity partitions (default 256).' },
+  workers: { type: 'string', arg: 'N', help: 'Load generator processes (default: cores, at most 4).' },
+  'per-socket': { type: 'string', arg: 'N', help: 'Watchers (or publishers) per UDP socket / TCP or WS connection (default 500).' },
+  concurrency: { type: 'string', arg: 'N', help: 'REGISTER/SUBSCRIBE outstanding per worker in the subscribe phase (default 200).' },
+  timeout: { type: 'string', arg: 'S', help: 'A request without a final response after S s is a timeout (default 5).' },
+  expires: { type: 'string', arg: 'S', help: 'Expires of REGISTER, SUBSCRIBE and PUBLISH (default 3600).' },
+  'skip-register': { type: 'boolean', help: 'Do not REGISTER watchers before subscribing (memory mode never does).' },
+  unsubscribe: { type: 'boolean', help: 'End every subscription (Expires: 0) before stopping.' },
+  domain: { type: 'string', arg: 'DOMAIN', help: 'Domain of every AOR (default: the target host, e.g. 127.0.0.1).' },
+  'local-host': { type: 'string', arg: 'ADDR', help: 'Local address the generator binds and puts in Via/Contact (default 127.0.0.1).' },
+  'metrics-url': { type: 'string', multiple: true, arg: 'URL', help: 'External target: a /metrics URL to read memory and counters from (repeatable).' },
+  redis: { type: 'string', arg: 'HOST:PORT', help: 'External target: Redis to read INFO memory from.' },
+  out: { type: 'string', arg: 'DIR', help: 'Where the JSON result goes (default loadtest/bench-results/).' },
+  'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
+  help: { type: 'boolean', help: 'This text.' },
+};
+
+export type ParsedCommandLine = { readonly help: true } | { readonly help: false; readonly config: BenchConfig };
+
+export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    const options = Object.fromEntries(Object.entries(BENCH_OPTIONS).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }]));
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as typeof values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return { help: true };
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  const flag = (name: string): boolean => values[name] === true;
+  const num = (name: string, fallback: number, check: { min?: number; integer?: boolean } = {}): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name}: expected a number, got "${raw}"`);
+    if (check.integer && !Number.isInteger(value)) throw new UsageError(`--${name}: expected an integer, got "${raw}"`);
+    if (check.min !== undefined && value < check.min) throw new UsageError(`--${name}: must be at least ${check.min}, got ${raw}`);
+    return value;
+  };
+  const int = (name: string, fallback: number, min = 1): number => num(name, fallback, { min, integer: true });
+
+  const target = str('target') === undefined ? undefined : hostPort('target', str('target')!);
+  const mode = modeOf(str('mode'), target !== undefined);
+  const transport = oneOf<TransportName>('transport', str('transport') ?? 'udp', ['udp', 'tcp', 'ws']);
+  const run: RunKind = flag('memory') ? 'memory' : flag('find-max') ? 'find-max' : 'bench';
+  if (flag('memory') && flag('find-max')) throw new UsageError('--memory and --find-max: choose one');
+  if (flag('big') && run !== 'memory') throw new UsageError('--big: only with --memory');
+  if (str('subscriptions') !== undefined && run !== 'memory') throw new UsageError('--subscriptions: only with --memory (otherwise P×W subscriptions)');
+  if (flag('compare') && (mode === 'kamailio' || mode === 'external')) throw new UsageError(`--compare: compares standalone or cluster with Kamailio, not --mode ${mode}`);
+  if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
+  for (const name of ['metrics-url', 'redis']) {
+    if (values[name] !== undefined && mode !== 'external') throw new UsageError(`--${name}: only for an external --target (the bench finds its own processes)`);
+  }
+  for (const name of ['edges', 'agents', 'partitions']) {
+    if (str(name) !== undefined && mode !== 'cluster') throw new UsageError(`--${name}: only with --mode cluster`);
+  }
+
+  const subscriptions = flag('big') ? BIG_SUBSCRIPTIONS : int('subscriptions', 100_000);
+  const watchers = int('watchers', 10);
+  return {
+    help: false,
+    config: {
+      run,
+      mode,
+      compare: flag('compare'),
+      transport,
+      presentities: run === 'memory' ? Math.ceil(subscriptions / watchers) : int('presentities', 100),
+      watchers,
+      rate: num('rate', 100, { min: 0.1 }),
+      durationS: num('duration', 10, { min: 0.5 }),
+      drainS: num('drain', 5, { min: 0 }),
+      workers: int('workers', Math.min(4, availableParallelism())),
+      perSocket: int('per-socket', 500),
+      concurrency: int('concurrency', 200),
+      timeoutS: num('timeout', 5, { min: 0.1 }),
+      expires: int('expires', 3600),
+      register: run !== 'memory' && !flag('skip-register'),
+      unsubscribe: flag('unsubscribe'),
+      domain: str('domain'),
+      localHost: str('local-host') ?? '127.0.0.1',
+      edges: int('edges', 2),
+      agents: int('agents', 2),
+      partitions: int('partitions', 256),
+      target,
+      metricsUrls: (values['metrics-url'] as string[] | undefined) ?? [],
+      redis: str('redis') === undefined ? undefined : hostPort('redis', str('redis')!),
+      findMax: {
+        maxRate: num('max-rate', 100_000, { min: 1 }),
+        ramp: num('ramp', 1.5, { min: 1.05 }),
+        refine: int('refine', 2, 0),
+        p99LimitMs: num('p99-limit', 100, { min: 0.1 }),
+        errorLimitPct: num('error-limit', 1, { min: 0 }),
+      },
+      memory: { subscriptions, settleS: num('settle', transport === 'udp' ? UDP_SETTLE_S : STREAM_SETTLE_S, { min: 0 }) },
+      outDir: resolve(str('out') ?? DEFAULT_OUT),
+      serverCpuProfileDir: str('server-cpu-prof') === undefined ? undefined : resolve(str('server-cpu-prof')!),
+    },
+  };
+}
+
+function modeOf(raw: string | undefined, hasTarget: boolean): TargetMode {
+  if (hasTarget) {
+    if (raw !== undefined && raw !== 'external') throw new UsageError(`--target: loads a running server; it cannot be combined with --mode ${raw}`);
+    return 'external';
+  }
+  const mode = oneOf<TargetMode>('mode', raw ?? 'standalone', ['standalone', 'cluster', 'kamailio', 'external']);
+  if (mode === 'external') throw new UsageError('--mode external: give the server with --target HOST:PORT');
+  return mode;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function hostPort(name: string, value: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value);
+  const port = Number(match?.[2]);
+  if (!match || !(port > 0 && port < 65536)) throw new UsageError(`--${name}: expected HOST:PORT (IPv6 as [::1]:5060), got "${value}"`);
+  return { host: match[1]!, port };
+}
+
+export function renderBenchHelp(): string {
+  const lines = [
+    'usage: npm run bench -- [options]',
+    '',
+    '  npm run bench -- --mode standalone --presentities 100 --watchers 10 --rate 200 --duration 5',
+    '  npm run bench -- --mode cluster --edges 2 --agents 2 --find-max',
+    '  npm run bench -- --memory --subscriptions 100000 [--big]',
+    '  npm run bench -- --mode standalone --compare',
+    '',
+    'Options:',
+  ];
+  for (const [name, o] of Object.entries(BENCH_OPTIONS)) {
+    lines.push(`  --${name}${o.arg === undefined ? '' : ` ${o.arg}`}`, `      ${o.help}`);
+  }
+  return lines.join('\n');
+}

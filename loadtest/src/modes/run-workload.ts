@@ -1,0 +1,156 @@
+import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
+import { LoadSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
+import { readProcessMemory } from '../probes/process-memory.js';
+import { readRedisMemory } from '../probes/redis-info.js';
+import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
+import type { WorkerHealth } from '../stats/phase-stats.js';
+import { signalServers, type BenchTarget } from '../targets/bench-target.js';
+import { startTarget } from '../targets/start-target.js';
+import type { UnsubscribeResult } from '../worker/protocol.js';
+import { sleep } from '../worker/worker-context.js';
+import { stopOnAbort } from './abort-cleanup.js';
+import { findMaxRate, judgeStep, type FindMaxOutcome } from './find-max.js';
+import { memoryPerSubscription, type MemoryCost, type MemoryReading } from './memory-per-subscription.js';
+
+export interface JudgedStep {
+  readonly summary: StepSummary;
+  readonly held: boolean;
+  readonly reasons: readonly string[];
+}
+
+/** Everything measured against one target. */
+export interface TargetResult {
+  readonly mode: TargetMode;
+  readonly label: string;
+  readonly workers: number;
+  readonly subscribe: SubscribeSummary;
+  readonly steps: readonly JudgedStep[];
+  readonly findMax?: Omit<FindMaxOutcome, 'steps'>;
+  readonly memory: { readonly baseline: MemoryReading; readonly afterSubscribe: MemoryReading; readonly end: MemoryReading };
+  readonly memoryCost: MemoryCost;
+  /** Server counters over the PUBLISH steps (drains included). */
+  readonly server?: ServerCounters;
+  readonly unsubscribe?: UnsubscribeResult;
+  readonly generator: WorkerHealth;
+}
+
+export type Log = (line: string) => void;
+
+/** Starts the target for `mode`, runs the configured workload against it, stops it. */
+export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log: Log): Promise<TargetResult> {
+  log(`starting ${mode}...`);
+  const target = await startTarget(mode, config);
+  const registered = stopOnAbort(() => target.stop());
+  try {
+    return await runWorkload(target, mode, config, log);
+  } finally {
+    log(`stopping ${target.label}...`);
+    await target.stop();
+    registered();
+  }
+}
+
+async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchConfig, log: Log): Promise<TargetResult> {
+  const endpoints = target.endpoints(config.transport);
+  const profiling = config.serverCpuProfileDir !== undefined;
+  const readMemory = (): Promise<MemoryReading> => readTargetMemory(target, !profiling);
+  const baseline = await readMemory();
+  const subscriptions = config.presentities * config.watchers;
+  log(`${target.label}: ${config.presentities} presentities × ${config.watchers} watchers = ${subscriptions} subscriptions over ${config.transport} to ${endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}`);
+  const session = await LoadSession.open(
+    endpoints,
+    {
+      transport: config.transport,
+      presentities: config.presentities,
+      watchers: config.watchers,
+      workers: config.workers,
+      perSocket: config.perSocket,
+      register: config.register,
+      expires: config.expires,
+      timeoutMs: config.timeoutS * 1000,
+      t1Ms: 500,
+      concurrency: config.concurrency,
+      initialNotifyWaitMs: Math.max(2000, config.timeoutS * 1000),
+      localHost: config.localHost,
+      domain: config.domain,
+    },
+    log,
+  );
+  try {
+    const subscribe = await session.subscribe();
+    log(
+      `subscribed ${subscribe.subscribed}/${subscriptions} in ${(subscribe.durationMs / 1000).toFixed(2)} s (${subscribe.subscribesPerSecond.toFixed(0)}/s)` +
+        `, failed ${subscribe.subscribeFailed}, timeouts ${subscribe.subscribeTimeouts}, initial NOTIFYs ${subscribe.initialNotifies}` +
+        (config.register ? `, registered ${subscribe.registerOk}` : ''),
+    );
+    // Memory mode waits out the transactions the subscribe phase left behind (see BenchConfig.memory.settleS).
+    if (config.run === 'memory') log(`waiting ${config.memory.settleS} s before reading memory...`);
+    await sleep(config.run === 'memory' ? config.memory.settleS * 1000 : 500);
+    const afterSubscribe = await readMemory();
+    const countersBefore = await readServerCounters(target.probes);
+    // Profiles: <pid>-1 = start + subscribe phase, <pid>-2 = the PUBLISH steps, <pid>-3 = shutdown.
+    if (profiling) signalServers(target);
+    const { steps, findMax } = await runSteps(session, config, log);
+    if (profiling) signalServers(target);
+    const server = counterDelta(countersBefore, await readServerCounters(target.probes));
+    const end = await readMemory();
+    const unsubscribe = config.unsubscribe ? await session.unsubscribe() : undefined;
+    return {
+      mode,
+      label: target.label,
+      workers: session.workers,
+      subscribe,
+      steps,
+      ...(findMax === undefined ? {} : { findMax }),
+      memory: { baseline, afterSubscribe, end },
+      memoryCost: memoryPerSubscription(baseline, afterSubscribe, subscribe.subscribed),
+      ...(server === undefined ? {} : { server }),
+      ...(unsubscribe === undefined ? {} : { unsubscribe }),
+      generator: await session.health(),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+async function runSteps(session: LoadSession, config: BenchConfig, log: Log): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
+  const limits = { p99LimitMs: config.findMax.p99LimitMs, errorLimitPct: config.findMax.errorLimitPct };
+  let index = 0;
+  const runStep = async (rate: number): Promise<StepSummary> => {
+    log(`PUBLISH step ${index} at ${rate}/s for ${config.durationS} s...`);
+    return session.step(index++, rate, config.durationS, config.drainS);
+  };
+  switch (config.run) {
+    case 'memory':
+      return { steps: [] };
+    case 'bench': {
+      const summary = await runStep(config.rate);
+      return { steps: [{ summary, ...judgeStep(summary, limits) }] };
+    }
+    case 'find-max': {
+      const outcome = await findMaxRate({ ...limits, startRate: config.rate, maxRate: config.findMax.maxRate, ramp: config.findMax.ramp, refine: config.findMax.refine }, async (rate) => {
+        const summary = await runStep(rate);
+        const verdict = judgeStep(summary, limits);
+        log(`  → ${verdict.held ? 'held' : `failed: ${verdict.reasons.join('; ')}`}`);
+        return summary;
+      });
+      return { steps: [...outcome.steps], findMax: { maxHeldRate: outcome.maxHeldRate, firstFailedRate: outcome.firstFailedRate } };
+    }
+  }
+}
+
+/** Time a forced collection gets before /metrics is read. */
+const GC_WAIT_MS = 1000;
+
+/** Memory of every process (after a forced GC where we can: our own presence processes) and of Redis. */
+async function readTargetMemory(target: BenchTarget, collectGarbage: boolean): Promise<MemoryReading> {
+  if (collectGarbage && signalServers(target)) await sleep(GC_WAIT_MS);
+  const processes = await readProcessMemory(target.probes);
+  if (target.redis === undefined) return { processes };
+  try {
+    return { processes, redis: await readRedisMemory(target.redis) };
+  } catch (error) {
+    process.stderr.write(`redis INFO memory: ${error instanceof Error ? error.message : String(error)}\n`);
+    return { processes };
+  }
+}

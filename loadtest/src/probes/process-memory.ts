@@ -1,0 +1,70 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { httpGet, metricValue } from '@presence/testkit';
+import type { MemoryProbe } from '../targets/bench-target.js';
+
+export interface ProcessMemory {
+  readonly name: string;
+  /** Resident set size (from /metrics), or PSS summed over the process tree (from /proc). */
+  readonly rssBytes: number;
+  /** V8 heap in use (Node processes only). */
+  readonly heapUsedBytes?: number;
+  readonly source: 'metrics' | 'proc';
+}
+
+/** Reads every probe; a probe that fails is left out (and said so on stderr) rather than failing the run. */
+export async function readProcessMemory(probes: readonly MemoryProbe[]): Promise<ProcessMemory[]> {
+  const results = await Promise.all(
+    probes.map(async (probe) => {
+      try {
+        return await readProbe(probe);
+      } catch (error) {
+        process.stderr.write(`memory of ${probe.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+        return undefined;
+      }
+    }),
+  );
+  return results.filter((r): r is ProcessMemory => r !== undefined);
+}
+
+async function readProbe(probe: MemoryProbe): Promise<ProcessMemory> {
+  if (probe.metricsUrl !== undefined) {
+    const { status, body } = await httpGet(probe.metricsUrl, 5000);
+    if (status !== 200) throw new Error(`GET ${probe.metricsUrl}: HTTP ${status}`);
+    return {
+      name: probe.name,
+      rssBytes: metricValue(body, 'presence_process_resident_memory_bytes'),
+      heapUsedBytes: metricValue(body, 'presence_nodejs_heap_size_used_bytes'),
+      source: 'metrics',
+    };
+  }
+  if (probe.pid !== undefined) return { name: probe.name, rssBytes: await treePssBytes(probe.pid), source: 'proc' };
+  throw new Error('no metrics URL and no pid');
+}
+
+/**
+ * Proportional set size of a process and all its descendants (Linux
+ * /proc/<pid>/smaps_rollup): shared memory — Kamailio keeps its presence
+ * tables there — is divided among the processes mapping it, so the sum
+ * counts it once.
+ */
+export async function treePssBytes(rootPid: number): Promise<number> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 (ppid) follows the parenthesised command name, which may contain spaces.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isFinite(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  let total = 0;
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
+    if (match) total += Number(match[1]) * 1024;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  if (total === 0) throw new Error(`no /proc/${rootPid}/smaps_rollup (process gone, or not Linux)`);
+  return total;
+}

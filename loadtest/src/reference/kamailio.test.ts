@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createTestUa, freeUdpTcpPort, type TestUa } from '@presence/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findKamailio, startKamailio, type KamailioServer } from './kamailio.js';
+
+/**
+ * The reference server of the benchmark really is a presence server: Kamailio
+ * with loadtest/reference/kamailio-presence.cfg answers OPTIONS, takes a
+ * PUBLISH and serves a fetch SUBSCRIBE with the published state, over UDP and
+ * TCP, and stop() leaves none of its processes behind.
+ *
+ * Kamailio is a benchmark tool, not part of CI: when it is not installed this
+ * file skips loudly, under CI=true too.
+ */
+const KAMAILIO = findKamailio();
+if (KAMAILIO === undefined) {
+  console.warn(
+    `\n${'!'.repeat(78)}\n!!! kamailio is not installed (apt-get install -y kamailio kamailio-presence-modules)\n` +
+      `!!! The Kamailio reference-server tests (kamailio.test.ts) are SKIPPED.\n${'!'.repeat(78)}\n`,
+  );
+}
+
+const PIDF_OPEN = (entity: string): string =>
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${entity}">` +
+  '<tuple id="t1"><status><basic>open</basic></status></tuple></presence>';
+
+/** Pids of live processes whose command line mentions `needle` (Linux /proc). */
+function processesMentioning(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes(needle)) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+describe.skipIf(KAMAILIO === undefined)('Kamailio reference presence server', () => {
+  let server: KamailioServer | undefined;
+  const uas: TestUa[] = [];
+
+  afterEach(async () => {
+    for (const ua of uas.splice(0)) await ua.close();
+    await server?.stop();
+    server = undefined;
+  });
+
+  it.each(['udp', 'tcp'] as const)(
+    'answers OPTIONS, a PUBLISH and a fetch SUBSCRIBE over %s, and stop() leaves no process behind',
+    async (transport) => {
+      const port = await freeUdpTcpPort();
+      server = await startKamailio({ sipPort: port });
+      const { pid } = server;
+      const target = { host: server.host, port: server.port };
+      const presentity = `sip:ref-${transport}-${process.pid}@example.com`;
+      const publisher = await createTestUa({ transport, server: target, aor: presentity });
+      const watcher = await createTestUa({ transport, server: target, aor: 'sip:watcher@example.org' });
+      uas.push(publisher, watcher);
+      const output = (): string => `\n--- kamailio ---\n${server?.output().slice(-2000) ?? ''}`;
+
+      const options = await publisher.request('OPTIONS', { uri: `sip:${target.host}:${target.port}` });
+      expect(options.status, output()).toBe(200);
+
+      const published = await publisher.request('PUBLISH', {
+        headers: { Event: 'presence', 'Content-Type': 'application/pidf+xml' },
+        body: PIDF_OPEN(presentity),
+        expires: 60,
+      });
+      expect(published.status, output()).toBe(200);
+      expect(published.header('sip-etag'), 'RFC 3903 §11.3.1: 2xx to PUBLISH carries SIP-ETag').toBeTruthy();
+
+      // Fetch (Expires: 0, RFC 6665 §4.2.1): 200 and one terminated NOTIFY with the state.
+      // Over TCP the Contact carries no ;transport=tcp, as with SIPp and many
+      // clients: the config must still send the NOTIFY back over the
+      // watcher's connection (set_contact_alias), not over UDP to the Contact.
+      const contact: Record<string, string> = transport === 'tcp' ? { Contact: `<${watcher.contact.replace(/;transport=tcp$/, '')}>` } : {};
+      const { response, dialog } = await watcher.subscribe(presentity, { expires: 0, headers: contact });
+      expect(response.status, output()).toBe(200);
+      const notify = await dialog.nextNotify({ timeoutMs: 3000 });
+      expect(notify.header('subscription-state')).toMatch(/^terminated/);
+      expect(notify.header('event')).toBe('presence');
+      expect(notify.contentType).toBe('application/pidf+xml');
+      expect(notify.body).toContain(`entity="${presentity}"`);
+      expect(notify.body).toMatch(/<basic>open<\/basic>/);
+
+      for (const ua of uas.splice(0)) await ua.close();
+      const needle = `SIP_PORT=${port}`;
+      expect(processesMentioning(needle).length, 'kamailio processes while running').toBeGreaterThan(1);
+      await server.stop();
+      server = undefined;
+      expect(groupAlive(pid), 'a process of the kamailio group is still alive').toBe(false);
+      expect(processesMentioning(needle), 'kamailio processes left after stop()').toEqual([]);
+    },
+    30_000,
+  );
+});

@@ -1,0 +1,156 @@
+import { TokenBucket } from '../rate/token-bucket.js';
+import { buildRequest } from '../sip/build-message.js';
+import { pidfWithTimestamp, preciseNowMs, timestampNowMs } from '../sip/pidf-timestamp.js';
+import { countCode } from '../stats/phase-stats.js';
+import type { Channel } from '../transport/channel.js';
+import type { PublishCommand, PublishResult } from './protocol.js';
+import { RingQueue } from './ring-queue.js';
+import { channelsNeeded, sleep, type ChannelOpener, type WorkerContext } from './worker-context.js';
+import { ownedIndices, presentityUser, publisherEndpoint, type GridShape } from './workload-grid.js';
+
+/** Pacing tick: short enough for smooth pacing, long enough to batch at high rates. */
+const TICK_MS = 5;
+/** Tokens a late tick may catch up on, in seconds of rate. */
+const BURST_SECONDS = 0.05;
+
+interface Publisher {
+  readonly index: number;
+  readonly aor: string;
+  readonly channel: Channel;
+  cseq: number;
+  /** RFC 3903 §4.1: the entity-tag of our publication, sent back in SIP-If-Match to modify it. */
+  etag: string | undefined;
+  open: boolean;
+  /** Send time of the newest PUBLISH the server accepted. */
+  lastAcceptedTs: number;
+}
+
+/**
+ * One publisher per presentity, one PUBLISH outstanding each (the next
+ * needs the entity-tag of the previous 200). A token bucket paces the
+ * worker's share of the target rate; free publishers take turns (FIFO), so
+ * each presentity publishes at rate / P and alternates open / closed.
+ */
+export class PublisherPool {
+  private readonly publishers: Publisher[] = [];
+  private readonly idle = new RingQueue<Publisher>();
+  private busy = 0;
+
+  private constructor(private readonly ctx: WorkerContext) {}
+
+  static async create(ctx: WorkerContext, shape: GridShape, open: ChannelOpener): Promise<PublisherPool> {
+    const pool = new PublisherPool(ctx);
+    const { config } = ctx;
+    const owned = ownedIndices(config.presentities, config.workerIndex, config.workers);
+    const perEndpoint = Array.from({ length: shape.endpoints }, () => [] as number[]);
+    for (const p of owned) perEndpoint[publisherEndpoint(shape, p)]!.push(p);
+    const channels = await Promise.all(perEndpoint.map((members, e) => open(e, channelsNeeded(members.length, config.perSocket))));
+    perEndpoint.forEach((members, e) =>
+      members.forEach((p, i) => {
+        const publisher: Publisher = {
+          index: p,
+          aor: `sip:${presentityUser(config.runId, p)}@${config.domain}`,
+          channel: channels[e]![Math.floor(i / config.perSocket)]!,
+          cseq: 0,
+          etag: undefined,
+          open: false,
+          lastAcceptedTs: 0,
+        };
+        pool.publishers.push(publisher);
+        pool.idle.push(publisher);
+      }),
+    );
+    return pool;
+  }
+
+  get size(): number {
+    return this.publishers.length;
+  }
+
+  /** Runs one publish window, then waits (bounded) for the PUBLISHes still outstanding. */
+  async run(command: PublishCommand): Promise<PublishResult> {
+    const step = this.ctx.step;
+    const wait = command.startAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    const start = preciseNowMs();
+    const end = start + command.durationMs;
+    const bucket = new TokenBucket(command.rate, Math.max(1, command.rate * BURST_SECONDS));
+    bucket.take(start);
+    step.windowOpen = true;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const now = preciseNowMs();
+        if (now >= end) {
+          clearInterval(timer);
+          resolve();
+          return;
+        }
+        let tokens = bucket.take(now);
+        while (tokens > 0) {
+          const publisher = this.idle.shift();
+          if (publisher === undefined) {
+            step.counts.publishSkipped += tokens;
+            break;
+          }
+          this.publish(publisher);
+          tokens--;
+        }
+      }, TICK_MS);
+    });
+    step.windowOpen = false;
+    const settleBy = preciseNowMs() + this.ctx.config.timeoutMs + 500;
+    while (this.busy > 0 && preciseNowMs() < settleBy) await sleep(10);
+    return {
+      lastAccepted: this.publishers.filter((p) => p.lastAcceptedTs >= step.startTs).map((p) => [p.index, p.lastAcceptedTs] as const),
+    };
+  }
+
+  private publish(publisher: Publisher): void {
+    const { config } = this.ctx;
+    const step = this.ctx.step;
+    publisher.open = !publisher.open;
+    publisher.cseq++;
+    const branch = this.ctx.nextBranch();
+    const sentAt = timestampNowMs();
+    const headers = ['Event: presence', `Expires: ${config.expires}`];
+    if (publisher.etag !== undefined) headers.push(`SIP-If-Match: ${publisher.etag}`);
+    const text = buildRequest({
+      method: 'PUBLISH',
+      uri: publisher.aor,
+      via: publisher.channel.via,
+      branch,
+      from: `<${publisher.aor}>;tag=p${publisher.index}`,
+      to: `<${publisher.aor}>`,
+      callId: `${config.runId}p${publisher.index}`,
+      cseq: publisher.cseq,
+      headers,
+      contentType: 'application/pidf+xml',
+      body: pidfWithTimestamp(publisher.aor, publisher.open ? 'open' : 'closed', sentAt),
+    });
+    const sent = this.ctx.transactions.send(publisher.channel, branch, text, sentAt, (response) => {
+      this.busy--;
+      this.idle.push(publisher);
+      const counts = this.ctx.step.counts;
+      if (response === undefined) {
+        counts.publishTimeouts++;
+      } else if (response.status < 300) {
+        counts.publishAccepted++;
+        this.ctx.step.publishRtt.recordMs(preciseNowMs() - sentAt);
+        publisher.etag = response.headers.get('sip-etag') ?? publisher.etag;
+        if (sentAt > publisher.lastAcceptedTs) publisher.lastAcceptedTs = sentAt;
+      } else {
+        counts.publishErrors++;
+        countCode(counts.errorCodes, response.status);
+        // RFC 3903 §6: 412 means our entity-tag is unknown (expired); start a new publication.
+        if (response.status === 412) publisher.etag = undefined;
+      }
+    });
+    if (sent) {
+      this.busy++;
+      step.counts.publishSent++;
+    } else {
+      step.counts.sendFailures++;
+      this.idle.push(publisher);
+    }
+  }
+}

@@ -1,0 +1,277 @@
+import { buildRequest, buildResponse } from '../sip/build-message.js';
+import { preciseNowMs, readTimestamp } from '../sip/pidf-timestamp.js';
+import { tagOf, type SipMessage } from '../sip/sip-message.js';
+import { LatencyHistogram } from '../stats/latency-histogram.js';
+import { countCode, emptySubscribeCounts, type SubscribePhaseReport } from '../stats/phase-stats.js';
+import type { Channel, Reply } from '../transport/channel.js';
+import type { DrainCommand, UnsubscribeResult } from './protocol.js';
+import { channelsNeeded, sleep, type ChannelOpener, type WorkerContext } from './worker-context.js';
+import { indexFromCallId, ownedIndices, presentityOf, presentityUser, watcherEndpoint, watcherUser, type GridShape } from './workload-grid.js';
+import { runWindowed } from './windowed.js';
+
+type SubState = 'pending' | 'active' | 'failed' | 'ended';
+
+interface Subscription {
+  readonly index: number;
+  readonly presentity: number;
+  readonly channel: Channel;
+  state: SubState;
+  /** The server's tag, for in-dialog requests (unsubscribe). */
+  toTag: string | undefined;
+  cseq: number;
+  /** Highest NOTIFY CSeq seen: a lower or equal one is a retransmission. */
+  notifyCseq: number;
+  initialSeen: boolean;
+  /** Newest published timestamp this watcher has been told about. */
+  lastTs: number;
+}
+
+/**
+ * The watchers of one worker: REGISTER + SUBSCRIBE in a bounded window,
+ * every NOTIFY answered 200 and timed against the timestamp in its body,
+ * convergence check after a step, optional unsubscribe.
+ */
+export class WatcherPool {
+  private readonly subs: Subscription[] = [];
+  private readonly callIdPrefix: string;
+  private readonly subscribeCounts = emptySubscribeCounts();
+  private unsubscribing = false;
+
+  private constructor(
+    private readonly ctx: WorkerContext,
+    private readonly shape: GridShape,
+  ) {
+    this.callIdPrefix = `${ctx.config.runId}w`;
+  }
+
+  static async create(ctx: WorkerContext, shape: GridShape, open: ChannelOpener): Promise<WatcherPool> {
+    const pool = new WatcherPool(ctx, shape);
+    const { config } = ctx;
+    const owned = ownedIndices(config.presentities * config.watchers, config.workerIndex, config.workers);
+    const perEndpoint = Array.from({ length: shape.endpoints }, () => [] as number[]);
+    for (const s of owned) perEndpoint[watcherEndpoint(shape, s)]!.push(s);
+    const channels = await Promise.all(perEndpoint.map((members, e) => open(e, channelsNeeded(members.length, config.perSocket))));
+    const assigned = new Map<number, Channel>();
+    perEndpoint.forEach((members, e) => members.forEach((s, i) => assigned.set(s, channels[e]![Math.floor(i / config.perSocket)]!)));
+    for (const s of owned) {
+      pool.subs.push({
+        index: s,
+        presentity: presentityOf(shape, s),
+        channel: assigned.get(s)!,
+        state: 'pending',
+        toTag: undefined,
+        cseq: 1,
+        notifyCseq: -1,
+        initialSeen: false,
+        lastTs: 0,
+      });
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.subs.length;
+  }
+
+  async subscribeAll(): Promise<SubscribePhaseReport> {
+    const started = preciseNowMs();
+    const rtt = new LatencyHistogram();
+    await runWindowed(this.subs.length, this.ctx.config.concurrency, async (i) => {
+      const sub = this.subs[i]!;
+      if (this.ctx.config.register && !(await this.register(sub))) {
+        sub.state = 'failed';
+        return;
+      }
+      await this.subscribe(sub, rtt);
+    });
+    const counts = this.subscribeCounts;
+    const deadline = preciseNowMs() + this.ctx.config.initialNotifyWaitMs;
+    let waiting = this.subs;
+    for (;;) {
+      waiting = waiting.filter((s) => s.state === 'active' && !s.initialSeen);
+      if (waiting.length === 0 || preciseNowMs() >= deadline) break;
+      await sleep(20);
+    }
+    counts.missingInitialNotifies = waiting.length;
+    counts.durationMs = preciseNowMs() - started;
+    return { ...counts, subscribeRtt: rtt.snapshot() };
+  }
+
+  private register(sub: Subscription): Promise<boolean> {
+    const { config } = this.ctx;
+    const user = watcherUser(config.runId, sub.index);
+    const aor = `sip:${user}@${config.domain}`;
+    const branch = this.ctx.nextBranch();
+    const text = buildRequest({
+      method: 'REGISTER',
+      uri: `sip:${config.domain}`,
+      via: sub.channel.via,
+      branch,
+      from: `<${aor}>;tag=r${sub.index}`,
+      to: `<${aor}>`,
+      callId: `${config.runId}r${sub.index}`,
+      cseq: 1,
+      contact: sub.channel.contact(user),
+      headers: [`Expires: ${config.expires}`],
+    });
+    const counts = this.subscribeCounts;
+    return new Promise((resolve) => {
+      const sent = this.ctx.transactions.send(sub.channel, branch, text, preciseNowMs(), (response) => {
+        if (response === undefined) counts.registerTimeouts++;
+        else if (response.status < 300) counts.registerOk++;
+        else {
+          counts.registerFailed++;
+          countCode(counts.errorCodes, response.status);
+        }
+        resolve(response !== undefined && response.status < 300);
+      });
+      if (sent) counts.registerSent++;
+      else {
+        counts.sendFailures++;
+        resolve(false);
+      }
+    });
+  }
+
+  private subscribe(sub: Subscription, rtt: LatencyHistogram): Promise<void> {
+    const branch = this.ctx.nextBranch();
+    const text = this.subscribeText(sub, branch, this.ctx.config.expires);
+    const counts = this.subscribeCounts;
+    const sentAt = preciseNowMs();
+    return new Promise((resolve) => {
+      const sent = this.ctx.transactions.send(sub.channel, branch, text, sentAt, (response) => {
+        if (response === undefined) {
+          counts.subscribeTimeouts++;
+          sub.state = 'failed';
+        } else if (response.status < 300) {
+          counts.subscribed++;
+          rtt.recordMs(preciseNowMs() - sentAt);
+          sub.toTag = tagOf(response.to);
+          if (sub.state === 'pending') sub.state = 'active';
+        } else {
+          counts.subscribeFailed++;
+          countCode(counts.errorCodes, response.status);
+          sub.state = 'failed';
+        }
+        resolve();
+      });
+      if (sent) counts.subscribeSent++;
+      else {
+        counts.sendFailures++;
+        sub.state = 'failed';
+        resolve();
+      }
+    });
+  }
+
+  /** Initial SUBSCRIBE (no To tag) or, with `sub.toTag`, an in-dialog one (refresh / unsubscribe). */
+  private subscribeText(sub: Subscription, branch: string, expires: number): string {
+    const { config } = this.ctx;
+    const user = watcherUser(config.runId, sub.index);
+    const presentity = `sip:${presentityUser(config.runId, sub.presentity)}@${config.domain}`;
+    return buildRequest({
+      method: 'SUBSCRIBE',
+      uri: presentity,
+      via: sub.channel.via,
+      branch,
+      from: `<sip:${user}@${config.domain}>;tag=w${sub.index}`,
+      to: sub.toTag === undefined ? `<${presentity}>` : `<${presentity}>;tag=${sub.toTag}`,
+      callId: `${this.callIdPrefix}${sub.index}`,
+      cseq: sub.cseq,
+      contact: sub.channel.contact(user),
+      headers: ['Event: presence', 'Accept: application/pidf+xml', `Expires: ${expires}`],
+    });
+  }
+
+  onNotify(message: SipMessage, reply: Reply, now: number): void {
+    const sub = this.find(message.callId);
+    const step = this.ctx.step;
+    if (sub === undefined) {
+      step.counts.unknownDialog++;
+      reply(buildResponse(message, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    reply(buildResponse(message, 200, 'OK'));
+    if (message.cseq <= sub.notifyCseq) {
+      step.counts.notifyRetransmissions++;
+      return;
+    }
+    sub.notifyCseq = message.cseq;
+    if (message.headers.get('subscription-state')?.toLowerCase().startsWith('terminated')) {
+      if (!this.unsubscribing && sub.state !== 'ended') step.counts.terminated++;
+      sub.state = 'ended';
+    }
+    const ts = readTimestamp(message.body);
+    if (!sub.initialSeen) {
+      // RFC 6665 §4.2.1.2: the first NOTIFY carries the state at subscribe time, not a change.
+      sub.initialSeen = true;
+      this.subscribeCounts.initialNotifies++;
+      if (ts !== undefined && ts > sub.lastTs) sub.lastTs = ts;
+      return;
+    }
+    if (ts === undefined) {
+      step.counts.notifiesWithoutTimestamp++;
+      return;
+    }
+    if (ts > sub.lastTs) sub.lastTs = ts;
+    if (ts < step.startTs) {
+      step.counts.lateNotifies++;
+      return;
+    }
+    step.counts.notifies++;
+    if (step.windowOpen) step.counts.notifiesInWindow++;
+    step.latency.recordMs(now - ts);
+  }
+
+  /** Waits until every active watcher has seen its presentity's last accepted state, or the deadline. */
+  async drain(command: DrainCommand): Promise<void> {
+    const started = preciseNowMs();
+    const expected = new Map<number, number>(command.lastAccepted.map(([p, ts]) => [p, ts]));
+    let waiting = this.subs.filter((s) => s.state === 'active' && expected.has(s.presentity));
+    const counts = this.ctx.step.counts;
+    counts.checked = waiting.length;
+    const deadline = started + command.deadlineMs;
+    for (;;) {
+      waiting = waiting.filter((s) => s.state === 'active' && s.lastTs < expected.get(s.presentity)!);
+      if (waiting.length === 0 || preciseNowMs() >= deadline) break;
+      await sleep(20);
+    }
+    counts.stale = waiting.length;
+    counts.drainMs = preciseNowMs() - started;
+  }
+
+  /** RFC 6665 §4.1.2.3: a refresh with Expires: 0 ends each active dialog. */
+  async unsubscribeAll(): Promise<UnsubscribeResult> {
+    this.unsubscribing = true;
+    const result = { sent: 0, ok: 0, failed: 0, timeouts: 0 };
+    const active = this.subs.filter((s) => s.state === 'active' && s.toTag !== undefined);
+    await runWindowed(active.length, this.ctx.config.concurrency, (i) => {
+      const sub = active[i]!;
+      sub.cseq++;
+      const branch = this.ctx.nextBranch();
+      return new Promise<void>((resolve) => {
+        const sent = this.ctx.transactions.send(sub.channel, branch, this.subscribeText(sub, branch, 0), preciseNowMs(), (response) => {
+          if (response === undefined) result.timeouts++;
+          else if (response.status < 300) result.ok++;
+          else result.failed++;
+          sub.state = 'ended';
+          resolve();
+        });
+        if (sent) result.sent++;
+        else {
+          result.failed++;
+          resolve();
+        }
+      });
+    });
+    return result;
+  }
+
+  private find(callId: string): Subscription | undefined {
+    const s = indexFromCallId(callId, this.callIdPrefix);
+    if (s === undefined) return undefined;
+    const { workerIndex, workers } = this.ctx.config;
+    if (s % workers !== workerIndex) return undefined;
+    return this.subs[(s - workerIndex) / workers];
+  }
+}
