@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTestUa, freeUdpTcpPort, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findKamailio, startKamailio, type KamailioServer } from './kamailio.js';
+import { findKamailio, startKamailio, type KamailioServer, groupAlive } from './kamailio.js';
 
 /**
  * The reference server of the benchmark really is a presence server: Kamailio
@@ -40,14 +40,6 @@ function processesMentioning(needle: string): number[] {
   return pids;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 describe.skipIf(KAMAILIO === undefined)('Kamailio reference presence server', () => {
   let server: KamailioServer | undefined;

@@ -206,7 +206,7 @@ async function groupGone(pgid: number, exited: Promise<void>, timeoutMs: number)
 }
 
 /** kill(-pgid, 0) fails with ESRCH once no process of the group exists. */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

@@ -1,3 +1,4 @@
+import { startOnFreePort } from './start-on-free-port.js';
 import type { ManagedServer } from './managed-server.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -29,22 +30,14 @@ const PORT_ATTEMPTS = 3;
  * server must be stopped by the test (afterAll/afterEach).
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerProcess> {
-  let lastError: unknown;
-  // freePort() can race with another process taking the port: try a few.
-  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-    const port = await freePort('tcp');
-    const storeDir = options.jetstream === true ? await mkdtemp(join(tmpdir(), 'nats-js-')) : undefined;
-    const server = new NatsServer(options.binary ?? 'nats-server', port, storeDir, options.startTimeoutMs ?? 5_000);
-    try {
-      await server.start();
-      return server;
-    } catch (error) {
-      lastError = error;
-      await server.stop();
-      if (!(error instanceof NatsServerStartError) || !error.portInUse) break;
-    }
-  }
-  throw lastError;
+  return startOnFreePort(
+    PORT_ATTEMPTS,
+    async () => {
+      const storeDir = options.jetstream === true ? await mkdtemp(join(tmpdir(), 'nats-js-')) : undefined;
+      return new NatsServer(options.binary ?? 'nats-server', await freePort('tcp'), storeDir, options.startTimeoutMs ?? 5_000);
+    },
+    (error) => error instanceof NatsServerStartError && error.portInUse,
+  );
 }
 
 class NatsServerStartError extends Error {

@@ -1,3 +1,4 @@
+import { startOnFreePort } from './start-on-free-port.js';
 import type { ManagedServer } from './managed-server.js';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -78,21 +79,15 @@ type ExtraArgs = string[] | ((dir: string) => string[]);
 
 /** Ports can be taken between freePort() and the bind: try a few. */
 async function startWithFreshPort(pickPort: () => Promise<{ port: number }>, extraArgs: ExtraArgs): Promise<ManagedRedis> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { port } = await pickPort();
-    const dir = await mkdtemp(join(tmpdir(), 'presence-redis-'));
-    const server = new ManagedRedis(port, dir, typeof extraArgs === 'function' ? extraArgs(dir) : extraArgs);
-    try {
-      await server.start();
-      return server;
-    } catch (error) {
-      lastError = error;
-      await server.stop();
-      if (!String(error).includes('Address already in use')) break;
-    }
-  }
-  throw lastError;
+  return startOnFreePort(
+    3,
+    async () => {
+      const { port } = await pickPort();
+      const dir = await mkdtemp(join(tmpdir(), 'presence-redis-'));
+      return new ManagedRedis(port, dir, typeof extraArgs === 'function' ? extraArgs(dir) : extraArgs);
+    },
+    (error) => String(error).includes('Address already in use'),
+  );
 }
 
 class ManagedRedis implements RedisServerProcess {
