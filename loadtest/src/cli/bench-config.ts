@@ -15,6 +15,8 @@ export interface BenchConfig {
   readonly rate: number;
   readonly durationS: number;
   readonly drainS: number;
+  /** Untimed PUBLISH round before the measured steps (0 = none); see warmupFor. */
+  readonly warmupS: number;
   readonly workers: number;
   readonly perSocket: number;
   readonly concurrency: number;

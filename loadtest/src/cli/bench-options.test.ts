@@ -19,6 +19,13 @@ describe('bench options', () => {
     expect(config('--memory', '--big').memory.subscriptions).toBe(1_000_000);
   });
 
+  it('bench options - the warm-up gives every presentity one PUBLISH at the first rate unless set; 0 turns it off', () => {
+    expect(config('--presentities', '1000', '--rate', '300').warmupS).toBe(5);
+    expect(config('--presentities', '100', '--rate', '1000').warmupS).toBe(2);
+    expect(config('--warmup', '0').warmupS).toBe(0);
+    expect(config('--warmup', '7.5').warmupS).toBe(7.5);
+  });
+
   it('bench options - --target implies an external target', () => {
     expect(config('--target', '127.0.0.1:5070', '--metrics-url', 'http://127.0.0.1:9464/metrics')).toMatchObject({
       mode: 'external',
@@ -37,6 +44,8 @@ describe('bench options', () => {
       [['--target', 'nohost'], /--target: expected HOST:PORT/],
       [['--target', '127.0.0.1:5060', '--mode', 'cluster'], /--target/],
       [['--big'], /--big/],
+      [['--memory', '--warmup', '3'], /--warmup: memory mode/],
+      [['--warmup=-1'], /--warmup: must be at least 0/],
       [['--compare', '--mode', 'kamailio'], /--compare/],
       [['--frobnicate'], /frobnicate/],
     ];

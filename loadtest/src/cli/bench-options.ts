@@ -34,6 +34,7 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   rate: { type: 'string', arg: 'R', help: 'Target PUBLISH/s over all presentities (default 100; find-max: the first step).' },
   duration: { type: 'string', arg: 'S', help: 'Seconds of PUBLISH per run or find-max step (default 10).' },
   drain: { type: 'string', arg: 'S', help: 'After a step, wait up to S s for watchers to catch up (default 5).' },
+  warmup: { type: 'string', arg: 'S', help: 'Untimed PUBLISH round at --rate before the measured steps, so every presentity has a publication (default: long enough for one PUBLISH each; 0 = none).' },
   'find-max': { type: 'boolean', help: 'Ramp the rate by --ramp until a step fails; report the highest rate held.' },
   'max-rate': { type: 'string', arg: 'R', help: 'find-max: never go above R PUBLISH/s (default 100000).' },
   ramp: { type: 'string', arg: 'F', help: 'find-max: rate factor between steps (default 1.5).' },
@@ -106,6 +107,9 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
 
   const subscriptions = flag('big') ? BIG_SUBSCRIPTIONS : int('subscriptions', 100_000);
   const watchers = int('watchers', 10);
+  const presentities = run === 'memory' ? Math.ceil(subscriptions / watchers) : int('presentities', 100);
+  const rate = num('rate', 100, { min: 0.1 });
+  if (str('warmup') !== undefined && run === 'memory') throw new UsageError('--warmup: memory mode sends no PUBLISH');
   return {
     help: false,
     config: {
@@ -113,11 +117,12 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       mode,
       compare: flag('compare'),
       transport,
-      presentities: run === 'memory' ? Math.ceil(subscriptions / watchers) : int('presentities', 100),
+      presentities,
       watchers,
-      rate: num('rate', 100, { min: 0.1 }),
+      rate,
       durationS: num('duration', 10, { min: 0.5 }),
       drainS: num('drain', 5, { min: 0 }),
+      warmupS: num('warmup', warmupFor(presentities, rate), { min: 0 }),
       workers: int('workers', Math.min(4, availableParallelism())),
       perSocket: int('per-socket', 500),
       concurrency: int('concurrency', 200),
@@ -145,6 +150,16 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       serverCpuProfileDir: str('server-cpu-prof') === undefined ? undefined : resolve(str('server-cpu-prof')!),
     },
   };
+}
+
+/**
+ * Publishers take turns, so P PUBLISHes at the first step's rate give every
+ * presentity its initial publication. Creating one is dearer than modifying
+ * it on every server (Kamailio stalls on the first round): the measured
+ * steps then compare steady state, PUBLISHes that modify a publication.
+ */
+function warmupFor(presentities: number, rate: number): number {
+  return Math.ceil(presentities / rate) + 1;
 }
 
 function modeOf(raw: string | undefined, hasTarget: boolean): TargetMode {

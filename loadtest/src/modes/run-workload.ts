@@ -24,6 +24,8 @@ export interface TargetResult {
   readonly label: string;
   readonly workers: number;
   readonly subscribe: SubscribeSummary;
+  /** The untimed round before the steps (--warmup); not judged. */
+  readonly warmup?: StepSummary;
   readonly steps: readonly JudgedStep[];
   readonly findMax?: Omit<FindMaxOutcome, 'steps'>;
   readonly memory: { readonly baseline: MemoryReading; readonly afterSubscribe: MemoryReading; readonly end: MemoryReading };
@@ -87,10 +89,11 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
     if (config.run === 'memory') log(`waiting ${config.memory.settleS} s before reading memory...`);
     await sleep(config.run === 'memory' ? config.memory.settleS * 1000 : 500);
     const afterSubscribe = await readMemory();
+    const warmup = await warmUp(session, config, log);
     const countersBefore = await readServerCounters(target.probes);
     // Profiles: <pid>-1 = start + subscribe phase, <pid>-2 = the PUBLISH steps, <pid>-3 = shutdown.
     if (profiling) signalServers(target);
-    const { steps, findMax } = await runSteps(session, config, log);
+    const { steps, findMax } = await runSteps(session, config, log, warmup === undefined ? 0 : 1);
     if (profiling) signalServers(target);
     const server = counterDelta(countersBefore, await readServerCounters(target.probes));
     const end = await readMemory();
@@ -100,6 +103,7 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
       label: target.label,
       workers: session.workers,
       subscribe,
+      ...(warmup === undefined ? {} : { warmup }),
       steps,
       ...(findMax === undefined ? {} : { findMax }),
       memory: { baseline, afterSubscribe, end },
@@ -113,9 +117,18 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
   }
 }
 
-async function runSteps(session: LoadSession, config: BenchConfig, log: Log): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
+/** The untimed round that gives every presentity its publication (--warmup); step index 0 when it runs. */
+async function warmUp(session: LoadSession, config: BenchConfig, log: Log): Promise<StepSummary | undefined> {
+  if (config.run === 'memory' || config.warmupS === 0) return undefined;
+  log(`warm-up: PUBLISH at ${config.rate}/s for ${config.warmupS} s (not judged)...`);
+  const warmup = await session.step(0, config.rate, config.warmupS, config.drainS);
+  log(`  → accepted ${warmup.publishAccepted}, errors ${warmup.publishErrors}, timeouts ${warmup.publishTimeouts}, NOTIFY ${warmup.notifyPerSecond.toFixed(0)}/s`);
+  return warmup;
+}
+
+async function runSteps(session: LoadSession, config: BenchConfig, log: Log, firstIndex: number): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
   const limits = { p99LimitMs: config.findMax.p99LimitMs, errorLimitPct: config.findMax.errorLimitPct };
-  let index = 0;
+  let index = firstIndex;
   const runStep = async (rate: number): Promise<StepSummary> => {
     log(`PUBLISH step ${index} at ${rate}/s for ${config.durationS} s...`);
     return session.step(index++, rate, config.durationS, config.drainS);

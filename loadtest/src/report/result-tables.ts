@@ -1,4 +1,5 @@
 import type { BenchConfig } from '../cli/bench-config.js';
+import type { BytesPerSubscription } from '../modes/memory-per-subscription.js';
 import type { TargetResult } from '../modes/run-workload.js';
 import { formatBytes, formatMs, formatRate, shortName } from './format.js';
 import { renderTable, type Column } from './text-table.js';
@@ -108,6 +109,10 @@ export function memoryTable(results: readonly TargetResult[]): string {
         source === 'proc' ? 'PSS (/proc)' : 'RSS (/metrics)',
       ];
     });
+    for (const [role, members] of rolesWithSeveralProcesses(cost.processes)) {
+      const sum = (pick: (p: BytesPerSubscription) => number | undefined): string => members.reduce((total, p) => total + (pick(p) ?? 0), 0).toFixed(0);
+      rows.push([result.label, `${role} ×${members.length}`, '', '', sum((p) => p.rssPerSubscription), sum((p) => p.heapPerSubscription), `sum: each holds a share`]);
+    }
     const before = result.memory.baseline.redis;
     const after = result.memory.afterSubscribe.redis;
     if (before !== undefined && after !== undefined && cost.redisPerSubscription !== undefined) {
@@ -116,4 +121,15 @@ export function memoryTable(results: readonly TargetResult[]): string {
     return rows;
   });
   return renderTable(MEMORY_COLUMNS, rows);
+}
+
+/** Processes of one role (edge-3, edge-4 → edge) when there are several: bytes/sub divides by all subscriptions, so the role's cost is their sum. */
+function rolesWithSeveralProcesses(processes: readonly BytesPerSubscription[]): Map<string, BytesPerSubscription[]> {
+  const roles = new Map<string, BytesPerSubscription[]>();
+  for (const p of processes) {
+    const role = p.name.replace(/-\d+$/, '');
+    roles.set(role, [...(roles.get(role) ?? []), p]);
+  }
+  for (const [role, members] of roles) if (members.length < 2) roles.delete(role);
+  return roles;
 }
