@@ -3,6 +3,7 @@ import type { SipResponse } from '../message/message-types.js';
 import { synthesizeResponse, type ResponseView } from '../message/response-view.js';
 import type { FlowUser, InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderFields } from '../wire/serialize.js';
+import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
 
 const TRYING = 0;
@@ -14,10 +15,11 @@ const NO_HEADERS: HeaderFields = {};
 /** A non-INVITE client transaction (RFC 3261 §17.1.2). */
 export class ClientTransaction implements FlowUser {
   state = TRYING;
-  intervalE = 0;
-  timerE: NodeJS.Timeout | undefined;
+  /** Index of the current Timer E interval in ClientTransactions' retransmission fifos. */
+  stepE = 0;
+  timerE = NO_TIMER;
   /** Timer F while pending, Timer K once completed. */
-  timerF: NodeJS.Timeout | undefined;
+  timerF = NO_TIMER;
 
   constructor(
     readonly branch: string,
@@ -45,11 +47,21 @@ export interface ClientTransactionEvents {
 
 export class ClientTransactions {
   private readonly map = new Map<string, ClientTransaction>();
+  /** Timer E, one fifo per interval: T1, 2*T1, 4*T1, ... capped at T2 (the last). */
+  private readonly timersE: DeadlineFifo<ClientTransaction>[] = [];
+  private readonly timersF: DeadlineFifo<ClientTransaction>;
+  private readonly timersK: DeadlineFifo<ClientTransaction>;
 
   constructor(
-    private readonly timers: TimerConfig,
+    timers: TimerConfig,
     private readonly events: ClientTransactionEvents,
-  ) {}
+  ) {
+    const retransmit = (tx: ClientTransaction): void => this.retransmit(tx);
+    for (let interval = timers.t1; interval < timers.t2; interval *= 2) this.timersE.push(new DeadlineFifo(interval, retransmit));
+    this.timersE.push(new DeadlineFifo(timers.t2, retransmit));
+    this.timersF = new DeadlineFifo(timers.timerF, (tx) => this.fail(tx, 408, 'Request Timeout', 'Timer F'));
+    this.timersK = new DeadlineFifo(timers.t4, (tx) => this.remove(tx));
+  }
 
   get size(): number {
     return this.map.size;
@@ -64,18 +76,16 @@ export class ClientTransactions {
       return;
     }
     this.events.requestSent();
-    tx.timerF = setTimeout(() => this.fail(tx, 408, 'Request Timeout', 'Timer F'), this.timers.timerF);
-    if (!tx.flow.reliable) {
-      tx.intervalE = this.timers.t1;
-      tx.timerE = setTimeout(() => this.retransmit(tx), tx.intervalE);
-    }
+    tx.timerF = this.timersF.schedule(tx);
+    if (!tx.flow.reliable) tx.timerE = this.timersE[0]!.schedule(tx);
   }
 
   private retransmit(tx: ClientTransaction): void {
     tx.flow.send(tx.data);
     // Timer E doubles up to T2; in Proceeding it is T2 (§17.1.2.2).
-    tx.intervalE = tx.state === PROCEEDING ? this.timers.t2 : Math.min(2 * tx.intervalE, this.timers.t2);
-    tx.timerE = setTimeout(() => this.retransmit(tx), tx.intervalE);
+    const last = this.timersE.length - 1;
+    tx.stepE = tx.state === PROCEEDING ? last : Math.min(tx.stepE + 1, last);
+    tx.timerE = this.timersE[tx.stepE]!.schedule(tx);
   }
 
   /**
@@ -99,7 +109,7 @@ export class ClientTransactions {
       tx.state = COMPLETED;
       tx.data = RELEASED;
       tx.headers = NO_HEADERS;
-      tx.timerF = setTimeout(() => this.remove(tx), this.timers.t4);
+      tx.timerF = this.timersK.schedule(tx);
     }
     tx.resolve(response);
     return true;
@@ -123,10 +133,10 @@ export class ClientTransactions {
   }
 
   private clearTimers(tx: ClientTransaction): void {
-    if (tx.timerE !== undefined) clearTimeout(tx.timerE);
-    if (tx.timerF !== undefined) clearTimeout(tx.timerF);
-    tx.timerE = undefined;
-    tx.timerF = undefined;
+    this.timersE[tx.stepE]!.cancel(tx.timerE);
+    (tx.state === COMPLETED ? this.timersK : this.timersF).cancel(tx.timerF);
+    tx.timerE = NO_TIMER;
+    tx.timerF = NO_TIMER;
   }
 
   /** Fails every pending transaction with 503 and cancels all timers. */
@@ -135,5 +145,6 @@ export class ClientTransactions {
       if (tx.state === COMPLETED) this.remove(tx);
       else this.fail(tx, 503, 'Service Unavailable', 'stack stopped');
     }
+    for (const fifo of [...this.timersE, this.timersF, this.timersK]) fifo.stop();
   }
 }

@@ -5,6 +5,7 @@ import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
 import { reasonPhrase } from '../wire/reason-phrases.js';
 import { appendHeaderFields, appendRaw, finishMessage } from '../wire/serialize.js';
+import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
 
 /** Headers of a response that come from the request and may not be set by the application (§8.2.6.2). */
@@ -20,7 +21,7 @@ export class ServerTransaction {
   /** Whether the request's To had a tag; undefined when To could not be parsed. */
   toHasTag: boolean | undefined;
   localTag: string | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer = NO_TIMER;
 
   constructor(
     readonly key: string,
@@ -40,11 +41,14 @@ export interface ServerTransactionEvents {
 
 export class ServerTransactions {
   private readonly map = new Map<string, ServerTransaction>();
+  private readonly deadlines: DeadlineFifo<ServerTransaction>;
 
   constructor(
-    private readonly timers: TimerConfig,
+    timers: TimerConfig,
     private readonly events: ServerTransactionEvents,
-  ) {}
+  ) {
+    this.deadlines = new DeadlineFifo(timers.timerJ, (tx) => this.expire(tx));
+  }
 
   get size(): number {
     return this.map.size;
@@ -62,7 +66,7 @@ export class ServerTransactions {
   create(key: string, method: string, flow: InternalFlow, fields: HeaderMap, vias: readonly string[]): ServerTransaction {
     const tx = new ServerTransaction(key, method, flow, fields, vias);
     this.map.set(key, tx);
-    tx.timer = setTimeout(() => this.expire(tx), this.timers.timerJ);
+    tx.timer = this.deadlines.schedule(tx);
     return tx;
   }
 
@@ -84,7 +88,11 @@ export class ServerTransactions {
     if (tx.flow.reliable) {
       this.end(tx); // Timer J = 0 on reliable transports
     } else {
-      tx.timer?.refresh(); // Timer J = 64*T1: absorb retransmissions
+      // Timer J = 64*T1 from now: absorb retransmissions. Scheduled before the
+      // cancel so the fifo never runs empty and re-creates its Node timer.
+      const previous = tx.timer;
+      tx.timer = this.deadlines.schedule(tx);
+      this.deadlines.cancel(previous);
     }
   }
 
@@ -121,17 +129,17 @@ export class ServerTransactions {
 
   private end(tx: ServerTransaction): void {
     tx.ended = true;
-    if (tx.timer !== undefined) clearTimeout(tx.timer);
-    tx.timer = undefined;
+    this.deadlines.cancel(tx.timer);
+    tx.timer = NO_TIMER;
     if (this.map.get(tx.key) === tx) this.map.delete(tx.key);
   }
 
   stop(): void {
     for (const tx of this.map.values()) {
       tx.ended = true;
-      if (tx.timer !== undefined) clearTimeout(tx.timer);
-      tx.timer = undefined;
+      tx.timer = NO_TIMER;
     }
     this.map.clear();
+    this.deadlines.stop();
   }
 }
