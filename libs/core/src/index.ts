@@ -58,4 +58,5 @@ export { bindingExpiresIn } from './registrar/binding-expiry.js';
 
 export { KeyedQueue } from './concurrency/keyed-queue.js';
 export { IndexedMinHeap } from './schedule/indexed-min-heap.js';
+export { RecentMap } from './cache/recent-map.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

@@ -1,4 +1,4 @@
-import type { Publication } from '@presence/core';
+import { RecentMap, type Publication } from '@presence/core';
 import { composePidf, parsePidf, type PidfDocument } from '@presence/pidf';
 
 /**
@@ -8,19 +8,17 @@ import { composePidf, parsePidf, type PidfDocument } from '@presence/pidf';
  * presentity is recomposed on every change.
  */
 export class DocumentComposer {
-  private readonly parsed = new Map<string, PidfDocument>();
+  private readonly parsed: RecentMap<string, PidfDocument>;
 
-  constructor(private readonly cacheSize = 10_000) {}
+  constructor(cacheSize = 10_000) {
+    this.parsed = new RecentMap(cacheSize);
+  }
 
   /** Validates a body before it is accepted; throws PidfError. */
   parse(body: string): PidfDocument {
     const hit = this.parsed.get(body);
     if (hit) return hit;
     const document = parsePidf(body);
-    if (this.parsed.size >= this.cacheSize) {
-      const oldest = this.parsed.keys().next().value;
-      if (oldest !== undefined) this.parsed.delete(oldest);
-    }
     this.parsed.set(body, document);
     return document;
   }

@@ -1,8 +1,10 @@
 import {
   dropExpiredPublications,
   KeyedQueue,
+  RecentMap,
   ServiceUnavailableError,
   type Clock,
+  type CommitOutcome,
   type PresentityState,
   type PresentityStore,
   type Publication,
@@ -19,6 +21,8 @@ export interface PresentityMutation<T> {
 
 /** Attempts of load -> mutate -> compare-and-set before giving up with 503. */
 const MAX_ATTEMPTS = 8;
+/** Presentities whose last committed state is remembered (the busiest publishers stay in). */
+export const DEFAULT_RECENT_STATES = 20_000;
 
 /**
  * The one way a presentity changes: serialized per presentity, computed by a
@@ -29,6 +33,15 @@ const MAX_ATTEMPTS = 8;
  */
 export class PresentityUpdater {
   private readonly queue = new KeyedQueue();
+  /**
+   * The state this agent last committed per presentity, so a change needs
+   * one store round trip (the compare-and-set) instead of two. An entry can
+   * only be stale if another agent wrote since (a partition hand-over); the
+   * CAS then fails and returns the current state, so staleness costs a
+   * retry, never a lost update. Reads for SUBSCRIBE and fetch still go to
+   * the store: they have no CAS to catch a stale answer.
+   */
+  private readonly recent: RecentMap<string, PresentityState>;
 
   constructor(
     private readonly store: PresentityStore,
@@ -36,7 +49,10 @@ export class PresentityUpdater {
     private readonly changes: ChangePublisher,
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
-  ) {}
+    recentStates = DEFAULT_RECENT_STATES,
+  ) {
+    this.recent = new RecentMap(recentStates);
+  }
 
   update<T>(presentity: string, partition: number, mutate: (state: PresentityState, now: number) => PresentityMutation<T>): Promise<T> {
     return this.queue.run(presentity, async () => (await this.commitWithRetry(presentity, partition, mutate)).result);
@@ -84,28 +100,51 @@ export class PresentityUpdater {
     partition: number,
     mutate: (state: PresentityState, now: number) => PresentityMutation<T>,
   ): Promise<{ result: T; state: PresentityState }> {
-    let state = await this.store.loadPresentity(presentity);
+    const remembered = this.recent.get(presentity);
+    let state = remembered ?? (await this.store.loadPresentity(presentity));
+    let fromStore = remembered === undefined;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const now = this.clock.now();
-      const mutation = mutate(state, now);
+      let mutation: PresentityMutation<T>;
+      try {
+        mutation = mutate(state, now);
+      } catch (error) {
+        // A refusal (e.g. 412, unknown entity-tag) must be judged on the stored state, not a remembered one.
+        if (fromStore) throw error;
+        state = await this.store.loadPresentity(presentity);
+        fromStore = true;
+        continue;
+      }
       const document = sameComposition(state.publications, mutation.publications) && state.document !== ''
         ? state.document
         : this.composer.compose(presentity, mutation.publications);
-      const outcome = await this.store.commitPresentity({
-        presentity,
-        partition,
-        expectedRevision: state.revision,
-        publications: mutation.publications,
-        document,
-        documentChanged: document !== state.document,
-      });
+      const outcome = await this.commit(presentity, partition, state, mutation.publications, document);
       if (outcome.ok) {
+        this.recent.set(presentity, outcome.state);
         if (outcome.state.version !== state.version) this.changes.publish(partition, outcome.state, now);
         return { result: mutation.result, state: outcome.state };
       }
       state = outcome.current;
+      fromStore = true;
     }
     throw new ServiceUnavailableError(`presentity ${presentity} changed concurrently ${MAX_ATTEMPTS} times`, 1);
+  }
+
+  private async commit(presentity: string, partition: number, state: PresentityState, publications: readonly Publication[], document: string): Promise<CommitOutcome> {
+    try {
+      return await this.store.commitPresentity({
+        presentity,
+        partition,
+        expectedRevision: state.revision,
+        publications,
+        document,
+        documentChanged: document !== state.document,
+      });
+    } catch (error) {
+      // Whether it landed is unknown: start from the store next time.
+      this.recent.delete(presentity);
+      throw error;
+    }
   }
 }
 
