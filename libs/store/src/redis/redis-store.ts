@@ -110,6 +110,7 @@ class RedisBackedStore implements RedisStore {
   private readonly index: PresentityIndex;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private readonly followUps = new Set<Promise<void>>();
   /** Connection state as last logged, so an outage logs once, not once per reconnect attempt. */
   private up = false;
   private everUp = false;
@@ -170,9 +171,11 @@ class RedisBackedStore implements RedisStore {
 
     if (reply[0] === 1) {
       const [, revision, version, previousPartition] = reply;
-      await this.bestEffort('commitPresentity settle', () => this.index.settle(partition, presentity, revision, earliest));
+      // The settle is sent now, so it precedes any later command of this client on the index's node, but the
+      // commit is done without waiting for it: a change is announced one round trip sooner (see PresentityIndex).
+      this.inBackground(this.bestEffort('commitPresentity settle', () => this.index.settle(partition, presentity, revision, earliest)));
       if (previousPartition !== '' && Number(previousPartition) !== partition) {
-        await this.bestEffort('commitPresentity move', () => this.index.settle(Number(previousPartition), presentity, revision, undefined));
+        this.inBackground(this.bestEffort('commitPresentity move', () => this.index.settle(Number(previousPartition), presentity, revision, undefined)));
       }
       const publications = change.publications.map((publication) => ({ ...publication }));
       return { ok: true, state: { presentity, revision, version, publications, document: change.document } };
@@ -359,6 +362,7 @@ class RedisBackedStore implements RedisStore {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.followUps);
     if (this.client.status === 'ready') {
       try {
         await this.client.quit();
@@ -393,6 +397,12 @@ class RedisBackedStore implements RedisStore {
   }
 
   /** A follow-up whose failure leaves only harmless state (an early or orphan index entry): logged, not thrown. */
+  /** Follow-up writes nobody waits for; close() lets them finish. bestEffort never rejects. */
+  private inBackground(work: Promise<void>): void {
+    this.followUps.add(work);
+    void work.then(() => this.followUps.delete(work));
+  }
+
   private async bestEffort(operation: string, command: () => Promise<unknown>): Promise<void> {
     try {
       await this.call(operation, command);
