@@ -78,6 +78,9 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
     if (ours.maxHeldRate !== undefined && reference.maxHeldRate !== undefined) {
       lines.push(`  max rate     ${ratio(ours.maxHeldRate, reference.maxHeldRate)}  (${ours.maxHeldRate} vs ${reference.maxHeldRate} PUBLISH/s)`);
     }
+    if (ours.notifyPerCpuSecond !== undefined && reference.notifyPerCpuSecond !== undefined) {
+      lines.push(`  NOTIFY/CPU-s ${ratio(ours.notifyPerCpuSecond, reference.notifyPerCpuSecond)}  (${formatRate(ours.notifyPerCpuSecond)} vs ${formatRate(reference.notifyPerCpuSecond)}; NOTIFYs per CPU second of the server's processes)`);
+    }
     lines.push(`  bytes/sub    ${ratio(ours.bytesPerSubscription, reference.bytesPerSubscription)}  (${ours.bytesPerSubscription.toFixed(0)} vs ${reference.bytesPerSubscription.toFixed(0)}; lower is better)`);
     parts.push('', ...lines);
   }

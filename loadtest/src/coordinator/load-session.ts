@@ -53,6 +53,8 @@ export interface StepSummary extends StepCounts {
   readonly notifyLossRate: number;
   readonly latency: LatencySummary;
   readonly publishRtt: LatencySummary;
+  /** CPU seconds the target's processes used over the step (window and drain), and that wall time; set by the run when /proc allows. */
+  readonly serverCpu?: { readonly cpuSeconds: number; readonly wallSeconds: number };
 }
 
 export type Progress = (line: string) => void;

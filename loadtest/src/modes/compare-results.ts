@@ -8,6 +8,7 @@ export interface Comparison {
   readonly notifyPerSecondRatio?: number;
   readonly p99Ratio?: number;
   readonly maxHeldRateRatio?: number;
+  readonly notifyPerCpuSecondRatio?: number;
   /** Sum over processes (and Redis) of bytes per subscription. */
   readonly bytesPerSubscriptionRatio?: number;
   readonly headline: { readonly ours: Headline; readonly reference: Headline };
@@ -17,6 +18,8 @@ export interface Headline {
   readonly notifyPerSecond?: number;
   readonly p99Ms?: number;
   readonly maxHeldRate?: number;
+  /** NOTIFYs received per CPU second of the server's processes (NATS and Redis included) over the headline step. */
+  readonly notifyPerCpuSecond?: number;
   readonly bytesPerSubscription: number;
 }
 
@@ -33,6 +36,7 @@ function headline(result: TargetResult): Headline {
   return {
     ...(step === undefined ? {} : { notifyPerSecond: step.notifyPerSecond, p99Ms: step.latency.p99Ms }),
     ...(result.findMax?.maxHeldRate === undefined ? {} : { maxHeldRate: result.findMax.maxHeldRate }),
+    ...(step?.serverCpu === undefined || step.serverCpu.cpuSeconds <= 0 ? {} : { notifyPerCpuSecond: step.notifies / step.serverCpu.cpuSeconds }),
     bytesPerSubscription: bytes,
   };
 }
@@ -46,6 +50,7 @@ export function compareResults(ours: TargetResult, reference: TargetResult): Com
     notifyPerSecondRatio: divide(a.notifyPerSecond, b.notifyPerSecond),
     p99Ratio: divide(a.p99Ms, b.p99Ms),
     maxHeldRateRatio: divide(a.maxHeldRate, b.maxHeldRate),
+    notifyPerCpuSecondRatio: divide(a.notifyPerCpuSecond, b.notifyPerCpuSecond),
     bytesPerSubscriptionRatio: divide(a.bytesPerSubscription, b.bytesPerSubscription),
   };
   const defined = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));

@@ -1,6 +1,7 @@
 import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
 import { LoadSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
 import { readProcessMemory } from '../probes/process-memory.js';
+import { targetCpuSeconds } from '../probes/process-cpu.js';
 import { readRedisMemory } from '../probes/redis-info.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
 import type { WorkerHealth } from '../stats/phase-stats.js';
@@ -93,7 +94,7 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
     const countersBefore = await readServerCounters(target.probes);
     // Profiles: <pid>-1 = start + subscribe phase, <pid>-2 = the PUBLISH steps, <pid>-3 = shutdown.
     if (profiling) signalServers(target);
-    const { steps, findMax } = await runSteps(session, config, log, warmup === undefined ? 0 : 1);
+    const { steps, findMax } = await runSteps(session, config, log, warmup === undefined ? 0 : 1, () => targetCpuSeconds(target));
     if (profiling) signalServers(target);
     const server = counterDelta(countersBefore, await readServerCounters(target.probes));
     const end = await readMemory();
@@ -126,12 +127,23 @@ async function warmUp(session: LoadSession, config: BenchConfig, log: Log): Prom
   return warmup;
 }
 
-async function runSteps(session: LoadSession, config: BenchConfig, log: Log, firstIndex: number): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
+async function runSteps(
+  session: LoadSession,
+  config: BenchConfig,
+  log: Log,
+  firstIndex: number,
+  cpuSeconds: () => Promise<number | undefined>,
+): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
   const limits = { p99LimitMs: config.findMax.p99LimitMs, errorLimitPct: config.findMax.errorLimitPct };
   let index = firstIndex;
   const runStep = async (rate: number): Promise<StepSummary> => {
     log(`PUBLISH step ${index} at ${rate}/s for ${config.durationS} s...`);
-    return session.step(index++, rate, config.durationS, config.drainS);
+    const cpuBefore = await cpuSeconds();
+    const startedAt = performance.now();
+    const summary = await session.step(index++, rate, config.durationS, config.drainS);
+    const wallSeconds = (performance.now() - startedAt) / 1000;
+    const cpuAfter = await cpuSeconds();
+    return cpuBefore === undefined || cpuAfter === undefined ? summary : { ...summary, serverCpu: { cpuSeconds: cpuAfter - cpuBefore, wallSeconds } };
   };
   switch (config.run) {
     case 'memory':

@@ -1,6 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { httpGet, metricValue } from '@presence/testkit';
 import type { MemoryProbe } from '../targets/bench-target.js';
+import { processTree } from './process-tree.js';
 
 export interface ProcessMemory {
   readonly name: string;
@@ -48,22 +49,11 @@ async function readProbe(probe: MemoryProbe): Promise<ProcessMemory> {
  * counts it once.
  */
 export async function treePssBytes(rootPid: number): Promise<number> {
-  const children = new Map<number, number[]>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // Field 4 (ppid) follows the parenthesised command name, which may contain spaces.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (Number.isFinite(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
   let total = 0;
-  const queue = [rootPid];
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
+  for (const pid of await processTree(rootPid)) {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
     const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
     if (match) total += Number(match[1]) * 1024;
-    queue.push(...(children.get(pid) ?? []));
   }
   if (total === 0) throw new Error(`no /proc/${rootPid}/smaps_rollup (process gone, or not Linux)`);
   return total;

@@ -20,6 +20,8 @@ const STEP_COLUMNS: Column[] = [
   { title: 'timeouts', align: 'right' },
   { title: 'stale', align: 'right' },
   { title: 'held' },
+  { title: 'CPU', align: 'right' },
+  { title: 'NOTIFY/CPU-s', align: 'right' },
   { title: 'RSS' },
   { title: 'Redis' },
 ];
@@ -46,6 +48,8 @@ export function stepTable(config: BenchConfig, results: readonly TargetResult[])
         String(s.publishTimeouts),
         String(s.stale),
         held ? 'yes' : 'no',
+        s.serverCpu === undefined ? '-' : (s.serverCpu.cpuSeconds / s.serverCpu.wallSeconds).toFixed(2),
+        s.serverCpu === undefined || s.serverCpu.cpuSeconds <= 0 ? '-' : formatRate(s.notifies / s.serverCpu.cpuSeconds),
         rss || '-',
         formatBytes(result.memory.end.redis?.usedMemoryBytes),
       ];

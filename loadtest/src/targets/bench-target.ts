@@ -18,6 +18,8 @@ export interface BenchTarget {
   readonly probes: readonly MemoryProbe[];
   /** Redis to read INFO memory from (cluster mode, or given for an external target). */
   readonly redis?: Endpoint;
+  /** Processes that serve the target without a probe of their own (cluster: nats-server, redis-server); counted in its CPU. */
+  readonly helperPids?: () => number[];
   stop(): Promise<void>;
 }
 

@@ -3,6 +3,8 @@ export interface ManagedServer {
   /** e.g. `nats://127.0.0.1:<port>` or `redis://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** The running server's process id; undefined while it is not running. */
+  readonly pid: number | undefined;
   /** Graceful stop (SIGKILL after a grace period), waits for the exit, removes its files. Idempotent. */
   stop(): Promise<void>;
   /** SIGKILL (a crash); waits for the exit; files are kept so restart() can follow. */

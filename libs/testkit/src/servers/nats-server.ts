@@ -53,6 +53,10 @@ class NatsServerStartError extends Error {
 class NatsServer implements NatsServerProcess {
   readonly url: string;
   private child: ChildProcess | undefined;
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   private output = '';
   private exitHook: (() => void) | undefined;
 

@@ -93,6 +93,10 @@ async function startWithFreshPort(pickPort: () => Promise<{ port: number }>, ext
 class ManagedRedis implements RedisServerProcess {
   readonly url: string;
   private child: ChildProcess | undefined;
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   private exited: Promise<void> = Promise.resolve();
   private output = '';
   private removed = false;
