@@ -2,6 +2,7 @@ export { createTestUa, TestUa } from './test-ua/test-ua.js';
 export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-ua/test-ua.js';
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
+export { seededRandom } from './seeded-random.js';
 export type { EventuallyOptions } from './eventually.js';
 export { freePort, freeUdpTcpPort } from './free-port.js';
 export { metricValue } from './metric-value.js';

@@ -1,16 +1,6 @@
+import { seededRandom } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { IndexedMinHeap } from './indexed-min-heap.js';
-
-/** Deterministic pseudo-random numbers (mulberry32) so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function collect(heap: IndexedMinHeap, maxAt: number, limit: number): Array<[string, number]> {
   const out: Array<[string, number]> = [];
@@ -56,7 +46,7 @@ describe('IndexedMinHeap', () => {
   });
 
   it('heap - random operations agree with a sorted reference', () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const heap = new IndexedMinHeap();
     const reference = new Map<string, number>();
     for (let step = 0; step < 20_000; step++) {

@@ -46,8 +46,7 @@ export class Notifier {
   /** Subscription created or refreshed: RFC 6665 §4.2.1 requires an immediate NOTIFY. */
   notifyNow(dialog: WatcherDialog): void {
     dialog.dirty = true;
-    clearTimeout(dialog.rateTimer);
-    dialog.rateTimer = undefined;
+    this.stopPacingTimer(dialog);
     if (!dialog.inFlight) this.transmit(dialog);
   }
 
@@ -62,22 +61,30 @@ export class Notifier {
   }
 
   cancel(dialog: WatcherDialog): void {
-    clearTimeout(dialog.rateTimer);
-    dialog.rateTimer = undefined;
+    this.stopPacingTimer(dialog);
     dialog.dirty = false;
   }
 
   private pump(dialog: WatcherDialog): void {
-    if (!dialog.dirty || dialog.inFlight || dialog.terminated || dialog.rateTimer) return;
-    const waitMs = dialog.lastNotifyAt + this.options.minIntervalMs - this.clock.now();
-    if (waitMs > 0) {
-      dialog.rateTimer = setTimeout(() => {
-        dialog.rateTimer = undefined;
-        this.pump(dialog);
-      }, waitMs);
-      return;
+    const pacing = dialog.pacing;
+    if (!dialog.dirty || dialog.inFlight || dialog.terminated || pacing?.timer) return;
+    if (pacing !== undefined) {
+      const waitMs = pacing.lastNotifyAt + this.options.minIntervalMs - this.clock.now();
+      if (waitMs > 0) {
+        pacing.timer = setTimeout(() => {
+          pacing.timer = undefined;
+          this.pump(dialog);
+        }, waitMs);
+        return;
+      }
     }
     this.transmit(dialog);
+  }
+
+  private stopPacingTimer(dialog: WatcherDialog): void {
+    if (dialog.pacing === undefined) return;
+    clearTimeout(dialog.pacing.timer);
+    dialog.pacing.timer = undefined;
   }
 
   private transmit(dialog: WatcherDialog): void {
@@ -90,7 +97,8 @@ export class Notifier {
     const now = this.clock.now();
     dialog.dirty = false;
     dialog.inFlight = true;
-    dialog.lastNotifyAt = now;
+    // Without a minimum interval there is nothing to pace: no per-dialog state for it.
+    if (this.options.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
     if (watched.changedAt > 0) this.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
     void this.send(dialog, state, watched.document).then((response) => {

@@ -1,4 +1,4 @@
-import type { Bus, BusSubscription } from '@presence/bus';
+import type { Bus, BusMessage, BusSubscription } from '@presence/bus';
 import { decodeChangeEvent, type ChangeEvent, type PresentitySnapshot, type Subjects } from '@presence/contracts';
 import { partitionOf } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
@@ -61,7 +61,7 @@ export class PresentityInterest {
       return;
     }
     const subject = this.subjects.change(partitionOf(presentity, this.partitionCount), presentity);
-    const subscription = this.bus.subscribe(subject, (message) => this.onEvent(message.data));
+    const subscription = this.bus.subscribe(subject, this.onMessage);
     this.watched.set(presentity, { version: -1, document: '', changedAt: 0, holders: 1, subscription });
     this.metrics.watchedPresentities.set(this.watched.size);
   }
@@ -90,15 +90,16 @@ export class PresentityInterest {
     this.metrics.watchedPresentities.set(0);
   }
 
-  private onEvent(data: Uint8Array): void {
+  /** One handler for every subscription (the event names its presentity), not a closure per presentity. */
+  private readonly onMessage = (message: BusMessage): void => {
     let event: ChangeEvent;
     try {
-      event = decodeChangeEvent(data);
+      event = decodeChangeEvent(message.data);
     } catch (error) {
       this.logger.warn({ err: error }, 'dropping undecodable change event');
       return;
     }
     this.metrics.busMessagesPerChange.inc({ direction: 'in' });
     if (this.apply(event, event.changedAt)) this.onChanged(event.presentity);
-  }
+  };
 }

@@ -1,8 +1,9 @@
 import type { PresentitySnapshot } from '@presence/contracts';
-import { IndexedMinHeap, type Clock, type DialogStore, type TerminationReason } from '@presence/core';
+import type { Clock, DialogStore, TerminationReason } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { DialogTable } from './dialog-table.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import type { Notifier } from './notifier.js';
 import type { PresentityInterest } from './presentity-interest.js';
 import { fromDialogRecord, toDialogRecord, type WatcherDialog } from './watcher-dialog.js';
@@ -30,8 +31,8 @@ export interface SubscriptionRegistryDeps {
  */
 export class SubscriptionRegistry {
   private readonly table = new DialogTable();
-  /** Dialog id -> expiry: one timer at the earliest, no timer per dialog. */
-  private readonly deadlines = new IndexedMinHeap();
+  /** Dialogs by expiry: one timer at the earliest, no timer per dialog. */
+  private readonly deadlines = new ExpiryQueue<WatcherDialog>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
@@ -79,10 +80,12 @@ export class SubscriptionRegistry {
     this.deps.metrics.activeSubscriptions.set(this.table.size);
   }
 
+  /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
   async refresh(dialog: WatcherDialog, expiresAt: number, snapshot: PresentitySnapshot): Promise<void> {
-    dialog.expiresAt = expiresAt;
-    await this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId));
+    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
     this.deps.interest.apply(snapshot);
+    // Together: the queue orders dialogs by the expiresAt they carry.
+    dialog.expiresAt = expiresAt;
     this.schedule(dialog);
   }
 
@@ -98,7 +101,7 @@ export class SubscriptionRegistry {
   /** Ends a dialog: optional final NOTIFY, state freed here, in the mirror and at the agent. */
   async terminate(dialog: WatcherDialog, options: { reason?: TerminationReason; document?: string; forget: boolean }): Promise<void> {
     if (!this.table.get(dialog.id)) return;
-    this.deadlines.delete(dialog.id);
+    this.deadlines.delete(dialog);
     this.deps.notifier.cancel(dialog);
     dialog.terminated = true;
     this.table.remove(dialog);
@@ -124,13 +127,13 @@ export class SubscriptionRegistry {
   }
 
   private schedule(dialog: WatcherDialog): void {
-    this.deadlines.set(dialog.id, dialog.expiresAt);
+    this.deadlines.set(dialog);
     this.arm();
   }
 
   private arm(): void {
     if (this.stopped) return;
-    const next = this.deadlines.peekTime();
+    const next = this.deadlines.peek()?.expiresAt;
     if (next === undefined || next >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = next;
@@ -142,11 +145,11 @@ export class SubscriptionRegistry {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.deps.clock.now();
-    for (let handled = 0; handled < EXPIRY_BATCH && (this.deadlines.peekTime() ?? Infinity) <= now; handled++) {
-      const id = this.deadlines.peekKey()!;
-      this.deadlines.delete(id);
-      const dialog = this.table.get(id);
-      if (!dialog) continue;
+    for (let handled = 0; handled < EXPIRY_BATCH; handled++) {
+      const dialog = this.deadlines.peek();
+      if (dialog === undefined || dialog.expiresAt > now) break;
+      this.deadlines.delete(dialog);
+      if (this.table.get(dialog.id) !== dialog) continue;
       this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
       void this.terminate(dialog, { reason: 'timeout', forget: true });
     }

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { DialogRecord } from '@presence/core';
+import { normalizeAor, type DialogRecord } from '@presence/core';
+import { detached, shared } from './compact-string.js';
+import type { Expiring } from './expiry-queue.js';
 
-/**
- * A notifier-side subscription dialog held by this edge (RFC 6665 §4.1.2 /
- * RFC 3261 §12.1.1). Mutable on purpose and kept compact: the edge holds one
- * per watcher and touches it on every NOTIFY.
- */
-export interface WatcherDialog {
+/** What a dialog is built from: the SUBSCRIBE that creates it, or its mirror when adopted. */
+export interface DialogFields {
   readonly id: string;
   readonly callId: string;
   readonly localTag: string;
@@ -16,27 +14,138 @@ export interface WatcherDialog {
   readonly remoteTarget: string;
   readonly routeSet: readonly string[];
   readonly presentity: string;
-  readonly watcher: string;
+  readonly event: string;
+  readonly flow: string;
+  readonly localContact: string;
+  readonly localCseq: number;
+  readonly remoteCseq: number;
+  readonly expiresAt: number;
+}
+
+/** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
+export interface NotifyPacing {
+  lastNotifyAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const IN_FLIGHT = 1;
+const DIRTY = 2;
+const TERMINATED = 4;
+const NO_ROUTES: readonly string[] = Object.freeze([]);
+
+/**
+ * A notifier-side subscription dialog held by this edge (RFC 6665 §4.1.2 /
+ * RFC 3261 §12.1.1). The edge holds one per watcher, so it is kept small:
+ * its strings own their characters or are shared (compact-string.ts), what
+ * can be derived is not stored, and the flags share one number.
+ */
+export class WatcherDialog implements Expiring {
+  readonly id: string;
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  readonly remoteUri: string;
+  readonly remoteTarget: string;
+  readonly routeSet: readonly string[];
+  readonly presentity: string;
   /** Event header value we echo in NOTIFYs (package plus any id parameter, RFC 6665 §8.2.1). */
   readonly event: string;
-  /** Transport flow of the latest request from the subscriber, and our Contact on it; both follow refreshes. */
-  flow: string;
-  localContact: string;
   localCseq: number;
   remoteCseq: number;
   expiresAt: number;
+  /** Undefined while no minimum NOTIFY interval is configured. */
+  pacing: NotifyPacing | undefined = undefined;
+  /** Position in the registry's expiry queue. */
+  expirySlot = -1;
+  /** Links among the dialogs watching the same presentity; only DialogTable writes them. */
+  previousWatcher: WatcherDialog | undefined = undefined;
+  nextWatcher: WatcherDialog | undefined = undefined;
+  /** The To URI of the SUBSCRIBE, kept only when it is not the presentity itself (it nearly always is). */
+  readonly #toUri: string | undefined;
+  #flow: string;
+  #localContact: string;
+  #flags = 0;
+
+  constructor(fields: DialogFields) {
+    this.id = detached(fields.id);
+    this.callId = detached(fields.callId);
+    this.localTag = detached(fields.localTag);
+    this.remoteTag = detached(fields.remoteTag);
+    this.remoteUri = detached(fields.remoteUri);
+    this.remoteTarget = detached(fields.remoteTarget);
+    this.routeSet = fields.routeSet.length === 0 ? NO_ROUTES : fields.routeSet.map(shared);
+    this.presentity = shared(fields.presentity);
+    this.event = shared(fields.event);
+    this.#toUri = fields.localUri === this.presentity ? undefined : detached(fields.localUri);
+    this.#flow = shared(fields.flow);
+    this.#localContact = shared(fields.localContact);
+    this.localCseq = fields.localCseq;
+    this.remoteCseq = fields.remoteCseq;
+    this.expiresAt = fields.expiresAt;
+  }
+
+  get localUri(): string {
+    return this.#toUri ?? this.presentity;
+  }
+
+  /** The subscriber's AOR (what the agent knows the watcher as), from the From URI. */
+  get watcher(): string {
+    return normalizeAor(this.remoteUri);
+  }
+
+  /** Transport flow of the latest request from the subscriber, and our Contact on it. */
+  get flow(): string {
+    return this.#flow;
+  }
+
+  get localContact(): string {
+    return this.#localContact;
+  }
+
+  /** NOTIFYs follow the flow of the subscriber's latest request (a refresh may come over a new one). */
+  follow(flow: string, localContact: string): void {
+    this.#flow = shared(flow);
+    this.#localContact = shared(localContact);
+  }
+
   /** A NOTIFY transaction is outstanding; the next waits for it (one at a time per dialog). */
-  inFlight: boolean;
+  get inFlight(): boolean {
+    return (this.#flags & IN_FLIGHT) !== 0;
+  }
+
+  set inFlight(on: boolean) {
+    this.setFlag(IN_FLIGHT, on);
+  }
+
   /** State changed since the last NOTIFY was built: send again when allowed. */
-  dirty: boolean;
-  lastNotifyAt: number;
-  rateTimer: NodeJS.Timeout | undefined;
-  terminated: boolean;
+  get dirty(): boolean {
+    return (this.#flags & DIRTY) !== 0;
+  }
+
+  set dirty(on: boolean) {
+    this.setFlag(DIRTY, on);
+  }
+
+  get terminated(): boolean {
+    return (this.#flags & TERMINATED) !== 0;
+  }
+
+  set terminated(on: boolean) {
+    this.setFlag(TERMINATED, on);
+  }
+
+  // Not a #method: those add a brand to every instance.
+  private setFlag(bit: number, on: boolean): void {
+    this.#flags = on ? this.#flags | bit : this.#flags & ~bit;
+  }
 }
+
+/** 18 digest bytes are 24 base64url characters, decoded straight from the digest as one flat string. */
+const ID_BYTES = 18;
 
 /** Dialog id from Call-ID and both tags (RFC 3261 §12): bus-safe, fixed length. */
 export function dialogId(callId: string, remoteTag: string, localTag: string): string {
-  return createHash('sha256').update(`${callId}\u0000${remoteTag}\u0000${localTag}`).digest('base64url').slice(0, 24);
+  return createHash('sha256').update(`${callId}\u0000${remoteTag}\u0000${localTag}`).digest().toString('base64url', 0, ID_BYTES);
 }
 
 export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRecord {
@@ -63,7 +172,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
 
 /** Adopts a mirrored dialog (e.g. its edge restarted); CSeq jumps ahead since NOTIFYs may have followed the mirror. */
 export function fromDialogRecord(record: DialogRecord, flow: string, localContact: string): WatcherDialog {
-  return {
+  return new WatcherDialog({
     id: record.subscriptionId,
     callId: record.callId,
     localTag: record.localTag,
@@ -73,17 +182,11 @@ export function fromDialogRecord(record: DialogRecord, flow: string, localContac
     remoteTarget: record.remoteTarget,
     routeSet: record.routeSet,
     presentity: record.presentity,
-    watcher: record.watcher,
     event: record.event,
     flow,
     localContact,
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
-    inFlight: false,
-    dirty: false,
-    lastNotifyAt: 0,
-    rateTimer: undefined,
-    terminated: false,
-  };
+  });
 }

@@ -11,7 +11,8 @@ import {
 import type { PresentitySnapshot, SubscribeCommand } from '@presence/contracts';
 import { newTag, type IncomingRequest } from '@presence/sip';
 import type { SubscriptionRegistry } from '../egress/subscription-registry.js';
-import { dialogId, type WatcherDialog } from '../egress/watcher-dialog.js';
+import { shared } from '../egress/compact-string.js';
+import { dialogId, WatcherDialog } from '../egress/watcher-dialog.js';
 import type { AgentClient } from './agent-client.js';
 import type { DomainPolicy } from './domain-policy.js';
 import { requireAcceptsPidf, requirePresenceEvent, type EventHeader } from './sip-headers.js';
@@ -45,7 +46,8 @@ export class SubscribeHandler {
   }
 
   private async initial(request: IncomingRequest, event: EventHeader): Promise<void> {
-    const presentity = normalizeAor(request.uri);
+    // Shared: the interest in it, and every dialog watching it, keep this one copy.
+    const presentity = shared(normalizeAor(request.uri));
     this.deps.domains.requireServed(presentity);
     const remoteTag = request.from.params.tag;
     if (!remoteTag) throw new BadRequestError('Missing From tag');
@@ -63,7 +65,6 @@ export class SubscribeHandler {
         remoteTag,
         remoteTarget: contact.uri,
         presentity,
-        watcher,
         event: event.value,
         expires,
       }, reply);
@@ -72,11 +73,11 @@ export class SubscribeHandler {
 
   private async startDialog(
     request: IncomingRequest,
-    fields: { id: string; localTag: string; remoteTag: string; remoteTarget: string; presentity: string; watcher: string; event: string; expires: number },
+    fields: { id: string; localTag: string; remoteTag: string; remoteTarget: string; presentity: string; event: string; expires: number },
     reply: PresentitySnapshot,
   ): Promise<void> {
-    const { id, localTag, remoteTag, presentity, watcher, expires } = fields;
-    const dialog: WatcherDialog = {
+    const { id, localTag, remoteTag, presentity, expires } = fields;
+    const dialog = new WatcherDialog({
       id,
       callId: request.callId,
       localTag,
@@ -87,19 +88,13 @@ export class SubscribeHandler {
       // RFC 3261 §12.1.1: the UAS route set is the Record-Route list in order.
       routeSet: request.recordRoute,
       presentity,
-      watcher,
       event: fields.event,
       flow: request.flow.token,
       localContact: this.deps.localContact(request),
       localCseq: Math.floor(Math.random() * 10_000),
       remoteCseq: request.cseq.seq,
       expiresAt: this.deps.clock.now() + expires * 1000,
-      inFlight: false,
-      dirty: false,
-      lastNotifyAt: 0,
-      rateTimer: undefined,
-      terminated: false,
-    };
+    });
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
       this.respond(request, dialog, 0);
@@ -123,8 +118,7 @@ export class SubscribeHandler {
     // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
     if (request.cseq.seq <= dialog.remoteCseq) throw new ServerInternalError('Out of order CSeq');
     dialog.remoteCseq = request.cseq.seq;
-    dialog.flow = request.flow.token;
-    dialog.localContact = localContact;
+    dialog.follow(request.flow.token, localContact);
     const expires = negotiateExpires(request.expires, this.deps.policy);
     const reply = await this.subscribeAtAgent({
       presentity: dialog.presentity,
