@@ -54,6 +54,19 @@ describe('server transactions', () => {
     expect(stack.counters.retransmissionsAbsorbed).toBe(1);
   });
 
+  it('server transaction - the retransmitted response is byte for byte the first, UTF-8 body included', async () => {
+    const { port } = await setup({ onRequest: (r) => r.respond(200, 'OK', { headers: { 'content-type': 'text/plain' }, body: 'présence ✓ 在线' }) });
+    const peer = await udpPeer();
+    const text = requestText({ sentBy: `127.0.0.1:${peer.port}` });
+    peer.send(text, port);
+    const first = await peer.next();
+    peer.send(text, port);
+    const second = await peer.next();
+    expect(first).toContain('présence ✓ 在线');
+    expect(first).toContain(`Content-Length: ${Buffer.byteLength('présence ✓ 在线')}`);
+    expect(second).toBe(first);
+  });
+
   it('server transaction - retransmission before the answer gets nothing; then the final response', async () => {
     let pending: IncomingRequest | undefined;
     const { port } = await setup({ onRequest: (r) => void (pending = r) });

@@ -15,7 +15,13 @@ const RELEASED: HeaderMap = new Map();
 
 /** A non-INVITE server transaction (RFC 3261 §17.2.2); INVITEs are handled the same way and rejected by the application. */
 export class ServerTransaction {
-  lastResponse: Buffer | undefined;
+  /**
+   * The last response's bytes as a latin1 string (one byte per character, so
+   * Buffer.from(…, 'latin1') restores them exactly). Not the Buffer itself: a
+   * small Buffer is a slice of an 8 KB pool slab, and holding it for Timer J
+   * (32 s) pins the whole slab in malloc's heap, which then cannot shrink.
+   */
+  lastResponse: string | undefined;
   final = false;
   ended = false;
   /** Whether the request's To had a tag; undefined when To could not be parsed. */
@@ -78,7 +84,7 @@ export class ServerTransactions {
       return;
     }
     const data = this.serialize(tx, status, reason ?? reasonPhrase(status), options);
-    tx.lastResponse = data;
+    tx.lastResponse = tx.flow.reliable ? undefined : data.toString('latin1');
     if (tx.flow.send(data)) this.events.responseSent(tx.method, status);
     else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');
     if (status < 200) return;
@@ -98,7 +104,7 @@ export class ServerTransactions {
 
   /** Re-sends the last response for a retransmitted request (§17.2.2); nothing if none yet. */
   retransmit(tx: ServerTransaction): void {
-    if (tx.lastResponse !== undefined) tx.flow.send(tx.lastResponse);
+    if (tx.lastResponse !== undefined) tx.flow.send(Buffer.from(tx.lastResponse, 'latin1'));
   }
 
   private serialize(tx: ServerTransaction, status: number, reason: string, options: ResponseOptions | undefined): Buffer {
