@@ -62,5 +62,9 @@ export interface OutgoingRequest {
    * Max-Forwards (70, if absent) and Content-Length; Via/Content-Length given here are ignored.
    */
   headers: HeaderFields;
-  body?: string;
+  /**
+   * A string is sent UTF-8 encoded. Bytes are sent as they are: a sender of
+   * the same body to many recipients (one NOTIFY per watcher) encodes it once.
+   */
+  body?: string | Uint8Array;
 }

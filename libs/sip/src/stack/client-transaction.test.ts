@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutgoingRequest } from '../message/message-types.js';
 import { rawUdp, type RawUdp } from '../test-support/raw-peers.js';
 import { createSipStack } from './sip-stack.js';
@@ -114,6 +114,42 @@ describe('client transactions', () => {
     await p.next();
     await s.stop();
     expect((await stuck).status).toBe(503);
+  });
+
+  it('client transaction - retransmissions carry the Buffer body as sent, even if the caller then reuses the buffer', async () => {
+    const s = await stack({ timers: { t1Ms: 20 } });
+    const p = await peer();
+    const body = Buffer.from('<presence>first ✓</presence>', 'utf8');
+    const pending = s.sendRequest({ ...OPTIONS, body }, { uri: `sip:127.0.0.1:${p.port}` });
+    const first = await p.next();
+    body.fill(0x2a);
+    expect(await p.next()).toBe(first);
+    expect(first).toMatch(/\r\nContent-Length: 30\r\n\r\n<presence>first ✓<\/presence>$/);
+    p.send(answer(first, '200 OK'), s.listeners[0]!.port);
+    expect((await pending).status).toBe(200);
+  });
+
+  it('client transaction - a UDP target given by host name is resolved, not taken for an address', async () => {
+    const s = await stack();
+    const p = await peer();
+    const pending = s.sendRequest(OPTIONS, { uri: `sip:localhost:${p.port}` });
+    const sent = await p.next();
+    p.send(answer(sent, '200 OK'), s.listeners[0]!.port);
+    expect((await pending).status).toBe(200);
+  });
+
+  it('client transaction - a failed UDP send is logged at debug, and only when debug is enabled', async () => {
+    for (const debugEnabled of [true, false]) {
+      const debug = vi.fn();
+      const logger = { debug, warn: vi.fn(), error: vi.fn(), isLevelEnabled: () => debugEnabled };
+      const s = await stack({ logger, timers: { t1Ms: 10 } });
+      // Broadcast without SO_BROADCAST: the kernel refuses the datagram (EACCES, or ENETUNREACH without a route).
+      const response = await s.sendRequest(OPTIONS, { uri: 'sip:255.255.255.255:5060' });
+      expect(response.status).toBe(408);
+      const failures = debug.mock.calls.filter(([, msg]) => msg === 'UDP send failed');
+      if (debugEnabled) expect(failures.length).toBeGreaterThan(0);
+      else expect(failures).toEqual([]);
+    }
   });
 
   it('client transaction - header values with CR/LF are rejected', async () => {

@@ -7,8 +7,9 @@ const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
 /**
  * Serializes a request with our Via on top. Max-Forwards 70 is added when
- * absent (RFC 3261 §8.1.1.6); Content-Length counts UTF-8 bytes. Throws a
- * TypeError for a malformed method, Request-URI or header value.
+ * absent (RFC 3261 §8.1.1.6); Content-Length counts body bytes (a string
+ * body is sent UTF-8 encoded). Throws a TypeError for a malformed method,
+ * Request-URI or header value.
  */
 export function serializeRequest(request: OutgoingRequest, via: string): Buffer {
   if (!METHOD.test(request.method)) throw new TypeError(`invalid method ${request.method}`);

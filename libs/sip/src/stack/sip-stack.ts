@@ -16,7 +16,7 @@ import { UdpListener } from '../transport/udp-transport.js';
 import { WsListener } from '../transport/ws-transport.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
 import { formatHost } from '../wire/sip-uri.js';
-import { splitHeaderList } from '../wire/split-list.js';
+import { firstListItem } from '../wire/split-list.js';
 import { parseVia } from '../wire/via.js';
 import { serializeRequest } from './outgoing-request.js';
 import { RequestIntake } from './request-intake.js';
@@ -44,7 +44,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   private readonly client: ClientTransactions;
   private readonly intake: RequestIntake;
   private readonly targets: TargetResolver;
-  private readonly sentBy = new Map<TransportName, string>();
+  /** `SIP/2.0/<TRANSPORT> <sent-by>;branch=` per transport, built once at start rather than per request. */
+  private readonly viaStarts = new Map<TransportName, string>();
   private host = '';
 
   constructor(private readonly options: SipStackOptions) {
@@ -104,7 +105,8 @@ export class SipStackImpl implements SipStack, TransportSink {
     this.host = this.chooseHost();
     for (const transport of ['udp', 'tcp', 'ws'] as const) {
       const listener = bound.find((l) => l.transport === transport);
-      this.sentBy.set(transport, listener === undefined ? this.host : `${this.host}:${listener.port}`);
+      const sentBy = listener === undefined ? this.host : `${this.host}:${listener.port}`;
+      this.viaStarts.set(transport, `SIP/2.0/${transport.toUpperCase()} ${sentBy};branch=`);
     }
     this.state = 'started';
     return [...bound];
@@ -133,7 +135,8 @@ export class SipStackImpl implements SipStack, TransportSink {
     const flow = this.state === 'started' ? this.targets.resolve(target) : undefined;
     const transport = flow?.transport ?? 'udp';
     // RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP.
-    const via = `SIP/2.0/${transport.toUpperCase()} ${this.sentBy.get(transport) ?? this.host};branch=${branch}${transport === 'udp' ? ';rport' : ''}`;
+    const viaStart = this.viaStarts.get(transport) ?? `SIP/2.0/${transport.toUpperCase()} ${this.host};branch=`;
+    const via = transport === 'udp' ? `${viaStart}${branch};rport` : `${viaStart}${branch}`;
     if (flow === undefined) {
       this.counters.transportFailures++;
       this.logger?.debug({ method: request.method, state: this.state }, 'no flow for request');
@@ -170,23 +173,26 @@ export class SipStackImpl implements SipStack, TransportSink {
   }
 
   private receiveResponse(message: ParsedMessage, flow: InternalFlow): void {
-    const remote = `${flow.remoteAddress}:${flow.remotePort}`;
     const via = message.headers.get('via')?.[0];
-    const top = via === undefined ? undefined : parseVia(splitHeaderList(via)[0] ?? '');
-    const branch = top?.params.branch;
+    const topVia = via === undefined ? undefined : firstListItem(via);
+    const branch = topVia === undefined ? undefined : parseVia(topVia)?.params.branch;
     if (typeof branch !== 'string' || message.framingError !== undefined) {
-      this.dropped(message.framingError ?? 'response without a usable Via branch', flow.transport, remote);
+      this.droppedFrom(message.framingError ?? 'response without a usable Via branch', flow);
       return;
     }
     this.counters.responsesReceived++;
     const core = readCoreHeaders(message.headers);
     if (typeof core === 'string') {
-      this.dropped(`bad response: ${core}`, flow.transport, remote);
+      this.droppedFrom(`bad response: ${core}`, flow);
       return;
     }
     const response = new ResponseView(message.status, message.reason, message.headers, message.body, core);
     // §18.1.2: a response that matches no client transaction is discarded.
-    if (!this.client.onResponse(branch, response)) this.dropped('response matches no transaction', flow.transport, remote);
+    if (!this.client.onResponse(branch, response)) this.droppedFrom('response matches no transaction', flow);
+  }
+
+  private droppedFrom(reason: string, flow: InternalFlow): void {
+    this.dropped(reason, flow.transport, `${flow.remoteAddress}:${flow.remotePort}`);
   }
 
   dropped(reason: string, transport: string, remote: string): void {

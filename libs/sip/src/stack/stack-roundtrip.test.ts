@@ -5,7 +5,7 @@ import type { TransportName } from '../transport/transport-types.js';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 
-function request(method: string, uri: string, body?: string): OutgoingRequest {
+function request(method: string, uri: string, body?: string | Uint8Array): OutgoingRequest {
   return {
     method,
     uri,
@@ -69,6 +69,26 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
     expect(via).toContain(`SIP/2.0/${transport.toUpperCase()} `);
     expect(via).toContain(`received=${got.flow.remoteAddress}`);
     if (transport === 'udp') expect(via).toContain(`rport=${got.flow.remotePort}`);
+  });
+
+  it('roundtrip - a body encoded once as a Buffer arrives intact in every request that carries it', async () => {
+    const received: string[] = [];
+    const server = await started({
+      listen: [{ transport, host: '127.0.0.1', port: 0 }],
+      onRequest: (r) => {
+        received.push(r.body);
+        r.respond(200);
+      },
+    });
+    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }] });
+    const text = '<presence entity="sip:alice@example.com"><note>Grüße ✓</note></presence>';
+    const body = Buffer.from(text, 'utf8');
+    const target = { uri: `sip:127.0.0.1:${server.listeners[0]!.port};transport=${transport}` };
+    for (let i = 0; i < 3; i++) {
+      expect((await client.sendRequest(request('NOTIFY', 'sip:bob@example.com', body), target)).status).toBe(200);
+    }
+    expect(received).toEqual([text, text, text]);
+    expect(body.toString('utf8')).toBe(text);
   });
 
   it('roundtrip - the server sends a request back on the flow token', async () => {

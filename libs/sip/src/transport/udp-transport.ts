@@ -1,11 +1,28 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { parseWholeMessage } from '../wire/parse-message.js';
 import { bindError, type FlowUser, type InternalFlow, type TransportSink } from './internal-flow.js';
 import type { BoundListener, ListenSpec } from './transport-types.js';
 
 // Large kernel buffers absorb bursts (thousands of NOTIFYs); the kernel caps them at net.core.[rw]mem_max.
 const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * dgram resolves the destination of every send, and dns.lookup answers even
+ * an IP literal only on the next tick. Our destinations are nearly always
+ * literals (source addresses of flows, Contact URIs), so those are answered
+ * at once; dgram still defers the send callback, so nothing else changes.
+ */
+function lookupLiteralsAtOnce(
+  hostname: string,
+  options: LookupOneOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(hostname);
+  if (family === 0) lookup(hostname, options, callback);
+  else callback(null, hostname, family);
+}
 
 /** One UDP socket per listen spec (RFC 3261 §18). */
 export class UdpListener {
@@ -29,7 +46,7 @@ export class UdpListener {
 
   start(): Promise<BoundListener> {
     const { host, port } = this.spec;
-    const socket = createSocket({ type: this.family === 6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: this.family === 6 ? 'udp6' : 'udp4', lookup: lookupLiteralsAtOnce });
     this.socket = socket;
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
@@ -75,11 +92,17 @@ export class UdpListener {
   send(data: Buffer, port: number, address: string): boolean {
     const socket = this.socket;
     if (socket === undefined) return false;
-    socket.send(data, port, address, (err) => {
-      if (err) this.sink.logger?.debug({ err, address, port }, 'UDP send failed');
-    });
+    // A send callback costs a tick per datagram, and its only use is a debug line.
+    const logger = this.sink.logger;
+    const debug = logger !== undefined && logger.isLevelEnabled?.('debug') !== false;
+    socket.send(data, port, address, debug ? this.afterSend : undefined);
     return true;
   }
+
+  /** Shared by all sends (no closure per send); the error names address and port. */
+  private readonly afterSend = (err: Error | null): void => {
+    if (err) this.sink.logger?.debug({ err }, 'UDP send failed');
+  };
 
   stop(): Promise<void> {
     const socket = this.socket;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseNameAddr } from './name-addr.js';
 import { SipParseError } from './sip-parse-error.js';
-import { splitHeaderList } from './split-list.js';
+import { firstListItem, splitHeaderList } from './split-list.js';
 import { formatVia, parseVia } from './via.js';
 
 describe('name-addr', () => {
@@ -24,8 +24,35 @@ describe('name-addr', () => {
     }
   });
 
+  it('name-addr - <uri> with plain parameters gives what the general grammar gives', () => {
+    // A leading space takes the value past the shortcut for `<uri>;params` to the grammar.
+    const values = [
+      '<sip:alice@example.com>;tag=a1b2c3',
+      '<sip:alice@example.com;transport=tcp>;TAG=X;expires=60;lr',
+      '< sip:bob@example.com >',
+      '<sip:a@b>;tag=;x=1',
+      '<sip:a@b>;;x',
+      '<sip:a@b>;x=1 trailing',
+      '<sip:a@b>;x="q"',
+      '<sip:a@b>;a=1;A=2',
+      '<sip:a@b>;__proto__;a=1',
+      '<sip:ü@b>;tag=é',
+    ];
+    for (const value of values) expect(parseNameAddr(value), value).toEqual(parseNameAddr(` ${value}`));
+    expect(parseNameAddr('<sip:a@b>;a=1;A=2')).toEqual({ uri: 'sip:a@b', params: { a: '2' } });
+    expect(() => parseNameAddr('<no-scheme>;tag=1')).toThrow(SipParseError);
+    expect(() => parseNameAddr('< >;tag=1')).toThrow(SipParseError);
+  });
+
   it('split - commas inside quotes and <> do not split', () => {
     expect(splitHeaderList('"Doe, J" <sip:a@b;x=1,2>, <sip:c@d> ,,e')).toEqual(['"Doe, J" <sip:a@b;x=1,2>', '<sip:c@d>', 'e']);
+  });
+
+  it('split - the first item alone, as the list would give it', () => {
+    for (const value of ['"Doe, J" <sip:a@b;x=1,2>, <sip:c@d>', ' , ,e,f', 'SIP/2.0/UDP h;branch=z9hG4bK1 ', ' ', '', ',']) {
+      expect(firstListItem(value), value).toBe(splitHeaderList(value)[0]);
+    }
+    expect(firstListItem('"a,b", c')).toBe('"a,b"');
   });
 
   it('via - parses IPv6 sent-by and round-trips params', () => {

@@ -10,6 +10,24 @@ const EQUALS = 61;
  * generic-param). Stops at the end of the string.
  */
 export function parseParams(text: string, start: number): Record<string, string | null> {
+  // Without quotes no ';' or '=' can be hidden, and native indexOf finds them
+  // faster than a scan char by char (there is a Via in every message).
+  return text.indexOf('"', start) === -1 ? parseUnquoted(text, start) : parseQuoted(text, start);
+}
+
+function parseUnquoted(text: string, start: number): Record<string, string | null> {
+  const params: Record<string, string | null> = {};
+  for (let i = text.indexOf(';', start); i !== -1; ) {
+    let end = text.indexOf(';', i + 1);
+    if (end === -1) end = text.length;
+    const eq = text.indexOf('=', i + 1);
+    addParam(params, text, i, eq < end ? eq : -1, end);
+    i = end < text.length ? end : -1;
+  }
+  return params;
+}
+
+function parseQuoted(text: string, start: number): Record<string, string | null> {
   const params: Record<string, string | null> = {};
   let i = text.indexOf(';', start);
   while (i !== -1 && i < text.length) {
@@ -25,13 +43,18 @@ export function parseParams(text: string, start: number): Record<string, string 
       else if (c === EQUALS && eq === -1) eq = end;
       else if (c === SEMI) break;
     }
-    const name = (eq === -1 ? text.slice(i + 1, end) : text.slice(i + 1, eq)).trim().toLowerCase();
-    if (name.length > 0 && name !== '__proto__') {
-      params[name] = eq === -1 ? null : text.slice(eq + 1, end).trim();
-    }
+    addParam(params, text, i, eq, end);
     i = end < text.length ? end : -1;
   }
   return params;
+}
+
+/** Adds the parameter between the ';' at `semi` and `end`, `eq` being its '=' or -1. */
+function addParam(params: Record<string, string | null>, text: string, semi: number, eq: number, end: number): void {
+  const name = (eq === -1 ? text.slice(semi + 1, end) : text.slice(semi + 1, eq)).trim().toLowerCase();
+  if (name.length > 0 && name !== '__proto__') {
+    params[name] = eq === -1 ? null : text.slice(eq + 1, end).trim();
+  }
 }
 
 /** Serializes parameters back to `;a=b;c` form. */

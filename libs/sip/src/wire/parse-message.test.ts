@@ -48,6 +48,25 @@ describe('parse-message', () => {
     expect(parse('MESSAGE sip:a@b SIP/2.0\r\nTo: x\r\n\r\nall of it').body).toBe('all of it');
   });
 
+  it('parse - header names in any spelling, seen before or not, map to one canonical name', () => {
+    for (let round = 0; round < 2; round++) {
+      const m = parse('SIP/2.0 200 OK\r\nCALL-ID : a\r\ncall-id: b\r\ni:c\r\nX-Odd-Name\t: d\r\nx-odd-name: e\r\n\r\n');
+      expect(m.headers.get('call-id')).toEqual(['a', 'b', 'c']);
+      expect(m.headers.get('x-odd-name')).toEqual(['d', 'e']);
+      expect([...m.headers.keys()]).toEqual(['call-id', 'x-odd-name']);
+    }
+    // A valid name seen first does not let an invalid spelling through later.
+    expect(parseWholeMessage(Buffer.from('SIP/2.0 200 OK\r\nVia: x\r\nV ia: y\r\n\r\n'))).toBe('unparsable message head');
+    expect(parseWholeMessage(Buffer.from('SIP/2.0 200 OK\r\nVia: x\r\nVia\u00e9: y\r\n\r\n'))).toBe('unparsable message head');
+  });
+
+  it('parse - values are trimmed of the space after the colon and at the end', () => {
+    const m = parse('SIP/2.0 200 OK\r\nSubject:\t  two  words \t\r\nEmpty:\r\nNo-Space:x\r\n\r\n');
+    expect(m.headers.get('subject')).toEqual(['two  words']);
+    expect(m.headers.get('empty')).toEqual(['']);
+    expect(m.headers.get('no-space')).toEqual(['x']);
+  });
+
   it('parse - garbage and keep-alives are reported, not thrown', () => {
     const drop = (text: string | Buffer): unknown => parseWholeMessage(typeof text === 'string' ? Buffer.from(text) : text);
     expect(drop('\r\n\r\n')).toBe('');

@@ -42,25 +42,26 @@ export function parseHead(text: string): ParsedHead | undefined {
   if (head === undefined) return undefined;
   const headers = head.headers;
   let lastValues: string[] | undefined;
+  // Lines are read by index into `text` rather than sliced out whole: every
+  // message received goes through here, and each slice is garbage.
   while (lineEnd !== -1) {
     const start = lineEnd + 2;
     lineEnd = text.indexOf('\r\n', start);
-    const line = lineEnd === -1 ? text.slice(start) : text.slice(start, lineEnd);
-    if (line.length === 0) continue;
-    const first = line.charCodeAt(0);
+    const end = lineEnd === -1 ? text.length : lineEnd;
+    if (end === start) continue;
+    const first = text.charCodeAt(start);
     if (first === SPACE || first === TAB) {
       // RFC 3261 §7.3.1: header field folding
       if (lastValues === undefined) return undefined;
       const idx = lastValues.length - 1;
-      lastValues[idx] = `${lastValues[idx] as string} ${line.trim()}`.trim();
+      lastValues[idx] = `${lastValues[idx] as string} ${text.slice(start, end).trim()}`.trim();
       continue;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const rawName = line.slice(0, colon).trimEnd();
-    if (!TOKEN_CHARS.test(rawName)) return undefined;
-    const name = canonicalHeaderName(rawName);
-    const value = line.slice(colon + 1).trim();
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= end) return undefined;
+    const name = headerName(text.slice(start, colon));
+    if (name === undefined) return undefined;
+    const value = trimmedSlice(text, colon + 1, end);
     const existing = headers.get(name);
     if (existing === undefined) {
       lastValues = [value];
@@ -71,6 +72,30 @@ export function parseHead(text: string): ParsedHead | undefined {
     }
   }
   return head;
+}
+
+// Header names as written -> canonical names, for names that passed the
+// token check: a few spellings cover nearly all traffic, and a hit saves
+// trimming, validating and lower-casing. Bounded, as names come from the network.
+const NAME_CACHE = new Map<string, string>();
+const NAME_CACHE_ENTRIES = 256;
+const NAME_CACHE_KEY_CHARS = 32;
+
+function headerName(written: string): string | undefined {
+  let name = NAME_CACHE.get(written);
+  if (name !== undefined) return name;
+  const trimmed = written.trimEnd();
+  if (!TOKEN_CHARS.test(trimmed)) return undefined;
+  name = canonicalHeaderName(trimmed);
+  if (NAME_CACHE.size < NAME_CACHE_ENTRIES && written.length <= NAME_CACHE_KEY_CHARS) NAME_CACHE.set(written, name);
+  return name;
+}
+
+/** text.slice(start, end).trim() without the intermediate string for the usual single space after the colon. */
+function trimmedSlice(text: string, start: number, end: number): string {
+  let from = start;
+  while (from < end && (text.charCodeAt(from) === SPACE || text.charCodeAt(from) === TAB)) from++;
+  return text.slice(from, end).trim();
 }
 
 function parseStartLine(line: string): ParsedHead | undefined {

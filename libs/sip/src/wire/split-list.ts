@@ -36,3 +36,9 @@ function pushTrimmed(out: string[], value: string, start: number, end: number): 
   const item = start === 0 && end === value.length ? value.trim() : value.slice(start, end).trim();
   if (item.length > 0) out.push(item);
 }
+
+/** splitHeaderList(value)[0]; a response needs only its top Via, and it is nearly always the only one. */
+export function firstListItem(value: string): string | undefined {
+  if (value.indexOf(',') === -1) return value.trim() || undefined;
+  return splitHeaderList(value)[0];
+}
