@@ -55,7 +55,7 @@ export class Notifier {
     this.cancel(dialog);
     dialog.terminated = true;
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.clock.now());
-    const body = document ?? this.interest.current(dialog.presentity)?.document ?? '';
+    const body = document ?? this.interest.current(dialog.presentity)?.body ?? '';
     const response = await this.send(dialog, state, body);
     this.count(response.status);
   }
@@ -101,7 +101,7 @@ export class Notifier {
     if (this.options.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
     if (watched.changedAt > 0) this.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
-    void this.send(dialog, state, watched.document).then((response) => {
+    void this.send(dialog, state, watched.body).then((response) => {
       dialog.inFlight = false;
       this.count(response.status);
       if (dialog.terminated) return;
@@ -114,7 +114,7 @@ export class Notifier {
     });
   }
 
-  private send(dialog: WatcherDialog, subscriptionState: string, body: string): Promise<SipResponse> {
+  private send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<SipResponse> {
     dialog.localCseq += 1;
     const request = notifyRequest(dialog, subscriptionState, body);
     return this.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });

@@ -7,9 +7,9 @@ export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
  * An in-dialog NOTIFY (RFC 6665 §4.2.2, RFC 3261 §12.2.1.1): to the remote
  * target through the route set, our tag in From, the subscriber's in To.
  * Only these headers are per watcher; the body is the presentity's document
- * as rendered once by its agent.
+ * as rendered once by its agent and encoded once by this edge.
  */
-export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string): OutgoingRequest {
+export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): OutgoingRequest {
   const headers: Record<string, string | readonly string[]> = {
     from: `<${dialog.localUri}>;tag=${dialog.localTag}`,
     to: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,

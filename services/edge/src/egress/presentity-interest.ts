@@ -7,7 +7,8 @@ import type { Logger } from '@presence/runtime';
 export interface WatchedState {
   /** -1 until the first snapshot or event arrived. */
   version: number;
-  document: string;
+  /** The composed document, UTF-8 encoded once per version: every watcher's NOTIFY carries these bytes as they are. */
+  body: Uint8Array;
   /** When the agent committed this version; 0 when it came from a snapshot. */
   changedAt: number;
   holders: number;
@@ -62,7 +63,7 @@ export class PresentityInterest {
     }
     const subject = this.subjects.change(partitionOf(presentity, this.partitionCount), presentity);
     const subscription = this.bus.subscribe(subject, this.onMessage);
-    this.watched.set(presentity, { version: -1, document: '', changedAt: 0, holders: 1, subscription });
+    this.watched.set(presentity, { version: -1, body: EMPTY_BODY, changedAt: 0, holders: 1, subscription });
     this.metrics.watchedPresentities.set(this.watched.size);
   }
 
@@ -79,7 +80,7 @@ export class PresentityInterest {
     const state = this.watched.get(snapshot.presentity);
     if (!state || snapshot.version <= state.version) return false;
     state.version = snapshot.version;
-    state.document = snapshot.document;
+    state.body = encodeOnce(snapshot.document);
     state.changedAt = changedAt;
     return true;
   }
@@ -102,4 +103,13 @@ export class PresentityInterest {
     this.metrics.busMessagesPerChange.inc({ direction: 'in' });
     if (this.apply(event, event.changedAt)) this.onChanged(event.presentity);
   };
+}
+
+const EMPTY_BODY = new Uint8Array(0);
+
+/** Bytes with their own memory: a small Buffer.from() would be a slice of a shared pool slab and keep all of it alive. */
+function encodeOnce(document: string): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(document, 'utf8'));
+  bytes.write(document, 'utf8');
+  return bytes;
 }
