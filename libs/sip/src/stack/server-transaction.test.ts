@@ -33,6 +33,16 @@ async function udpPeer(): Promise<RawUdp> {
   return peer;
 }
 
+/** Sends one request twice over UDP (a retransmission) and returns both responses. */
+async function sendTwice(port: number): Promise<[string, string]> {
+  const peer = await udpPeer();
+  const text = requestText({ sentBy: `127.0.0.1:${peer.port}` });
+  peer.send(text, port);
+  const first = await peer.next();
+  peer.send(text, port);
+  return [first, await peer.next()];
+}
+
 async function tcpPeer(port: number): Promise<RawTcp> {
   const peer = await rawTcp(port);
   cleanup.push(() => peer.close());
@@ -42,12 +52,7 @@ async function tcpPeer(port: number): Promise<RawTcp> {
 describe('server transactions', () => {
   it('server transaction - a retransmitted request gets the same response, handler runs once', async () => {
     const { stack, port, seen } = await setup();
-    const peer = await udpPeer();
-    const text = requestText({ sentBy: `127.0.0.1:${peer.port}` });
-    peer.send(text, port);
-    const first = await peer.next();
-    peer.send(text, port);
-    const second = await peer.next();
+    const [first, second] = await sendTwice(port);
     expect(startLine(first)).toBe('SIP/2.0 200 OK');
     expect(second).toBe(first);
     expect(seen).toHaveLength(1);
@@ -56,12 +61,7 @@ describe('server transactions', () => {
 
   it('server transaction - the retransmitted response is byte for byte the first, UTF-8 body included', async () => {
     const { port } = await setup({ onRequest: (r) => r.respond(200, 'OK', { headers: { 'content-type': 'text/plain' }, body: 'présence ✓ 在线' }) });
-    const peer = await udpPeer();
-    const text = requestText({ sentBy: `127.0.0.1:${peer.port}` });
-    peer.send(text, port);
-    const first = await peer.next();
-    peer.send(text, port);
-    const second = await peer.next();
+    const [first, second] = await sendTwice(port);
     expect(first).toContain('présence ✓ 在线');
     expect(first).toContain(`Content-Length: ${Buffer.byteLength('présence ✓ 在线')}`);
     expect(second).toBe(first);
