@@ -15,6 +15,7 @@ export type {
   SipResponse,
 } from './message/message-types.js';
 export type { BoundListener, Flow, ListenSpec, TransportName } from './transport/transport-types.js';
+export type { AdmissionLimits } from './stack/request-admission.js';
 export type { Logger } from './logger.js';
 export type { HeaderFields } from './wire/serialize.js';
 export { parseListenSpecs } from './transport/listen-spec.js';

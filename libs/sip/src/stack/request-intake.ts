@@ -10,6 +10,7 @@ import { SipParseError } from '../wire/sip-parse-error.js';
 import { splitHeaderList } from '../wire/split-list.js';
 import { formatVia, MAGIC_COOKIE, parseVia, type Via } from '../wire/via.js';
 import { IncomingRequestImpl } from './incoming-request.js';
+import { RequestAdmission, type AdmissionLimits } from './request-admission.js';
 import type { SipStackCounters } from './stack-types.js';
 
 /** Methods a CANCEL may target (the original shares its branch, RFC 3261 §9.2). */
@@ -17,18 +18,45 @@ const CANCELLABLE = ['INVITE', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'REGISTER', 'ME
 
 export interface IntakeContext {
   readonly logger: Logger | undefined;
+  readonly admission: AdmissionLimits | undefined;
   readonly counters: SipStackCounters;
   onRequest(request: IncomingRequest): void | Promise<void>;
   onHandlerError: ((error: unknown, request: SipRequest) => void) | undefined;
   dropped(reason: string, transport: string, remote: string): void;
 }
 
-/** Validates incoming requests, matches them to server transactions and dispatches new ones. */
+/**
+ * Validates incoming requests, matches them to server transactions (a
+ * retransmission is answered at once) and queues new ones for admission
+ * (request-admission.ts), which hands them to the application.
+ */
 export class RequestIntake {
+  private readonly admission: RequestAdmission<IncomingRequestImpl>;
+
   constructor(
     private readonly transactions: ServerTransactions,
     private readonly ctx: IntakeContext,
-  ) {}
+  ) {
+
+    this.admission = new RequestAdmission(ctx.admission ?? {}, {
+      start: (request) => this.dispatch(request),
+      // RFC 3261 §21.5.4: 503 with Retry-After, so the client backs off instead of retransmitting.
+      shed: (request, retryAfterS, cause) => {
+        ctx.counters.requestsShed++;
+        ctx.logger?.debug({ method: request.method, flow: request.flow.token, cause }, 'request shed: 503');
+        request.respond(503, undefined, { headers: { 'Retry-After': String(retryAfterS) } });
+      },
+    });
+  }
+
+  /** Requests read but not yet handed to the application. */
+  get queued(): number {
+    return this.admission.queued;
+  }
+
+  stop(): void {
+    this.admission.stop();
+  }
 
   handle(message: ParsedMessage, flow: InternalFlow): void {
     const method = message.method as string;
@@ -69,8 +97,7 @@ export class RequestIntake {
     if (core.cseq.method !== method) return this.reject(tx, 'CSeq method does not match');
     if (method === 'CANCEL') return this.cancel(tx, key);
 
-    const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions);
-    this.dispatch(request);
+    this.admission.offer(new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions));
   }
 
   private reject(tx: ServerTransaction, reason: string): void {
@@ -92,17 +119,19 @@ export class RequestIntake {
     this.transactions.respond(tx, 481, undefined, undefined);
   }
 
-  private dispatch(request: IncomingRequestImpl): void {
+  /** Runs the application's handler; the promise (when it returns one) settles when the handler is done. */
+  private dispatch(request: IncomingRequestImpl): Promise<void> | undefined {
     let result: void | Promise<void>;
     try {
       result = this.ctx.onRequest(request);
     } catch (error) {
       this.handlerFailed(error, request);
-      return;
+      return undefined;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-      (result as Promise<void>).then(undefined, (error: unknown) => this.handlerFailed(error, request));
+      return (result as Promise<void>).then(undefined, (error: unknown) => this.handlerFailed(error, request));
     }
+    return undefined;
   }
 
   private handlerFailed(error: unknown, request: IncomingRequestImpl): void {

@@ -177,3 +177,42 @@ describe('request validation', () => {
     expect(errors.map((e) => (e as Error).name)).toEqual(['Error', 'SipParseError']);
   });
 });
+
+describe('admission of new requests (request-admission.ts)', () => {
+  it('admission - a request that waited too long for admission is answered 503 with Retry-After, never handed over', async () => {
+    const handled: string[] = [];
+    const { stack, port } = await setup({
+      admission: { maxInFlight: 1, maxWaitMs: 30, retryAfterS: 3 },
+      // The first request is held for 100 ms, so the second waits for admission past maxWaitMs.
+      onRequest: (r) => {
+        handled.push(r.callId);
+        return new Promise<void>((resolve) => setTimeout(resolve, 100));
+      },
+    });
+    const peer = await udpPeer();
+    const sentBy = `127.0.0.1:${peer.port}`;
+    peer.send(requestText({ sentBy, branch: 'z9hG4bKslow', callId: 'slow' }), port);
+    peer.send(requestText({ sentBy, branch: 'z9hG4bKwaits', callId: 'waits' }), port);
+    const answer = await peer.next();
+    expect(startLine(answer)).toBe('SIP/2.0 503 Service Unavailable');
+    expect(answer).toContain('Call-ID: waits\r\n');
+    expect(answer).toMatch(/\r\nRetry-After: 3\r\n/i);
+    expect(stack.counters.requestsShed).toBe(1);
+    expect(handled).toEqual(['slow']);
+  });
+
+  it('admission - responses are read and matched while new requests wait: a full queue does not hold up a client transaction', async () => {
+    const { stack, port } = await setup({ admission: { maxInFlight: 1 }, onRequest: () => new Promise<void>(() => {}) });
+    const peer = await udpPeer();
+    const sentBy = `127.0.0.1:${peer.port}`;
+    for (let i = 0; i < 50; i++) peer.send(requestText({ sentBy, branch: `z9hG4bKq${i}`, callId: `q${i}` }), port);
+    const pending = stack.sendRequest(
+      { method: 'OPTIONS', uri: `sip:peer@127.0.0.1:${peer.port}`, headers: { From: '<sip:a@x>;tag=1', To: '<sip:b@x>', 'Call-ID': 'out', CSeq: '1 OPTIONS' } },
+      { uri: `sip:127.0.0.1:${peer.port}` },
+    );
+    const sent = await peer.next();
+    const keep = sent.split('\r\n').filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l));
+    peer.send(`SIP/2.0 200 OK\r\n${keep.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, port);
+    expect((await pending).status).toBe(200);
+  });
+});

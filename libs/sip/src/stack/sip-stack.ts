@@ -30,7 +30,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly maxMessageBytes: number;
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
-    requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, messagesDropped: 0,
+    requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, messagesDropped: 0,
     requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0,
   };
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
@@ -69,6 +69,7 @@ export class SipStackImpl implements SipStack, TransportSink {
     });
     this.intake = new RequestIntake(this.server, {
       logger: this.logger,
+      admission: options.admission,
       counters,
       onRequest: options.onRequest,
       onHandlerError: options.onHandlerError,
@@ -159,6 +160,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       return;
     }
     this.state = 'stopped';
+    this.intake.stop();
     this.client.stop();
     this.server.stop();
     await Promise.all([...this.all.map((l) => l.stop()), this.connections.closeAll()]);

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { AdmissionLimits } from './request-admission.js';
 import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '../message/message-types.js';
 import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
 
@@ -30,6 +31,8 @@ export interface SipStackOptions {
   timers?: SipStackTimers;
   /** maxMessageBytes default 64 KiB; bigger datagrams / stream messages / WS frames are dropped. */
   limits?: { maxMessageBytes?: number };
+  /** How many new requests run at once and how long they may wait for it (request-admission.ts). */
+  admission?: AdmissionLimits;
   logger?: Logger;
 }
 
@@ -38,6 +41,8 @@ export interface SipStackCounters {
   requestsReceived: number;
   responsesReceived: number;
   retransmissionsAbsorbed: number;
+  /** New requests answered 503 because too many waited or one waited too long. */
+  requestsShed: number;
   messagesDropped: number;
   requestsSent: number;
   responsesSent: number;

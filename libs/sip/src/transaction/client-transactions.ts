@@ -18,6 +18,8 @@ export class ClientTransaction implements FlowUser {
   /** Index of the current Timer E interval in ClientTransactions' retransmission fifos. */
   stepE = 0;
   timerE = NO_TIMER;
+  /** When Timer E last fired: the next interval counts from then, not from the deferred retransmission. */
+  firedE = 0;
   /** Timer F while pending, Timer K once completed. */
   timerF = NO_TIMER;
 
@@ -51,12 +53,15 @@ export class ClientTransactions {
   private readonly timersE: DeadlineFifo<ClientTransaction>[] = [];
   private readonly timersF: DeadlineFifo<ClientTransaction>;
   private readonly timersK: DeadlineFifo<ClientTransaction>;
+  /** Timer E expiries waiting for the end of this event-loop turn's I/O (see onTimerE). */
+  private dueRetransmits: ClientTransaction[] = [];
+  private retransmitTurn: NodeJS.Immediate | undefined;
 
   constructor(
     timers: TimerConfig,
     private readonly events: ClientTransactionEvents,
   ) {
-    const retransmit = (tx: ClientTransaction): void => this.retransmit(tx);
+    const retransmit = (tx: ClientTransaction): void => this.onTimerE(tx);
     for (let interval = timers.t1; interval < timers.t2; interval *= 2) this.timersE.push(new DeadlineFifo(interval, retransmit));
     this.timersE.push(new DeadlineFifo(timers.t2, retransmit));
     this.timersF = new DeadlineFifo(timers.timerF, (tx) => this.fail(tx, 408, 'Request Timeout', 'Timer F'));
@@ -71,21 +76,47 @@ export class ClientTransactions {
   start(tx: ClientTransaction): void {
     this.map.set(tx.branch, tx);
     tx.flow.users?.add(tx);
+    // Armed before the send: a flow that hands over the response while send() runs
+    // (an in-process peer) must find the timers there to cancel.
+    tx.timerF = this.timersF.schedule(tx);
+    if (!tx.flow.reliable) tx.timerE = this.timersE[0]!.schedule(tx);
     if (!tx.flow.send(tx.data)) {
       this.fail(tx, 503, 'Service Unavailable', 'transport failure');
       return;
     }
     this.events.requestSent();
-    tx.timerF = this.timersF.schedule(tx);
-    if (!tx.flow.reliable) tx.timerE = this.timersE[0]!.schedule(tx);
   }
+
+  /**
+   * Node runs due timers before it reads the sockets, so after a busy
+   * stretch Timer E fires while the final response already waits in the
+   * receive buffer; retransmitting then re-sends a request its peer has
+   * answered. The retransmission is deferred to the check phase of the same
+   * turn, after the I/O phase has read what arrived, and dropped if the
+   * transaction completed meanwhile.
+   */
+  private onTimerE(tx: ClientTransaction): void {
+    tx.timerE = NO_TIMER;
+    tx.firedE = performance.now();
+    this.dueRetransmits.push(tx);
+    this.retransmitTurn ??= setImmediate(this.retransmitDue);
+  }
+
+  private readonly retransmitDue = (): void => {
+    this.retransmitTurn = undefined;
+    const due = this.dueRetransmits;
+    this.dueRetransmits = [];
+    for (const tx of due) {
+      if (tx.state !== COMPLETED && this.map.get(tx.branch) === tx) this.retransmit(tx);
+    }
+  };
 
   private retransmit(tx: ClientTransaction): void {
     tx.flow.send(tx.data);
     // Timer E doubles up to T2; in Proceeding it is T2 (§17.1.2.2).
     const last = this.timersE.length - 1;
     tx.stepE = tx.state === PROCEEDING ? last : Math.min(tx.stepE + 1, last);
-    tx.timerE = this.timersE[tx.stepE]!.schedule(tx);
+    tx.timerE = this.timersE[tx.stepE]!.schedule(tx, tx.firedE);
   }
 
   /**
@@ -146,5 +177,8 @@ export class ClientTransactions {
       else this.fail(tx, 503, 'Service Unavailable', 'stack stopped');
     }
     for (const fifo of [...this.timersE, this.timersF, this.timersK]) fifo.stop();
+    if (this.retransmitTurn !== undefined) clearImmediate(this.retransmitTurn);
+    this.retransmitTurn = undefined;
+    this.dueRetransmits = [];
   }
 }

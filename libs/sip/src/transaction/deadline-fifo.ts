@@ -40,15 +40,21 @@ export class DeadlineFifo<T extends object> {
     return this.live;
   }
 
-  /** Calls fire(item) `delay` ms from now; returns a handle for cancel(). */
-  schedule(item: T): number {
+  /**
+   * Calls fire(item) `delay` ms after `from` (default now; never earlier than
+   * an entry already queued, which keeps the queue in deadline order);
+   * returns a handle for cancel().
+   */
+  schedule(item: T, from?: number): number {
     if (this.count === this.items.length) this.resize(2 * this.items.length);
     const slot = (this.head + this.count) & (this.items.length - 1);
     this.items[slot] = item;
-    this.deadlines[slot] = this.now() + this.delay;
+    const deadline = (from ?? this.now()) + this.delay;
+    const last = this.count === 0 ? -Infinity : this.deadlines[(slot - 1) & (this.items.length - 1)]!;
+    this.deadlines[slot] = deadline < last ? last : deadline;
     this.count++;
     this.live++;
-    if (this.timer === undefined && !this.firing) this.arm(this.delay);
+    if (this.timer === undefined && !this.firing) this.arm(this.deadlines[slot]! - this.now());
     return this.headSeq + this.count - 1;
   }
 

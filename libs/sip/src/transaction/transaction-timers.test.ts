@@ -31,8 +31,18 @@ function startClient(reliable: boolean) {
   return { client, flow, responses, respond };
 }
 
+/**
+ * A retransmission goes out in the setImmediate after Timer E fires (after
+ * that turn's socket reads); the fake clock runs a callback queued during a
+ * tick 1 ms later, where the real loop runs it in the same turn. The Timer E
+ * schedule itself does not move: each interval counts from when it fired.
+ */
+function retransmittedAt(firedAt: number[]): number[] {
+  return firedAt.map((at, i) => (i === 0 ? at : at + 1));
+}
+
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -42,7 +52,7 @@ describe('client transaction timers (RFC 3261 §17.1.2)', () => {
   it('Timer E doubles up to T2 over UDP; Timer F synthesizes a 408', () => {
     const { client, flow, responses } = startClient(false);
     vi.advanceTimersByTime(6399);
-    expect(flow.sent).toEqual([0, 100, 300, 700, 1100, 1500, 1900, 2300, 2700, 3100, 3500, 3900, 4300, 4700, 5100, 5500, 5900, 6300]);
+    expect(flow.sent).toEqual(retransmittedAt([0, 100, 300, 700, 1100, 1500, 1900, 2300, 2700, 3100, 3500, 3900, 4300, 4700, 5100, 5500, 5900, 6300]));
     expect(responses).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(responses).toEqual([[408, 6400]]);
@@ -54,10 +64,10 @@ describe('client transaction timers (RFC 3261 §17.1.2)', () => {
     const { client, flow, responses, respond } = startClient(false);
     vi.advanceTimersByTime(50);
     expect(respond(180)).toBe(true);
-    vi.advanceTimersByTime(1250); // the retransmission armed before the 180 (at T1), then every T2
-    expect(flow.sent).toEqual([0, 100, 500, 900, 1300]);
+    vi.advanceTimersByTime(1251); // the retransmission armed before the 180 (at T1), then every T2
+    expect(flow.sent).toEqual(retransmittedAt([0, 100, 500, 900, 1300]));
     expect(respond(200)).toBe(true);
-    expect(responses).toEqual([[200, 1300]]);
+    expect(responses).toEqual([[200, 1301]]);
     vi.advanceTimersByTime(499);
     expect(respond(200)).toBe(true); // retransmitted final response absorbed
     expect(client.size).toBe(1);

@@ -1,0 +1,164 @@
+/**
+ * Admission of new requests to the application, apart from the socket reads.
+ *
+ * Node reads at most 32 datagrams from a UDP socket per event-loop turn. If
+ * every request read were handled on the spot, the work it starts (bus
+ * requests, store writes, responses, NOTIFYs) would lengthen each turn until
+ * arrivals outpaced the reads, and the backlog would sit in the kernel's
+ * receive buffer, first in first out: a 200 answering one of our NOTIFYs
+ * would wait there behind seconds of SUBSCRIBEs, Timer E would fire, and the
+ * peer would get a request it had already answered (RFC 3261 §17.1.2.2 is
+ * kept only if the answer is read). So reads stay cheap — responses and
+ * retransmissions are dealt with as they are read — and new requests wait
+ * here, started a few per turn and with a bound on how many run at once.
+ *
+ * Overload is answered early, not late (RFC 3261 §21.5.4 503 with
+ * Retry-After): a UDP client retransmits every request it has no answer to,
+ * so a request served after seconds has cost several reads and fed the very
+ * backlog that delayed it. A request is turned away when it arrives while
+ * the oldest waiting one has already used half the wait budget (it would
+ * wait at least as long), when the queue is full, and, as a backstop, when
+ * it has waited the whole budget by the time its turn comes.
+ */
+
+export interface AdmissionLimits {
+  /** Requests handed to the application and not yet settled (default 1000). */
+  readonly maxInFlight?: number;
+  /** Requests waiting for admission; one more is answered 503 at once (default 5000). */
+  readonly maxQueued?: number;
+  /** The wait budget: a request that waited longer is answered 503 instead of started (default 1000 ms). */
+  readonly maxWaitMs?: number;
+  /** Retry-After, in seconds, on those 503s (default 1). */
+  readonly retryAfterS?: number;
+}
+
+export type ShedCause = 'queue full' | 'queue too slow' | 'waited too long';
+
+/** What the queue needs of a request: starting it and turning it away. */
+export interface AdmissionHandler<R> {
+  /** Starts the request; a returned promise keeps it in flight until it settles. */
+  start(request: R): Promise<unknown> | undefined;
+  /** Answers the request 503 (the queue is full or it waited too long). */
+  shed(request: R, retryAfterS: number, cause: ShedCause): void;
+}
+
+/** Fewer than the 32 datagrams libuv reads per turn, so reading outpaces starting when a backlog builds. */
+export const STARTS_PER_TURN = 4;
+/** Expired requests answered 503 per turn at most: answering is cheap, but a turn must stay short. */
+const SHEDS_PER_TURN = 64;
+
+interface Waiting<R> {
+  readonly request: R;
+  readonly arrivedAt: number;
+}
+
+/** Put in a slot once taken, so the queue does not keep the request alive. */
+const DONE: Waiting<unknown> = { request: undefined, arrivedAt: 0 };
+
+export class RequestAdmission<R> {
+  private readonly maxInFlight: number;
+  private readonly maxQueued: number;
+  private readonly maxWaitMs: number;
+  private readonly retryAfterS: number;
+  /** Entries before `head` are done; compact() drops them. */
+  private waiting: Waiting<R>[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private turn: NodeJS.Immediate | undefined;
+  private stopped = false;
+
+  constructor(
+    limits: AdmissionLimits,
+    private readonly handler: AdmissionHandler<R>,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.maxInFlight = positiveInteger(limits.maxInFlight, 1000, 'maxInFlight');
+    this.maxQueued = positiveInteger(limits.maxQueued, 5000, 'maxQueued');
+    this.maxWaitMs = positiveInteger(limits.maxWaitMs, 1000, 'maxWaitMs');
+    this.retryAfterS = positiveInteger(limits.retryAfterS, 1, 'retryAfterS');
+  }
+
+  /** Requests waiting for admission. */
+  get queued(): number {
+    return this.waiting.length - this.head;
+  }
+
+  get running(): number {
+    return this.inFlight;
+  }
+
+  offer(request: R): void {
+    if (this.stopped) return;
+    const now = this.now();
+    if (this.queued >= this.maxQueued) {
+      this.handler.shed(request, this.retryAfterS, 'queue full');
+      return;
+    }
+    if (this.queued > 0 && 2 * (now - this.waiting[this.head]!.arrivedAt) > this.maxWaitMs) {
+      this.handler.shed(request, this.retryAfterS, 'queue too slow');
+      return;
+    }
+    this.waiting.push({ request, arrivedAt: now });
+    this.scheduleTurn();
+  }
+
+  /** Drops what waits (unanswered: the stack is going away) and cancels the pending turn. */
+  stop(): void {
+    this.stopped = true;
+    if (this.turn !== undefined) clearImmediate(this.turn);
+    this.turn = undefined;
+    this.waiting = [];
+    this.head = 0;
+  }
+
+  private scheduleTurn(): void {
+    if (this.turn === undefined && this.queued > 0 && this.inFlight < this.maxInFlight) this.turn = setImmediate(this.runTurn);
+  }
+
+  private readonly runTurn = (): void => {
+    this.turn = undefined;
+    const now = this.now();
+    let started = 0;
+    let shed = 0;
+    while (started < STARTS_PER_TURN && shed < SHEDS_PER_TURN && this.inFlight < this.maxInFlight && this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.waiting[this.head++] = DONE as Waiting<R>;
+      if (now - next.arrivedAt > this.maxWaitMs) {
+        shed++;
+        this.handler.shed(next.request, this.retryAfterS, 'waited too long');
+        continue;
+      }
+      started++;
+      this.begin(next.request);
+    }
+    this.compact();
+    this.scheduleTurn();
+  };
+
+  private begin(request: R): void {
+    const running = this.handler.start(request);
+    if (running === undefined) return;
+    this.inFlight++;
+    const settled = (): void => {
+      this.inFlight--;
+      this.scheduleTurn();
+    };
+    running.then(settled, settled);
+  }
+
+  private compact(): void {
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`admission.${name} must be a positive integer`);
+  return value;
+}
