@@ -58,7 +58,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
       '',
       `${result.label}: highest rate held ${held === undefined ? 'none (the first step failed)' : `${held} PUBLISH/s`}` +
         (result.findMax.firstFailedRate === undefined ? ` (--max-rate ${config.findMax.maxRate} reached)` : `, failed at ${result.findMax.firstFailedRate}/s`) +
-        ` [limits: p99 < ${config.findMax.p99LimitMs} ms, errors < ${config.findMax.errorLimitPct}%]`,
+        ` [limits: p99 < ${config.findMax.p99LimitMs} ms, errors < ${config.findMax.errorLimitPct}%, delivered ≥ ${config.findMax.deliveryLimitPct}%]`,
     );
   }
   const memoryTitle =

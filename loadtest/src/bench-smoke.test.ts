@@ -47,6 +47,11 @@ describe('bench smoke', () => {
     expect(step.latency.p50Ms).toBeGreaterThan(0);
     expect(step.latency.maxMs).toBeLessThan(5000);
     expect(step.stale).toBe(0);
+    // one (watcher, change) pair per accepted PUBLISH and watcher of its presentity, each one seen
+    expect(step.changesOwed).toBe(step.publishAccepted * 5);
+    expect(step.changesDelivered).toBe(step.changesOwed);
+    expect(step.notifyRetransmissions + result!.subscribe.notifyRetransmissions).toBe(0);
+    expect(child.stdout()).toMatch(/100\.00%/);
     expect(result!.memory.end.processes[0]!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(result!.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies });
   }, 90_000);

@@ -32,7 +32,7 @@ export interface BenchConfig {
   readonly target: Endpoint | undefined;
   readonly metricsUrls: readonly string[];
   readonly redis: Endpoint | undefined;
-  readonly findMax: { readonly maxRate: number; readonly ramp: number; readonly refine: number; readonly p99LimitMs: number; readonly errorLimitPct: number };
+  readonly findMax: { readonly maxRate: number; readonly ramp: number; readonly refine: number; readonly p99LimitMs: number; readonly errorLimitPct: number; readonly deliveryLimitPct: number };
   /** settleS: wait after the subscribe phase before reading memory, so transaction state has expired. */
   readonly memory: { readonly subscriptions: number; readonly settleS: number };
   readonly outDir: string;

@@ -51,6 +51,8 @@ export interface StepSummary extends StepCounts {
   readonly publishErrorRate: number;
   /** Stale + terminated subscriptions / subscriptions checked. */
   readonly notifyLossRate: number;
+  /** (watcher, change) pairs whose NOTIFY arrived / pairs owed; 1 when nothing was owed. */
+  readonly deliveredRate: number;
   readonly latency: LatencySummary;
   readonly publishRtt: LatencySummary;
   /** CPU seconds the target's processes used over the step (window and drain), and that wall time; set by the run when /proc allows. */
@@ -129,8 +131,8 @@ export class LoadSession {
     } finally {
       clearInterval(ticker);
     }
-    const lastAccepted = published.flatMap((r) => r.lastAccepted);
-    const reports = await this.pool.all<StepReport>({ type: 'drain', command: { lastAccepted, deadlineMs: drainS * 1000 } });
+    const accepted = published.flatMap((r) => r.accepted);
+    const reports = await this.pool.all<StepReport>({ type: 'drain', command: { accepted, deadlineMs: drainS * 1000 } });
     const counts = sumCounts(emptyStepCounts(), reports);
     const attempted = counts.publishSent + counts.sendFailures;
     return {
@@ -143,6 +145,7 @@ export class LoadSession {
       expectedNotifies: counts.publishAccepted * this.options.watchers,
       publishErrorRate: attempted === 0 ? 0 : (counts.publishErrors + counts.publishTimeouts + counts.sendFailures) / attempted,
       notifyLossRate: counts.checked === 0 ? 0 : (counts.stale + counts.terminated) / counts.checked,
+      deliveredRate: counts.changesOwed === 0 ? 1 : counts.changesDelivered / counts.changesOwed,
       latency: LatencyHistogram.from(reports.map((r) => r.latency)).summary(),
       publishRtt: LatencyHistogram.from(reports.map((r) => r.publishRtt)).summary(),
     };

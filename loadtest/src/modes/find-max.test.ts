@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepSummary } from '../coordinator/load-session.js';
 import { findMaxRate, judgeStep } from './find-max.js';
 
-const LIMITS = { p99LimitMs: 100, errorLimitPct: 1 };
+const LIMITS = { p99LimitMs: 100, errorLimitPct: 1, deliveryLimitPct: 99.9 };
 
 /** A step as a server with capacity `capacity` PUBLISH/s would produce it. */
 function fakeStep(rate: number, capacity: number): StepSummary {
@@ -13,6 +13,7 @@ function fakeStep(rate: number, capacity: number): StepSummary {
     notifyPerSecond: (over ? capacity : rate) * 10,
     publishErrorRate: 0,
     notifyLossRate: 0,
+    deliveredRate: 1,
     latency: { count: 100, meanMs: 5, p50Ms: 4, p90Ms: 8, p99Ms: over ? 500 : 20, p999Ms: 30, maxMs: 40 },
   } as StepSummary;
 }
@@ -22,6 +23,7 @@ describe('find-max', () => {
     expect(judgeStep(fakeStep(100, 1000), LIMITS)).toEqual({ held: true, reasons: [] });
     const bad = { ...fakeStep(100, 1000), publishErrorRate: 0.02, notifyLossRate: 0.5, publishPerSecond: 50, latency: { ...fakeStep(100, 1000).latency, p99Ms: 150 } };
     expect(judgeStep(bad, LIMITS).reasons).toHaveLength(4);
+    expect(judgeStep({ ...fakeStep(100, 1000), deliveredRate: 0.998 }, LIMITS).reasons).toEqual(['delivered 99.80% < 99.9% of the NOTIFYs owed']);
     expect(judgeStep({ ...fakeStep(100, 1000), latency: { ...fakeStep(100, 1000).latency, count: 0 } }, LIMITS).held).toBe(false);
   });
 

@@ -3,6 +3,8 @@ import type { StepSummary } from '../coordinator/load-session.js';
 export interface HoldLimits {
   readonly p99LimitMs: number;
   readonly errorLimitPct: number;
+  /** A step holds only when at least this % of the (watcher, change) NOTIFYs owed arrived. */
+  readonly deliveryLimitPct: number;
 }
 
 /** A step holds when the server kept up: the issue's "< 1% errors and p99 under 100 ms", made precise. */
@@ -13,6 +15,7 @@ export function judgeStep(step: StepSummary, limits: HoldLimits): { held: boolea
   if (step.publishPerSecond < 0.95 * step.targetRate) reasons.push(`accepted ${step.publishPerSecond.toFixed(1)}/s < 95% of ${step.targetRate}/s`);
   if (step.publishErrorRate >= limit) reasons.push(`PUBLISH errors+timeouts ${(step.publishErrorRate * 100).toFixed(2)}%`);
   if (step.notifyLossRate >= limit) reasons.push(`stale/terminated watchers ${(step.notifyLossRate * 100).toFixed(2)}%`);
+  if (step.deliveredRate * 100 < limits.deliveryLimitPct) reasons.push(`delivered ${(step.deliveredRate * 100).toFixed(2)}% < ${limits.deliveryLimitPct}% of the NOTIFYs owed`);
   if (step.latency.count === 0) reasons.push('no NOTIFY with a latency');
   else if (step.latency.p99Ms >= limits.p99LimitMs) reasons.push(`p99 ${step.latency.p99Ms.toFixed(1)} ms ≥ ${limits.p99LimitMs} ms`);
   return { held: reasons.length === 0, reasons };

@@ -134,7 +134,8 @@ async function runSteps(
   firstIndex: number,
   cpuSeconds: () => Promise<number | undefined>,
 ): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
-  const limits = { p99LimitMs: config.findMax.p99LimitMs, errorLimitPct: config.findMax.errorLimitPct };
+  const { p99LimitMs, errorLimitPct, deliveryLimitPct } = config.findMax;
+  const limits = { p99LimitMs, errorLimitPct, deliveryLimitPct };
   let index = firstIndex;
   const runStep = async (rate: number): Promise<StepSummary> => {
     log(`PUBLISH step ${index} at ${rate}/s for ${config.durationS} s...`);

@@ -15,6 +15,11 @@ export function formatMs(ms: number, count = 1): string {
   return ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
 }
 
+/** 0.99951 → "99.95%": two decimals, so 99.9% thresholds read plainly. */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
 export function formatRate(value: number): string {
   return value < 100 ? value.toFixed(1) : value.toFixed(0);
 }

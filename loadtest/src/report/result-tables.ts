@@ -1,7 +1,7 @@
 import type { BenchConfig } from '../cli/bench-config.js';
 import type { BytesPerSubscription } from '../modes/memory-per-subscription.js';
 import type { TargetResult } from '../modes/run-workload.js';
-import { formatBytes, formatMs, formatRate, shortName } from './format.js';
+import { formatBytes, formatMs, formatPercent, formatRate, shortName } from './format.js';
 import { renderTable, type Column } from './text-table.js';
 
 const STEP_COLUMNS: Column[] = [
@@ -19,6 +19,8 @@ const STEP_COLUMNS: Column[] = [
   { title: 'errors', align: 'right' },
   { title: 'timeouts', align: 'right' },
   { title: 'stale', align: 'right' },
+  { title: 'delivered', align: 'right' },
+  { title: 're-NOTIFY', align: 'right' },
   { title: 'held' },
   { title: 'CPU', align: 'right' },
   { title: 'NOTIFY/CPU-s', align: 'right' },
@@ -47,6 +49,8 @@ export function stepTable(config: BenchConfig, results: readonly TargetResult[])
         String(errors),
         String(s.publishTimeouts),
         String(s.stale),
+        formatPercent(s.deliveredRate),
+        String(s.notifyRetransmissions),
         held ? 'yes' : 'no',
         s.serverCpu === undefined ? '-' : (s.serverCpu.cpuSeconds / s.serverCpu.wallSeconds).toFixed(2),
         s.serverCpu === undefined || s.serverCpu.cpuSeconds <= 0 ? '-' : formatRate(s.notifies / s.serverCpu.cpuSeconds),
@@ -68,6 +72,7 @@ const SUBSCRIBE_COLUMNS: Column[] = [
   { title: 'timeouts', align: 'right' },
   { title: 'REG failed', align: 'right' },
   { title: 'no initial NOTIFY', align: 'right' },
+  { title: 're-NOTIFY', align: 'right' },
 ];
 
 export function subscribeTable(results: readonly TargetResult[]): string {
@@ -83,6 +88,7 @@ export function subscribeTable(results: readonly TargetResult[]): string {
       String(s.subscribeTimeouts),
       String(s.registerFailed + s.registerTimeouts),
       String(s.missingInitialNotifies),
+      String(s.notifyRetransmissions),
     ]),
   );
 }

@@ -17,6 +17,8 @@ export interface SubscribePhaseCounts {
   initialNotifies: number;
   /** Dialogs whose initial NOTIFY did not arrive before the phase ended. */
   missingInitialNotifies: number;
+  /** NOTIFYs that arrived again after we had answered them (the server did not see our 200 in time). */
+  notifyRetransmissions: number;
   sendFailures: number;
   errorCodes: CodeCounts;
   durationMs: number;
@@ -56,6 +58,14 @@ export interface StepCounts {
   stale: number;
   /** Subscriptions checked by the drain (active, of a presentity that published in this step). */
   checked: number;
+  /** (watcher, change) pairs over the checked subscriptions: each accepted PUBLISH of the watched presentity. */
+  changesOwed: number;
+  /** … whose NOTIFY the watcher got. */
+  changesDelivered: number;
+  /** … not seen, but a later change of the same presentity was (coalesced: RFC 6446 allows it, the latest state wins). */
+  changesSuperseded: number;
+  /** NOTIFYs carrying an older change than one the dialog had already shown (state going backwards). */
+  stateRegressions: number;
   drainMs: number;
   /** Generator CPU over the step (window + drain), in % of one core: summed over workers… */
   generatorCpuPct: number;
@@ -80,7 +90,7 @@ export function emptySubscribeCounts(): SubscribePhaseCounts {
   return {
     registerSent: 0, registerOk: 0, registerFailed: 0, registerTimeouts: 0,
     subscribeSent: 0, subscribed: 0, subscribeFailed: 0, subscribeTimeouts: 0,
-    initialNotifies: 0, missingInitialNotifies: 0, sendFailures: 0, errorCodes: {}, durationMs: 0,
+    initialNotifies: 0, missingInitialNotifies: 0, notifyRetransmissions: 0, sendFailures: 0, errorCodes: {}, durationMs: 0,
   };
 }
 
@@ -88,7 +98,8 @@ export function emptyStepCounts(): StepCounts {
   return {
     publishSent: 0, publishAccepted: 0, publishErrors: 0, publishTimeouts: 0, sendFailures: 0, publishSkipped: 0,
     notifies: 0, notifiesInWindow: 0, notifyRetransmissions: 0, notifiesWithoutTimestamp: 0, lateNotifies: 0,
-    terminated: 0, unknownDialog: 0, stale: 0, checked: 0, drainMs: 0, generatorCpuPct: 0, workerCpuPctMax: 0, errorCodes: {},
+    terminated: 0, unknownDialog: 0, stale: 0, checked: 0, changesOwed: 0, changesDelivered: 0, changesSuperseded: 0, stateRegressions: 0,
+    drainMs: 0, generatorCpuPct: 0, workerCpuPctMax: 0, errorCodes: {},
   };
 }
 

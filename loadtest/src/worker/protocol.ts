@@ -43,13 +43,16 @@ export interface PublishCommand {
   readonly durationMs: number;
 }
 
+/** [presentity index, send timestamps of its PUBLISHes the server accepted in this step, in order]. */
+export type AcceptedChanges = ReadonlyArray<readonly [number, readonly number[]]>;
+
 export interface PublishResult {
-  /** [presentity index, send timestamp of its last accepted PUBLISH]. */
-  readonly lastAccepted: ReadonlyArray<readonly [number, number]>;
+  readonly accepted: AcceptedChanges;
 }
 
 export interface DrainCommand {
-  readonly lastAccepted: ReadonlyArray<readonly [number, number]>;
+  /** Every change each watcher is owed, so a watcher can tell which ones it saw. */
+  readonly accepted: AcceptedChanges;
   readonly deadlineMs: number;
 }
 

@@ -21,8 +21,8 @@ interface Publisher {
   /** RFC 3903 §4.1: the entity-tag of our publication, sent back in SIP-If-Match to modify it. */
   etag: string | undefined;
   open: boolean;
-  /** Send time of the newest PUBLISH the server accepted. */
-  lastAcceptedTs: number;
+  /** Send times of the PUBLISHes the server accepted in this step. */
+  acceptedTs: number[];
 }
 
 /**
@@ -54,7 +54,7 @@ export class PublisherPool {
           cseq: 0,
           etag: undefined,
           open: false,
-          lastAcceptedTs: 0,
+          acceptedTs: [],
         };
         pool.publishers.push(publisher);
         pool.idle.push(publisher);
@@ -70,6 +70,7 @@ export class PublisherPool {
   /** Runs one publish window, then waits (bounded) for the PUBLISHes still outstanding. */
   async run(command: PublishCommand): Promise<PublishResult> {
     const step = this.ctx.step;
+    for (const publisher of this.publishers) publisher.acceptedTs = [];
     const wait = command.startAt - Date.now();
     if (wait > 0) await sleep(wait);
     const start = preciseNowMs();
@@ -101,7 +102,7 @@ export class PublisherPool {
     const settleBy = preciseNowMs() + this.ctx.config.timeoutMs + 500;
     while (this.busy > 0 && preciseNowMs() < settleBy) await sleep(10);
     return {
-      lastAccepted: this.publishers.filter((p) => p.lastAcceptedTs >= step.startTs).map((p) => [p.index, p.lastAcceptedTs] as const),
+      accepted: this.publishers.filter((p) => p.acceptedTs.length > 0).map((p) => [p.index, p.acceptedTs.sort((a, b) => a - b)] as const),
     };
   }
 
@@ -137,7 +138,7 @@ export class PublisherPool {
         counts.publishAccepted++;
         this.ctx.step.publishRtt.recordMs(preciseNowMs() - sentAt);
         publisher.etag = response.headers.get('sip-etag') ?? publisher.etag;
-        if (sentAt > publisher.lastAcceptedTs) publisher.lastAcceptedTs = sentAt;
+        if (sentAt >= step.startTs) publisher.acceptedTs.push(sentAt);
       } else {
         counts.publishErrors++;
         countCode(counts.errorCodes, response.status);

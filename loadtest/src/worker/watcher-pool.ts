@@ -24,6 +24,9 @@ interface Subscription {
   initialSeen: boolean;
   /** Newest published timestamp this watcher has been told about. */
   lastTs: number;
+  /** Timestamps of the changes this watcher was told about in step `seenStep`. */
+  seenTs: number[];
+  seenStep: number;
 }
 
 /**
@@ -64,6 +67,8 @@ export class WatcherPool {
         notifyCseq: -1,
         initialSeen: false,
         lastTs: 0,
+        seenTs: [],
+        seenStep: -1,
       });
     }
     return pool;
@@ -193,7 +198,8 @@ export class WatcherPool {
     }
     reply(buildResponse(message, 200, 'OK'));
     if (message.cseq <= sub.notifyCseq) {
-      step.counts.notifyRetransmissions++;
+      // Before the first step, the subscribe phase is the one running.
+      (step.step < 0 ? this.subscribeCounts : step.counts).notifyRetransmissions++;
       return;
     }
     sub.notifyCseq = message.cseq;
@@ -213,7 +219,13 @@ export class WatcherPool {
       step.counts.notifiesWithoutTimestamp++;
       return;
     }
+    if (ts < sub.lastTs) step.counts.stateRegressions++;
     if (ts > sub.lastTs) sub.lastTs = ts;
+    if (sub.seenStep !== step.step) {
+      sub.seenStep = step.step;
+      sub.seenTs = [];
+    }
+    sub.seenTs.push(ts);
     if (ts < step.startTs) {
       step.counts.lateNotifies++;
       return;
@@ -223,21 +235,37 @@ export class WatcherPool {
     step.latency.recordMs(now - ts);
   }
 
-  /** Waits until every active watcher has seen its presentity's last accepted state, or the deadline. */
+  /**
+   * Waits until every active watcher has seen its presentity's last accepted
+   * state, or the deadline; then counts, per (watcher, change), what arrived.
+   */
   async drain(command: DrainCommand): Promise<void> {
     const started = preciseNowMs();
-    const expected = new Map<number, number>(command.lastAccepted.map(([p, ts]) => [p, ts]));
-    let waiting = this.subs.filter((s) => s.state === 'active' && expected.has(s.presentity));
+    const owed = new Map<number, readonly number[]>(command.accepted);
+    const checked = this.subs.filter((s) => s.state === 'active' && owed.has(s.presentity));
     const counts = this.ctx.step.counts;
-    counts.checked = waiting.length;
+    counts.checked = checked.length;
     const deadline = started + command.deadlineMs;
+    let waiting = checked;
     for (;;) {
-      waiting = waiting.filter((s) => s.state === 'active' && s.lastTs < expected.get(s.presentity)!);
+      waiting = waiting.filter((s) => s.state === 'active' && s.lastTs < lastOf(owed.get(s.presentity)!));
       if (waiting.length === 0 || preciseNowMs() >= deadline) break;
       await sleep(20);
     }
     counts.stale = waiting.length;
+    for (const sub of checked) this.countChanges(sub, owed.get(sub.presentity)!);
     counts.drainMs = preciseNowMs() - started;
+  }
+
+  private countChanges(sub: Subscription, changes: readonly number[]): void {
+    const counts = this.ctx.step.counts;
+    const seen = sub.seenStep === this.ctx.step.step ? new Set(sub.seenTs) : new Set<number>();
+    const newest = Math.max(0, ...seen);
+    counts.changesOwed += changes.length;
+    for (const ts of changes) {
+      if (seen.has(ts)) counts.changesDelivered++;
+      else if (newest > ts) counts.changesSuperseded++;
+    }
   }
 
   /** RFC 6665 §4.1.2.3: a refresh with Expires: 0 ends each active dialog. */
@@ -274,4 +302,8 @@ export class WatcherPool {
     if (s % workers !== workerIndex) return undefined;
     return this.subs[(s - workerIndex) / workers];
   }
+}
+
+function lastOf(sorted: readonly number[]): number {
+  return sorted[sorted.length - 1]!;
 }
