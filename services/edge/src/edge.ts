@@ -2,7 +2,7 @@ import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
 import type { Clock, DialogStore, LocationStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type IncomingRequest } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
@@ -53,6 +53,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const stack = createSipStack({
     listen: config.listen,
     advertisedHost: config.advertisedHost,
+    userAgent: config.userAgent === false ? undefined : (config.userAgent ?? productToken()),
     timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
     limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
     onRequest: (request) => dispatcher?.dispatch(request),
