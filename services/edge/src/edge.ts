@@ -11,7 +11,7 @@ import { SubscriptionRegistry } from './egress/subscription-registry.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
 import { PublishHandler } from './ingress/publish-handler.js';
-import { RequestDispatcher } from './ingress/request-dispatcher.js';
+import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { Resync } from './egress/resync.js';
@@ -112,8 +112,3 @@ export function createEdge(deps: EdgeDeps): Edge {
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;
-
-const LABELLED = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'MESSAGE', 'INVITE', 'ACK', 'BYE', 'CANCEL']);
-function methodLabel(method: string): string {
-  return LABELLED.has(method) ? method : 'other';
-}

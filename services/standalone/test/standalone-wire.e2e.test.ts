@@ -95,4 +95,18 @@ describe('standalone on the wire', () => {
     const echoed = notify.split('\r\n').filter((line) => ECHOED.some((name) => line.startsWith(`${name}:`)));
     peer.send(`SIP/2.0 200 OK\r\n${echoed.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, target.port('udp'));
   });
+
+  it('wire - a method no RFC defines is 501, one we do not serve 405, both with Allow; ACK gets no answer (RFC 3261 §8.2.1)', async () => {
+    const unknown = await exchange('FOO', `sip:${DOMAIN}`, []);
+    expect(startLine(unknown)).toBe('SIP/2.0 501 Not Implemented');
+    expect(headerNames(unknown)).toEqual([...ECHOED, 'Allow', 'Server', 'Content-Length']);
+    expect(exactHeader(unknown, 'Allow')).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
+
+    const notServed = await exchange('INVITE', `sip:${DOMAIN}`, []);
+    expect(startLine(notServed)).toBe('SIP/2.0 405 Method Not Allowed');
+    expect(headerNames(notServed)).toEqual([...ECHOED, 'Allow', 'Server', 'Content-Length']);
+
+    peer.send(requestText({ method: 'ACK', uri: `sip:${DOMAIN}`, sentBy: `127.0.0.1:${peer.port}`, branch: 'z9hG4bKwireack' }), target.port('udp'));
+    await peer.silence(200);
+  });
 });
