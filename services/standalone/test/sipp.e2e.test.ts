@@ -13,7 +13,8 @@ import { startStandaloneTarget, type StandaloneTarget } from './standalone-targe
  * test/sipp/publisher.xml publishes open, then modifies it to closed with the
  * entity-tag it was given (RFC 3903 §4.4); test/sipp/register.xml and
  * test/sipp/publication.xml go through a registration's and a publication's
- * life, 423 Interval Too Brief included. Every scenario looks the headers it
+ * life, 423 Interval Too Brief included, and a removal answered with the
+ * entity-tag it removed. Every scenario looks the headers it
  * needs up by name (`<ereg search_in="hdr" header="SIP-ETag:" check_it="true">`),
  * case-sensitively as SIPp does: a header missing or spelled other than as
  * the RFCs spell it fails the scenario.
@@ -132,7 +133,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   );
 
   it.each(['udp', 'tcp'] as const)(
-    'sipp - REGISTER and PUBLISH answers carry Contact, SIP-ETag, Expires and Min-Expires spelled as the RFCs do, over %s',
+    'sipp - REGISTER and PUBLISH answers carry Contact, SIP-ETag (the removed one after a removal), Expires and Min-Expires spelled as the RFCs do, over %s',
     async (transport) => {
       const { server, port } = await startServer(transport);
       const user = `sipp-life-${transport}-${process.pid}`;
@@ -143,6 +144,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'REGISTER', code: '423' })).toBe(1);
       expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'PUBLISH', code: '423' })).toBe(1);
       expect(metricValue(metrics, 'presence_publications_total', { action: 'refresh' })).toBe(1);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'remove' })).toBe(1);
     },
     40_000,
   );

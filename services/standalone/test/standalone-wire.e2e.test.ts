@@ -68,14 +68,21 @@ describe('standalone on the wire', () => {
     expect(exactHeader(ok, 'Server')).toBe(product);
   });
 
-  it('wire - PUBLISH: 200 carries Expires and SIP-ETag spelled as RFC 3903 does', async () => {
+  it('wire - PUBLISH: 200 carries Expires and SIP-ETag spelled as RFC 3903 does, the removed one after a removal', async () => {
     const presentity = user('wire-pub');
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${presentity}"><tuple id="w"><status><basic>open</basic></status></tuple></presence>`;
     const ok = await exchange('PUBLISH', presentity, ['Event: presence', 'Expires: 60', 'Content-Type: application/pidf+xml'], body);
     expect(startLine(ok)).toBe('SIP/2.0 200 OK');
     expect(headerNames(ok)).toEqual([...ECHOED, 'Expires', 'SIP-ETag', 'Server', 'Content-Length']);
     expect(exactHeader(ok, 'Expires')).toBe('60');
-    expect(exactHeader(ok, 'SIP-ETag')).toMatch(/^\S+$/);
+    const etag = exactHeader(ok, 'SIP-ETag');
+    expect(etag).toMatch(/^\S+$/);
+
+    const removed = await exchange('PUBLISH', presentity, ['Event: presence', 'Expires: 0', `SIP-If-Match: ${etag}`]);
+    expect(startLine(removed)).toBe('SIP/2.0 200 OK');
+    expect(headerNames(removed)).toEqual([...ECHOED, 'Expires', 'SIP-ETag', 'Server', 'Content-Length']);
+    expect(exactHeader(removed, 'Expires')).toBe('0');
+    expect(exactHeader(removed, 'SIP-ETag')).toBe(etag);
   });
 
   it('wire - SUBSCRIBE: 200 carries Expires and Contact; our NOTIFY Event, Subscription-State, Content-Type and User-Agent', async () => {
