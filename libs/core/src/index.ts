@@ -22,6 +22,7 @@ export {
   NotFoundError,
   ForbiddenError,
   MethodNotAllowedError,
+  NotImplementedError,
   NotAcceptableError,
   ConditionalRequestFailedError,
   UnsupportedMediaTypeError,

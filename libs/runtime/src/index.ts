@@ -7,3 +7,4 @@ export type { HealthSource, OpsServer } from './http/ops-server.js';
 export { startOpsServer } from './http/ops-server.js';
 export type { Stoppable } from './lifecycle/run-until-signal.js';
 export { runUntilSignal } from './lifecycle/run-until-signal.js';
+export { productToken } from './config/product.js';

@@ -26,3 +26,4 @@ export type { SipUri } from './wire/sip-uri.js';
 export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';
 export { newBranch, newCallId, newTag } from './ids/random-ids.js';
+export { SIP_METHODS } from './wire/methods.js';

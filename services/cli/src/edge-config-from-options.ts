@@ -35,5 +35,14 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     retryAfterSeconds: 5,
     advertisedHost: values['advertised-host'] as string | undefined,
     sipT1Ms: values['sip-t1'] as number,
+    userAgent: serverHeader(values),
   };
+}
+
+/** --server-header NAME, empty or --no-server-header: none; unset: the edge's default (sip-presence/VERSION). */
+function serverHeader(values: OptionValues): string | false | undefined {
+  const name = (values['server-header'] as string | undefined)?.trim();
+  if (values['no-server-header'] === true || name === '') return false;
+  if (name !== undefined && /[\r\n]/.test(name)) throw new UsageError('--server-header: must not contain CR or LF');
+  return name;
 }

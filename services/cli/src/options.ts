@@ -31,6 +31,12 @@ export const SIP_OPTIONS: OptionTable = {
   'max-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Longest granted Expires; longer requests are clamped to it.' },
   'default-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Expires granted when a request has none (RFC 3856 suggests one hour).' },
   'sip-t1': { kind: 'integer', placeholder: 'MS', default: '500', min: 1, help: 'SIP timer T1 in milliseconds; a NOTIFY transaction times out after 64*T1.' },
+  'server-header': {
+    kind: 'string',
+    placeholder: 'NAME',
+    help: 'Server header of our responses and User-Agent of the requests we send (NOTIFY); default sip-presence/VERSION (this release). Empty: neither.',
+  },
+  'no-server-header': { kind: 'boolean', help: 'Send neither Server nor User-Agent (same as an empty --server-header).' },
 };
 
 export const PARTITION_OPTIONS: OptionTable = {

@@ -21,6 +21,11 @@ export interface EdgeConfig {
   readonly advertisedHost?: string;
   /** RFC 3261 timer T1 (ms): Timer F for NOTIFY transactions is 64*T1. */
   readonly sipT1Ms?: number;
+  /**
+   * Server header of our responses and User-Agent of our requests (NOTIFY),
+   * RFC 3261 §20.35 / §20.41. Absent: `sip-presence/<version>`; false: neither.
+   */
+  readonly userAgent?: string | false;
 }
 
 /** RFC 3856 §6.4 suggests one hour for presence subscriptions; publications and bindings alike. */

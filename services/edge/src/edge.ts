@@ -2,7 +2,7 @@ import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
 import type { Clock, DialogStore, LocationStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type IncomingRequest } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
@@ -11,7 +11,7 @@ import { SubscriptionRegistry } from './egress/subscription-registry.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
 import { PublishHandler } from './ingress/publish-handler.js';
-import { RequestDispatcher } from './ingress/request-dispatcher.js';
+import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { Resync } from './egress/resync.js';
@@ -53,6 +53,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const stack = createSipStack({
     listen: config.listen,
     advertisedHost: config.advertisedHost,
+    userAgent: config.userAgent === false ? undefined : (config.userAgent ?? productToken()),
     timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
     limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
     onRequest: (request) => dispatcher?.dispatch(request),
@@ -111,8 +112,3 @@ export function createEdge(deps: EdgeDeps): Edge {
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;
-
-const LABELLED = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'MESSAGE', 'INVITE', 'ACK', 'BYE', 'CANCEL']);
-function methodLabel(method: string): string {
-  return LABELLED.has(method) ? method : 'other';
-}

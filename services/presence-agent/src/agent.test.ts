@@ -69,6 +69,12 @@ describe('presence agent', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('agent - a removal replies with the entity-tag it removed, over the codec', async () => {
+    const first = await publish({ body: doc('open'), expires: 60 });
+    if (first.type !== 'published') throw new Error(first.type);
+    expect(await publish({ ifMatch: first.etag, expires: 0 })).toEqual({ v: 1, type: 'published', etag: first.etag, expires: 0 });
+  });
+
   it('agent - domain errors come back as error replies with their SIP status', async () => {
     expect(await publish({ ifMatch: 'nope', expires: 60 })).toMatchObject({ type: 'error', status: 412 });
     expect(await publish({ body: '<oops', expires: 60 })).toMatchObject({ type: 'error', status: 400 });

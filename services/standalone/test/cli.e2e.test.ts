@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
+import type { SipResponse } from '@presence/sip';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
@@ -20,6 +22,8 @@ const STANDALONE_OPTION_NAMES = [
   'default-expires',
   'partitions',
   'sip-t1',
+  'server-header',
+  'no-server-header',
   'data-dir',
   'http',
   'id',
@@ -58,12 +62,12 @@ describe('presence command', () => {
     return { code, stdout: child.stdout(), stderr: child.stderr() };
   }
 
-  it('cli - standalone serves SIP and ops HTTP, counts an OPTIONS, and exits 0 on SIGTERM', async () => {
+  /** `presence standalone` on free UDP+TCP and HTTP ports, once /readyz answers 200. */
+  async function startStandalone(args: readonly string[] = []): Promise<{ child: Child; sip: number; base: string }> {
     const sip = await freeUdpTcpPort();
     const http = await freePort('tcp');
     const base = `http://127.0.0.1:${http}`;
-    const child = presence(['standalone', '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn']);
-
+    const child = presence(['standalone', '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn', ...args]);
     await eventually(
       async () => {
         expect(child.exited(), `presence exited early: ${child.stderr()}`).toBe(false);
@@ -71,14 +75,27 @@ describe('presence command', () => {
       },
       { timeoutMs: 10_000, intervalMs: 100 },
     );
+    return { child, sip, base };
+  }
+
+  /** The response to an OPTIONS over `transport`. */
+  async function options(sip: number, transport: 'udp' | 'tcp'): Promise<SipResponse> {
+    ua = await createTestUa({ transport, server: { host: '127.0.0.1', port: sip }, aor: `sip:cli-${transport}@example.com` });
+    const response = await ua.request('OPTIONS', { uri: 'sip:example.com' });
+    await ua.close();
+    ua = undefined;
+    return response;
+  }
+
+  it('cli - standalone serves SIP and ops HTTP, counts an OPTIONS, and exits 0 on SIGTERM', async () => {
+    const { child, sip, base } = await startStandalone();
     expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: 'ok\n' });
 
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const transport of ['udp', 'tcp'] as const) {
-      ua = await createTestUa({ transport, server: { host: '127.0.0.1', port: sip }, aor: `sip:cli-${transport}@example.com` });
-      const options = await ua.request('OPTIONS', { uri: 'sip:example.com' });
-      expect(options.status).toBe(200);
-      await ua.close();
-      ua = undefined;
+      const response = await options(sip, transport);
+      expect(response.status).toBe(200);
+      expect(response.header('server')).toBe(`sip-presence/${version}`);
     }
     const metrics = await httpGet(`${base}/metrics`);
     expect(metrics.status).toBe(200);
@@ -91,6 +108,15 @@ describe('presence command', () => {
     expect(exit, `stderr: ${child.stderr()}`).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(httpGet(`${base}/healthz`, 1000)).rejects.toThrow();
+  });
+
+  it('cli - --server-header names our Server; --no-server-header sends none', async () => {
+    const named = await startStandalone(['--server-header', 'acme-presence/2.1 (lab)']);
+    expect((await options(named.sip, 'udp')).header('server')).toBe('acme-presence/2.1 (lab)');
+    const off = await startStandalone(['--no-server-header']);
+    const response = await options(off.sip, 'udp');
+    expect(response.status).toBe(200);
+    expect(response.header('server')).toBeUndefined();
   });
 
   it('cli - a malformed option value exits 2 naming the option', async () => {

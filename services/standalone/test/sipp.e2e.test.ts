@@ -11,7 +11,13 @@ import { startStandaloneTarget, type StandaloneTarget } from './standalone-targe
  * the server: test/sipp/watcher.xml subscribes and expects the initial NOTIFY,
  * one per change (open, closed) and the terminated one after unsubscribing;
  * test/sipp/publisher.xml publishes open, then modifies it to closed with the
- * entity-tag it was given (RFC 3903 §4.4).
+ * entity-tag it was given (RFC 3903 §4.4); test/sipp/register.xml and
+ * test/sipp/publication.xml go through a registration's and a publication's
+ * life, 423 Interval Too Brief included, and a removal answered with the
+ * entity-tag it removed. Every scenario looks the headers it
+ * needs up by name (`<ereg search_in="hdr" header="SIP-ETag:" check_it="true">`),
+ * case-sensitively as SIPp does: a header missing or spelled other than as
+ * the RFCs spell it fails the scenario.
  */
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = which('sipp');
@@ -44,7 +50,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     workDir = undefined;
   });
 
-  async function sipp(scenario: 'watcher' | 'publisher', user: string, transport: 'udp' | 'tcp', serverPort: number): Promise<SippRun> {
+  async function sipp(scenario: 'watcher' | 'publisher' | 'register' | 'publication', user: string, transport: 'udp' | 'tcp', serverPort: number): Promise<SippRun> {
     const dir = workDir as string;
     const errorFile = join(dir, `${scenario}-errors.log`);
     const messageFile = join(dir, `${scenario}-messages.log`);
@@ -83,6 +89,14 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     ].join('\n');
   }
 
+  /** Starts the server and SIPp's scratch directory; the server's port for `transport`. */
+  async function startServer(transport: 'udp' | 'tcp'): Promise<{ server: StandaloneTarget['server']; port: number }> {
+    if (!SIPP) throw new Error(`${INSTALL_HINT} (CI=true: the SIPp tests must not be skipped)`);
+    workDir = await mkdtemp(join(tmpdir(), 'presence-sipp-'));
+    target = await startStandaloneTarget();
+    return { server: target.server, port: target.port(transport) };
+  }
+
   async function expectSuccess(run: SippRun): Promise<void> {
     const exit = await run.child.exit((SIPP_TIMEOUT_S + 2) * 1000).catch((error: Error) => ({ code: null, signal: null, error: error.message }));
     if (exit.code !== 0) expect.unreachable(`${run.label} exit ${JSON.stringify(exit)}\n${await report(run)}`);
@@ -91,11 +105,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   it.each(['udp', 'tcp'] as const)(
     'sipp - a SIPp watcher sees the initial, open, closed and terminated NOTIFYs from a SIPp publisher over %s',
     async (transport) => {
-      if (!SIPP) throw new Error(`${INSTALL_HINT} (CI=true: the SIPp tests must not be skipped)`);
-      workDir = await mkdtemp(join(tmpdir(), 'presence-sipp-'));
-      target = await startStandaloneTarget();
-      const server = target.server;
-      const port = target.port(transport);
+      const { server, port } = await startServer(transport);
       const user = `sipp-${transport}-${process.pid}`;
 
       const watcher = await sipp('watcher', user, transport, port);
@@ -118,6 +128,23 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       expect(metricValue(metrics, 'presence_publications_total', { action: 'modify' })).toBe(1);
       // initial + open + closed + terminated, each answered 200 by SIPp
       expect(metricValue(metrics, 'presence_notifies_sent_total', { result: 'ok' })).toBe(4);
+    },
+    40_000,
+  );
+
+  it.each(['udp', 'tcp'] as const)(
+    'sipp - REGISTER and PUBLISH answers carry Contact, SIP-ETag (the removed one after a removal), Expires and Min-Expires spelled as the RFCs do, over %s',
+    async (transport) => {
+      const { server, port } = await startServer(transport);
+      const user = `sipp-life-${transport}-${process.pid}`;
+      await expectSuccess(await sipp('register', user, transport, port));
+      await expectSuccess(await sipp('publication', user, transport, port));
+
+      const metrics = await server.metrics.render();
+      expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'REGISTER', code: '423' })).toBe(1);
+      expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'PUBLISH', code: '423' })).toBe(1);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'refresh' })).toBe(1);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'remove' })).toBe(1);
     },
     40_000,
   );

@@ -3,7 +3,11 @@ import type { SubscriptionStatus } from '@presence/core';
 export interface PublishedReply {
   readonly v: 1;
   readonly type: 'published';
-  /** Absent when the publication was removed (Expires: 0). */
+  /**
+   * The publication's new entity-tag; after a removal (Expires: 0) the one
+   * removed. Agents before that change left it out on removal, so an edge
+   * still accepts a reply without it.
+   */
   readonly etag?: string;
   readonly expires: number;
 }

@@ -13,8 +13,8 @@ export class ForbiddenError extends PresenceError {
   readonly status = 403;
 }
 
-export class MethodNotAllowedError extends PresenceError {
-  readonly status = 405;
+/** A method we do not serve: the answer lists those we do in Allow (RFC 3261 §8.2.1, §20.5). */
+abstract class MethodNotServedError extends PresenceError {
   constructor(
     reason: string,
     readonly allow: readonly string[],
@@ -24,6 +24,16 @@ export class MethodNotAllowedError extends PresenceError {
   override headers(): Record<string, string> {
     return { allow: this.allow.join(', ') };
   }
+}
+
+/** 405 with Allow: a method an RFC defines that we do not serve (RFC 3261 §8.2.1). */
+export class MethodNotAllowedError extends MethodNotServedError {
+  readonly status = 405;
+}
+
+/** 501 (with Allow): a method we do not know at all (RFC 3261 §8.2.1, §21.5.2). */
+export class NotImplementedError extends MethodNotServedError {
+  readonly status = 501;
 }
 
 /** 406: none of the Accept-ed types can be produced (RFC 6665 §4.2.1.1). */

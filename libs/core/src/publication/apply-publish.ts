@@ -16,8 +16,11 @@ export interface PublishInput {
 /** The publications of the presentity after the PUBLISH, and what to answer. */
 export interface PublishOutcome {
   publications: Publication[];
-  /** SIP-ETag of the 200 response; undefined when the publication was removed. */
-  etag?: string;
+  /**
+   * SIP-ETag of the 200 response: the new entity-tag, or for a removal the
+   * one removed (RFC 3903's example flows echo it; SIP.js warns without it).
+   */
+  etag: string;
   /** Expires of the 200 response, seconds. */
   expires: number;
   /**
@@ -36,7 +39,7 @@ export interface PublishOutcome {
  * - no SIP-If-Match (Initial, §4.2): a body is required and Expires must be
  *   > 0 (Table 1); a new entity-tag is created (§6 step 4);
  * - SIP-If-Match naming no live publication: 412 (§6 step 4);
- * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5);
+ * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5), answered with the removed entity-tag;
  * - SIP-If-Match, no body: Refresh — new expiry, same body (§4.3, §6 step 6);
  * - SIP-If-Match with a body: Modify — body replaced (§4.4, §6 step 6);
  * - every successful publication gets a NEW entity-tag (§6 step 7).
@@ -91,9 +94,9 @@ export function applyPublish(
   const existing = kept[index];
   if (existing === undefined) throw new ConditionalRequestFailedError('Unknown or expired entity-tag');
 
-  // RFC 3903 §6 step 5 / §4.5: Expires 0 removes the publication; no SIP-ETag in the answer.
+  // RFC 3903 §6 step 5 / §4.5: Expires 0 removes the publication; the answer names the entity-tag removed.
   if (input.expires === 0) {
-    return { publications: kept.filter((_, i) => i !== index), expires: 0, documentAffected: true };
+    return { publications: kept.filter((_, i) => i !== index), etag: existing.etag, expires: 0, documentAffected: true };
   }
 
   const replace = (next: Publication): Publication[] => kept.map((p, i) => (i === index ? next : p));

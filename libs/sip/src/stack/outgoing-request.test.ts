@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRequest } from '../message/message-types.js';
-import { serializeRequest } from './outgoing-request.js';
+import { wireHeaderName } from '../wire/header-names.js';
+import { requestDefaults, serializeRequest } from './outgoing-request.js';
 
 const VIA = 'SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtest;rport';
 const NOTIFY: OutgoingRequest = {
@@ -64,6 +65,58 @@ describe('outgoing request', () => {
       'Content-Length: 0',
       '',
     ]);
+  });
+
+  it('names - lower-case and compact names are written as the RFCs spell them, as an in-dialog NOTIFY has them', () => {
+    const { head } = split(
+      serializeRequest(
+        {
+          ...NOTIFY,
+          headers: {
+            from: '<sip:alice@example.com>;tag=1',
+            t: '<sip:w@example.com>;tag=2',
+            'call-id': 'c1',
+            cseq: '2 NOTIFY',
+            contact: '<sip:127.0.0.1:5060>',
+            event: 'presence',
+            'subscription-state': 'active;expires=60',
+            'content-type': 'application/pidf+xml',
+            'x-trace': 'on',
+          },
+        },
+        VIA,
+        requestDefaults('sip-presence/0.1.0'),
+      ),
+    );
+    expect(head.split('\r\n').slice(2)).toEqual([
+      'From: <sip:alice@example.com>;tag=1',
+      'To: <sip:w@example.com>;tag=2',
+      'Call-ID: c1',
+      'CSeq: 2 NOTIFY',
+      'Contact: <sip:127.0.0.1:5060>',
+      'Event: presence',
+      'Subscription-State: active;expires=60',
+      'Content-Type: application/pidf+xml',
+      'X-Trace: on',
+      'Max-Forwards: 70',
+      'User-Agent: sip-presence/0.1.0',
+      'Content-Length: 0',
+      '',
+    ]);
+    for (const line of head.split('\r\n').slice(1, -1)) {
+      const name = line.slice(0, line.indexOf(':'));
+      expect(wireHeaderName(name), line).toBe(name);
+    }
+  });
+
+  it('defaults - Max-Forwards and User-Agent given by the request replace the stack\'s, in any case', () => {
+    const { head } = split(
+      serializeRequest({ ...NOTIFY, headers: { ...NOTIFY.headers, 'max-forwards': '5', 'USER-AGENT': 'probe/1' } }, VIA, requestDefaults('sip-presence/0.1.0')),
+    );
+    expect(head).toContain('\r\nMax-Forwards: 5\r\n');
+    expect(head).toContain('\r\nUser-Agent: probe/1\r\n');
+    expect(head.match(/Max-Forwards|User-Agent/g)).toEqual(['Max-Forwards', 'User-Agent']);
+    expect(split(serializeRequest(NOTIFY, VIA)).head).not.toContain('User-Agent');
   });
 
   it('header injection - CR or LF anywhere in a header name or value is refused with a TypeError', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingRequest } from '../message/message-types.js';
 import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp } from '../test-support/raw-peers.js';
+import { wireHeaderName } from '../wire/header-names.js';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 
@@ -92,6 +93,48 @@ describe('server transactions', () => {
     expect(response).toContain('To: <sip:server@example.com>;tag=tt\r\n');
     expect(response).toContain('Call-ID: raw-call-1\r\nCSeq: 1 OPTIONS\r\n');
     expect(response).toMatch(/Content-Length: 0\r\n\r\n$/);
+  });
+
+  it('names - every response header is written as the RFCs spell it, however the request and the application spelled it', async () => {
+    const headers = {
+      'sip-etag': 'e1',
+      expires: '60',
+      'min-expires': '5',
+      m: '<sip:edge@127.0.0.1>',
+      'www-authenticate': 'Digest realm="example.com"',
+      'allow-events': 'presence',
+    };
+    const { port } = await setup({ userAgent: 'sip-presence/0.1.0', onRequest: (r) => r.respond(200, undefined, { toTag: 'tt', headers }) });
+    const peer = await udpPeer();
+    // the request's names in lower case: the echoed ones are written canonically all the same
+    peer.send(requestText({ branch: 'z9hG4bKnames' }).replace(/^(From|To|Call-ID|CSeq|Via):/gm, (name) => name.toLowerCase()), port);
+    const lines = (await peer.next()).split('\r\n');
+    expect(lines.slice(1, -2).map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'Via', 'From', 'To', 'Call-ID', 'CSeq', 'SIP-ETag', 'Expires', 'Min-Expires', 'Contact', 'WWW-Authenticate', 'Allow-Events', 'Server', 'Content-Length',
+    ]);
+    for (const line of lines.slice(1, -2)) expect(wireHeaderName(line.slice(0, line.indexOf(':'))), line).toBe(line.slice(0, line.indexOf(':')));
+    expect(lines).toContain('Server: sip-presence/0.1.0');
+  });
+
+  it('server header - on every response, the stack\'s own 400 and 481 included; the application\'s Server wins; none unless configured', async () => {
+    const { port } = await setup({
+      userAgent: 'sip-presence/0.1.0',
+      onRequest: (r) => r.respond(200, undefined, r.method === 'MESSAGE' ? { headers: { server: 'custom/2' } } : undefined),
+    });
+    const peer = await udpPeer();
+    peer.send(requestText({ branch: 'z9hG4bKs1' }), port);
+    peer.send(requestText({ method: 'CANCEL', branch: 'z9hG4bKs2' }), port);
+    peer.send(requestText({ method: 'MESSAGE', cseq: '1 OPTIONS', branch: 'z9hG4bKs3' }), port);
+    peer.send(requestText({ method: 'MESSAGE', branch: 'z9hG4bKs4' }), port);
+    const responses = [await peer.next(), await peer.next(), await peer.next(), await peer.next()];
+    expect(responses.map(startLine)).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 481 Call/Transaction Does Not Exist', 'SIP/2.0 400 CSeq method does not match', 'SIP/2.0 200 OK']);
+    for (const response of responses.slice(0, 3)) expect(response).toContain('\r\nServer: sip-presence/0.1.0\r\n');
+    expect(responses[3]).toContain('\r\nServer: custom/2\r\n');
+    expect(responses[3]!.match(/Server:/g)).toHaveLength(1);
+
+    const plain = await setup();
+    peer.send(requestText({ branch: 'z9hG4bKs5' }), plain.port);
+    expect(await peer.next()).not.toMatch(/server:/i);
   });
 
   it('server transaction - CANCEL for an unknown transaction gets 481, ACK is ignored', async () => {

@@ -18,7 +18,8 @@ import type { ParsedMessage } from '../wire/parse-message.js';
 import { formatHost } from '../wire/sip-uri.js';
 import { firstListItem } from '../wire/split-list.js';
 import { parseVia } from '../wire/via.js';
-import { serializeRequest } from './outgoing-request.js';
+import { defaultHeader, type DefaultHeader } from '../wire/serialize.js';
+import { requestDefaults, serializeRequest } from './outgoing-request.js';
 import { RequestIntake } from './request-intake.js';
 import type { SendTarget, SipStack, SipStackCounters, SipStackOptions } from './stack-types.js';
 import { TargetResolver } from './target-resolver.js';
@@ -47,6 +48,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   /** `SIP/2.0/<TRANSPORT> <sent-by>;branch=` per transport, built once at start rather than per request. */
   private readonly viaStarts = new Map<TransportName, string>();
   private host = '';
+  /** Max-Forwards and User-Agent, added to requests that do not carry them. */
+  private readonly requestDefaults: readonly DefaultHeader[];
 
   constructor(private readonly options: SipStackOptions) {
     this.logger = options.logger;
@@ -56,11 +59,14 @@ export class SipStackImpl implements SipStack, TransportSink {
     }
     const timers = resolveTimers(options.timers);
     const counters = this.counters;
+    const userAgent = options.userAgent === '' ? undefined : options.userAgent;
+    this.requestDefaults = requestDefaults(userAgent);
+    const responseDefaults = userAgent === undefined ? [] : [defaultHeader('Server', userAgent)];
     this.server = new ServerTransactions(timers, { logger: this.logger, responseSent: (method, status) => {
         counters.responsesSent++;
         options.onResponse?.(method, status);
       },
-    });
+    }, responseDefaults);
     this.client = new ClientTransactions(timers, {
       logger: this.logger,
       requestSent: () => counters.requestsSent++,
@@ -145,7 +151,7 @@ export class SipStackImpl implements SipStack, TransportSink {
     }
     let data: Buffer;
     try {
-      data = serializeRequest(request, via);
+      data = serializeRequest(request, via, this.requestDefaults);
     } catch (error) {
       return Promise.reject(error);
     }

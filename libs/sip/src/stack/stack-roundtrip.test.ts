@@ -33,16 +33,17 @@ afterEach(async () => {
 });
 
 describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: TransportName) => {
-  it('roundtrip - request and final response with a UTF-8 body', async () => {
+  it('roundtrip - request and final response with a UTF-8 body; User-Agent and Server from the stacks', async () => {
     const seen: IncomingRequest[] = [];
     const server = await started({
       listen: [{ transport, host: '127.0.0.1', port: 0 }],
+      userAgent: 'server/1.0',
       onRequest: (r) => {
         seen.push(r);
         r.respond(200, 'Fine', { headers: { 'Content-Type': 'text/plain', 'X-Echo': r.body }, body: `echo: ${r.body}` });
       },
     });
-    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }] });
+    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }], userAgent: 'client/2.0 (test)' });
     const port = server.listeners[0]!.port;
     const body = 'Grüße, 世界 ✓';
     const response = await client.sendRequest(request('MESSAGE', 'sip:bob@example.com', body), {
@@ -56,12 +57,14 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
     expect(response.contentType).toBe('text/plain');
     expect(response.to.params.tag).toMatch(/^[0-9a-f]{16}$/);
     expect(response.from.displayName).toBe('Ålice');
+    expect(response.header('server')).toBe('server/1.0');
     expect(seen).toHaveLength(1);
     const got = seen[0]!;
     expect(got.method).toBe('MESSAGE');
     expect(got.body).toBe(body);
     expect(got.contentType).toBe('text/plain');
     expect(got.maxForwards).toBe(70);
+    expect(got.header('user-agent')).toBe('client/2.0 (test)');
     expect(got.flow.transport).toBe(transport);
     expect(got.flow.localPort).toBe(port);
     expect(got.flow.remoteAddress).toMatch(/127\.0\.0\.1$/);

@@ -26,6 +26,13 @@ export interface SipStackOptions {
   onHandlerError?(error: unknown, request: SipRequest): void;
   /** Called for every response sent (first transmission only, not retransmissions), for metrics. */
   onResponse?(method: string, status: number): void;
+  /**
+   * Product written as `Server` on every response and `User-Agent` on every
+   * request sent (RFC 3261 §20.35, §20.41), e.g. `sip-presence/0.1.0`, unless
+   * the application gives that header itself. Absent or empty: neither.
+   * A value with CR or LF is a TypeError.
+   */
+  userAgent?: string;
   /** Host for the Via and Contact we generate; default the first non-wildcard listen host. */
   advertisedHost?: string;
   timers?: SipStackTimers;

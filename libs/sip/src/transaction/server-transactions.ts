@@ -4,14 +4,14 @@ import { newTag } from '../ids/random-ids.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
 import { reasonPhrase } from '../wire/reason-phrases.js';
-import { appendHeaderFields, appendRaw, finishMessage } from '../wire/serialize.js';
+import { appendHeaderFields, appendRaw, finishMessage, type DefaultHeader, type HeaderFields } from '../wire/serialize.js';
 import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
 
-/** Headers of a response that come from the request and may not be set by the application (§8.2.6.2). */
-const RESERVED: ReadonlySet<string> = new Set(['via', 'v', 'from', 'f', 'to', 't', 'call-id', 'i', 'cseq', 'content-length', 'l']);
-const isReserved = (name: string): boolean => RESERVED.has(name);
+/** Headers of a response that come from the request and may not be set by the application (§8.2.6.2); canonical names. */
+const RESERVED: ReadonlySet<string> = new Set(['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Content-Length']);
 const RELEASED: HeaderMap = new Map();
+const NO_HEADERS: HeaderFields = {};
 
 /** A non-INVITE server transaction (RFC 3261 §17.2.2); INVITEs are handled the same way and rejected by the application. */
 export class ServerTransaction {
@@ -52,6 +52,8 @@ export class ServerTransactions {
   constructor(
     timers: TimerConfig,
     private readonly events: ServerTransactionEvents,
+    /** Added to every response that does not name them, e.g. Server (RFC 3261 §20.35). */
+    private readonly defaults: readonly DefaultHeader[] = [],
   ) {
     this.deadlines = new DeadlineFifo(timers.timerJ, (tx) => this.expire(tx));
   }
@@ -111,7 +113,7 @@ export class ServerTransactions {
     const fields = tx.fields;
     let head = `SIP/2.0 ${status} ${reason}\r\n`;
     for (const via of tx.vias) head += `Via: ${via}\r\n`;
-    head = appendRaw(head, 'From', fields, 'from');
+    head = appendRaw(head, fields, 'from');
     const to = fields.get('to')?.[0];
     if (to !== undefined) {
       // §8.2.6.2: add a To tag unless the request had one (optional for 100).
@@ -120,9 +122,9 @@ export class ServerTransactions {
         head += `To: ${to};tag=${tx.localTag}\r\n`;
       } else head += `To: ${to}\r\n`;
     }
-    head = appendRaw(head, 'Call-ID', fields, 'call-id');
-    head = appendRaw(head, 'CSeq', fields, 'cseq');
-    if (options?.headers !== undefined) head = appendHeaderFields(head, options.headers, isReserved);
+    head = appendRaw(head, fields, 'call-id');
+    head = appendRaw(head, fields, 'cseq');
+    head = appendHeaderFields(head, options?.headers ?? NO_HEADERS, RESERVED, this.defaults);
     return finishMessage(head, options?.body);
   }
 

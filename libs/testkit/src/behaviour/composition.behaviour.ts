@@ -45,11 +45,24 @@ export function compositionBehaviour(ctx: SuiteContext): void {
       expect(response.header('allow-events')).toBe('presence');
     });
 
-    it('methods - methods we do not implement get 405 with Allow', async () => {
+    it('methods - methods an RFC defines that we do not serve get 405 with Allow', async () => {
       const ua = await ctx.ua('opt');
-      const response = await ua.request('INFO', { uri: ctx.aor('any') });
-      expect(response.status).toBe(405);
-      expect(response.header('allow')).toContain('PUBLISH');
+      for (const method of ['INFO', 'MESSAGE', 'NOTIFY', 'BYE']) {
+        const response = await ua.request(method, { uri: ctx.aor('any') });
+        expect(response.status, method).toBe(405);
+        expect(response.reason, method).toBe('Method Not Allowed');
+        expect(response.header('allow'), method).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
+      }
+    });
+
+    it('methods - a method no RFC defines gets 501 Not Implemented (method names are case-sensitive), before any Require check', async () => {
+      const ua = await ctx.ua('opt');
+      for (const [method, headers] of [['FOO', {}], ['publish', {}], ['FOO', { Require: 'foo' }]] as const) {
+        const response = await ua.request(method, { uri: ctx.aor('any'), headers });
+        expect(response.status, method).toBe(501);
+        expect(response.reason, method).toBe('Not Implemented');
+        expect(response.header('allow'), method).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
+      }
     });
 
     it('methods - a Require we do not support is 420 with Unsupported', async () => {

@@ -1,7 +1,7 @@
-import { MethodNotAllowedError, PresenceError } from '@presence/core';
+import { MethodNotAllowedError, NotImplementedError, PresenceError } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
-import type { IncomingRequest } from '@presence/sip';
+import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
 import { PIDF, PRESENCE_EVENT } from './sip-headers.js';
 
 export interface MethodHandler {
@@ -9,8 +9,6 @@ export interface MethodHandler {
 }
 
 const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
-/** Metric label values: known methods by name, everything else folded into "other". */
-const KNOWN_METHODS = new Set<string>([...ALLOWED, 'NOTIFY', 'MESSAGE', 'INVITE', 'ACK', 'BYE', 'CANCEL', 'INFO', 'UPDATE', 'REFER', 'PRACK']);
 
 /**
  * Entry of every SIP request: extension checks common to all methods, the
@@ -26,17 +24,20 @@ export class RequestDispatcher {
   ) {}
 
   async dispatch(request: IncomingRequest): Promise<void> {
-    const method = KNOWN_METHODS.has(request.method) ? request.method : 'other';
+    const method = methodLabel(request.method);
     this.metrics.sipRequests.inc({ method });
     if (request.method === 'ACK') return;
     const respond = (status: number, reason: string, headers?: Record<string, string | readonly string[]>) => request.respond(status, reason, { headers });
     try {
+      // RFC 3261 §8.2.1, before any header is looked at: a method no RFC defines is 501,
+      // one defined but not served here is 405; both list what we serve in Allow.
+      if (!SIP_METHODS.has(request.method)) throw new NotImplementedError('Not Implemented', ALLOWED);
+      const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
+      if (!handler && request.method !== 'OPTIONS') throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
       // RFC 3261 §8.2.2.3: we support no extensions, so any Require is refused with 420.
       const required = request.headerValues('require');
       if (required.length > 0) return respond(420, 'Bad Extension', { unsupported: required.join(', ') });
-      if (request.method === 'OPTIONS') return respond(200, 'OK', capabilities());
-      const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
-      if (!handler) throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
+      if (!handler) return respond(200, 'OK', capabilities()); // OPTIONS (RFC 3261 §11.2)
       await handler.handle(request);
     } catch (error) {
       if (error instanceof PresenceError) return respond(error.status, error.reason, error.headers());
@@ -45,6 +46,11 @@ export class RequestDispatcher {
       respond(500, 'Server Internal Error');
     }
   }
+}
+
+/** Metric label of a method: the RFC methods by name, anything else "other" (labels stay bounded). */
+export function methodLabel(method: string): string {
+  return SIP_METHODS.has(method) ? method : 'other';
 }
 
 function capabilities(): Record<string, string> {

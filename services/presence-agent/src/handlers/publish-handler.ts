@@ -25,9 +25,7 @@ export class PublishHandler {
       return { publications: result.publications, result };
     });
     this.metrics.publications.inc({ action: publishAction(command) });
-    return outcome.etag === undefined
-      ? { v: 1, type: 'published', expires: 0 }
-      : { v: 1, type: 'published', etag: outcome.etag, expires: outcome.expires };
+    return { v: 1, type: 'published', etag: outcome.etag, expires: outcome.expires };
   }
 
   /** RFC 3903 §6 step 7: a body the ESC cannot process is refused with 400 naming the problem. */
