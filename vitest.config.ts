@@ -32,6 +32,19 @@ export default defineConfig({
         },
       },
       {
+        // Tests that load the machine on purpose (a subscribe burst) and judge how the server kept up:
+        // they run after the other tiers, one file at a time, so no other test takes the cores from them.
+        resolve: { alias },
+        test: {
+          name: 'load',
+          include: ['services/**/test/**/*.load.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         resolve: { alias },
         test: {
           name: 'e2e',
