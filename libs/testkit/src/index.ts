@@ -3,6 +3,7 @@ export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-u
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
 export { seededRandom } from './seeded-random.js';
+export { adversarialInputs } from './adversarial-input.js';
 export type { EventuallyOptions } from './eventually.js';
 export { freePort, freeUdpTcpPort } from './free-port.js';
 export { metricValue } from './metric-value.js';
