@@ -4,6 +4,8 @@ export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
 export { seededRandom } from './seeded-random.js';
 export { adversarialInputs } from './adversarial-input.js';
+export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
+export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';
 export type { EventuallyOptions } from './eventually.js';
 export { freePort, freeUdpTcpPort } from './free-port.js';
 export { metricValue } from './metric-value.js';

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutgoingRequest } from '../message/message-types.js';
-import { rawUdp, type RawUdp } from '../test-support/raw-peers.js';
+import { rawUdp, type RawUdp } from '@presence/testkit';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { rawTcp, rawUdp, requestText, startLine } from '../test-support/raw-peers.js';
+import { rawTcp, rawUdp, requestText, startLine } from '@presence/testkit';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack } from './stack-types.js';
 

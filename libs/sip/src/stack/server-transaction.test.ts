@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingRequest } from '../message/message-types.js';
-import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp } from '../test-support/raw-peers.js';
+import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp } from '@presence/testkit';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 
