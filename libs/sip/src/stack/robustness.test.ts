@@ -65,6 +65,37 @@ describe('robustness', () => {
     expect(stack.counters.messagesDropped).toBe(7); // 4 UDP + 2 WS + 1 TCP (the empty datagram is a keep-alive)
   });
 
+  it('controls - a control character anywhere in the head gets 400 naming the header, and the 400 does not echo it', async () => {
+    const { stack, udp } = await server();
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    const to = (value: string) => (text: string) => text.replace('To: <sip:server@example.com>', `To: ${value}`);
+    const cases: [string, string][] = [
+      [requestText({ extra: ['Event: presence;id=1\nX'] }), 'Malformed Event'],
+      [requestText({ callId: 'abc\rdef' }), 'Malformed Call-ID'],
+      [to('<sip:server@example.com;x=a\nb>')(requestText()), 'Malformed To'],
+      [to('<sip:server@example.com>;x=a\nb')(requestText()), 'Malformed To'],
+      [requestText({ extra: ['Contact: <sip:w@127.0\r.0.1:5099>'] }), 'Malformed Contact'],
+      [requestText().replace('From: <sip:raw@example.com>', 'From: <sip:raw\u0000@example.com>'), 'Malformed From'],
+      [requestText({ extra: ['User-Agent: bell\u0007'] }), 'Malformed User-Agent'],
+      [requestText({ extra: ['Subject: folded', ' over\nlines'] }), 'Malformed Subject'],
+      [requestText({ uri: 'sip:a\nb@c' }), 'Malformed Request-URI'],
+      [requestText({ callId: 'lone-cr-at-the-end\r' }), 'Malformed Call-ID'],
+      [requestText({ sentBy: '127.0.0.1:5999;x=\u0001' }), 'Malformed Via'],
+    ];
+    let n = 0;
+    for (const [text, reason] of cases) {
+      peer.send(text.replace('z9hG4bKraw1', `z9hG4bKctl${++n}`), udp);
+      const response = await peer.next();
+      expect(startLine(response), reason).toBe(`SIP/2.0 400 ${reason}`);
+      expect(response, reason).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/);
+    }
+    expect(peer.received[1]).toContain('\r\nCall-ID: abc def\r\n');
+    peer.send(requestText({ branch: 'z9hG4bKafter' }), udp);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+    expect(stack.counters.messagesDropped).toBe(0);
+  });
+
   it('limits - oversize UDP datagram is dropped, oversize TCP message and WS frame close the connection', async () => {
     const { stack, udp, tcp, ws } = await server(2048);
     const big = requestText({ method: 'MESSAGE', body: 'x'.repeat(4000) });

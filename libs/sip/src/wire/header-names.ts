@@ -33,3 +33,26 @@ export function canonicalHeaderName(name: string): string {
 
 /** Raw header values by canonical name, one entry per occurrence (values unfolded and trimmed). */
 export type HeaderMap = Map<string, string[]>;
+
+// Names whose usual spelling is not each word capitalized.
+const DISPLAY_NAMES: ReadonlyMap<string, string> = new Map([
+  ['call-id', 'Call-ID'],
+  ['cseq', 'CSeq'],
+  ['www-authenticate', 'WWW-Authenticate'],
+  ['mime-version', 'MIME-Version'],
+  ['sip-etag', 'SIP-ETag'],
+  ['sip-if-match', 'SIP-If-Match'],
+]);
+const MAX_DISPLAY_NAME = 40;
+
+/**
+ * A canonical (lower-cased) name as a reason phrase writes it, e.g. `call-id`
+ * -> `Call-ID`, `x-foo-bar` -> `X-Foo-Bar`; "header" for a name too long to
+ * put in a status line.
+ */
+export function headerDisplayName(canonical: string): string {
+  const known = DISPLAY_NAMES.get(canonical);
+  if (known !== undefined) return known;
+  if (canonical.length > MAX_DISPLAY_NAME) return 'header';
+  return canonical.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`);
+}
