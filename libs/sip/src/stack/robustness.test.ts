@@ -96,6 +96,56 @@ describe('robustness', () => {
     expect(stack.counters.messagesDropped).toBe(0);
   });
 
+  it('internal error - a failure of our own code on a received message costs that message, on every transport', async () => {
+    const failures: unknown[] = [];
+    let failNext = false;
+    const stack = createSipStack({
+      listen: [
+        { transport: 'udp', host: '127.0.0.1', port: 0 },
+        { transport: 'tcp', host: '127.0.0.1', port: 0 },
+        { transport: 'ws', host: '127.0.0.1', port: 0 },
+      ],
+      onRequest: (r) => r.respond(200),
+      onInternalError: (error) => failures.push(error),
+      // The intake logs a request it refuses before answering it: a throw there escapes to the transport.
+      logger: {
+        debug: () => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('bug while refusing a request');
+          }
+        },
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
+    cleanup.push(() => stack.stop());
+    const [udp, tcp, ws] = (await stack.start()).map((l) => l.port);
+    const bad = (transport: string) => requestText({ transport, branch: `z9hG4bKbad${transport}`, omit: ['CSeq'] });
+
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    failNext = true;
+    peer.send(bad('UDP'), udp!);
+    await peer.silence(100);
+    peer.send(requestText({ branch: 'z9hG4bKgood' }), udp!);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+
+    const socket = await wsClient(ws!, 'sip');
+    failNext = true;
+    socket.send(bad('WS'));
+    socket.send(requestText({ transport: 'WS', branch: 'z9hG4bKgoodws' }));
+    const [reply] = (await once(socket, 'message')) as [Buffer];
+    expect(startLine(reply.toString())).toBe('SIP/2.0 200 OK');
+
+    const stream = await rawTcp(tcp!);
+    failNext = true;
+    stream.send(bad('TCP'));
+    await stream.closed; // where the stream stands is lost with the message: the connection is closed
+    expect(failures).toHaveLength(3);
+    expect(stack.counters.internalErrors).toBe(3);
+  });
+
   it('limits - oversize UDP datagram is dropped, oversize TCP message and WS frame close the connection', async () => {
     const { stack, udp, tcp, ws } = await server(2048);
     const big = requestText({ method: 'MESSAGE', body: 'x'.repeat(4000) });

@@ -31,7 +31,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
     requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, messagesDropped: 0,
-    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0,
+    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0,
   };
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private bound: BoundListener[] = [];
@@ -198,6 +198,17 @@ export class SipStackImpl implements SipStack, TransportSink {
   dropped(reason: string, transport: string, remote: string): void {
     this.counters.messagesDropped++;
     this.logger?.debug({ reason, transport, remote }, 'SIP message dropped');
+  }
+
+  internalError(error: unknown, transport: string, remote: string): void {
+    this.counters.messagesDropped++;
+    this.counters.internalErrors++;
+    this.logger?.error({ err: error, transport, remote }, 'handling a received SIP message failed: message dropped');
+    try {
+      this.options.onInternalError?.(error);
+    } catch {
+      // reporting must not fail the transport
+    }
   }
 
   newConnectionToken(transport: 'tcp' | 'ws'): string {

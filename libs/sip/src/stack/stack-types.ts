@@ -23,6 +23,8 @@ export interface SipStackOptions {
   /** Errors thrown or rejected are caught: 500 (400 for SipParseError) if unanswered, then onHandlerError. */
   onRequest(request: IncomingRequest): void | Promise<void>;
   onHandlerError?(error: unknown, request: SipRequest): void;
+  /** Our own code failed on a received message (a bug); the message was dropped and the stack serves on. */
+  onInternalError?(error: unknown): void;
   /** Called for every response sent (first transmission only, not retransmissions), for metrics. */
   onResponse?(method: string, status: number): void;
   /** Host for the Via and Contact we generate; default the first non-wildcard listen host. */
@@ -43,6 +45,8 @@ export interface SipStackCounters {
   responsesSent: number;
   clientTimeouts: number;
   transportFailures: number;
+  /** Received messages dropped because our own code failed on them (a bug, logged at error). */
+  internalErrors: number;
 }
 
 export interface SipStack {

@@ -113,5 +113,12 @@ export function malformedRequestSuite(name: string, start: () => Promise<ServerP
         await tcp.close();
       }
     });
+
+    it('malformed - none of it was a bug: the process counts no internal error', async () => {
+      const text = await server().process.metrics();
+      expect(text).toContain('# TYPE presence_internal_errors_total counter');
+      const samples = text.split('\n').filter((line) => line.startsWith('presence_internal_errors_total'));
+      expect(samples).toEqual([]);
+    });
   });
 }
