@@ -7,3 +7,5 @@ export type { HealthSource, OpsServer } from './http/ops-server.js';
 export { startOpsServer } from './http/ops-server.js';
 export type { Stoppable } from './lifecycle/run-until-signal.js';
 export { runUntilSignal } from './lifecycle/run-until-signal.js';
+export type { ProcessGuard } from './lifecycle/process-guard.js';
+export { processGuard } from './lifecycle/process-guard.js';
