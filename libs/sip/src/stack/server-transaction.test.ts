@@ -178,6 +178,17 @@ describe('request validation', () => {
     expect(errors.map((e) => (e as Error).name)).toEqual(['Error', 'SipParseError']);
   });
 
+  it('validation - a reason phrase quoting request data is written on one line and cut at 200 characters', async () => {
+    const { port } = await setup({ onRequest: (r) => r.respond(400, `Invalid entity ${r.header('subject') ?? ''}\r\nX-Injected: yes`) });
+    const peer = await udpPeer();
+    peer.send(requestText({ extra: ['Subject: short'] }), port);
+    const response = await peer.next();
+    expect(startLine(response)).toBe('SIP/2.0 400 Invalid entity short  X-Injected: yes');
+    expect(response).not.toContain('\r\nX-Injected');
+    peer.send(requestText({ branch: 'z9hG4bKlong', extra: [`Subject: ${'x'.repeat(500)}`] }), port);
+    expect(startLine(await peer.next())).toBe(`SIP/2.0 400 Invalid entity ${'x'.repeat(200 - 'Invalid entity '.length - 3)}...`);
+  });
+
   it('validation - a malformed Request-URI, Contact, Record-Route, Event or Call-ID is refused before the handler, naming it', async () => {
     const { port, seen } = await setup();
     const peer = await udpPeer();

@@ -3,8 +3,8 @@ import type { ResponseOptions } from '../message/message-types.js';
 import { newTag } from '../ids/random-ids.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
-import { reasonPhrase } from '../wire/reason-phrases.js';
-import { appendHeaderFields, appendRaw, finishMessage, hasLineBreak } from '../wire/serialize.js';
+import { reasonPhrase, writableReasonPhrase } from '../wire/reason-phrases.js';
+import { appendHeaderFields, appendRaw, finishMessage } from '../wire/serialize.js';
 import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
 
@@ -83,9 +83,7 @@ export class ServerTransactions {
       this.events.logger?.debug({ status, method: tx.method }, 'response after final response ignored');
       return;
     }
-    const phrase = reason ?? reasonPhrase(status);
-    if (hasLineBreak(phrase)) throw new TypeError(`reason phrase ${JSON.stringify(phrase)} contains CR or LF`);
-    const data = this.serialize(tx, status, phrase, options);
+    const data = this.serialize(tx, status, reason === undefined ? reasonPhrase(status) : writableReasonPhrase(reason), options);
     tx.lastResponse = tx.flow.reliable ? undefined : data.toString('latin1');
     if (tx.flow.send(data)) this.events.responseSent(tx.method, status);
     else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');

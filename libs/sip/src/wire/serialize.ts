@@ -29,7 +29,7 @@ function headerLine(name: string, value: string): string {
 
 // Runs for every header of every message sent: two indexOf scans cost less
 // than a regular expression test.
-export function hasLineBreak(text: string): boolean {
+function hasLineBreak(text: string): boolean {
   return text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rawTcp, rawUdp, requestText, startLine, type Inbox, type RawUdp, type RequestText } from '../raw-peers.js';
 import { metricSamples } from '../metric-value.js';
 import type { PresenceProcess } from '../servers/presence-process.js';
-import { DOMAIN } from './harness.js';
+import { DOMAIN, pidf } from './harness.js';
 
 /** A presence server in a process of its own (standalone, or a cluster edge), serving DOMAIN. */
 export interface ServerProcessTarget {
@@ -113,6 +113,14 @@ export function malformedRequestSuite(name: string, start: () => Promise<ServerP
       } finally {
         await tcp.close();
       }
+    });
+
+    it('malformed - a PIDF entity holding a line break is quoted in the 400 on one status line', async () => {
+      const body = pidf('sip:p@example.com&#10;X-Injected: yes', [{ id: 't', basic: 'open' }]);
+      peer().send(abuseRequest('PUBLISH', { body, extra: ['Content-Type: application/pidf+xml'] }), server().sipPort);
+      const line = await nextFinal(peer());
+      expect(line).toMatch(/^SIP\/2\.0 400 Invalid PIDF: entity sip:p@example\.com X-Injected: yes does not match /);
+      expect(peer().received.at(-1)).not.toContain('\r\nX-Injected');
     });
 
     it('malformed - none of it was a bug: the process counts no internal error', async () => {
