@@ -132,7 +132,7 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
     const branch = newBranch();
-    const flow = this.state === 'started' ? this.targets.resolve(target) : undefined;
+    const flow = this.state === 'started' ? this.resolve(target) : undefined;
     const transport = flow?.transport ?? 'udp';
     // RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP.
     const viaStart = this.viaStarts.get(transport) ?? `SIP/2.0/${transport.toUpperCase()} ${this.host};branch=`;
@@ -151,6 +151,16 @@ export class SipStackImpl implements SipStack, TransportSink {
     return new Promise((resolve) => {
       this.client.start(new ClientTransaction(branch, request.method, data, flow, request.headers, via, resolve, this.client));
     });
+  }
+
+  /** The flow to send on; undefined (a 503) when the target is unusable, e.g. a URI naming a host no socket can reach. */
+  private resolve(target: SendTarget): InternalFlow | undefined {
+    try {
+      return this.targets.resolve(target);
+    } catch (error) {
+      this.logger?.warn({ err: error, uri: target.uri }, 'cannot send: no flow to the target');
+      return undefined;
+    }
   }
 
   async stop(): Promise<void> {
