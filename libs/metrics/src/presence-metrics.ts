@@ -9,6 +9,7 @@ export interface PresenceMetrics {
   readonly sipRequests: Counter<'method'>;
   readonly sipResponses: Counter<'method' | 'code'>;
   readonly handlerErrors: Counter<'method'>;
+  readonly internalErrors: Counter<'source'>;
   readonly notifiesSent: Counter<'result'>;
   readonly notifiesDropped: Counter<'reason'>;
   readonly notifiesCoalesced: Counter;
@@ -41,6 +42,12 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
     sipRequests: new Counter({ name: `${prefix}sip_requests_total`, help: 'SIP requests received, by method', labelNames: ['method'], registers }),
     sipResponses: new Counter({ name: `${prefix}sip_responses_total`, help: 'SIP responses sent, by request method and status code', labelNames: ['method', 'code'], registers }),
     handlerErrors: new Counter({ name: `${prefix}sip_handler_errors_total`, help: 'Unexpected failures in request handlers (answered 500)', labelNames: ['method'], registers }),
+    internalErrors: new Counter({
+      name: `${prefix}internal_errors_total`,
+      help: 'Failures of our own code caught without stopping the process (each costs one message or NOTIFY), by where they were caught',
+      labelNames: ['source'],
+      registers,
+    }),
     notifiesSent: new Counter({ name: `${prefix}notifies_sent_total`, help: 'NOTIFY requests sent, by outcome (ok, rejected, timeout, failed)', labelNames: ['result'], registers }),
     notifiesDropped: new Counter({ name: `${prefix}notifies_dropped_total`, help: 'NOTIFYs not sent, by reason', labelNames: ['reason'], registers }),
     notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),

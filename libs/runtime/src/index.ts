@@ -8,3 +8,5 @@ export { startOpsServer } from './http/ops-server.js';
 export type { Stoppable } from './lifecycle/run-until-signal.js';
 export { runUntilSignal } from './lifecycle/run-until-signal.js';
 export { productToken } from './config/product.js';
+export type { ProcessGuard } from './lifecycle/process-guard.js';
+export { processGuard } from './lifecycle/process-guard.js';

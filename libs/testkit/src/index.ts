@@ -3,9 +3,12 @@ export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-u
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
 export { seededRandom } from './seeded-random.js';
+export { adversarialInputs } from './adversarial-input.js';
+export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
+export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';
 export type { EventuallyOptions } from './eventually.js';
 export { freePort, freeUdpTcpPort } from './free-port.js';
-export { metricValue } from './metric-value.js';
+export { metricSamples, metricValue } from './metric-value.js';
 export { httpGet } from './http-get.js';
 export type { BinaryGate } from './servers/binary-gate.js';
 export { binaryGate, requireOrSkip } from './servers/binary-gate.js';

@@ -13,3 +13,8 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   }
   return 0;
 }
+
+/** Every sample line of metric `name` in Prometheus text, whatever its labels (none when never incremented). */
+export function metricSamples(text: string, name: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+}

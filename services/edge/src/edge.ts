@@ -58,6 +58,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
     onRequest: (request) => dispatcher?.dispatch(request),
     onResponse: (method, status) => metrics.sipResponses.inc({ method: methodLabel(method), code: String(status) }),
+    onInternalError: () => metrics.internalErrors.inc({ source: 'sip' }),
     onHandlerError: (error, request) => {
       metrics.handlerErrors.inc({ method: methodLabel(request.method) });
       logger.error({ err: error, method: request.method }, 'unhandled SIP handler failure');
@@ -65,9 +66,17 @@ export function createEdge(deps: EdgeDeps): Edge {
     logger,
   });
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, (p) => registry.presentityChanged(p), metrics, logger);
-  const notifier = new Notifier(stack, interest, clock, { minIntervalMs: config.notifyMinIntervalMs }, metrics, (dialog, status) => {
-    logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
-    void registry.terminate(dialog, { forget: true });
+  const notifier = new Notifier({
+    sender: stack,
+    interest,
+    clock,
+    minIntervalMs: config.notifyMinIntervalMs,
+    metrics,
+    logger,
+    onFailure: (dialog, status) => {
+      logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
+      registry.terminateInBackground(dialog, { forget: true });
+    },
   });
   const registry: SubscriptionRegistry = new SubscriptionRegistry({
     interest,

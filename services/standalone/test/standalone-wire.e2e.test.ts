@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DOMAIN } from '@presence/testkit/behaviour';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawUdp, requestText, startLine, type RawUdp } from '../../../libs/sip/src/test-support/raw-peers.js';
+import { rawUdp, requestText, startLine, type RawUdp } from '@presence/testkit';
 import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
 
 /**

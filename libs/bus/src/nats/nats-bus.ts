@@ -72,7 +72,9 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     private readonly drainTimeoutMs: number,
   ) {
     this.statusLoop = this.watchStatus();
-    void connection.closed().then((error) => this.connectionClosed(error));
+    // closed() resolves, with the error if any; a rejection (not in its contract) is taken the same way.
+    const onClosed = (error: unknown): void => this.connectionClosed(error instanceof Error ? error : undefined);
+    void connection.closed().then(onClosed, onClosed);
   }
 
   publish(subject: string, data: Uint8Array): void {

@@ -25,7 +25,7 @@ export interface SipRequest extends SipMessageView {
   readonly method: string;
   readonly uri: string;
   readonly flow: Flow;
-  /** '*' for `Contact: *`, [] if none. Throws SipParseError on a malformed Contact. */
+  /** '*' for `Contact: *`, [] if none. A request with a malformed Contact never reaches the application (400 Malformed Contact). */
   readonly contacts: NameAddr[] | '*';
   /** Record-Route entries in order, each the full value (e.g. `<sip:p1.example.com;lr>`). */
   readonly recordRoute: string[];

@@ -1,7 +1,9 @@
 import type { HeaderMap } from '../wire/header-names.js';
 import { parseNameAddr, type NameAddr } from '../wire/name-addr.js';
+import { wordEnd } from '../wire/token-chars.js';
 import type { CoreHeaders, CSeq } from './message-view.js';
 
+const AT = 64;
 const MAX_CSEQ = 2 ** 31; // RFC 3261 §8.1.1.5: sequence number < 2^31
 const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
 
@@ -13,6 +15,7 @@ export function readCoreHeaders(fields: HeaderMap): CoreHeaders | string {
   const callIds = fields.get('call-id');
   if (callIds === undefined || (callIds[0] as string).length === 0) return 'Missing Call-ID';
   if (callIds.length > 1) return 'Multiple Call-ID';
+  if (!isCallId(callIds[0] as string)) return 'Malformed Call-ID';
   const cseqValues = fields.get('cseq');
   if (cseqValues === undefined) return 'Missing CSeq';
   const cseq = cseqValues.length === 1 ? parseCSeq(cseqValues[0] as string) : undefined;
@@ -34,6 +37,15 @@ export function parseCSeq(value: string): CSeq | undefined {
   const method = text.slice(i).trim();
   if (!TOKEN.test(method)) return undefined;
   return { seq, method };
+}
+
+/** RFC 3261 §25.1: callid = word [ "@" word ]. It is copied into every response and NOTIFY of the dialog. */
+function isCallId(value: string): boolean {
+  const first = wordEnd(value, 0);
+  if (first === value.length) return first > 0;
+  if (first === 0 || value.charCodeAt(first) !== AT) return false;
+  const second = wordEnd(value, first + 1);
+  return second > first + 1 && second === value.length;
 }
 
 function readNameAddr(fields: HeaderMap, name: string): NameAddr | undefined {

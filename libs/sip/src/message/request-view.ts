@@ -18,7 +18,7 @@ export class RequestView extends MessageView implements SipRequest {
     super(fields, body, core);
   }
 
-  /** RFC 3261 §20.10; `*` only valid alone (§10.2.2). Throws SipParseError on garbage. */
+  /** RFC 3261 §20.10; `*` only valid alone (§10.2.2). Throws SipParseError on garbage (the intake refuses such requests first). */
   get contacts(): NameAddr[] | '*' {
     if (this.contactCache !== undefined) return this.contactCache;
     const values = this.headerValues('contact');

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutgoingRequest } from '../message/message-types.js';
-import { rawUdp, type RawUdp } from '../test-support/raw-peers.js';
+import { rawUdp, type RawUdp } from '@presence/testkit';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 
@@ -93,6 +93,8 @@ describe('client transactions', () => {
     expect((await s.sendRequest(OPTIONS, { flow: 'tcp|nope|1' })).status).toBe(503);
     expect((await s.sendRequest(OPTIONS, {})).status).toBe(503);
     expect((await s.sendRequest(OPTIONS, { uri: 'mailto:x' })).status).toBe(503);
+    // A URI no socket can be opened to (the WebSocket URL is invalid): 503 as well, never a throw.
+    expect((await s.sendRequest(OPTIONS, { uri: 'sip:x@h;transport=ws;maddr=[::1' })).status).toBe(503);
   });
 
   it('client transaction - a connection lost mid-transaction gives 503; stop() fails pending with 503', async () => {

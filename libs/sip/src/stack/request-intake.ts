@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { IncomingRequest, SipRequest } from '../message/message-types.js';
 import { readCoreHeaders } from '../message/read-core-headers.js';
+import { requestProblem } from '../message/request-problem.js';
 import type { ServerTransaction, ServerTransactions } from '../transaction/server-transactions.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
@@ -97,10 +98,14 @@ export class RequestIntake {
     if (core.cseq.method !== method) return this.reject(tx, 'CSeq method does not match');
     if (method === 'CANCEL') return this.cancel(tx, key);
 
-    this.admission.offer(new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions));
+    const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions);
+    const problem = requestProblem(request);
+    if (problem !== undefined) return this.reject(tx, problem);
+    this.admission.offer(request);
   }
 
   private reject(tx: ServerTransaction, reason: string): void {
+    makeEchoSafe(tx);
     tx.toHasTag = toHasTag(tx.fields);
     this.ctx.logger?.debug({ reason, method: tx.method, flow: tx.flow.token }, 'bad request');
     this.transactions.respond(tx, 400, reason, undefined);
@@ -162,6 +167,29 @@ function serverKey(method: string, top: Via | undefined, fields: HeaderMap, topV
   }
   const get = (name: string): string => fields.get(name)?.[0] ?? '';
   return `${method} ~${get('call-id')}|${get('cseq')}|${get('from')}|${topVia}`;
+}
+
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+const ECHOED = ['from', 'to', 'call-id', 'cseq'];
+
+/**
+ * A response copies Via, From, To, Call-ID and CSeq from the request
+ * (RFC 3261 §8.2.6.2). A 400 for a control character in one of them must not
+ * copy it (it would break lines for a lenient reader), so each is written
+ * with a space in its place; the client still matches the 400 by its Via
+ * branch and CSeq method (§17.1.3).
+ */
+function makeEchoSafe(tx: ServerTransaction): void {
+  if (tx.vias.some((via) => CONTROL.test(via))) tx.vias = tx.vias.map(withoutControls);
+  for (const name of ECHOED) {
+    const values = tx.fields.get(name);
+    if (values?.some((value) => CONTROL.test(value))) tx.fields.set(name, values.map(withoutControls));
+  }
+}
+
+function withoutControls(value: string): string {
+  return value.replace(CONTROLS, ' ');
 }
 
 function toHasTag(fields: HeaderMap): boolean | undefined {

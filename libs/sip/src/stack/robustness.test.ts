@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { rawTcp, rawUdp, requestText, startLine } from '../test-support/raw-peers.js';
+import { rawTcp, rawUdp, requestText, startLine } from '@presence/testkit';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack } from './stack-types.js';
 
@@ -63,6 +63,87 @@ describe('robustness', () => {
     expect(startLine(reply.toString())).toBe('SIP/2.0 200 OK');
     socket.terminate();
     expect(stack.counters.messagesDropped).toBe(7); // 4 UDP + 2 WS + 1 TCP (the empty datagram is a keep-alive)
+  });
+
+  it('controls - a control character anywhere in the head gets 400 naming the header, and the 400 does not echo it', async () => {
+    const { stack, udp } = await server();
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    const to = (value: string) => (text: string) => text.replace('To: <sip:server@example.com>', `To: ${value}`);
+    const cases: [string, string][] = [
+      [requestText({ extra: ['Event: presence;id=1\nX'] }), 'Malformed Event'],
+      [requestText({ callId: 'abc\rdef' }), 'Malformed Call-ID'],
+      [to('<sip:server@example.com;x=a\nb>')(requestText()), 'Malformed To'],
+      [to('<sip:server@example.com>;x=a\nb')(requestText()), 'Malformed To'],
+      [requestText({ extra: ['Contact: <sip:w@127.0\r.0.1:5099>'] }), 'Malformed Contact'],
+      [requestText().replace('From: <sip:raw@example.com>', 'From: <sip:raw\u0000@example.com>'), 'Malformed From'],
+      [requestText({ extra: ['User-Agent: bell\u0007'] }), 'Malformed User-Agent'],
+      [requestText({ extra: ['Subject: folded', ' over\nlines'] }), 'Malformed Subject'],
+      [requestText({ uri: 'sip:a\nb@c' }), 'Malformed Request-URI'],
+      [requestText({ callId: 'lone-cr-at-the-end\r' }), 'Malformed Call-ID'],
+      [requestText({ sentBy: '127.0.0.1:5999;x=\u0001' }), 'Malformed Via'],
+    ];
+    let n = 0;
+    for (const [text, reason] of cases) {
+      peer.send(text.replace('z9hG4bKraw1', `z9hG4bKctl${++n}`), udp);
+      const response = await peer.next();
+      expect(startLine(response), reason).toBe(`SIP/2.0 400 ${reason}`);
+      expect(response, reason).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/);
+    }
+    expect(peer.received[1]).toContain('\r\nCall-ID: abc def\r\n');
+    peer.send(requestText({ branch: 'z9hG4bKafter' }), udp);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+    expect(stack.counters.messagesDropped).toBe(0);
+  });
+
+  it('internal error - a failure of our own code on a received message costs that message, on every transport', async () => {
+    const failures: unknown[] = [];
+    let failNext = false;
+    const stack = createSipStack({
+      listen: [
+        { transport: 'udp', host: '127.0.0.1', port: 0 },
+        { transport: 'tcp', host: '127.0.0.1', port: 0 },
+        { transport: 'ws', host: '127.0.0.1', port: 0 },
+      ],
+      onRequest: (r) => r.respond(200),
+      onInternalError: (error) => failures.push(error),
+      // The intake logs a request it refuses before answering it: a throw there escapes to the transport.
+      logger: {
+        debug: () => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('bug while refusing a request');
+          }
+        },
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
+    cleanup.push(() => stack.stop());
+    const [udp, tcp, ws] = (await stack.start()).map((l) => l.port);
+    const bad = (transport: string) => requestText({ transport, branch: `z9hG4bKbad${transport}`, omit: ['CSeq'] });
+
+    const peer = await rawUdp();
+    cleanup.push(() => peer.close());
+    failNext = true;
+    peer.send(bad('UDP'), udp!);
+    await peer.silence(100);
+    peer.send(requestText({ branch: 'z9hG4bKgood' }), udp!);
+    expect(startLine(await peer.next())).toBe('SIP/2.0 200 OK');
+
+    const socket = await wsClient(ws!, 'sip');
+    failNext = true;
+    socket.send(bad('WS'));
+    socket.send(requestText({ transport: 'WS', branch: 'z9hG4bKgoodws' }));
+    const [reply] = (await once(socket, 'message')) as [Buffer];
+    expect(startLine(reply.toString())).toBe('SIP/2.0 200 OK');
+
+    const stream = await rawTcp(tcp!);
+    failNext = true;
+    stream.send(bad('TCP'));
+    await stream.closed; // where the stream stands is lost with the message: the connection is closed
+    expect(failures).toHaveLength(3);
+    expect(stack.counters.internalErrors).toBe(3);
   });
 
   it('limits - oversize UDP datagram is dropped, oversize TCP message and WS frame close the connection', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingRequest } from '../message/message-types.js';
-import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp } from '../test-support/raw-peers.js';
+import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp, type RequestText } from '@presence/testkit';
 import { wireHeaderName } from '../wire/header-names.js';
+import { parseNameAddr } from '../wire/name-addr.js';
 import { createSipStack } from './sip-stack.js';
 import type { SipStack, SipStackOptions } from './stack-types.js';
 
@@ -211,16 +212,55 @@ describe('request validation', () => {
     const { port } = await setup({
       onRequest: async (r) => {
         if (r.method === 'MESSAGE') throw new Error('boom');
-        void r.contacts; // malformed Contact -> SipParseError
+        parseNameAddr(r.header('subject') ?? ''); // a handler parsing a header of its own: SipParseError
       },
       onHandlerError: (e) => errors.push(e),
     });
     const peer = await udpPeer();
     peer.send(requestText({ method: 'MESSAGE', branch: 'z9hG4bKm' }), port);
     expect(startLine(await peer.next())).toBe('SIP/2.0 500 Server Internal Error');
-    peer.send(requestText({ method: 'REGISTER', branch: 'z9hG4bKr', extra: ['Contact: not a uri'] }), port);
+    peer.send(requestText({ method: 'REGISTER', branch: 'z9hG4bKr', extra: ['Subject: not a uri'] }), port);
     expect(startLine(await peer.next())).toBe('SIP/2.0 400 Bad Request');
     expect(errors.map((e) => (e as Error).name)).toEqual(['Error', 'SipParseError']);
+  });
+
+  it('validation - a reason phrase quoting request data is written on one line and cut at 200 characters', async () => {
+    const { port } = await setup({ onRequest: (r) => r.respond(400, `Invalid entity ${r.header('subject') ?? ''}\r\nX-Injected: yes`) });
+    const peer = await udpPeer();
+    peer.send(requestText({ extra: ['Subject: short'] }), port);
+    const response = await peer.next();
+    expect(startLine(response)).toBe('SIP/2.0 400 Invalid entity short  X-Injected: yes');
+    expect(response).not.toContain('\r\nX-Injected');
+    peer.send(requestText({ branch: 'z9hG4bKlong', extra: [`Subject: ${'x'.repeat(500)}`] }), port);
+    expect(startLine(await peer.next())).toBe(`SIP/2.0 400 Invalid entity ${'x'.repeat(200 - 'Invalid entity '.length - 3)}...`);
+  });
+
+  it('validation - a malformed Request-URI, Contact, Record-Route, Event or Call-ID is refused before the handler, naming it', async () => {
+    const { port, seen } = await setup();
+    const peer = await udpPeer();
+    const cases: [Partial<RequestText>, string][] = [
+      [{ uri: 'sip:a@b"c' }, 'Malformed Request-URI'],
+      [{ extra: ['Contact: <sip:w@127.0.0.1:5099 x>'] }, 'Malformed Contact'],
+      [{ extra: ['Contact: <sip:a@b'] }, 'Malformed Contact'],
+      [{ extra: ['Contact: >'] }, 'Malformed Contact'],
+      [{ extra: ['Contact: *, <sip:a@b>'] }, 'Malformed Contact'],
+      [{ extra: ['Contact: <sip:a@b>;expires=1 junk'] }, 'Malformed Contact'],
+      [{ extra: ['Record-Route: <sip:p1.example.com;lr>, <sip:p2 example.com>'] }, 'Malformed Record-Route'],
+      [{ extra: ['Event: presence;id'] }, 'SIP/2.0 200 OK'],
+      [{ extra: ['Event: presence id'] }, 'Malformed Event'],
+      [{ extra: ['Event: presence', 'Event: dialog'] }, 'Malformed Event'],
+      [{ callId: 'a b' }, 'Malformed Call-ID'],
+      [{ callId: 'a@b@c' }, 'Malformed Call-ID'],
+      [{ callId: 'a@' }, 'Malformed Call-ID'],
+      [{ callId: 'ok-(1)<2>:"3"/[4]?{5}@host.example.com' }, 'SIP/2.0 200 OK'],
+    ];
+    let n = 0;
+    for (const [spec, reason] of cases) {
+      peer.send(requestText({ ...spec, branch: `z9hG4bKbad${++n}` }), port);
+      const expected = reason.startsWith('SIP/2.0') ? reason : `SIP/2.0 400 ${reason}`;
+      expect(startLine(await peer.next()), JSON.stringify(spec)).toBe(expected);
+    }
+    expect(seen).toHaveLength(2);
   });
 });
 

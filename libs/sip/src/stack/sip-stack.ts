@@ -32,7 +32,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
     requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, messagesDropped: 0,
-    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0,
+    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0,
   };
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private bound: BoundListener[] = [];
@@ -139,7 +139,7 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
     const branch = newBranch();
-    const flow = this.state === 'started' ? this.targets.resolve(target) : undefined;
+    const flow = this.state === 'started' ? this.resolve(target) : undefined;
     const transport = flow?.transport ?? 'udp';
     // RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP.
     const viaStart = this.viaStarts.get(transport) ?? `SIP/2.0/${transport.toUpperCase()} ${this.host};branch=`;
@@ -158,6 +158,16 @@ export class SipStackImpl implements SipStack, TransportSink {
     return new Promise((resolve) => {
       this.client.start(new ClientTransaction(branch, request.method, data, flow, request.headers, via, resolve, this.client));
     });
+  }
+
+  /** The flow to send on; undefined (a 503) when the target is unusable, e.g. a URI naming a host no socket can reach. */
+  private resolve(target: SendTarget): InternalFlow | undefined {
+    try {
+      return this.targets.resolve(target);
+    } catch (error) {
+      this.logger?.warn({ err: error, uri: target.uri }, 'cannot send: no flow to the target');
+      return undefined;
+    }
   }
 
   async stop(): Promise<void> {
@@ -206,6 +216,17 @@ export class SipStackImpl implements SipStack, TransportSink {
   dropped(reason: string, transport: string, remote: string): void {
     this.counters.messagesDropped++;
     this.logger?.debug({ reason, transport, remote }, 'SIP message dropped');
+  }
+
+  internalError(error: unknown, transport: string, remote: string): void {
+    this.counters.messagesDropped++;
+    this.counters.internalErrors++;
+    this.logger?.error({ err: error, transport, remote }, 'handling a received SIP message failed: message dropped');
+    try {
+      this.options.onInternalError?.(error);
+    } catch {
+      // reporting must not fail the transport
+    }
   }
 
   newConnectionToken(transport: 'tcp' | 'ws'): string {

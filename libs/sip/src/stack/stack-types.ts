@@ -24,6 +24,8 @@ export interface SipStackOptions {
   /** Errors thrown or rejected are caught: 500 (400 for SipParseError) if unanswered, then onHandlerError. */
   onRequest(request: IncomingRequest): void | Promise<void>;
   onHandlerError?(error: unknown, request: SipRequest): void;
+  /** Our own code failed on a received message (a bug); the message was dropped and the stack serves on. */
+  onInternalError?(error: unknown): void;
   /** Called for every response sent (first transmission only, not retransmissions), for metrics. */
   onResponse?(method: string, status: number): void;
   /**
@@ -55,6 +57,8 @@ export interface SipStackCounters {
   responsesSent: number;
   clientTimeouts: number;
   transportFailures: number;
+  /** Received messages dropped because our own code failed on them (a bug, logged at error). */
+  internalErrors: number;
 }
 
 export interface SipStack {

@@ -3,7 +3,7 @@ import type { ResponseOptions } from '../message/message-types.js';
 import { newTag } from '../ids/random-ids.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
-import { reasonPhrase } from '../wire/reason-phrases.js';
+import { reasonPhrase, writableReasonPhrase } from '../wire/reason-phrases.js';
 import { appendHeaderFields, appendRaw, finishMessage, type DefaultHeader, type HeaderFields } from '../wire/serialize.js';
 import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
@@ -85,7 +85,7 @@ export class ServerTransactions {
       this.events.logger?.debug({ status, method: tx.method }, 'response after final response ignored');
       return;
     }
-    const data = this.serialize(tx, status, reason ?? reasonPhrase(status), options);
+    const data = this.serialize(tx, status, reason === undefined ? reasonPhrase(status) : writableReasonPhrase(reason), options);
     tx.lastResponse = tx.flow.reliable ? undefined : data.toString('latin1');
     if (tx.flow.send(data)) this.events.responseSent(tx.method, status);
     else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');

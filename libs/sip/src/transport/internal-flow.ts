@@ -25,6 +25,8 @@ export interface TransportSink {
   receive(message: ParsedMessage, flow: InternalFlow): void;
   /** A message (or connection) was dropped; counted and logged at debug. */
   dropped(reason: string, transport: string, remote: string): void;
+  /** Our own code failed on a received message, which is dropped: logged, counted, reported; the transport carries on. */
+  internalError(error: unknown, transport: string, remote: string): void;
   newConnectionToken(transport: 'tcp' | 'ws'): string;
   connectionOpened(connection: StreamConnection, remoteKey: string): void;
   connectionClosed(connection: StreamConnection): void;

@@ -42,7 +42,14 @@ export class TcpConnection extends StreamConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    const error = this.framer.push(chunk);
+    let error: string | undefined;
+    try {
+      error = this.framer.push(chunk);
+    } catch (failure) {
+      // The framer's place in the stream is lost with the message: the connection goes too.
+      this.sink.internalError(failure, 'tcp', this.describe());
+      error = 'internal error';
+    }
     if (error !== undefined) {
       this.sink.dropped(`${error}; closing connection`, 'tcp', this.describe());
       this.close();

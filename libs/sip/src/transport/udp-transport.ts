@@ -80,12 +80,16 @@ export class UdpListener {
       this.sink.dropped('datagram exceeds the size limit', 'udp', `${rinfo.address}:${rinfo.port}`);
       return;
     }
-    const parsed = parseWholeMessage(msg);
-    if (typeof parsed === 'string') {
-      if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${rinfo.address}:${rinfo.port}`);
-      return;
+    try {
+      const parsed = parseWholeMessage(msg);
+      if (typeof parsed === 'string') {
+        if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${rinfo.address}:${rinfo.port}`);
+        return;
+      }
+      this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port));
+    } catch (error) {
+      this.sink.internalError(error, 'udp', `${rinfo.address}:${rinfo.port}`);
     }
-    this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port));
   }
 
   /** Sends from this socket (symmetric signalling, RFC 3581 §4); false if closed. */

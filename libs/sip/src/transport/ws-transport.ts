@@ -38,13 +38,17 @@ export class WsConnection extends StreamConnection {
 
   private onMessage(data: RawData): void {
     if (this.closed) return;
-    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-    const parsed = parseWholeMessage(buf);
-    if (typeof parsed === 'string') {
-      if (parsed.length > 0) this.sink.dropped(parsed, 'ws', this.describe());
-      return;
+    try {
+      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const parsed = parseWholeMessage(buf);
+      if (typeof parsed === 'string') {
+        if (parsed.length > 0) this.sink.dropped(parsed, 'ws', this.describe());
+        return;
+      }
+      this.sink.receive(parsed, this);
+    } catch (error) {
+      this.sink.internalError(error, 'ws', this.describe());
     }
-    this.sink.receive(parsed, this);
   }
 
   send(data: Buffer): boolean {

@@ -102,3 +102,17 @@ function capitalise(lower: string): string {
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('-');
 }
+
+/** Longest header name a reason phrase quotes; a longer one is called "header". */
+const MAX_DISPLAY_NAME = 40;
+
+/**
+ * A canonical (lower-cased) name as a reason phrase writes it, spelled as
+ * we write the header itself (`call-id` -> `Call-ID`, `x-foo-bar` ->
+ * `X-Foo-Bar`); "header" for a name too long to put in a status line.
+ * Unlike wireHeaderName it learns nothing: the name comes from a request.
+ */
+export function headerDisplayName(canonical: string): string {
+  if (canonical.length > MAX_DISPLAY_NAME) return 'header';
+  return SPELLINGS.get(canonical) ?? capitalise(canonical);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNameAddr } from './name-addr.js';
+import { parseNameAddr, type NameAddr } from './name-addr.js';
 import { SipParseError } from './sip-parse-error.js';
 import { firstListItem, splitHeaderList } from './split-list.js';
 import { formatVia, parseVia } from './via.js';
@@ -24,24 +24,58 @@ describe('name-addr', () => {
     }
   });
 
-  it('name-addr - <uri> with plain parameters gives what the general grammar gives', () => {
-    // A leading space takes the value past the shortcut for `<uri>;params` to the grammar.
-    const values = [
-      '<sip:alice@example.com>;tag=a1b2c3',
-      '<sip:alice@example.com;transport=tcp>;TAG=X;expires=60;lr',
-      '< sip:bob@example.com >',
-      '<sip:a@b>;tag=;x=1',
-      '<sip:a@b>;;x',
-      '<sip:a@b>;x=1 trailing',
-      '<sip:a@b>;x="q"',
-      '<sip:a@b>;a=1;A=2',
-      '<sip:a@b>;__proto__;a=1',
-      '<sip:ü@b>;tag=é',
+  it('name-addr - whitespace around the parts, IPv6 and quoted parameter values, last duplicate wins', () => {
+    const cases: [string, NameAddr][] = [
+      ['<sip:alice@example.com>;tag=a1b2c3', { uri: 'sip:alice@example.com', params: { tag: 'a1b2c3' } }],
+      ['  < sip:bob@example.com >  ', { uri: 'sip:bob@example.com', params: {} }],
+      ['<sip:a@b> ; TAG = x ;lr', { uri: 'sip:a@b', params: { tag: 'x', lr: null } }],
+      ['<sip:a@b>;a=1;A=2', { uri: 'sip:a@b', params: { a: '2' } }],
+      ['<sip:a@b>;__proto__;a=1', { uri: 'sip:a@b', params: { a: '1' } }],
+      ['<sip:a@b>;received=[2001:db8::1];x="q;r \\" s"', { uri: 'sip:a@b', params: { received: '[2001:db8::1]', x: '"q;r \\" s"' } }],
+      ['"a"<sip:x@y>', { displayName: 'a', uri: 'sip:x@y', params: {} }],
+      ['"" <sip:x@y>', { uri: 'sip:x@y', params: {} }],
+      ['Bob  Smith\t<sip:x@y>', { displayName: 'Bob  Smith', uri: 'sip:x@y', params: {} }],
+      ['sip:a@b ;tag=1', { uri: 'sip:a@b', params: { tag: '1' } }],
+      ['<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>', { uri: 'urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6', params: {} }],
+      ['<sip:ü@b>', { uri: 'sip:ü@b', params: {} }],
     ];
-    for (const value of values) expect(parseNameAddr(value), value).toEqual(parseNameAddr(` ${value}`));
-    expect(parseNameAddr('<sip:a@b>;a=1;A=2')).toEqual({ uri: 'sip:a@b', params: { a: '2' } });
-    expect(() => parseNameAddr('<no-scheme>;tag=1')).toThrow(SipParseError);
-    expect(() => parseNameAddr('< >;tag=1')).toThrow(SipParseError);
+    for (const [value, expected] of cases) expect(parseNameAddr(value), value).toEqual(expected);
+    expect(Object.getPrototypeOf(parseNameAddr('<sip:a@b>;__proto__=x').params)).toBe(Object.prototype);
+  });
+
+  it('name-addr - what the grammar does not allow throws: trailing junk, bad URIs, bad parameters', () => {
+    const bad = [
+      '<sip:w@127.0.0.1:5099 x>', // whitespace in the URI
+      '<sip:a@b', // unclosed
+      '>',
+      '<sip:a@b>>',
+      '<<sip:a@b>>',
+      '<sip:a\r@b>',
+      '<sip:a@b\n>',
+      '<sip:a@b\u0000>',
+      '<sip:a"b@c>',
+      '<no-scheme>;tag=1',
+      '<1sip:a@b>',
+      '<sip:>',
+      '< >;tag=1',
+      '<sip:a@b> junk',
+      '<sip:a@b>;x=1 trailing',
+      'sip:a@b c',
+      '<sip:a@b>;tag=',
+      '<sip:a@b>;tag="quoted"',
+      '<sip:a@b>;tag=é',
+      '<sip:a@b>;tag=a\nb',
+      '<sip:a@b>;;x',
+      '<sip:a@b>;=v',
+      '<sip:a@b>;x=[zz]',
+      '<sip:a@b>;x="unterminated',
+      '"a\nb" <sip:a@b>',
+      '"a\\\nb" <sip:a@b>',
+      'Jöhn <sip:a@b>',
+      'Bob "x" <sip:a@b>',
+      'Bob Smith',
+    ];
+    for (const value of bad) expect(() => parseNameAddr(value), JSON.stringify(value)).toThrow(SipParseError);
   });
 
   it('split - commas inside quotes and <> do not split', () => {

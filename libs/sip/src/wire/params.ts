@@ -17,11 +17,14 @@ export function parseParams(text: string, start: number): Record<string, string 
 
 function parseUnquoted(text: string, start: number): Record<string, string | null> {
   const params: Record<string, string | null> = {};
+  // The next '=' is looked up again only once passed, so a run of ';' without
+  // one costs one scan, not one per parameter (that was quadratic).
+  let eq = -2; // -2: not looked up yet; -1: none left
   for (let i = text.indexOf(';', start); i !== -1; ) {
     let end = text.indexOf(';', i + 1);
     if (end === -1) end = text.length;
-    const eq = text.indexOf('=', i + 1);
-    addParam(params, text, i, eq < end ? eq : -1, end);
+    if (eq !== -1 && eq < i) eq = text.indexOf('=', i + 1);
+    addParam(params, text, i, eq !== -1 && eq < end ? eq : -1, end);
     i = end < text.length ? end : -1;
   }
   return params;

@@ -67,6 +67,23 @@ describe('parse-message', () => {
     expect(m.headers.get('no-space')).toEqual(['x']);
   });
 
+  it('parse - a control character in the head names its header (the one a folded line continues) as a framing error', () => {
+    const head = (lines: string[]): string | undefined =>
+      parse(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', ...lines, 'Content-Length: 0', '', ''].join('\r\n')).framingError;
+    expect(head(['Call-ID: a\rb'])).toBe('Malformed Call-ID');
+    expect(head(['i: a\nb'])).toBe('Malformed Call-ID');
+    expect(head(['cseq: 1\u0000 OPTIONS'])).toBe('Malformed CSeq');
+    expect(head(['SIP-If-Match: x\u007f'])).toBe('Malformed SIP-If-Match');
+    expect(head(['x-long-custom-header: \u001b'])).toBe('Malformed X-Long-Custom-Header');
+    expect(head([`X-${'n'.repeat(60)}: \u001b`])).toBe('Malformed header');
+    expect(head(['Subject: a', '\tb', ' c\nd'])).toBe('Malformed Subject');
+    expect(head(['Subject: tab\tand folding', ' are fine'])).toBeUndefined();
+    expect(parse('OPTIONS sip:a\u0000b SIP/2.0\r\n\r\n').framingError).toBe('Malformed Request-URI');
+    expect(parse('SIP/2.0 200 O\u0000K\r\n\r\n').framingError).toBe('Malformed Status-Line');
+    // The first problem wins: a control character is reported before Content-Length.
+    expect(parse('MESSAGE sip:a@b SIP/2.0\r\nTo: \u0001\r\nContent-Length: 50\r\n\r\nshort').framingError).toBe('Malformed To');
+  });
+
   it('parse - garbage and keep-alives are reported, not thrown', () => {
     const drop = (text: string | Buffer): unknown => parseWholeMessage(typeof text === 'string' ? Buffer.from(text) : text);
     expect(drop('\r\n\r\n')).toBe('');

@@ -1,4 +1,4 @@
-import { canonicalHeaderName, type HeaderMap } from './header-names.js';
+import { canonicalHeaderName, headerDisplayName, type HeaderMap } from './header-names.js';
 
 /** A framed and tokenized SIP message; semantic validation happens in message/. */
 export interface ParsedMessage {
@@ -10,17 +10,28 @@ export interface ParsedMessage {
   readonly reason: string;
   readonly headers: HeaderMap;
   body: string;
-  /** Set when the head parsed but the framing is wrong (e.g. body shorter than Content-Length). */
+  /**
+   * Set when the head parsed but the message is broken below the level of
+   * header grammar: framing (body shorter than Content-Length) or a control
+   * character in a header. A request gets 400 with this reason phrase, a
+   * response is dropped.
+   */
   framingError?: string;
 }
 
-export type ParsedHead = Omit<ParsedMessage, 'body' | 'framingError'>;
+export type ParsedHead = Omit<ParsedMessage, 'body'>;
 
 const CR = 13;
 const LF = 10;
 const SPACE = 32;
 const TAB = 9;
 const TOKEN_CHARS = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+// RFC 3261 §25.1: no header holds a control character other than HTAB, nor a
+// CR or LF outside the CRLF that ends a line (a lenient reader would take a
+// lone one as a line break: a value copied into a message we send would
+// inject headers into it). One scan of the whole head; the rare hit is then
+// traced to its header.
+const STRAY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 export const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** Number of bytes of CRLF pairs at `start` (keep-alives and RFC 3261 §7.5 leading CRLFs). */
@@ -40,6 +51,8 @@ export function parseHead(text: string): ParsedHead | undefined {
   const startLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
   const head = parseStartLine(startLine);
   if (head === undefined) return undefined;
+  const stray = STRAY_CONTROL.exec(text);
+  if (stray !== null) head.framingError = `Malformed ${partAt(text, stray.index, head.method === undefined)}`;
   const headers = head.headers;
   let lastValues: string[] | undefined;
   // Lines are read by index into `text` rather than sliced out whole: every
@@ -72,6 +85,18 @@ export function parseHead(text: string): ParsedHead | undefined {
     }
   }
   return head;
+}
+
+/** The name of the header (or start-line part) that holds text[index], as written in a reason phrase. */
+function partAt(text: string, index: number, response: boolean): string {
+  let lineStart = text.lastIndexOf('\r\n', index - 1) + 2;
+  // A folded line (RFC 3261 §7.3.1) belongs to the header above it.
+  while (lineStart > 1 && (text.charCodeAt(lineStart) === SPACE || text.charCodeAt(lineStart) === TAB)) {
+    lineStart = text.lastIndexOf('\r\n', lineStart - 3) + 2;
+  }
+  if (lineStart === 1) return response ? 'Status-Line' : 'Request-URI';
+  const colon = text.indexOf(':', lineStart);
+  return headerDisplayName(canonicalHeaderName(text.slice(lineStart, colon).trim()));
 }
 
 // Header names as written -> canonical names, for names that passed the
@@ -149,8 +174,8 @@ export function parseWholeMessage(buf: Buffer): ParsedMessage | string {
   const length = contentLength(head.headers);
   let bodyEnd = buf.length;
   if (length !== undefined) {
-    if (Number.isNaN(length)) message.framingError = 'Invalid Content-Length';
-    else if (bodyStart + length > buf.length) message.framingError = 'Body shorter than Content-Length';
+    if (Number.isNaN(length)) message.framingError ??= 'Invalid Content-Length';
+    else if (bodyStart + length > buf.length) message.framingError ??= 'Body shorter than Content-Length';
     else bodyEnd = bodyStart + length;
   }
   message.body = bodyEnd > bodyStart ? buf.toString('utf8', bodyStart, bodyEnd) : '';

@@ -21,3 +21,17 @@ const PHRASES: ReadonlyMap<number, string> = new Map([
 export function reasonPhrase(status: number): string {
   return PHRASES.get(status) ?? (status < 200 ? 'Provisional' : status < 300 ? 'OK' : 'Error');
 }
+
+const CONTROLS = /[\x00-\x1f\x7f]/g;
+const MAX_REASON_CHARS = 200;
+
+/**
+ * A reason phrase as it can be written in a status line (RFC 3261 §25.1:
+ * Reason-Phrase holds no control character): each one becomes a space,
+ * and a phrase longer than 200 characters is cut, since reasons may quote
+ * request data (a PIDF entity, a media type) of any length and content.
+ */
+export function writableReasonPhrase(reason: string): string {
+  const text = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 3)}...` : reason;
+  return text.replace(CONTROLS, ' ');
+}

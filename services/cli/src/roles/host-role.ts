@@ -1,5 +1,5 @@
 import type { PresenceMetrics } from '@presence/metrics';
-import { runUntilSignal, type Logger, type OptionValues } from '@presence/runtime';
+import { processGuard, runUntilSignal, type Logger, type OptionValues } from '@presence/runtime';
 import type { Backends } from './backends.js';
 import { serveOps } from './ops-endpoint.js';
 
@@ -12,13 +12,15 @@ export interface RoleComponent {
 /**
  * Runs one role until SIGTERM: starts the component, serves /metrics and the
  * probes, and on the signal stops the component first, then the backends,
- * then HTTP. A failed start undoes what was opened.
+ * then HTTP. A failed start undoes what was opened; once serving, the
+ * process guard keeps a bug from stopping the process.
  */
 export async function hostRole(values: OptionValues, logger: Logger, metrics: PresenceMetrics, backends: Backends, component: RoleComponent, message: string): Promise<void> {
   let stopping = false;
   try {
     const details = await component.start();
     const http = await serveOps(values, metrics, () => backends.store.ping(), () => stopping);
+    processGuard(logger, metrics).install();
     logger.info({ ...details, http: http && `${http.host}:${http.port}` }, message);
     runUntilSignal(
       {

@@ -1,5 +1,5 @@
 import { systemClock } from '@presence/core';
-import { runUntilSignal, type OptionValues } from '@presence/runtime';
+import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
@@ -11,5 +11,6 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   const edge = edgeConfigFromOptions(values);
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger });
+  processGuard(logger, server.metrics).install();
   runUntilSignal(server, logger);
 }

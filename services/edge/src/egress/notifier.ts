@@ -1,6 +1,7 @@
 import type { Clock, TerminationReason } from '@presence/core';
 import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
 import { notifyRequest } from './notify-request.js';
 import type { PresentityInterest } from './presentity-interest.js';
@@ -10,33 +11,38 @@ export interface NotifySender {
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
 }
 
-export interface NotifierOptions {
+export interface NotifierDeps {
+  readonly sender: NotifySender;
+  readonly interest: Pick<PresentityInterest, 'current'>;
+  readonly clock: Clock;
   /** Per-watcher minimum gap between NOTIFYs (RFC 6446 / RFC 3856 §6.10); 0 = off. */
   readonly minIntervalMs: number;
+  readonly metrics: PresenceMetrics;
+  readonly logger: Logger;
+  /** A final failure that ends the subscription (RFC 6665 §4.2.2: 481, Timer F, unreachable). */
+  readonly onFailure: (dialog: WatcherDialog, status: number) => void;
 }
+
+/** The status a NOTIFY we could not build or hand to the stack counts as: a transport failure. */
+const NOT_SENT = 503;
 
 /**
  * Sends the NOTIFYs of the dialogs this edge holds. Per dialog: one NOTIFY
  * in flight at a time, at most one per `minIntervalMs`, and changes arriving
  * meanwhile are coalesced — the NOTIFY that finally goes carries the latest
  * state, never a queue of stale ones. Failures that end the subscription
- * (RFC 6665 §4.2.2: 481, Timer F, unreachable) are handed to `onFailure`.
+ * (RFC 6665 §4.2.2: 481, Timer F, unreachable) are handed to `onFailure`;
+ * a NOTIFY that cannot even be built or sent is one of them, never an
+ * unhandled rejection.
  */
 export class Notifier {
-  constructor(
-    private readonly sender: NotifySender,
-    private readonly interest: PresentityInterest,
-    private readonly clock: Clock,
-    private readonly options: NotifierOptions,
-    private readonly metrics: PresenceMetrics,
-    private readonly onFailure: (dialog: WatcherDialog, status: number) => void,
-  ) {}
+  constructor(private readonly deps: NotifierDeps) {}
 
   /** The watched state changed: notify when the rate limit and the outstanding NOTIFY allow. */
   stateChanged(dialog: WatcherDialog): void {
     if (dialog.terminated) return;
     if (dialog.dirty) {
-      this.metrics.notifiesCoalesced.inc();
+      this.deps.metrics.notifiesCoalesced.inc();
       return;
     }
     dialog.dirty = true;
@@ -54,10 +60,9 @@ export class Notifier {
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void> {
     this.cancel(dialog);
     dialog.terminated = true;
-    const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.clock.now());
-    const body = document ?? this.interest.current(dialog.presentity)?.body ?? '';
-    const response = await this.send(dialog, state, body);
-    this.count(response.status);
+    const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
+    const body = document ?? this.deps.interest.current(dialog.presentity)?.body ?? '';
+    this.count(await this.send(dialog, state, body));
   }
 
   cancel(dialog: WatcherDialog): void {
@@ -69,7 +74,7 @@ export class Notifier {
     const pacing = dialog.pacing;
     if (!dialog.dirty || dialog.inFlight || dialog.terminated || pacing?.timer) return;
     if (pacing !== undefined) {
-      const waitMs = pacing.lastNotifyAt + this.options.minIntervalMs - this.clock.now();
+      const waitMs = pacing.lastNotifyAt + this.deps.minIntervalMs - this.deps.clock.now();
       if (waitMs > 0) {
         pacing.timer = setTimeout(() => {
           pacing.timer = undefined;
@@ -88,40 +93,54 @@ export class Notifier {
   }
 
   private transmit(dialog: WatcherDialog): void {
-    const watched = this.interest.current(dialog.presentity);
+    const watched = this.deps.interest.current(dialog.presentity);
     if (!watched) {
-      this.metrics.notifiesDropped.inc({ reason: 'no_state' });
+      this.deps.metrics.notifiesDropped.inc({ reason: 'no_state' });
       dialog.dirty = false;
       return;
     }
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     dialog.dirty = false;
     dialog.inFlight = true;
     // Without a minimum interval there is nothing to pace: no per-dialog state for it.
-    if (this.options.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
-    if (watched.changedAt > 0) this.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
+    if (this.deps.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
+    if (watched.changedAt > 0) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
-    void this.send(dialog, state, watched.body).then((response) => {
-      dialog.inFlight = false;
-      this.count(response.status);
-      if (dialog.terminated) return;
-      if (response.status >= 300 && response.status !== 491) {
-        this.onFailure(dialog, response.status);
-        return;
-      }
-      if (response.status === 491) dialog.dirty = true;
-      this.pump(dialog);
-    });
+    this.send(dialog, state, watched.body)
+      .then((status) => {
+        dialog.inFlight = false;
+        this.count(status);
+        if (dialog.terminated) return;
+        if (status >= 300 && status !== 491) {
+          this.deps.onFailure(dialog, status);
+          return;
+        }
+        if (status === 491) dialog.dirty = true;
+        this.pump(dialog);
+      })
+      .catch((error: unknown) => this.internalError(error, dialog, 'after a NOTIFY response'));
   }
 
-  private send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<SipResponse> {
-    dialog.localCseq += 1;
-    const request = notifyRequest(dialog, subscriptionState, body);
-    return this.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
+  /** Sends one NOTIFY and resolves with its final status; never rejects (a NOTIFY not sent is NOT_SENT). */
+  private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<number> {
+    try {
+      dialog.localCseq += 1;
+      const request = notifyRequest(dialog, subscriptionState, body);
+      const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
+      return response.status;
+    } catch (error) {
+      this.internalError(error, dialog, 'NOTIFY not sent: ending the subscription');
+      return NOT_SENT;
+    }
+  }
+
+  private internalError(error: unknown, dialog: WatcherDialog, message: string): void {
+    this.deps.metrics.internalErrors.inc({ source: 'notify' });
+    this.deps.logger.error({ err: error, dialog: dialog.id }, message);
   }
 
   private count(status: number): void {
     const result = status < 300 ? 'ok' : status === 408 ? 'timeout' : status === 503 ? 'failed' : 'rejected';
-    this.metrics.notifiesSent.inc({ result });
+    this.deps.metrics.notifiesSent.inc({ result });
   }
 }

@@ -114,6 +114,14 @@ export class SubscriptionRegistry {
     for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
   }
 
+  /** terminate() for callers that do not wait: a failure of its own is logged and counted, never left unhandled. */
+  terminateInBackground(dialog: WatcherDialog, options: { reason?: TerminationReason; forget: boolean }): void {
+    this.terminate(dialog, options).catch((error: unknown) => {
+      this.deps.metrics.internalErrors.inc({ source: 'subscription_end' });
+      this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
+    });
+  }
+
   /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
   presentityChanged(presentity: string): void {
     for (const dialog of this.table.watchersOf(presentity)) this.deps.notifier.stateChanged(dialog);
@@ -151,7 +159,7 @@ export class SubscriptionRegistry {
       this.deadlines.delete(dialog);
       if (this.table.get(dialog.id) !== dialog) continue;
       this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
-      void this.terminate(dialog, { reason: 'timeout', forget: true });
+      this.terminateInBackground(dialog, { reason: 'timeout', forget: true });
     }
     this.arm();
   }

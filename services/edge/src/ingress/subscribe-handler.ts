@@ -9,7 +9,7 @@ import {
   type ExpiresPolicy,
 } from '@presence/core';
 import type { PresentitySnapshot, SubscribeCommand } from '@presence/contracts';
-import { newTag, type IncomingRequest } from '@presence/sip';
+import { newTag, parseSipUri, type IncomingRequest } from '@presence/sip';
 import type { SubscriptionRegistry } from '../egress/subscription-registry.js';
 import { shared } from '../egress/compact-string.js';
 import { dialogId, WatcherDialog } from '../egress/watcher-dialog.js';
@@ -53,6 +53,9 @@ export class SubscribeHandler {
     if (!remoteTag) throw new BadRequestError('Missing From tag');
     const contact = request.contacts === '*' ? undefined : request.contacts[0];
     if (!contact) throw new BadRequestError('Missing Contact header');
+    // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
+    const scheme = parseSipUri(contact.uri)?.scheme;
+    if (scheme !== 'sip' && scheme !== 'sips') throw new BadRequestError('Malformed Contact');
     const expires = negotiateExpires(request.expires, this.deps.policy);
     const localTag = newTag();
     const id = dialogId(request.callId, remoteTag, localTag);

@@ -30,6 +30,22 @@ describe('partition ownership', () => {
     return ownership;
   }
 
+  it('ownership - a drain that fails when partitions move is logged, never an unhandled rejection', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_context: object, message: string) => void warnings.push(message) };
+    const a = new PartitionOwnership(store, systemClock, options('a'), {
+      gained: () => undefined,
+      lost: () => Promise.reject(new Error('drain failed')),
+    }, logger);
+    running.push(a);
+    await a.start();
+    const b = worker('b');
+    await b.start();
+    await eventually(() => expect(warnings).toContain('draining a partition we no longer own failed'), { timeoutMs: 3000 });
+    await a.stop(); // every remaining drain fails too, and stop() still resolves
+    expect(a.ownedPartitions()).toEqual([]);
+  });
+
   it('ownership - a lone worker holds every partition as soon as it started', async () => {
     const a = worker('a');
     await a.start();

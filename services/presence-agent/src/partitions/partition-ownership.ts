@@ -68,8 +68,9 @@ export class PartitionOwnership {
       .catch((error: unknown) => this.logger.warn({ err: error }, 'partition ownership tick failed'))
       .finally(() => {
         this.running = undefined;
-        this.fenceStaleLeases();
+        // The next tick is armed first: whatever fails below, renewals go on.
         if (!this.stopped) this.timer = setTimeout(() => void this.runTick(), this.options.tickMs);
+        this.fenceStaleLeases();
       });
     return this.running;
   }
@@ -108,8 +109,14 @@ export class PartitionOwnership {
     }
   }
 
-  private lose(partition: number): Promise<void> {
-    return this.owned.delete(partition) ? this.listener.lost(partition) : Promise.resolve();
+  /** Stops serving a partition; never rejects: a failed drain is logged (the lease lapses or is released anyway). */
+  private async lose(partition: number): Promise<void> {
+    if (!this.owned.delete(partition)) return;
+    try {
+      await this.listener.lost(partition);
+    } catch (error) {
+      this.logger.warn({ err: error, partition }, 'draining a partition we no longer own failed');
+    }
   }
 }
 

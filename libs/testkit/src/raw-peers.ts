@@ -1,5 +1,5 @@
-// Test-only raw sockets that speak bytes, to poke a stack with crafted or
-// broken messages. Excluded from the build (tsconfig) and not exported.
+// Raw sockets that speak bytes, to poke a SIP stack or a server with crafted
+// or broken messages.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';

@@ -1,0 +1,49 @@
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const DEL = 127;
+
+/** Index of the first character at or after `start` that is not SP or HTAB (unfolded LWS, RFC 3261 §25.1). */
+export function skipLws(text: string, start: number): number {
+  let i = start;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== TAB) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index of the last character before `end` that is not SP or HTAB, plus one (the end of a right-trimmed range). */
+export function trimLwsEnd(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start) {
+    const c = text.charCodeAt(i - 1);
+    if (c !== SPACE && c !== TAB) break;
+    i--;
+  }
+  return i;
+}
+
+/**
+ * End (index after the closing quote) of the quoted-string opening at `start`,
+ * or -1 (RFC 3261 §25.1: qdtext and quoted-pair). Control characters other
+ * than HTAB are refused even escaped: a value holding them cannot be copied
+ * into a message we send.
+ */
+export function quotedStringEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== QUOTE) return -1;
+  for (let i = start + 1; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) c = text.charCodeAt(++i);
+    if (isControl(c)) return -1;
+  }
+  return -1;
+}
+
+/** CTL other than HTAB (RFC 5234: %x00-1F / %x7F), or NaN past the end. */
+export function isControl(c: number): boolean {
+  return !(c >= SPACE || c === TAB) || c === DEL;
+}
