@@ -1,4 +1,4 @@
-export type { MemoryStore, MemoryStoreOptions, MemoryStoreCounts } from './memory/memory-store.js';
+export type { MemoryStore, MemoryStoreOptions } from './memory/memory-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
 export type { StoreLogger } from './store-logger.js';
 export { silentStoreLogger } from './store-logger.js';

@@ -32,23 +32,12 @@ export interface MemoryStoreOptions {
   readonly sweepIntervalMs?: number;
 }
 
-export interface MemoryStoreCounts {
-  readonly presentities: number;
-  readonly watchers: number;
-  readonly bindingSets: number;
-  readonly dialogs: number;
-  readonly expiryEntries: number;
-}
-
 /**
  * The in-memory Store (ARCHITECTURE "Bus and store are interfaces with two
  * implementations each"), same semantics as the Redis twin:
  *
  * - presentities: compare-and-set on revision; records are never deleted, so
  *   revision and version never go back (see PresentityTable);
- * - watchers: listWatchers returns every stored watcher, expired or not, in
- *   no particular order: the owner expires them from the index and must be
- *   able to see (and terminate) those not yet processed;
  * - publications and watchers are never dropped by the store itself; the
  *   per-partition expiry index tells their owner when to act;
  * - bindings and dialogs are plain soft state the store drops itself once
@@ -62,17 +51,23 @@ export interface MemoryStoreCounts {
  * changed and on close(), read back at creation; see MemoryTables.restore
  * for what survives).
  */
-export interface MemoryStore extends Store {
-  /** Writes the snapshot now when something changed since the last one; no-op without dataDir. */
-  checkpoint(): Promise<void>;
-  /** Record counts, for metrics and tests. */
-  counts(): MemoryStoreCounts;
-}
+export type MemoryStore = Store;
 
 /** File name of the snapshot inside dataDir. */
 export const SNAPSHOT_FILE = 'memory-store.json';
 
 export async function createMemoryStore(options: MemoryStoreOptions): Promise<MemoryStore> {
+  return (await openMemoryStore(options)).store;
+}
+
+/** A MemoryStore with the tables and snapshots it is made of, for test support that reads them; the package does not export it. */
+export interface OpenedMemoryStore {
+  readonly store: MemoryStore;
+  readonly tables: MemoryTables;
+  readonly snapshots: MemorySnapshots | undefined;
+}
+
+export async function openMemoryStore(options: MemoryStoreOptions): Promise<OpenedMemoryStore> {
   const dialogGraceMs = options.dialogGraceMs ?? 30_000;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 30_000;
   const sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
@@ -90,7 +85,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
   const store = new InMemoryStore(tables, snapshots, options.clock);
   store.startSweeping(sweepIntervalMs);
   snapshots?.start(snapshotIntervalMs);
-  return store;
+  return { store, tables, snapshots };
 }
 
 class InMemoryStore implements MemoryStore {
@@ -138,21 +133,11 @@ class InMemoryStore implements MemoryStore {
     return removed;
   }
 
-  async listWatchers(presentity: string): Promise<WatcherRecord[]> {
-    this.assertOpen();
-    return this.tables.watchers.list(presentity);
-  }
-
   // ExpiryIndex
 
   async dueExpiries(partition: number, now: number, limit: number): Promise<DueExpiry[]> {
     this.assertOpen();
     return this.tables.index.due(partition, now, limit);
-  }
-
-  async nextExpiry(partition: number): Promise<number | undefined> {
-    this.assertOpen();
-    return this.tables.index.next(partition);
   }
 
   // LocationStore
@@ -200,11 +185,6 @@ class InMemoryStore implements MemoryStore {
     this.tables.leases.release(partition, owner);
   }
 
-  async leaseHolder(partition: number): Promise<Lease | undefined> {
-    this.assertOpen();
-    return this.tables.leases.holder(partition, this.clock.now());
-  }
-
   // MembershipStore
 
   async heartbeat(member: string, ttlMs: number): Promise<void> {
@@ -227,16 +207,6 @@ class InMemoryStore implements MemoryStore {
 
   async ping(): Promise<boolean> {
     return !this.closed;
-  }
-
-  counts(): MemoryStoreCounts {
-    const { presentities, watchers, locations, dialogs, index } = this.tables;
-    return { presentities: presentities.size, watchers: watchers.size, bindingSets: locations.size, dialogs: dialogs.size, expiryEntries: index.size };
-  }
-
-  async checkpoint(): Promise<void> {
-    this.assertOpen();
-    await this.snapshots?.checkpoint();
   }
 
   /** Stops the timers and, with a data directory, writes a last snapshot (rejects if that fails). */

@@ -30,9 +30,4 @@ export class ExpiryRecords implements ExpiryIndex {
     }
     return due;
   }
-
-  async nextExpiry(partition: number): Promise<number | undefined> {
-    const reply = await this.calls.run('nextExpiry', () => this.client.zrange(this.keys.expiry(partition), 0, 0, 'WITHSCORES'));
-    return reply.length >= 2 ? Number(reply[1]) : undefined;
-  }
 }

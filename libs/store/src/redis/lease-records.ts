@@ -1,7 +1,6 @@
 import type { Clock, Lease, LeaseStore } from '@presence/core';
 import { assertPositiveTtl } from '../ttl-check.js';
 import type { RedisCalls } from './redis-calls.js';
-import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisScripts } from './redis-scripts.js';
 
@@ -13,7 +12,6 @@ import type { RedisScripts } from './redis-scripts.js';
 export class LeaseRecords implements LeaseStore {
   constructor(
     private readonly calls: RedisCalls,
-    private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly scripts: RedisScripts,
     private readonly clock: Clock,
@@ -32,12 +30,5 @@ export class LeaseRecords implements LeaseStore {
 
   async releaseLease(partition: number, owner: string): Promise<void> {
     await this.calls.run('releaseLease', () => this.scripts['lease-release']([this.keys.lease(partition)], [owner]));
-  }
-
-  async leaseHolder(partition: number): Promise<Lease | undefined> {
-    const [owner, epoch, expiresAt] = await this.calls.run('leaseHolder', () => this.client.hmget(this.keys.lease(partition), 'owner', 'epoch', 'expiresAt'));
-    if (typeof owner !== 'string' || typeof epoch !== 'string' || typeof expiresAt !== 'string') return undefined;
-    const lease = { partition, owner, epoch: Number(epoch), expiresAt: Number(expiresAt) };
-    return lease.expiresAt > this.clock.now() ? lease : undefined;
   }
 }

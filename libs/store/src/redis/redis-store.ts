@@ -45,9 +45,7 @@ export interface RedisStoreOptions {
 }
 
 /** The Redis Store; see createRedisStore. */
-export interface RedisStore extends Store {
-  readonly keyPrefix: string;
-}
+export type RedisStore = Store;
 
 /**
  * Connects to Redis (standalone `url` or `cluster` seeds) and returns the
@@ -65,6 +63,17 @@ export interface RedisStore extends Store {
  * them and owns the connection.
  */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+  return (await openRedisStore(options)).store;
+}
+
+/** A RedisStore with its client and keys, for test support that reads what it wrote; the package does not export it. */
+export interface OpenedRedisStore {
+  readonly store: RedisStore;
+  readonly client: RedisClient;
+  readonly keys: RedisKeys;
+}
+
+export async function openRedisStore(options: RedisStoreOptions): Promise<OpenedRedisStore> {
   const dialogGraceMs = options.dialogGraceMs ?? 30_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 1_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
@@ -86,7 +95,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // The rejection only says the connection closed; the 'error' event before it says why (ECONNREFUSED...).
     throw toStoreError(store.lastConnectionError ?? error, 'connect', retryAfterSeconds);
   }
-  return store;
+  return { store, client, keys };
 }
 
 class RedisBackedStore implements RedisStore {
@@ -107,7 +116,7 @@ class RedisBackedStore implements RedisStore {
 
   constructor(
     private readonly client: RedisClient,
-    private readonly keys: RedisKeys,
+    keys: RedisKeys,
     clock: Clock,
     private readonly logger: StoreLogger,
     dialogGraceMs: number,
@@ -121,7 +130,7 @@ class RedisBackedStore implements RedisStore {
     this.expiries = new ExpiryRecords(calls, client, keys);
     this.locations = new BindingRecords(calls, client, keys, clock);
     this.dialogs = new DialogRecords(calls, client, keys, clock, dialogGraceMs);
-    this.leases = new LeaseRecords(calls, client, keys, scripts, clock);
+    this.leases = new LeaseRecords(calls, keys, scripts, clock);
     this.members = new MemberRecords(calls, client, keys, scripts, clock);
     client.on('ready', () => {
       if (this.everUp && !this.up) this.logger.warn({}, 'redis store reconnected');
@@ -134,10 +143,6 @@ class RedisBackedStore implements RedisStore {
       this.down(error);
     });
     client.on('close', () => this.down(undefined));
-  }
-
-  get keyPrefix(): string {
-    return this.keys.prefix;
   }
 
   loadPresentity(presentity: string): Promise<PresentityState> {
@@ -160,16 +165,8 @@ class RedisBackedStore implements RedisStore {
     return this.watchers.removeWatcher(partition, presentity, subscriptionId);
   }
 
-  listWatchers(presentity: string): Promise<WatcherRecord[]> {
-    return this.watchers.listWatchers(presentity);
-  }
-
   dueExpiries(partition: number, now: number, limit: number): Promise<DueExpiry[]> {
     return this.expiries.dueExpiries(partition, now, limit);
-  }
-
-  nextExpiry(partition: number): Promise<number | undefined> {
-    return this.expiries.nextExpiry(partition);
   }
 
   bindings(aor: string, now: number): Promise<Binding[]> {
@@ -198,10 +195,6 @@ class RedisBackedStore implements RedisStore {
 
   releaseLease(partition: number, owner: string): Promise<void> {
     return this.leases.releaseLease(partition, owner);
-  }
-
-  leaseHolder(partition: number): Promise<Lease | undefined> {
-    return this.leases.leaseHolder(partition);
   }
 
   heartbeat(member: string, ttlMs: number): Promise<void> {

@@ -51,10 +51,4 @@ export class WatcherRecords implements WatcherStore {
     }
     return entry.record;
   }
-
-  async listWatchers(presentity: string): Promise<WatcherRecord[]> {
-    const key = this.keys.watchers(presentity);
-    const all = await this.calls.run('listWatchers', () => this.client.hgetall(key));
-    return Object.entries(all).map(([subscriptionId, text]) => decodeWatcher(key, presentity, subscriptionId, text).record);
-  }
 }
