@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const alias: Record<string, string> = {
   '@presence/bus/nats': `${root}libs/bus/src/nats/index.ts`,
   '@presence/testkit/behaviour': `${root}libs/testkit/src/behaviour/index.ts`,
+  '@presence/store/test-support': `${root}libs/store/src/test-support/index.ts`,
 };
 for (const group of ['libs', 'services']) {
   for (const dir of readdirSync(`${root}${group}`)) {

@@ -1,5 +1,5 @@
+import { RecordReader, SUBSCRIPTION_STATUSES, type RecordProblem } from '@presence/core';
 import { ContractError } from './contract-error.js';
-import { FieldReader } from './field-reader.js';
 import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
@@ -13,14 +13,16 @@ export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent):
   return encoder.encode(JSON.stringify(message));
 }
 
-function readEnvelope(bytes: Uint8Array, what: string): FieldReader {
+const contractError = (problem: RecordProblem): ContractError => new ContractError(problem.message);
+
+function readEnvelope(bytes: Uint8Array, what: string): RecordReader {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(bytes));
   } catch (error) {
     throw new ContractError(`${what}: not UTF-8 JSON`, { cause: error });
   }
-  const r = FieldReader.of(value, what);
+  const r = RecordReader.object(value, what, contractError);
   if (r.count('v') !== 1) throw new ContractError(`${what}: unsupported version`);
   return r;
 }
@@ -53,11 +55,11 @@ export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
     case 'unsubscribe':
       return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId') };
     case 'fetch':
-      return { v: 1, type, presentities: r.stringArray('presentities') };
+      return { v: 1, type, presentities: r.strings('presentities') };
   }
 }
 
-function readSnapshot(r: FieldReader): PresentitySnapshot {
+function readSnapshot(r: RecordReader): PresentitySnapshot {
   return { presentity: r.string('presentity'), version: r.count('version'), document: r.string('document') };
 }
 
@@ -71,7 +73,7 @@ export function decodeAgentReply(bytes: Uint8Array): AgentReply {
       return {
         v: 1,
         type,
-        status: r.oneOf('status', ['pending', 'active', 'terminated'] as const),
+        status: r.oneOf('status', SUBSCRIPTION_STATUSES),
         expires: r.count('expires'),
         state: readSnapshot(r.object('state')),
       };

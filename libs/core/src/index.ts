@@ -4,6 +4,7 @@ export { systemClock } from './time/clock.js';
 export type { Publication } from './model/publication.js';
 export type { PresentityState } from './model/presentity-state.js';
 export type { SubscriptionStatus, WatcherRecord } from './model/watcher.js';
+export { SUBSCRIPTION_STATUSES } from './model/watcher.js';
 export type { Binding } from './model/binding.js';
 export type { DialogRecord } from './model/dialog-record.js';
 
@@ -60,4 +61,6 @@ export { bindingExpiresIn } from './registrar/binding-expiry.js';
 export { KeyedQueue } from './concurrency/keyed-queue.js';
 export { IndexedMinHeap } from './schedule/indexed-min-heap.js';
 export { RecentMap } from './cache/recent-map.js';
+export type { RecordFailure, RecordProblem } from './record/record-reader.js';
+export { RecordReader } from './record/record-reader.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

@@ -1,4 +1,4 @@
-export type { MemoryStore, MemoryStoreOptions, MemoryStoreCounts } from './memory/memory-store.js';
+export type { MemoryStore, MemoryStoreOptions } from './memory/memory-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
 export type { StoreLogger } from './store-logger.js';
 export { silentStoreLogger } from './store-logger.js';
@@ -6,3 +6,5 @@ export { StoreClosedError } from './errors/store-closed-error.js';
 export type { RedisStore, RedisStoreOptions } from './redis/redis-store.js';
 export { createRedisStore } from './redis/redis-store.js';
 export { StoreUnavailableError } from './errors/store-unavailable-error.js';
+export type { StoreErrorListener, StoreOperation } from './store-error-reporting.js';
+export { reportStoreErrors } from './store-error-reporting.js';

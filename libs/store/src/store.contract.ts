@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Binding, DialogRecord, PresentityChange, Publication, Store, WatcherRecord } from '@presence/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreInspector } from './test-support/store-inspector.js';
 
 /** The fake clock the contract drives; the store under test must take its time from it. */
 export interface ContractClock {
@@ -11,6 +12,8 @@ export interface ContractClock {
 /** What a store implementation's test file hands to the contract for every test. */
 export interface StoreUnderTest {
   readonly store: Store;
+  /** Reads of the same state that only tests make (nextExpiry, leaseHolder, listWatchers). */
+  readonly inspect: StoreInspector;
   cleanup(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export function storeContract(
     let clock: ManualClock;
     let under: StoreUnderTest;
     let store: Store;
+    let inspect: StoreInspector;
     let t0: number;
     let tag: string;
     const aor = (user: string): string => `sip:${user}-${tag}@example.com`;
@@ -123,6 +127,7 @@ export function storeContract(
       tag = randomBytes(4).toString('hex');
       under = await factory(clock);
       store = under.store;
+      inspect = under.inspect;
     });
 
     afterEach(async () => {
@@ -224,7 +229,7 @@ export function storeContract(
       it('expiry index - a commit indexes the presentity once, at its earliest publication expiry', async () => {
         const p = aor('alice');
         await store.commitPresentity(change(p, 0, [publication('late', 60 * SECOND), publication('early', 30 * SECOND)]));
-        expect(await store.nextExpiry(7)).toBe(t0 + 30 * SECOND);
+        expect(await inspect.nextExpiry(7)).toBe(t0 + 30 * SECOND);
         expect(await store.dueExpiries(7, t0 + 30 * SECOND - 1, 10)).toEqual([]);
         expect(await store.dueExpiries(7, t0 + 90 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 30 * SECOND }]);
       });
@@ -262,7 +267,7 @@ export function storeContract(
         const first = await store.dueExpiries(7, clock.now(), 10);
         expect(first).toHaveLength(1);
         expect(await store.dueExpiries(7, clock.now(), 10)).toEqual(first);
-        expect(await store.nextExpiry(7)).toBe(t0 + 10 * SECOND);
+        expect(await inspect.nextExpiry(7)).toBe(t0 + 10 * SECOND);
       });
 
       it('expiry index - the entry follows the earliest publication expiry through refreshes', async () => {
@@ -272,7 +277,7 @@ export function storeContract(
         expect(await store.dueExpiries(7, t0 + 49 * SECOND, 10)).toEqual([]);
         expect(await store.dueExpiries(7, t0 + 200 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 50 * SECOND }]);
         await store.commitPresentity(change(p, 2, [publication('e1', 5 * SECOND)]));
-        expect(await store.nextExpiry(7)).toBe(t0 + 5 * SECOND);
+        expect(await inspect.nextExpiry(7)).toBe(t0 + 5 * SECOND);
       });
 
       it('expiry index - the entry disappears when the presentity has no publications left', async () => {
@@ -285,7 +290,7 @@ export function storeContract(
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: other, at: t0 + 90 * SECOND }]);
         await store.commitPresentity(change(other, 1, [], { document: '' }));
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([]);
-        expect(await store.nextExpiry(7)).toBeUndefined();
+        expect(await inspect.nextExpiry(7)).toBeUndefined();
       });
 
       it('expiry index - a failed commit leaves the index as it was', async () => {
@@ -301,10 +306,10 @@ export function storeContract(
         await store.putWatcher(4, watcher(aor('b'), 'sub', 20 * SECOND));
         expect(await store.dueExpiries(3, t0 + 100 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: aor('a'), at: t0 + 10 * SECOND }]);
         expect(await store.dueExpiries(4, t0 + 100 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: aor('b'), subscriptionId: 'sub', at: t0 + 20 * SECOND }]);
-        expect(await store.nextExpiry(3)).toBe(t0 + 10 * SECOND);
-        expect(await store.nextExpiry(4)).toBe(t0 + 20 * SECOND);
+        expect(await inspect.nextExpiry(3)).toBe(t0 + 10 * SECOND);
+        expect(await inspect.nextExpiry(4)).toBe(t0 + 20 * SECOND);
         expect(await store.dueExpiries(5, t0 + 100 * SECOND, 10)).toEqual([]);
-        expect(await store.nextExpiry(5)).toBeUndefined();
+        expect(await inspect.nextExpiry(5)).toBeUndefined();
       });
     });
 
@@ -316,8 +321,8 @@ export function storeContract(
         await store.putWatcher(7, w1);
         await store.putWatcher(7, w2);
         await store.putWatcher(7, watcher(aor('bob'), 'sub-3', 60 * SECOND));
-        expect((await store.listWatchers(p)).sort(bySubscription)).toEqual([w1, w2]);
-        expect(await store.listWatchers(aor('nobody'))).toEqual([]);
+        expect((await inspect.listWatchers(p)).sort(bySubscription)).toEqual([w1, w2]);
+        expect(await inspect.listWatchers(aor('nobody'))).toEqual([]);
       });
 
       it('watchers - put upserts by subscription id and moves its index entry', async () => {
@@ -325,7 +330,7 @@ export function storeContract(
         await store.putWatcher(7, watcher(p, 'sub-1', 60 * SECOND));
         const refreshed = { ...watcher(p, 'sub-1', 120 * SECOND), status: 'terminated' as const };
         await store.putWatcher(7, refreshed);
-        expect(await store.listWatchers(p)).toEqual([refreshed]);
+        expect(await inspect.listWatchers(p)).toEqual([refreshed]);
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 120 * SECOND }]);
       });
 
@@ -336,12 +341,12 @@ export function storeContract(
         await store.putWatcher(7, w1);
         await store.putWatcher(7, w2);
         expect(await store.removeWatcher(7, p, 'sub-2')).toEqual(w2);
-        expect(await store.listWatchers(p)).toEqual([w1]);
+        expect(await inspect.listWatchers(p)).toEqual([w1]);
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 60 * SECOND }]);
         expect(await store.removeWatcher(7, p, 'sub-2')).toBeUndefined();
         expect(await store.removeWatcher(7, p, 'sub-1')).toEqual(w1);
-        expect(await store.listWatchers(p)).toEqual([]);
-        expect(await store.nextExpiry(7)).toBeUndefined();
+        expect(await inspect.listWatchers(p)).toEqual([]);
+        expect(await inspect.nextExpiry(7)).toBeUndefined();
       });
 
       it('watchers - remove of an unknown watcher gives undefined', async () => {
@@ -353,7 +358,7 @@ export function storeContract(
         const w = watcher(p, 'sub-1', 10 * SECOND);
         await store.putWatcher(7, w);
         clock.advance(60 * SECOND);
-        expect(await store.listWatchers(p)).toEqual([w]);
+        expect(await inspect.listWatchers(p)).toEqual([w]);
         expect(await store.dueExpiries(7, clock.now(), 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 10 * SECOND }]);
       });
 
@@ -448,10 +453,10 @@ export function storeContract(
       const TTL = 10 * SECOND;
 
       it('leases - a free partition is taken with epoch 1 and lasts ttl from now', async () => {
-        expect(await store.leaseHolder(3)).toBeUndefined();
+        expect(await inspect.leaseHolder(3)).toBeUndefined();
         const lease = await store.acquireLease(3, 'worker-a', TTL);
         expect(lease).toEqual({ partition: 3, owner: 'worker-a', epoch: 1, expiresAt: t0 + TTL });
-        expect(await store.leaseHolder(3)).toEqual(lease);
+        expect(await inspect.leaseHolder(3)).toEqual(lease);
       });
 
       it('leases - a lease taken by one owner is refused to another until it lapses', async () => {
@@ -459,12 +464,12 @@ export function storeContract(
         expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
         clock.advance(TTL - 1);
         expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
-        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+        expect((await inspect.leaseHolder(3))?.owner).toBe('worker-a');
         clock.advance(1);
-        expect(await store.leaseHolder(3)).toBeUndefined();
+        expect(await inspect.leaseHolder(3)).toBeUndefined();
         const taken = await store.acquireLease(3, 'worker-b', TTL);
         expect(taken).toEqual({ partition: 3, owner: 'worker-b', epoch: 2, expiresAt: clock.now() + TTL });
-        expect(await store.leaseHolder(3)).toEqual(taken);
+        expect(await inspect.leaseHolder(3)).toEqual(taken);
         expect(await store.acquireLease(3, 'worker-a', TTL)).toBeUndefined();
       });
 
@@ -474,16 +479,16 @@ export function storeContract(
         const renewed = await store.acquireLease(3, 'worker-a', 3 * TTL);
         expect(renewed).toEqual({ partition: 3, owner: 'worker-a', epoch: first?.epoch, expiresAt: clock.now() + 3 * TTL });
         clock.advance(2 * TTL);
-        expect(await store.leaseHolder(3)).toEqual(renewed);
+        expect(await inspect.leaseHolder(3)).toEqual(renewed);
         expect(await store.acquireLease(3, 'worker-b', TTL)).toBeUndefined();
       });
 
       it('leases - a released lease is free at once and its next holder gets a higher epoch', async () => {
         const first = await store.acquireLease(3, 'worker-a', TTL);
         await store.releaseLease(3, 'worker-b');
-        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+        expect((await inspect.leaseHolder(3))?.owner).toBe('worker-a');
         await store.releaseLease(3, 'worker-a');
-        expect(await store.leaseHolder(3)).toBeUndefined();
+        expect(await inspect.leaseHolder(3)).toBeUndefined();
         const next = await store.acquireLease(3, 'worker-b', TTL);
         expect(next?.epoch).toBeGreaterThan(first?.epoch ?? Infinity);
         await expect(store.releaseLease(9, 'worker-a')).resolves.toBeUndefined();
@@ -503,7 +508,7 @@ export function storeContract(
         await expect(store.acquireLease(3, 'worker-a', 0)).rejects.toBeInstanceOf(RangeError);
         await expect(store.acquireLease(3, 'worker-a', Number.NaN)).rejects.toBeInstanceOf(RangeError);
         await expect(store.heartbeat('worker-a', -1)).rejects.toBeInstanceOf(RangeError);
-        expect(await store.leaseHolder(3)).toBeUndefined();
+        expect(await inspect.leaseHolder(3)).toBeUndefined();
         expect(await store.liveMembers()).toEqual([]);
       });
 
@@ -511,7 +516,7 @@ export function storeContract(
         await store.acquireLease(3, 'worker-a', TTL);
         const other = await store.acquireLease(4, 'worker-b', TTL);
         expect(other).toEqual({ partition: 4, owner: 'worker-b', epoch: 1, expiresAt: t0 + TTL });
-        expect((await store.leaseHolder(3))?.owner).toBe('worker-a');
+        expect((await inspect.leaseHolder(3))?.owner).toBe('worker-a');
       });
 
       it('leases - only one of many owners racing for a free lease gets it', async () => {
@@ -519,7 +524,7 @@ export function storeContract(
         const outcomes = await Promise.all(owners.map((owner) => store.acquireLease(5, owner, TTL)));
         const winners = outcomes.filter((lease) => lease !== undefined);
         expect(winners).toHaveLength(1);
-        expect(await store.leaseHolder(5)).toEqual(winners[0]);
+        expect(await inspect.leaseHolder(5)).toEqual(winners[0]);
       });
     });
 

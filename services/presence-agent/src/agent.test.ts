@@ -11,7 +11,8 @@ import {
 import { partitionOf } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
-import { createMemoryStore, type MemoryStore } from '@presence/store';
+import type { MemoryStore } from '@presence/store';
+import { openMemoryStoreForTest, type StoreInspector } from '@presence/store/test-support';
 import { eventually } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPresenceAgent, type PresenceAgent } from './agent.js';
@@ -26,6 +27,7 @@ describe('presence agent', () => {
   let clock: { now(): number; advance(ms: number): void };
   let bus: LocalBus;
   let store: MemoryStore;
+  let inspect: StoreInspector;
   let agent: PresenceAgent;
   let events: ChangeEvent[];
 
@@ -33,7 +35,7 @@ describe('presence agent', () => {
     let time = Date.parse('2026-01-01T00:00:00Z');
     clock = { now: () => time, advance: (ms) => void (time += ms) };
     bus = new LocalBus();
-    store = await createMemoryStore({ clock });
+    ({ store, inspect } = await openMemoryStoreForTest({ clock }));
     agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10 });
     await agent.start();
     events = [];
@@ -95,15 +97,15 @@ describe('presence agent', () => {
     await publish({ body: doc('closed'), expires: 60 });
     const reply = await ask({ v: 1, type: 'subscribe', presentity: ALICE, subscriptionId: 's1', watcher: 'sip:bob@example.com', event: 'presence', expires: 30, edgeId: 'e1' });
     expect(reply).toMatchObject({ type: 'subscribed', status: 'active', state: { presentity: ALICE, version: 1 } });
-    expect(await store.listWatchers(ALICE)).toMatchObject([{ subscriptionId: 's1', expiresAt: clock.now() + 30_000 }]);
+    expect(await inspect.listWatchers(ALICE)).toMatchObject([{ subscriptionId: 's1', expiresAt: clock.now() + 30_000 }]);
     await ask({ v: 1, type: 'subscribe', presentity: ALICE, subscriptionId: 's1', watcher: 'sip:bob@example.com', event: 'presence', expires: 0, edgeId: 'e1' });
-    expect(await store.listWatchers(ALICE)).toEqual([]);
+    expect(await inspect.listWatchers(ALICE)).toEqual([]);
   });
 
   it('agent - a lapsed watcher is removed by the sweep', async () => {
     await ask({ v: 1, type: 'subscribe', presentity: ALICE, subscriptionId: 's2', watcher: 'sip:bob@example.com', event: 'presence', expires: 30, edgeId: 'e1' });
     clock.advance(31_000);
-    await eventually(async () => expect(await store.listWatchers(ALICE)).toEqual([]));
+    await eventually(async () => expect(await inspect.listWatchers(ALICE)).toEqual([]));
   });
 
   it('agent - a concurrent change by another owner is retried on the new revision, not lost', async () => {

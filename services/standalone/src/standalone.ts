@@ -5,7 +5,7 @@ import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
 import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
-import { createMemoryStore } from '@presence/store';
+import { createMemoryStore, reportStoreErrors } from '@presence/store';
 import type { BoundListener } from '@presence/sip';
 
 export interface StandaloneOptions {
@@ -17,7 +17,11 @@ export interface StandaloneOptions {
   readonly logger: Logger;
   /** Defaults to an in-process bus; a given bus (e.g. NATS) is closed on stop. */
   readonly bus?: Bus;
-  /** Defaults to a memory store in `dataDir`; a given store (e.g. Redis) is closed on stop. */
+  /**
+   * Defaults to a memory store in `dataDir`, whose failing calls count in
+   * presence_store_errors_total; a given store (e.g. Redis) is closed on stop
+   * and counts its failures if its opener made it (reportStoreErrors).
+   */
   readonly store?: Store;
   readonly subjectPrefix?: string;
   readonly clock?: Clock;
@@ -42,7 +46,9 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   const metrics = options.metrics ?? createPresenceMetrics();
   const logger = options.logger;
   const subjects = createSubjects(options.subjectPrefix);
-  const store = options.store ?? (await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) }));
+  const store =
+    options.store ??
+    reportStoreErrors(await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) }), (operation) => metrics.storeErrors.inc({ operation }));
   const bus = options.bus ?? new LocalBus({ logger: logger.child({ component: 'bus' }) });
   const agent = createPresenceAgent({
     bus,

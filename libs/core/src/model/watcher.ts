@@ -1,5 +1,8 @@
+/** Subscription states per RFC 6665 §4.1.3 / RFC 3857 watcher status, for the readers that check one. */
+export const SUBSCRIPTION_STATUSES = ['pending', 'active', 'terminated'] as const;
+
 /** Subscription state per RFC 6665 §4.1.3 / RFC 3857 watcher status. */
-export type SubscriptionStatus = 'pending' | 'active' | 'terminated';
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 /** A watcher of a presentity as its owner (the presence agent) records it. */
 export interface WatcherRecord {

@@ -12,6 +12,4 @@ export type DueExpiry =
 export interface ExpiryIndex {
   /** Entries with time <= now, earliest first, at most `limit`. */
   dueExpiries(partition: number, now: number, limit: number): Promise<DueExpiry[]>;
-  /** Earliest scheduled time in the partition, if any (lets the sweeper sleep until then). */
-  nextExpiry(partition: number): Promise<number | undefined>;
 }

@@ -17,6 +17,4 @@ export interface LeaseStore {
   acquireLease(partition: number, owner: string, ttlMs: number): Promise<Lease | undefined>;
   /** Gives the lease up at once if `owner` holds it (graceful shutdown, rebalancing). */
   releaseLease(partition: number, owner: string): Promise<void>;
-  /** Current holder, if any. */
-  leaseHolder(partition: number): Promise<Lease | undefined>;
 }

@@ -5,5 +5,4 @@ export interface WatcherStore {
   putWatcher(partition: number, watcher: WatcherRecord): Promise<void>;
   /** Removes and returns the watcher; undefined if it was not there. */
   removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined>;
-  listWatchers(presentity: string): Promise<WatcherRecord[]>;
 }

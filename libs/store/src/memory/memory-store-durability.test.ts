@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Binding, DialogRecord, Publication, WatcherRecord } from '@presence/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreLogger } from '../store-logger.js';
-import { type MemoryStore, SNAPSHOT_FILE, createMemoryStore } from './memory-store.js';
+import { type MemoryStoreInspector, openMemoryStoreForTest } from '../test-support/memory-store-for-test.js';
+import { type MemoryStore, SNAPSHOT_FILE } from './memory-store.js';
 
 /** MemoryStore with a data directory: snapshot on close and periodically, restore at start, corrupt files set aside. */
 
@@ -77,10 +78,10 @@ describe('MemoryStore durability', () => {
   let clock: TestClock;
   const open: MemoryStore[] = [];
 
-  async function start(options: { logger?: StoreLogger; snapshotIntervalMs?: number } = {}): Promise<MemoryStore> {
-    const store = await createMemoryStore({ clock, dataDir, ...options });
-    open.push(store);
-    return store;
+  async function start(options: { logger?: StoreLogger; snapshotIntervalMs?: number } = {}): Promise<{ store: MemoryStore; inspect: MemoryStoreInspector }> {
+    const opened = await openMemoryStoreForTest({ clock, dataDir, ...options });
+    open.push(opened.store);
+    return opened;
   }
 
   beforeEach(async () => {
@@ -95,7 +96,7 @@ describe('MemoryStore durability', () => {
   });
 
   it('durability - everything survives a restart, revisions and expiry index included', async () => {
-    const first = await start();
+    const { store: first } = await start();
     const pubs = [publication('e1', T0 + 60 * SECOND), publication('e2', T0 + 30 * SECOND)];
     await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 9, expectedRevision: 0, publications: pubs, document: 'doc', documentChanged: true });
     await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 9, expectedRevision: 1, publications: pubs, document: 'doc', documentChanged: false });
@@ -105,10 +106,10 @@ describe('MemoryStore durability', () => {
     await first.saveDialog(dialog('sub-1', T0 + 45 * SECOND));
     await first.close();
 
-    const second = await start();
+    const { store: second, inspect } = await start();
     expect(await second.loadPresentity('sip:alice@example.com')).toEqual({ presentity: 'sip:alice@example.com', revision: 2, version: 1, publications: pubs, document: 'doc' });
     expect((await second.loadPresentity('sip:gone@example.com')).revision).toBe(1);
-    expect(await second.listWatchers('sip:alice@example.com')).toEqual([watcher('sub-1', T0 + 45 * SECOND)]);
+    expect(await inspect.listWatchers('sip:alice@example.com')).toEqual([watcher('sub-1', T0 + 45 * SECOND)]);
     expect(await second.bindings('sip:alice@example.com', T0)).toEqual([binding('a', T0 + 90 * SECOND)]);
     expect(await second.loadDialog('sub-1')).toEqual(dialog('sub-1', T0 + 45 * SECOND));
     expect(await second.dueExpiries(9, T0 + 100 * SECOND, 10)).toEqual([
@@ -118,7 +119,7 @@ describe('MemoryStore durability', () => {
   });
 
   it('durability - lapsed bindings and dialogs are dropped at load; expired publications and watchers stay, due at once', async () => {
-    const first = await start();
+    const { store: first } = await start();
     await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 1, expectedRevision: 0, publications: [publication('e1', T0 + 10 * SECOND)], document: 'doc', documentChanged: true });
     await first.putWatcher(1, watcher('sub-1', T0 + 10 * SECOND));
     await first.replaceBindings('sip:old@example.com', [binding('old', T0 + 10 * SECOND)]);
@@ -128,8 +129,8 @@ describe('MemoryStore durability', () => {
     await first.close();
 
     clock.advance(60 * SECOND);
-    const second = await start();
-    expect(second.counts()).toMatchObject({ presentities: 1, watchers: 1, bindingSets: 1, dialogs: 1 });
+    const { store: second, inspect } = await start();
+    expect(inspect.counts()).toMatchObject({ presentities: 1, watchers: 1, bindingSets: 1, dialogs: 1 });
     expect(await second.bindings('sip:old@example.com', T0)).toEqual([]);
     expect(await second.bindings('sip:mixed@example.com', T0)).toEqual([binding('long', T0 + 900 * SECOND)]);
     expect(await second.loadDialog('lapsed')).toBeUndefined();
@@ -139,44 +140,44 @@ describe('MemoryStore durability', () => {
   });
 
   it('durability - a corrupt snapshot is moved aside with a warning and the store starts empty', async () => {
-    const first = await start();
+    const { store: first } = await start();
     await first.close();
     await writeFile(join(dataDir, SNAPSHOT_FILE), '{"format": "presence-memory-store", trunc');
     const logger = recordingLogger();
-    const store = await start({ logger });
-    expect(store.counts()).toMatchObject({ presentities: 0, watchers: 0, bindingSets: 0, dialogs: 0 });
+    const { store, inspect } = await start({ logger });
+    expect(inspect.counts()).toMatchObject({ presentities: 0, watchers: 0, bindingSets: 0, dialogs: 0 });
     expect(await readdir(dataDir)).toEqual([`${SNAPSHOT_FILE}.corrupt-${T0}`]);
     expect(await readFile(join(dataDir, `${SNAPSHOT_FILE}.corrupt-${T0}`), 'utf8')).toContain('trunc');
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]!.context).toMatchObject({ movedTo: join(dataDir, `${SNAPSHOT_FILE}.corrupt-${T0}`) });
     await store.putWatcher(1, watcher('sub-1', T0 + 60 * SECOND));
     await store.close();
-    expect((await start()).counts().watchers).toBe(1);
+    expect((await start()).inspect.counts().watchers).toBe(1);
   });
 
   it('durability - JSON of the wrong shape counts as corrupt', async () => {
-    const first = await start();
+    const { store: first } = await start();
     await first.close();
     const valid = JSON.parse(await readFile(join(dataDir, SNAPSHOT_FILE), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dataDir, SNAPSHOT_FILE), JSON.stringify({ ...valid, watchers: [{ partition: 1, record: { presentity: 5 } }] }));
     const logger = recordingLogger();
-    const store = await start({ logger });
+    const { inspect } = await start({ logger });
     expect(logger.warnings).toHaveLength(1);
-    expect(store.counts().watchers).toBe(0);
+    expect(inspect.counts().watchers).toBe(0);
     expect((await readdir(dataDir)).some((name) => name.startsWith(`${SNAPSHOT_FILE}.corrupt-`))).toBe(true);
   });
 
   it('durability - an unreadable snapshot (a directory in its place) does not stop startup', async () => {
     await mkdir(join(dataDir, SNAPSHOT_FILE), { recursive: true });
     const logger = recordingLogger();
-    const store = await start({ logger });
+    const { store } = await start({ logger });
     expect(await store.ping()).toBe(true);
     expect(logger.warnings).toHaveLength(1);
     expect(await readdir(dataDir)).toEqual([`${SNAPSHOT_FILE}.corrupt-${T0}`]);
   });
 
   it('durability - the data directory is created, the snapshot written on close, no temporary file left', async () => {
-    const store = await start();
+    const { store } = await start();
     await store.replaceBindings('sip:alice@example.com', [binding('a', T0 + 90 * SECOND)]);
     expect(await readdir(dataDir)).toEqual([]);
     await store.close();
@@ -187,7 +188,7 @@ describe('MemoryStore durability', () => {
   });
 
   it('durability - a snapshot is written periodically, only when something changed', async () => {
-    const store = await start({ snapshotIntervalMs: 10 });
+    const { store } = await start({ snapshotIntervalMs: 10 });
     const path = join(dataDir, SNAPSHOT_FILE);
     const readWatchers = async (): Promise<number> => {
       try {
@@ -205,9 +206,9 @@ describe('MemoryStore durability', () => {
   });
 
   it('durability - checkpoint writes at once', async () => {
-    const store = await start();
+    const { store, inspect } = await start();
     await store.saveDialog(dialog('d', T0 + 90 * SECOND));
-    await store.checkpoint();
+    await inspect.checkpoint();
     expect((JSON.parse(await readFile(join(dataDir, SNAPSHOT_FILE), 'utf8')) as { dialogs: unknown[] }).dialogs).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { Binding } from '@presence/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreClosedError } from '../errors/store-closed-error.js';
+import { openMemoryStoreForTest } from '../test-support/memory-store-for-test.js';
 import { createMemoryStore } from './memory-store.js';
 
 /** MemoryStore beyond the contract: timers, sweeping, close, option checks. */
@@ -23,7 +24,7 @@ describe('MemoryStore lifecycle', () => {
 
   it('sweep - lapsed binding sets and dialogs are dropped without being read', async () => {
     const clock = new TestClock();
-    const store = await createMemoryStore({ clock, sweepIntervalMs: 5, dialogGraceMs: 1_000 });
+    const { store, inspect } = await openMemoryStoreForTest({ clock, sweepIntervalMs: 5, dialogGraceMs: 1_000 });
     await store.replaceBindings('sip:a@example.com', [binding(T0 + 10_000)]);
     await store.replaceBindings('sip:b@example.com', [binding(T0 + 99_000)]);
     await store.saveDialog({
@@ -45,11 +46,11 @@ describe('MemoryStore lifecycle', () => {
       edgeId: 'e',
       flow: 'f',
     });
-    expect(store.counts()).toMatchObject({ bindingSets: 2, dialogs: 1 });
+    expect(inspect.counts()).toMatchObject({ bindingSets: 2, dialogs: 1 });
     clock.time = T0 + 11_000;
     const deadline = Date.now() + 2_000;
-    while (store.counts().dialogs > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(store.counts()).toMatchObject({ bindingSets: 1, dialogs: 0 });
+    while (inspect.counts().dialogs > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(inspect.counts()).toMatchObject({ bindingSets: 1, dialogs: 0 });
     await store.close();
   });
 

@@ -1,7 +1,7 @@
 import { storeContract } from '../store.contract.js';
-import { createMemoryStore } from './memory-store.js';
+import { openMemoryStoreForTest } from '../test-support/memory-store-for-test.js';
 
 storeContract('MemoryStore', async (clock) => {
-  const store = await createMemoryStore({ clock });
-  return { store, cleanup: () => store.close() };
+  const { store, inspect } = await openMemoryStoreForTest({ clock });
+  return { store, inspect, cleanup: () => store.close() };
 });

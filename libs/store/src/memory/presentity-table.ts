@@ -1,4 +1,4 @@
-import type { CommitOutcome, PresentityChange, PresentityState, Publication } from '@presence/core';
+import { type CommitOutcome, type PresentityChange, type PresentityState, type Publication, earliestExpiry } from '@presence/core';
 import { presentityMember } from '../expiry-member.js';
 import type { PartitionExpiryIndex } from './partition-expiry-index.js';
 
@@ -17,12 +17,6 @@ const EMPTY: readonly Publication[] = Object.freeze([]);
 function freezePublications(publications: readonly Publication[]): readonly Publication[] {
   if (publications.length === 0) return EMPTY;
   return Object.freeze(publications.map((p) => Object.freeze({ ...p })));
-}
-
-function earliestExpiry(publications: readonly Publication[]): number {
-  let earliest = Infinity;
-  for (const publication of publications) if (publication.expiresAt < earliest) earliest = publication.expiresAt;
-  return earliest;
 }
 
 /**
@@ -79,7 +73,8 @@ export class PresentityTable {
     this.records.set(presentity, next);
     const member = presentityMember(presentity);
     if (previous !== undefined && previous.partition !== next.partition) this.index.unschedule(previous.partition, member);
-    if (next.publications.length > 0) this.index.schedule(next.partition, member, earliestExpiry(next.publications));
+    const earliest = earliestExpiry(next.publications);
+    if (earliest !== undefined) this.index.schedule(next.partition, member, earliest);
     else this.index.unschedule(next.partition, member);
   }
 }

@@ -1,4 +1,4 @@
-import type { Binding, DialogRecord, Publication, SubscriptionStatus, WatcherRecord } from '@presence/core';
+import { type Binding, type DialogRecord, type Publication, type RecordProblem, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
 
 /** Everything a MemoryStore holds, with absolute times, as written to `memory-store.json`. */
 export interface StoreSnapshot {
@@ -30,103 +30,58 @@ export class SnapshotFormatError extends Error {
   }
 }
 
-type Fields = Record<string, unknown>;
+const snapshotError = (problem: RecordProblem): SnapshotFormatError => new SnapshotFormatError(problem.message);
 
-function fields(value: unknown, path: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SnapshotFormatError(`${path} is not an object`);
-  return value as Fields;
+function publication(o: RecordReader): Publication {
+  return { etag: o.string('etag'), expiresAt: o.number('expiresAt'), publishedAt: o.number('publishedAt'), contentType: o.string('contentType'), body: o.string('body') };
 }
 
-function list(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new SnapshotFormatError(`${path} is not an array`);
-  return value;
-}
-
-function str(o: Fields, key: string, path: string): string {
-  const value = o[key];
-  if (typeof value !== 'string') throw new SnapshotFormatError(`${path}.${key} is not a string`);
-  return value;
-}
-
-function num(o: Fields, key: string, path: string): number {
-  const value = o[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SnapshotFormatError(`${path}.${key} is not a number`);
-  return value;
-}
-
-function int(o: Fields, key: string, path: string): number {
-  const value = num(o, key, path);
-  if (!Number.isSafeInteger(value) || value < 0) throw new SnapshotFormatError(`${path}.${key} is not a non-negative integer`);
-  return value;
-}
-
-function status(o: Fields, path: string): SubscriptionStatus {
-  const value = o['status'];
-  if (value !== 'pending' && value !== 'active' && value !== 'terminated') throw new SnapshotFormatError(`${path}.status is not a subscription status`);
-  return value;
-}
-
-function publication(value: unknown, path: string): Publication {
-  const o = fields(value, path);
+function watcher(o: RecordReader): WatcherRecord {
   return {
-    etag: str(o, 'etag', path),
-    expiresAt: num(o, 'expiresAt', path),
-    publishedAt: num(o, 'publishedAt', path),
-    contentType: str(o, 'contentType', path),
-    body: str(o, 'body', path),
+    presentity: o.string('presentity'),
+    subscriptionId: o.string('subscriptionId'),
+    watcher: o.string('watcher'),
+    event: o.string('event'),
+    status: o.oneOf('status', SUBSCRIPTION_STATUSES),
+    edgeId: o.string('edgeId'),
+    expiresAt: o.number('expiresAt'),
   };
 }
 
-function watcher(value: unknown, path: string): WatcherRecord {
-  const o = fields(value, path);
+function binding(o: RecordReader): Binding {
+  const q = o.optionalNumber('q');
+  const flow = o.optionalString('flow');
   return {
-    presentity: str(o, 'presentity', path),
-    subscriptionId: str(o, 'subscriptionId', path),
-    watcher: str(o, 'watcher', path),
-    event: str(o, 'event', path),
-    status: status(o, path),
-    edgeId: str(o, 'edgeId', path),
-    expiresAt: num(o, 'expiresAt', path),
+    contact: o.string('contact'),
+    contactKey: o.string('contactKey'),
+    expiresAt: o.number('expiresAt'),
+    callId: o.string('callId'),
+    cseq: o.number('cseq'),
+    ...(q === undefined ? {} : { q }),
+    edgeId: o.string('edgeId'),
+    ...(flow === undefined ? {} : { flow }),
   };
 }
 
-function binding(value: unknown, path: string): Binding {
-  const o = fields(value, path);
+function dialog(o: RecordReader): DialogRecord {
   return {
-    contact: str(o, 'contact', path),
-    contactKey: str(o, 'contactKey', path),
-    expiresAt: num(o, 'expiresAt', path),
-    callId: str(o, 'callId', path),
-    cseq: num(o, 'cseq', path),
-    ...(o['q'] === undefined ? {} : { q: num(o, 'q', path) }),
-    edgeId: str(o, 'edgeId', path),
-    ...(o['flow'] === undefined ? {} : { flow: str(o, 'flow', path) }),
-  };
-}
-
-function dialog(value: unknown, path: string): DialogRecord {
-  const o = fields(value, path);
-  return {
-    subscriptionId: str(o, 'subscriptionId', path),
-    callId: str(o, 'callId', path),
-    localTag: str(o, 'localTag', path),
-    remoteTag: str(o, 'remoteTag', path),
-    remoteUri: str(o, 'remoteUri', path),
-    localUri: str(o, 'localUri', path),
-    remoteTarget: str(o, 'remoteTarget', path),
-    routeSet: list(o['routeSet'], `${path}.routeSet`).map((route, i) => {
-      if (typeof route !== 'string') throw new SnapshotFormatError(`${path}.routeSet[${i}] is not a string`);
-      return route;
-    }),
-    presentity: str(o, 'presentity', path),
-    watcher: str(o, 'watcher', path),
-    event: str(o, 'event', path),
-    status: status(o, path),
-    localCseq: num(o, 'localCseq', path),
-    remoteCseq: num(o, 'remoteCseq', path),
-    expiresAt: num(o, 'expiresAt', path),
-    edgeId: str(o, 'edgeId', path),
-    flow: str(o, 'flow', path),
+    subscriptionId: o.string('subscriptionId'),
+    callId: o.string('callId'),
+    localTag: o.string('localTag'),
+    remoteTag: o.string('remoteTag'),
+    remoteUri: o.string('remoteUri'),
+    localUri: o.string('localUri'),
+    remoteTarget: o.string('remoteTarget'),
+    routeSet: o.strings('routeSet'),
+    presentity: o.string('presentity'),
+    watcher: o.string('watcher'),
+    event: o.string('event'),
+    status: o.oneOf('status', SUBSCRIPTION_STATUSES),
+    localCseq: o.number('localCseq'),
+    remoteCseq: o.number('remoteCseq'),
+    expiresAt: o.number('expiresAt'),
+    edgeId: o.string('edgeId'),
+    flow: o.string('flow'),
   };
 }
 
@@ -138,32 +93,21 @@ export function decodeSnapshot(text: string): StoreSnapshot {
   } catch (error) {
     throw new SnapshotFormatError('not JSON', { cause: error });
   }
-  const root = fields(parsed, 'snapshot');
-  if (root['format'] !== FORMAT) throw new SnapshotFormatError(`format is not ${FORMAT}`);
-  if (root['formatVersion'] !== FORMAT_VERSION) throw new SnapshotFormatError(`unknown format version ${String(root['formatVersion'])}`);
+  const root = RecordReader.object(parsed, '', snapshotError);
+  if (root.string('format') !== FORMAT) throw new SnapshotFormatError(`format is not ${FORMAT}`);
+  const formatVersion = root.count('formatVersion');
+  if (formatVersion !== FORMAT_VERSION) throw new SnapshotFormatError(`unknown format version ${formatVersion}`);
   return {
-    presentities: list(root['presentities'], 'presentities').map((value, i) => {
-      const path = `presentities[${i}]`;
-      const o = fields(value, path);
-      return {
-        presentity: str(o, 'presentity', path),
-        partition: int(o, 'partition', path),
-        revision: int(o, 'revision', path),
-        version: int(o, 'version', path),
-        publications: list(o['publications'], `${path}.publications`).map((p, j) => publication(p, `${path}.publications[${j}]`)),
-        document: str(o, 'document', path),
-      };
-    }),
-    watchers: list(root['watchers'], 'watchers').map((value, i) => {
-      const path = `watchers[${i}]`;
-      const o = fields(value, path);
-      return { partition: int(o, 'partition', path), record: watcher(o['record'], `${path}.record`) };
-    }),
-    bindings: list(root['bindings'], 'bindings').map((value, i) => {
-      const path = `bindings[${i}]`;
-      const o = fields(value, path);
-      return { aor: str(o, 'aor', path), bindings: list(o['bindings'], `${path}.bindings`).map((b, j) => binding(b, `${path}.bindings[${j}]`)) };
-    }),
-    dialogs: list(root['dialogs'], 'dialogs').map((value, i) => dialog(value, `dialogs[${i}]`)),
+    presentities: root.list('presentities', (o) => ({
+      presentity: o.string('presentity'),
+      partition: o.count('partition'),
+      revision: o.count('revision'),
+      version: o.count('version'),
+      publications: o.list('publications', publication),
+      document: o.string('document'),
+    })),
+    watchers: root.list('watchers', (o) => ({ partition: o.count('partition'), record: watcher(o.object('record')) })),
+    bindings: root.list('bindings', (o) => ({ aor: o.string('aor'), bindings: o.list('bindings', binding) })),
+    dialogs: root.list('dialogs', dialog),
   };
 }

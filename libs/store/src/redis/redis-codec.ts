@@ -1,4 +1,4 @@
-import type { Binding, DialogRecord, Publication, SubscriptionStatus, WatcherRecord } from '@presence/core';
+import { type Binding, type DialogRecord, type Publication, type RecordFailure, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
 import { CorruptRecordError } from './corrupt-record-error.js';
 
 /**
@@ -12,6 +12,9 @@ import { CorruptRecordError } from './corrupt-record-error.js';
  *     binding      [contact, contactKey, expiresAt, callId, cseq, edgeId, q|null, flow|null]
  *     dialog       [callId, localTag, remoteTag, remoteUri, localUri, remoteTarget, routeSet,
  *                   presentity, watcher, event, status, localCseq, remoteCseq, expiresAt, edgeId, flow]
+ *
+ * Decoding checks every field; anything unexpected is a CorruptRecordError
+ * naming the key and the position, e.g. `[0][4]: expected a string`.
  */
 
 export function encodePublications(publications: readonly Publication[]): string {
@@ -19,10 +22,13 @@ export function encodePublications(publications: readonly Publication[]): string
 }
 
 export function decodePublications(key: string, text: string): Publication[] {
-  return parseArray(key, text).map((item) => {
-    const f = new Fields(key, item);
-    return { etag: f.string(0), expiresAt: f.number(1), publishedAt: f.number(2), contentType: f.string(3), body: f.string(4) };
-  });
+  return RecordReader.tuples(parseJson(key, text), '', corrupt(key), (f) => ({
+    etag: f.string(0),
+    expiresAt: f.number(1),
+    publishedAt: f.number(2),
+    contentType: f.string(3),
+    body: f.string(4),
+  }));
 }
 
 export function encodeWatcher(partition: number, w: WatcherRecord): string {
@@ -30,10 +36,10 @@ export function encodeWatcher(partition: number, w: WatcherRecord): string {
 }
 
 export function decodeWatcher(key: string, presentity: string, subscriptionId: string, text: string): { partition: number; record: WatcherRecord } {
-  const f = new Fields(key, parseArray(key, text));
+  const f = RecordReader.tuple(parseJson(key, text), '', corrupt(key));
   return {
     partition: f.number(0),
-    record: { presentity, subscriptionId, watcher: f.string(1), event: f.string(2), status: f.status(3), edgeId: f.string(4), expiresAt: f.number(5) },
+    record: { presentity, subscriptionId, watcher: f.string(1), event: f.string(2), status: f.oneOf(3, SUBSCRIPTION_STATUSES), edgeId: f.string(4), expiresAt: f.number(5) },
   };
 }
 
@@ -42,8 +48,7 @@ export function encodeBindings(bindings: readonly Binding[]): string {
 }
 
 export function decodeBindings(key: string, text: string): Binding[] {
-  return parseArray(key, text).map((item) => {
-    const f = new Fields(key, item);
+  return RecordReader.tuples(parseJson(key, text), '', corrupt(key), (f) => {
     const binding: { -readonly [K in keyof Binding]: Binding[K] } = {
       contact: f.string(0),
       contactKey: f.string(1),
@@ -82,7 +87,7 @@ export function encodeDialog(d: DialogRecord): string {
 }
 
 export function decodeDialog(key: string, subscriptionId: string, text: string): DialogRecord {
-  const f = new Fields(key, parseArray(key, text));
+  const f = RecordReader.tuple(parseJson(key, text), '', corrupt(key));
   return {
     subscriptionId,
     callId: f.string(0),
@@ -95,7 +100,7 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     presentity: f.string(7),
     watcher: f.string(8),
     event: f.string(9),
-    status: f.status(10),
+    status: f.oneOf(10, SUBSCRIPTION_STATUSES),
     localCseq: f.number(11),
     remoteCseq: f.number(12),
     expiresAt: f.number(13),
@@ -104,66 +109,14 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
   };
 }
 
-function parseArray(key: string, text: string): unknown[] {
-  let value: unknown;
+function parseJson(key: string, text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new CorruptRecordError(key, `not JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(value)) throw new CorruptRecordError(key, 'not a JSON array');
-  return value;
 }
 
-const STATUSES: ReadonlySet<string> = new Set<SubscriptionStatus>(['pending', 'active', 'terminated']);
-
-/** Typed access to the positions of one encoded record; anything unexpected is a CorruptRecordError. */
-class Fields {
-  private readonly items: readonly unknown[];
-
-  constructor(
-    private readonly key: string,
-    value: unknown,
-  ) {
-    if (!Array.isArray(value)) throw new CorruptRecordError(key, 'record is not a JSON array');
-    this.items = value;
-  }
-
-  string(index: number): string {
-    const value = this.items[index];
-    if (typeof value !== 'string') throw this.bad(index, 'a string');
-    return value;
-  }
-
-  number(index: number): number {
-    const value = this.items[index];
-    if (typeof value !== 'number') throw this.bad(index, 'a number');
-    return value;
-  }
-
-  optionalString(index: number): string | undefined {
-    const value = this.items[index];
-    return value === null || value === undefined ? undefined : this.string(index);
-  }
-
-  optionalNumber(index: number): number | undefined {
-    const value = this.items[index];
-    return value === null || value === undefined ? undefined : this.number(index);
-  }
-
-  strings(index: number): string[] {
-    const value = this.items[index];
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw this.bad(index, 'an array of strings');
-    return value as string[];
-  }
-
-  status(index: number): SubscriptionStatus {
-    const value = this.string(index);
-    if (!STATUSES.has(value)) throw this.bad(index, 'a subscription status');
-    return value as SubscriptionStatus;
-  }
-
-  private bad(index: number, expected: string): CorruptRecordError {
-    return new CorruptRecordError(this.key, `field ${index} is not ${expected}`);
-  }
+function corrupt(key: string): RecordFailure {
+  return (problem) => new CorruptRecordError(key, problem.message);
 }

@@ -16,6 +16,7 @@ import { StoreClosedError } from '../errors/store-closed-error.js';
 import { StoreUnavailableError } from '../errors/store-unavailable-error.js';
 import { presentityMember } from '../expiry-member.js';
 import { storeContract } from '../store.contract.js';
+import { openRedisStoreForTest } from '../test-support/redis-store-for-test.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
 import { PresentityIndex } from './presentity-index.js';
 import { RedisKeys } from './redis-keys.js';
@@ -90,14 +91,16 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
   });
 
   storeContract('RedisStore', async (clock) => {
-    const store = await createRedisStore({ url: server.url, clock, keyPrefix: uniquePrefix() });
-    return { store, cleanup: () => store.close() };
+    const { store, inspect } = await openRedisStoreForTest({ url: server.url, clock, keyPrefix: uniquePrefix() });
+    return { store, inspect, cleanup: () => store.close() };
   });
 
   describe('RedisStore specifics', () => {
     it('lua - many commits racing on one revision over many connections: exactly one wins each round', async () => {
       const keyPrefix = uniquePrefix();
-      const stores = await Promise.all(Array.from({ length: 5 }, () => open({ keyPrefix })));
+      const first = await openRedisStoreForTest({ url: server.url, clock: new TestClock(), keyPrefix });
+      opened.push(first.store);
+      const stores = [first.store, ...(await Promise.all(Array.from({ length: 4 }, () => open({ keyPrefix }))))];
       const p = 'sip:race@example.com';
       const t = Date.now();
       for (let round = 0; round < 3; round++) {
@@ -110,7 +113,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
         const state = await stores[0]!.loadPresentity(p);
         expect([state.revision, state.version]).toEqual([round + 1, round + 1]);
         // The index ends at the winner's earliest expiry, whatever the losers lowered meanwhile.
-        expect(await stores[0]!.nextExpiry(7)).toBe(state.publications[0]?.expiresAt);
+        expect(await first.inspect.nextExpiry(7)).toBe(state.publications[0]?.expiresAt);
       }
     });
 
@@ -315,8 +318,8 @@ describe.runIf(runRedis)('RedisStore on a three-master Redis Cluster', () => {
   }, 30_000);
 
   storeContract('RedisStore (cluster)', async (clock) => {
-    const store = await createRedisStore({ cluster: cluster.nodes, clock, keyPrefix: uniquePrefix() });
-    return { store, cleanup: () => store.close() };
+    const { store, inspect } = await openRedisStoreForTest({ cluster: cluster.nodes, clock, keyPrefix: uniquePrefix() });
+    return { store, inspect, cleanup: () => store.close() };
   });
 
   it('keys - every key of a presentity shares the slot of {aor}, partition keys the slot of {p:n}', async () => {

@@ -13,7 +13,7 @@ export async function runAgent(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'agent');
   const memberId = processId(values);
   const metrics = createPresenceMetrics();
-  const backends = await openBackends(values, memberId, systemClock, logger);
+  const backends = await openBackends(values, memberId, systemClock, logger, metrics);
   const leaseTtlMs = Math.round((values['lease-time'] as number) * 1000);
   const agent = createPresenceAgent({
     ...backends,

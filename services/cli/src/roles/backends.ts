@@ -1,8 +1,9 @@
 import { LocalBus, type Bus } from '@presence/bus';
 import { connectNatsBus } from '@presence/bus/nats';
 import type { Clock, Store } from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
 import { UsageError, type Logger, type OptionValues } from '@presence/runtime';
-import { createMemoryStore, createRedisStore } from '@presence/store';
+import { createMemoryStore, createRedisStore, reportStoreErrors } from '@presence/store';
 import { prefixes } from './role-context.js';
 
 /** The bus named by --nats, or an in-process one when --nats is unset. */
@@ -42,9 +43,14 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** Store then bus; if the bus cannot be had, the store is closed again before the error surfaces. */
-export async function openBackends(values: OptionValues, memberId: string, clock: Clock, logger: Logger): Promise<Backends> {
-  const store = await openStore(values, clock, logger.child({ component: 'store' }));
+/**
+ * Store then bus; if the bus cannot be had, the store is closed again before
+ * the error surfaces. Every failing store call counts once in
+ * presence_store_errors_total, by operation.
+ */
+export async function openBackends(values: OptionValues, memberId: string, clock: Clock, logger: Logger, metrics: PresenceMetrics): Promise<Backends> {
+  const opened = await openStore(values, clock, logger.child({ component: 'store' }));
+  const store = reportStoreErrors(opened, (operation) => metrics.storeErrors.inc({ operation }));
   try {
     const bus = await openBus(values, memberId, logger.child({ component: 'bus' }));
     return {

@@ -13,7 +13,7 @@ export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
   const config = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
-  const backends = await openBackends(values, config.edgeId, systemClock, logger);
+  const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });
   await hostRole(values, logger, metrics, backends, { start: async () => ({ id: config.edgeId, sip: await edge.start() }), stop: () => edge.stop() }, 'edge listening');
 }

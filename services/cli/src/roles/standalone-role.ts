@@ -1,4 +1,5 @@
 import { systemClock } from '@presence/core';
+import { createPresenceMetrics } from '@presence/metrics';
 import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
@@ -9,8 +10,9 @@ import { httpAddress, prefixes, roleLogger } from './role-context.js';
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   const edge = edgeConfigFromOptions(values);
-  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger);
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger });
+  const metrics = createPresenceMetrics();
+  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
   processGuard(logger, server.metrics).install();
   runUntilSignal(server, logger);
 }

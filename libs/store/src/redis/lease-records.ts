@@ -1,0 +1,34 @@
+import type { Clock, Lease, LeaseStore } from '@presence/core';
+import { assertPositiveTtl } from '../ttl-check.js';
+import type { RedisCalls } from './redis-calls.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { RedisScripts } from './redis-scripts.js';
+
+/**
+ * Partition leases in `lease:{p:n}` (owner, epoch, expiresAt), taken and
+ * released by Lua scripts and judged by the injected clock. The keys have
+ * no TTL, so an epoch never repeats.
+ */
+export class LeaseRecords implements LeaseStore {
+  constructor(
+    private readonly calls: RedisCalls,
+    private readonly keys: RedisKeys,
+    private readonly scripts: RedisScripts,
+    private readonly clock: Clock,
+  ) {}
+
+  async acquireLease(partition: number, owner: string, ttlMs: number): Promise<Lease | undefined> {
+    this.calls.assertOpen();
+    assertPositiveTtl('lease ttlMs', ttlMs);
+    const now = this.clock.now();
+    const expiresAt = now + ttlMs;
+    const [held, epoch] = (await this.calls.run('acquireLease', () =>
+      this.scripts['lease-acquire']([this.keys.lease(partition)], [owner, now, expiresAt]),
+    )) as [number, number];
+    return held === 1 ? { partition, owner, epoch, expiresAt } : undefined;
+  }
+
+  async releaseLease(partition: number, owner: string): Promise<void> {
+    await this.calls.run('releaseLease', () => this.scripts['lease-release']([this.keys.lease(partition)], [owner]));
+  }
+}

@@ -1,0 +1,79 @@
+import { type CommitOutcome, type PresentityChange, type PresentityState, type PresentityStore, earliestExpiry } from '@presence/core';
+import type { PresentityIndex } from './presentity-index.js';
+import type { RedisCalls } from './redis-calls.js';
+import { decodePublications, encodePublications } from './redis-codec.js';
+import type { RedisClient } from './redis-connection.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { RedisScripts } from './redis-scripts.js';
+
+/**
+ * Presentities in `pres:{aor}:doc`: a compare-and-set commit script on the
+ * presentity's slot; the partition expiry index (another slot) is kept by
+ * PresentityIndex, whose comment gives the ordering that keeps it safe
+ * without cross-slot atomicity.
+ */
+export class PresentityRecords implements PresentityStore {
+  constructor(
+    private readonly calls: RedisCalls,
+    private readonly client: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly scripts: RedisScripts,
+    private readonly index: PresentityIndex,
+  ) {}
+
+  async loadPresentity(presentity: string): Promise<PresentityState> {
+    return this.read(presentity);
+  }
+
+  async loadPresentities(presentities: readonly string[]): Promise<PresentityState[]> {
+    // Sent together without waiting (pipelined on each connection; per node in a cluster).
+    return Promise.all(presentities.map((presentity) => this.read(presentity)));
+  }
+
+  async commitPresentity(change: PresentityChange): Promise<CommitOutcome> {
+    const { presentity, partition } = change;
+    const earliest = earliestExpiry(change.publications);
+    const nextRevision = change.expectedRevision + 1;
+    if (earliest !== undefined) {
+      await this.calls.run('commitPresentity', () => this.index.lower(partition, presentity, earliest, nextRevision));
+    }
+    const reply = (await this.calls.run('commitPresentity', () =>
+      this.scripts['commit-presentity'](
+        [this.keys.presentity(presentity)],
+        [change.expectedRevision, change.documentChanged ? '1' : '0', partition, change.document, encodePublications(change.publications)],
+      ),
+    )) as [number, number, number, string, string?, string?];
+
+    if (reply[0] === 1) {
+      const [, revision, version, previousPartition] = reply;
+      // The settle is sent now, so it precedes any later command of this client on the index's node, but the
+      // commit is done without waiting for it: a change is announced one round trip sooner (see PresentityIndex).
+      this.calls.inBackground(this.calls.bestEffort('commitPresentity settle', () => this.index.settle(partition, presentity, revision, earliest)));
+      if (previousPartition !== '' && Number(previousPartition) !== partition) {
+        this.calls.inBackground(this.calls.bestEffort('commitPresentity move', () => this.index.settle(Number(previousPartition), presentity, revision, undefined)));
+      }
+      const publications = change.publications.map((publication) => ({ ...publication }));
+      return { ok: true, state: { presentity, revision, version, publications, document: change.document } };
+    }
+
+    const [, revision, version, storedPartition, document = '', pubs = '[]'] = reply;
+    const current: PresentityState = { presentity, revision, version, publications: decodePublications(this.keys.presentity(presentity), pubs), document };
+    if (earliest !== undefined && (storedPartition === '' || Number(storedPartition) === partition)) {
+      // Undo what step 1 may have lowered: the index ends as it was (see PresentityIndex).
+      await this.calls.bestEffort('commitPresentity restore', () => this.index.settle(partition, presentity, revision, earliestExpiry(current.publications)));
+    }
+    return { ok: false, current };
+  }
+
+  private async read(presentity: string): Promise<PresentityState> {
+    const key = this.keys.presentity(presentity);
+    const [revision, version, document, pubs] = await this.calls.run('loadPresentity', () => this.client.hmget(key, 'rev', 'ver', 'doc', 'pubs'));
+    return {
+      presentity,
+      revision: typeof revision === 'string' ? Number(revision) : 0,
+      version: typeof version === 'string' ? Number(version) : 0,
+      publications: typeof pubs === 'string' ? decodePublications(key, pubs) : [],
+      document: document ?? '',
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { Store } from '@presence/core';
+import { describe, expect, it } from 'vitest';
+import { StoreClosedError } from './errors/store-closed-error.js';
+import { createMemoryStore } from './memory/memory-store.js';
+import { type StoreOperation, reportStoreErrors } from './store-error-reporting.js';
+
+const clock = { now: () => 1_800_000_000_000 };
+
+async function reported(): Promise<{ store: Store; inner: Store; failures: Array<[StoreOperation, unknown]> }> {
+  const failures: Array<[StoreOperation, unknown]> = [];
+  const inner = await createMemoryStore({ clock });
+  return { store: reportStoreErrors(inner, (operation, error) => void failures.push([operation, error])), inner, failures };
+}
+
+describe('reportStoreErrors', () => {
+  it('errors - calls that succeed report nothing and answer as the store does', async () => {
+    const { store, failures } = await reported();
+    await store.heartbeat('worker-a', 10_000);
+    expect(await store.liveMembers()).toEqual(['worker-a']);
+    expect(await store.loadPresentity('sip:a@example.com')).toMatchObject({ revision: 0 });
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    expect(failures).toEqual([]);
+  });
+
+  it('errors - each failing call is reported once by its operation, and the caller gets the same error', async () => {
+    const { store, inner, failures } = await reported();
+    await inner.close();
+    const error = await store.loadPresentity('sip:a@example.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreClosedError);
+    await expect(store.acquireLease(1, 'worker-a', 1_000)).rejects.toBeInstanceOf(StoreClosedError);
+    expect(failures.map(([operation]) => operation)).toEqual(['loadPresentity', 'acquireLease']);
+    expect(failures[0]![1]).toBe(error);
+    expect(await store.ping()).toBe(false);
+    expect(failures).toHaveLength(2);
+  });
+
+  it('errors - a call refused for its arguments is a failure too', async () => {
+    const { store, failures } = await reported();
+    await expect(store.heartbeat('worker-a', 0)).rejects.toBeInstanceOf(RangeError);
+    expect(failures.map(([operation]) => operation)).toEqual(['heartbeat']);
+    await store.close();
+  });
+});

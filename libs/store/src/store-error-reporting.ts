@@ -1,0 +1,49 @@
+import type { Store } from '@presence/core';
+
+/** A store call that can fail: every Store method but ping, which answers false instead. */
+export type StoreOperation = Exclude<keyof Store, 'ping'>;
+
+/** Told once of each failed store call: its operation (one of a fixed set, never an AOR) and the error. */
+export type StoreErrorListener = (operation: StoreOperation, error: unknown) => void;
+
+/** Every operation: a Record, so adding a method to Store fails to compile until it is listed here. */
+const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
+  loadPresentity: true,
+  loadPresentities: true,
+  commitPresentity: true,
+  putWatcher: true,
+  removeWatcher: true,
+  dueExpiries: true,
+  bindings: true,
+  replaceBindings: true,
+  saveDialog: true,
+  loadDialog: true,
+  deleteDialog: true,
+  acquireLease: true,
+  releaseLease: true,
+  heartbeat: true,
+  liveMembers: true,
+  leave: true,
+  close: true,
+};
+
+/**
+ * The same store, telling `onError` of every call that fails (Redis away
+ * or closed: StoreUnavailableError, StoreClosedError; a corrupt record;
+ * anything else) before the caller gets the rejection, unchanged. One
+ * wrapper for both implementations, put on where a process composes its
+ * store, so `presence_store_errors_total` counts failures the same way
+ * whatever the backend, without the store package knowing about metrics.
+ */
+export function reportStoreErrors(store: Store, onError: StoreErrorListener): Store {
+  const reporting: Record<string, unknown> = { ping: () => store.ping() };
+  for (const operation of Object.keys(OPERATIONS) as StoreOperation[]) {
+    const call = store[operation] as (...args: unknown[]) => Promise<unknown>;
+    const report = (error: unknown): never => {
+      onError(operation, error);
+      throw error;
+    };
+    reporting[operation] = (...args: unknown[]) => call.apply(store, args).catch(report);
+  }
+  return reporting as unknown as Store;
+}

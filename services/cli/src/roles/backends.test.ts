@@ -1,0 +1,31 @@
+import { systemClock } from '@presence/core';
+import { createPresenceMetrics } from '@presence/metrics';
+import { silentLogger } from '@presence/runtime';
+import { StoreUnavailableError } from '@presence/store';
+import { binaryGate, metricValue, requireOrSkip, startRedisServer } from '@presence/testkit';
+import { describe, expect, it } from 'vitest';
+import { openBackends } from './backends.js';
+
+const runRedis = requireOrSkip(binaryGate('redis-server', 'apt-get install redis-server'), 'Redis tier');
+
+describe.runIf(runRedis)('role backends', () => {
+  it('store errors - a store call failing while Redis is down counts once in presence_store_errors_total, by operation', async () => {
+    const redis = await startRedisServer();
+    const metrics = createPresenceMetrics({ processMetrics: false });
+    const backends = await openBackends({ redis: redis.url }, 'agent-1', systemClock, silentLogger, metrics);
+    const errors = async (operation: string): Promise<number> => metricValue(await metrics.render(), 'presence_store_errors_total', { operation });
+    try {
+      expect(await backends.store.liveMembers()).toEqual([]);
+      expect(await errors('liveMembers')).toBe(0);
+      await redis.kill();
+      await expect(backends.store.loadPresentity('sip:alice@example.com')).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await errors('loadPresentity')).toBe(1);
+      await expect(backends.store.heartbeat('agent-1', 8_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await errors('heartbeat')).toBe(1);
+      expect(await errors('liveMembers')).toBe(0);
+    } finally {
+      await backends.close();
+      await redis.stop();
+    }
+  }, 20_000);
+});
