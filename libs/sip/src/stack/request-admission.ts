@@ -26,7 +26,7 @@ export interface AdmissionLimits {
   readonly maxInFlight?: number;
   /** Requests waiting for admission; one more is answered 503 at once (default 5000). */
   readonly maxQueued?: number;
-  /** The wait budget: a request that waited longer is answered 503 instead of started (default 1000 ms). */
+  /** The wait budget: a request that waited longer is answered 503 instead of started (default 2000 ms). */
   readonly maxWaitMs?: number;
   /** Retry-After, in seconds, on those 503s (default 1). */
   readonly retryAfterS?: number;
@@ -74,7 +74,7 @@ export class RequestAdmission<R> {
   ) {
     this.maxInFlight = positiveInteger(limits.maxInFlight, 1000, 'maxInFlight');
     this.maxQueued = positiveInteger(limits.maxQueued, 5000, 'maxQueued');
-    this.maxWaitMs = positiveInteger(limits.maxWaitMs, 1000, 'maxWaitMs');
+    this.maxWaitMs = positiveInteger(limits.maxWaitMs, 2000, 'maxWaitMs');
     this.retryAfterS = positiveInteger(limits.retryAfterS, 1, 'retryAfterS');
   }
 
