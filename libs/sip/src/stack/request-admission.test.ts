@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RequestAdmission, STARTS_PER_TURN, type AdmissionLimits } from './request-admission.js';
+import { MAX_STARTS_PER_TURN, READS_PER_TURN, RequestAdmission, type AdmissionLimits } from './request-admission.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate'] });
@@ -35,18 +35,48 @@ function admission(limits: AdmissionLimits = {}) {
 }
 
 describe('request admission', () => {
-  it('admission - nothing starts while the reads of this turn go on; then a few per turn, in arrival order', () => {
+  it('admission - nothing starts while the reads of this turn go on; then a few per turn, one more each turn the reads keep up', () => {
     const { queue, started, turn } = admission();
-    const total = 3 * STARTS_PER_TURN + 1;
-    for (let n = 0; n < total; n++) queue.offer(n);
+    for (let n = 0; n < 40; n++) queue.offer(n);
     expect(started).toEqual([]);
-    expect(queue.queued).toBe(total);
     turn();
-    expect(started).toEqual([...Array(STARTS_PER_TURN).keys()]);
-    for (let i = 0; i < 3; i++) turn();
-    expect(started).toEqual([...Array(total).keys()]);
-    expect(queue.queued).toBe(0);
-    expect(queue.running).toBe(total);
+    const first = started.length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(40);
+    turn();
+    expect(started).toHaveLength(2 * first + 1);
+    expect(started).toEqual([...Array(started.length).keys()]);
+    for (let i = 0; i < 5; i++) turn();
+    expect(started).toHaveLength(40);
+  });
+
+  it('admission - a turn that read libuv\'s maximum (more wait in the socket) halves the starts, down to one', () => {
+    const { queue, started, turn } = admission();
+    for (let n = 0; n < 200; n++) queue.offer(n);
+    const startsOfTurn = (backlogged: boolean): number => {
+      const before = started.length;
+      for (let i = 0; i < (backlogged ? READS_PER_TURN : 1); i++) queue.messageRead();
+      turn();
+      return started.length - before;
+    };
+    const calm = startsOfTurn(false);
+    expect(startsOfTurn(true)).toBe(calm >>> 1);
+    for (let i = 0; i < 10; i++) startsOfTurn(true);
+    expect(startsOfTurn(true)).toBe(1);
+    expect(startsOfTurn(false)).toBe(2);
+  });
+
+  it('admission - never more than MAX_STARTS_PER_TURN in one turn', () => {
+    const { queue, started, turn } = admission({ maxInFlight: 10_000, maxQueued: 10_000 });
+    // enough that the starts per turn climb all the way (+1 per calm turn) before the queue runs dry
+    for (let n = 0; n < MAX_STARTS_PER_TURN * MAX_STARTS_PER_TURN; n++) queue.offer(n);
+    let most = 0;
+    for (let i = 0; i < 2 * MAX_STARTS_PER_TURN; i++) {
+      const before = started.length;
+      turn();
+      most = Math.max(most, started.length - before);
+    }
+    expect(most).toBe(MAX_STARTS_PER_TURN);
   });
 
   it('admission - at most maxInFlight run at once; each one that settles lets the next start', async () => {

@@ -10,7 +10,13 @@
  * peer would get a request it had already answered (RFC 3261 §17.1.2.2 is
  * kept only if the answer is read). So reads stay cheap — responses and
  * retransmissions are dealt with as they are read — and new requests wait
- * here, started a few per turn and with a bound on how many run at once.
+ * here, with a bound on how many run at once. How many start per turn
+ * follows the reads: a turn that read libuv's per-turn maximum left more in
+ * the socket, so the next turn starts half as many; a turn that drained it
+ * lets one more start (additive increase, multiplicative decrease). Each
+ * start brings back reads of its own (a SUBSCRIBE's NOTIFY is answered, a
+ * PUBLISH's fan-out is answered by every watcher), so the right number
+ * depends on the traffic; this finds it, and keeps the answers flowing.
  *
  * Overload is answered early, not late (RFC 3261 §21.5.4 503 with
  * Retry-After): a UDP client retransmits every request it has no answer to,
@@ -42,8 +48,11 @@ export interface AdmissionHandler<R> {
   shed(request: R, retryAfterS: number, cause: ShedCause): void;
 }
 
-/** Fewer than the 32 datagrams libuv reads per turn, so reading outpaces starting when a backlog builds. */
-export const STARTS_PER_TURN = 4;
+/** libuv reads at most this many datagrams from a UDP socket per turn; reading that many means more are waiting. */
+export const READS_PER_TURN = 32;
+/** The most requests one turn starts, however well the reads keep up: a bound on one turn's work. */
+export const MAX_STARTS_PER_TURN = 64;
+const FIRST_STARTS_PER_TURN = 8;
 /** Expired requests answered 503 per turn at most: answering is cheap, but a turn must stay short. */
 const SHEDS_PER_TURN = 64;
 
@@ -65,6 +74,9 @@ export class RequestAdmission<R> {
   private head = 0;
   private inFlight = 0;
   private turn: NodeJS.Immediate | undefined;
+  /** Messages read in this turn's I/O phase (a read schedules the turn that counts them). */
+  private readsSinceTurn = 0;
+  private startsPerTurn = FIRST_STARTS_PER_TURN;
   private stopped = false;
 
   constructor(
@@ -102,6 +114,12 @@ export class RequestAdmission<R> {
     this.scheduleTurn();
   }
 
+  /** A message (request or response) was read from the network. */
+  messageRead(): void {
+    this.readsSinceTurn++;
+    if (!this.stopped) this.turn ??= setImmediate(this.runTurn);
+  }
+
   /** Drops what waits (unanswered: the stack is going away) and cancels the pending turn. */
   stop(): void {
     this.stopped = true;
@@ -118,9 +136,13 @@ export class RequestAdmission<R> {
   private readonly runTurn = (): void => {
     this.turn = undefined;
     const now = this.now();
+    this.startsPerTurn =
+      this.readsSinceTurn >= READS_PER_TURN ? Math.max(1, this.startsPerTurn >>> 1) : Math.min(MAX_STARTS_PER_TURN, this.startsPerTurn + 1);
+    this.readsSinceTurn = 0;
+    const starts = this.startsPerTurn;
     let started = 0;
     let shed = 0;
-    while (started < STARTS_PER_TURN && shed < SHEDS_PER_TURN && this.inFlight < this.maxInFlight && this.head < this.waiting.length) {
+    while (started < starts && shed < SHEDS_PER_TURN && this.inFlight < this.maxInFlight && this.head < this.waiting.length) {
       const next = this.waiting[this.head]!;
       this.waiting[this.head++] = DONE as Waiting<R>;
       if (now - next.arrivedAt > this.maxWaitMs) {

@@ -50,6 +50,11 @@ export class RequestIntake {
     });
   }
 
+  /** Every message read (responses too): how many a turn reads tells whether the socket has a backlog. */
+  messageRead(): void {
+    this.admission.messageRead();
+  }
+
   /** Requests read but not yet handed to the application. */
   get queued(): number {
     return this.admission.queued;

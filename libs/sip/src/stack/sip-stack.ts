@@ -186,6 +186,7 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   receive(message: ParsedMessage, flow: InternalFlow): void {
     if (this.state !== 'started') return;
+    this.intake.messageRead();
     if (message.method !== undefined) this.intake.handle(message, flow);
     else this.receiveResponse(message, flow);
   }
