@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sleep } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, BusMessage } from './bus.js';
 import { BusClosedError, BusTimeoutError, NoRespondersError } from './errors/bus-errors.js';
@@ -15,7 +16,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
 const text = (data: Uint8Array): string => decoder.decode(data);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `condition` holds; fails the test after `timeoutMs`. */
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from './eventually.js';
-import { freePort } from './free-port.js';
+import { freePort } from '@presence/dev-tools';
 
 describe('eventually', () => {
   it('eventually - retries until the assertion passes', async () => {

@@ -1,11 +1,11 @@
+import { sleep } from '@presence/dev-tools';
+
 export interface EventuallyOptions {
   /** Give up after this long; default 5000 ms. */
   timeoutMs?: number;
   /** Pause between attempts; default 20 ms. */
   intervalMs?: number;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Retries `assertion` until it passes; at the deadline throws the last error.

@@ -7,17 +7,37 @@ export { adversarialInputs } from './adversarial-input.js';
 export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
 export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';
 export type { EventuallyOptions } from './eventually.js';
-export { freePort, freeUdpTcpPort } from './free-port.js';
-export { metricSamples, metricValue } from './metric-value.js';
-export { httpGet } from './http-get.js';
-export type { BinaryGate } from './servers/binary-gate.js';
-export { binaryGate, requireOrSkip } from './servers/binary-gate.js';
-export { startNatsServer, type NatsServerOptions, type NatsServerProcess } from './servers/nats-server.js';
-export { startRedisServer, startRedisCluster, type RedisServerProcess, type RedisClusterProcess } from './servers/redis-server.js';
-export type { Child } from './child-processes.js';
-export { Children, which } from './child-processes.js';
-export type { PresenceProcess, PresenceRole } from './servers/presence-process.js';
-export { startPresenceProcess } from './servers/presence-process.js';
-export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
-export { startLocalCluster } from './servers/local-cluster.js';
-export type { ManagedServer } from './servers/managed-server.js';
+// Process launchers and the helpers they need live in @presence/dev-tools (runtime
+// code such as `npm run cluster` and the load generator uses them); tests keep
+// importing them from here.
+export {
+  binaryGate,
+  Children,
+  freePort,
+  freeUdpTcpPort,
+  httpGet,
+  metricSamples,
+  metricValue,
+  requireOrSkip,
+  sleep,
+  startLocalCluster,
+  startNatsServer,
+  startPresenceProcess,
+  startRedisCluster,
+  startRedisServer,
+  which,
+} from '@presence/dev-tools';
+export type {
+  BinaryGate,
+  Child,
+  ClusterEdge,
+  LocalCluster,
+  LocalClusterOptions,
+  ManagedServer,
+  NatsServerOptions,
+  NatsServerProcess,
+  PresenceProcess,
+  PresenceRole,
+  RedisClusterProcess,
+  RedisServerProcess,
+} from '@presence/dev-tools';

@@ -8,7 +8,7 @@ import type { WorkerHealth } from '../stats/phase-stats.js';
 import { signalServers, type BenchTarget } from '../targets/bench-target.js';
 import { startTarget } from '../targets/start-target.js';
 import type { UnsubscribeResult } from '../worker/protocol.js';
-import { sleep } from '../worker/worker-context.js';
+import { sleep } from '@presence/dev-tools';
 import { stopOnAbort } from './abort-cleanup.js';
 import { findMaxRate, judgeStep, type FindMaxOutcome } from './find-max.js';
 import { memoryPerSubscription, type MemoryCost, type MemoryReading } from './memory-per-subscription.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { httpGet, metricValue } from '@presence/testkit';
+import { httpGet, metricValue } from '@presence/dev-tools';
 import type { MemoryProbe } from '../targets/bench-target.js';
 import { processTree } from './process-tree.js';
 

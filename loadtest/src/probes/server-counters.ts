@@ -1,4 +1,4 @@
-import { httpGet, metricValue } from '@presence/testkit';
+import { httpGet, metricValue } from '@presence/dev-tools';
 import type { MemoryProbe } from '../targets/bench-target.js';
 
 /**

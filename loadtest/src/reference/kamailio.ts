@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '@presence/dev-tools';
 
 /**
  * Launcher for the reference presence server the benchmark compares ours
@@ -166,7 +167,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioS
     await waitForOptions(host, port, options.startTimeoutMs ?? 15_000, () => hasExited);
   } catch (error) {
     await stop().catch(() => undefined);
-    await Promise.race([closed, delay(1000)]);
+    await Promise.race([closed, sleep(1000)]);
     const hint = /could not find module|failed to load module|load_module/i.test(output) ? ` (${INSTALL_HINT})` : '';
     throw new Error(
       `Kamailio (${binary} -f ${KAMAILIO_CONFIG}) did not come up on udp:${host}:${port}: ${(error as Error).message}${hint}\n` +
@@ -194,13 +195,13 @@ async function stopGroup(proc: ChildProcess, pgid: number, exited: Promise<void>
 /** Whether, within `timeoutMs`, the main process exited and no process of the group is left. */
 async function groupGone(pgid: number, exited: Promise<void>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const mainExited = await Promise.race([exited.then(() => true), delay(timeoutMs).then(() => false)]);
+  const mainExited = await Promise.race([exited.then(() => true), sleep(timeoutMs).then(() => false)]);
   if (!mainExited) return false;
   // Workers can outlive the main process by a moment (or be orphaned if it was
   // SIGKILLed): poll the group until the kernel has no member left.
   while (groupAlive(pgid)) {
     if (Date.now() >= deadline) return false;
-    await delay(50);
+    await sleep(50);
   }
   return true;
 }
@@ -221,10 +222,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -258,7 +255,7 @@ async function waitForOptions(host: string, port: number, timeoutMs: number, has
       if (hasExited()) throw new Error('kamailio exited during start-up');
       if (Date.now() >= deadline) throw new Error(`no 200 to OPTIONS within ${timeoutMs} ms`);
       socket.send(optionsRequest(host, port, socket.address().port, callId, cseq), port, host);
-      await Promise.race([answered, delay(PROBE_INTERVAL_MS)]);
+      await Promise.race([answered, sleep(PROBE_INTERVAL_MS)]);
     }
   } finally {
     socket.close();

@@ -1,4 +1,4 @@
-import { startLocalCluster } from '@presence/testkit';
+import { startLocalCluster } from '@presence/dev-tools';
 import type { TransportName } from '../transport/channel.js';
 import { presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
 

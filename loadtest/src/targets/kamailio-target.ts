@@ -1,4 +1,4 @@
-import { freeUdpTcpPort } from '@presence/testkit';
+import { freeUdpTcpPort } from '@presence/dev-tools';
 import type { TransportName } from '../transport/channel.js';
 import type { BenchTarget } from './bench-target.js';
 import { requireStreamOrDatagram } from './standalone-target.js';

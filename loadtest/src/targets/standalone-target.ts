@@ -1,4 +1,4 @@
-import { Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/testkit';
+import { Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
 import { UsageError } from '../cli/usage-error.js';
 import type { TransportName } from '../transport/channel.js';
 import { presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';

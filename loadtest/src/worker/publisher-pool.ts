@@ -5,7 +5,8 @@ import { countCode } from '../stats/phase-stats.js';
 import type { Channel } from '../transport/channel.js';
 import type { PublishCommand, PublishResult } from './protocol.js';
 import { RingQueue } from './ring-queue.js';
-import { channelsNeeded, sleep, type ChannelOpener, type WorkerContext } from './worker-context.js';
+import { sleep } from '@presence/dev-tools';
+import { channelsNeeded, type ChannelOpener, type WorkerContext } from './worker-context.js';
 import { ownedIndices, presentityUser, publisherEndpoint, type GridShape } from './workload-grid.js';
 
 /** Pacing tick: short enough for smooth pacing, long enough to batch at high rates. */

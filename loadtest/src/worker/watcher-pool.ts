@@ -5,7 +5,8 @@ import { LatencyHistogram } from '../stats/latency-histogram.js';
 import { countCode, emptySubscribeCounts, type SubscribePhaseReport } from '../stats/phase-stats.js';
 import type { Channel, Reply } from '../transport/channel.js';
 import type { DrainCommand, UnsubscribeResult } from './protocol.js';
-import { channelsNeeded, sleep, type ChannelOpener, type WorkerContext } from './worker-context.js';
+import { sleep } from '@presence/dev-tools';
+import { channelsNeeded, type ChannelOpener, type WorkerContext } from './worker-context.js';
 import { indexFromCallId, ownedIndices, presentityOf, presentityUser, watcherEndpoint, watcherUser, type GridShape } from './workload-grid.js';
 import { runWindowed } from './windowed.js';
 

@@ -60,5 +60,3 @@ function newStep(step: number, startTs: number): StepState {
 export function channelsNeeded(members: number, perSocket: number): number {
   return Math.ceil(members / perSocket);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { parseOptions, renderHelp, UsageError, type OptionTable } from '@presence/runtime';
-import { binaryGate, startLocalCluster, type LocalCluster } from '@presence/testkit';
+import { binaryGate, startLocalCluster, type LocalCluster } from '@presence/dev-tools';
 
 /**
  * `npm run cluster`: a cluster to try on one machine — its own nats-server

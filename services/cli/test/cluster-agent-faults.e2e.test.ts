@@ -1,9 +1,9 @@
 import { partitionOf, partitionsOwnedBy } from '@presence/core';
-import { metricValue, type TestUa } from '@presence/testkit';
+import { metricValue, sleep, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
 import { describe, expect, it } from 'vitest';
 import { clusterTierAvailable } from './cluster-target.js';
-import { aor, fetchState, LEASE_MS, notifyMatching, sleep, useFaultCluster } from './cluster-faults-kit.js';
+import { aor, fetchState, LEASE_MS, notifyMatching, useFaultCluster } from './cluster-faults-kit.js';
 
 /** Takeover bound asserted after a crash: the lease time plus a margin (renewal tick, retry backoff, a loaded machine). */
 const TAKEOVER_BOUND_MS = LEASE_MS + 3000;

@@ -13,7 +13,6 @@ let unique = 0;
 /** A fresh, test-unique AOR in the served domain. */
 export const aor = (name: string): string => `sip:${name}-${process.pid}-${++unique}@${DOMAIN}`;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface FaultContext {
   /** A fresh cluster (2 edges, 2 agents, short leases unless overridden), stopped after the test. */

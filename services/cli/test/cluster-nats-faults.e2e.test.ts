@@ -1,5 +1,5 @@
 import { partitionOf, partitionsOwnedBy } from '@presence/core';
-import { eventually, type TestDialog } from '@presence/testkit';
+import { eventually, sleep, type TestDialog } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
 import { describe, expect, it } from 'vitest';
 import { clusterTierAvailable } from './cluster-target.js';
@@ -11,7 +11,6 @@ import {
   notifyMatching,
   processesOf,
   readyStatus,
-  sleep,
   timed,
   useFaultCluster,
 } from './cluster-faults-kit.js';

@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { Children, freePort, freeUdpTcpPort, metricSamples, rawTcp, rawUdp, startLine, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
+import { Children, freePort, freeUdpTcpPort, metricSamples, rawTcp, rawUdp, sleep, startLine, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
 import { abuseRequest, DOMAIN, nextFinal, pidf } from '@presence/testkit/behaviour';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,11 +132,11 @@ class FuzzUdp {
       if (datagrams[i]!.length > 65_000) continue;
       this.socket.send(datagrams[i]!, serverPort, '127.0.0.1');
       this.sent++;
-      if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 2));
+      if (i % 10 === 9) await sleep(2);
     }
     this.lastArrival = Date.now();
     const deadline = Date.now() + 5000;
-    while (Date.now() - this.lastArrival < 150 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    while (Date.now() - this.lastArrival < 150 && Date.now() < deadline) await sleep(25);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { binaryGate, freePort, type NatsServerProcess, requireOrSkip, startNatsServer } from '@presence/testkit';
+import { binaryGate, freePort, type NatsServerProcess, requireOrSkip, sleep, startNatsServer } from '@presence/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BusMessage } from '../bus.js';
 import type { BusLogger } from '../bus-logger.js';
@@ -13,7 +13,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
 const text = (data: Uint8Array): string => decoder.decode(data);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rejects when `work` does not settle within `ms`. */
 async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,7 +1,8 @@
+import { sleep } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { KeyedQueue } from './keyed-queue.js';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+const tick = (): Promise<void> => sleep(1);
 
 describe('keyed queue', () => {
   it('keyed queue - runs tasks of one key in order, other keys alongside, and survives failures', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingRequest } from '../message/message-types.js';
-import { rawTcp, rawUdp, requestText, startLine, type RawTcp, type RawUdp, type RequestText } from '@presence/testkit';
+import { rawTcp, rawUdp, requestText, sleep, startLine, type RawTcp, type RawUdp, type RequestText } from '@presence/testkit';
 import { wireHeaderName } from '../wire/header-names.js';
 import { parseNameAddr } from '../wire/name-addr.js';
 import { createSipStack } from './sip-stack.js';
@@ -272,7 +272,7 @@ describe('admission of new requests (request-admission.ts)', () => {
       // The first request is held for 100 ms, so the second waits for admission past maxWaitMs.
       onRequest: (r) => {
         handled.push(r.callId);
-        return new Promise<void>((resolve) => setTimeout(resolve, 100));
+        return sleep(100);
       },
     });
     const peer = await udpPeer();

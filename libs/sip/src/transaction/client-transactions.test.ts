@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import type { LookupOneOptions } from 'node:dns';
+import { sleep } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { synthesizeResponse } from '../message/response-view.js';
 import type { SipResponse } from '../message/message-types.js';
@@ -60,7 +61,6 @@ function literalLookup(address: string, _options: LookupOneOptions, callback: (e
   callback(null, address, 4);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Blocks the event loop, as a burst of work does. */
 function busy(ms: number): void {

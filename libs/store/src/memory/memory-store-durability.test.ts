@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Binding, DialogRecord, Publication, WatcherRecord } from '@presence/core';
+import { sleep } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreLogger } from '../store-logger.js';
 import { type MemoryStoreInspector, openMemoryStoreForTest } from '../test-support/memory-store-for-test.js';
@@ -68,7 +69,7 @@ async function waitFor(condition: () => Promise<boolean>, what: string): Promise
   const deadline = Date.now() + 2_000;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
 }
 
@@ -197,7 +198,7 @@ describe('MemoryStore durability', () => {
         return -1;
       }
     };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(await readWatchers()).toBe(-1);
     await store.putWatcher(1, watcher('sub-1', T0 + 60 * SECOND));
     await waitFor(async () => (await readWatchers()) === 1, 'the first periodic snapshot');

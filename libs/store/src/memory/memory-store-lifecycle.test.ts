@@ -1,4 +1,5 @@
 import type { Binding } from '@presence/core';
+import { sleep } from '@presence/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { openMemoryStoreForTest } from '../test-support/memory-store-for-test.js';
@@ -49,7 +50,7 @@ describe('MemoryStore lifecycle', () => {
     expect(inspect.counts()).toMatchObject({ bindingSets: 2, dialogs: 1 });
     clock.time = T0 + 11_000;
     const deadline = Date.now() + 2_000;
-    while (inspect.counts().dialogs > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (inspect.counts().dialogs > 0 && Date.now() < deadline) await sleep(5);
     expect(inspect.counts()).toMatchObject({ bindingSets: 1, dialogs: 0 });
     await store.close();
   });

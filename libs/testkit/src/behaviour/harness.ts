@@ -96,7 +96,3 @@ export function publish(ua: TestUa, presentity: string, options: PublishOptions 
 export function tuplesOf(body: string): string[] {
   return [...body.matchAll(/<tuple id="([^"]+)"><status><basic>(open|closed)<\/basic>/g)].map((m) => `${m[1]}:${m[2]}`);
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rawTcp, rawUdp, requestText, startLine, type Inbox, type RawUdp, type RequestText } from '../raw-peers.js';
-import { metricSamples } from '../metric-value.js';
-import type { PresenceProcess } from '../servers/presence-process.js';
+import { metricSamples, type PresenceProcess } from '@presence/dev-tools';
 import { DOMAIN, pidf } from './harness.js';
 
 /** A presence server in a process of its own (standalone, or a cluster edge), serving DOMAIN. */

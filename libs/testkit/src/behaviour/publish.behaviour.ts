@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXPIRES, MIN_EXPIRES, pidf, publish, sleep, tuplesOf, type SuiteContext } from './harness.js';
+import { MAX_EXPIRES, MIN_EXPIRES, pidf, publish, tuplesOf, type SuiteContext } from './harness.js';
+import { sleep } from '@presence/dev-tools';
 
 /** RFC 3903 PUBLISH for the presence package, and the safety of PIDF parsing. */
 export function publishBehaviour(ctx: SuiteContext): void {

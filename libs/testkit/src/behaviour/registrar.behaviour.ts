@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, sleep, type SuiteContext } from './harness.js';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type SuiteContext } from './harness.js';
+import { sleep } from '@presence/dev-tools';
 
 /** RFC 3261 §10.3 registrar behaviour. */
 export function registrarBehaviour(ctx: SuiteContext): void {

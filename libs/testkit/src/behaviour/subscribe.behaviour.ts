@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXPIRES, MIN_EXPIRES, pidf, publish, sleep, tuplesOf, type SuiteContext } from './harness.js';
+import { MAX_EXPIRES, MIN_EXPIRES, pidf, publish, tuplesOf, type SuiteContext } from './harness.js';
+import { sleep } from '@presence/dev-tools';
 
 /** RFC 6665 / RFC 3856 subscriptions to the presence package. */
 export function subscribeBehaviour(ctx: SuiteContext): void {

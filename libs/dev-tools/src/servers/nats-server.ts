@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
+import { sleep } from '../sleep.js';
 
 export interface NatsServerOptions {
   /** Enables JetStream (`-js`) with its store in a fresh temporary directory that restart() keeps and stop() removes. */
@@ -181,8 +182,4 @@ function greets(port: number, timeoutMs: number): Promise<boolean> {
     socket.on('error', () => finish(false));
     socket.on('close', () => finish(false));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

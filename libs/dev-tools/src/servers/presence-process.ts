@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Child, Children } from '../child-processes.js';
 import { httpGet } from '../http-get.js';
+import { sleep } from '../sleep.js';
 
 /** The committed `presence` entry; works from src (vitest) and dist alike (same depth). */
 const PRESENCE_BIN = fileURLToPath(new URL('../../../../services/cli/bin/presence.js', import.meta.url));
@@ -44,7 +45,7 @@ export async function startPresenceProcess(
       child.process.kill('SIGKILL');
       throw new Error(`presence ${role} ${id} not ready within ${readyTimeoutMs} ms:\n${child.stderr().slice(-3000)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   return {
     role,

@@ -6,6 +6,7 @@ import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../free-port.js';
+import { sleep } from '../sleep.js';
 
 /** A throwaway redis-server on 127.0.0.1, no persistence, own temp directory. */
 export interface RedisServerProcess extends ManagedServer {
@@ -30,8 +31,6 @@ const CLUSTER_TIMEOUT_MS = 30_000;
 const CLUSTER_BUS_OFFSET = 10_000;
 /** Output kept for error messages. */
 const OUTPUT_TAIL = 8_192;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts a standalone redis-server on a free port; rejects (with its output) if it does not answer PING in time. */
 export async function startRedisServer(): Promise<RedisServerProcess> {

@@ -1,6 +1,7 @@
 import { Children } from '../child-processes.js';
 import { freePort, freeUdpTcpPort } from '../free-port.js';
 import { metricValue } from '../metric-value.js';
+import { sleep } from '../sleep.js';
 import { startNatsServer, type NatsServerProcess } from './nats-server.js';
 import { startPresenceProcess, type PresenceProcess } from './presence-process.js';
 import { startRedisServer, type RedisServerProcess } from './redis-server.js';
@@ -86,7 +87,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         const owned = await Promise.all(live.map(async (a) => metricValue(await a.metrics(), 'presence_owned_partitions')));
         if (owned.reduce((x, y) => x + y, 0) === partitions && owned.every((o) => o > 0)) return;
         if (Date.now() > deadline) throw new Error(`partitions not settled: owned ${owned.join('+')} of ${partitions}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     },
     async stop() {

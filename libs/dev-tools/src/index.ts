@@ -1,0 +1,15 @@
+export { sleep } from './sleep.js';
+export { freePort, freeUdpTcpPort } from './free-port.js';
+export { metricSamples, metricValue } from './metric-value.js';
+export { httpGet } from './http-get.js';
+export type { BinaryGate } from './servers/binary-gate.js';
+export { binaryGate, requireOrSkip } from './servers/binary-gate.js';
+export { startNatsServer, type NatsServerOptions, type NatsServerProcess } from './servers/nats-server.js';
+export { startRedisServer, startRedisCluster, type RedisServerProcess, type RedisClusterProcess } from './servers/redis-server.js';
+export type { Child } from './child-processes.js';
+export { Children, which } from './child-processes.js';
+export type { PresenceProcess, PresenceRole } from './servers/presence-process.js';
+export { startPresenceProcess } from './servers/presence-process.js';
+export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
+export { startLocalCluster } from './servers/local-cluster.js';
+export type { ManagedServer } from './servers/managed-server.js';
