@@ -5,7 +5,7 @@ import { eventually, metricValue } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { Notifier, type NotifySender } from './notifier.js';
 import type { WatchedState } from './presentity-interest.js';
-import { WatcherDialog } from './watcher-dialog.js';
+import { WatcherDialog } from '../subscriptions/index.js';
 
 function dialog(remoteTarget = 'sip:w@192.0.2.1'): WatcherDialog {
   return new WatcherDialog({
@@ -41,8 +41,8 @@ function setup(sender: NotifySender) {
     minIntervalMs: 0,
     metrics,
     logger: { ...silentLogger, error: (_context: object, message: string) => void errors.push(message) },
-    onFailure: (_dialog, status) => void failures.push(status),
   });
+  notifier.delegate = { notifyFailed: (_dialog, status) => void failures.push(status) };
   return { notifier, metrics, errors, failures };
 }
 

@@ -5,7 +5,7 @@ import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
 import { notifyRequest } from './notify-request.js';
 import type { PresentityInterest } from './presentity-interest.js';
-import type { WatcherDialog } from './watcher-dialog.js';
+import type { WatcherDialog } from '../subscriptions/index.js';
 
 export interface NotifySender {
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
@@ -19,8 +19,12 @@ export interface NotifierDeps {
   readonly minIntervalMs: number;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
+}
+
+/** Who hears of a NOTIFY that failed for good (the subscriptions that hold the dialog). */
+export interface NotifierDelegate {
   /** A final failure that ends the subscription (RFC 6665 §4.2.2: 481, Timer F, unreachable). */
-  readonly onFailure: (dialog: WatcherDialog, status: number) => void;
+  notifyFailed(dialog: WatcherDialog, status: number): void;
 }
 
 /** The status a NOTIFY we could not build or hand to the stack counts as: a transport failure. */
@@ -36,6 +40,9 @@ const NOT_SENT = 503;
  * unhandled rejection.
  */
 export class Notifier {
+  /** Set once while wiring (edge.ts): the notifier is built before the subscriptions it reports to. */
+  delegate: NotifierDelegate | undefined;
+
   constructor(private readonly deps: NotifierDeps) {}
 
   /** The watched state changed: notify when the rate limit and the outstanding NOTIFY allow. */
@@ -112,7 +119,7 @@ export class Notifier {
         this.count(status);
         if (dialog.terminated) return;
         if (status >= 300 && status !== 491) {
-          this.deps.onFailure(dialog, status);
+          this.delegate?.notifyFailed(dialog, status);
           return;
         }
         if (status === 491) dialog.dirty = true;

@@ -1,33 +1,46 @@
 import type { PresentitySnapshot } from '@presence/contracts';
-import type { Clock, DialogStore, TerminationReason } from '@presence/core';
+import {
+  negotiateExpires,
+  nextSubscriptionState,
+  NoSuchSubscriptionError,
+  ServerInternalError,
+  type Clock,
+  type DialogStore,
+  type ExpiresPolicy,
+  type TerminationReason,
+} from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
+import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { ExpiryQueue } from './expiry-queue.js';
-import type { Notifier } from './notifier.js';
-import type { PresentityInterest } from './presentity-interest.js';
-import { fromDialogRecord, toDialogRecord, type WatcherDialog } from './watcher-dialog.js';
+import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
+import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
+import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
 
 /** Expirations handled per timer run, so a wave of lapses cannot stall the event loop. */
 const EXPIRY_BATCH = 2000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SubscriptionRegistryDeps {
-  readonly interest: PresentityInterest;
-  readonly notifier: Notifier;
+  readonly agent: WatcherAgent;
+  readonly interest: InterestHold;
+  readonly notifier: DialogNotifier;
   readonly dialogs: DialogStore;
+  /** Durations granted to SUBSCRIBE (RFC 6665 §4.2.1.1). */
+  readonly policy: ExpiresPolicy;
   readonly clock: Clock;
   readonly edgeId: string;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
-  /** Tells the agent a watcher is gone (best effort: its own expiry sweep is the backstop). */
-  readonly forgetWatcher: (dialog: WatcherDialog) => Promise<void>;
 }
 
 /**
- * The subscription dialogs this edge holds: lifecycle (activate, refresh,
- * terminate), expiry from one timer over a deadline queue, the mirror in the
- * dialog store, and fan-out of presentity changes to the dialogs watching it.
+ * The subscription dialogs this edge holds: lifecycle (create, refresh,
+ * adopt, terminate), expiry from one timer over a deadline queue, the mirror
+ * in the dialog store, and fan-out of presentity changes to the dialogs
+ * watching it. Ingress hands it SUBSCRIBEs (subscribe-request.ts); it reaches
+ * the agent and the NOTIFYs only through subscription-delegates.ts.
  */
 export class SubscriptionRegistry {
   private readonly table = new DialogTable();
@@ -43,8 +56,69 @@ export class SubscriptionRegistry {
     return this.table.size;
   }
 
-  find(id: string): WatcherDialog | undefined {
-    return this.table.get(id);
+  /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
+  async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
+    // Shared: the interest in it, and every dialog watching it, keep this one copy.
+    const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    const presentity = shared(request.presentity);
+    const id = dialogId(request.callId, request.remoteTag, request.localTag);
+    await this.withInterest(presentity, async () => {
+      const snapshot = await this.deps.agent.subscribe({
+        presentity,
+        subscriptionId: id,
+        watcher: request.watcher,
+        event: request.eventPackage,
+        expires,
+        edgeId: this.deps.edgeId,
+      });
+      const dialog = new WatcherDialog({
+        ...request,
+        id,
+        presentity,
+        localCseq: Math.floor(Math.random() * 10_000),
+        expiresAt: this.deps.clock.now() + expires * 1000,
+      });
+      if (expires === 0) {
+        // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
+        answer.accept(dialog, 0);
+        dialog.terminated = true;
+        await this.deps.notifier.notifyTerminated(dialog, 'timeout', snapshot.document);
+        return;
+      }
+      await this.activate(dialog, snapshot);
+      answer.accept(dialog, expires);
+      this.deps.notifier.notifyNow(dialog);
+    });
+  }
+
+  /** A SUBSCRIBE inside a dialog held here or mirrored: refresh, or unsubscribe when expires is 0. */
+  async resubscribe(request: InDialogSubscribe, answer: SubscribeAnswer): Promise<void> {
+    const id = dialogId(request.callId, request.remoteTag, request.localTag);
+    const dialog = this.table.get(id) ?? (await this.adopt(id, request.flow, request.localContact));
+    if (!dialog) throw new NoSuchSubscriptionError('Subscription does not exist');
+    // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
+    if (request.remoteCseq <= dialog.remoteCseq) throw new ServerInternalError('Out of order CSeq');
+    dialog.remoteCseq = request.remoteCseq;
+    dialog.follow(request.flow, request.localContact);
+    const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    const snapshot = await this.deps.agent.subscribe({
+      presentity: dialog.presentity,
+      subscriptionId: id,
+      watcher: dialog.watcher,
+      event: dialog.event.split(';')[0]!.trim(),
+      expires,
+      edgeId: this.deps.edgeId,
+    });
+    if (expires === 0) {
+      // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
+      answer.accept(dialog, 0);
+      const reason = nextSubscriptionState({ status: 'active', expiresAt: dialog.expiresAt }, { type: 'unsubscribed' }).reason ?? 'timeout';
+      await this.terminate(dialog, { reason, document: snapshot.document, forget: false });
+      return;
+    }
+    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, snapshot);
+    answer.accept(dialog, expires);
+    this.deps.notifier.notifyNow(dialog);
   }
 
   /**
@@ -52,7 +126,7 @@ export class SubscriptionRegistry {
    * the presentity, so changes committed meanwhile are not missed; the hold
    * passes to the dialog if `work` activates one, and is released otherwise.
    */
-  async withInterest<T>(presentity: string, work: () => Promise<T>): Promise<T> {
+  private async withInterest<T>(presentity: string, work: () => Promise<T>): Promise<T> {
     this.deps.interest.acquire(presentity);
     try {
       return await work();
@@ -62,16 +136,22 @@ export class SubscriptionRegistry {
   }
 
   /** A dialog mirrored by another edge (or before a restart): take it over on this flow. */
-  async adopt(id: string, flow: string, localContact: string, snapshotOf: (presentity: string) => Promise<PresentitySnapshot>): Promise<WatcherDialog | undefined> {
+  private async adopt(id: string, flow: string, localContact: string): Promise<WatcherDialog | undefined> {
     const record = await this.deps.dialogs.loadDialog(id);
     if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
     const dialog = fromDialogRecord(record, flow, localContact);
-    await this.withInterest(dialog.presentity, async () => this.activate(dialog, await snapshotOf(dialog.presentity)));
+    await this.withInterest(dialog.presentity, async () => this.activate(dialog, await this.currentState(dialog.presentity, id)));
     return dialog;
   }
 
-  /** Starts holding a new (or adopted) dialog, inside withInterest; the caller answers 200 and then calls notifyNow. */
-  async activate(dialog: WatcherDialog, snapshot: PresentitySnapshot): Promise<void> {
+  private async currentState(presentity: string, id: string): Promise<PresentitySnapshot> {
+    const state = (await this.deps.agent.fetchStates([presentity]))[0];
+    if (!state) throw new NoSuchSubscriptionError(`No state for adopted subscription ${id}`);
+    return state;
+  }
+
+  /** Starts holding a new (or adopted) dialog, inside withInterest. */
+  private async activate(dialog: WatcherDialog, snapshot: PresentitySnapshot): Promise<void> {
     await this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId));
     this.deps.interest.acquire(dialog.presentity);
     this.deps.interest.apply(snapshot);
@@ -81,21 +161,12 @@ export class SubscriptionRegistry {
   }
 
   /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
-  async refresh(dialog: WatcherDialog, expiresAt: number, snapshot: PresentitySnapshot): Promise<void> {
+  private async refresh(dialog: WatcherDialog, expiresAt: number, snapshot: PresentitySnapshot): Promise<void> {
     await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
     this.deps.interest.apply(snapshot);
     // Together: the queue orders dialogs by the expiresAt they carry.
     dialog.expiresAt = expiresAt;
     this.schedule(dialog);
-  }
-
-  /** RFC 6665 §4.4.3: the one NOTIFY of a fetch, from a dialog that is never held. */
-  async notifyFetch(dialog: WatcherDialog, document: string): Promise<void> {
-    await this.deps.notifier.notifyTerminated(dialog, 'timeout', document);
-  }
-
-  notifyNow(dialog: WatcherDialog): void {
-    this.deps.notifier.notifyNow(dialog);
   }
 
   /** Ends a dialog: optional final NOTIFY, state freed here, in the mirror and at the agent. */
@@ -108,7 +179,7 @@ export class SubscriptionRegistry {
     this.deps.interest.release(dialog.presentity);
     this.deps.metrics.activeSubscriptions.set(this.table.size);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
-    if (options.forget) work.push(this.deps.forgetWatcher(dialog));
+    if (options.forget) work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
     if (options.reason) work.push(this.deps.notifier.notifyTerminated(dialog, options.reason, options.document));
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
@@ -120,6 +191,12 @@ export class SubscriptionRegistry {
       this.deps.metrics.internalErrors.inc({ source: 'subscription_end' });
       this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
     });
+  }
+
+  /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends, no final NOTIFY. */
+  notifyFailed(dialog: WatcherDialog, status: number): void {
+    this.deps.logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
+    this.terminateInBackground(dialog, { forget: true });
   }
 
   /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
