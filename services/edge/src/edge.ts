@@ -1,6 +1,6 @@
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, DialogStore, LocationStore } from '@presence/core';
+import type { DialogStore, LocationStore, TimerClock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener } from '@presence/sip';
@@ -19,7 +19,8 @@ import { SubscriptionRegistry } from './subscriptions/index.js';
 export interface EdgeDeps {
   readonly bus: Bus;
   readonly store: LocationStore & DialogStore;
-  readonly clock: Clock;
+  /** Also arms the NOTIFY pacing and subscription expiry timers. */
+  readonly clock: TimerClock;
   readonly subjects: Subjects;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;

@@ -1,4 +1,4 @@
-import type { Clock, TerminationReason } from '@presence/core';
+import type { TerminationReason, TimerClock } from '@presence/core';
 import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
@@ -14,7 +14,7 @@ export interface NotifySender {
 export interface NotifierDeps {
   readonly sender: NotifySender;
   readonly interest: Pick<PresentityInterest, 'current'>;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   /** Per-watcher minimum gap between NOTIFYs (RFC 6446 / RFC 3856 §6.10); 0 = off. */
   readonly minIntervalMs: number;
   readonly metrics: PresenceMetrics;
@@ -83,7 +83,7 @@ export class Notifier {
     if (pacing !== undefined) {
       const waitMs = pacing.lastNotifyAt + this.deps.minIntervalMs - this.deps.clock.now();
       if (waitMs > 0) {
-        pacing.timer = setTimeout(() => {
+        pacing.timer = this.deps.clock.setTimer(() => {
           pacing.timer = undefined;
           this.pump(dialog);
         }, waitMs);
@@ -95,7 +95,7 @@ export class Notifier {
 
   private stopPacingTimer(dialog: WatcherDialog): void {
     if (dialog.pacing === undefined) return;
-    clearTimeout(dialog.pacing.timer);
+    this.deps.clock.clearTimer(dialog.pacing.timer);
     dialog.pacing.timer = undefined;
   }
 

@@ -4,23 +4,19 @@ import {
   nextSubscriptionState,
   NoSuchSubscriptionError,
   ServerInternalError,
-  type Clock,
   type DialogStore,
   type ExpiresPolicy,
   type TerminationReason,
+  type TimerClock,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
-import { ExpiryQueue } from './expiry-queue.js';
 import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
 import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
+import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
-
-/** Expirations handled per timer run, so a wave of lapses cannot stall the event loop. */
-const EXPIRY_BATCH = 2000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SubscriptionRegistryDeps {
   readonly agent: WatcherAgent;
@@ -29,7 +25,7 @@ export interface SubscriptionRegistryDeps {
   readonly dialogs: DialogStore;
   /** Durations granted to SUBSCRIBE (RFC 6665 §4.2.1.1). */
   readonly policy: ExpiresPolicy;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   readonly edgeId: string;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
@@ -44,13 +40,12 @@ export interface SubscriptionRegistryDeps {
  */
 export class SubscriptionRegistry {
   private readonly table = new DialogTable();
-  /** Dialogs by expiry: one timer at the earliest, no timer per dialog. */
-  private readonly deadlines = new ExpiryQueue<WatcherDialog>();
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private stopped = false;
+  /** RFC 6665 §4.2.2: a subscription not refreshed in time ends with terminated;reason=timeout. */
+  private readonly expiry: SubscriptionExpiry<WatcherDialog>;
 
-  constructor(private readonly deps: SubscriptionRegistryDeps) {}
+  constructor(private readonly deps: SubscriptionRegistryDeps) {
+    this.expiry = new SubscriptionExpiry(deps.clock, (dialog) => this.lapsed(dialog));
+  }
 
   get size(): number {
     return this.table.size;
@@ -156,7 +151,7 @@ export class SubscriptionRegistry {
     this.deps.interest.acquire(dialog.presentity);
     this.deps.interest.apply(snapshot);
     this.table.add(dialog);
-    this.schedule(dialog);
+    this.expiry.schedule(dialog);
     this.deps.metrics.activeSubscriptions.set(this.table.size);
   }
 
@@ -166,13 +161,13 @@ export class SubscriptionRegistry {
     this.deps.interest.apply(snapshot);
     // Together: the queue orders dialogs by the expiresAt they carry.
     dialog.expiresAt = expiresAt;
-    this.schedule(dialog);
+    this.expiry.schedule(dialog);
   }
 
   /** Ends a dialog: optional final NOTIFY, state freed here, in the mirror and at the agent. */
   async terminate(dialog: WatcherDialog, options: { reason?: TerminationReason; document?: string; forget: boolean }): Promise<void> {
     if (!this.table.get(dialog.id)) return;
-    this.deadlines.delete(dialog);
+    this.expiry.cancel(dialog);
     this.deps.notifier.cancel(dialog);
     dialog.terminated = true;
     this.table.remove(dialog);
@@ -206,38 +201,13 @@ export class SubscriptionRegistry {
 
   /** Stops timers; dialogs stay mirrored so a restarted or other edge can adopt them. */
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.expiry.stop();
     for (const dialog of this.table.all()) this.deps.notifier.cancel(dialog);
   }
 
-  private schedule(dialog: WatcherDialog): void {
-    this.deadlines.set(dialog);
-    this.arm();
-  }
-
-  private arm(): void {
-    if (this.stopped) return;
-    const next = this.deadlines.peek()?.expiresAt;
-    if (next === undefined || next >= this.timerAt) return;
-    clearTimeout(this.timer);
-    this.timerAt = next;
-    this.timer = setTimeout(() => this.expireDue(), Math.min(MAX_TIMER_MS, Math.max(0, next - this.deps.clock.now())));
-  }
-
-  /** RFC 6665 §4.2.2: a subscription not refreshed in time ends with terminated;reason=timeout. */
-  private expireDue(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
-    const now = this.deps.clock.now();
-    for (let handled = 0; handled < EXPIRY_BATCH; handled++) {
-      const dialog = this.deadlines.peek();
-      if (dialog === undefined || dialog.expiresAt > now) break;
-      this.deadlines.delete(dialog);
-      if (this.table.get(dialog.id) !== dialog) continue;
-      this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
-      this.terminateInBackground(dialog, { reason: 'timeout', forget: true });
-    }
-    this.arm();
+  private lapsed(dialog: WatcherDialog): void {
+    if (this.table.get(dialog.id) !== dialog) return;
+    this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
+    this.terminateInBackground(dialog, { reason: 'timeout', forget: true });
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalizeAor, type DialogRecord } from '@presence/core';
+import { normalizeAor, type DialogRecord, type TimerHandle } from '@presence/core';
 import { detached, shared } from './compact-string.js';
 import type { Expiring } from './expiry-queue.js';
 
@@ -25,7 +25,7 @@ export interface DialogFields {
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
 export interface NotifyPacing {
   lastNotifyAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
 }
 
 const IN_FLIGHT = 1;
