@@ -6,26 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { Notifier, type NotifySender } from './notifier.js';
 import type { WatchedState } from './presentity-interest.js';
 import type { OutgoingRequest, SipResponse } from '@presence/sip';
-import { WatcherDialog } from '../subscriptions/index.js';
+import { testDialog } from '../../test/test-dialog.js';
+import type { WatcherDialog } from '../subscriptions/index.js';
 
 function dialog(remoteTarget = 'sip:w@192.0.2.1'): WatcherDialog {
-  return new WatcherDialog({
-    id: 'd1',
-    callId: 'call-1',
-    localTag: 'l',
-    remoteTag: 'r',
-    localUri: 'sip:p@example.com',
-    remoteUri: 'sip:w@example.com',
-    remoteTarget,
-    routeSet: [],
-    presentity: 'sip:p@example.com',
-    event: 'presence',
-    flow: 'udp|0|5060|192.0.2.1',
-    localContact: 'sip:edge@192.0.2.2',
-    localCseq: 1,
-    remoteCseq: 1,
-    expiresAt: Date.now() + 60_000,
-  });
+  return testDialog({ remoteTarget, expiresAt: Date.now() + 60_000 });
 }
 
 const STATE = { version: 1, body: new Uint8Array(), changedAt: 0, holders: 1 } as unknown as WatchedState;

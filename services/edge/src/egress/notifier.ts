@@ -63,10 +63,9 @@ export class Notifier {
     if (!dialog.inFlight) this.transmit(dialog);
   }
 
-  /** The final NOTIFY (terminated), sent regardless of rate limit; the dialog sends nothing after it. */
+  /** The final NOTIFY (terminated), sent regardless of rate limit; the dialog (already ended by its state machine) sends nothing after it. */
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void> {
     this.cancel(dialog);
-    dialog.terminated = true;
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
     const body = document ?? this.deps.interest.current(dialog.presentity)?.body ?? '';
     this.count(await this.send(dialog, state, body));

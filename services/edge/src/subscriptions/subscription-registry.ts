@@ -1,12 +1,11 @@
 import type { PresentitySnapshot } from '@presence/contracts';
 import {
   negotiateExpires,
-  nextSubscriptionState,
   NoSuchSubscriptionError,
   ServerInternalError,
   type DialogStore,
   type ExpiresPolicy,
-  type TerminationReason,
+  type SubscriptionEvent,
   type TimerClock,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
@@ -17,6 +16,9 @@ import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './sub
 import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
+
+/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, or its NOTIFY failed. */
+type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' }>;
 
 export interface SubscriptionRegistryDeps {
   readonly agent: WatcherAgent;
@@ -76,8 +78,8 @@ export class SubscriptionRegistry {
       if (expires === 0) {
         // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
         answer.accept(dialog, 0);
-        dialog.terminated = true;
-        await this.deps.notifier.notifyTerminated(dialog, 'timeout', snapshot.document);
+        const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
+        await this.deps.notifier.notifyTerminated(dialog, reason, snapshot.document);
         return;
       }
       await this.activate(dialog, snapshot);
@@ -107,8 +109,7 @@ export class SubscriptionRegistry {
     if (expires === 0) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
       answer.accept(dialog, 0);
-      const reason = nextSubscriptionState({ status: 'active', expiresAt: dialog.expiresAt }, { type: 'unsubscribed' }).reason ?? 'timeout';
-      await this.terminate(dialog, { reason, document: snapshot.document, forget: false });
+      await this.terminate(dialog, { type: 'unsubscribed' }, snapshot.document);
       return;
     }
     await this.refresh(dialog, this.deps.clock.now() + expires * 1000, snapshot);
@@ -160,38 +161,14 @@ export class SubscriptionRegistry {
     await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
     this.deps.interest.apply(snapshot);
     // Together: the queue orders dialogs by the expiresAt they carry.
-    dialog.expiresAt = expiresAt;
+    dialog.transition({ type: 'refreshed', expiresAt });
     this.expiry.schedule(dialog);
   }
 
-  /** Ends a dialog: optional final NOTIFY, state freed here, in the mirror and at the agent. */
-  async terminate(dialog: WatcherDialog, options: { reason?: TerminationReason; document?: string; forget: boolean }): Promise<void> {
-    if (!this.table.get(dialog.id)) return;
-    this.expiry.cancel(dialog);
-    this.deps.notifier.cancel(dialog);
-    dialog.terminated = true;
-    this.table.remove(dialog);
-    this.deps.interest.release(dialog.presentity);
-    this.deps.metrics.activeSubscriptions.set(this.table.size);
-    const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
-    if (options.forget) work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
-    if (options.reason) work.push(this.deps.notifier.notifyTerminated(dialog, options.reason, options.document));
-    const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
-    for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
-  }
-
-  /** terminate() for callers that do not wait: a failure of its own is logged and counted, never left unhandled. */
-  terminateInBackground(dialog: WatcherDialog, options: { reason?: TerminationReason; forget: boolean }): void {
-    this.terminate(dialog, options).catch((error: unknown) => {
-      this.deps.metrics.internalErrors.inc({ source: 'subscription_end' });
-      this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
-    });
-  }
-
-  /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends, no final NOTIFY. */
+  /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends. */
   notifyFailed(dialog: WatcherDialog, status: number): void {
     this.deps.logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
-    this.terminateInBackground(dialog, { forget: true });
+    this.terminateInBackground(dialog, { type: 'notify-failed' });
   }
 
   /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
@@ -208,6 +185,35 @@ export class SubscriptionRegistry {
   private lapsed(dialog: WatcherDialog): void {
     if (this.table.get(dialog.id) !== dialog) return;
     this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
-    this.terminateInBackground(dialog, { reason: 'timeout', forget: true });
+    this.terminateInBackground(dialog, { type: 'expired' });
+  }
+
+  /**
+   * Ends a held dialog through its state machine, then frees it here, in the
+   * mirror and at the agent. The event decides the rest: an unsubscribe has
+   * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
+   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
+   */
+  private async terminate(dialog: WatcherDialog, event: EndEvent, document?: string): Promise<void> {
+    if (!this.table.get(dialog.id)) return;
+    this.expiry.cancel(dialog);
+    this.deps.notifier.cancel(dialog);
+    const { reason } = dialog.transition(event);
+    this.table.remove(dialog);
+    this.deps.interest.release(dialog.presentity);
+    this.deps.metrics.activeSubscriptions.set(this.table.size);
+    const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
+    if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
+    if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason, document));
+    const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
+    for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
+  }
+
+  /** terminate() for callers that do not wait: a failure of its own is logged and counted, never left unhandled. */
+  private terminateInBackground(dialog: WatcherDialog, event: EndEvent): void {
+    this.terminate(dialog, event).catch((error: unknown) => {
+      this.deps.metrics.internalErrors.inc({ source: 'subscription_end' });
+      this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
+    });
   }
 }
