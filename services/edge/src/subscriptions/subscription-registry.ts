@@ -55,8 +55,8 @@ export class SubscriptionRegistry {
 
   /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
   async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
-    // Shared: the interest in it, and every dialog watching it, keep this one copy.
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // Shared: the interest in it, and every dialog watching it, keep this one copy.
     const presentity = shared(request.presentity);
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
     await this.withInterest(presentity, async () => {
