@@ -62,7 +62,6 @@ export class SubscribeHandler {
         remoteTarget: contact.uri,
         routeSet: request.recordRoute,
         presentity,
-        watcher: normalizeAor(request.from.uri),
         event: event.value,
         eventPackage: event.packageName,
         flow: request.flow.token,

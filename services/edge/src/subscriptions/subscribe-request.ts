@@ -21,8 +21,6 @@ export interface InitialSubscribe {
   readonly routeSet: readonly string[];
   /** Normalized Request-URI AOR. */
   readonly presentity: string;
-  /** Normalized From AOR. */
-  readonly watcher: string;
   /** Event header as received, echoed in NOTIFYs. */
   readonly event: string;
   /** Event package name, as the agent records it. */

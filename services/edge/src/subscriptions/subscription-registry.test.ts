@@ -58,7 +58,6 @@ const initial = (requestedExpires: number | undefined): InitialSubscribe => ({
   remoteTarget: 'sip:w@192.0.2.1',
   routeSet: [],
   presentity: PRESENTITY,
-  watcher: 'sip:w@example.com',
   event: 'presence',
   eventPackage: 'presence',
   flow: 'udp|0|5060|192.0.2.1',

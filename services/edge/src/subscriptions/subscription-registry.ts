@@ -2,6 +2,7 @@ import type { PresentitySnapshot } from '@presence/contracts';
 import {
   negotiateExpires,
   NoSuchSubscriptionError,
+  normalizeAor,
   ServerInternalError,
   type DialogStore,
   type ExpiresPolicy,
@@ -59,11 +60,13 @@ export class SubscriptionRegistry {
     // Shared: the interest in it, and every dialog watching it, keep this one copy.
     const presentity = shared(request.presentity);
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
+    // After the Expires check, as a bad From URI was always judged after it.
+    const watcher = normalizeAor(request.remoteUri);
     await this.withInterest(presentity, async () => {
       const snapshot = await this.deps.agent.subscribe({
         presentity,
         subscriptionId: id,
-        watcher: request.watcher,
+        watcher,
         event: request.eventPackage,
         expires,
         edgeId: this.deps.edgeId,
