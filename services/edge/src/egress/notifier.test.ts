@@ -28,7 +28,7 @@ function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalM
     metrics,
     logger: { ...silentLogger, error: (_context: object, message: string) => void errors.push(message) },
   });
-  notifier.delegate = { notifyFailed: (_dialog, status) => void failures.push(status) };
+  notifier.delegate = { onNotifyFailed: (_dialog, status) => void failures.push(status) };
   return { notifier, metrics, errors, failures };
 }
 

@@ -24,7 +24,7 @@ export interface NotifierDeps {
 /** Who hears of a NOTIFY that failed for good (the subscriptions that hold the dialog). */
 export interface NotifierDelegate {
   /** A final failure that ends the subscription (RFC 6665 §4.2.2: 481, Timer F, unreachable). */
-  notifyFailed(dialog: WatcherDialog, status: number): void;
+  onNotifyFailed(dialog: WatcherDialog, status: number): void;
 }
 
 /** The status a NOTIFY we could not build or hand to the stack counts as: a transport failure. */
@@ -118,7 +118,7 @@ export class Notifier {
         this.count(status);
         if (dialog.terminated) return;
         if (status >= 300 && status !== 491) {
-          this.delegate?.notifyFailed(dialog, status);
+          this.delegate?.onNotifyFailed(dialog, status);
           return;
         }
         if (status === 491) dialog.dirty = true;

@@ -17,7 +17,7 @@ export interface WatchedState {
 
 /** Who hears that a watched presentity moved to a newer version (the subscriptions watching it). */
 export interface PresentityChangeDelegate {
-  presentityChanged(presentity: string): void;
+  onPresentityChanged(presentity: string): void;
 }
 
 /**
@@ -107,7 +107,7 @@ export class PresentityInterest {
       return;
     }
     this.metrics.busMessagesPerChange.inc({ direction: 'in' });
-    if (this.apply(event, event.changedAt)) this.delegate?.presentityChanged(event.presentity);
+    if (this.apply(event, event.changedAt)) this.delegate?.onPresentityChanged(event.presentity);
   };
 }
 

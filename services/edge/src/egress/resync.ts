@@ -89,7 +89,7 @@ export class Resync {
         try {
           for (const state of await this.states.fetchStates(batch)) {
             this.pending.delete(state.presentity);
-            if (this.interest.apply(state)) this.delegate?.presentityChanged(state.presentity);
+            if (this.interest.apply(state)) this.delegate?.onPresentityChanged(state.presentity);
           }
         } catch (error) {
           this.logger.debug({ err: error, presentities: batch.length }, 're-fetch batch failed');

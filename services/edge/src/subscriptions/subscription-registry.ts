@@ -169,13 +169,13 @@ export class SubscriptionRegistry {
   }
 
   /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends. */
-  notifyFailed(dialog: WatcherDialog, status: number): void {
+  onNotifyFailed(dialog: WatcherDialog, status: number): void {
     this.deps.logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
     this.terminateInBackground(dialog, { type: 'notify-failed' });
   }
 
   /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
-  presentityChanged(presentity: string): void {
+  onPresentityChanged(presentity: string): void {
     for (const dialog of this.table.watchersOf(presentity)) this.deps.notifier.stateChanged(dialog);
   }
 
