@@ -1,4 +1,4 @@
-export type { Clock } from './time/clock.js';
+export type { Clock, TimerClock, TimerHandle } from './time/clock.js';
 export { systemClock } from './time/clock.js';
 
 export type { Publication } from './model/publication.js';

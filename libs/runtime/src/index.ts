@@ -10,3 +10,5 @@ export { runUntilSignal } from './lifecycle/run-until-signal.js';
 export { productToken } from './config/product.js';
 export type { ProcessGuard } from './lifecycle/process-guard.js';
 export { processGuard } from './lifecycle/process-guard.js';
+export type { PeriodicTaskOptions } from './schedule/periodic-task.js';
+export { PeriodicTask } from './schedule/periodic-task.js';

@@ -3,6 +3,7 @@ export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-u
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
 export { seededRandom } from './seeded-random.js';
+export { FakeClock } from './time/fake-clock.js';
 export { adversarialInputs } from './adversarial-input.js';
 export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
 export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';

@@ -1,25 +1,26 @@
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, DialogStore, LocationStore } from '@presence/core';
+import type { DialogStore, LocationStore, TimerClock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener, type IncomingRequest } from '@presence/sip';
+import { createSipStack, type BoundListener } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
-import { SubscriptionRegistry } from './egress/subscription-registry.js';
+import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
 import { PublishHandler } from './ingress/publish-handler.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
-import { Resync } from './egress/resync.js';
+import { SubscriptionRegistry } from './subscriptions/index.js';
 
 export interface EdgeDeps {
   readonly bus: Bus;
   readonly store: LocationStore & DialogStore;
-  readonly clock: Clock;
+  /** Also arms the NOTIFY pacing and subscription expiry timers. */
+  readonly clock: TimerClock;
   readonly subjects: Subjects;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
@@ -34,7 +35,13 @@ export interface Edge {
   stop(): Promise<void>;
 }
 
-/** The SIP edge: transports, validation, registrar, routing to agents, watcher dialogs and NOTIFYs. */
+/**
+ * The SIP edge: transports, validation, registrar, routing to agents, watcher
+ * dialogs and NOTIFYs. Wired bottom up, one room at a time: the SIP stack,
+ * egress (change events -> NOTIFYs), subscriptions (dialogs), ingress (SIP in).
+ * Reports that go back up (a change arrived, a NOTIFY failed) use delegates
+ * set right after the object they report to exists.
+ */
 export function createEdge(deps: EdgeDeps): Edge {
   const { bus, store, clock, subjects, metrics, logger, config } = deps;
   const agent = new AgentClient(
@@ -48,15 +55,14 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     metrics,
   );
-  const domains = new DomainPolicy(config.domains);
-  let dispatcher: RequestDispatcher | undefined;
+  const dispatcher = new RequestDispatcher(metrics, logger);
   const stack = createSipStack({
     listen: config.listen,
     advertisedHost: config.advertisedHost,
     userAgent: config.userAgent === false ? undefined : (config.userAgent ?? productToken()),
     timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
     limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
-    onRequest: (request) => dispatcher?.dispatch(request),
+    onRequest: (request) => dispatcher.dispatch(request),
     onResponse: (method, status) => metrics.sipResponses.inc({ method: methodLabel(method), code: String(status) }),
     onInternalError: () => metrics.internalErrors.inc({ source: 'sip' }),
     onHandlerError: (error, request) => {
@@ -65,43 +71,33 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     logger,
   });
-  const interest = new PresentityInterest(bus, subjects, config.partitionCount, (p) => registry.presentityChanged(p), metrics, logger);
-  const notifier = new Notifier({
-    sender: stack,
-    interest,
-    clock,
-    minIntervalMs: config.notifyMinIntervalMs,
-    metrics,
-    logger,
-    onFailure: (dialog, status) => {
-      logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
-      registry.terminateInBackground(dialog, { forget: true });
-    },
-  });
-  const registry: SubscriptionRegistry = new SubscriptionRegistry({
+
+  const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
+  const notifier = new Notifier({ sender: stack, interest, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const resync = new Resync(interest, agent, config.partitionCount, logger);
+
+  const registry = new SubscriptionRegistry({
+    agent,
     interest,
     notifier,
     dialogs: store,
+    policy: config.subscribeExpires,
     clock,
     edgeId: config.edgeId,
     metrics,
     logger,
-    forgetWatcher: async (dialog) => {
-      await agent.send(dialog.presentity, { v: 1, type: 'unsubscribe', presentity: dialog.presentity, subscriptionId: dialog.id }, 'unsubscribed');
-    },
   });
-  const localContact = (request: IncomingRequest) => stack.contactUri(request.flow.transport);
-  dispatcher = new RequestDispatcher(
-    {
-      REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
-      PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
-      SUBSCRIBE: new SubscribeHandler({ agent, registry, domains, policy: config.subscribeExpires, clock, edgeId: config.edgeId, localContact }),
-      OPTIONS: undefined,
-    },
-    metrics,
-    logger,
-  );
-  const resync = new Resync(interest, agent, config.partitionCount, (p) => registry.presentityChanged(p), logger);
+  interest.delegate = registry;
+  resync.delegate = registry;
+  notifier.delegate = registry;
+
+  const domains = new DomainPolicy(config.domains);
+  dispatcher.serve({
+    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
+    PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
+    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
+    OPTIONS: undefined,
+  });
   const stopListening = bus.onReconnect(() => resync.everything());
 
   return {

@@ -1,6 +1,6 @@
 import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
-import { systemClock, type Clock, type Store } from '@presence/core';
+import { systemClock, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
@@ -24,7 +24,7 @@ export interface StandaloneOptions {
    */
   readonly store?: Store;
   readonly subjectPrefix?: string;
-  readonly clock?: Clock;
+  readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
 }
 

@@ -1,48 +1,34 @@
-import { systemClock } from '@presence/core';
+import { systemClock, type TimerClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
-import { eventually, metricValue } from '@presence/testkit';
+import { eventually, FakeClock, metricValue } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { Notifier, type NotifySender } from './notifier.js';
 import type { WatchedState } from './presentity-interest.js';
-import { WatcherDialog } from './watcher-dialog.js';
+import type { OutgoingRequest, SipResponse } from '@presence/sip';
+import { testDialog } from '../../test/test-dialog.js';
+import type { WatcherDialog } from '../subscriptions/index.js';
 
 function dialog(remoteTarget = 'sip:w@192.0.2.1'): WatcherDialog {
-  return new WatcherDialog({
-    id: 'd1',
-    callId: 'call-1',
-    localTag: 'l',
-    remoteTag: 'r',
-    localUri: 'sip:p@example.com',
-    remoteUri: 'sip:w@example.com',
-    remoteTarget,
-    routeSet: [],
-    presentity: 'sip:p@example.com',
-    event: 'presence',
-    flow: 'udp|0|5060|192.0.2.1',
-    localContact: 'sip:edge@192.0.2.2',
-    localCseq: 1,
-    remoteCseq: 1,
-    expiresAt: Date.now() + 60_000,
-  });
+  return testDialog({ remoteTarget, expiresAt: Date.now() + 60_000 });
 }
 
 const STATE = { version: 1, body: new Uint8Array(), changedAt: 0, holders: 1 } as unknown as WatchedState;
 
 /** A notifier whose every NOTIFY goes to `sender`, with the failures it reports. */
-function setup(sender: NotifySender) {
+function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalMs?: number; state?: () => WatchedState } = {}) {
   const metrics = createPresenceMetrics({ processMetrics: false });
   const errors: string[] = [];
   const failures: number[] = [];
   const notifier = new Notifier({
     sender,
-    interest: { current: () => STATE },
-    clock: systemClock,
-    minIntervalMs: 0,
+    interest: { current: options.state ?? (() => STATE) },
+    clock: options.clock ?? systemClock,
+    minIntervalMs: options.minIntervalMs ?? 0,
     metrics,
     logger: { ...silentLogger, error: (_context: object, message: string) => void errors.push(message) },
-    onFailure: (_dialog, status) => void failures.push(status),
   });
+  notifier.delegate = { onNotifyFailed: (_dialog, status) => void failures.push(status) };
   return { notifier, metrics, errors, failures };
 }
 
@@ -68,4 +54,82 @@ describe('notifier', () => {
     await expect(notifier.notifyTerminated(dialog(), 'timeout')).resolves.toBeUndefined();
     expect(metricValue(await metrics.render(), 'presence_notifies_sent_total', { result: 'failed' })).toBe(2);
   });
+
+  it('notifier - pacing: at most one NOTIFY per interval, changes meanwhile coalesced into one with the latest state', async () => {
+    const clock = new FakeClock();
+    const { sender, sent } = recordingSender();
+    let version = 1;
+    const { notifier, metrics } = setup(sender, { clock, minIntervalMs: 1000, state: () => stateAt(version) });
+    const d = dialog();
+    notifier.notifyNow(d);
+    await settle();
+    expect(sent).toEqual(['v1']);
+
+    for (const next of [2, 3, 4]) {
+      version = next;
+      notifier.stateChanged(d);
+    }
+    await settle();
+    clock.advance(999);
+    await settle();
+    expect(sent).toEqual(['v1']);
+    clock.advance(1);
+    await settle();
+    expect(sent).toEqual(['v1', 'v4']);
+    expect(metricValue(await metrics.render(), 'presence_notifies_coalesced_total')).toBe(2);
+  });
+
+  it('notifier - one NOTIFY in flight per dialog: a change waits for the response, a 491 sends again', async () => {
+    const { sender, sent, answer } = recordingSender(true);
+    let version = 1;
+    const { notifier } = setup(sender, { state: () => stateAt(version) });
+    const d = dialog();
+    notifier.notifyNow(d);
+    version = 2;
+    notifier.stateChanged(d);
+    await settle();
+    expect(sent).toEqual(['v1']);
+    answer(491);
+    await settle();
+    expect(sent).toEqual(['v1', 'v2']);
+    answer(200);
+    await settle();
+    expect(sent).toEqual(['v1', 'v2']);
+  });
+
+  it('notifier - an immediate NOTIFY (refresh) skips the pacing wait and drops its timer', async () => {
+    const clock = new FakeClock();
+    const { sender, sent } = recordingSender();
+    const { notifier } = setup(sender, { clock, minIntervalMs: 1000, state: () => stateAt(1) });
+    const d = dialog();
+    notifier.notifyNow(d);
+    await settle();
+    notifier.stateChanged(d);
+    expect(clock.pending).toBe(1);
+    notifier.notifyNow(d);
+    await settle();
+    expect(sent).toEqual(['v1', 'v1']);
+    expect(clock.pending).toBe(0);
+  });
 });
+
+function stateAt(version: number): WatchedState {
+  return { ...STATE, version, body: new TextEncoder().encode(`v${version}`) };
+}
+
+/** Records each NOTIFY's body; answers 200 at once, or (held) only when `answer` is called. */
+function recordingSender(held = false) {
+  const sent: string[] = [];
+  const waiting: ((response: SipResponse) => void)[] = [];
+  const sender: NotifySender = {
+    sendRequest: (request: OutgoingRequest) => {
+      sent.push(new TextDecoder().decode(request.body as Uint8Array));
+      if (!held) return Promise.resolve({ status: 200 } as SipResponse);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+  const answer = (status: number) => waiting.shift()?.({ status } as SipResponse);
+  return { sender, sent, answer };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));

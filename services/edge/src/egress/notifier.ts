@@ -1,11 +1,11 @@
-import type { Clock, TerminationReason } from '@presence/core';
+import type { TerminationReason, TimerClock } from '@presence/core';
 import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
 import { notifyRequest } from './notify-request.js';
 import type { PresentityInterest } from './presentity-interest.js';
-import type { WatcherDialog } from './watcher-dialog.js';
+import type { WatcherDialog } from '../subscriptions/index.js';
 
 export interface NotifySender {
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
@@ -14,13 +14,17 @@ export interface NotifySender {
 export interface NotifierDeps {
   readonly sender: NotifySender;
   readonly interest: Pick<PresentityInterest, 'current'>;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   /** Per-watcher minimum gap between NOTIFYs (RFC 6446 / RFC 3856 §6.10); 0 = off. */
   readonly minIntervalMs: number;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
+}
+
+/** Who hears of a NOTIFY that failed for good (the subscriptions that hold the dialog). */
+export interface NotifierDelegate {
   /** A final failure that ends the subscription (RFC 6665 §4.2.2: 481, Timer F, unreachable). */
-  readonly onFailure: (dialog: WatcherDialog, status: number) => void;
+  onNotifyFailed(dialog: WatcherDialog, status: number): void;
 }
 
 /** The status a NOTIFY we could not build or hand to the stack counts as: a transport failure. */
@@ -36,6 +40,9 @@ const NOT_SENT = 503;
  * unhandled rejection.
  */
 export class Notifier {
+  /** Set once while wiring (edge.ts): the notifier is built before the subscriptions it reports to. */
+  delegate: NotifierDelegate | undefined;
+
   constructor(private readonly deps: NotifierDeps) {}
 
   /** The watched state changed: notify when the rate limit and the outstanding NOTIFY allow. */
@@ -56,10 +63,9 @@ export class Notifier {
     if (!dialog.inFlight) this.transmit(dialog);
   }
 
-  /** The final NOTIFY (terminated), sent regardless of rate limit; the dialog sends nothing after it. */
+  /** The final NOTIFY (terminated), sent regardless of rate limit; the dialog (already ended by its state machine) sends nothing after it. */
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void> {
     this.cancel(dialog);
-    dialog.terminated = true;
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
     const body = document ?? this.deps.interest.current(dialog.presentity)?.body ?? '';
     this.count(await this.send(dialog, state, body));
@@ -76,7 +82,7 @@ export class Notifier {
     if (pacing !== undefined) {
       const waitMs = pacing.lastNotifyAt + this.deps.minIntervalMs - this.deps.clock.now();
       if (waitMs > 0) {
-        pacing.timer = setTimeout(() => {
+        pacing.timer = this.deps.clock.setTimer(() => {
           pacing.timer = undefined;
           this.pump(dialog);
         }, waitMs);
@@ -88,7 +94,7 @@ export class Notifier {
 
   private stopPacingTimer(dialog: WatcherDialog): void {
     if (dialog.pacing === undefined) return;
-    clearTimeout(dialog.pacing.timer);
+    this.deps.clock.clearTimer(dialog.pacing.timer);
     dialog.pacing.timer = undefined;
   }
 
@@ -112,7 +118,7 @@ export class Notifier {
         this.count(status);
         if (dialog.terminated) return;
         if (status >= 300 && status !== 491) {
-          this.deps.onFailure(dialog, status);
+          this.delegate?.onNotifyFailed(dialog, status);
           return;
         }
         if (status === 491) dialog.dirty = true;

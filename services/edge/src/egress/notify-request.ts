@@ -1,5 +1,5 @@
 import type { OutgoingRequest } from '@presence/sip';
-import type { WatcherDialog } from './watcher-dialog.js';
+import type { WatcherDialog } from '../subscriptions/index.js';
 
 export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
 

@@ -15,6 +15,11 @@ export interface WatchedState {
   readonly subscription: BusSubscription;
 }
 
+/** Who hears that a watched presentity moved to a newer version (the subscriptions watching it). */
+export interface PresentityChangeDelegate {
+  onPresentityChanged(presentity: string): void;
+}
+
 /**
  * This edge's interest in presentities: one bus subscription per presentity
  * with at least one holder (ARCHITECTURE "push fan-out to the edges"), and the
@@ -25,13 +30,14 @@ export interface WatchedState {
  * them (bus outage) are repaired by the re-fetch after a reconnect.
  */
 export class PresentityInterest {
+  /** Set once while wiring (edge.ts): interest is built before the subscriptions it reports to. */
+  delegate: PresentityChangeDelegate | undefined;
   private readonly watched = new Map<string, WatchedState>();
 
   constructor(
     private readonly bus: Bus,
     private readonly subjects: Subjects,
     private readonly partitionCount: number,
-    private readonly onChanged: (presentity: string) => void,
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
   ) {}
@@ -101,7 +107,7 @@ export class PresentityInterest {
       return;
     }
     this.metrics.busMessagesPerChange.inc({ direction: 'in' });
-    if (this.apply(event, event.changedAt)) this.onChanged(event.presentity);
+    if (this.apply(event, event.changedAt)) this.delegate?.onPresentityChanged(event.presentity);
   };
 }
 

@@ -1,7 +1,13 @@
 import { partitionOf } from '@presence/core';
 import type { Logger } from '@presence/runtime';
-import type { AgentClient } from '../ingress/agent-client.js';
-import type { PresentityInterest } from './presentity-interest.js';
+import type { PresentitySnapshot } from '@presence/contracts';
+import type { PresentityChangeDelegate, PresentityInterest } from './presentity-interest.js';
+
+/** Where current states come from (the agents). */
+export interface StateSource {
+  /** Current states of presentities of one partition. */
+  fetchStates(presentities: readonly string[]): Promise<readonly PresentitySnapshot[]>;
+}
 
 /** Presentities per fetch request: bounds message size and agent work per request. */
 const BATCH = 200;
@@ -17,6 +23,8 @@ const MAX_RETRY_MS = 5000;
  * those presentities any more, so no watcher is left stale.
  */
 export class Resync {
+  /** Set once while wiring (edge.ts): told of every presentity whose version moved. */
+  delegate: PresentityChangeDelegate | undefined;
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -25,9 +33,8 @@ export class Resync {
 
   constructor(
     private readonly interest: PresentityInterest,
-    private readonly agent: AgentClient,
+    private readonly states: StateSource,
     private readonly partitionCount: number,
-    private readonly changed: (presentity: string) => void,
     private readonly logger: Logger,
   ) {}
 
@@ -80,10 +87,9 @@ export class Resync {
       for (let i = 0; i < presentities.length && !this.stopped; i += BATCH) {
         const batch = presentities.slice(i, i + BATCH);
         try {
-          const reply = await this.agent.send(batch[0]!, { v: 1, type: 'fetch', presentities: batch }, 'states');
-          for (const state of reply.states) {
+          for (const state of await this.states.fetchStates(batch)) {
             this.pending.delete(state.presentity);
-            if (this.interest.apply(state)) this.changed(state.presentity);
+            if (this.interest.apply(state)) this.delegate?.onPresentityChanged(state.presentity);
           }
         } catch (error) {
           this.logger.debug({ err: error, presentities: batch.length }, 're-fetch batch failed');

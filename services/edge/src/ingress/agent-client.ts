@@ -4,6 +4,8 @@ import {
   encodeMessage,
   type AgentReply,
   type AgentRequest,
+  type PresentitySnapshot,
+  type SubscribeCommand,
   type Subjects,
 } from '@presence/contracts';
 import { partitionOf, PresenceError, ServiceUnavailableError } from '@presence/core';
@@ -54,6 +56,22 @@ export class AgentClient {
     if (reply.type === 'error') throw new AgentRejection(reply.status, reply.reason, reply.headers);
     if (reply.type !== expected) throw new ServiceUnavailableError(`agent answered ${reply.type} to ${request.type}`, this.options.retryAfterSeconds);
     return reply as Extract<Success, { type: T }>;
+  }
+
+  /** Records or refreshes a watcher at the agent; resolves with the presentity's current state. */
+  async subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<PresentitySnapshot> {
+    const reply = await this.send(fields.presentity, { v: 1, type: 'subscribe', ...fields }, 'subscribed');
+    return reply.state;
+  }
+
+  async unsubscribe(presentity: string, subscriptionId: string): Promise<void> {
+    await this.send(presentity, { v: 1, type: 'unsubscribe', presentity, subscriptionId }, 'unsubscribed');
+  }
+
+  /** Current states of presentities of one partition (the first names it). */
+  async fetchStates(presentities: readonly string[]): Promise<readonly PresentitySnapshot[]> {
+    const reply = await this.send(presentities[0]!, { v: 1, type: 'fetch', presentities }, 'states');
+    return reply.states;
   }
 
   private async requestWithRetry(subject: string, data: Uint8Array): Promise<AgentReply> {

@@ -10,6 +10,9 @@ export interface MethodHandler {
 
 const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
 
+/** The handler of each method we serve; OPTIONS without one is answered here. */
+export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>>;
+
 /**
  * Entry of every SIP request: extension checks common to all methods, the
  * handler of the method, and the mapping of every failure to a response —
@@ -17,11 +20,21 @@ const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
  * request is never left unanswered.
  */
 export class RequestDispatcher {
+  private handlers: MethodHandlers = { REGISTER: undefined, PUBLISH: undefined, SUBSCRIBE: undefined, OPTIONS: undefined };
+
   constructor(
-    private readonly handlers: Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>>,
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Set once while wiring, before the stack starts: the dispatcher exists
+   * before the SIP stack (which delivers to it), the handlers after (they
+   * answer and notify through it).
+   */
+  serve(handlers: MethodHandlers): void {
+    this.handlers = handlers;
+  }
 
   async dispatch(request: IncomingRequest): Promise<void> {
     const method = methodLabel(request.method);

@@ -1,6 +1,6 @@
 import type { Clock, ExpiryIndex, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import { PeriodicTask, type Logger } from '@presence/runtime';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
 export interface ExpirySweeperOptions {
@@ -17,9 +17,7 @@ export interface ExpirySweeperOptions {
  * One sweep at a time; the next is scheduled when the previous finished.
  */
 export class ExpirySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly store: ExpiryIndex & WatcherStore,
@@ -28,19 +26,22 @@ export class ExpirySweeper {
     private readonly clock: Clock,
     private readonly options: ExpirySweeperOptions,
     private readonly metrics: PresenceMetrics,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.task = new PeriodicTask({
+      intervalMs: options.intervalMs,
+      run: () => this.sweep(),
+      onError: (error) => logger.error({ err: error }, 'expiry sweep failed; retrying next interval'),
+    });
+  }
 
   /** Sweeps at once (state may have lapsed while nobody served it), then every interval. */
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.task.start(0);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over every owned partition; exposed so tests and shutdown can drive it. */
@@ -56,17 +57,5 @@ export class ExpirySweeper {
         }
       }
     }
-  }
-
-  private schedule(delayMs = this.options.intervalMs): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed; retrying next interval'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, delayMs);
   }
 }

@@ -1,5 +1,5 @@
 import { systemClock } from '@presence/core';
-import { silentLogger } from '@presence/runtime';
+import { silentLogger, type PeriodicTask } from '@presence/runtime';
 import { createMemoryStore, type MemoryStore } from '@presence/store';
 import { eventually } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,9 +81,9 @@ describe('partition ownership', () => {
     const b = worker('b');
     // "a" dies without releasing anything: stop its loop but keep its leases in the store.
     running.splice(running.indexOf(a), 1);
-    const internals = a as unknown as { stopped: boolean; timer: NodeJS.Timeout | undefined };
+    const internals = a as unknown as { stopped: boolean; ticks: PeriodicTask };
     internals.stopped = true;
-    clearTimeout(internals.timer);
+    await internals.ticks.stop();
     const diedAt = Date.now();
     await b.start();
     expect(b.ownedPartitions().length).toBeLessThan(PARTITIONS);

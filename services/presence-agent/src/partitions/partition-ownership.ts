@@ -1,5 +1,5 @@
 import { partitionsOwnedBy, type Clock, type LeaseStore, type MembershipStore } from '@presence/core';
-import type { Logger } from '@presence/runtime';
+import { PeriodicTask, type Logger } from '@presence/runtime';
 
 export interface OwnershipOptions {
   readonly memberId: string;
@@ -29,8 +29,8 @@ const CONCURRENCY = 64;
  */
 export class PartitionOwnership {
   private readonly owned = new Map<number, { epoch: number; renewedAt: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly ticks: PeriodicTask;
+  /** Read by a tick under way: a lease taken after stop() began is not served. */
   private stopped = true;
 
   constructor(
@@ -41,6 +41,18 @@ export class PartitionOwnership {
     private readonly logger: Logger,
   ) {
     if (options.tickMs * 3 > options.leaseTtlMs) throw new Error('lease time must cover at least three renewal ticks');
+    this.ticks = new PeriodicTask({
+      intervalMs: options.tickMs,
+      run: async () => {
+        try {
+          await this.tick();
+        } finally {
+          // Whatever failed, stop serving what could lapse; the next tick is armed after this run.
+          this.fenceStaleLeases();
+        }
+      },
+      onError: (error) => this.logger.warn({ err: error }, 'partition ownership tick failed'),
+    });
   }
 
   ownedPartitions(): number[] {
@@ -50,29 +62,16 @@ export class PartitionOwnership {
   /** Runs the first tick before resolving, so a lone worker serves at once. */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.runTick();
+    await this.ticks.runNow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.ticks.stop();
     const partitions = this.ownedPartitions();
     // Answer what is already on its way here before a successor may take the partitions.
     await Promise.all(partitions.map((p) => this.lose(p)));
     await Promise.allSettled([this.store.leave(this.options.memberId), ...partitions.map((p) => this.store.releaseLease(p, this.options.memberId))]);
-  }
-
-  private runTick(): Promise<void> {
-    this.running = this.tick()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'partition ownership tick failed'))
-      .finally(() => {
-        this.running = undefined;
-        // The next tick is armed first: whatever fails below, renewals go on.
-        if (!this.stopped) this.timer = setTimeout(() => void this.runTick(), this.options.tickMs);
-        this.fenceStaleLeases();
-      });
-    return this.running;
   }
 
   private async tick(): Promise<void> {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DialogTable } from './dialog-table.js';
-import { WatcherDialog } from './watcher-dialog.js';
+import { testDialog } from '../../test/test-dialog.js';
+import type { WatcherDialog } from './watcher-dialog.js';
 
 function dialog(id: string, presentity: string): WatcherDialog {
-  return new WatcherDialog({
-    id,
-    callId: `call-${id}`,
-    localTag: 'l',
-    remoteTag: 'r',
-    localUri: presentity,
-    remoteUri: `sip:${id}@example.com`,
-    remoteTarget: `sip:${id}@192.0.2.1`,
-    routeSet: [],
-    presentity,
-    event: 'presence',
-    flow: 'udp|0|5060|192.0.2.1',
-    localContact: 'sip:edge@192.0.2.2',
-    localCseq: 1,
-    remoteCseq: 1,
-    expiresAt: 1000,
-  });
+  return testDialog({ id, presentity, remoteUri: `sip:${id}@example.com`, remoteTarget: `sip:${id}@192.0.2.1` });
 }
 
 const ids = (dialogs: Iterable<WatcherDialog>): string[] => [...dialogs].map((d) => d.id).sort();

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { normalizeAor, type DialogRecord } from '@presence/core';
+import {
+  nextSubscriptionState,
+  normalizeAor,
+  type DialogRecord,
+  type SubscriptionEvent,
+  type SubscriptionState,
+  type TimerHandle,
+} from '@presence/core';
 import { detached, shared } from './compact-string.js';
 import type { Expiring } from './expiry-queue.js';
 
@@ -25,7 +32,7 @@ export interface DialogFields {
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
 export interface NotifyPacing {
   lastNotifyAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
 }
 
 const IN_FLIGHT = 1;
@@ -52,6 +59,7 @@ export class WatcherDialog implements Expiring {
   readonly event: string;
   localCseq: number;
   remoteCseq: number;
+  /** Written only by transition(), and read by the expiry queue (which moves the dialog on schedule). */
   expiresAt: number;
   /** Undefined while no minimum NOTIFY interval is configured. */
   pacing: NotifyPacing | undefined = undefined;
@@ -126,12 +134,24 @@ export class WatcherDialog implements Expiring {
     this.setFlag(DIRTY, on);
   }
 
+  /** RFC 6665 §4.1.3 status: active while held, terminated once ended (nothing is sent after the final NOTIFY). */
   get terminated(): boolean {
     return (this.#flags & TERMINATED) !== 0;
   }
 
-  set terminated(on: boolean) {
-    this.setFlag(TERMINATED, on);
+  /**
+   * Runs core's RFC 6665 state machine (nextSubscriptionState) on this
+   * dialog. The state lives in the TERMINATED bit and expiresAt, not in a
+   * state object per dialog: it is read into a transient value for the
+   * transition and written back. A dialog is active from the start (the
+   * agent authorizes before the dialog exists; no pending state here).
+   * @throws NoSuchSubscriptionError (481) on an event after termination.
+   */
+  transition(event: SubscriptionEvent): SubscriptionState {
+    const next = nextSubscriptionState({ status: this.terminated ? 'terminated' : 'active', expiresAt: this.expiresAt }, event);
+    this.expiresAt = next.expiresAt;
+    this.setFlag(TERMINATED, next.status === 'terminated');
+    return next;
   }
 
   // Not a #method: those add a brand to every instance.

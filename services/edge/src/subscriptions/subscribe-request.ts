@@ -1,0 +1,51 @@
+/*
+ * What ingress hands subscriptions for a SUBSCRIBE: the values it read and
+ * checked from the SIP message, and how to answer it. Subscriptions decide
+ * the rest (dialog, agent, mirror, NOTIFYs).
+ */
+
+/** A SUBSCRIBE outside a dialog (RFC 6665 §4.2.1): creates a dialog, or is a fetch when expires is 0. */
+export interface InitialSubscribe {
+  readonly callId: string;
+  /** From tag. */
+  readonly remoteTag: string;
+  /** Our To tag for the new dialog. */
+  readonly localTag: string;
+  /** To URI. */
+  readonly localUri: string;
+  /** From URI. */
+  readonly remoteUri: string;
+  /** Contact URI: where NOTIFYs go. */
+  readonly remoteTarget: string;
+  /** Record-Route in order (RFC 3261 §12.1.1: the UAS route set). */
+  readonly routeSet: readonly string[];
+  /** Normalized Request-URI AOR. */
+  readonly presentity: string;
+  /** Event header as received, echoed in NOTIFYs. */
+  readonly event: string;
+  /** Event package name, as the agent records it. */
+  readonly eventPackage: string;
+  readonly flow: string;
+  /** Our Contact on the flow's transport. */
+  readonly localContact: string;
+  readonly remoteCseq: number;
+  /** Expires header (undefined when absent): the duration is granted by policy, once the request is otherwise valid. */
+  readonly requestedExpires: number | undefined;
+}
+
+/** A SUBSCRIBE inside a dialog: refresh, or unsubscribe when expires is 0 (RFC 6665 §4.2.1.2, §4.2.1.4). */
+export interface InDialogSubscribe {
+  readonly callId: string;
+  readonly remoteTag: string;
+  /** To tag: ours. */
+  readonly localTag: string;
+  readonly flow: string;
+  readonly localContact: string;
+  readonly remoteCseq: number;
+  readonly requestedExpires: number | undefined;
+}
+
+/** The 200 to the SUBSCRIBE; subscriptions call it before the NOTIFY it triggers (RFC 6665 §4.2.1). */
+export interface SubscribeAnswer {
+  accept(dialog: { readonly localTag: string; readonly localContact: string }, expires: number): void;
+}

@@ -1,0 +1,121 @@
+import type { PresentitySnapshot } from '@presence/contracts';
+import type { DialogRecord, DialogStore, TerminationReason } from '@presence/core';
+import { createPresenceMetrics } from '@presence/metrics';
+import { silentLogger } from '@presence/runtime';
+import { FakeClock } from '@presence/testkit';
+import { describe, expect, it } from 'vitest';
+import type { InitialSubscribe } from './subscribe-request.js';
+import type { DialogNotifier, WatcherAgent } from './subscription-delegates.js';
+import { SubscriptionRegistry } from './subscription-registry.js';
+import type { WatcherDialog } from './watcher-dialog.js';
+
+const PRESENTITY = 'sip:p@example.com';
+const SNAPSHOT: PresentitySnapshot = { presentity: PRESENTITY, version: 1, document: '<presence/>' };
+
+/** A registry on a fake clock, with every door out of it recorded. */
+function setup() {
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  const mirror = new Map<string, DialogRecord>();
+  const dialogs: DialogStore = {
+    saveDialog: async (record) => void mirror.set(record.subscriptionId, record),
+    loadDialog: async (id) => mirror.get(id),
+    deleteDialog: async (id) => void mirror.delete(id),
+  };
+  const agent: WatcherAgent = {
+    subscribe: async (fields) => (calls.push(`subscribe ${fields.expires}`), SNAPSHOT),
+    unsubscribe: async () => void calls.push('unsubscribe'),
+    fetchStates: async () => [SNAPSHOT],
+  };
+  const notifier: DialogNotifier = {
+    notifyNow: () => void calls.push(`notify ${clock.now()}`),
+    stateChanged: () => void calls.push('changed'),
+    notifyTerminated: async (_dialog: WatcherDialog, reason: TerminationReason) => void calls.push(`terminated ${reason} ${clock.now()}`),
+    cancel: () => undefined,
+  };
+  const registry = new SubscriptionRegistry({
+    agent,
+    interest: { acquire: () => undefined, release: () => undefined, apply: () => true },
+    notifier,
+    dialogs,
+    policy: { min: 1, max: 3600, default: 60 },
+    clock,
+    edgeId: 'edge-1',
+    metrics: createPresenceMetrics({ processMetrics: false }),
+    logger: silentLogger,
+  });
+  const answers: number[] = [];
+  const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires) };
+  return { clock, calls, mirror, registry, answer, answers };
+}
+
+const initial = (requestedExpires: number | undefined): InitialSubscribe => ({
+  callId: 'call-1',
+  remoteTag: 'from-tag',
+  localTag: 'to-tag',
+  localUri: PRESENTITY,
+  remoteUri: 'sip:w@example.com',
+  remoteTarget: 'sip:w@192.0.2.1',
+  routeSet: [],
+  presentity: PRESENTITY,
+  event: 'presence',
+  eventPackage: 'presence',
+  flow: 'udp|0|5060|192.0.2.1',
+  localContact: 'sip:edge@192.0.2.2',
+  remoteCseq: 1,
+  requestedExpires,
+});
+
+/** Lets the background termination (store and agent calls) finish. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SubscriptionRegistry', () => {
+  it('subscription registry - a subscription not refreshed ends at its expiry with terminated;reason=timeout, mirror and agent cleaned up', async () => {
+    const { clock, calls, mirror, registry, answer, answers } = setup();
+    const start = clock.now();
+    await registry.subscribe(initial(60), answer);
+    expect(answers).toEqual([60]);
+    expect(calls).toEqual(['subscribe 60', `notify ${start}`]);
+    expect(registry.size).toBe(1);
+
+    clock.advance(59_999);
+    await settle();
+    expect(registry.size).toBe(1);
+
+    clock.advance(1);
+    await settle();
+    expect(registry.size).toBe(0);
+    expect(mirror.size).toBe(0);
+    expect(calls.slice(2).sort()).toEqual([`terminated timeout ${start + 60_000}`, 'unsubscribe']);
+  });
+
+  it('subscription registry - a refresh moves the expiry; an unsubscribe ends at once with one final NOTIFY', async () => {
+    const { clock, calls, registry, answer, answers } = setup();
+    const start = clock.now();
+    await registry.subscribe(initial(60), answer);
+    clock.advance(30_000);
+    const inDialog = { callId: 'call-1', remoteTag: 'from-tag', localTag: 'to-tag', flow: 'udp|0|5060|192.0.2.1', localContact: 'sip:edge@192.0.2.2' };
+    await registry.resubscribe({ ...inDialog, remoteCseq: 2, requestedExpires: 60 }, answer);
+    clock.advance(59_999);
+    await settle();
+    expect(registry.size).toBe(1);
+
+    await registry.resubscribe({ ...inDialog, remoteCseq: 3, requestedExpires: 0 }, answer);
+    expect(answers).toEqual([60, 60, 0]);
+    expect(registry.size).toBe(0);
+    expect(calls).toEqual(['subscribe 60', `notify ${start}`, 'subscribe 60', `notify ${start + 30_000}`, 'subscribe 0', `terminated timeout ${start + 89_999}`]);
+    clock.advance(60_000);
+    await settle();
+    expect(calls).toHaveLength(6);
+  });
+
+  it('subscription registry - a fetch (Expires 0) answers, sends one final NOTIFY and keeps nothing', async () => {
+    const { clock, calls, mirror, registry, answer, answers } = setup();
+    await registry.subscribe(initial(0), answer);
+    expect(answers).toEqual([0]);
+    expect(calls).toEqual(['subscribe 0', `terminated timeout ${clock.now()}`]);
+    expect(registry.size).toBe(0);
+    expect(mirror.size).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+});

@@ -1,0 +1,222 @@
+import type { PresentitySnapshot } from '@presence/contracts';
+import {
+  negotiateExpires,
+  NoSuchSubscriptionError,
+  normalizeAor,
+  ServerInternalError,
+  type DialogStore,
+  type ExpiresPolicy,
+  type SubscriptionEvent,
+  type TimerClock,
+} from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
+import { shared } from './compact-string.js';
+import { DialogTable } from './dialog-table.js';
+import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
+import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
+import { SubscriptionExpiry } from './subscription-expiry.js';
+import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
+
+/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, or its NOTIFY failed. */
+type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' }>;
+
+export interface SubscriptionRegistryDeps {
+  readonly agent: WatcherAgent;
+  readonly interest: InterestHold;
+  readonly notifier: DialogNotifier;
+  readonly dialogs: DialogStore;
+  /** Durations granted to SUBSCRIBE (RFC 6665 §4.2.1.1). */
+  readonly policy: ExpiresPolicy;
+  readonly clock: TimerClock;
+  readonly edgeId: string;
+  readonly metrics: PresenceMetrics;
+  readonly logger: Logger;
+}
+
+/**
+ * The subscription dialogs this edge holds: lifecycle (create, refresh,
+ * adopt, terminate), expiry from one timer over a deadline queue, the mirror
+ * in the dialog store, and fan-out of presentity changes to the dialogs
+ * watching it. Ingress hands it SUBSCRIBEs (subscribe-request.ts); it reaches
+ * the agent and the NOTIFYs only through subscription-delegates.ts.
+ */
+export class SubscriptionRegistry {
+  private readonly table = new DialogTable();
+  /** RFC 6665 §4.2.2: a subscription not refreshed in time ends with terminated;reason=timeout. */
+  private readonly expiry: SubscriptionExpiry<WatcherDialog>;
+
+  constructor(private readonly deps: SubscriptionRegistryDeps) {
+    this.expiry = new SubscriptionExpiry(deps.clock, (dialog) => this.lapsed(dialog));
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
+  async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
+    const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // Shared: the interest in it, and every dialog watching it, keep this one copy.
+    const presentity = shared(request.presentity);
+    const id = dialogId(request.callId, request.remoteTag, request.localTag);
+    // After the Expires check, as a bad From URI was always judged after it.
+    const watcher = normalizeAor(request.remoteUri);
+    await this.withInterest(presentity, async () => {
+      const snapshot = await this.deps.agent.subscribe({
+        presentity,
+        subscriptionId: id,
+        watcher,
+        event: request.eventPackage,
+        expires,
+        edgeId: this.deps.edgeId,
+      });
+      const dialog = new WatcherDialog({
+        ...request,
+        id,
+        presentity,
+        localCseq: Math.floor(Math.random() * 10_000),
+        expiresAt: this.deps.clock.now() + expires * 1000,
+      });
+      if (expires === 0) {
+        // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
+        answer.accept(dialog, 0);
+        const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
+        await this.deps.notifier.notifyTerminated(dialog, reason, snapshot.document);
+        return;
+      }
+      await this.activate(dialog, snapshot);
+      answer.accept(dialog, expires);
+      this.deps.notifier.notifyNow(dialog);
+    });
+  }
+
+  /** A SUBSCRIBE inside a dialog held here or mirrored: refresh, or unsubscribe when expires is 0. */
+  async resubscribe(request: InDialogSubscribe, answer: SubscribeAnswer): Promise<void> {
+    const id = dialogId(request.callId, request.remoteTag, request.localTag);
+    const dialog = this.table.get(id) ?? (await this.adopt(id, request.flow, request.localContact));
+    if (!dialog) throw new NoSuchSubscriptionError('Subscription does not exist');
+    // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
+    if (request.remoteCseq <= dialog.remoteCseq) throw new ServerInternalError('Out of order CSeq');
+    dialog.remoteCseq = request.remoteCseq;
+    dialog.follow(request.flow, request.localContact);
+    const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    const snapshot = await this.deps.agent.subscribe({
+      presentity: dialog.presentity,
+      subscriptionId: id,
+      watcher: dialog.watcher,
+      event: dialog.event.split(';')[0]!.trim(),
+      expires,
+      edgeId: this.deps.edgeId,
+    });
+    if (expires === 0) {
+      // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
+      answer.accept(dialog, 0);
+      await this.terminate(dialog, { type: 'unsubscribed' }, snapshot.document);
+      return;
+    }
+    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, snapshot);
+    answer.accept(dialog, expires);
+    this.deps.notifier.notifyNow(dialog);
+  }
+
+  /**
+   * Runs `work` (which asks the agent for the state) while holding interest in
+   * the presentity, so changes committed meanwhile are not missed; the hold
+   * passes to the dialog if `work` activates one, and is released otherwise.
+   */
+  private async withInterest<T>(presentity: string, work: () => Promise<T>): Promise<T> {
+    this.deps.interest.acquire(presentity);
+    try {
+      return await work();
+    } finally {
+      this.deps.interest.release(presentity);
+    }
+  }
+
+  /** A dialog mirrored by another edge (or before a restart): take it over on this flow. */
+  private async adopt(id: string, flow: string, localContact: string): Promise<WatcherDialog | undefined> {
+    const record = await this.deps.dialogs.loadDialog(id);
+    if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
+    const dialog = fromDialogRecord(record, flow, localContact);
+    await this.withInterest(dialog.presentity, async () => this.activate(dialog, await this.currentState(dialog.presentity, id)));
+    return dialog;
+  }
+
+  private async currentState(presentity: string, id: string): Promise<PresentitySnapshot> {
+    const state = (await this.deps.agent.fetchStates([presentity]))[0];
+    if (!state) throw new NoSuchSubscriptionError(`No state for adopted subscription ${id}`);
+    return state;
+  }
+
+  /** Starts holding a new (or adopted) dialog, inside withInterest. */
+  private async activate(dialog: WatcherDialog, snapshot: PresentitySnapshot): Promise<void> {
+    await this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId));
+    this.deps.interest.acquire(dialog.presentity);
+    this.deps.interest.apply(snapshot);
+    this.table.add(dialog);
+    this.expiry.schedule(dialog);
+    this.deps.metrics.activeSubscriptions.set(this.table.size);
+  }
+
+  /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
+  private async refresh(dialog: WatcherDialog, expiresAt: number, snapshot: PresentitySnapshot): Promise<void> {
+    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
+    this.deps.interest.apply(snapshot);
+    // Together: the queue orders dialogs by the expiresAt they carry.
+    dialog.transition({ type: 'refreshed', expiresAt });
+    this.expiry.schedule(dialog);
+  }
+
+  /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends. */
+  onNotifyFailed(dialog: WatcherDialog, status: number): void {
+    this.deps.logger.debug({ dialog: dialog.id, status }, 'NOTIFY failed: ending subscription');
+    this.terminateInBackground(dialog, { type: 'notify-failed' });
+  }
+
+  /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
+  onPresentityChanged(presentity: string): void {
+    for (const dialog of this.table.watchersOf(presentity)) this.deps.notifier.stateChanged(dialog);
+  }
+
+  /** Stops timers; dialogs stay mirrored so a restarted or other edge can adopt them. */
+  stop(): void {
+    this.expiry.stop();
+    for (const dialog of this.table.all()) this.deps.notifier.cancel(dialog);
+  }
+
+  private lapsed(dialog: WatcherDialog): void {
+    if (this.table.get(dialog.id) !== dialog) return;
+    this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
+    this.terminateInBackground(dialog, { type: 'expired' });
+  }
+
+  /**
+   * Ends a held dialog through its state machine, then frees it here, in the
+   * mirror and at the agent. The event decides the rest: an unsubscribe has
+   * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
+   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
+   */
+  private async terminate(dialog: WatcherDialog, event: EndEvent, document?: string): Promise<void> {
+    if (!this.table.get(dialog.id)) return;
+    this.expiry.cancel(dialog);
+    this.deps.notifier.cancel(dialog);
+    const { reason } = dialog.transition(event);
+    this.table.remove(dialog);
+    this.deps.interest.release(dialog.presentity);
+    this.deps.metrics.activeSubscriptions.set(this.table.size);
+    const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
+    if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
+    if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason, document));
+    const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
+    for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
+  }
+
+  /** terminate() for callers that do not wait: a failure of its own is logged and counted, never left unhandled. */
+  private terminateInBackground(dialog: WatcherDialog, event: EndEvent): void {
+    this.terminate(dialog, event).catch((error: unknown) => {
+      this.deps.metrics.internalErrors.inc({ source: 'subscription_end' });
+      this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
+    });
+  }
+}
