@@ -1,34 +1,19 @@
+import type { DialogFields } from './watcher-dialog.js';
+
 /*
  * What ingress hands subscriptions for a SUBSCRIBE: the values it read and
  * checked from the SIP message, and how to answer it. Subscriptions decide
  * the rest (dialog, agent, mirror, NOTIFYs).
  */
 
-/** A SUBSCRIBE outside a dialog (RFC 6665 §4.2.1): creates a dialog, or is a fetch when expires is 0. */
-export interface InitialSubscribe {
-  readonly callId: string;
-  /** From tag. */
-  readonly remoteTag: string;
-  /** Our To tag for the new dialog. */
-  readonly localTag: string;
-  /** To URI. */
-  readonly localUri: string;
-  /** From URI. */
-  readonly remoteUri: string;
-  /** Contact URI: where NOTIFYs go. */
-  readonly remoteTarget: string;
-  /** Record-Route in order (RFC 3261 §12.1.1: the UAS route set). */
-  readonly routeSet: readonly string[];
-  /** Normalized Request-URI AOR. */
-  readonly presentity: string;
-  /** Event header as received, echoed in NOTIFYs. */
-  readonly event: string;
+/**
+ * A SUBSCRIBE outside a dialog (RFC 6665 §4.2.1): creates a dialog, or is a
+ * fetch when expires is 0. It carries the dialog's fields as read from the
+ * request, less what subscriptions decide (id, our CSeq, expiry).
+ */
+export interface InitialSubscribe extends Omit<DialogFields, 'id' | 'localCseq' | 'expiresAt'> {
   /** Event package name, as the agent records it. */
   readonly eventPackage: string;
-  readonly flow: string;
-  /** Our Contact on the flow's transport. */
-  readonly localContact: string;
-  readonly remoteCseq: number;
   /** Expires header (undefined when absent): the duration is granted by policy, once the request is otherwise valid. */
   readonly requestedExpires: number | undefined;
 }

@@ -14,15 +14,24 @@ import type { Expiring } from './expiry-queue.js';
 export interface DialogFields {
   readonly id: string;
   readonly callId: string;
+  /** Our To tag. */
   readonly localTag: string;
+  /** From tag. */
   readonly remoteTag: string;
+  /** To URI. */
   readonly localUri: string;
+  /** From URI. */
   readonly remoteUri: string;
+  /** Contact URI: where NOTIFYs go. */
   readonly remoteTarget: string;
+  /** Record-Route in order (RFC 3261 §12.1.1: the UAS route set). */
   readonly routeSet: readonly string[];
+  /** Normalized Request-URI AOR. */
   readonly presentity: string;
+  /** Event header as received, echoed in NOTIFYs. */
   readonly event: string;
   readonly flow: string;
+  /** Our Contact on the flow's transport. */
   readonly localContact: string;
   readonly localCseq: number;
   readonly remoteCseq: number;
