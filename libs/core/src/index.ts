@@ -7,6 +7,8 @@ export type { SubscriptionStatus, WatcherRecord } from './model/watcher.js';
 export { SUBSCRIPTION_STATUSES } from './model/watcher.js';
 export type { Binding } from './model/binding.js';
 export type { DialogRecord } from './model/dialog-record.js';
+export type { DigestAlgorithm, UserRecord } from './model/user.js';
+export { DIGEST_ALGORITHMS } from './model/user.js';
 
 export type { PresentityStore, PresentityChange, CommitOutcome } from './ports/presentity-store.js';
 export type { WatcherStore } from './ports/watcher-store.js';
@@ -16,6 +18,8 @@ export type { DialogStore } from './ports/dialog-store.js';
 export type { Store } from './ports/store.js';
 export type { Lease, LeaseStore } from './ports/lease-store.js';
 export type { MembershipStore } from './ports/membership-store.js';
+export type { UserStore } from './ports/user-store.js';
+export type { AuthStateStore } from './ports/auth-state-store.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {

@@ -1,0 +1,1 @@
+export { digestHash, ha1, ha1ForAll } from './digest-hash.js';
