@@ -18,6 +18,13 @@ module.exports = {
       to: { pathNot: '^libs/core/src/' },
     },
     {
+      name: 'sip-imports-only-the-uri-grammar-of-core',
+      comment: 'libs/sip knows nothing of presence: of core it uses only the one SIP-URI grammar (@presence/core/sip-uri).',
+      severity: 'error',
+      from: { path: '^libs/sip/src/', pathNot: TEST_CODE },
+      to: { path: '(^libs/core/|node_modules/@presence/core/)', pathNot: 'node_modules/@presence/core/dist/aor/parse-sip-uri' },
+    },
+    {
       name: 'only-bus-nats-imports-nats',
       comment: 'Only libs/bus/src/nats/ talks to the NATS client (package nats).',
       severity: 'error',

@@ -8,6 +8,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // Subpath exports first: an alias also matches `<name>/...`, and the first match wins.
 const alias: Record<string, string> = {
   '@presence/bus/nats': `${root}libs/bus/src/nats/index.ts`,
+  '@presence/core/sip-uri': `${root}libs/core/src/aor/parse-sip-uri.ts`,
   '@presence/testkit/behaviour': `${root}libs/testkit/src/behaviour/index.ts`,
   '@presence/store/test-support': `${root}libs/store/src/test-support/index.ts`,
 };

@@ -41,6 +41,8 @@ export {
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
 
 export { normalizeAor, aorDomain, contactKey } from './aor/normalize-aor.js';
+export type { ParsedSipUri } from './aor/parse-sip-uri.js';
+export { parseSipUri, tryParseSipUri } from './aor/parse-sip-uri.js';
 export { partitionOf, DEFAULT_PARTITIONS } from './partition/partition-of.js';
 export { fnv1a32 } from './partition/fnv1a.js';
 export type { ExpiresPolicy } from './expires/negotiate-expires.js';

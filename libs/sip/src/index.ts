@@ -21,8 +21,6 @@ export type { HeaderFields } from './wire/serialize.js';
 export { parseListenSpecs } from './transport/listen-spec.js';
 export { parseNameAddr } from './wire/name-addr.js';
 export type { NameAddr } from './wire/name-addr.js';
-export { parseSipUri } from './wire/sip-uri.js';
-export type { SipUri } from './wire/sip-uri.js';
 export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';
 export { newBranch, newCallId, newTag } from './ids/random-ids.js';

@@ -35,28 +35,28 @@ const PARAM_NAME = /^[A-Za-z0-9\-_.!~*'()%[\]/:&+$]+$/;
 /**
  * Strips the name-addr wrapper of a header value (RFC 3261 §20.10, §25.1):
  * `"Display" <uri>;hparams`, `Display <uri>`, `<uri>` or a bare addr-spec.
- * Header parameters after `>` are dropped.
+ * Header parameters after `>` are dropped; undefined when the wrapper is malformed.
  */
-function extractAddrSpec(input: string): string {
+function extractAddrSpec(input: string): string | undefined {
   const s = input.trim();
-  if (s === '') throw invalidUri(input);
+  if (s === '') return undefined;
   let rest: string;
   if (s.startsWith('"')) {
     let i = 1;
     while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
-    if (i >= s.length) throw invalidUri(input);
+    if (i >= s.length) return undefined;
     rest = s.slice(i + 1).trimStart();
-    if (!rest.startsWith('<')) throw invalidUri(input);
+    if (!rest.startsWith('<')) return undefined;
   } else {
     const lt = s.indexOf('<');
     if (lt === -1) return s;
-    if (/[">]/.test(s.slice(0, lt))) throw invalidUri(input);
+    if (/[">]/.test(s.slice(0, lt))) return undefined;
     rest = s.slice(lt);
   }
   const gt = rest.indexOf('>');
-  if (gt === -1) throw invalidUri(input);
+  if (gt === -1) return undefined;
   const after = rest.slice(gt + 1).trim();
-  if (after !== '' && !after.startsWith(';')) throw invalidUri(input);
+  if (after !== '' && !after.startsWith(';')) return undefined;
   return rest.slice(1, gt);
 }
 
@@ -78,12 +78,22 @@ function normalizeEscapes(user: string): string {
  * malformed input.
  */
 export function parseSipUri(input: string): ParsedSipUri {
+  const parsed = tryParseSipUri(input);
+  if (parsed === undefined) throw invalidUri(input);
+  return parsed;
+}
+
+/**
+ * The same grammar as parseSipUri, for callers to whom a bad URI is not a bad
+ * request (the SIP stack resolving where to send): undefined instead of a throw.
+ */
+export function tryParseSipUri(input: string): ParsedSipUri | undefined {
   const uri = extractAddrSpec(input);
-  if (uri === '' || FORBIDDEN.test(uri)) throw invalidUri(input);
+  if (uri === undefined || uri === '' || FORBIDDEN.test(uri)) return undefined;
 
   const colon = uri.indexOf(':');
   const scheme = uri.slice(0, colon).toLowerCase();
-  if (colon === -1 || (scheme !== 'sip' && scheme !== 'sips')) throw invalidUri(input);
+  if (colon === -1 || (scheme !== 'sip' && scheme !== 'sips')) return undefined;
   let rest = uri.slice(colon + 1);
 
   // Userinfo ends at the first '@' (RFC 3261 §25.1: '@' is never unescaped elsewhere, so a
@@ -96,7 +106,7 @@ export function parseSipUri(input: string): ParsedSipUri {
     const pw = userinfo.indexOf(':');
     const rawUser = pw === -1 ? userinfo : userinfo.slice(0, pw);
     const password = pw === -1 ? '' : userinfo.slice(pw + 1);
-    if (!USER_CHARS.test(rawUser) || !PASSWORD_CHARS.test(password)) throw invalidUri(input);
+    if (!USER_CHARS.test(rawUser) || !PASSWORD_CHARS.test(password)) return undefined;
     user = normalizeEscapes(rawUser);
   }
 
@@ -108,25 +118,25 @@ export function parseSipUri(input: string): ParsedSipUri {
   let portText: string | undefined;
   if (hostport.startsWith('[')) {
     const close = hostport.indexOf(']');
-    if (close === -1) throw invalidUri(input);
+    if (close === -1) return undefined;
     host = hostport.slice(0, close + 1);
     const tail = hostport.slice(close + 1);
     if (tail !== '') {
-      if (!tail.startsWith(':')) throw invalidUri(input);
+      if (!tail.startsWith(':')) return undefined;
       portText = tail.slice(1);
     }
-    if (!IPV6_REFERENCE.test(host)) throw invalidUri(input);
+    if (!IPV6_REFERENCE.test(host)) return undefined;
   } else {
     const pc = hostport.indexOf(':');
     host = pc === -1 ? hostport : hostport.slice(0, pc);
     if (pc !== -1) portText = hostport.slice(pc + 1);
-    if (!HOSTNAME.test(host)) throw invalidUri(input);
+    if (!HOSTNAME.test(host)) return undefined;
   }
   let port: number | undefined;
   if (portText !== undefined) {
-    if (!PORT.test(portText)) throw invalidUri(input);
+    if (!PORT.test(portText)) return undefined;
     port = Number(portText);
-    if (port > 65535) throw invalidUri(input);
+    if (port > 65535) return undefined;
   }
 
   const params = new Map<string, string>();
@@ -135,7 +145,7 @@ export function parseSipUri(input: string): ParsedSipUri {
   for (const segment of paramPart.split(';').slice(1)) {
     const eq = segment.indexOf('=');
     const name = (eq === -1 ? segment : segment.slice(0, eq)).toLowerCase();
-    if (!PARAM_NAME.test(name)) throw invalidUri(input);
+    if (!PARAM_NAME.test(name)) return undefined;
     if (!params.has(name)) params.set(name, eq === -1 ? '' : segment.slice(eq + 1));
   }
 
@@ -145,4 +155,9 @@ export function parseSipUri(input: string): ParsedSipUri {
     ...(user !== undefined ? { user } : {}),
     ...(port !== undefined ? { port } : {}),
   };
+}
+
+/** The host as a socket address wants it: an IPv6 reference loses its brackets. */
+export function socketHost(uri: ParsedSipUri): string {
+  return uri.host.startsWith('[') ? uri.host.slice(1, -1) : uri.host;
 }

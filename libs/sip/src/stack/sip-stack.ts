@@ -15,7 +15,7 @@ import type { BoundListener, TransportName } from '../transport/transport-types.
 import { UdpListener } from '../transport/udp-transport.js';
 import { WsListener } from '../transport/ws-transport.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
-import { formatHost } from '../wire/sip-uri.js';
+import { formatHost } from '../wire/host-port.js';
 import { firstListItem } from '../wire/split-list.js';
 import { parseVia } from '../wire/via.js';
 import { defaultHeader, type DefaultHeader } from '../wire/serialize.js';

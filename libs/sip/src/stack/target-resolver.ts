@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { socketHost, tryParseSipUri } from '@presence/core/sip-uri';
 import type { Logger } from '../logger.js';
 import type { ConnectionRegistry } from '../transport/connection-registry.js';
 import { remoteKey, type InternalFlow, type TransportSink } from '../transport/internal-flow.js';
@@ -7,7 +8,6 @@ import { TcpConnection } from '../transport/tcp-transport.js';
 import type { Flow } from '../transport/transport-types.js';
 import { UdpFlow, type UdpListener } from '../transport/udp-transport.js';
 import { WsConnection } from '../transport/ws-transport.js';
-import { parseSipUri } from '../wire/sip-uri.js';
 import type { SendTarget } from './stack-types.js';
 
 /** Turns a SendTarget into a flow: the given flow if alive, else a (new or reused) flow to the URI. */
@@ -47,13 +47,13 @@ export class TargetResolver {
 
   /** RFC 3261 §18.1.1 / RFC 3263-lite: transport param, maddr or host, default ports; no DNS SRV. */
   private fromUri(uri: string): InternalFlow | undefined {
-    const parsed = parseSipUri(uri);
+    const parsed = tryParseSipUri(uri);
     if (parsed === undefined) {
       this.logger?.warn({ uri }, 'cannot send: unparsable target URI');
       return undefined;
     }
-    const transport = (parsed.params.transport ?? (parsed.scheme === 'sips' ? 'tls' : 'udp')).toLowerCase();
-    const host = parsed.params.maddr ?? parsed.host;
+    const transport = (parsed.params.get('transport') || (parsed.scheme === 'sips' ? 'tls' : 'udp')).toLowerCase();
+    const host = parsed.params.get('maddr') || socketHost(parsed);
     const port = parsed.port ?? (transport === 'ws' ? 80 : 5060);
     switch (transport) {
       case 'udp': {

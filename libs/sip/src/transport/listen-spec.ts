@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parsePort } from '../wire/sip-uri.js';
+import { parsePort } from '../wire/host-port.js';
 import type { ListenSpec, TransportName } from './transport-types.js';
 
 const TRANSPORTS: ReadonlySet<string> = new Set(['udp', 'tcp', 'ws']);

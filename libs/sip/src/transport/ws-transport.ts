@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { parseWholeMessage } from '../wire/parse-message.js';
-import { formatHost } from '../wire/sip-uri.js';
+import { formatHost } from '../wire/host-port.js';
 import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
 import { StreamConnection } from './stream-connection.js';
 import type { BoundListener, ListenSpec } from './transport-types.js';

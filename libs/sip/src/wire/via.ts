@@ -1,5 +1,5 @@
 import { formatParams, parseParams } from './params.js';
-import { parsePort } from './sip-uri.js';
+import { parsePort } from './host-port.js';
 
 /** One parsed Via entry (RFC 3261 §20.42). */
 export interface Via {

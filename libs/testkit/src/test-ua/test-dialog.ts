@@ -1,4 +1,5 @@
-import { parseNameAddr, parseSipUri, type HeaderFields, type IncomingRequest, type SipResponse } from '@presence/sip';
+import { tryParseSipUri } from '@presence/core';
+import { parseNameAddr, type HeaderFields, type IncomingRequest, type SipResponse } from '@presence/sip';
 import { Inbox } from './inbox.js';
 import { mergeHeaders } from './merge-headers.js';
 
@@ -93,6 +94,6 @@ export class TestDialog {
   private nextHop(): string {
     const first = this.routeSet[0];
     const uri = first === undefined ? this.remoteTarget : parseNameAddr(first).uri;
-    return parseSipUri(uri)?.params.transport === undefined ? `${uri};transport=${this.host.transport}` : uri;
+    return tryParseSipUri(uri)?.params.get('transport') === undefined ? `${uri};transport=${this.host.transport}` : uri;
   }
 }

@@ -1,8 +1,8 @@
+import { tryParseSipUri } from '@presence/core';
 import {
   createSipStack,
   newCallId,
   newTag,
-  parseSipUri,
   type HeaderFields,
   type IncomingRequest,
   type Logger,
@@ -71,7 +71,7 @@ export class TestUa {
     readonly transport: TransportName,
     server: { host: string; port: number },
   ) {
-    const user = parseSipUri(aor)?.user;
+    const user = tryParseSipUri(aor)?.user;
     this.contact = stack.contactUri(transport, user);
     const host = server.host.includes(':') ? `[${server.host}]` : server.host;
     this.serverUri = `sip:${host}:${server.port};transport=${transport}`;
@@ -107,7 +107,7 @@ export class TestUa {
 
   /** Out-of-dialog request to the server with From (new tag), To, Call-ID, CSeq (per Call-ID), Contact. */
   request(method: string, options: UaRequestOptions = {}): Promise<SipResponse> {
-    const uri = options.uri ?? (method === 'REGISTER' ? `sip:${parseSipUri(this.aor)?.host ?? ''}` : this.aor);
+    const uri = options.uri ?? (method === 'REGISTER' ? `sip:${tryParseSipUri(this.aor)?.host ?? ''}` : this.aor);
     const callId = findHeader(options.headers, 'call-id') ?? (method === 'REGISTER' ? this.registerCallId : newCallId());
     const defaults: Record<string, string> = {
       From: `<${this.aor}>;tag=${newTag()}`,

@@ -1,5 +1,5 @@
-import { BadRequestError, normalizeAor } from '@presence/core';
-import { newTag, parseSipUri, type IncomingRequest } from '@presence/sip';
+import { BadRequestError, normalizeAor, tryParseSipUri } from '@presence/core';
+import { newTag, type IncomingRequest } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
 import { requireAcceptsPidf, requirePresenceEvent } from './sip-headers.js';
@@ -50,8 +50,7 @@ export class SubscribeHandler {
     const contact = request.contacts === '*' ? undefined : request.contacts[0];
     if (!contact) throw new BadRequestError('Missing Contact header');
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
-    const scheme = parseSipUri(contact.uri)?.scheme;
-    if (scheme !== 'sip' && scheme !== 'sips') throw new BadRequestError('Malformed Contact');
+    if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
