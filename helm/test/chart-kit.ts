@@ -67,10 +67,12 @@ export function chartWithStandInDependencies(): string {
   return dir;
 }
 
-/** Helm keeps its caches and config here instead of under $HOME. */
+let helmHome: string | undefined;
+
+/** Helm keeps its caches and config in one temporary folder per test process instead of under $HOME. */
 function helmEnvironment(): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'helm-home-'));
-  return { ...process.env, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  helmHome ??= mkdtempSync(join(tmpdir(), 'helm-home-'));
+  return { ...process.env, HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') };
 }
 
 export interface HelmRun {
