@@ -2,6 +2,8 @@ export { createTestUa, TestUa } from './test-ua/test-ua.js';
 export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-ua/test-ua.js';
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
+export { createTestCertificate, sharedTestCertificate } from './tls/test-certificate.js';
+export type { TestCertificate } from './tls/test-certificate.js';
 export { seededRandom } from './seeded-random.js';
 export { FakeClock } from './time/fake-clock.js';
 export { adversarialInputs } from './adversarial-input.js';

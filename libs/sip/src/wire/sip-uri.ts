@@ -89,3 +89,8 @@ export function parsePort(digits: string): number | undefined {
 export function formatHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
+
+/** True for a SIPS URI (RFC 3261 §19.1): reached over TLS only. Cheap: no parse. */
+export function isSipsUri(uri: string | undefined): boolean {
+  return uri !== undefined && uri.length > 5 && uri.slice(0, 5).toLowerCase() === 'sips:';
+}
