@@ -7,7 +7,7 @@ export type { TestCertificate } from './tls/test-certificate.js';
 export { seededRandom } from './seeded-random.js';
 export { FakeClock } from './time/fake-clock.js';
 export { adversarialInputs } from './adversarial-input.js';
-export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
+export { rawTcp, rawTls, rawUdp, requestText, startLine } from './raw-peers.js';
 export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';
 export type { EventuallyOptions } from './eventually.js';
 // Process launchers and the helpers they need live in @presence/dev-tools (runtime

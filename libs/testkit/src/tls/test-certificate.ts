@@ -18,9 +18,10 @@ export interface TestCertificate {
 /**
  * Makes a self-signed P-256 certificate for 127.0.0.1, ::1 and localhost with
  * the openssl command (no npm dependency; `.ci/run` installs it), written as
- * cert.pem and key.pem into `dir` (default: a new temporary directory).
+ * cert.pem and key.pem into `dir` (default: a new temporary directory,
+ * removed when the process exits).
  */
-export function createTestCertificate(dir: string = mkdtempSync(join(tmpdir(), 'presence-tls-'))): TestCertificate {
+export function createTestCertificate(dir: string = temporaryDirectory()): TestCertificate {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   try {
@@ -43,10 +44,12 @@ let shared: TestCertificate | undefined;
 
 /** One certificate per test process, made on first use and removed when the process exits. */
 export function sharedTestCertificate(): TestCertificate {
-  if (shared === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'presence-tls-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    shared = createTestCertificate(dir);
-  }
+  shared ??= createTestCertificate();
   return shared;
+}
+
+function temporaryDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'presence-tls-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
