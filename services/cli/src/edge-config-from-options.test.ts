@@ -1,6 +1,6 @@
 import { parseOptions, UsageError } from '@presence/runtime';
 import { createTestCertificate, sharedTestCertificate } from '@presence/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { edgeConfigFromOptions } from './edge-config-from-options.js';
 import { STANDALONE_OPTIONS } from './options.js';
 
@@ -37,6 +37,7 @@ describe('edge config from options: TLS', () => {
   it('tls - an unreadable or unusable file is a usage error naming the option and the file', () => {
     const { certFile, keyFile } = sharedTestCertificate();
     const other = createTestCertificate();
+    onTestFinished(() => other.remove());
     expect(() => configOf([...secure, '--tls-cert', '/nonexistent/cert.pem', '--tls-key', keyFile])).toThrow(/--tls-cert \/nonexistent\/cert.pem: cannot read it \(ENOENT\)/);
     expect(() => configOf([...secure, '--tls-cert', keyFile, '--tls-key', keyFile])).toThrow(new RegExp(`--tls-cert ${keyFile}: certificate: `));
     expect(() => configOf([...secure, '--tls-cert', certFile, '--tls-key', certFile])).toThrow(new RegExp(`--tls-key ${certFile}: private key: `));

@@ -1,7 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { createTestCertificate, createTestUa, eventually, rawTls, type PresenceProcess, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { aor, expectAllRunning, readyStatus, useFaultCluster } from './cluster-faults-kit.js';
 import { clusterTierAvailable } from './cluster-target.js';
 
@@ -16,6 +16,7 @@ describe.runIf(clusterTierAvailable())('cluster SIGHUP', () => {
   it('SIGHUP - the edge serves the new certificate to new connections, its TLS watcher keeps its connection and NOTIFYs; the agent serves on', async () => {
     const first = createTestCertificate();
     const second = createTestCertificate();
+    onTestFinished(() => [first, second].forEach((c) => c.remove()));
     const { cluster } = await ctx.start({ edges: 1, agents: 1, tls: first, logLevel: 'info' });
     const edge = cluster.edges[0]!;
     const agent = cluster.agents[0]!;

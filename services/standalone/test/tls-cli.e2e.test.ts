@@ -2,7 +2,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Children, createTestCertificate, createTestUa, eventually, rawTls, startLine, type Child, type TestCertificate, type TestUa } from '@presence/testkit';
 import { pidf } from '@presence/testkit/behaviour';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { answer200, bodyOf, responseAndRequest, securePeer, sipRequest, type SecurePeer } from './secure-peer.js';
 
 /**
@@ -85,6 +85,7 @@ describe('presence standalone over tls and wss', () => {
 
   it('openssl s_client - verifies the certificate over tls and wss with TLS 1.2+; a TLS 1.1-only client is refused', async () => {
     const certificate = createTestCertificate();
+    onTestFinished(() => certificate.remove());
     const server = await start(certificate);
     for (const transport of ['tls', 'wss']) {
       const verified = await opensslConnect(server.port(transport), ['-CAfile', certificate.certFile, '-verify_return_error']);
@@ -104,6 +105,7 @@ describe('presence standalone over tls and wss', () => {
   it('SIGHUP - new connections get the new certificate, established tls and wss connections stay and get NOTIFYs; a bad file keeps the old one; never exits', async () => {
     const first = createTestCertificate();
     const second = createTestCertificate();
+    onTestFinished(() => [first, second].forEach((c) => c.remove()));
     const server = await start(first);
     const presentity = `sip:grace@${DOMAIN}`;
     const tlsWatcher = await peer('tls', server, first.cert);

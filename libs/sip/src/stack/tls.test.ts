@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { createTestCertificate, eventually, rawTcp, sharedTestCertificate, type TestCertificate } from '@presence/testkit';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newCallId, newTag } from '../ids/random-ids.js';
 import type { IncomingRequest, OutgoingRequest } from '../message/message-types.js';
 import { createSipStack } from './sip-stack.js';
@@ -55,6 +55,7 @@ beforeAll(() => {
   first = sharedTestCertificate();
   second = createTestCertificate();
 });
+afterAll(() => second.remove());
 
 describe('tls', () => {
   it('versions - a TLS 1.1 client is refused, TLS 1.2 and 1.3 clients are served; a refusal costs its connection only and is counted', async () => {
