@@ -36,6 +36,7 @@ export {
   BadEventError,
   ServerInternalError,
   ServiceUnavailableError,
+  UnsupportedUriSchemeError,
 } from './errors/catalogue.js';
 
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.

@@ -7,6 +7,8 @@ export type { HealthSource, OpsServer } from './http/ops-server.js';
 export { startOpsServer } from './http/ops-server.js';
 export type { Stoppable } from './lifecycle/run-until-signal.js';
 export { runUntilSignal } from './lifecycle/run-until-signal.js';
+export type { Hangup, Reload } from './lifecycle/hangup.js';
+export { handleHangup } from './lifecycle/hangup.js';
 export { productToken } from './config/product.js';
 export type { ProcessGuard } from './lifecycle/process-guard.js';
 export { processGuard } from './lifecycle/process-guard.js';

@@ -14,13 +14,18 @@ export type {
   SipRequest,
   SipResponse,
 } from './message/message-types.js';
-export type { BoundListener, Flow, ListenSpec, TransportName } from './transport/transport-types.js';
+export type { BoundListener, Flow, ListenSpec, StreamTransportName, TransportName } from './transport/transport-types.js';
+export { isSecureTransport } from './transport/transport-types.js';
+export type { SipTlsOptions, TlsCertificate } from './transport/tls-settings.js';
+export { certificateProblem } from './transport/tls-settings.js';
+export { dialogRequiresSips } from './message/sips-dialog.js';
 export type { AdmissionLimits } from './stack/request-admission.js';
 export type { Logger } from './logger.js';
 export type { HeaderFields } from './wire/serialize.js';
 export { parseListenSpecs } from './transport/listen-spec.js';
 export { parseNameAddr } from './wire/name-addr.js';
 export type { NameAddr } from './wire/name-addr.js';
+export { isSipsUri } from './wire/sips-scheme.js';
 export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';
 export { newBranch, newCallId, newTag } from './ids/random-ids.js';

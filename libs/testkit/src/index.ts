@@ -2,10 +2,12 @@ export { createTestUa, TestUa } from './test-ua/test-ua.js';
 export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-ua/test-ua.js';
 export { TestDialog } from './test-ua/test-dialog.js';
 export { eventually } from './eventually.js';
+export { createTestCertificate, sharedTestCertificate } from './tls/test-certificate.js';
+export type { TestCertificate } from './tls/test-certificate.js';
 export { seededRandom } from './seeded-random.js';
 export { FakeClock } from './time/fake-clock.js';
 export { adversarialInputs } from './adversarial-input.js';
-export { rawTcp, rawUdp, requestText, startLine } from './raw-peers.js';
+export { rawTcp, rawTls, rawUdp, requestText, startLine } from './raw-peers.js';
 export type { Inbox, RawTcp, RawUdp, RequestText } from './raw-peers.js';
 export type { EventuallyOptions } from './eventually.js';
 // Process launchers and the helpers they need live in @presence/dev-tools (runtime

@@ -2,6 +2,7 @@
 // or broken messages.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { once } from 'node:events';
 
 export interface Inbox {
@@ -78,6 +79,19 @@ export interface RawTcp extends Inbox {
 /** A raw TCP client; incoming bytes are split on blank lines + Content-Length. */
 export async function rawTcp(port: number): Promise<RawTcp> {
   const socket = connect({ host: '127.0.0.1', port });
+  return rawStream(socket, 'connect');
+}
+
+/**
+ * A raw TLS client, split as rawTcp; `options` as tls.connect's (e.g. `ca`
+ * to verify the server; default: not verified). `socket` is the TLSSocket.
+ */
+export async function rawTls(port: number, options: ConnectionOptions = {}): Promise<RawTcp & { readonly socket: TLSSocket }> {
+  const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...options });
+  return rawStream(socket, 'secureConnect');
+}
+
+async function rawStream<S extends Socket>(socket: S, connected: 'connect' | 'secureConnect'): Promise<RawTcp & { readonly socket: S }> {
   const inbox = createInbox();
   let buffer = '';
   socket.setEncoding('latin1');
@@ -95,7 +109,7 @@ export async function rawTcp(port: number): Promise<RawTcp> {
   });
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  await once(socket, 'connect');
+  await once(socket, connected);
   return {
     ...inbox,
     received: inbox.received,

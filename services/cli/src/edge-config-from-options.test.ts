@@ -1,5 +1,6 @@
-import { parseOptions } from '@presence/runtime';
-import { describe, expect, it } from 'vitest';
+import { parseOptions, UsageError } from '@presence/runtime';
+import { createTestCertificate, sharedTestCertificate } from '@presence/testkit';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { edgeConfigFromOptions } from './edge-config-from-options.js';
 import { STANDALONE_OPTIONS } from './options.js';
 
@@ -19,5 +20,34 @@ describe('edge config from options', () => {
 
   it('server header - CR or LF is a usage error naming the option', () => {
     expect(() => userAgentOf([], { PRESENCE_SERVER_HEADER: 'a\r\nVia: evil' })).toThrow(/--server-header/);
+  });
+});
+
+describe('edge config from options: TLS', () => {
+  const configOf = (argv: string[]) => edgeConfigFromOptions(parseOptions(STANDALONE_OPTIONS, argv, {}).values);
+  const secure = ['--listen', 'udp:127.0.0.1:0,wss:127.0.0.1:0'];
+
+  it('tls - a tls or wss listener requires --tls-cert and --tls-key; they are refused without one', () => {
+    const { certFile, keyFile } = sharedTestCertificate();
+    expect(() => configOf(secure)).toThrow(/--tls-cert FILE is required by the wss listener in --listen/);
+    expect(() => configOf(['--listen', 'tls:127.0.0.1:0', '--tls-cert', certFile])).toThrow(/--tls-key FILE is required by the tls listener/);
+    expect(() => configOf(['--listen', 'udp:127.0.0.1:0', '--tls-cert', certFile, '--tls-key', keyFile])).toThrow(UsageError);
+  });
+
+  it('tls - an unreadable or unusable file is a usage error naming the option and the file', () => {
+    const { certFile, keyFile } = sharedTestCertificate();
+    const other = createTestCertificate();
+    onTestFinished(() => other.remove());
+    expect(() => configOf([...secure, '--tls-cert', '/nonexistent/cert.pem', '--tls-key', keyFile])).toThrow(/--tls-cert \/nonexistent\/cert.pem: cannot read it \(ENOENT\)/);
+    expect(() => configOf([...secure, '--tls-cert', keyFile, '--tls-key', keyFile])).toThrow(new RegExp(`--tls-cert ${keyFile}: certificate: `));
+    expect(() => configOf([...secure, '--tls-cert', certFile, '--tls-key', certFile])).toThrow(new RegExp(`--tls-key ${certFile}: private key: `));
+    expect(() => configOf([...secure, '--tls-cert', certFile, '--tls-key', other.keyFile])).toThrow(/and --tls-key .*: certificate and private key: /);
+    expect(() => configOf([...secure, '--tls-cert', certFile, '--tls-key', other.keyFile])).toThrow(UsageError);
+  });
+
+  it('tls - the certificate is read for the edge', () => {
+    const { certFile, keyFile, cert, key } = sharedTestCertificate();
+    expect(configOf([...secure, '--tls-cert', certFile, '--tls-key', keyFile]).tls).toEqual({ cert, key });
+    expect(configOf(['--listen', 'udp:127.0.0.1:0']).tls).toBeUndefined();
   });
 });

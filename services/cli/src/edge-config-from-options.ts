@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { EdgeConfig } from '@presence/edge';
 import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
+import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -24,6 +25,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
   return {
     edgeId: processId(values),
     listen,
+    tls: startupCertificate(tlsFilesFromOptions(values, listen)),
     domains: (values.domain as string).split(','),
     partitionCount: values.partitions as number,
     publishExpires: expires,

@@ -7,7 +7,7 @@ export const SIP_OPTIONS: OptionTable = {
     kind: 'string',
     placeholder: 'LIST',
     default: 'udp:127.0.0.1:5060,tcp:127.0.0.1:5060,ws:127.0.0.1:8080',
-    help: 'SIP transports and addresses, comma separated TRANSPORT:HOST:PORT (udp, tcp, ws; IPv6 as [::1]).',
+    help: 'SIP transports and addresses, comma separated TRANSPORT:HOST:PORT (udp, tcp, tls, ws, wss; IPv6 as [::1]). tls and wss need --tls-cert and --tls-key.',
   },
   domain: {
     kind: 'string',
@@ -37,6 +37,9 @@ export const SIP_OPTIONS: OptionTable = {
     help: 'Server header of our responses and User-Agent of the requests we send (NOTIFY); default sip-presence/VERSION (this release). Empty: neither.',
   },
   'no-server-header': { kind: 'boolean', help: 'Send neither Server nor User-Agent (same as an empty --server-header).' },
+  // TLS: the certificate of the tls: and wss: listeners, re-read on SIGHUP.
+  'tls-cert': { kind: 'string', placeholder: 'FILE', help: 'PEM certificate (chain) of the tls and wss listeners; required with one. Re-read on SIGHUP.' },
+  'tls-key': { kind: 'string', placeholder: 'FILE', help: 'PEM private key of --tls-cert. Re-read on SIGHUP.' },
 };
 
 export const PARTITION_OPTIONS: OptionTable = {

@@ -1,5 +1,5 @@
 import type { TransportName } from '@presence/sip';
-import { binaryGate, requireOrSkip, startLocalCluster, type LocalCluster, type LocalClusterOptions } from '@presence/testkit';
+import { binaryGate, requireOrSkip, startLocalCluster, type ClusterEdge, type LocalCluster, type LocalClusterOptions } from '@presence/testkit';
 import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
 
 /** Options of every edge so the cluster is configured as the behaviour suite expects (see PresenceTarget). */
@@ -23,14 +23,28 @@ export interface ClusterTarget extends PresenceTarget {
   readonly cluster: LocalCluster;
 }
 
+/** An edge's port per transport; tls and wss exist when the cluster was started with LocalClusterOptions.tls. */
+const portOf: Record<TransportName, (edge: ClusterEdge) => number | undefined> = {
+  udp: (e) => e.sipPort,
+  tcp: (e) => e.sipPort,
+  ws: (e) => e.wsPort,
+  tls: (e) => e.tlsPort,
+  wss: (e) => e.wssPort,
+};
+
 /** Two edges and two agents (separate processes) on their own NATS and Redis. */
 export async function startClusterTarget(options: LocalClusterOptions = {}): Promise<ClusterTarget> {
   const cluster = await startLocalCluster({ edges: 2, agents: 2, ...options, edgeArgs: [...SUITE_EDGE_ARGS, ...(options.edgeArgs ?? [])] });
-  const portsOf = (transport: TransportName) => cluster.edges.map((e) => (transport === 'ws' ? e.wsPort : e.sipPort));
+  const portsOf = (transport: TransportName) =>
+    cluster.edges.map((edge) => portOf[transport](edge) ?? fail(`edge ${edge.process.id} has no ${transport} listener (LocalClusterOptions.tls)`));
   return {
     cluster,
     port: (transport) => portsOf(transport)[0]!,
     ports: portsOf,
     stop: () => cluster.stop(),
   };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }

@@ -1,5 +1,5 @@
 import type { ExpiresPolicy } from '@presence/core';
-import type { ListenSpec } from '@presence/sip';
+import type { ListenSpec, TlsCertificate } from '@presence/sip';
 
 export interface EdgeConfig {
   readonly edgeId: string;
@@ -17,6 +17,8 @@ export interface EdgeConfig {
   /** Retrying while a partition has no owner, before answering 503. */
   readonly agentRetryBudgetMs: number;
   readonly retryAfterSeconds: number;
+  /** Certificate (PEM) of the tls and wss listeners; required when `listen` has one. */
+  readonly tls?: TlsCertificate;
   /** Host we put in Via/Contact; defaults to the first listen address. */
   readonly advertisedHost?: string;
   /** RFC 3261 timer T1 (ms): Timer F for NOTIFY transactions is 64*T1. */

@@ -3,7 +3,7 @@ import type { Subjects } from '@presence/contracts';
 import type { DialogStore, LocationStore, TimerClock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener } from '@presence/sip';
+import { createSipStack, type BoundListener, type TlsCertificate } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
@@ -32,6 +32,8 @@ export interface Edge {
   start(): Promise<BoundListener[]>;
   /** Subscription dialogs held here. */
   readonly subscriptions: number;
+  /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
+  reloadCertificate(certificate: TlsCertificate): void;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const dispatcher = new RequestDispatcher(metrics, logger);
   const stack = createSipStack({
     listen: config.listen,
+    tls: config.tls && { certificate: config.tls },
     advertisedHost: config.advertisedHost,
     userAgent: config.userAgent === false ? undefined : (config.userAgent ?? productToken()),
     timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
@@ -105,6 +108,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     get subscriptions() {
       return registry.size;
     },
+    reloadCertificate: (certificate) => stack.reloadCertificate(certificate),
     async stop() {
       stopListening();
       await resync.stop();

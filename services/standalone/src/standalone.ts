@@ -6,7 +6,7 @@ import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
 import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore, reportStoreErrors } from '@presence/store';
-import type { BoundListener } from '@presence/sip';
+import type { BoundListener, TlsCertificate } from '@presence/sip';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -32,6 +32,8 @@ export interface Standalone {
   readonly sip: readonly BoundListener[];
   readonly http: OpsServer | undefined;
   readonly metrics: PresenceMetrics;
+  /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
+  reloadCertificate(certificate: TlsCertificate): void;
   /** Drains in reverse order of start: SIP first, then the agent, bus, store (snapshot), HTTP. */
   stop(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
       sip,
       http,
       metrics,
+      reloadCertificate: (certificate) => edge.reloadCertificate(certificate),
       async stop() {
         stopping = true;
         for (const stop of stops) await stop();

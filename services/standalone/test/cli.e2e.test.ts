@@ -24,6 +24,8 @@ const STANDALONE_OPTION_NAMES = [
   'sip-t1',
   'server-header',
   'no-server-header',
+  'tls-cert',
+  'tls-key',
   'data-dir',
   'http',
   'id',

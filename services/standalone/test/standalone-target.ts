@@ -3,6 +3,7 @@ import { silentLogger } from '@presence/runtime';
 import type { TransportName } from '@presence/sip';
 import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
 import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
+import { sharedTestCertificate } from '@presence/testkit';
 
 /** The edge configuration the behaviour suite expects (see PresenceTarget). */
 export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
@@ -13,7 +14,10 @@ export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig
       { transport: 'udp', host: '127.0.0.1', port: 0 },
       { transport: 'tcp', host: '127.0.0.1', port: 0 },
       { transport: 'ws', host: '127.0.0.1', port: 0 },
+      { transport: 'tls', host: '127.0.0.1', port: 0 },
+      { transport: 'wss', host: '127.0.0.1', port: 0 },
     ],
+    tls: sharedTestCertificate(), // the test UA trusts it
     domains: [DOMAIN],
     partitionCount: 16,
     publishExpires: expires,

@@ -119,3 +119,8 @@ export class ServiceUnavailableError extends PresenceError {
     return { 'retry-after': String(this.retryAfterSeconds) };
   }
 }
+
+/** 416: a URI scheme we cannot serve here, e.g. SIPS with no TLS listener (RFC 3261 §8.2.2.1, §21.4.14). */
+export class UnsupportedUriSchemeError extends PresenceError {
+  readonly status = 416;
+}

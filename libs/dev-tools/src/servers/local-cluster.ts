@@ -17,6 +17,8 @@ export interface LocalClusterOptions {
   readonly edgePorts?: readonly { sip: number; ws: number; http: number }[];
   readonly agentHttpPorts?: readonly number[];
   readonly logLevel?: string;
+  /** PEM files: every edge also listens on tls and wss (free ports) with this certificate. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface ClusterEdge {
@@ -24,6 +26,9 @@ export interface ClusterEdge {
   /** UDP and TCP share it. */
   readonly sipPort: number;
   readonly wsPort: number;
+  /** With LocalClusterOptions.tls. */
+  readonly tlsPort?: number;
+  readonly wssPort?: number;
 }
 
 export interface LocalCluster {
@@ -74,9 +79,15 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       const sipPort = fixed?.sip ?? (await freeUdpTcpPort());
       const wsPort = fixed?.ws ?? (await freePort('tcp'));
       const http = fixed?.http ?? (await freePort('tcp'));
-      const listen = `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`;
-      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...(options.edgeArgs ?? [])]);
-      const edge = { process, sipPort, wsPort };
+      const secure = options.tls && { tlsPort: await freePort('tcp'), wssPort: await freePort('tcp') };
+      let listen = `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`;
+      const tlsArgs: string[] = [];
+      if (options.tls && secure) {
+        listen += `,tls:127.0.0.1:${secure.tlsPort},wss:127.0.0.1:${secure.wssPort}`;
+        tlsArgs.push('--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile);
+      }
+      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...tlsArgs, ...(options.edgeArgs ?? [])]);
+      const edge = { process, sipPort, wsPort, ...secure };
       edges.push(edge);
       return edge;
     },

@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { handleHangup, type Reload } from './hangup.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -7,9 +8,10 @@ export interface Stoppable {
 /**
  * Stops the service on SIGTERM/SIGINT (drain, release, close) and exits 0;
  * exits 1 if stopping takes longer than the grace period or fails. A second
- * signal exits at once.
+ * signal exits at once. SIGHUP runs `reload` (hangup.ts) and never exits.
  */
-export function runUntilSignal(service: Stoppable, logger: Logger, options: { graceMs?: number } = {}): void {
+export function runUntilSignal(service: Stoppable, logger: Logger, options: { graceMs?: number; reload?: Reload } = {}): void {
+  handleHangup(logger).reloadWith(options.reload);
   const graceMs = options.graceMs ?? 10_000;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

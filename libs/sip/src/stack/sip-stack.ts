@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import { newBranch, newTag } from '../ids/random-ids.js';
 import type { Logger } from '../logger.js';
 import type { OutgoingRequest, SipResponse } from '../message/message-types.js';
@@ -11,7 +12,8 @@ import { ConnectionRegistry } from '../transport/connection-registry.js';
 import type { InternalFlow, TransportSink } from '../transport/internal-flow.js';
 import type { StreamConnection } from '../transport/stream-connection.js';
 import { TcpListener } from '../transport/tcp-transport.js';
-import type { BoundListener, TransportName } from '../transport/transport-types.js';
+import { certificateProblem, serverTlsOptions, type TlsCertificate } from '../transport/tls-settings.js';
+import { isSecureTransport, type BoundListener, type ListenSpec, type StreamTransportName, type TransportName } from '../transport/transport-types.js';
 import { UdpListener } from '../transport/udp-transport.js';
 import { WsListener } from '../transport/ws-transport.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
@@ -25,6 +27,7 @@ import type { SendTarget, SipStack, SipStackCounters, SipStackOptions } from './
 import { TargetResolver } from './target-resolver.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+const TRANSPORTS: readonly TransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 type Listener = UdpListener | TcpListener | WsListener;
 
 export class SipStackImpl implements SipStack, TransportSink {
@@ -32,7 +35,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
     requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, messagesDropped: 0,
-    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0,
+    requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0, tlsHandshakeFailures: 0,
   };
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private bound: BoundListener[] = [];
@@ -40,6 +43,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   private nextConnection = 0;
   private readonly udp: UdpListener[] = [];
   private readonly all: Listener[] = [];
+  /** The tls and wss listeners: a new certificate goes to each. */
+  private readonly secure: (TcpListener | WsListener)[] = [];
   private readonly connections = new ConnectionRegistry();
   private readonly server: ServerTransactions;
   private readonly client: ClientTransactions;
@@ -81,16 +86,32 @@ export class SipStackImpl implements SipStack, TransportSink {
       onHandlerError: options.onHandlerError,
       dropped: (reason, transport, remote) => this.dropped(reason, transport, remote),
     });
-    options.listen.forEach((spec, index) => {
-      if (spec.transport === 'udp') {
+    const tls = serverTlsOptionsFor(options);
+    options.listen.forEach((spec, index) => this.all.push(this.createListener(spec, index, tls)));
+    this.targets = new TargetResolver(this.connections, this.udp, this, this.logger, options.tls?.trustedCa);
+  }
+
+  private createListener(spec: ListenSpec, index: number, tls: TlsOptions | undefined): Listener {
+    switch (spec.transport) {
+      case 'udp': {
         const listener = new UdpListener(this.udp.length, spec, this);
         this.udp.push(listener);
-        this.all.push(listener);
-      } else if (spec.transport === 'tcp') this.all.push(new TcpListener(spec, this));
-      else if (spec.transport === 'ws') this.all.push(new WsListener(spec, this));
-      else throw new RangeError(`listen[${index}]: unknown transport ${String(spec.transport)}`);
-    });
-    this.targets = new TargetResolver(this.connections, this.udp, this, this.logger);
+        return listener;
+      }
+      case 'tcp':
+        return new TcpListener(spec, this);
+      case 'ws':
+        return new WsListener(spec, this);
+      case 'tls':
+      case 'wss': {
+        if (tls === undefined) throw new Error(`listen[${index}]: no TLS options`); // serverTlsOptionsFor made them
+        const listener = spec.transport === 'tls' ? new TcpListener(spec, this, tls) : new WsListener(spec, this, tls);
+        this.secure.push(listener);
+        return listener;
+      }
+      default:
+        throw new RangeError(`listen[${index}]: unknown transport ${String(spec.transport)}`);
+    }
   }
 
   get listeners(): readonly BoundListener[] {
@@ -110,7 +131,7 @@ export class SipStackImpl implements SipStack, TransportSink {
     }
     this.bound = bound;
     this.host = this.chooseHost();
-    for (const transport of ['udp', 'tcp', 'ws'] as const) {
+    for (const transport of TRANSPORTS) {
       const listener = bound.find((l) => l.transport === transport);
       const sentBy = listener === undefined ? this.host : `${this.host}:${listener.port}`;
       this.viaStarts.set(transport, `SIP/2.0/${transport.toUpperCase()} ${sentBy};branch=`);
@@ -127,14 +148,31 @@ export class SipStackImpl implements SipStack, TransportSink {
     return `${this.instance}.invalid`; // RFC 7118 §5.2 style host for clients without a listener
   }
 
-  contactUri(transport: TransportName, user?: string): string {
+  contactUri(transport: TransportName, user?: string, sips = false): string {
     const userPart = user === undefined ? '' : `${user}@`;
+    if (sips && transport !== 'wss') {
+      // RFC 5630 §3.1.3: a SIPS URI implies TLS; transport=tls is deprecated beside it.
+      const tls = this.bound.find((l) => l.transport === 'tls');
+      if (tls === undefined) throw new Error('no tls listener for a SIPS Contact URI');
+      return `sips:${userPart}${this.host}:${tls.port}`;
+    }
+    // RFC 7118 §5.2: the URI parameter is transport=ws for WS and WSS alike; a SIPS URI says "secure".
+    const scheme = sips ? 'sips' : 'sip';
+    const param = transport === 'wss' ? 'ws' : transport;
     const listener = this.bound.find((l) => l.transport === transport);
     if (listener === undefined) {
-      if (transport === 'ws') return `sip:${userPart}${this.instance}.invalid;transport=ws`;
+      if (transport === 'ws' || transport === 'wss') return `${scheme}:${userPart}${this.instance}.invalid;transport=ws`;
       throw new Error(`no ${transport} listener for a Contact URI`);
     }
-    return `sip:${userPart}${this.host}:${listener.port};transport=${transport}`;
+    return `${scheme}:${userPart}${this.host}:${listener.port};transport=${param}`;
+  }
+
+  reloadCertificate(certificate: TlsCertificate): void {
+    if (this.secure.length === 0) throw new Error('no tls or wss listener to give a certificate');
+    const problem = certificateProblem(certificate);
+    if (problem !== undefined) throw new Error(`TLS certificate not usable (the previous one stays): ${problem}`);
+    const options = serverTlsOptions(certificate);
+    for (const listener of this.secure) listener.setSecureContext(options);
   }
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
@@ -230,7 +268,13 @@ export class SipStackImpl implements SipStack, TransportSink {
     }
   }
 
-  newConnectionToken(transport: 'tcp' | 'ws'): string {
+  handshakeFailed(transport: StreamTransportName, remote: string, error: Error): void {
+    this.counters.tlsHandshakeFailures++;
+    const code = (error as { code?: string }).code;
+    this.logger?.debug({ transport, remote, code, reason: error.message }, 'TLS handshake failed; connection closed');
+  }
+
+  newConnectionToken(transport: StreamTransportName): string {
     return `${transport}|${this.instance}|${++this.nextConnection}`;
   }
 
@@ -242,6 +286,17 @@ export class SipStackImpl implements SipStack, TransportSink {
   connectionClosed(connection: StreamConnection): void {
     this.connections.remove(connection);
   }
+}
+
+/** TLS server options when a tls or wss listener is configured; throws when the certificate is missing or unusable. */
+function serverTlsOptionsFor(options: SipStackOptions): TlsOptions | undefined {
+  const secure = options.listen.find((spec) => isSecureTransport(spec.transport));
+  if (secure === undefined) return undefined;
+  const certificate = options.tls?.certificate;
+  if (certificate === undefined) throw new Error(`a ${secure.transport} listener needs tls.certificate (certificate and private key)`);
+  const problem = certificateProblem(certificate);
+  if (problem !== undefined) throw new Error(`TLS certificate not usable: ${problem}`);
+  return serverTlsOptions(certificate);
 }
 
 export function createSipStack(options: SipStackOptions): SipStack {

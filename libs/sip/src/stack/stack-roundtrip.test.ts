@@ -1,3 +1,4 @@
+import { sharedTestCertificate } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCallId, newTag } from '../ids/random-ids.js';
 import type { IncomingRequest, OutgoingRequest } from '../message/message-types.js';
@@ -22,7 +23,9 @@ function request(method: string, uri: string, body?: string | Uint8Array): Outgo
 
 const stacks: SipStack[] = [];
 async function started(options: Partial<SipStackOptions> & Pick<SipStackOptions, 'listen'>): Promise<SipStack> {
-  const stack = createSipStack({ onRequest: (r) => r.respond(200), ...options });
+  // Every stack presents and trusts the test certificate: tls/wss listeners need one, tls/wss clients check it.
+  const certificate = sharedTestCertificate();
+  const stack = createSipStack({ onRequest: (r) => r.respond(200), tls: { certificate, trustedCa: certificate.cert }, ...options });
   stacks.push(stack);
   await stack.start();
   return stack;
@@ -32,7 +35,12 @@ afterEach(async () => {
   await Promise.all(stacks.splice(0).map((s) => s.stop()));
 });
 
-describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: TransportName) => {
+/** A client's listeners: none for WebSocket (as a browser), else one of its transport. */
+function clientListen(transport: TransportName): SipStackOptions['listen'] {
+  return transport === 'ws' || transport === 'wss' ? [] : [{ transport, host: '127.0.0.1', port: 0 }];
+}
+
+describe.each(['udp', 'tcp', 'tls', 'ws', 'wss'] as const)('stack over %s', (transport: TransportName) => {
   it('roundtrip - request and final response with a UTF-8 body; User-Agent and Server from the stacks', async () => {
     const seen: IncomingRequest[] = [];
     const server = await started({
@@ -43,7 +51,7 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
         r.respond(200, 'Fine', { headers: { 'Content-Type': 'text/plain', 'X-Echo': r.body }, body: `echo: ${r.body}` });
       },
     });
-    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }], userAgent: 'client/2.0 (test)' });
+    const client = await started({ listen: clientListen(transport), userAgent: 'client/2.0 (test)' });
     const port = server.listeners[0]!.port;
     const body = 'Grüße, 世界 ✓';
     const response = await client.sendRequest(request('MESSAGE', 'sip:bob@example.com', body), {
@@ -83,7 +91,7 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
         r.respond(200);
       },
     });
-    const client = await started({ listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }] });
+    const client = await started({ listen: clientListen(transport) });
     const text = '<presence entity="sip:alice@example.com"><note>Grüße ✓</note></presence>';
     const body = Buffer.from(text, 'utf8');
     const target = { uri: `sip:127.0.0.1:${server.listeners[0]!.port};transport=${transport}` };
@@ -105,7 +113,7 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
     });
     const notified: IncomingRequest[] = [];
     const client = await started({
-      listen: transport === 'ws' ? [] : [{ transport, host: '127.0.0.1', port: 0 }],
+      listen: clientListen(transport),
       onRequest: (r) => {
         notified.push(r);
         r.respond(200);
@@ -118,7 +126,8 @@ describe.each(['udp', 'tcp', 'ws'] as const)('stack over %s', (transport: Transp
     expect(subscribed.status).toBe(202);
     expect(subscribed.reason).toBe('Accepted');
     expect(subscribed.to.params.tag).toBe('dialog1');
-    expect(subscribed.header('contact')).toBe(`sip:127.0.0.1:${port};transport=${transport}`);
+    // RFC 7118 §5.2: transport=ws names WS and WSS alike.
+    expect(subscribed.header('contact')).toBe(`sip:127.0.0.1:${port};transport=${transport === 'wss' ? 'ws' : transport}`);
 
     const notify = await server.sendRequest(request('NOTIFY', client.contactUri(transport), '<presence/>'), { flow: flowToken });
     expect(notify.status).toBe(200);

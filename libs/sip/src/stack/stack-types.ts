@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { AdmissionLimits } from './request-admission.js';
 import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '../message/message-types.js';
+import type { SipTlsOptions, TlsCertificate } from '../transport/tls-settings.js';
 import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
 
 export interface SendTarget {
@@ -35,6 +36,8 @@ export interface SipStackOptions {
    * A value with CR or LF is a TypeError.
    */
   userAgent?: string;
+  /** Certificate of the tls and wss listeners, and what connections we open over TLS verify. */
+  tls?: SipTlsOptions;
   /** Host for the Via and Contact we generate; default the first non-wildcard listen host. */
   advertisedHost?: string;
   timers?: SipStackTimers;
@@ -59,14 +62,27 @@ export interface SipStackCounters {
   transportFailures: number;
   /** Received messages dropped because our own code failed on them (a bug, logged at error). */
   internalErrors: number;
+  /** Connections to a tls or wss listener whose handshake failed (plain or garbage clients, TLS < 1.2, timeouts). */
+  tlsHandshakeFailures: number;
 }
 
 export interface SipStack {
   /** Binds every listener; rejects naming the transport/address on failure, closing what was opened. */
   start(): Promise<BoundListener[]>;
   readonly listeners: readonly BoundListener[];
-  /** e.g. `sip:127.0.0.1:5060;transport=tcp`, optionally with a user part. */
-  contactUri(transport: TransportName, user?: string): string;
+  /**
+   * Our Contact on a transport, e.g. `sip:127.0.0.1:5060;transport=tcp`,
+   * optionally with a user part; wss gives `transport=ws` (RFC 7118 §5.2).
+   * `sips` (a dialog that must be secure, RFC 3261 §12.1.1): a SIPS URI naming
+   * the tls listener (or, for wss, the wss one). Throws when no listener fits.
+   */
+  contactUri(transport: TransportName, user?: string, sips?: boolean): string;
+  /**
+   * Serves `certificate` on every tls and wss listener from the next
+   * handshake on; established connections keep theirs. Throws, changing
+   * nothing, when it is unusable or no such listener exists.
+   */
+  reloadCertificate(certificate: TlsCertificate): void;
   /** Resolves with the final response; 408 on Timer F, 503 on transport failure. Never rejects for network reasons. */
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
   readonly counters: Readonly<SipStackCounters>;

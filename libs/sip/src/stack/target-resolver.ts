@@ -1,28 +1,38 @@
 import { isIPv6 } from 'node:net';
-import { socketHost, tryParseSipUri } from '@presence/core/sip-uri';
+import { socketHost, tryParseSipUri, type ParsedSipUri } from '@presence/core/sip-uri';
 import type { Logger } from '../logger.js';
 import type { ConnectionRegistry } from '../transport/connection-registry.js';
 import { remoteKey, type InternalFlow, type TransportSink } from '../transport/internal-flow.js';
 import { StreamConnection } from '../transport/stream-connection.js';
 import { TcpConnection } from '../transport/tcp-transport.js';
-import type { Flow } from '../transport/transport-types.js';
+import { isSecureTransport, type Flow, type TransportName } from '../transport/transport-types.js';
 import { UdpFlow, type UdpListener } from '../transport/udp-transport.js';
 import { WsConnection } from '../transport/ws-transport.js';
+import { isSipsUri } from '../wire/sips-scheme.js';
 import type { SendTarget } from './stack-types.js';
 
-/** Turns a SendTarget into a flow: the given flow if alive, else a (new or reused) flow to the URI. */
+/** RFC 3261 §19.1.2 default ports; RFC 6455 §3 for WebSocket. */
+const DEFAULT_PORTS: Readonly<Record<TransportName, number>> = { udp: 5060, tcp: 5060, tls: 5061, ws: 80, wss: 443 };
+
+/**
+ * Turns a SendTarget into a flow: the given flow if alive, else a (new or
+ * reused) flow to the URI. Connections we open over tls and wss verify the
+ * peer only when the stack was given CAs to trust (SipTlsOptions.trustedCa).
+ */
 export class TargetResolver {
   constructor(
     private readonly connections: ConnectionRegistry,
     private readonly udp: readonly UdpListener[],
     private readonly sink: TransportSink,
     private readonly logger: Logger | undefined,
+    private readonly trustedCa: string | Buffer | undefined,
   ) {}
 
   resolve(target: SendTarget): InternalFlow | undefined {
     if (target.flow !== undefined) {
       const flow = typeof target.flow === 'string' ? this.fromToken(target.flow) : this.fromFlow(target.flow);
-      if (flow !== undefined) return flow;
+      // RFC 3261 §26.2.2: a SIPS target is reached over TLS only; an insecure flow (a UA that subscribed over UDP) is not used for it.
+      if (flow !== undefined && (isSecureTransport(flow.transport) || !isSipsUri(target.uri))) return flow;
     }
     return target.uri === undefined ? undefined : this.fromUri(target.uri);
   }
@@ -33,7 +43,7 @@ export class TargetResolver {
     return this.fromToken(flow.token);
   }
 
-  /** Tokens: `udp|<listener>|<port>|<address>`, `tcp|<stack>|<n>`, `ws|<stack>|<n>`. */
+  /** Tokens: `udp|<listener>|<port>|<address>`, `<tcp|tls|ws|wss>|<stack>|<n>`. */
   private fromToken(token: string): InternalFlow | undefined {
     if (!token.startsWith('udp|')) return this.connections.byFlowToken(token);
     const second = token.indexOf('|', 4);
@@ -52,9 +62,14 @@ export class TargetResolver {
       this.logger?.warn({ uri }, 'cannot send: unparsable target URI');
       return undefined;
     }
-    const transport = (parsed.params.get('transport') || (parsed.scheme === 'sips' ? 'tls' : 'udp')).toLowerCase();
+    const transport = uriTransport(parsed);
+    if (transport === undefined) {
+      this.logger?.warn({ uri, transport: parsed.params.get('transport') }, 'cannot send: unsupported transport');
+      return undefined;
+    }
     const host = parsed.params.get('maddr') || socketHost(parsed);
-    const port = parsed.port ?? (transport === 'ws' ? 80 : 5060);
+    const port = parsed.port ?? DEFAULT_PORTS[transport];
+    const reuse = (name: TransportName) => this.connections.byRemoteKey(remoteKey(name, host, port));
     switch (transport) {
       case 'udp': {
         const family = isIPv6(host) ? 6 : 4;
@@ -62,12 +77,30 @@ export class TargetResolver {
         return listener === undefined ? undefined : new UdpFlow(listener, host, port);
       }
       case 'tcp':
-        return this.connections.byRemoteKey(remoteKey('tcp', host, port)) ?? TcpConnection.open(host, port, this.sink);
+        return reuse('tcp') ?? TcpConnection.open(host, port, this.sink);
+      case 'tls':
+        return reuse('tls') ?? TcpConnection.openTls(host, port, this.sink, this.trustedCa);
       case 'ws':
-        return this.connections.byRemoteKey(remoteKey('ws', host, port)) ?? WsConnection.open(host, port, this.sink);
-      default:
-        this.logger?.warn({ uri, transport }, 'cannot send: unsupported transport');
-        return undefined;
+        // RFC 7118 §5.2: `transport=ws` names WS and WSS alike, so a WSS connection to that address serves too.
+        return reuse('ws') ?? reuse('wss') ?? WsConnection.open(host, port, this.sink);
+      case 'wss':
+        return reuse('wss') ?? WsConnection.openSecure(host, port, this.sink, this.trustedCa);
     }
   }
+}
+
+/**
+ * The transport a URI asks for: its transport parameter, else UDP; a SIPS
+ * URI asks for the same over TLS (RFC 3261 §26.2: TLS for tcp, WSS for ws per
+ * RFC 7118 §5.2; none over UDP). `transport=wss`, which RFC 7118 does not
+ * define but some servers write, is taken as WSS. Undefined: not supported.
+ */
+function uriTransport(uri: ParsedSipUri): TransportName | undefined {
+  const param = uri.params.get('transport')?.toLowerCase();
+  if (uri.scheme === 'sips') {
+    if (param === undefined || param === 'tcp' || param === 'tls') return 'tls';
+    return param === 'ws' || param === 'wss' ? 'wss' : undefined;
+  }
+  if (param === undefined) return 'udp';
+  return param === 'udp' || param === 'tcp' || param === 'tls' || param === 'ws' || param === 'wss' ? param : undefined;
 }

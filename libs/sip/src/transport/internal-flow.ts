@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
 import type { StreamConnection } from './stream-connection.js';
-import type { Flow } from './transport-types.js';
+import type { Flow, StreamTransportName } from './transport-types.js';
 
 /** Something bound to a flow that must learn when the flow dies (a pending client transaction). */
 export interface FlowUser {
@@ -10,7 +10,7 @@ export interface FlowUser {
 
 /** A Flow plus what the stack needs to send on it. */
 export interface InternalFlow extends Flow {
-  /** TCP and WS are reliable (RFC 3261 §17: no retransmissions, Timer J/K = 0). */
+  /** Every transport but UDP is reliable (RFC 3261 §17: no retransmissions, Timer J/K = 0). */
   readonly reliable: boolean;
   /** Queues `data` for sending; false if the flow is gone or congested. */
   send(data: Buffer): boolean;
@@ -27,7 +27,9 @@ export interface TransportSink {
   dropped(reason: string, transport: string, remote: string): void;
   /** Our own code failed on a received message, which is dropped: logged, counted, reported; the transport carries on. */
   internalError(error: unknown, transport: string, remote: string): void;
-  newConnectionToken(transport: 'tcp' | 'ws'): string;
+  /** A TLS handshake failed (a plain or garbage client, an old TLS version, a timeout): one connection lost, counted and logged at debug. */
+  handshakeFailed(transport: StreamTransportName, remote: string, error: Error): void;
+  newConnectionToken(transport: StreamTransportName): string;
   connectionOpened(connection: StreamConnection, remoteKey: string): void;
   connectionClosed(connection: StreamConnection): void;
 }

@@ -2,12 +2,13 @@ import { isIP } from 'node:net';
 import { parsePort } from '../wire/host-port.js';
 import type { ListenSpec, TransportName } from './transport-types.js';
 
-const TRANSPORTS: ReadonlySet<string> = new Set(['udp', 'tcp', 'ws']);
+const TRANSPORTS: ReadonlySet<string> = new Set(['udp', 'tcp', 'tls', 'ws', 'wss']);
 
 /**
- * Parses "udp:127.0.0.1:5060,tcp:127.0.0.1:5060,ws:[::1]:8080". Hosts must be
- * IP literals (IPv6 in brackets); port 0 means ephemeral. Throws an Error
- * naming the bad item. Empty text gives [].
+ * Parses "udp:127.0.0.1:5060,tcp:127.0.0.1:5060,tls:127.0.0.1:5061,wss:[::1]:8443".
+ * Transports: udp, tcp, tls, ws, wss. Hosts must be IP literals (IPv6 in
+ * brackets); port 0 means ephemeral. Throws an Error naming the bad item.
+ * Empty text gives [].
  */
 export function parseListenSpecs(text: string): ListenSpec[] {
   const trimmed = text.trim();

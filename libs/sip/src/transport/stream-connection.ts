@@ -1,7 +1,8 @@
 import type { FlowUser, InternalFlow, TransportSink } from './internal-flow.js';
+import type { StreamTransportName } from './transport-types.js';
 
 /**
- * A TCP or WebSocket connection; it is its own flow (the token names it).
+ * A TCP, TLS, WS or WSS connection; it is its own flow (the token names it).
  * Connections are never closed for idleness: a subscription may use one for
  * hours. They close on error, framing error, peer close or stack stop.
  */
@@ -16,7 +17,7 @@ export abstract class StreamConnection implements InternalFlow {
   private closeWaiters: (() => void)[] | undefined;
 
   constructor(
-    readonly transport: 'tcp' | 'ws',
+    readonly transport: StreamTransportName,
     readonly token: string,
     protected readonly sink: TransportSink,
   ) {}

@@ -1,22 +1,25 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect as connectTls, createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from 'node:tls';
 import { StreamFramer } from '../wire/stream-framer.js';
 import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
 import { StreamConnection } from './stream-connection.js';
+import { clientTlsOptions } from './tls-settings.js';
 import type { BoundListener, ListenSpec } from './transport-types.js';
 
 const KEEPALIVE_MS = 30_000;
 const PONG = Buffer.from('\r\n', 'latin1');
 
-/** A TCP connection framed by Content-Length (RFC 3261 §18.3). */
+/** A connection framed by Content-Length (RFC 3261 §18.3) over TCP, plain or inside TLS (§26.2). */
 export class TcpConnection extends StreamConnection {
   private readonly framer: StreamFramer;
 
   constructor(
     private readonly socket: Socket,
     sink: TransportSink,
+    transport: 'tcp' | 'tls',
     connecting: boolean,
   ) {
-    super('tcp', sink.newConnectionToken('tcp'), sink);
+    super(transport, sink.newConnectionToken(transport), sink);
     socket.setNoDelay(true);
     this.framer = new StreamFramer(
       sink.maxMessageBytes,
@@ -26,9 +29,10 @@ export class TcpConnection extends StreamConnection {
       () => this.socket.write(PONG), // RFC 5626 §4.4.1 CRLF keep-alive pong
     );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => sink.logger?.debug({ err, remote: this.describe() }, 'TCP connection error'));
+    socket.on('error', (err) => sink.logger?.debug({ err, transport, remote: this.describe() }, 'connection error'));
     socket.on('close', () => this.onClosed());
-    if (connecting) socket.once('connect', () => this.captureAddresses());
+    // A TLS socket knows its addresses once connected; the session is usable once 'secureConnect' came.
+    if (connecting) socket.once(transport === 'tls' ? 'secureConnect' : 'connect', () => this.captureAddresses());
     else this.captureAddresses();
   }
 
@@ -47,11 +51,11 @@ export class TcpConnection extends StreamConnection {
       error = this.framer.push(chunk);
     } catch (failure) {
       // The framer's place in the stream is lost with the message: the connection goes too.
-      this.sink.internalError(failure, 'tcp', this.describe());
+      this.sink.internalError(failure, this.transport, this.describe());
       error = 'internal error';
     }
     if (error !== undefined) {
-      this.sink.dropped(`${error}; closing connection`, 'tcp', this.describe());
+      this.sink.dropped(`${error}; closing connection`, this.transport, this.describe());
       this.close();
     }
   }
@@ -60,7 +64,7 @@ export class TcpConnection extends StreamConnection {
     const socket = this.socket;
     if (this.closed || socket.destroyed || !socket.writable) return false;
     if (socket.writableLength > this.maxQueuedBytes) {
-      this.sink.logger?.debug({ remote: this.describe() }, 'TCP connection congested; message not sent');
+      this.sink.logger?.debug({ transport: this.transport, remote: this.describe() }, 'connection congested; message not sent');
       return false;
     }
     socket.write(data);
@@ -71,54 +75,83 @@ export class TcpConnection extends StreamConnection {
     this.socket.destroy();
   }
 
-  /** Opens an outbound connection; writes are queued by node until it connects. */
+  /** Opens an outbound TCP connection; writes are queued by node until it connects. */
   static open(host: string, port: number, sink: TransportSink): TcpConnection {
-    const connection = new TcpConnection(connect({ host, port }), sink, true);
+    return TcpConnection.opened(new TcpConnection(connect({ host, port }), sink, 'tcp', true), host, port, sink);
+  }
+
+  /** Opens an outbound TLS connection (see SipTlsOptions.trustedCa); writes wait for the handshake. */
+  static openTls(host: string, port: number, sink: TransportSink, trustedCa: string | Buffer | undefined): TcpConnection {
+    const socket = connectTls({ host, port, ...clientTlsOptions(host, trustedCa) });
+    return TcpConnection.opened(new TcpConnection(socket, sink, 'tls', true), host, port, sink);
+  }
+
+  private static opened(connection: TcpConnection, host: string, port: number, sink: TransportSink): TcpConnection {
     connection.remoteAddress = host;
     connection.remotePort = port;
-    sink.connectionOpened(connection, remoteKey('tcp', host, port));
+    sink.connectionOpened(connection, remoteKey(connection.transport, host, port));
     return connection;
   }
 }
 
-/** A TCP server for one listen spec. */
+/** A TCP server for one listen spec; a TLS server when given TLS options (transport tls). */
 export class TcpListener {
-  private server: Server | undefined;
+  private server: Server | TlsServer | undefined;
   private boundSpec: BoundListener | undefined;
+  private readonly transport: 'tcp' | 'tls';
 
   constructor(
     private readonly spec: ListenSpec,
     private readonly sink: TransportSink,
-  ) {}
+    private tls?: TlsOptions,
+  ) {
+    this.transport = tls === undefined ? 'tcp' : 'tls';
+  }
 
   get bound(): BoundListener {
-    if (this.boundSpec === undefined) throw new Error('TCP listener not started');
+    if (this.boundSpec === undefined) throw new Error(`${this.transport.toUpperCase()} listener not started`);
     return this.boundSpec;
   }
 
   start(): Promise<BoundListener> {
     const { host, port } = this.spec;
-    const server = createServer((socket) => this.accept(socket));
+    const transport = this.transport;
+    const server = this.createServer();
     this.server = server;
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         this.server = undefined;
-        reject(bindError('tcp', host, port, err));
+        reject(bindError(transport, host, port, err));
       };
       server.once('error', onError);
       server.listen({ host, port, exclusive: true }, () => {
         server.off('error', onError);
-        server.on('error', (err) => this.sink.logger?.warn({ err, transport: 'tcp' }, 'TCP server error'));
+        server.on('error', (err) => this.sink.logger?.warn({ err, transport }, 'server error'));
         const address = server.address();
-        this.boundSpec = { transport: 'tcp', host, port: typeof address === 'object' && address ? address.port : port };
+        this.boundSpec = { transport, host, port: typeof address === 'object' && address ? address.port : port };
         resolve(this.boundSpec);
       });
     });
   }
 
+  private createServer(): Server | TlsServer {
+    if (this.tls === undefined) return createServer((socket) => this.accept(socket));
+    // 'secureConnection': the handshake is done; a failed one costs that connection only.
+    const server = createTlsServer(this.tls, (socket) => this.accept(socket));
+    server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('tls', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
+    return server;
+  }
+
+  /** New TLS connections present `options` (a new certificate); established ones keep theirs. */
+  setSecureContext(options: TlsOptions): void {
+    if (this.transport !== 'tls') return;
+    this.tls = options;
+    if (this.server !== undefined && 'setSecureContext' in this.server) this.server.setSecureContext(options);
+  }
+
   private accept(socket: Socket): void {
-    const connection = new TcpConnection(socket, this.sink, false);
-    this.sink.connectionOpened(connection, remoteKey('tcp', connection.remoteAddress, connection.remotePort));
+    const connection = new TcpConnection(socket, this.sink, this.transport, false);
+    this.sink.connectionOpened(connection, remoteKey(this.transport, connection.remoteAddress, connection.remotePort));
   }
 
   /** Stops accepting; existing connections are closed by the stack. */

@@ -1,4 +1,13 @@
-export type TransportName = 'udp' | 'tcp' | 'ws';
+/** RFC 3261 §18 (udp, tcp, tls) and RFC 7118 (ws, wss: WebSocket, plain or over TLS). */
+export type TransportName = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** The transports carried by one connection each. */
+export type StreamTransportName = Exclude<TransportName, 'udp'>;
+
+/** True for the transports that run over TLS. */
+export function isSecureTransport(transport: TransportName): boolean {
+  return transport === 'tls' || transport === 'wss';
+}
 
 export interface ListenSpec {
   transport: TransportName;
@@ -12,8 +21,8 @@ export interface ListenSpec {
 export interface BoundListener extends ListenSpec {}
 
 /**
- * The path a message came in on. For TCP and WS it is one connection; for
- * UDP it is our socket plus the remote address and port.
+ * The path a message came in on. For TCP, TLS, WS and WSS it is one
+ * connection; for UDP it is our socket plus the remote address and port.
  */
 export interface Flow {
   readonly transport: TransportName;

@@ -1,30 +1,34 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { TlsOptions } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { parseWholeMessage } from '../wire/parse-message.js';
 import { formatHost } from '../wire/host-port.js';
 import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
 import { StreamConnection } from './stream-connection.js';
+import { clientTlsOptions } from './tls-settings.js';
 import type { BoundListener, ListenSpec } from './transport-types.js';
 
 /** RFC 7118 §4.1: the WebSocket subprotocol for SIP. */
 export const SIP_SUBPROTOCOL = 'sip';
 
-/** One WebSocket connection; each WS message carries one SIP message (RFC 7118 §5). */
+/** One WebSocket connection, plain (ws) or over TLS (wss); each WS message carries one SIP message (RFC 7118 §5). */
 export class WsConnection extends StreamConnection {
   private queue: Buffer[] | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     sink: TransportSink,
+    transport: 'ws' | 'wss',
   ) {
-    super('ws', sink.newConnectionToken('ws'), sink);
+    super(transport, sink.newConnectionToken(transport), sink);
     if (ws.readyState === WebSocket.CONNECTING) this.queue = [];
     ws.on('message', (data) => this.onMessage(data));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        sink.dropped('WebSocket message exceeds the size limit; closing connection', 'ws', this.describe());
-      } else sink.logger?.debug({ err, remote: this.describe() }, 'WebSocket error');
+        sink.dropped('WebSocket message exceeds the size limit; closing connection', transport, this.describe());
+      } else sink.logger?.debug({ err, transport, remote: this.describe() }, 'WebSocket error');
     });
     ws.on('close', () => this.onClosed());
     ws.on('open', () => this.flush());
@@ -42,12 +46,12 @@ export class WsConnection extends StreamConnection {
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const parsed = parseWholeMessage(buf);
       if (typeof parsed === 'string') {
-        if (parsed.length > 0) this.sink.dropped(parsed, 'ws', this.describe());
+        if (parsed.length > 0) this.sink.dropped(parsed, this.transport, this.describe());
         return;
       }
       this.sink.receive(parsed, this);
     } catch (error) {
-      this.sink.internalError(error, 'ws', this.describe());
+      this.sink.internalError(error, this.transport, this.describe());
     }
   }
 
@@ -59,7 +63,7 @@ export class WsConnection extends StreamConnection {
     }
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > this.maxQueuedBytes) {
-      this.sink.logger?.debug({ remote: this.describe() }, 'WebSocket congested; message not sent');
+      this.sink.logger?.debug({ transport: this.transport, remote: this.describe() }, 'WebSocket congested; message not sent');
       return false;
     }
     this.ws.send(data, { binary: false });
@@ -79,15 +83,25 @@ export class WsConnection extends StreamConnection {
 
   /** Opens a client connection to ws://host:port with subprotocol `sip`. */
   static open(host: string, port: number, sink: TransportSink): WsConnection {
-    const ws = new WebSocket(`ws://${formatHost(host)}:${port}`, SIP_SUBPROTOCOL, {
+    return WsConnection.openUrl('ws', host, port, sink, {});
+  }
+
+  /** Opens a client connection to wss://host:port (see SipTlsOptions.trustedCa for what is verified). */
+  static openSecure(host: string, port: number, sink: TransportSink, trustedCa: string | Buffer | undefined): WsConnection {
+    return WsConnection.openUrl('wss', host, port, sink, clientTlsOptions(host, trustedCa));
+  }
+
+  private static openUrl(scheme: 'ws' | 'wss', host: string, port: number, sink: TransportSink, tls: object): WsConnection {
+    const ws = new WebSocket(`${scheme}://${formatHost(host)}:${port}`, SIP_SUBPROTOCOL, {
+      ...tls,
       maxPayload: sink.maxMessageBytes,
       perMessageDeflate: false,
     });
-    const connection = new WsConnection(ws, sink);
+    const connection = new WsConnection(ws, sink, scheme);
     connection.remoteAddress = host;
     connection.remotePort = port;
     ws.once('upgrade', (response: IncomingMessage) => connection.setAddresses(response.socket));
-    sink.connectionOpened(connection, remoteKey('ws', host, port));
+    sink.connectionOpened(connection, remoteKey(scheme, host, port));
     return connection;
   }
 }
@@ -99,20 +113,42 @@ function offersSip(header: string | undefined): boolean {
   return false;
 }
 
-/** A WebSocket server for one listen spec, bound to the given host only. */
+/** A WebSocket server for one listen spec, bound to the given host only; over TLS (wss) when given TLS options. */
 export class WsListener {
-  private http: Server | undefined;
+  private http: Server | HttpsServer | undefined;
   private wss: WebSocketServer | undefined;
   private boundSpec: BoundListener | undefined;
+  private readonly transport: 'ws' | 'wss';
 
   constructor(
     private readonly spec: ListenSpec,
     private readonly sink: TransportSink,
-  ) {}
+    private tls?: TlsOptions,
+  ) {
+    this.transport = tls === undefined ? 'ws' : 'wss';
+  }
 
   get bound(): BoundListener {
-    if (this.boundSpec === undefined) throw new Error('WS listener not started');
+    if (this.boundSpec === undefined) throw new Error(`${this.transport.toUpperCase()} listener not started`);
     return this.boundSpec;
+  }
+
+  /** New TLS connections present `options` (a new certificate); established ones keep theirs. WSS listeners only. */
+  setSecureContext(options: TlsOptions): void {
+    if (this.transport !== 'wss') return;
+    this.tls = options;
+    if (this.http !== undefined && 'setSecureContext' in this.http) this.http.setSecureContext(options);
+  }
+
+  private createServer(): Server | HttpsServer {
+    const refuse = (_req: IncomingMessage, res: ServerResponse): void => {
+      res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' });
+      res.end();
+    };
+    if (this.tls === undefined) return createServer(refuse);
+    const server = createHttpsServer(this.tls, refuse);
+    server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('wss', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
+    return server;
   }
 
   start(): Promise<BoundListener> {
@@ -123,10 +159,8 @@ export class WsListener {
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(SIP_SUBPROTOCOL) ? SIP_SUBPROTOCOL : false),
     });
-    const http = createServer((_req, res) => {
-      res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' });
-      res.end();
-    });
+    const transport = this.transport;
+    const http = this.createServer();
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     this.http = http;
     this.wss = wss;
@@ -135,14 +169,14 @@ export class WsListener {
         this.http = undefined;
         this.wss = undefined;
         wss.close();
-        reject(bindError('ws', host, port, err));
+        reject(bindError(transport, host, port, err));
       };
       http.once('error', onError);
       http.listen({ host, port, exclusive: true }, () => {
         http.off('error', onError);
-        http.on('error', (err) => this.sink.logger?.warn({ err, transport: 'ws' }, 'WebSocket server error'));
+        http.on('error', (err) => this.sink.logger?.warn({ err, transport }, 'WebSocket server error'));
         const address = http.address();
-        this.boundSpec = { transport: 'ws', host, port: typeof address === 'object' && address ? address.port : port };
+        this.boundSpec = { transport, host, port: typeof address === 'object' && address ? address.port : port };
         resolve(this.boundSpec);
       });
     });
@@ -154,14 +188,14 @@ export class WsListener {
     const remote = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`;
     if (wss === undefined || !offersSip(req.headers['sec-websocket-protocol'])) {
       // RFC 7118 §4.1: the handshake must negotiate the "sip" subprotocol.
-      this.sink.dropped('WebSocket upgrade without subprotocol sip refused', 'ws', remote);
+      this.sink.dropped('WebSocket upgrade without subprotocol sip refused', this.transport, remote);
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, this.sink);
+      const connection = new WsConnection(ws, this.sink, this.transport);
       connection.setAddresses(req.socket);
-      this.sink.connectionOpened(connection, remoteKey('ws', connection.remoteAddress, connection.remotePort));
+      this.sink.connectionOpened(connection, remoteKey(this.transport, connection.remoteAddress, connection.remotePort));
     });
   }
 

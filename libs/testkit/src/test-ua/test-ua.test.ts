@@ -1,6 +1,7 @@
 import { createSipStack, newTag, type IncomingRequest, type SipResponse, type SipStack, type TransportName } from '@presence/sip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../eventually.js';
+import { sharedTestCertificate } from '../tls/test-certificate.js';
 import { createTestUa, type TestUa } from './test-ua.js';
 
 /** A minimal notifier: 200 to REGISTER/MESSAGE, 202 + NOTIFY to SUBSCRIBE (RFC 6665 §4.2.1). */
@@ -11,6 +12,7 @@ async function miniServer(transport: TransportName): Promise<{ stack: SipStack; 
   const cseqs = new Map<string, number>();
   const stack: SipStack = createSipStack({
     listen: [{ transport, host: '127.0.0.1', port: 0 }],
+    tls: { certificate: sharedTestCertificate() },
     timers: { t1Ms: 5 },
     onRequest: async (r) => {
       seen.push(r);
@@ -63,7 +65,7 @@ async function setup(transport: TransportName): Promise<{ ua: TestUa; server: Aw
   return { ua, server };
 }
 
-describe.each(['udp', 'tcp', 'ws'] as const)('test UA over %s', (transport) => {
+describe.each(['udp', 'tcp', 'tls', 'ws', 'wss'] as const)('test UA over %s', (transport) => {
   it('test-ua - request fills From tag, To, Call-ID, CSeq per Call-ID, Contact and Expires', async () => {
     const { ua, server } = await setup(transport);
     expect((await ua.request('REGISTER', { expires: 60 })).status).toBe(200);
@@ -79,7 +81,8 @@ describe.each(['udp', 'tcp', 'ws'] as const)('test UA over %s', (transport) => {
     expect([reg1!.cseq.seq, reg2!.cseq.seq]).toEqual([1, 2]);
     expect(reg1!.expires).toBe(60);
     expect((reg1!.contacts as { uri: string }[])[0]!.uri).toBe(ua.contact);
-    expect(ua.contact).toMatch(new RegExp(`^sip:alice@.*;transport=${transport}$`));
+    // RFC 7118 §5.2: transport=ws for WS and WSS alike.
+    expect(ua.contact).toMatch(new RegExp(`^sip:alice@.*;transport=${transport === 'wss' ? 'ws' : transport}$`));
     expect(msg!.callId).not.toBe(reg1!.callId);
     expect(msg!.to.uri).toBe('sip:bob@example.com');
     expect(msg!.body).toBe('hi ✓');

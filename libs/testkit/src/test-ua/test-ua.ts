@@ -11,6 +11,7 @@ import {
   type SipStackTimers,
   type TransportName,
 } from '@presence/sip';
+import { sharedTestCertificate, type TestCertificate } from '../tls/test-certificate.js';
 import { Inbox } from './inbox.js';
 import { findHeader, mergeHeaders } from './merge-headers.js';
 import { TestDialog } from './test-dialog.js';
@@ -22,6 +23,8 @@ export interface TestUaOptions {
   aor: string;
   timers?: SipStackTimers;
   logger?: Logger;
+  /** tls and wss: the certificate trusted (the server's) and presented by a tls UA's listener; default the process's shared test certificate. */
+  certificate?: TestCertificate;
 }
 
 export interface UaRequestOptions {
@@ -52,7 +55,7 @@ const DEFAULT_ACCEPT: Readonly<Record<string, string>> = {
   'presence.winfo': 'application/watcherinfo+xml',
 };
 
-/** A SIP user agent for tests, on a real stack bound to 127.0.0.1:0 (no listener for ws). */
+/** A SIP user agent for tests, on a real stack bound to 127.0.0.1:0 (no listener for ws and wss, as browsers). */
 export class TestUa {
   /** Every request received, in order. */
   readonly requests: IncomingRequest[] = [];
@@ -79,8 +82,12 @@ export class TestUa {
 
   static async create(options: TestUaOptions): Promise<TestUa> {
     let ua: TestUa | undefined;
+    const { transport } = options;
+    const secure = transport === 'tls' || transport === 'wss';
+    const certificate = secure ? (options.certificate ?? sharedTestCertificate()) : undefined;
     const stack = createSipStack({
-      listen: options.transport === 'ws' ? [] : [{ transport: options.transport, host: '127.0.0.1', port: 0 }],
+      listen: transport === 'ws' || transport === 'wss' ? [] : [{ transport, host: '127.0.0.1', port: 0 }],
+      tls: certificate && { certificate, trustedCa: certificate.cert },
       onRequest: (request) => ua?.onRequest(request),
       timers: options.timers,
       logger: options.logger,

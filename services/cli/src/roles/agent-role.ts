@@ -2,7 +2,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import type { OptionValues } from '@presence/runtime';
+import { handleHangup, type OptionValues } from '@presence/runtime';
 import { processId } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -11,6 +11,7 @@ import { prefixes, roleLogger } from './role-context.js';
 /** A presence agent: takes its share of partition leases and serves them over NATS, state in Redis. */
 export async function runAgent(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'agent');
+  handleHangup(logger); // SIGHUP never ends an agent; it has nothing to reload
   const memberId = processId(values);
   const metrics = createPresenceMetrics();
   const backends = await openBackends(values, memberId, systemClock, logger, metrics);

@@ -2,8 +2,9 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
-import type { OptionValues } from '@presence/runtime';
+import { handleHangup, type OptionValues } from '@presence/runtime';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
 import { prefixes, roleLogger } from './role-context.js';
@@ -11,9 +12,15 @@ import { prefixes, roleLogger } from './role-context.js';
 /** A stateless SIP edge: SIP in, requests to partition owners over NATS, NOTIFYs out; bindings and dialog mirrors in Redis. */
 export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
+  handleHangup(logger); // a SIGHUP while starting must not end the process
   const config = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
   const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });
-  await hostRole(values, logger, metrics, backends, { start: async () => ({ id: config.edgeId, sip: await edge.start() }), stop: () => edge.stop() }, 'edge listening');
+  const component = {
+    start: async () => ({ id: config.edgeId, sip: await edge.start() }),
+    stop: () => edge.stop(),
+    reload: certificateReload(tlsFilesFromOptions(values, config.listen), edge),
+  };
+  await hostRole(values, logger, metrics, backends, component, 'edge listening');
 }

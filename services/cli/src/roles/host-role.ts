@@ -1,5 +1,5 @@
 import type { PresenceMetrics } from '@presence/metrics';
-import { processGuard, runUntilSignal, type Logger, type OptionValues } from '@presence/runtime';
+import { processGuard, runUntilSignal, type Logger, type OptionValues, type Reload } from '@presence/runtime';
 import type { Backends } from './backends.js';
 import { serveOps } from './ops-endpoint.js';
 
@@ -7,10 +7,13 @@ export interface RoleComponent {
   /** Starts serving; returns fields for the "started" log line. */
   start(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
+  /** What SIGHUP reloads (the edge's TLS certificate); absent: nothing. */
+  readonly reload?: Reload;
 }
 
 /**
- * Runs one role until SIGTERM: starts the component, serves /metrics and the
+ * Runs one role until SIGTERM (SIGHUP reloads, see handleHangup, which the
+ * role installs first thing): starts the component, serves /metrics and the
  * probes, and on the signal stops the component first, then the backends,
  * then HTTP. A failed start undoes what was opened; once serving, the
  * process guard keeps a bug from stopping the process.
@@ -32,6 +35,7 @@ export async function hostRole(values: OptionValues, logger: Logger, metrics: Pr
         },
       },
       logger,
+      { reload: component.reload },
     );
   } catch (error) {
     await component.stop().catch(() => undefined);

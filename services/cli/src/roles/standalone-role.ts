@@ -1,18 +1,20 @@
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
-import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
+import { handleHangup, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openBackends } from './backends.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 
 /** Every role in one process: in-process bus and memory store unless --nats / --redis say otherwise. */
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
+  handleHangup(logger); // a SIGHUP while starting must not end the process
   const edge = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
   processGuard(logger, server.metrics).install();
-  runUntilSignal(server, logger);
+  runUntilSignal(server, logger, { reload: certificateReload(tlsFilesFromOptions(values, edge.listen), server) });
 }

@@ -1,13 +1,11 @@
-import { BadRequestError, normalizeAor, tryParseSipUri } from '@presence/core';
-import { newTag, type IncomingRequest } from '@presence/sip';
+import { BadRequestError, normalizeAor, tryParseSipUri, UnsupportedUriSchemeError } from '@presence/core';
+import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
 import { requireAcceptsPidf, requirePresenceEvent } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
-export interface LocalContacts {
-  contactUri(transport: IncomingRequest['flow']['transport']): string;
-}
+export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
 
 export interface SubscribeHandlerDeps {
   readonly subscriptions: Pick<SubscriptionRegistry, 'subscribe' | 'resubscribe'>;
@@ -27,7 +25,7 @@ export class SubscribeHandler {
   async handle(request: IncomingRequest): Promise<void> {
     const event = requirePresenceEvent(request, 'bad-request');
     requireAcceptsPidf(request);
-    const localContact = this.deps.contacts.contactUri(request.flow.transport);
+    const localContact = dialogContact(this.deps.contacts, request);
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -71,6 +69,20 @@ export class SubscribeHandler {
       answerWith200(request),
     );
   }
+}
+
+/**
+ * Our Contact for the dialog: on the request's transport, a SIPS URI when
+ * the dialog must be secure (RFC 3261 §12.1.1); that needs a tls listener
+ * (or the request came over wss), else 416.
+ */
+function dialogContact(contacts: LocalContacts, request: IncomingRequest): string {
+  const sips = dialogRequiresSips(request);
+  const transport = request.flow.transport;
+  if (sips && transport !== 'wss' && !contacts.listeners.some((l) => l.transport === 'tls')) {
+    throw new UnsupportedUriSchemeError('SIPS needs TLS, which this server does not listen on');
+  }
+  return contacts.contactUri(transport, undefined, sips);
 }
 
 /** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1). */

@@ -1,0 +1,9 @@
+import { sharedTestCertificate } from '@presence/testkit';
+import { presenceBehaviourSuite } from '@presence/testkit/behaviour';
+import { describe } from 'vitest';
+import { clusterTierAvailable, startClusterTarget } from './cluster-target.js';
+
+// The foundation's behaviour list, unchanged, against two edges + two agents, the user agents on wss (trusting the test certificate).
+describe.runIf(clusterTierAvailable())('cluster', () => {
+  presenceBehaviourSuite('cluster', 'wss', () => startClusterTarget({ tls: sharedTestCertificate() }));
+});
