@@ -22,6 +22,8 @@ export { parseListenSpecs } from './transport/listen-spec.js';
 export { parseNameAddr } from './wire/name-addr.js';
 export type { NameAddr } from './wire/name-addr.js';
 export { parseSipUri } from './wire/sip-uri.js';
+export { formatAuthHeader, parseAuthHeader } from './wire/auth-params.js';
+export type { AuthHeader, AuthParam } from './wire/auth-params.js';
 export type { SipUri } from './wire/sip-uri.js';
 export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';
