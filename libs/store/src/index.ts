@@ -1,5 +1,8 @@
 export type { MemoryStore, MemoryStoreOptions } from './memory/memory-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
+export type { UsersFileStore, UsersFileStoreOptions } from './memory/users-file-store.js';
+export { createUsersFileStore } from './memory/users-file-store.js';
+export { USERS_FILE, UsersFileFormatError, UsersFileLockedError } from './memory/users-file.js';
 export type { StoreLogger } from './store-logger.js';
 export { silentStoreLogger } from './store-logger.js';
 export { StoreClosedError } from './errors/store-closed-error.js';

@@ -19,6 +19,8 @@ describe('reportStoreErrors', () => {
     expect(await store.liveMembers()).toEqual(['worker-a']);
     expect(await store.loadPresentity('sip:a@example.com')).toMatchObject({ revision: 0 });
     expect(await store.ping()).toBe(true);
+    expect(await store.nonceKey()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await store.listUsers(10)).toEqual([]);
     await store.close();
     expect(failures).toEqual([]);
   });
@@ -29,10 +31,12 @@ describe('reportStoreErrors', () => {
     const error = await store.loadPresentity('sip:a@example.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreClosedError);
     await expect(store.acquireLease(1, 'worker-a', 1_000)).rejects.toBeInstanceOf(StoreClosedError);
-    expect(failures.map(([operation]) => operation)).toEqual(['loadPresentity', 'acquireLease']);
+    await expect(store.user('sip:a@example.com')).rejects.toBeInstanceOf(StoreClosedError);
+    await expect(store.acceptNonceCount('n', 1, 1_000)).rejects.toBeInstanceOf(StoreClosedError);
+    expect(failures.map(([operation]) => operation)).toEqual(['loadPresentity', 'acquireLease', 'user', 'acceptNonceCount']);
     expect(failures[0]![1]).toBe(error);
     expect(await store.ping()).toBe(false);
-    expect(failures).toHaveLength(2);
+    expect(failures).toHaveLength(4);
   });
 
   it('errors - a call refused for its arguments is a failure too', async () => {

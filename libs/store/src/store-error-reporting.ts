@@ -24,6 +24,15 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   heartbeat: true,
   liveMembers: true,
   leave: true,
+  user: true,
+  putUser: true,
+  deleteUser: true,
+  listUsers: true,
+  nonceKey: true,
+  acceptNonceCount: true,
+  countAuthFailure: true,
+  authFailures: true,
+  clearAuthFailures: true,
   close: true,
 };
 

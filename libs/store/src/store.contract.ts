@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Binding, DialogRecord, PresentityChange, Publication, Store, WatcherRecord } from '@presence/core';
+import type { Binding, DialogRecord, PresentityChange, Publication, Store, UserRecord, WatcherRecord } from '@presence/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreInspector } from './test-support/store-inspector.js';
 
@@ -117,6 +117,16 @@ export function storeContract(
       expiresAt: t0 + expiresIn,
       edgeId: 'edge-1',
       flow: 'flow-1',
+    });
+
+    const hex = (length: number, seed: string): string => seed.repeat(length).slice(0, length);
+    const user = (name: string, rest: Partial<UserRecord> = {}): UserRecord => ({
+      aor: aor(name),
+      username: `${name}-${tag}`,
+      realm: 'example.com',
+      ha1: { 'SHA-256': hex(64, 'ab12'), MD5: hex(32, 'cd34') },
+      enabled: true,
+      ...rest,
     });
 
     const bySubscription = (a: WatcherRecord, b: WatcherRecord): number => (a.subscriptionId < b.subscriptionId ? -1 : 1);
@@ -558,6 +568,133 @@ export function storeContract(
         await store.leave('worker-a');
         expect(await store.liveMembers()).toEqual(['worker-b']);
         await expect(store.leave('worker-a')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('users', () => {
+      it('users - put then get gives the record back; an unknown AOR gives undefined', async () => {
+        const alice = user('alice', { displayName: 'Alice Ünïcode 😀' });
+        await store.putUser(alice);
+        expect(await store.user(alice.aor)).toEqual(alice);
+        expect(await store.user(aor('nobody'))).toBeUndefined();
+      });
+
+      it('users - put replaces the whole record: realm, HA1s, display name and enabled', async () => {
+        await store.putUser(user('alice', { displayName: 'Alice' }));
+        const replaced = user('alice', { realm: 'other.example', ha1: { 'SHA-256': hex(64, '9f'), MD5: hex(32, '0e') }, enabled: false });
+        await store.putUser(replaced);
+        const read = await store.user(replaced.aor);
+        expect(read).toEqual(replaced);
+        expect(read).not.toHaveProperty('displayName');
+      });
+
+      it('users - later changes to the put object do not reach the store', async () => {
+        const alice = { ...user('alice'), ha1: { ...user('alice').ha1 } };
+        await store.putUser(alice);
+        alice.ha1.MD5 = hex(32, 'ff');
+        expect((await store.user(alice.aor))?.ha1.MD5).toBe(hex(32, 'cd34'));
+      });
+
+      it('users - delete removes the user and says whether there was one', async () => {
+        await store.putUser(user('alice'));
+        await store.putUser(user('bob'));
+        expect(await store.deleteUser(aor('alice'))).toBe(true);
+        expect(await store.user(aor('alice'))).toBeUndefined();
+        expect(await store.deleteUser(aor('alice'))).toBe(false);
+        expect(await store.user(aor('bob'))).toEqual(user('bob'));
+        expect((await store.listUsers(10)).map((u) => u.aor)).toEqual([aor('bob')]);
+      });
+
+      it('users - list is ordered by AOR and holds at most limit users', async () => {
+        expect(await store.listUsers(10)).toEqual([]);
+        for (const name of ['carol', 'alice', 'dave', 'bob']) await store.putUser(user(name));
+        await store.putUser(user('bob', { enabled: false }));
+        const all = await store.listUsers(100);
+        expect(all.map((u) => u.aor)).toEqual(['alice', 'bob', 'carol', 'dave'].map(aor));
+        expect(all[1]).toEqual(user('bob', { enabled: false }));
+        expect((await store.listUsers(2)).map((u) => u.aor)).toEqual(['alice', 'bob'].map(aor));
+        expect(await store.listUsers(0)).toEqual([]);
+      });
+
+      it('users - a record that is not one (bad HA1, say a password) or a bad limit is a RangeError', async () => {
+        await expect(store.putUser(user('alice', { ha1: { 'SHA-256': 'secret', MD5: hex(32, 'cd34') } }))).rejects.toBeInstanceOf(RangeError);
+        await expect(store.putUser(user('alice', { ha1: { 'SHA-256': hex(64, 'AB'), MD5: hex(32, 'cd34') } }))).rejects.toBeInstanceOf(RangeError);
+        await expect(store.putUser(user('alice', { username: '' }))).rejects.toBeInstanceOf(RangeError);
+        await expect(store.listUsers(-1)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.listUsers(1.5)).rejects.toBeInstanceOf(RangeError);
+        expect(await store.user(aor('alice'))).toBeUndefined();
+      });
+    });
+
+    describe('auth state', () => {
+      const TTL = 30 * SECOND;
+      const nonce = (): string => `nonce-${tag}`;
+
+      it('auth state - the nonce key is 32 random bytes in hex and the same on every call', async () => {
+        const key = await store.nonceKey();
+        expect(key).toMatch(/^[0-9a-f]{64}$/);
+        expect(await store.nonceKey()).toBe(key);
+        const again = await Promise.all([store.nonceKey(), store.nonceKey(), store.nonceKey()]);
+        expect(again).toEqual([key, key, key]);
+      });
+
+      it('auth state - a nonce count is accepted once: a replay or a lower count is refused, a higher one accepted', async () => {
+        expect(await store.acceptNonceCount(nonce(), 1, TTL)).toBe(true);
+        expect(await store.acceptNonceCount(nonce(), 1, TTL)).toBe(false);
+        expect(await store.acceptNonceCount(nonce(), 3, TTL)).toBe(true);
+        expect(await store.acceptNonceCount(nonce(), 2, TTL)).toBe(false);
+        expect(await store.acceptNonceCount(nonce(), 3, TTL)).toBe(false);
+        expect(await store.acceptNonceCount(nonce(), 4, TTL)).toBe(true);
+        expect(await store.acceptNonceCount(`${nonce()}-other`, 1, TTL)).toBe(true);
+      });
+
+      it('auth state - of many racing uses of one count, exactly one is accepted', async () => {
+        const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.acceptNonceCount(nonce(), 7, TTL)));
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('auth state - the used counts of a nonce lapse ttl after the last accepted one', async () => {
+        await store.acceptNonceCount(nonce(), 1, TTL);
+        clock.advance(TTL / 2);
+        await store.acceptNonceCount(nonce(), 2, TTL);
+        clock.advance(TTL - 1);
+        expect(await store.acceptNonceCount(nonce(), 2, TTL)).toBe(false);
+        clock.advance(1);
+        expect(await store.acceptNonceCount(nonce(), 1, TTL)).toBe(true);
+      });
+
+      it('auth state - failures are counted, lapse ttl after the last one, and clear', async () => {
+        const key = `ip:192.0.2.9-${tag}`;
+        expect(await store.authFailures(key)).toBe(0);
+        expect(await store.countAuthFailure(key, TTL)).toBe(1);
+        clock.advance(TTL / 2);
+        expect(await store.countAuthFailure(key, TTL)).toBe(2);
+        expect(await store.countAuthFailure(`user:${tag}`, TTL)).toBe(1);
+        expect(await store.authFailures(key)).toBe(2);
+        expect(await store.authFailures(`user:${tag}`)).toBe(1);
+        clock.advance(TTL - 1);
+        expect(await store.authFailures(key)).toBe(2);
+        clock.advance(1);
+        expect(await store.authFailures(key)).toBe(0);
+        expect(await store.countAuthFailure(key, TTL)).toBe(1);
+        await store.clearAuthFailures(key);
+        expect(await store.authFailures(key)).toBe(0);
+        await expect(store.clearAuthFailures(key)).resolves.toBeUndefined();
+      });
+
+      it('auth state - racing failures are each counted', async () => {
+        const key = `ip:198.51.100.1-${tag}`;
+        const counts = await Promise.all(Array.from({ length: 10 }, () => store.countAuthFailure(key, TTL)));
+        expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+        expect(await store.authFailures(key)).toBe(10);
+      });
+
+      it('auth state - a ttl that is not positive or a count that is not a non-negative integer is a RangeError', async () => {
+        await expect(store.acceptNonceCount(nonce(), 1, 0)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.acceptNonceCount(nonce(), -1, TTL)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.acceptNonceCount(nonce(), 1.5, TTL)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.countAuthFailure('k', Number.NaN)).rejects.toBeInstanceOf(RangeError);
+        expect(await store.acceptNonceCount(nonce(), 1, TTL)).toBe(true);
       });
     });
 

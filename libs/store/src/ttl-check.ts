@@ -1,4 +1,9 @@
-/** Lease and heartbeat times must be positive finite milliseconds (both stores check the same way). */
+/** Lease, heartbeat and auth-state times must be positive finite milliseconds (both stores check the same way). */
 export function assertPositiveTtl(name: string, ttlMs: number): void {
   if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`${name} must be a positive number of ms, got ${ttlMs}`);
+}
+
+/** A nonce count: a non-negative safe integer (RFC 7616 nc is 8 hex digits). Both stores check the same way. */
+export function assertNonceCount(nc: number): void {
+  if (!Number.isSafeInteger(nc) || nc < 0) throw new RangeError(`nonce count must be a non-negative integer, got ${nc}`);
 }

@@ -35,6 +35,15 @@ describe('RecordReader', () => {
     expect(r.optionalNumber('missing')).toBeUndefined();
   });
 
+  it('RecordReader - boolean accepts true and false only', () => {
+    const r = RecordReader.object({ yes: true, no: false, one: 1, text: 'true' }, 'rec', fail);
+    expect(r.boolean('yes')).toBe(true);
+    expect(r.boolean('no')).toBe(false);
+    expect(thrown(() => r.boolean('one')).message).toBe('rec.one: expected true or false');
+    expect(thrown(() => r.boolean('text')).message).toBe('rec.text: expected true or false');
+    expect(thrown(() => r.boolean('missing')).message).toBe('rec.missing: expected true or false');
+  });
+
   it('RecordReader - errors are the caller s, naming the path and what was expected', () => {
     const r = RecordReader.object({ s: 1, c: -1, e: 'z', o: { inner: 2 }, l: [{ i: 'ok' }, 'no'] }, 'agent request', fail);
     expect(thrown(() => r.string('s')).message).toBe('agent request.s: expected a string');

@@ -80,6 +80,12 @@ export class RecordReader<K extends string | number = string> {
     return value;
   }
 
+  boolean(key: K): boolean {
+    const value = this.at(key);
+    if (typeof value !== 'boolean') throw this.wrong(key, 'true or false');
+    return value;
+  }
+
   oneOf<T extends string>(key: K, allowed: readonly T[]): T {
     const value = this.string(key);
     if (!(allowed as readonly string[]).includes(value)) throw this.wrong(key, `one of ${allowed.join('|')}`);

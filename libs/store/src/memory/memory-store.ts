@@ -10,18 +10,26 @@ import type {
   PresentityChange,
   PresentityState,
   Store,
+  UserRecord,
   WatcherRecord,
 } from '@presence/core';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
-import { assertPositiveTtl } from '../ttl-check.js';
+import { assertNonceCount, assertPositiveTtl } from '../ttl-check.js';
+import { assertListLimit, assertUserRecord } from '../user-record-check.js';
 import { MemorySnapshots } from './memory-snapshots.js';
 import { MemoryTables } from './memory-tables.js';
+import { USERS_FILE, UsersFile } from './users-file.js';
+import { UsersFileSync } from './users-file-sync.js';
 
 export interface MemoryStoreOptions {
   /** The only time source: expiry of bindings and dialogs, snapshot times. */
   readonly clock: Clock;
-  /** Directory of the durable snapshot (`memory-store.json`), created if missing; without it nothing survives a restart. */
+  /**
+   * Directory of the durable snapshot (`memory-store.json`) and of the users
+   * (`users.json`, shared with `presence user`), created if missing; without
+   * it nothing survives a restart.
+   */
   readonly dataDir?: string;
   readonly logger?: StoreLogger;
   /** A dialog stays loadable until expiresAt + dialogGraceMs (Redis: TTL = expires + grace). Default 30 s. */
@@ -30,6 +38,8 @@ export interface MemoryStoreOptions {
   readonly snapshotIntervalMs?: number;
   /** Period of the sweep dropping lapsed binding sets and dialogs (reads also check lazily). Default 10 s. */
   readonly sweepIntervalMs?: number;
+  /** With dataDir: how often `users.json` is checked (one stat) for changes made by `presence user`. Default 1 s. */
+  readonly usersCheckIntervalMs?: number;
 }
 
 /**
@@ -49,7 +59,9 @@ export interface MemoryStoreOptions {
  * With `dataDir`, MemorySnapshots keeps a JSON snapshot of everything
  * (`memory-store.json`, written every `snapshotIntervalMs` when something
  * changed and on close(), read back at creation; see MemoryTables.restore
- * for what survives).
+ * for what survives). Users are kept apart from the snapshot in
+ * `users.json`, which `presence user` may change while the store runs: see
+ * UsersFileSync. Authentication state is memory-only soft state.
  */
 export type MemoryStore = Store;
 
@@ -65,27 +77,34 @@ export interface OpenedMemoryStore {
   readonly store: MemoryStore;
   readonly tables: MemoryTables;
   readonly snapshots: MemorySnapshots | undefined;
+  readonly users: UsersFileSync | undefined;
 }
 
 export async function openMemoryStore(options: MemoryStoreOptions): Promise<OpenedMemoryStore> {
   const dialogGraceMs = options.dialogGraceMs ?? 30_000;
   const snapshotIntervalMs = options.snapshotIntervalMs ?? 30_000;
   const sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
+  const usersCheckIntervalMs = options.usersCheckIntervalMs ?? 1_000;
   if (!(dialogGraceMs >= 0)) throw new RangeError(`dialogGraceMs must be >= 0, got ${dialogGraceMs}`);
   if (!(snapshotIntervalMs > 0)) throw new RangeError(`snapshotIntervalMs must be > 0, got ${snapshotIntervalMs}`);
   if (!(sweepIntervalMs > 0)) throw new RangeError(`sweepIntervalMs must be > 0, got ${sweepIntervalMs}`);
+  if (!(usersCheckIntervalMs > 0)) throw new RangeError(`usersCheckIntervalMs must be > 0, got ${usersCheckIntervalMs}`);
   const tables = new MemoryTables(dialogGraceMs);
   const logger = options.logger ?? silentStoreLogger;
   let snapshots: MemorySnapshots | undefined;
+  let users: UsersFileSync | undefined;
   if (options.dataDir !== undefined) {
     snapshots = new MemorySnapshots(tables, join(options.dataDir, SNAPSHOT_FILE), options.clock, logger);
+    users = new UsersFileSync(tables.users, new UsersFile(join(options.dataDir, USERS_FILE)), logger);
     await mkdir(options.dataDir, { recursive: true });
     await snapshots.load();
+    await users.load();
   }
-  const store = new InMemoryStore(tables, snapshots, options.clock);
+  const store = new InMemoryStore(tables, snapshots, users, options.clock);
   store.startSweeping(sweepIntervalMs);
   snapshots?.start(snapshotIntervalMs);
-  return { store, tables, snapshots };
+  users?.start(usersCheckIntervalMs);
+  return { store, tables, snapshots, users };
 }
 
 class InMemoryStore implements MemoryStore {
@@ -96,6 +115,7 @@ class InMemoryStore implements MemoryStore {
   constructor(
     private readonly tables: MemoryTables,
     private readonly snapshots: MemorySnapshots | undefined,
+    private readonly users: UsersFileSync | undefined,
     private readonly clock: Clock,
   ) {}
 
@@ -203,6 +223,63 @@ class InMemoryStore implements MemoryStore {
     this.tables.members.leave(member);
   }
 
+  // UserStore: in the table, and through users.json first with a data directory
+
+  async user(aor: string): Promise<UserRecord | undefined> {
+    this.assertOpen();
+    return this.tables.users.get(aor);
+  }
+
+  async putUser(record: UserRecord): Promise<void> {
+    this.assertOpen();
+    assertUserRecord(record);
+    if (this.users === undefined) this.tables.users.put(record);
+    else await this.users.put(record);
+  }
+
+  async deleteUser(aor: string): Promise<boolean> {
+    this.assertOpen();
+    return this.users === undefined ? this.tables.users.delete(aor) : this.users.delete(aor);
+  }
+
+  async listUsers(limit: number): Promise<UserRecord[]> {
+    this.assertOpen();
+    assertListLimit(limit);
+    return this.tables.users.list(limit);
+  }
+
+  // AuthStateStore
+
+  async nonceKey(): Promise<string> {
+    this.assertOpen();
+    return this.tables.authState.nonceKey();
+  }
+
+  async acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
+    this.assertOpen();
+    assertNonceCount(nc);
+    assertPositiveTtl('nonce count ttlMs', ttlMs);
+    const now = this.clock.now();
+    return this.tables.authState.acceptNonceCount(nonce, nc, now + ttlMs, now);
+  }
+
+  async countAuthFailure(key: string, ttlMs: number): Promise<number> {
+    this.assertOpen();
+    assertPositiveTtl('auth failure ttlMs', ttlMs);
+    const now = this.clock.now();
+    return this.tables.authState.countFailure(key, now + ttlMs, now);
+  }
+
+  async authFailures(key: string): Promise<number> {
+    this.assertOpen();
+    return this.tables.authState.failuresOf(key, this.clock.now());
+  }
+
+  async clearAuthFailures(key: string): Promise<void> {
+    this.assertOpen();
+    this.tables.authState.clearFailures(key);
+  }
+
   // Lifecycle
 
   async ping(): Promise<boolean> {
@@ -225,6 +302,7 @@ class InMemoryStore implements MemoryStore {
     this.closed = true;
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
+    this.users?.stop();
     await this.snapshots?.stop();
   }
 

@@ -1,3 +1,4 @@
+import { AuthStateTable } from './auth-state-table.js';
 import { BindingTable } from './binding-table.js';
 import { DialogTable } from './dialog-table.js';
 import { LeaseTable } from './lease-table.js';
@@ -5,13 +6,18 @@ import { MemberTable } from './member-table.js';
 import { PartitionExpiryIndex } from './partition-expiry-index.js';
 import { PresentityTable } from './presentity-table.js';
 import type { StoreSnapshot } from './snapshot-codec.js';
+import { UserTable } from './user-table.js';
 import { WatcherTable } from './watcher-table.js';
 
 /**
  * Every table of a MemoryStore, one per store port, and what concerns them
  * all: the snapshot of their contents, restoring one, and dropping lapsed
  * soft state. Leases and members are not snapshotted: they only matter
- * between the workers of a cluster, which share a Redis store.
+ * between the workers of a cluster, which share a Redis store. Users are not
+ * either: with a data directory they live in their own file, `users.json`,
+ * which `presence user` changes under a running server (UsersFileSync).
+ * Authentication state is soft and memory-only: after a restart nonces
+ * issued before are stale and failure counters start over.
  */
 export class MemoryTables {
   readonly index = new PartitionExpiryIndex();
@@ -21,15 +27,18 @@ export class MemoryTables {
   readonly dialogs: DialogTable;
   readonly leases = new LeaseTable();
   readonly members = new MemberTable();
+  readonly users = new UserTable();
+  readonly authState = new AuthStateTable();
 
   constructor(dialogGraceMs: number) {
     this.dialogs = new DialogTable(dialogGraceMs);
   }
 
-  /** Drops binding sets and dialogs lapsed by `now` (reads also check lazily). */
+  /** Drops binding sets, dialogs and auth state lapsed by `now` (reads also check lazily). */
   reap(now: number): void {
     this.locations.reap(now);
     this.dialogs.reap(now);
+    this.authState.reap(now);
   }
 
   snapshot(): StoreSnapshot {

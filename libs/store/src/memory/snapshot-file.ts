@@ -4,10 +4,11 @@ import { dirname } from 'node:path';
 /**
  * Replaces `path` atomically: write a temporary file beside it, fsync it,
  * rename it over `path`, fsync the directory. A crash at any point leaves
- * either the old or the new complete file (one writer per path assumed).
+ * either the old or the new complete file. The default temporary name
+ * assumes one writer per path; writers in several processes pass a
+ * temporary name of their own.
  */
-export async function writeFileAtomic(path: string, contents: string): Promise<void> {
-  const temporary = `${path}.tmp`;
+export async function writeFileAtomic(path: string, contents: string, temporary = `${path}.tmp`): Promise<void> {
   const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(contents, 'utf8');

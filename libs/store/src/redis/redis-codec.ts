@@ -1,4 +1,14 @@
-import { type Binding, type DialogRecord, type Publication, type RecordFailure, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
+import {
+  type Binding,
+  type DialogRecord,
+  type Publication,
+  type RecordFailure,
+  RecordReader,
+  SUBSCRIPTION_STATUSES,
+  type UserRecord,
+  type WatcherRecord,
+} from '@presence/core';
+import { userRecordProblem } from '../user-record-check.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
 
 /**
@@ -12,6 +22,7 @@ import { CorruptRecordError } from './corrupt-record-error.js';
  *     binding      [contact, contactKey, expiresAt, callId, cseq, edgeId, q|null, flow|null]
  *     dialog       [callId, localTag, remoteTag, remoteUri, localUri, remoteTarget, routeSet,
  *                   presentity, watcher, event, status, localCseq, remoteCseq, expiresAt, edgeId, flow]
+ *     user         [username, realm, ha1 SHA-256, ha1 MD5, enabled, displayName|null]
  *
  * Decoding checks every field; anything unexpected is a CorruptRecordError
  * naming the key and the position, e.g. `[0][4]: expected a string`.
@@ -107,6 +118,26 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     edgeId: f.string(14),
     flow: f.string(15),
   };
+}
+
+export function encodeUser(u: UserRecord): string {
+  return JSON.stringify([u.username, u.realm, u.ha1['SHA-256'], u.ha1.MD5, u.enabled, u.displayName ?? null]);
+}
+
+export function decodeUser(key: string, aor: string, text: string): UserRecord {
+  const f = RecordReader.tuple(parseJson(key, text), '', corrupt(key));
+  const displayName = f.optionalString(5);
+  const user: UserRecord = {
+    aor,
+    username: f.string(0),
+    realm: f.string(1),
+    ha1: { 'SHA-256': f.string(2), MD5: f.string(3) },
+    ...(displayName === undefined ? {} : { displayName }),
+    enabled: f.boolean(4),
+  };
+  const problem = userRecordProblem(user);
+  if (problem !== undefined) throw new CorruptRecordError(key, problem);
+  return user;
 }
 
 function parseJson(key: string, text: string): unknown {

@@ -11,6 +11,11 @@
  *     dlg:{id}              string dialog JSON                 TTL = expiry + grace
  *     lease:{p:n}           hash   owner, epoch, expiresAt      no TTL (the epoch must never repeat)
  *     members               zset   member -> lapse time ms
+ *     user:{aor}            string user JSON (HA1s, never a password)   no TTL
+ *     users                 zset   aor -> 0 (listing index, by AOR bytes) no TTL
+ *     noncekey              string key nonces are signed with     no TTL (SET NX by the first caller)
+ *     nc:{nonce}            hash   nc, lapse                      TTL = the nonce's remaining life
+ *     authfail:{key}        hash   n, lapse                       TTL = failure window
  *
  * A tag is the text between the first `{` and the next `}`: an AOR holding
  * `}` gets a shorter tag, the same for all its keys, so they still share a
@@ -51,5 +56,26 @@ export class RedisKeys {
 
   members(): string {
     return `${this.prefix}members`;
+  }
+
+  /** Tagged by AOR: the same slot as the presentity's keys, so user reads spread over the cluster. */
+  user(aor: string): string {
+    return `${this.prefix}user:{${aor}}`;
+  }
+
+  users(): string {
+    return `${this.prefix}users`;
+  }
+
+  nonceKey(): string {
+    return `${this.prefix}noncekey`;
+  }
+
+  nonceCount(nonce: string): string {
+    return `${this.prefix}nc:{${nonce}}`;
+  }
+
+  authFailures(key: string): string {
+    return `${this.prefix}authfail:{${key}}`;
   }
 }

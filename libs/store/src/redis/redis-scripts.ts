@@ -14,6 +14,8 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'lease-acquire': 1,
   'lease-release': 1,
   'member-heartbeat': 1,
+  'nonce-count': 1,
+  'auth-failure': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;

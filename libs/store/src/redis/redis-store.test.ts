@@ -272,6 +272,85 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       }
     });
 
+    it('auth - the nonce key is shared: stores on one Redis racing for it all get the same key, and it outlives them', async () => {
+      const keyPrefix = uniquePrefix();
+      const stores = await Promise.all(Array.from({ length: 4 }, () => open({ keyPrefix })));
+      const keys = await Promise.all(stores.map((store) => store.nonceKey()));
+      expect(new Set(keys).size).toBe(1);
+      expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+      await Promise.all(stores.map((store) => store.close()));
+      expect(await (await open({ keyPrefix })).nonceKey()).toBe(keys[0]);
+      expect(await (await open()).nonceKey()).not.toBe(keys[0]);
+    });
+
+    it('auth - a nonce count used through one store is a replay through another', async () => {
+      const keyPrefix = uniquePrefix();
+      const [a, b] = [await open({ keyPrefix }), await open({ keyPrefix })];
+      expect(await a.acceptNonceCount('n', 1, 30 * SECOND)).toBe(true);
+      expect(await b.acceptNonceCount('n', 1, 30 * SECOND)).toBe(false);
+      expect(await b.countAuthFailure('ip:192.0.2.1', 30 * SECOND)).toBe(1);
+      expect(await a.countAuthFailure('ip:192.0.2.1', 30 * SECOND)).toBe(2);
+    });
+
+    it('keys - users and auth state: user:{aor}, users, noncekey, nc:{nonce}, authfail:{key}; only the soft state has a TTL', async () => {
+      const keyPrefix = uniquePrefix();
+      const store = await open({ keyPrefix });
+      const aor = 'sip:alice@example.com';
+      await store.putUser({ aor, username: 'alice', realm: 'example.com', ha1: { 'SHA-256': 'a'.repeat(64), MD5: 'b'.repeat(32) }, enabled: true });
+      await store.nonceKey();
+      await store.acceptNonceCount('abc', 1, 60 * SECOND);
+      await store.countAuthFailure('ip:192.0.2.1', 90 * SECOND);
+      const raw = new Redis(server.url);
+      try {
+        expect((await raw.keys(`${keyPrefix}*`)).sort()).toEqual(
+          [`${keyPrefix}user:{${aor}}`, `${keyPrefix}users`, `${keyPrefix}noncekey`, `${keyPrefix}nc:{abc}`, `${keyPrefix}authfail:{ip:192.0.2.1}`].sort(),
+        );
+        expect(await raw.get(`${keyPrefix}user:{${aor}}`)).toBe(`["alice","example.com","${'a'.repeat(64)}","${'b'.repeat(32)}",true,null]`);
+        expect(await raw.pttl(`${keyPrefix}nc:{abc}`)).toBeGreaterThan(50 * SECOND);
+        expect(await raw.pttl(`${keyPrefix}authfail:{ip:192.0.2.1}`)).toBeGreaterThan(80 * SECOND);
+        expect(await raw.pttl(`${keyPrefix}user:{${aor}}`)).toBe(-1);
+        expect(await raw.pttl(`${keyPrefix}users`)).toBe(-1);
+        expect(await raw.pttl(`${keyPrefix}noncekey`)).toBe(-1);
+        // The key TTL collects the soft state for real, whatever the clock says.
+        await store.acceptNonceCount('short', 1, 50);
+        await store.countAuthFailure('short', 50);
+        await eventually(async () => expect(await raw.exists(`${keyPrefix}nc:{short}`, `${keyPrefix}authfail:{short}`)).toBe(0), { timeoutMs: 2_000, intervalMs: 20 });
+      } finally {
+        raw.disconnect();
+      }
+    });
+
+    it('users - an index entry whose record is gone (an interrupted delete) is skipped, and the list still fills its limit', async () => {
+      const keyPrefix = uniquePrefix();
+      const store = await open({ keyPrefix });
+      const keys = new RedisKeys(keyPrefix);
+      const record = (name: string) => ({ aor: `sip:${name}@example.com`, username: name, realm: 'example.com', ha1: { 'SHA-256': 'a'.repeat(64), MD5: 'b'.repeat(32) }, enabled: true });
+      for (const name of ['a', 'b', 'c', 'd', 'e']) await store.putUser(record(name));
+      const raw = new Redis(server.url);
+      try {
+        await raw.del(keys.user('sip:a@example.com'), keys.user('sip:c@example.com'));
+        expect((await store.listUsers(2)).map((u) => u.username)).toEqual(['b', 'd']);
+        expect((await store.listUsers(10)).map((u) => u.username)).toEqual(['b', 'd', 'e']);
+        // Deleting again settles the index.
+        expect(await store.deleteUser('sip:a@example.com')).toBe(false);
+        expect(await raw.zrange(keys.users(), 0, -1)).not.toContain('sip:a@example.com');
+      } finally {
+        raw.disconnect();
+      }
+    });
+
+    it('errors - a user record this code did not write is a CorruptRecordError', async () => {
+      const keyPrefix = uniquePrefix();
+      const store = await open({ keyPrefix });
+      const raw = new Redis(server.url);
+      try {
+        await raw.set(new RedisKeys(keyPrefix).user('sip:bad@example.com'), '["bad","example.com","plain-password","x",true,null]');
+        await expect(store.user('sip:bad@example.com')).rejects.toBeInstanceOf(CorruptRecordError);
+      } finally {
+        raw.disconnect();
+      }
+    });
+
     it('index - a settle of an older revision never raises the entry above a pending commit, nor undoes it', async () => {
       const keys = new RedisKeys(uniquePrefix());
       const raw = new Redis(server.url);
@@ -358,6 +437,8 @@ describe.runIf(runRedis)('RedisStore on a three-master Redis Cluster', () => {
       const found: string[] = [];
       for (const node of raw.nodes('master')) found.push(...(await node.keys(`${keyPrefix}*`)));
       expect(found).toHaveLength(aors.length * 3 + 5 * 3);
+      // A user's record shares the slot of its presentity.
+      for (const aor of aors.slice(0, 3)) expect(await slot(keys.user(aor))).toBe(await slot(aor));
     } finally {
       raw.disconnect();
       await store.close();

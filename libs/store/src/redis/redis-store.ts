@@ -8,9 +8,11 @@ import type {
   PresentityChange,
   PresentityState,
   Store,
+  UserRecord,
   WatcherRecord,
 } from '@presence/core';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
+import { AuthStateRecords } from './auth-state-records.js';
 import { BindingRecords } from './binding-records.js';
 import { DialogRecords } from './dialog-records.js';
 import { ExpiryRecords } from './expiry-records.js';
@@ -22,6 +24,7 @@ import { RedisCalls } from './redis-calls.js';
 import { type RedisClient, createRedisClient, toStoreError } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
+import { UserRecords } from './user-records.js';
 import { WatcherRecords } from './watcher-records.js';
 
 export interface RedisStoreOptions {
@@ -58,7 +61,8 @@ export type RedisStore = Store;
  * Keys: see RedisKeys. Every multi-key change is one Lua script on one
  * hash slot (src/redis/lua/*.lua). One record class per port keeps each
  * kind of state (PresentityRecords, WatcherRecords, ExpiryRecords,
- * BindingRecords, DialogRecords, LeaseRecords, MemberRecords); they share
+ * BindingRecords, DialogRecords, LeaseRecords, MemberRecords, UserRecords,
+ * AuthStateRecords); they share
  * RedisCalls, the one way to a Redis command. This class only composes
  * them and owns the connection.
  */
@@ -107,6 +111,8 @@ class RedisBackedStore implements RedisStore {
   private readonly dialogs: DialogRecords;
   private readonly leases: LeaseRecords;
   private readonly members: MemberRecords;
+  private readonly users: UserRecords;
+  private readonly authState: AuthStateRecords;
   private closing: Promise<void> | undefined;
   /** Connection state as last logged, so an outage logs once, not once per reconnect attempt. */
   private up = false;
@@ -132,6 +138,8 @@ class RedisBackedStore implements RedisStore {
     this.dialogs = new DialogRecords(calls, client, keys, clock, dialogGraceMs);
     this.leases = new LeaseRecords(calls, keys, scripts, clock);
     this.members = new MemberRecords(calls, client, keys, scripts, clock);
+    this.users = new UserRecords(calls, client, keys);
+    this.authState = new AuthStateRecords(calls, client, keys, scripts, clock);
     client.on('ready', () => {
       if (this.everUp && !this.up) this.logger.warn({}, 'redis store reconnected');
       this.up = true;
@@ -207,6 +215,42 @@ class RedisBackedStore implements RedisStore {
 
   leave(member: string): Promise<void> {
     return this.members.leave(member);
+  }
+
+  user(aor: string): Promise<UserRecord | undefined> {
+    return this.users.user(aor);
+  }
+
+  putUser(record: UserRecord): Promise<void> {
+    return this.users.putUser(record);
+  }
+
+  deleteUser(aor: string): Promise<boolean> {
+    return this.users.deleteUser(aor);
+  }
+
+  listUsers(limit: number): Promise<UserRecord[]> {
+    return this.users.listUsers(limit);
+  }
+
+  nonceKey(): Promise<string> {
+    return this.authState.nonceKey();
+  }
+
+  acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
+    return this.authState.acceptNonceCount(nonce, nc, ttlMs);
+  }
+
+  countAuthFailure(key: string, ttlMs: number): Promise<number> {
+    return this.authState.countAuthFailure(key, ttlMs);
+  }
+
+  authFailures(key: string): Promise<number> {
+    return this.authState.authFailures(key);
+  }
+
+  clearAuthFailures(key: string): Promise<void> {
+    return this.authState.clearAuthFailures(key);
   }
 
   /** True when Redis answers PING within the command timeout; false (never throws) when it is down or the store closed. */
