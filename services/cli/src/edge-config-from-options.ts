@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { EdgeConfig } from '@presence/edge';
 import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
+import { authConfigFromOptions } from './auth-config-from-options.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -36,6 +37,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     advertisedHost: values['advertised-host'] as string | undefined,
     sipT1Ms: values['sip-t1'] as number,
     userAgent: serverHeader(values),
+    auth: authConfigFromOptions(values, listen),
   };
 }
 

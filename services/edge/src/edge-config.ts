@@ -1,3 +1,4 @@
+import type { LockoutPolicy } from '@presence/auth';
 import type { ExpiresPolicy } from '@presence/core';
 import type { ListenSpec } from '@presence/sip';
 
@@ -26,7 +27,26 @@ export interface EdgeConfig {
    * RFC 3261 §20.35 / §20.41. Absent: `sip-presence/<version>`; false: neither.
    */
   readonly userAgent?: string | false;
+  /** Digest authentication of REGISTER, PUBLISH and SUBSCRIBE, or none (anyone may act for any AOR). */
+  readonly auth: DigestAuthConfig | 'none';
 }
+
+export interface DigestAuthConfig {
+  /** Realm per served domain (lower-case); a domain not listed is its own realm. */
+  readonly realms: ReadonlyMap<string, string>;
+  /** How long a nonce may be used (RFC 7616 §3.3); after that it is answered stale=true. */
+  readonly nonceLifetimeMs: number;
+  /** A configured nonce key (every edge the same); absent: the key the store shares between edges. */
+  readonly nonceKey?: string;
+  readonly lockout: LockoutPolicy;
+}
+
+/** Nonces live five minutes; failures lock a source or user out for five minutes after the tenth. */
+export const DEFAULT_DIGEST_AUTH: DigestAuthConfig = {
+  realms: new Map(),
+  nonceLifetimeMs: 300_000,
+  lockout: { maxFailures: 10, lockoutMs: 300_000 },
+};
 
 /** RFC 3856 §6.4 suggests one hour for presence subscriptions; publications and bindings alike. */
 export const DEFAULT_EXPIRES: ExpiresPolicy = { min: 60, max: 3600, default: 3600 };

@@ -24,6 +24,7 @@ export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig
     agentRetryBudgetMs: 1000,
     retryAfterSeconds: 5,
     sipT1Ms: 50,
+    auth: 'none',
     ...overrides,
   };
 }

@@ -17,6 +17,12 @@ export interface LocalClusterOptions {
   readonly edgePorts?: readonly { sip: number; ws: number; http: number }[];
   readonly agentHttpPorts?: readonly number[];
   readonly logLevel?: string;
+  /**
+   * Authentication at the edges: none (the default, for tests and tools that
+   * are not about it; the edges listen on loopback), or digest, whose users
+   * the caller creates in `redis`.
+   */
+  readonly auth?: 'none' | 'digest';
 }
 
 export interface ClusterEdge {
@@ -75,7 +81,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       const wsPort = fixed?.ws ?? (await freePort('tcp'));
       const http = fixed?.http ?? (await freePort('tcp'));
       const listen = `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`;
-      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...(options.edgeArgs ?? [])]);
+      const auth = ['--auth', options.auth ?? 'none'];
+      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...auth, ...(options.edgeArgs ?? [])]);
       const edge = { process, sipPort, wsPort };
       edges.push(edge);
       return edge;

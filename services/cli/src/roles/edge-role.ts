@@ -3,6 +3,7 @@ import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
 import type { OptionValues } from '@presence/runtime';
+import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -12,6 +13,7 @@ import { prefixes, roleLogger } from './role-context.js';
 export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
   const config = edgeConfigFromOptions(values);
+  warnIfUnauthenticated(config, logger);
   const metrics = createPresenceMetrics();
   const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });

@@ -2,6 +2,7 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
+import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
@@ -10,6 +11,7 @@ import { httpAddress, prefixes, roleLogger } from './role-context.js';
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   const edge = edgeConfigFromOptions(values);
+  warnIfUnauthenticated(edge, logger);
   const metrics = createPresenceMetrics();
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });

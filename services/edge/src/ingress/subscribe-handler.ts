@@ -24,7 +24,7 @@ export interface SubscribeHandlerDeps {
 export class SubscribeHandler {
   constructor(private readonly deps: SubscribeHandlerDeps) {}
 
-  async handle(request: IncomingRequest): Promise<void> {
+  async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
     const event = requirePresenceEvent(request, 'bad-request');
     requireAcceptsPidf(request);
     const localContact = this.deps.contacts.contactUri(request.flow.transport);
@@ -39,6 +39,7 @@ export class SubscribeHandler {
           localContact,
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
+          requester,
         },
         answerWith200(request),
       );
