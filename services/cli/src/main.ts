@@ -3,6 +3,8 @@ import { AGENT_ROLE_OPTIONS, EDGE_OPTIONS, STANDALONE_OPTIONS } from './options.
 import { runAgent } from './roles/agent-role.js';
 import { runEdge } from './roles/edge-role.js';
 import { runStandalone } from './roles/standalone-role.js';
+import { parseUserCommand, runUserCommand, USER_SUMMARY, userHelp } from './user/user-command.js';
+import { openUserStoreTarget } from './user/user-store-target.js';
 
 const ROLES: Record<string, { summary: string; options: OptionTable; run: (values: OptionValues) => Promise<void> }> = {
   standalone: {
@@ -24,7 +26,34 @@ const ROLES: Record<string, { summary: string; options: OptionTable; run: (value
 
 function usage(): string {
   const roles = Object.entries(ROLES).map(([name, role]) => `  ${name.padEnd(12)} ${role.summary}`);
-  return ['usage: presence ROLE [options]', '', 'Roles:', ...roles, '', 'Run "presence ROLE --help" for the options of a role.'].join('\n');
+  return [
+    'usage: presence ROLE [options]',
+    '       presence user COMMAND [AOR] [options]',
+    '',
+    'Roles:',
+    ...roles,
+    '',
+    'Commands:',
+    `  ${'user'.padEnd(12)} ${USER_SUMMARY}`,
+    '',
+    'Run "presence ROLE --help" for the options of a role, "presence user --help" for users.',
+  ].join('\n');
+}
+
+/** `presence user …`: one change or read of the users, then exit (0, or a thrown error: 2 usage, 1 failure). */
+async function user(argv: readonly string[]): Promise<number> {
+  const command = parseUserCommand(argv, process.env);
+  if (command === undefined) {
+    process.stdout.write(`${userHelp()}\n`);
+    return 0;
+  }
+  const target = await openUserStoreTarget(command.values, command.action);
+  try {
+    await runUserCommand(command, { store: target.store, password: { stdin: process.stdin, prompts: process.stderr }, out: process.stdout, err: process.stderr });
+  } finally {
+    await target.close();
+  }
+  return 0;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -33,6 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return roleName === undefined ? 2 : 0;
   }
+  if (roleName === 'user') return user(rest);
   const role = ROLES[roleName];
   if (!role) {
     process.stderr.write(`presence: unknown role "${roleName}"\n\n${usage()}\n`);

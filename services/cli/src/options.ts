@@ -114,3 +114,20 @@ export const STANDALONE_OPTIONS: OptionTable = {
 export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
+
+/** `presence user …`: the store the roles use (--data-dir or --redis/--prefix, the same names and variables) and what a user record holds. */
+export const USER_OPTIONS: OptionTable = {
+  'data-dir': {
+    kind: 'string',
+    placeholder: 'DIR',
+    help: 'Data directory of the standalone server (its users.json); a running server picks a change up within about a second.',
+  },
+  ...redisOption(`${CLUSTER_HELP.redis} The cluster's users; takes precedence over --data-dir, as for standalone.`),
+  prefix: { kind: 'string', placeholder: 'NAME', default: '', help: 'Redis key prefix of the deployment (as given to its processes).' },
+  realm: { kind: 'string', placeholder: 'REALM', help: 'add, passwd: digest realm the HA1s are computed for (default: add, the AOR\'s domain; passwd, the realm stored).' },
+  'display-name': { kind: 'string', placeholder: 'NAME', help: 'add, passwd: display name kept with the user; empty removes it.' },
+  enable: { kind: 'boolean', help: 'add, passwd: the user may authenticate (add\'s default).' },
+  disable: { kind: 'boolean', help: 'add, passwd: the user is refused, answered as an unknown one.' },
+  'show-ha1': { kind: 'boolean', help: 'show: print the HA1s too.' },
+  limit: { kind: 'integer', placeholder: 'N', default: '1000', min: 1, help: 'list: print at most N users.' },
+};
