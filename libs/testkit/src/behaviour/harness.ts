@@ -1,4 +1,5 @@
 import type { SipResponse, TransportName } from '@presence/sip';
+import { ha1ForAll } from '@presence/auth';
 import type { DigestCredentialsOptions } from '../test-ua/digest-client.js';
 import { createTestUa, type TestUa } from '../test-ua/test-ua.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -88,6 +89,12 @@ export function useSuiteContext(transport: TransportName, start: () => Promise<P
     },
   };
   return context;
+}
+
+/** The user record of a suite user, as `presence user add` makes it: username = user part, realm = DOMAIN, HA1 per algorithm. */
+export function suiteUser(aor: string, password: string) {
+  const username = aor.slice('sip:'.length, aor.indexOf('@'));
+  return { aor, username, realm: DOMAIN, ha1: ha1ForAll(username, DOMAIN, password), enabled: true };
 }
 
 export function pidf(entity: string, tuples: readonly { id: string; basic: 'open' | 'closed'; note?: string }[]): string {
