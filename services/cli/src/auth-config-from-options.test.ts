@@ -23,7 +23,9 @@ describe('auth options', () => {
     });
     expect(() => authOf(['--realm', 'example.com'])).toThrow(/--realm: expected DOMAIN=REALM, got "example.com"/);
     expect(() => authOf(['--realm', 'a=x,a=y'])).toThrow(/--realm: a is given twice/);
-    expect(() => authOf(['--realm', 'a=x\u0001'])).toThrow(/--realm: the realm of a holds a control character/);
+    expect(() => authOf(['--realm', 'a=x\u0001'])).toThrow(/--realm: the realm of a holds a quote, backslash or control character/);
+    expect(() => authOf(['--realm', 'a=say "hi"'])).toThrow(/--realm: the realm of a holds a quote/);
+    expect(() => authOf(['--realm', 'a=x\\y'])).toThrow(/--realm: the realm of a holds a quote/);
     expect(() => authOf(['--auth', 'basic'])).toThrow(/--auth: expected digest or none, got "basic"/);
     expect(() => authOf(['--nonce-lifetime', '0'])).toThrow(/--nonce-lifetime/);
   });

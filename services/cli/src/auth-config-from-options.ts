@@ -51,8 +51,8 @@ function parseRealms(text: string): Map<string, string> {
     const domain = (eq === -1 ? '' : item.slice(0, eq)).trim().toLowerCase();
     const realm = eq === -1 ? '' : item.slice(eq + 1).trim();
     if (domain === '' || realm === '') throw new UsageError(`--realm: expected DOMAIN=REALM, got "${item.trim()}"`);
-    // The realm is written into WWW-Authenticate as a quoted-string: no control characters.
-    if (/[\x00-\x1f\x7f]/.test(realm)) throw new UsageError(`--realm: the realm of ${domain} holds a control character`);
+    // As `presence user --realm` takes them: no quotes, backslashes or control characters (it is a quoted-string on the wire).
+    if (/["\\\x00-\x1f\x7f]/.test(realm)) throw new UsageError(`--realm: the realm of ${domain} holds a quote, backslash or control character`);
     if (realms.has(domain)) throw new UsageError(`--realm: ${domain} is given twice`);
     realms.set(domain, realm);
   }
