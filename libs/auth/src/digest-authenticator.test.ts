@@ -150,6 +150,19 @@ describe('digest authenticator', () => {
     await expect(attempt(broken)).rejects.toThrow(MalformedCredentialsError);
     await expect(attempt(broken)).rejects.toThrow('missing cnonce');
   });
+
+  it('authenticator - with MD5 alone offered (UAs that answer only the first challenge) an MD5 answer works and SHA-256 is refused', async () => {
+    const { store, clock } = await setup();
+    const keys = new NonceKeys({ load: () => store.nonceKey(), lifetimeMs: LIFETIME }, clock);
+    const md5Only = new DigestAuthenticator({ algorithms: ['MD5'], users: store, nonceCounts: store, keys, failures: new FailureLedger(store, clock, LOCKOUT), clock });
+    const attempt = (credentials?: ReadonlyMap<string, string>) => md5Only.authenticate({ method: 'REGISTER', realm: REALM, domain: 'example.com', credentials, source: '192.0.2.1' });
+    const offered = challengesOf(await attempt());
+    expect(offered.map((c) => c.algorithm)).toEqual(['MD5']);
+    const answer = (algorithm: DigestAlgorithm) =>
+      new Map(digestAnswer({ ...offered[0]!, algorithm, username: 'alice', password: 'secret', method: 'REGISTER', uri: 'sip:example.com', nc: 1, cnonce: algorithm }).map((d) => [d.name, d.value]));
+    await expect(attempt(answer('SHA-256'))).rejects.toThrow('algorithm SHA-256 not offered');
+    expect(await attempt(answer('MD5'))).toMatchObject({ outcome: 'authenticated', algorithm: 'MD5' });
+  });
 });
 
 function challengesOf(outcome: DigestOutcome): readonly DigestChallenge[] {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DIGEST_ALGORITHMS, type AuthStateStore, type Clock, type DigestAlgorithm, type UserRecord, type UserStore } from '@presence/core';
-import { readDigestCredentials } from './digest-credentials.js';
+import { MalformedCredentialsError, readDigestCredentials } from './digest-credentials.js';
 import { responseMatches } from './digest-response.js';
 import type { FailureLedger } from './failure-ledger.js';
 import type { NonceCodec } from './nonce-codec.js';
@@ -19,7 +19,7 @@ export interface DigestAttempt {
   readonly source: string;
 }
 
-/** One WWW-Authenticate challenge (RFC 7616 §3.3); a 401 carries one per algorithm, SHA-256 first (RFC 8760 §2.4). */
+/** One WWW-Authenticate challenge (RFC 7616 §3.3); a 401 carries one per algorithm offered, the preferred first (RFC 8760 §2.4). */
 export interface DigestChallenge {
   readonly realm: string;
   readonly nonce: string;
@@ -45,6 +45,8 @@ export type DigestOutcome =
   | { readonly outcome: 'locked-out'; readonly scope: 'source' | 'user' };
 
 export interface DigestAuthenticatorDeps {
+  /** What is offered, most preferred first, and all that is accepted; default SHA-256 then MD5. */
+  readonly algorithms?: readonly DigestAlgorithm[];
   readonly users: Pick<UserStore, 'user'>;
   readonly nonceCounts: Pick<AuthStateStore, 'acceptNonceCount'>;
   readonly keys: NonceKeys;
@@ -76,7 +78,12 @@ export class DigestAuthenticator {
     MD5: randomBytes(16).toString('hex'),
   };
 
-  constructor(private readonly deps: DigestAuthenticatorDeps) {}
+  private readonly algorithms: readonly DigestAlgorithm[];
+
+  constructor(private readonly deps: DigestAuthenticatorDeps) {
+    this.algorithms = deps.algorithms ?? DIGEST_ALGORITHMS;
+    if (this.algorithms.length === 0) throw new RangeError('DigestAuthenticator: no algorithm to offer');
+  }
 
   async authenticate(attempt: DigestAttempt): Promise<DigestOutcome> {
     const { failures, clock } = this.deps;
@@ -85,6 +92,7 @@ export class DigestAuthenticator {
     let codec = await this.deps.keys.codec();
     if (attempt.credentials === undefined) return this.challenge(codec, attempt.realm, 'missing');
     const credentials = readDigestCredentials(attempt.credentials);
+    if (!this.algorithms.includes(credentials.algorithm)) throw new MalformedCredentialsError(`algorithm ${credentials.algorithm} not offered`);
     let nonce = codec.check(credentials.nonce, attempt.realm, clock.now());
     if (nonce.status === 'foreign') {
       const reloaded = await this.deps.keys.reloadAfterMismatch();
@@ -118,7 +126,7 @@ export class DigestAuthenticator {
     const nonce = codec.issue(realm, this.deps.clock.now());
     const opaque = codec.opaque(realm);
     const stale = reason === 'stale';
-    return { outcome: 'challenged', reason, challenges: DIGEST_ALGORITHMS.map((algorithm) => ({ realm, nonce, opaque, algorithm, qop: 'auth', stale })) };
+    return { outcome: 'challenged', reason, challenges: this.algorithms.map((algorithm) => ({ realm, nonce, opaque, algorithm, qop: 'auth', stale })) };
   }
 }
 

@@ -10,7 +10,7 @@ const authOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => edgeConfigFromOp
 
 describe('auth options', () => {
   it('auth - digest by default for standalone and edge, with the documented defaults', () => {
-    expect(authOf([])).toEqual({ realms: new Map(), nonceLifetimeMs: 300_000, lockout: { maxFailures: 10, lockoutMs: 300_000 } });
+    expect(authOf([])).toEqual({ realms: new Map(), algorithms: ['SHA-256', 'MD5'], nonceLifetimeMs: 300_000, lockout: { maxFailures: 10, lockoutMs: 300_000 } });
     expect(edgeConfigFromOptions(parseOptions(EDGE_OPTIONS, [], {}).values).auth).not.toBe('none');
   });
 
@@ -18,6 +18,7 @@ describe('auth options', () => {
     const auth = authOf(['--realm', 'Example.com=Example Inc, example.org=org', '--nonce-lifetime', '5', '--auth-max-failures', '3', '--auth-lockout', '60']);
     expect(auth).toEqual({
       realms: new Map([['example.com', 'Example Inc'], ['example.org', 'org']]),
+      algorithms: ['SHA-256', 'MD5'],
       nonceLifetimeMs: 5000,
       lockout: { maxFailures: 3, lockoutMs: 60_000 },
     });
@@ -26,6 +27,11 @@ describe('auth options', () => {
     expect(() => authOf(['--realm', 'a=x\u0001'])).toThrow(/--realm: the realm of a holds a quote, backslash or control character/);
     expect(() => authOf(['--realm', 'a=say "hi"'])).toThrow(/--realm: the realm of a holds a quote/);
     expect(() => authOf(['--realm', 'a=x\\y'])).toThrow(/--realm: the realm of a holds a quote/);
+    expect(authOf(['--auth-algorithms', 'md5'])).toMatchObject({ algorithms: ['MD5'] });
+    expect(authOf(['--auth-algorithms', 'MD5, SHA-256'])).toMatchObject({ algorithms: ['MD5', 'SHA-256'] });
+    expect(() => authOf(['--auth-algorithms', 'SHA-512-256'])).toThrow(/--auth-algorithms: expected SHA-256 or MD5, got "SHA-512-256"/);
+    expect(() => authOf(['--auth-algorithms', 'MD5,md5'])).toThrow(/--auth-algorithms: MD5 is given twice/);
+    expect(() => authOf(['--auth-algorithms', ''])).toThrow(/--auth-algorithms: expected SHA-256 or MD5, got ""/);
     expect(() => authOf(['--auth', 'basic'])).toThrow(/--auth: expected digest or none, got "basic"/);
     expect(() => authOf(['--nonce-lifetime', '0'])).toThrow(/--nonce-lifetime/);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm } from '@presence/core';
 import type { DigestAuthConfig, EdgeConfig } from '@presence/edge';
 import { UsageError, type Logger, type OptionValues } from '@presence/runtime';
 import type { ListenSpec } from '@presence/sip';
@@ -26,6 +27,7 @@ export function authConfigFromOptions(values: OptionValues, listen: readonly Lis
   if (mode !== 'digest') throw new UsageError(`--auth: expected digest or none, got "${values.auth as string}"`);
   const config: DigestAuthConfig = {
     realms: parseRealms((values.realm as string | undefined) ?? ''),
+    algorithms: parseAlgorithms(values['auth-algorithms'] as string),
     nonceLifetimeMs: (values['nonce-lifetime'] as number) * 1000,
     lockout: { maxFailures: values['auth-max-failures'] as number, lockoutMs: (values['auth-lockout'] as number) * 1000 },
   };
@@ -57,6 +59,19 @@ function parseRealms(text: string): Map<string, string> {
     realms.set(domain, realm);
   }
   return realms;
+}
+
+/** `SHA-256,MD5`: offered in that order. */
+function parseAlgorithms(text: string): DigestAlgorithm[] {
+  const algorithms: DigestAlgorithm[] = [];
+  for (const item of text.split(',')) {
+    const name = item.trim().toUpperCase();
+    const algorithm = DIGEST_ALGORITHMS.find((known) => known === name);
+    if (algorithm === undefined) throw new UsageError(`--auth-algorithms: expected ${DIGEST_ALGORITHMS.join(' or ')}, got "${item.trim()}"`);
+    if (algorithms.includes(algorithm)) throw new UsageError(`--auth-algorithms: ${algorithm} is given twice`);
+    algorithms.push(algorithm);
+  }
+  return algorithms;
 }
 
 function readNonceKey(file: string): string {

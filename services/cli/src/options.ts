@@ -54,6 +54,12 @@ export const AUTH_OPTIONS: OptionTable = {
     default: '',
     help: 'Digest realm per served domain, comma separated DOMAIN=REALM (e.g. example.com=Example); a domain not listed is its own realm. Users\' passwords are stored for a realm.',
   },
+  'auth-algorithms': {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: 'SHA-256,MD5',
+    help: 'Digest algorithms offered, one challenge each in this order, and the only ones accepted (SHA-256, MD5). UAs that answer only the first challenge and know only MD5 (SIPp before 3.7.3, baresip/libre before 3.11) need MD5 first or alone.',
+  },
   'nonce-lifetime': { kind: 'integer', placeholder: 'SECONDS', default: '300', min: 1, help: 'How long a digest nonce may be used; after that the UA is challenged again with stale=true.' },
   'nonce-key-file': {
     kind: 'string',

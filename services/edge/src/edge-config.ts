@@ -1,5 +1,5 @@
 import type { LockoutPolicy } from '@presence/auth';
-import type { ExpiresPolicy } from '@presence/core';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
 import type { ListenSpec } from '@presence/sip';
 
 export interface EdgeConfig {
@@ -34,6 +34,8 @@ export interface EdgeConfig {
 export interface DigestAuthConfig {
   /** Realm per served domain (lower-case); a domain not listed is its own realm. */
   readonly realms: ReadonlyMap<string, string>;
+  /** Offered in this order (a challenge each) and the only ones accepted; SHA-256, MD5 by default (RFC 8760 §2.4). */
+  readonly algorithms: readonly DigestAlgorithm[];
   /** How long a nonce may be used (RFC 7616 §3.3); after that it is answered stale=true. */
   readonly nonceLifetimeMs: number;
   /** A configured nonce key (every edge the same); absent: the key the store shares between edges. */
@@ -44,6 +46,7 @@ export interface DigestAuthConfig {
 /** Nonces live five minutes; failures lock a source or user out for five minutes after the tenth. */
 export const DEFAULT_DIGEST_AUTH: DigestAuthConfig = {
   realms: new Map(),
+  algorithms: DIGEST_ALGORITHMS,
   nonceLifetimeMs: 300_000,
   lockout: { maxFailures: 10, lockoutMs: 300_000 },
 };

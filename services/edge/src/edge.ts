@@ -133,7 +133,7 @@ function requestAuthenticator(
     clock,
   );
   const failures = new FailureLedger(store, clock, config.lockout);
-  const digest = new DigestAuthenticator({ users: store, nonceCounts: store, keys, failures, clock });
+  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
 

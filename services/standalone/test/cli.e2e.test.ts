@@ -27,6 +27,7 @@ const STANDALONE_OPTION_NAMES = [
   'auth',
   'insecure',
   'realm',
+  'auth-algorithms',
   'nonce-lifetime',
   'nonce-key-file',
   'auth-max-failures',
