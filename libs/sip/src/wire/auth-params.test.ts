@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAuthHeader, parseAuthHeader } from './auth-params.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -80,5 +81,28 @@ describe('auth params', () => {
     expect(() => formatAuthHeader('Digest', [{ name: 'algorithm', value: 'SHA 256', quoted: false }])).toThrow(TypeError);
     expect(() => formatAuthHeader('Digest', [{ name: 're alm', value: 'a', quoted: true }])).toThrow(TypeError);
     expect(() => formatAuthHeader('Dig est', [])).toThrow(TypeError);
+  });
+
+  it('auth params - any text is parsed or refused with a SipParseError; what we format parses back (fast-check, fixed seed)', () => {
+    const text = fc.string({ unit: fc.constantFrom('D', 'i', 'g', 'e', 's', 't', ' ', '\t', '=', ',', '"', '\\', 'a', '1', '-', 'é', '\u0000') });
+    fc.assert(
+      fc.property(text, (value) => {
+        try {
+          parseAuthHeader(value);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SipParseError);
+        }
+      }),
+      { seed: 7616, numRuns: 2000 },
+    );
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+    const param = fc.record({ name, value: fc.string({ unit: fc.constantFrom('a', ' ', '"', '\\', ',', '=', 'é', '/') }), quoted: fc.constant(true) });
+    fc.assert(
+      fc.property(fc.uniqueArray(param, { minLength: 1, maxLength: 6, selector: (p) => p.name }), (params) => {
+        const parsed = parseAuthHeader(formatAuthHeader('Digest', params));
+        expect(Object.fromEntries(parsed.params)).toEqual(Object.fromEntries(params.map((p) => [p.name, p.value])));
+      }),
+      { seed: 8760, numRuns: 1000 },
+    );
   });
 });
