@@ -1,1 +1,14 @@
 export { digestHash, ha1, ha1ForAll } from './digest-hash.js';
+export { digestAnswer } from './digest-answer.js';
+export type { DigestAnswerInput, DigestDirective } from './digest-answer.js';
+export { DigestAuthenticator } from './digest-authenticator.js';
+export type { ChallengeReason, DigestAttempt, DigestAuthenticatorDeps, DigestChallenge, DigestOutcome } from './digest-authenticator.js';
+export { MalformedCredentialsError, readDigestCredentials } from './digest-credentials.js';
+export type { DigestCredentials } from './digest-credentials.js';
+export { expectedResponse, responseMatches } from './digest-response.js';
+export { FailureLedger } from './failure-ledger.js';
+export type { FailureLedgerOptions, LockoutPolicy } from './failure-ledger.js';
+export { MAX_CLOCK_SKEW_MS, NonceCodec } from './nonce-codec.js';
+export type { NonceCheck } from './nonce-codec.js';
+export { NonceKeys } from './nonce-keys.js';
+export type { NonceKeysOptions } from './nonce-keys.js';

@@ -25,6 +25,7 @@ export { PresenceError } from './errors/presence-error.js';
 export {
   BadRequestError,
   NotFoundError,
+  UnauthorizedError,
   ForbiddenError,
   MethodNotAllowedError,
   NotImplementedError,

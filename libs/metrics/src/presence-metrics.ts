@@ -25,10 +25,22 @@ export interface PresenceMetrics {
   readonly registrations: Counter<'action'>;
   readonly ownedPartitions: Gauge;
   readonly leaseChanges: Counter<'change'>;
+  readonly authChallenges: Counter<'reason'>;
+  readonly authSuccesses: Counter<'algorithm'>;
+  readonly authFailures: Counter<'reason'>;
+  readonly authLockouts: Counter<'scope'>;
   /** Prometheus text exposition of everything above plus process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
 }
+
+/** Why a 401 was sent: no credentials, a nonce not ours, wrong credentials (password or user), a spent nonce (expired or replayed count). */
+const AUTH_CHALLENGE_REASONS = ['missing', 'foreign_nonce', 'rejected', 'stale'] as const;
+/** Why authentication failed: wrong credentials (401), an Authorization not following the grammar (400), an authenticated user acting for another AOR (403). */
+const AUTH_FAILURE_REASONS = ['credentials', 'malformed', 'identity'] as const;
+/** Whose lockout refused a request (403 without a challenge). */
+const AUTH_LOCKOUT_SCOPES = ['source', 'user'] as const;
+const AUTH_ALGORITHMS = ['SHA-256', 'MD5'] as const;
 
 export function createPresenceMetrics(options: { prefix?: string; processMetrics?: boolean } = {}): PresenceMetrics {
   const prefix = options.prefix ?? 'presence_';
@@ -63,7 +75,33 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
     registrations: new Counter({ name: `${prefix}registrations_total`, help: 'REGISTER outcomes by action (bind, refresh, unbind, query)', labelNames: ['action'], registers }),
     ownedPartitions: new Gauge({ name: `${prefix}owned_partitions`, help: 'Partitions this presence agent holds the lease of', registers }),
     leaseChanges: new Counter({ name: `${prefix}lease_changes_total`, help: 'Partition leases gained and lost by this agent', labelNames: ['change'], registers }),
+    authChallenges: zeroed(
+      new Counter({ name: `${prefix}auth_challenges_total`, help: 'Digest challenges sent (401), by reason', labelNames: ['reason'], registers }),
+      'reason',
+      AUTH_CHALLENGE_REASONS,
+    ),
+    authSuccesses: zeroed(
+      new Counter({ name: `${prefix}auth_successes_total`, help: 'Requests authenticated by digest, by algorithm', labelNames: ['algorithm'], registers }),
+      'algorithm',
+      AUTH_ALGORITHMS,
+    ),
+    authFailures: zeroed(
+      new Counter({ name: `${prefix}auth_failures_total`, help: 'Failed authentications, by reason', labelNames: ['reason'], registers }),
+      'reason',
+      AUTH_FAILURE_REASONS,
+    ),
+    authLockouts: zeroed(
+      new Counter({ name: `${prefix}auth_lockouts_total`, help: 'Requests refused (403, no challenge) because their source or user failed too often', labelNames: ['scope'], registers }),
+      'scope',
+      AUTH_LOCKOUT_SCOPES,
+    ),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };
+}
+
+/** Shows every label value from the start (at 0), so a rate over the counter has a beginning and dashboards see the series. */
+function zeroed<L extends string>(counter: Counter<L>, label: L, values: readonly string[]): Counter<L> {
+  for (const value of values) counter.inc({ [label]: value } as Partial<Record<L, string>>, 0);
+  return counter;
 }

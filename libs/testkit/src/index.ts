@@ -1,6 +1,8 @@
 export { createTestUa, TestUa } from './test-ua/test-ua.js';
 export type { SubscribeOptions, TestUaOptions, UaRequestOptions } from './test-ua/test-ua.js';
 export { TestDialog } from './test-ua/test-dialog.js';
+export { DigestClient } from './test-ua/digest-client.js';
+export type { DigestAlgorithmChoice, DigestCredentialsOptions } from './test-ua/digest-client.js';
 export { eventually } from './eventually.js';
 export { createTestCertificate, sharedTestCertificate } from './tls/test-certificate.js';
 export type { TestCertificate } from './tls/test-certificate.js';

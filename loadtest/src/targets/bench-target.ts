@@ -23,9 +23,9 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-/** Options every presence process we start gets: no NOTIFY rate limit, quiet logs, long-lived soft state. */
+/** Options every presence process we start gets: no NOTIFY rate limit, quiet logs, long-lived soft state, no authentication (the generator has no users; it listens on loopback). */
 export function presenceServerArgs(maxExpires: number): string[] {
-  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires)];
+  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--auth', 'none'];
 }
 
 /** The built preload that lets the bench profile or garbage-collect a server process (probes/server-preload.ts). */

@@ -3,6 +3,7 @@ import type { EdgeConfig } from '@presence/edge';
 import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
+import { authConfigFromOptions } from './auth-config-from-options.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -38,6 +39,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     advertisedHost: values['advertised-host'] as string | undefined,
     sipT1Ms: values['sip-t1'] as number,
     userAgent: serverHeader(values),
+    auth: authConfigFromOptions(values, listen),
   };
 }
 

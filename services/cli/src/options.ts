@@ -42,6 +42,37 @@ export const SIP_OPTIONS: OptionTable = {
   'tls-key': { kind: 'string', placeholder: 'FILE', help: 'PEM private key of --tls-cert. Re-read on SIGHUP.' },
 };
 
+/** Digest authentication at the SIP edge; kept in one block (edge and standalone take it). */
+export const AUTH_OPTIONS: OptionTable = {
+  auth: {
+    kind: 'string',
+    placeholder: 'MODE',
+    default: 'digest',
+    help: 'digest: REGISTER, PUBLISH and SUBSCRIBE must authenticate with a user\'s password (RFC 7616 digest, SHA-256 or MD5; users from "presence user add"). none: anyone may act for any AOR; refused with a listen address other than loopback unless --insecure.',
+  },
+  insecure: { kind: 'boolean', help: 'Let --auth none listen on addresses other than loopback (anyone who reaches them may act for any AOR).' },
+  realm: {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: '',
+    help: 'Digest realm per served domain, comma separated DOMAIN=REALM (e.g. example.com=Example); a domain not listed is its own realm. Users\' passwords are stored for a realm.',
+  },
+  'auth-algorithms': {
+    kind: 'string',
+    placeholder: 'LIST',
+    default: 'SHA-256,MD5',
+    help: 'Digest algorithms offered, one challenge each in this order, and the only ones accepted (SHA-256, MD5). UAs that answer only the first challenge and know only MD5 (SIPp before 3.7.3, baresip/libre before 3.11) need MD5 first or alone.',
+  },
+  'nonce-lifetime': { kind: 'integer', placeholder: 'SECONDS', default: '300', min: 1, help: 'How long a digest nonce may be used; after that the UA is challenged again with stale=true.' },
+  'nonce-key-file': {
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'File holding the key nonces are signed with (at least 32 characters, the same on every edge). Unset: a key created in the store and shared by every edge.',
+  },
+  'auth-max-failures': { kind: 'integer', placeholder: 'N', default: '10', min: 1, help: 'Failed authentications from one source address, or for one user, that lock it out.' },
+  'auth-lockout': { kind: 'integer', placeholder: 'SECONDS', default: '300', min: 1, help: 'How long a locked-out source or user is refused (403, no challenge) after its last failure.' },
+};
+
 export const PARTITION_OPTIONS: OptionTable = {
   partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
 };
@@ -76,6 +107,7 @@ export const PROCESS_OPTIONS: OptionTable = {
 
 export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
+  ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   'data-dir': {
     kind: 'string',
@@ -88,7 +120,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...PROCESS_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
 

@@ -1,6 +1,8 @@
+import { systemClock } from '@presence/core';
 import type { TransportName } from '@presence/sip';
+import { createRedisStore, type RedisStore } from '@presence/store';
 import { binaryGate, requireOrSkip, startLocalCluster, type ClusterEdge, type LocalCluster, type LocalClusterOptions } from '@presence/testkit';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type PresenceTarget } from '@presence/testkit/behaviour';
 
 /** Options of every edge so the cluster is configured as the behaviour suite expects (see PresenceTarget). */
 export const SUITE_EDGE_ARGS = [
@@ -32,16 +34,31 @@ const portOf: Record<TransportName, (edge: ClusterEdge) => number | undefined> =
   wss: (e) => e.wssPort,
 };
 
-/** Two edges and two agents (separate processes) on their own NATS and Redis. */
+/**
+ * Two edges and two agents (separate processes) on their own NATS and Redis.
+ * With `auth: 'digest'` the edges authenticate, and addUser puts users into
+ * the cluster's Redis through the store's UserStore port.
+ */
 export async function startClusterTarget(options: LocalClusterOptions = {}): Promise<ClusterTarget> {
   const cluster = await startLocalCluster({ edges: 2, agents: 2, ...options, edgeArgs: [...SUITE_EDGE_ARGS, ...(options.edgeArgs ?? [])] });
   const portsOf = (transport: TransportName) =>
     cluster.edges.map((edge) => portOf[transport](edge) ?? fail(`edge ${edge.process.id} has no ${transport} listener (LocalClusterOptions.tls)`));
+  let users: RedisStore | undefined;
+  try {
+    if (options.auth === 'digest') users = await createRedisStore({ url: cluster.redis.url, clock: systemClock });
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
   return {
     cluster,
     port: (transport) => portsOf(transport)[0]!,
     ports: portsOf,
-    stop: () => cluster.stop(),
+    addUser: users === undefined ? undefined : (aor, password) => users.putUser(suiteUser(aor, password)),
+    async stop() {
+      await users?.close();
+      await cluster.stop();
+    },
   };
 }
 

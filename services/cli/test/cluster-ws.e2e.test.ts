@@ -4,5 +4,5 @@ import { clusterTierAvailable, startClusterTarget } from './cluster-target.js';
 
 // The foundation's behaviour list, unchanged, against two edges + two agents over NATS and Redis.
 describe.runIf(clusterTierAvailable())('cluster', () => {
-  presenceBehaviourSuite('cluster', 'ws', () => startClusterTarget());
+  presenceBehaviourSuite('cluster', 'ws', () => startClusterTarget({ auth: 'digest' }), { authenticated: true });
 });

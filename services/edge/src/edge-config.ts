@@ -1,4 +1,5 @@
-import type { ExpiresPolicy } from '@presence/core';
+import type { LockoutPolicy } from '@presence/auth';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
 import type { ListenSpec, TlsCertificate } from '@presence/sip';
 
 export interface EdgeConfig {
@@ -28,7 +29,29 @@ export interface EdgeConfig {
    * RFC 3261 §20.35 / §20.41. Absent: `sip-presence/<version>`; false: neither.
    */
   readonly userAgent?: string | false;
+  /** Digest authentication of REGISTER, PUBLISH and SUBSCRIBE, or none (anyone may act for any AOR). */
+  readonly auth: DigestAuthConfig | 'none';
 }
+
+export interface DigestAuthConfig {
+  /** Realm per served domain (lower-case); a domain not listed is its own realm. */
+  readonly realms: ReadonlyMap<string, string>;
+  /** Offered in this order (a challenge each) and the only ones accepted; SHA-256, MD5 by default (RFC 8760 §2.4). */
+  readonly algorithms: readonly DigestAlgorithm[];
+  /** How long a nonce may be used (RFC 7616 §3.3); after that it is answered stale=true. */
+  readonly nonceLifetimeMs: number;
+  /** A configured nonce key (every edge the same); absent: the key the store shares between edges. */
+  readonly nonceKey?: string;
+  readonly lockout: LockoutPolicy;
+}
+
+/** Nonces live five minutes; failures lock a source or user out for five minutes after the tenth. */
+export const DEFAULT_DIGEST_AUTH: DigestAuthConfig = {
+  realms: new Map(),
+  algorithms: DIGEST_ALGORITHMS,
+  nonceLifetimeMs: 300_000,
+  lockout: { maxFailures: 10, lockoutMs: 300_000 },
+};
 
 /** RFC 3856 §6.4 suggests one hour for presence subscriptions; publications and bindings alike. */
 export const DEFAULT_EXPIRES: ExpiresPolicy = { min: 60, max: 3600, default: 3600 };

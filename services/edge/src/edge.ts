@@ -1,16 +1,19 @@
+import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { DialogStore, LocationStore, TimerClock } from '@presence/core';
+import type { AuthStateStore, Clock, DialogStore, LocationStore, TimerClock, UserStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate } from '@presence/sip';
-import type { EdgeConfig } from './edge-config.js';
+import type { DigestAuthConfig, EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
 import { PublishHandler } from './ingress/publish-handler.js';
+import { RealmPolicy } from './ingress/realm-policy.js';
+import { RequestAuthenticator } from './ingress/request-authenticator.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
@@ -18,7 +21,8 @@ import { SubscriptionRegistry } from './subscriptions/index.js';
 
 export interface EdgeDeps {
   readonly bus: Bus;
-  readonly store: LocationStore & DialogStore;
+  /** Users and auth state are read only when authentication is on. */
+  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore;
   /** Also arms the NOTIFY pacing and subscription expiry timers. */
   readonly clock: TimerClock;
   readonly subjects: Subjects;
@@ -57,7 +61,9 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     metrics,
   );
-  const dispatcher = new RequestDispatcher(metrics, logger);
+  const domains = new DomainPolicy(config.domains);
+  const authenticator = config.auth === 'none' ? undefined : requestAuthenticator(config.auth, store, clock, domains, metrics);
+  const dispatcher = new RequestDispatcher(metrics, logger, authenticator);
   const stack = createSipStack({
     listen: config.listen,
     tls: config.tls && { certificate: config.tls },
@@ -94,7 +100,6 @@ export function createEdge(deps: EdgeDeps): Edge {
   resync.delegate = registry;
   notifier.delegate = registry;
 
-  const domains = new DomainPolicy(config.domains);
   dispatcher.serve({
     REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
@@ -117,6 +122,23 @@ export function createEdge(deps: EdgeDeps): Edge {
       await stack.stop();
     },
   };
+}
+
+function requestAuthenticator(
+  config: DigestAuthConfig,
+  store: UserStore & AuthStateStore,
+  clock: Clock,
+  domains: DomainPolicy,
+  metrics: PresenceMetrics,
+): RequestAuthenticator {
+  const configuredKey = config.nonceKey;
+  const keys = new NonceKeys(
+    { load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs },
+    clock,
+  );
+  const failures = new FailureLedger(store, clock, config.lockout);
+  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
+  return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */

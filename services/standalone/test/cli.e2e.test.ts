@@ -26,6 +26,14 @@ const STANDALONE_OPTION_NAMES = [
   'no-server-header',
   'tls-cert',
   'tls-key',
+  'auth',
+  'insecure',
+  'realm',
+  'auth-algorithms',
+  'nonce-lifetime',
+  'nonce-key-file',
+  'auth-max-failures',
+  'auth-lockout',
   'data-dir',
   'http',
   'id',
@@ -119,6 +127,28 @@ describe('presence command', () => {
     const response = await options(off.sip, 'udp');
     expect(response.status).toBe(200);
     expect(response.header('server')).toBeUndefined();
+  });
+
+  it('cli - standalone authenticates by default: a REGISTER is challenged (SHA-256, then MD5); --auth none serves it and warns', async () => {
+    const secure = await startStandalone();
+    ua = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: secure.sip }, aor: 'sip:cli@example.com' });
+    const challenged = await ua.request('REGISTER', { expires: 60 });
+    expect(challenged.status).toBe(401);
+    expect(challenged.headerLines('www-authenticate').map((line) => /algorithm=([\w-]+)/.exec(line)?.[1])).toEqual(['SHA-256', 'MD5']);
+    await ua.close();
+    ua = undefined;
+
+    const open = await startStandalone(['--auth', 'none']);
+    ua = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: open.sip }, aor: 'sip:cli@example.com' });
+    expect((await ua.request('REGISTER', { expires: 60 })).status).toBe(200);
+    expect(open.child.stderr()).toContain('authentication is off (--auth none)');
+    expect(secure.child.stderr()).not.toContain('authentication is off');
+  });
+
+  it('cli - --auth none with a listen address other than loopback exits 2 naming it and --insecure', async () => {
+    const result = await run(['standalone', '--auth', 'none', '--listen', 'udp:127.0.0.1:0,tcp:0.0.0.0:0', '--http', 'off', '--log-level', 'warn']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('presence: --auth none: refusing to serve without authentication on tcp:0.0.0.0:0 (not loopback); add --insecure');
   });
 
   it('cli - a malformed option value exits 2 naming the option', async () => {

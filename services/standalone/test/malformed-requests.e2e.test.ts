@@ -8,6 +8,7 @@ malformedRequestSuite('standalone process', async () => {
   const process = await startPresenceProcess(children, 'standalone', 'malformed', await freePort('tcp'), [
     '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
     '--domain', DOMAIN,
+    '--auth', 'none',
     '--log-level', 'warn',
   ]);
   return {

@@ -191,6 +191,7 @@ describe('mutated requests against a standalone process', () => {
     server = await startPresenceProcess(children, 'standalone', 'fuzz', await freePort('tcp'), [
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
       '--domain', DOMAIN,
+    '--auth', 'none',
       '--log-level', 'error',
     ]);
   });

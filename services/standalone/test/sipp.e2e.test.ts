@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Child, Children, eventually, freePort, metricValue, which } from '@presence/testkit';
+import { DEFAULT_DIGEST_AUTH } from '@presence/edge';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
+import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from './standalone-target.js';
 
 /**
  * An independent SIP implementation (SIPp, Debian package sip-tester) drives
@@ -17,7 +18,9 @@ import { startStandaloneTarget, type StandaloneTarget } from './standalone-targe
  * entity-tag it removed. Every scenario looks the headers it
  * needs up by name (`<ereg search_in="hdr" header="SIP-ETag:" check_it="true">`),
  * case-sensitively as SIPp does: a header missing or spelled other than as
- * the RFCs spell it fails the scenario.
+ * the RFCs spell it fails the scenario. test/sipp/register-auth.xml and
+ * test/sipp/publisher-auth.xml answer digest challenges (-au/-ap) with
+ * SIPp's `[authentication]`.
  */
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = which('sipp');
@@ -50,7 +53,13 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     workDir = undefined;
   });
 
-  async function sipp(scenario: 'watcher' | 'publisher' | 'register' | 'publication', user: string, transport: 'udp' | 'tcp', serverPort: number): Promise<SippRun> {
+  async function sipp(
+    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth',
+    user: string,
+    transport: 'udp' | 'tcp',
+    serverPort: number,
+    extra: readonly string[] = [],
+  ): Promise<SippRun> {
     const dir = workDir as string;
     const errorFile = join(dir, `${scenario}-errors.log`);
     const messageFile = join(dir, `${scenario}-messages.log`);
@@ -71,6 +80,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       '-trace_err', '-error_file', errorFile,
       '-trace_msg', '-message_file', messageFile,
       '-nostdin',
+      ...extra,
     ];
     return { label: `SIPp ${scenario} over ${transport}`, child: children.spawn(SIPP as string, args, { cwd: dir }), errorFile, messageFile };
   }
@@ -90,10 +100,10 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   }
 
   /** Starts the server and SIPp's scratch directory; the server's port for `transport`. */
-  async function startServer(transport: 'udp' | 'tcp'): Promise<{ server: StandaloneTarget['server']; port: number }> {
+  async function startServer(transport: 'udp' | 'tcp', options: Parameters<typeof startStandaloneTarget>[0] = {}): Promise<{ server: StandaloneTarget['server']; port: number }> {
     if (!SIPP) throw new Error(`${INSTALL_HINT} (CI=true: the SIPp tests must not be skipped)`);
     workDir = await mkdtemp(join(tmpdir(), 'presence-sipp-'));
-    target = await startStandaloneTarget();
+    target = await startStandaloneTarget(options);
     return { server: target.server, port: target.port(transport) };
   }
 
@@ -148,4 +158,36 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     },
     40_000,
   );
+
+  it.each(['udp', 'tcp'] as const)(
+    'sipp - SIPp registers, unregisters, publishes and modifies through digest authentication over %s (MD5 offered alone: SIPp 3.6 answers only the first challenge)',
+    async (transport) => {
+      const { server, port } = await startServer(transport, { auth: 'digest', edge: suiteEdgeConfig({ auth: { ...DEFAULT_DIGEST_AUTH, algorithms: ['MD5'] } }) });
+      const user = `sipp-auth-${transport}-${process.pid}`;
+      await target!.addUser!(`sip:${user}@example.com`, 'sipp-secret');
+      const credentials = ['-au', user, '-ap', 'sipp-secret'];
+      await expectSuccess(await sipp('register-auth', user, transport, port, credentials));
+      await expectSuccess(await sipp('publisher-auth', user, transport, port, credentials));
+
+      const metrics = await server.metrics.render();
+      expect(metricValue(metrics, 'presence_auth_challenges_total', { reason: 'missing' })).toBe(2);
+      expect(metricValue(metrics, 'presence_auth_successes_total', { algorithm: 'MD5' })).toBe(4);
+      expect(metricValue(metrics, 'presence_auth_failures_total', { reason: 'credentials' })).toBe(0);
+      expect(metricValue(metrics, 'presence_registrations_total', { action: 'unbind' })).toBe(1);
+      expect(metricValue(metrics, 'presence_publications_total', { action: 'modify' })).toBe(1);
+    },
+    40_000,
+  );
+
+  it('sipp - SIPp with a wrong password is challenged again and its scenario fails', async () => {
+    const { server, port } = await startServer('udp', { auth: 'digest', edge: suiteEdgeConfig({ auth: { ...DEFAULT_DIGEST_AUTH, algorithms: ['MD5'] } }) });
+    const user = `sipp-wrong-${process.pid}`;
+    await target!.addUser!(`sip:${user}@example.com`, 'sipp-secret');
+    const run = await sipp('register-auth', user, 'udp', port, ['-au', user, '-ap', 'not-the-password']);
+    const exit = await run.child.exit((SIPP_TIMEOUT_S + 2) * 1000);
+    expect(exit.code, await report(run)).not.toBe(0);
+    const metrics = await server.metrics.render();
+    expect(metricValue(metrics, 'presence_auth_failures_total', { reason: 'credentials' })).toBe(1);
+    expect(metricValue(metrics, 'presence_registrations_total', { action: 'bind' })).toBe(0);
+  }, 40_000);
 });

@@ -1,8 +1,10 @@
-import type { EdgeConfig } from '@presence/edge';
+import { systemClock, type Store } from '@presence/core';
+import { DEFAULT_DIGEST_AUTH, type EdgeConfig } from '@presence/edge';
 import { silentLogger } from '@presence/runtime';
 import type { TransportName } from '@presence/sip';
+import { createMemoryStore } from '@presence/store';
 import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, type PresenceTarget } from '@presence/testkit/behaviour';
+import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type PresenceTarget } from '@presence/testkit/behaviour';
 import { sharedTestCertificate } from '@presence/testkit';
 
 /** The edge configuration the behaviour suite expects (see PresenceTarget). */
@@ -28,6 +30,7 @@ export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig
     agentRetryBudgetMs: 1000,
     retryAfterSeconds: 5,
     sipT1Ms: 50,
+    auth: 'none',
     ...overrides,
   };
 }
@@ -36,9 +39,17 @@ export interface StandaloneTarget extends PresenceTarget {
   readonly server: Standalone;
 }
 
-/** A standalone server on ephemeral ports, configured as the behaviour suite expects. */
-export async function startStandaloneTarget(options: Partial<StandaloneOptions> = {}): Promise<StandaloneTarget> {
-  const server = await startStandalone({ edge: suiteEdgeConfig(), logger: silentLogger, ...options });
+export interface StandaloneTargetOptions extends Partial<StandaloneOptions> {
+  /** Digest authentication (the defaults, realm = domain), users put in the store through its UserStore port. */
+  readonly auth?: 'digest';
+}
+
+/** A standalone server on ephemeral ports, configured as the behaviour suite expects; without authentication unless asked. */
+export async function startStandaloneTarget(options: StandaloneTargetOptions = {}): Promise<StandaloneTarget> {
+  const { auth, ...rest } = options;
+  const store: Store | undefined = auth === 'digest' ? (rest.store ?? (await createMemoryStore({ clock: rest.clock ?? systemClock }))) : rest.store;
+  const edge = rest.edge ?? suiteEdgeConfig(auth === 'digest' ? { auth: DEFAULT_DIGEST_AUTH } : {});
+  const server = await startStandalone({ logger: silentLogger, ...rest, edge, store });
   return {
     server,
     port(transport: TransportName) {
@@ -46,6 +57,7 @@ export async function startStandaloneTarget(options: Partial<StandaloneOptions> 
       if (!listener) throw new Error(`no ${transport} listener`);
       return listener.port;
     },
+    addUser: auth === 'digest' && store !== undefined ? (aor, password) => store.putUser(suiteUser(aor, password)) : undefined,
     stop: () => server.stop(),
   };
 }

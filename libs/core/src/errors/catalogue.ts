@@ -9,6 +9,22 @@ export class NotFoundError extends PresenceError {
   readonly status = 404;
 }
 
+/**
+ * 401 with one WWW-Authenticate per challenge (RFC 3261 §22.1, RFC 8760 §2.4:
+ * several, most preferred first). The challenges are kept apart from
+ * headers(): they are one header line each, never joined.
+ */
+export class UnauthorizedError extends PresenceError {
+  readonly status = 401;
+  constructor(
+    reason: string,
+    readonly challenges: readonly string[],
+  ) {
+    super(reason);
+  }
+}
+
+/** 403: refused, and authenticating again will not help (RFC 3261 §21.4.4): another user's AOR, a source locked out. */
 export class ForbiddenError extends PresenceError {
   readonly status = 403;
 }

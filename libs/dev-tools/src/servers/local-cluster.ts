@@ -19,6 +19,12 @@ export interface LocalClusterOptions {
   readonly logLevel?: string;
   /** PEM files: every edge also listens on tls and wss (free ports) with this certificate. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /**
+   * Authentication at the edges: none (the default, for tests and tools that
+   * are not about it; the edges listen on loopback), or digest, whose users
+   * the caller creates in `redis`.
+   */
+  readonly auth?: 'none' | 'digest';
 }
 
 export interface ClusterEdge {
@@ -86,7 +92,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         listen += `,tls:127.0.0.1:${secure.tlsPort},wss:127.0.0.1:${secure.wssPort}`;
         tlsArgs.push('--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile);
       }
-      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...tlsArgs, ...(options.edgeArgs ?? [])]);
+      const auth = ['--auth', options.auth ?? 'none'];
+      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...tlsArgs, ...auth, ...(options.edgeArgs ?? [])]);
       const edge = { process, sipPort, wsPort, ...secure };
       edges.push(edge);
       return edge;

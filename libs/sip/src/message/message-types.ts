@@ -11,6 +11,12 @@ export interface SipMessageView {
   header(name: string): string | undefined;
   /** All values; comma lists split (not inside quotes or <>). */
   headerValues(name: string): string[];
+  /**
+   * One value per header line, never split or joined: for the headers whose
+   * values hold commas without being lists (Authorization, WWW-Authenticate;
+   * RFC 3261 §7.3.1), each line is one set of credentials or one challenge.
+   */
+  headerLines(name: string): readonly string[];
   readonly callId: string;
   readonly cseq: { readonly seq: number; readonly method: string };
   readonly from: NameAddr;

@@ -16,6 +16,8 @@ export interface CoreHeaders {
   readonly to: NameAddr;
 }
 
+const NO_LINES: readonly string[] = Object.freeze([]);
+
 export class MessageView implements SipMessageView {
   readonly callId: string;
   readonly cseq: CSeq;
@@ -44,6 +46,10 @@ export class MessageView implements SipMessageView {
     const out: string[] = [];
     if (values !== undefined) for (const v of values) splitHeaderList(v, out);
     return out;
+  }
+
+  headerLines(name: string): readonly string[] {
+    return this.fields.get(canonicalHeaderName(name)) ?? NO_LINES;
   }
 
   get contentType(): string | undefined {

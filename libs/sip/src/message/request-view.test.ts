@@ -27,6 +27,12 @@ function view(extra: string[]): RequestView {
 }
 
 describe('request view', () => {
+  it('view - headerLines keeps each Authorization line whole (commas inside are not a list)', () => {
+    const r = view(['Authorization: Digest username="a", realm="x"', 'authorization: Digest username="a", realm="y"']);
+    expect(r.headerLines('Authorization')).toEqual(['Digest username="a", realm="x"', 'Digest username="a", realm="y"']);
+    expect(r.headerLines('www-authenticate')).toEqual([]);
+  });
+
   it('view - core headers from compact forms', () => {
     const r = view([]);
     expect(r.callId).toBe('call-1');

@@ -2,6 +2,7 @@ import { adversarialInputs } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { parseCSeq, readCoreHeaders } from '../message/read-core-headers.js';
 import { parseNonNegativeInteger } from '../message/message-view.js';
+import { parseAuthHeader } from './auth-params.js';
 import { parseGenericParams } from './generic-params.js';
 import { parseNameAddr } from './name-addr.js';
 import { parseParams } from './params.js';
@@ -29,6 +30,8 @@ const CONTEXTS: Readonly<Record<string, (run: string) => string>> = {
   'after a scheme': (run) => `sip:a${run}`,
   'in a parameter': (run) => `<sip:a@b>;x=${run};y`,
   'in a Via': (run) => `SIP/2.0/UDP h${run}:5060;branch=z9hG4bK${run}`,
+  'in credentials': (run) => `Digest username="${run}", realm=${run}, nonce="a"${run}`,
+  'after an auth-scheme': (run) => `Digest${run}`,
 };
 const INPUTS = adversarialInputs(CONTEXTS);
 
@@ -56,6 +59,10 @@ describe('adversarial lengths', () => {
     expect(survivesAll((v) => parseGenericParams(v, 0))).toBe(INPUTS.length);
     expect(survivesAll((v) => parseParams(v, 0))).toBe(INPUTS.length);
     expect(survivesAll(parseVia)).toBe(INPUTS.length);
+  });
+
+  it('adversarial - Authorization and WWW-Authenticate (credentials, challenges)', () => {
+    expect(survivesAll(parseAuthHeader)).toBe(INPUTS.length);
   });
 
   it('adversarial - header lists, SIP URIs, CSeq and numbers', () => {

@@ -47,3 +47,15 @@ export function quotedStringEnd(text: string, start: number): number {
 export function isControl(c: number): boolean {
   return !(c >= SPACE || c === TAB) || c === DEL;
 }
+
+/** The content of a quoted-string between `from` and `to` (exclusive) with quoted-pairs resolved. */
+export function unquote(text: string, from: number, to: number): string {
+  const backslash = text.indexOf('\\', from);
+  if (backslash === -1 || backslash >= to) return text.slice(from, to);
+  let out = '';
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) === BACKSLASH) i++;
+    out += text[i];
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { parseGenericParams } from './generic-params.js';
-import { quotedStringEnd, skipLws, trimLwsEnd } from './lws.js';
+import { quotedStringEnd, skipLws, trimLwsEnd, unquote } from './lws.js';
 import { SipParseError } from './sip-parse-error.js';
 import { tokenEnd } from './token-chars.js';
 
@@ -17,7 +17,6 @@ const COLON = 58;
 const SEMI = 59;
 const LT = 60;
 const GT = 62;
-const BACKSLASH = 92;
 
 /**
  * Parses a name-addr or addr-spec with header parameters (RFC 3261 §25.1,
@@ -118,18 +117,6 @@ function isScheme(uri: string, colon: number): boolean {
 const NOT_IN_URI = new Uint8Array(128);
 for (let c = 0; c <= SPACE; c++) NOT_IN_URI[c] = 1;
 for (const c of '"<>\\^`{|}\x7f') NOT_IN_URI[c.charCodeAt(0)] = 1;
-
-/** The content of a quoted-string between `from` and `to` (exclusive) with quoted-pairs resolved. */
-function unquote(text: string, from: number, to: number): string {
-  const backslash = text.indexOf('\\', from);
-  if (backslash === -1 || backslash >= to) return text.slice(from, to);
-  let out = '';
-  for (let i = from; i < to; i++) {
-    if (text.charCodeAt(i) === BACKSLASH) i++;
-    out += text[i];
-  }
-  return out;
-}
 
 function notNameAddr(value: string): SipParseError {
   return new SipParseError(`not a name-addr: ${value.length > 80 ? `${value.slice(0, 80)}...` : value}`);

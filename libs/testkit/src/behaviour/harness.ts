@@ -1,4 +1,6 @@
 import type { SipResponse, TransportName } from '@presence/sip';
+import { ha1ForAll } from '@presence/auth';
+import type { DigestCredentialsOptions } from '../test-ua/digest-client.js';
 import { createTestUa, type TestUa } from '../test-ua/test-ua.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
@@ -13,6 +15,11 @@ export interface PresenceTarget {
   port(transport: TransportName): number;
   /** All edges' ports for a transport, when there are several: user agents are spread over them. */
   ports?(transport: TransportName): number[];
+  /**
+   * Present when the target authenticates (digest, realm = domain): creates
+   * a user with this password, through the store ports or `presence user add`.
+   */
+  addUser?(aor: string, password: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,11 +27,18 @@ export const DOMAIN = 'example.com';
 export const MIN_EXPIRES = 2;
 export const MAX_EXPIRES = 3600;
 
+export interface UaOptions {
+  /** Over the user's own (its password, SHA-256 preferred, nonce reused); null: none, every challenge is returned. */
+  readonly credentials?: Partial<DigestCredentialsOptions> | null;
+}
+
 export interface SuiteContext {
   readonly transport: TransportName;
   target(): PresenceTarget;
-  /** A user agent for a fresh, test-unique user; closed after the test. */
-  ua(name: string): Promise<TestUa>;
+  /** A user agent for a fresh, test-unique user (created with a password when the target authenticates); closed after the test. */
+  ua(name: string, options?: UaOptions): Promise<TestUa>;
+  /** The password of a user `ua()` created. */
+  passwordOf(aor: string): string;
   /** A fresh, test-unique AOR in the served domain. */
   aor(name: string): string;
 }
@@ -53,19 +67,34 @@ export function useSuiteContext(transport: TransportName, start: () => Promise<P
       return target;
     },
     aor: (name) => `sip:${name}-${process.pid}-${++unique}@${DOMAIN}`,
-    async ua(name) {
+    passwordOf: (aor) => `pw:${aor}`,
+    async ua(name, options = {}) {
+      const target = context.target();
       // Round-robin over the edges: a watcher and a publisher in one test usually meet on different edges.
-      const ports = context.target().ports?.(transport) ?? [context.target().port(transport)];
+      const ports = target.ports?.(transport) ?? [target.port(transport)];
+      const aor = context.aor(name);
+      if (target.addUser !== undefined) await target.addUser(aor, context.passwordOf(aor));
+      const credentials =
+        options.credentials === null || (target.addUser === undefined && options.credentials === undefined)
+          ? undefined
+          : { password: context.passwordOf(aor), ...options.credentials };
       const agent = await createTestUa({
         transport,
         server: { host: '127.0.0.1', port: ports[spread++ % ports.length]! },
-        aor: context.aor(name),
+        aor,
+        credentials,
       });
       agents.push(agent);
       return agent;
     },
   };
   return context;
+}
+
+/** The user record of a suite user, as `presence user add` makes it: username = user part, realm = DOMAIN, HA1 per algorithm. */
+export function suiteUser(aor: string, password: string) {
+  const username = aor.slice('sip:'.length, aor.indexOf('@'));
+  return { aor, username, realm: DOMAIN, ha1: ha1ForAll(username, DOMAIN, password), enabled: true };
 }
 
 export function pidf(entity: string, tuples: readonly { id: string; basic: 'open' | 'closed'; note?: string }[]): string {

@@ -1,5 +1,6 @@
 import type { TransportName } from '@presence/sip';
 import { describe } from 'vitest';
+import { authBehaviour } from './auth.behaviour.js';
 import { compositionBehaviour } from './composition.behaviour.js';
 import { useSuiteContext, type PresenceTarget } from './harness.js';
 import { publishBehaviour } from './publish.behaviour.js';
@@ -8,17 +9,31 @@ import { subscribeBehaviour } from './subscribe.behaviour.js';
 
 export type { PresenceTarget } from './harness.js';
 
+export interface BehaviourSuiteOptions {
+  /** The target authenticates (it has addUser): every user agent answers challenges, and the authentication behaviour runs too. */
+  readonly authenticated?: boolean;
+}
+
 /**
  * The foundation's complete behaviour list, end to end over real sockets of
- * one transport, against any running presence service (standalone now, the
- * cluster later: same suite, another `start`).
+ * one transport, against any running presence service (standalone or
+ * cluster: same suite, another `start`), with digest authentication or
+ * without.
  */
-export function presenceBehaviourSuite(name: string, transport: TransportName, start: () => Promise<PresenceTarget>): void {
-  describe(`${name} over ${transport}`, () => {
-    const ctx = useSuiteContext(transport, start);
+export function presenceBehaviourSuite(name: string, transport: TransportName, start: () => Promise<PresenceTarget>, options: BehaviourSuiteOptions = {}): void {
+  describe(`${name} over ${transport}${options.authenticated ? ' with digest authentication' : ''}`, () => {
+    const ctx = useSuiteContext(transport, async () => {
+      const target = await start();
+      if ((target.addUser !== undefined) !== (options.authenticated ?? false)) {
+        await target.stop();
+        throw new Error(`the target ${target.addUser ? 'authenticates' : 'does not authenticate'}, the suite was told otherwise`);
+      }
+      return target;
+    });
     registrarBehaviour(ctx);
     publishBehaviour(ctx);
     subscribeBehaviour(ctx);
     compositionBehaviour(ctx);
+    if (options.authenticated) authBehaviour(ctx);
   });
 }

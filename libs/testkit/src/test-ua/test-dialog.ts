@@ -9,6 +9,8 @@ export interface DialogHost {
   readonly contact: string;
   readonly transport: string;
   send(method: string, uri: string, headers: HeaderFields, target: string): Promise<SipResponse>;
+  /** CSeq numbers of a Call-ID come from the UA: a retry after a 401 takes one too. */
+  nextCSeq(callId: string): number;
 }
 
 export interface SubscriptionParams {
@@ -30,7 +32,6 @@ export class TestDialog {
   remoteTarget: string;
   /** Record-Route of the 2xx, reversed (§12.1.2). */
   readonly routeSet: string[];
-  private cseq = 1;
   private readonly inbox = new Inbox<IncomingRequest>('NOTIFY');
 
   constructor(
@@ -66,12 +67,11 @@ export class TestDialog {
   /** In-dialog SUBSCRIBE with the remote tag and the next CSeq (RFC 6665 §4.1.2.1). */
   refresh(expires: number, headers?: HeaderFields): Promise<SipResponse> {
     if (this.remoteTag === undefined) throw new Error('dialog not established: no remote tag');
-    this.cseq++;
     const defaults: Record<string, string | readonly string[]> = {
       From: `<${this.host.aor}>;tag=${this.localTag}`,
       To: `<${this.params.presentity}>;tag=${this.remoteTag}`,
       'Call-ID': this.callId,
-      CSeq: `${this.cseq} SUBSCRIBE`,
+      CSeq: `${this.host.nextCSeq(this.callId)} SUBSCRIBE`,
       Contact: `<${this.host.contact}>`,
       Event: this.event,
       Expires: String(expires),

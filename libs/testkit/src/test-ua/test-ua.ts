@@ -12,6 +12,7 @@ import {
   type TransportName,
 } from '@presence/sip';
 import { sharedTestCertificate, type TestCertificate } from '../tls/test-certificate.js';
+import { DigestClient, type DigestCredentialsOptions } from './digest-client.js';
 import { Inbox } from './inbox.js';
 import { findHeader, mergeHeaders } from './merge-headers.js';
 import { TestDialog } from './test-dialog.js';
@@ -25,6 +26,8 @@ export interface TestUaOptions {
   logger?: Logger;
   /** tls and wss: the certificate trusted (the server's) and presented by a tls UA's listener; default the process's shared test certificate. */
   certificate?: TestCertificate;
+  /** Answer 401 challenges with these (RFC 3261 §22.2); without them a 401 is returned as it is. */
+  credentials?: DigestCredentialsOptions;
 }
 
 export interface UaRequestOptions {
@@ -55,6 +58,9 @@ const DEFAULT_ACCEPT: Readonly<Record<string, string>> = {
   'presence.winfo': 'application/watcherinfo+xml',
 };
 
+/** A first 401 is always answered, and a stale one after it once more. */
+const MAX_ANSWERED_CHALLENGES = 2;
+
 /** A SIP user agent for tests, on a real stack bound to 127.0.0.1:0 (no listener for ws and wss, as browsers). */
 export class TestUa {
   /** Every request received, in order. */
@@ -65,17 +71,21 @@ export class TestUa {
   /** NOTIFY receivers by Call-ID: dialogs, or a buffer while the SUBSCRIBE is pending. */
   private readonly dialogs = new Map<string, NotifySink>();
   private readonly registerCallId = newCallId();
-  private readonly serverUri: string;
+  /** Where out-of-dialog requests go: the server given at creation. */
+  readonly serverUri: string;
   private notifyAnswer: number | null = 200;
+  private readonly digest: DigestClient | undefined;
 
   private constructor(
     readonly stack: SipStack,
     readonly aor: string,
     readonly transport: TransportName,
     server: { host: string; port: number },
+    credentials: DigestCredentialsOptions | undefined,
   ) {
     const user = tryParseSipUri(aor)?.user;
     this.contact = stack.contactUri(transport, user);
+    this.digest = credentials === undefined ? undefined : new DigestClient(credentials, user ?? '');
     const host = server.host.includes(':') ? `[${server.host}]` : server.host;
     this.serverUri = `sip:${host}:${server.port};transport=${transport}`;
   }
@@ -93,7 +103,7 @@ export class TestUa {
       logger: options.logger,
     });
     await stack.start();
-    ua = new TestUa(stack, options.aor, options.transport, options.server);
+    ua = new TestUa(stack, options.aor, options.transport, options.server, options.credentials);
     return ua;
   }
 
@@ -154,7 +164,34 @@ export class TestUa {
     return { response, dialog };
   }
 
-  send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+  /**
+   * Sends a request; with credentials, a held nonce goes along (next count)
+   * unless the headers carry an Authorization, and a 401 is answered: the
+   * request again with the next CSeq and an Authorization (RFC 3261 §22.2),
+   * and again after a 401 with stale=true. A second 401 that is not stale
+   * (wrong credentials) is returned.
+   */
+  async send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+    const digest = this.digest;
+    if (digest === undefined) return this.sendOnce(method, uri, headers, target, body);
+    let current: HeaderFields = headers;
+    const held = findHeader(headers, 'authorization') === undefined ? digest.preemptive(method, uri) : undefined;
+    if (held !== undefined) current = mergeHeaders(current, { Authorization: held });
+    let response = await this.sendOnce(method, uri, current, target, body);
+    for (let answered = 0; response.status === 401 && answered < MAX_ANSWERED_CHALLENGES; answered++) {
+      if (answered > 0 && !DigestClient.isStale(response)) break;
+      const authorization = digest.answer(response, method, uri);
+      if (authorization === undefined) break;
+      const callId = findHeader(current, 'call-id') ?? '';
+      const cseq = this.cseqAbove(callId, Number.parseInt(findHeader(current, 'cseq') ?? '0', 10));
+      current = mergeHeaders(current, { CSeq: `${cseq} ${method}`, Authorization: authorization });
+      response = await this.sendOnce(method, uri, current, target, body);
+    }
+    return response;
+  }
+
+  /** Sends a request as it is: no Authorization added, a 401 returned unanswered. */
+  sendOnce(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
     return this.stack.sendRequest({ method, uri, headers, body }, { uri: target });
   }
 
@@ -164,8 +201,16 @@ export class TestUa {
     await this.stack.stop();
   }
 
-  private nextCSeq(callId: string): number {
+  /** The next CSeq number on `callId` (dialogs and out-of-dialog requests alike, retries after a 401 included). */
+  nextCSeq(callId: string): number {
     const next = (this.cseqs.get(callId) ?? 0) + 1;
+    this.cseqs.set(callId, next);
+    return next;
+  }
+
+  /** A CSeq above both `used` and every one sent on `callId`: a request answering a challenge is a new transaction. */
+  private cseqAbove(callId: string, used: number): number {
+    const next = Math.max(this.cseqs.get(callId) ?? 0, Number.isFinite(used) ? used : 0) + 1;
     this.cseqs.set(callId, next);
     return next;
   }

@@ -3,6 +3,7 @@ import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
 import { handleHangup, type OptionValues } from '@presence/runtime';
+import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openBackends } from './backends.js';
@@ -14,6 +15,7 @@ export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
   handleHangup(logger); // a SIGHUP while starting must not end the process
   const config = edgeConfigFromOptions(values);
+  warnIfUnauthenticated(config, logger);
   const metrics = createPresenceMetrics();
   const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });

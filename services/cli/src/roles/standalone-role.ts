@@ -2,6 +2,7 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { handleHangup, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
+import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openBackends } from './backends.js';
@@ -12,6 +13,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   handleHangup(logger); // a SIGHUP while starting must not end the process
   const edge = edgeConfigFromOptions(values);
+  warnIfUnauthenticated(edge, logger);
   const metrics = createPresenceMetrics();
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });

@@ -12,8 +12,10 @@ export class DomainPolicy {
 
   /** RFC 3261 §8.2.2.1 / §10.3 step 1: a Request-URI we are not responsible for gets 404. */
   requireServed(aor: string): void {
-    if (this.any) return;
-    const domain = aorDomain(aor);
-    if (!this.domains.has(domain)) throw new NotFoundError(`Domain ${domain} not served here`);
+    if (!this.serves(aor)) throw new NotFoundError(`Domain ${aorDomain(aor)} not served here`);
+  }
+
+  serves(aor: string): boolean {
+    return this.any || this.domains.has(aorDomain(aor));
   }
 }

@@ -1,11 +1,13 @@
-import { MethodNotAllowedError, NotImplementedError, PresenceError } from '@presence/core';
+import { MethodNotAllowedError, NotImplementedError, PresenceError, UnauthorizedError } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
+import type { RequestAuthenticator } from './request-authenticator.js';
 import { PIDF, PRESENCE_EVENT } from './sip-headers.js';
 
 export interface MethodHandler {
-  handle(request: IncomingRequest): Promise<void>;
+  /** `requester` is the AOR the request proved to act for; undefined when authentication is off (--auth none). */
+  handle(request: IncomingRequest, requester: string | undefined): Promise<void>;
 }
 
 const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
@@ -14,10 +16,11 @@ const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
 export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>>;
 
 /**
- * Entry of every SIP request: extension checks common to all methods, the
- * handler of the method, and the mapping of every failure to a response —
- * domain errors to their status, anything unexpected to 500 (counted), so a
- * request is never left unanswered.
+ * Entry of every SIP request: extension checks common to all methods,
+ * authentication of the methods that need it, the handler of the method,
+ * and the mapping of every failure to a response — domain errors to their
+ * status, anything unexpected to 500 (counted), so a request is never left
+ * unanswered.
  */
 export class RequestDispatcher {
   private handlers: MethodHandlers = { REGISTER: undefined, PUBLISH: undefined, SUBSCRIBE: undefined, OPTIONS: undefined };
@@ -25,6 +28,8 @@ export class RequestDispatcher {
   constructor(
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
+    /** Undefined when authentication is off. */
+    private readonly authenticator: RequestAuthenticator | undefined,
   ) {}
 
   /**
@@ -51,8 +56,11 @@ export class RequestDispatcher {
       const required = request.headerValues('require');
       if (required.length > 0) return respond(420, 'Bad Extension', { unsupported: required.join(', ') });
       if (!handler) return respond(200, 'OK', capabilities()); // OPTIONS (RFC 3261 §11.2)
-      await handler.handle(request);
+      const authenticator = this.authenticator;
+      const requester = authenticator?.challenges(request.method) ? await authenticator.authenticate(request) : undefined;
+      await handler.handle(request, requester);
     } catch (error) {
+      if (error instanceof UnauthorizedError) return respond(error.status, error.reason, { ...error.headers(), 'www-authenticate': error.challenges });
       if (error instanceof PresenceError) return respond(error.status, error.reason, error.headers());
       this.metrics.handlerErrors.inc({ method });
       this.logger.error({ err: error, method: request.method, callId: request.callId }, 'request handler failed');

@@ -22,7 +22,7 @@ export interface SubscribeHandlerDeps {
 export class SubscribeHandler {
   constructor(private readonly deps: SubscribeHandlerDeps) {}
 
-  async handle(request: IncomingRequest): Promise<void> {
+  async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
     const event = requirePresenceEvent(request, 'bad-request');
     requireAcceptsPidf(request);
     const localContact = dialogContact(this.deps.contacts, request);
@@ -37,6 +37,7 @@ export class SubscribeHandler {
           localContact,
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
+          requester,
         },
         answerWith200(request),
       );

@@ -28,6 +28,8 @@ export interface InDialogSubscribe {
   readonly localContact: string;
   readonly remoteCseq: number;
   readonly requestedExpires: number | undefined;
+  /** The AOR the request authenticated as (it must be the dialog's watcher); undefined when authentication is off. */
+  readonly requester: string | undefined;
 }
 
 /** The 200 to the SUBSCRIBE; subscriptions call it before the NOTIFY it triggers (RFC 6665 §4.2.1). */

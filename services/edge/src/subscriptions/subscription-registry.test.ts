@@ -66,6 +66,8 @@ const initial = (requestedExpires: number | undefined): InitialSubscribe => ({
   requestedExpires,
 });
 
+const inDialog = { callId: 'call-1', remoteTag: 'from-tag', localTag: 'to-tag', flow: 'udp|0|5060|192.0.2.1', localContact: 'sip:edge@192.0.2.2', requester: undefined };
+
 /** Lets the background termination (store and agent calls) finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -94,7 +96,6 @@ describe('SubscriptionRegistry', () => {
     const start = clock.now();
     await registry.subscribe(initial(60), answer);
     clock.advance(30_000);
-    const inDialog = { callId: 'call-1', remoteTag: 'from-tag', localTag: 'to-tag', flow: 'udp|0|5060|192.0.2.1', localContact: 'sip:edge@192.0.2.2' };
     await registry.resubscribe({ ...inDialog, remoteCseq: 2, requestedExpires: 60 }, answer);
     clock.advance(59_999);
     await settle();
@@ -117,5 +118,23 @@ describe('SubscriptionRegistry', () => {
     expect(registry.size).toBe(0);
     expect(mirror.size).toBe(0);
     expect(clock.pending).toBe(0);
+  });
+
+  it('subscription registry - only the watcher refreshes or ends its subscription, held here or adopted from the mirror (403)', async () => {
+    const { calls, mirror, registry, answer, answers } = setup();
+    await registry.subscribe(initial(60), answer);
+    const mallory = { ...inDialog, requester: 'sip:mallory@example.com' };
+    await expect(registry.resubscribe({ ...mallory, remoteCseq: 2, requestedExpires: 0 }, answer)).rejects.toMatchObject({ status: 403 });
+    expect(registry.size).toBe(1);
+
+    const elsewhere = setup();
+    for (const record of mirror.values()) elsewhere.mirror.set(record.subscriptionId, record);
+    await expect(elsewhere.registry.resubscribe({ ...mallory, remoteCseq: 2, requestedExpires: 60 }, elsewhere.answer)).rejects.toMatchObject({ status: 403 });
+    expect(elsewhere.registry.size).toBe(0);
+    expect(elsewhere.calls).toEqual([]);
+
+    await registry.resubscribe({ ...inDialog, requester: 'sip:w@example.com', remoteCseq: 3, requestedExpires: 0 }, answer);
+    expect(answers).toEqual([60, 0]);
+    expect(calls.at(-1)).toMatch(/^terminated timeout/);
   });
 });

@@ -1,5 +1,6 @@
 import type { PresentitySnapshot } from '@presence/contracts';
 import {
+  ForbiddenError,
   negotiateExpires,
   NoSuchSubscriptionError,
   normalizeAor,
@@ -94,7 +95,9 @@ export class SubscriptionRegistry {
   /** A SUBSCRIBE inside a dialog held here or mirrored: refresh, or unsubscribe when expires is 0. */
   async resubscribe(request: InDialogSubscribe, answer: SubscribeAnswer): Promise<void> {
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
-    const dialog = this.table.get(id) ?? (await this.adopt(id, request.flow, request.localContact));
+    const held = this.table.get(id);
+    if (held) requireWatcher(held.watcher, request.requester);
+    const dialog = held ?? (await this.adopt(id, request));
     if (!dialog) throw new NoSuchSubscriptionError('Subscription does not exist');
     // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
     if (request.remoteCseq <= dialog.remoteCseq) throw new ServerInternalError('Out of order CSeq');
@@ -134,11 +137,12 @@ export class SubscriptionRegistry {
     }
   }
 
-  /** A dialog mirrored by another edge (or before a restart): take it over on this flow. */
-  private async adopt(id: string, flow: string, localContact: string): Promise<WatcherDialog | undefined> {
+  /** A dialog mirrored by another edge (or before a restart): take it over on this flow, if its watcher asks. */
+  private async adopt(id: string, request: InDialogSubscribe): Promise<WatcherDialog | undefined> {
     const record = await this.deps.dialogs.loadDialog(id);
     if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
-    const dialog = fromDialogRecord(record, flow, localContact);
+    requireWatcher(record.watcher, request.requester);
+    const dialog = fromDialogRecord(record, request.flow, request.localContact);
     await this.withInterest(dialog.presentity, async () => this.activate(dialog, await this.currentState(dialog.presentity, id)));
     return dialog;
   }
@@ -219,4 +223,9 @@ export class SubscriptionRegistry {
       this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
     });
   }
+}
+
+/** Only the watcher may refresh or end its subscription (the dialog's identifiers are no secret from the path). */
+function requireWatcher(watcher: string, requester: string | undefined): void {
+  if (requester !== undefined && requester !== watcher) throw new ForbiddenError('Not the watcher of this subscription');
 }

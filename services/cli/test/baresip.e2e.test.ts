@@ -1,0 +1,103 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  binaryGate,
+  Children,
+  createTestUa,
+  eventually,
+  freePort,
+  freeUdpTcpPort,
+  metricValue,
+  requireOrSkip,
+  startPresenceProcess,
+  type PresenceProcess,
+  type TestUa,
+} from '@presence/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const PRESENCE_BIN = fileURLToPath(new URL('../bin/presence.js', import.meta.url));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
+/** Where Debian's baresip-core puts its modules. */
+const MODULE_PATH = '/usr/lib/baresip/modules';
+
+/**
+ * A real softphone, baresip (Debian package baresip-core, 1.0.0 on Debian 12),
+ * with a password: it registers and publishes its presence through digest
+ * authentication to a `presence standalone` process whose user was made by
+ * `presence user add`, and a watcher sees what it published. Its SIP stack
+ * (libre 1.x) answers only MD5 and stops at a challenge it cannot answer, so
+ * the server offers MD5 alone (--auth-algorithms MD5).
+ */
+describe.runIf(requireOrSkip(binaryGate('baresip', 'apt-get install baresip-core'), 'baresip tier'))('baresip with a password', () => {
+  const children = new Children();
+  let dir: string;
+  let server: PresenceProcess;
+  let sipPort: number;
+  let watcher: TestUa | undefined;
+  const carol = `sip:carol-${process.pid}@example.com`;
+  const dave = `sip:dave-${process.pid}@example.com`;
+
+  async function presenceUser(aor: string, password: string): Promise<void> {
+    const child = children.spawn(process.execPath, [PRESENCE_BIN, 'user', 'add', aor, '--data-dir', join(dir, 'data')], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv });
+    child.process.stdin?.end(`${password}\n`);
+    const { code } = await child.exit(15_000);
+    expect(code, child.stderr()).toBe(0);
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'presence-baresip-'));
+    await presenceUser(carol, 'carol-secret');
+    await presenceUser(dave, 'dave-secret');
+    sipPort = await freeUdpTcpPort();
+    server = await startPresenceProcess(children, 'standalone', 'baresip-target', await freePort('tcp'), [
+      '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
+      '--domain', 'example.com',
+      '--data-dir', join(dir, 'data'),
+      '--auth-algorithms', 'MD5',
+      '--log-level', 'warn',
+    ]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await watcher?.close();
+    await server?.stop();
+    await children.killAll();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('baresip - registers and publishes with its password; a watcher sees its presence', async () => {
+    watcher = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: sipPort }, aor: dave, credentials: { password: 'dave-secret' } });
+    const { response, dialog } = await watcher.subscribe(carol, { expires: 600 });
+    expect(response.status).toBe(200);
+    await dialog.nextNotify();
+
+    const conf = join(dir, 'baresip');
+    await mkdir(conf, { recursive: true });
+    await writeFile(
+      join(conf, 'config'),
+      [`sip_listen 127.0.0.1:${await freePort('udp')}`, `module_path ${MODULE_PATH}`, 'module_app account.so', 'module_app presence.so', ''].join('\n'),
+    );
+    // regint/pubint: register and publish at once, then hourly.
+    await writeFile(join(conf, 'accounts'), `<${carol}>;auth_pass=carol-secret;outbound="sip:127.0.0.1:${sipPort};transport=udp";regint=3600;pubint=3600\n`);
+    const phone = children.spawn('baresip', ['-f', conf, '-s']);
+
+    const metrics = async (name: string, labels: Record<string, string>) => metricValue(await server.metrics(), name, labels);
+    try {
+      await eventually(
+        async () => {
+          expect(await metrics('presence_registrations_total', { action: 'bind' })).toBe(1);
+          expect(await metrics('presence_publications_total', { action: 'create' })).toBeGreaterThanOrEqual(1);
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
+    } catch (error) {
+      expect.unreachable(`${(error as Error).message}\n--- baresip ---\n${phone.stdout().slice(-4000)}\n${phone.stderr().slice(-2000)}`);
+    }
+    expect(await metrics('presence_auth_successes_total', { algorithm: 'MD5' })).toBeGreaterThanOrEqual(2);
+    expect(await metrics('presence_auth_failures_total', { reason: 'credentials' })).toBe(0);
+    expect(`${phone.stdout()}${phone.stderr()}`).toMatch(/Authorization: Digest username="carol-\d+"/);
+    expect((await dialog.nextNotify({ timeoutMs: 10_000 })).body).toContain('<basic>open</basic>');
+  }, 60_000);
+});
