@@ -13,3 +13,5 @@ export { startPresenceProcess } from './servers/presence-process.js';
 export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
 export { startLocalCluster } from './servers/local-cluster.js';
 export type { ManagedServer } from './servers/managed-server.js';
+export type { PromtoolVerdict } from './promtool.js';
+export { promtoolCheckMetrics } from './promtool.js';

@@ -25,15 +25,15 @@ export interface PresenceMetrics {
   readonly registrations: Counter<'action'>;
   readonly ownedPartitions: Gauge;
   readonly leaseChanges: Counter<'change'>;
-  /** Prometheus text exposition of everything above plus process metrics. */
+  /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
 }
 
-export function createPresenceMetrics(options: { prefix?: string; processMetrics?: boolean } = {}): PresenceMetrics {
-  const prefix = options.prefix ?? 'presence_';
+export function createPresenceMetrics(options: { processMetrics?: boolean } = {}): PresenceMetrics {
+  const prefix = 'presence_';
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
+  if (options.processMetrics ?? true) collectProcessMetrics(registry);
   const registers = [registry];
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -67,3 +67,18 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
     contentType: registry.contentType,
   };
 }
+
+/**
+ * prom-client's default process and Node.js metrics under their standard,
+ * unprefixed names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds,
+ * ...), so stock Node.js dashboards and alerts work as they are. Three of
+ * them are gauges named `*_total`, which Prometheus conventions reserve for
+ * counters (promtool refuses them); each only sums a labelled gauge that
+ * stays, so `sum(nodejs_active_handles)` gives what `nodejs_active_handles_total` did.
+ */
+function collectProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
+}
+
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];

@@ -19,6 +19,7 @@ export {
   httpGet,
   metricSamples,
   metricValue,
+  promtoolCheckMetrics,
   requireOrSkip,
   sleep,
   startLocalCluster,
@@ -39,6 +40,7 @@ export type {
   NatsServerProcess,
   PresenceProcess,
   PresenceRole,
+  PromtoolVerdict,
   RedisClusterProcess,
   RedisServerProcess,
 } from '@presence/dev-tools';
