@@ -26,6 +26,12 @@ describe('metrics catalogue', () => {
     expect(await b.render()).not.toContain('method="PUBLISH"');
   });
 
+  it('metrics - build info is one sample of 1 naming version and commit, when given', async () => {
+    const text = await createPresenceMetrics({ processMetrics: false, build: { version: '0.1.0', commit: '93ee070abcde' } }).render();
+    expect(metricSamples(text, 'presence_build_info')).toEqual(['presence_build_info{version="0.1.0",commit="93ee070abcde"} 1']);
+    expect(metricSamples(await createPresenceMetrics({ processMetrics: false }).render(), 'presence_build_info')).toEqual([]);
+  });
+
   it('metrics - Node.js and process metrics keep their standard unprefixed names, ours start with presence_', async () => {
     const text = await createPresenceMetrics().render();
     for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {

@@ -25,17 +25,33 @@ export interface PresenceMetrics {
   readonly registrations: Counter<'action'>;
   readonly ownedPartitions: Gauge;
   readonly leaseChanges: Counter<'change'>;
+
+  // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
+  /** Always 1; the labels say what runs. */
+  readonly buildInfo: Gauge<'version' | 'commit'>;
   /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
 }
 
-export function createPresenceMetrics(options: { processMetrics?: boolean } = {}): PresenceMetrics {
+export interface PresenceMetricsOptions {
+  /** prom-client's process and Node.js metrics; default true. */
+  readonly processMetrics?: boolean;
+  /** Sets presence_build_info; without it the metric has no sample. */
+  readonly build?: { readonly version: string; readonly commit: string };
+}
+
+export function createPresenceMetrics(options: PresenceMetricsOptions = {}): PresenceMetrics {
   const prefix = 'presence_';
   const registry = new Registry();
   if (options.processMetrics ?? true) collectProcessMetrics(registry);
   const registers = [registry];
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+  const operations = {
+    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], registers }),
+  };
+  if (options.build) operations.buildInfo.set({ version: options.build.version, commit: options.build.commit }, 1);
 
   return {
     registry,
@@ -63,6 +79,7 @@ export function createPresenceMetrics(options: { processMetrics?: boolean } = {}
     registrations: new Counter({ name: `${prefix}registrations_total`, help: 'REGISTER outcomes by action (bind, refresh, unbind, query)', labelNames: ['action'], registers }),
     ownedPartitions: new Gauge({ name: `${prefix}owned_partitions`, help: 'Partitions this presence agent holds the lease of', registers }),
     leaseChanges: new Counter({ name: `${prefix}lease_changes_total`, help: 'Partition leases gained and lost by this agent', labelNames: ['change'], registers }),
+    ...operations,
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -4,7 +4,7 @@ import { systemClock, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
+import { buildInfo, startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore, reportStoreErrors } from '@presence/store';
 import type { BoundListener } from '@presence/sip';
 
@@ -43,7 +43,7 @@ export interface Standalone {
  */
 export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
   const clock = options.clock ?? systemClock;
-  const metrics = options.metrics ?? createPresenceMetrics();
+  const metrics = options.metrics ?? createPresenceMetrics({ build: buildInfo() });
   const logger = options.logger;
   const subjects = createSubjects(options.subjectPrefix);
   const store =

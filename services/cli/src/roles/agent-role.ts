@@ -2,7 +2,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import type { OptionValues } from '@presence/runtime';
+import { buildInfo, type OptionValues } from '@presence/runtime';
 import { processId } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -12,7 +12,7 @@ import { prefixes, roleLogger } from './role-context.js';
 export async function runAgent(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'agent');
   const memberId = processId(values);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const backends = await openBackends(values, memberId, systemClock, logger, metrics);
   const leaseTtlMs = Math.round((values['lease-time'] as number) * 1000);
   const agent = createPresenceAgent({

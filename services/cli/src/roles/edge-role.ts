@@ -2,7 +2,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
-import type { OptionValues } from '@presence/runtime';
+import { buildInfo, type OptionValues } from '@presence/runtime';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -12,7 +12,7 @@ import { prefixes, roleLogger } from './role-context.js';
 export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
   const config = edgeConfigFromOptions(values);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });
   await hostRole(values, logger, metrics, backends, { start: async () => ({ id: config.edgeId, sip: await edge.start() }), stop: () => edge.stop() }, 'edge listening');

@@ -1,6 +1,6 @@
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
-import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
+import { buildInfo, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
@@ -10,7 +10,7 @@ import { httpAddress, prefixes, roleLogger } from './role-context.js';
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   const edge = edgeConfigFromOptions(values);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
   processGuard(logger, server.metrics).install();
