@@ -14,7 +14,6 @@ export interface PresenceMetrics {
   readonly notifiesDropped: Counter<'reason'>;
   readonly notifiesCoalesced: Counter;
   readonly publishToNotifySeconds: Histogram;
-  readonly activeSubscriptions: Gauge;
   readonly watchedPresentities: Gauge;
   readonly busMessagesPerChange: Counter<'direction'>;
   readonly changesPublished: Counter;
@@ -29,6 +28,20 @@ export interface PresenceMetrics {
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
   readonly buildInfo: Gauge<'version' | 'commit'>;
+  /** Open SIP connections by transport (tcp, ws, ...; UDP has none). */
+  readonly connections: Gauge<'transport'>;
+  /** Subscription dialogs held by this edge, by RFC 6665 state (active, pending). */
+  readonly subscriptions: Gauge<'state'>;
+  readonly notifiesInFlight: Gauge;
+  /** SIP transactions alive, by kind (server, client). */
+  readonly sipTransactions: Gauge<'kind'>;
+  /**
+   * Runs `sample` at every render, before the text is made: how gauges whose
+   * figures live elsewhere (the SIP stack, the dialog table) are read at
+   * scrape time. A sampler must be cheap: it runs once per scrape. Returns
+   * its removal.
+   */
+  onRender(sample: () => void): () => void;
   /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -46,10 +59,15 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
   const registry = new Registry();
   if (options.processMetrics ?? true) collectProcessMetrics(registry);
   const registers = [registry];
+  const samplers = new Set<() => void>();
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
   const operations = {
     buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], registers }),
+    connections: new Gauge({ name: `${prefix}connections`, help: 'Open SIP connections, by transport (UDP has none)', labelNames: ['transport'], registers }),
+    subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
+    notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
+    sipTransactions: new Gauge({ name: `${prefix}sip_transactions`, help: 'SIP transactions alive, by kind (server, client), those absorbing retransmissions included', labelNames: ['kind'], registers }),
   };
   if (options.build) operations.buildInfo.set({ version: options.build.version, commit: options.build.commit }, 1);
 
@@ -68,7 +86,6 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     notifiesDropped: new Counter({ name: `${prefix}notifies_dropped_total`, help: 'NOTIFYs not sent, by reason', labelNames: ['reason'], registers }),
     notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),
     publishToNotifySeconds: new Histogram({ name: `${prefix}publish_to_notify_seconds`, help: 'Time from the committed change to the NOTIFY leaving the edge', buckets: latencyBuckets, registers }),
-    activeSubscriptions: new Gauge({ name: `${prefix}active_subscriptions`, help: 'Subscription dialogs held by this edge', registers }),
     watchedPresentities: new Gauge({ name: `${prefix}watched_presentities`, help: 'Presentities this edge has bus interest in', registers }),
     busMessagesPerChange: new Counter({ name: `${prefix}change_bus_messages_total`, help: 'Change events crossing the bus: published by agents (out) and received by edges (in)', labelNames: ['direction'], registers }),
     changesPublished: new Counter({ name: `${prefix}changes_total`, help: 'Composed-document changes committed by agents', registers }),
@@ -80,7 +97,14 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     ownedPartitions: new Gauge({ name: `${prefix}owned_partitions`, help: 'Partitions this presence agent holds the lease of', registers }),
     leaseChanges: new Counter({ name: `${prefix}lease_changes_total`, help: 'Partition leases gained and lost by this agent', labelNames: ['change'], registers }),
     ...operations,
-    render: () => registry.metrics(),
+    onRender(sample) {
+      samplers.add(sample);
+      return () => samplers.delete(sample);
+    },
+    render: () => {
+      for (const sample of samplers) sample();
+      return registry.metrics();
+    },
     contentType: registry.contentType,
   };
 }

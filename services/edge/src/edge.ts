@@ -5,6 +5,7 @@ import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
+import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
@@ -99,6 +100,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());
+  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size });
 
   return {
     start: () => stack.start(),
@@ -107,6 +109,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     async stop() {
       stopListening();
+      stopSampling();
       await resync.stop();
       registry.stop();
       interest.close();

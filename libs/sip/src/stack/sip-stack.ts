@@ -21,7 +21,7 @@ import { parseVia } from '../wire/via.js';
 import { defaultHeader, type DefaultHeader } from '../wire/serialize.js';
 import { requestDefaults, serializeRequest } from './outgoing-request.js';
 import { RequestIntake } from './request-intake.js';
-import type { SendTarget, SipStack, SipStackCounters, SipStackOptions } from './stack-types.js';
+import type { SendTarget, SipStack, SipStackCounters, SipStackOptions, SipStackStats } from './stack-types.js';
 import { TargetResolver } from './target-resolver.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -82,6 +82,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       dropped: (reason, transport, remote) => this.dropped(reason, transport, remote),
     });
     options.listen.forEach((spec, index) => {
+      if (spec.transport !== 'udp') this.connections.expect(spec.transport);
       if (spec.transport === 'udp') {
         const listener = new UdpListener(this.udp.length, spec, this);
         this.udp.push(listener);
@@ -125,6 +126,15 @@ export class SipStackImpl implements SipStack, TransportSink {
     if (listener !== undefined) return formatHost(listener.host);
     if (this.bound.length > 0) this.logger?.warn({}, 'listening on a wildcard address without advertisedHost');
     return `${this.instance}.invalid`; // RFC 7118 §5.2 style host for clients without a listener
+  }
+
+  stats(): SipStackStats {
+    return {
+      connections: this.connections.countByTransport(),
+      serverTransactions: this.server.size,
+      clientTransactions: this.client.size,
+      pendingRequests: this.client.pendingByMethod(),
+    };
   }
 
   contactUri(transport: TransportName, user?: string): string {
