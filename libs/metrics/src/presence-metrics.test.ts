@@ -23,7 +23,18 @@ describe('metrics catalogue', () => {
     a.sipRequests.inc({ method: 'PUBLISH' });
     const text = await a.render();
     expect(text).toContain('presence_sip_requests_total{method="PUBLISH"} 1');
-    expect(await b.render()).not.toContain('method="PUBLISH"');
+    expect(await b.render()).not.toContain('presence_sip_requests_total{method="PUBLISH"}');
+  });
+
+  it('metrics - counters that move on errors exist at 0 from the start for their known label values', async () => {
+    const text = await createPresenceMetrics({ processMetrics: false }).render();
+    expect(metricSamples(text, 'presence_internal_errors_total')).toEqual(
+      ['sip', 'notify', 'subscription_end', 'unhandled_rejection', 'uncaught_exception'].map((source) => `presence_internal_errors_total{source="${source}"} 0`),
+    );
+    expect(metricSamples(text, 'presence_bus_errors_total')).toEqual(['presence_bus_errors_total{operation="publish"} 0', 'presence_bus_errors_total{operation="subscribe"} 0']);
+    expect(metricSamples(text, 'presence_notifies_sent_total')).toHaveLength(4);
+    expect(metricSamples(text, 'presence_sip_handler_errors_total')).toHaveLength(4);
+    expect(metricSamples(text, 'presence_lease_changes_total')).toEqual(['presence_lease_changes_total{change="gained"} 0', 'presence_lease_changes_total{change="lost"} 0']);
   });
 
   it('metrics - build info is one sample of 1 naming version and commit, when given', async () => {

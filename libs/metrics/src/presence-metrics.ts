@@ -35,6 +35,10 @@ export interface PresenceMetrics {
   readonly notifiesInFlight: Gauge;
   /** SIP transactions alive, by kind (server, client). */
   readonly sipTransactions: Gauge<'kind'>;
+  /** Every store call, by Store method, failed ones included. */
+  readonly storeOperationSeconds: Histogram<'operation'>;
+  /** Bus publish and subscribe calls that failed. */
+  readonly busErrors: Counter<'operation'>;
   /**
    * Runs `sample` at every render, before the text is made: how gauges whose
    * figures live elsewhere (the SIP stack, the dialog table) are read at
@@ -68,10 +72,12 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
     notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
     sipTransactions: new Gauge({ name: `${prefix}sip_transactions`, help: 'SIP transactions alive, by kind (server, client), those absorbing retransmissions included', labelNames: ['kind'], registers }),
+    storeOperationSeconds: new Histogram({ name: `${prefix}store_operation_seconds`, help: 'Store call latency, by operation (Store method), failed calls included', labelNames: ['operation'], buckets: latencyBuckets, registers }),
+    busErrors: new Counter({ name: `${prefix}bus_errors_total`, help: 'Bus publish and subscribe calls that failed, by operation', labelNames: ['operation'], registers }),
   };
   if (options.build) operations.buildInfo.set({ version: options.build.version, commit: options.build.commit }, 1);
 
-  return {
+  const catalogue: PresenceMetrics = {
     registry,
     sipRequests: new Counter({ name: `${prefix}sip_requests_total`, help: 'SIP requests received, by method', labelNames: ['method'], registers }),
     sipResponses: new Counter({ name: `${prefix}sip_responses_total`, help: 'SIP responses sent, by request method and status code', labelNames: ['method', 'code'], registers }),
@@ -107,6 +113,27 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     },
     contentType: registry.contentType,
   };
+  startAtZero(catalogue);
+  return catalogue;
+}
+
+/**
+ * Series of counters that move on errors (and of the lease changes) exist
+ * at 0 from the start for every label value known here, so rate() and
+ * increase() alerts see them before the first error. The store's
+ * operations are set where its wrapper is (they are the store's to list).
+ */
+function startAtZero(metrics: PresenceMetrics): void {
+  const zero = <T extends string>(counter: Counter<T>, label: T, values: readonly string[]): void => {
+    for (const value of values) counter.inc({ [label]: value } as Partial<Record<T, string>>, 0);
+  };
+  // Where each source is caught: the SIP stack, the notifier, a subscription's end, the process guard.
+  zero(metrics.internalErrors, 'source', ['sip', 'notify', 'subscription_end', 'unhandled_rejection', 'uncaught_exception']);
+  zero(metrics.handlerErrors, 'method', ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS']);
+  zero(metrics.notifiesSent, 'result', ['ok', 'rejected', 'timeout', 'failed']);
+  zero(metrics.notifiesDropped, 'reason', ['no_state']);
+  zero(metrics.busErrors, 'operation', ['publish', 'subscribe']);
+  zero(metrics.leaseChanges, 'change', ['gained', 'lost']);
 }
 
 /**

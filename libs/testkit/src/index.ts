@@ -19,6 +19,7 @@ export {
   httpGet,
   metricSamples,
   metricValue,
+  nonZeroSamples,
   promtoolCheckMetrics,
   requireOrSkip,
   sleep,
