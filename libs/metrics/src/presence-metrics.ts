@@ -35,6 +35,8 @@ export interface PresenceMetrics {
   readonly notifiesInFlight: Gauge;
   /** SIP transactions alive, by kind (server, client). */
   readonly sipTransactions: Gauge<'kind'>;
+  /** Location bindings registered through this edge, not lapsed (see RegisteredContacts in the edge). */
+  readonly registeredContacts: Gauge;
   /** Every store call, by Store method, failed ones included. */
   readonly storeOperationSeconds: Histogram<'operation'>;
   /** Bus publish and subscribe calls that failed. */
@@ -72,6 +74,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
     notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
     sipTransactions: new Gauge({ name: `${prefix}sip_transactions`, help: 'SIP transactions alive, by kind (server, client), those absorbing retransmissions included', labelNames: ['kind'], registers }),
+    registeredContacts: new Gauge({ name: `${prefix}registered_contacts`, help: 'Location bindings whose last REGISTER came through this edge, not lapsed', registers }),
     storeOperationSeconds: new Histogram({ name: `${prefix}store_operation_seconds`, help: 'Store call latency, by operation (Store method), failed calls included', labelNames: ['operation'], buckets: latencyBuckets, registers }),
     busErrors: new Counter({ name: `${prefix}bus_errors_total`, help: 'Bus publish and subscribe calls that failed, by operation', labelNames: ['operation'], registers }),
   };

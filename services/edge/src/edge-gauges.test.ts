@@ -9,7 +9,8 @@ describe('edge gauges', () => {
     const metrics = createPresenceMetrics({ processMetrics: false });
     let stats: SipStackStats = { connections: new Map([['tcp', 0], ['ws', 0]]), serverTransactions: 0, clientTransactions: 0, pendingRequests: new Map() };
     let dialogs = 0;
-    const stop = sampleEdgeGauges(metrics, { stack: { stats: () => stats }, subscriptions: () => dialogs });
+    let contacts = 0;
+    const stop = sampleEdgeGauges(metrics, { stack: { stats: () => stats }, subscriptions: () => dialogs, registeredContacts: () => contacts });
 
     let text = await metrics.render();
     expect(metricSamples(text, 'presence_connections')).toEqual(['presence_connections{transport="tcp"} 0', 'presence_connections{transport="ws"} 0']);
@@ -18,7 +19,9 @@ describe('edge gauges', () => {
 
     stats = { connections: new Map([['tcp', 3], ['ws', 1]]), serverTransactions: 5, clientTransactions: 7, pendingRequests: new Map([['NOTIFY', 4], ['OPTIONS', 1]]) };
     dialogs = 12;
+    contacts = 9;
     text = await metrics.render();
+    expect(metricValue(text, 'presence_registered_contacts')).toBe(9);
     expect(metricValue(text, 'presence_connections', { transport: 'tcp' })).toBe(3);
     expect(metricValue(text, 'presence_connections', { transport: 'ws' })).toBe(1);
     expect(metricValue(text, 'presence_sip_transactions', { kind: 'server' })).toBe(5);

@@ -6,12 +6,14 @@ export interface EdgeGaugeSources {
   readonly stack: Pick<SipStack, 'stats'>;
   /** Subscription dialogs held. */
   readonly subscriptions: () => number;
+  /** Location bindings registered through this edge, not lapsed. */
+  readonly registeredContacts: () => number;
 }
 
 /**
  * Sets the edge's gauges from their owners at every scrape (nothing per
  * message): connections by transport, transactions, NOTIFYs awaiting their
- * answer, subscriptions by state. Returns the removal.
+ * answer, subscriptions by state, registered contacts. Returns the removal.
  */
 export function sampleEdgeGauges(metrics: PresenceMetrics, sources: EdgeGaugeSources): () => void {
   return metrics.onRender(() => {
@@ -24,5 +26,6 @@ export function sampleEdgeGauges(metrics: PresenceMetrics, sources: EdgeGaugeSou
     // Every dialog held here is active: the agent authorizes a SUBSCRIBE before its
     // dialog exists. Pending ones come with pres-rules (planned); until then 0 is the truth.
     metrics.subscriptions.set({ state: 'pending' }, 0);
+    metrics.registeredContacts.set(sources.registeredContacts());
   });
 }

@@ -15,6 +15,7 @@ import { PublishHandler } from './ingress/publish-handler.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
+import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
 
 export interface EdgeDeps {
@@ -93,14 +94,15 @@ export function createEdge(deps: EdgeDeps): Edge {
   notifier.delegate = registry;
 
   const domains = new DomainPolicy(config.domains);
+  const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
-    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
+    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());
-  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size });
+  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
     start: () => stack.start(),
