@@ -5,3 +5,5 @@ export { NoRespondersError, BusTimeoutError, BusClosedError, BusTransportError }
 export { InvalidSubjectError } from './errors/invalid-subject-error.js';
 export type { LocalBusOptions } from './memory/local-bus.js';
 export { LocalBus } from './memory/local-bus.js';
+export type { BusErrorListener, BusOperation } from './bus-error-reporting.js';
+export { BUS_OPERATIONS, reportBusErrors } from './bus-error-reporting.js';

@@ -1,6 +1,6 @@
 export { sleep } from './sleep.js';
 export { freePort, freeUdpTcpPort } from './free-port.js';
-export { metricSamples, metricValue } from './metric-value.js';
+export { metricSamples, metricValue, nonZeroSamples } from './metric-value.js';
 export { httpGet } from './http-get.js';
 export type { BinaryGate } from './servers/binary-gate.js';
 export { binaryGate, requireOrSkip } from './servers/binary-gate.js';
@@ -13,3 +13,5 @@ export { startPresenceProcess } from './servers/presence-process.js';
 export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
 export { startLocalCluster } from './servers/local-cluster.js';
 export type { ManagedServer } from './servers/managed-server.js';
+export type { PromtoolVerdict } from './promtool.js';
+export { promtoolCheckMetrics } from './promtool.js';

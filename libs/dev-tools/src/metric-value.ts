@@ -18,3 +18,8 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 export function metricSamples(text: string, name: string): string[] {
   return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 }
+
+/** The sample lines of metric `name` whose value is not 0 (error counters exist at 0 from the start). */
+export function nonZeroSamples(text: string, name: string): string[] {
+  return metricSamples(text, name).filter((line) => Number(line.slice(line.lastIndexOf(' ') + 1)) !== 0);
+}

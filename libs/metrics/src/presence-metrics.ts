@@ -14,7 +14,6 @@ export interface PresenceMetrics {
   readonly notifiesDropped: Counter<'reason'>;
   readonly notifiesCoalesced: Counter;
   readonly publishToNotifySeconds: Histogram;
-  readonly activeSubscriptions: Gauge;
   readonly watchedPresentities: Gauge;
   readonly busMessagesPerChange: Counter<'direction'>;
   readonly changesPublished: Counter;
@@ -29,7 +28,35 @@ export interface PresenceMetrics {
   readonly authSuccesses: Counter<'algorithm'>;
   readonly authFailures: Counter<'reason'>;
   readonly authLockouts: Counter<'scope'>;
-  /** Prometheus text exposition of everything above plus process metrics. */
+
+  // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
+  /** Always 1; the labels say what runs. */
+  readonly buildInfo: Gauge<'version' | 'commit'>;
+  /** Open SIP connections by transport (tcp, ws, ...; UDP has none). */
+  readonly connections: Gauge<'transport'>;
+  /** Subscription dialogs held by this edge, by RFC 6665 state (active, pending). */
+  readonly subscriptions: Gauge<'state'>;
+  readonly notifiesInFlight: Gauge;
+  /** SIP transactions alive, by kind (server, client). */
+  readonly sipTransactions: Gauge<'kind'>;
+  /** Location bindings registered through this edge, not lapsed (see RegisteredContacts in the edge). */
+  readonly registeredContacts: Gauge;
+  /** Partitions whose lease nobody holds, over the cluster, as the last census of this agent saw them. */
+  readonly partitionsUnowned: Gauge;
+  /** Presentities with publications in the partitions this agent owns, at its last census. */
+  readonly publishedPresentities: Gauge;
+  /** Every store call, by Store method, failed ones included. */
+  readonly storeOperationSeconds: Histogram<'operation'>;
+  /** Bus publish and subscribe calls that failed. */
+  readonly busErrors: Counter<'operation'>;
+  /**
+   * Runs `sample` at every render, before the text is made: how gauges whose
+   * figures live elsewhere (the SIP stack, the dialog table) are read at
+   * scrape time. A sampler must be cheap: it runs once per scrape. Returns
+   * its removal.
+   */
+  onRender(sample: () => void): () => void;
+  /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -42,14 +69,36 @@ const AUTH_FAILURE_REASONS = ['credentials', 'malformed', 'identity'] as const;
 const AUTH_LOCKOUT_SCOPES = ['source', 'user'] as const;
 const AUTH_ALGORITHMS = ['SHA-256', 'MD5'] as const;
 
-export function createPresenceMetrics(options: { prefix?: string; processMetrics?: boolean } = {}): PresenceMetrics {
-  const prefix = options.prefix ?? 'presence_';
+export interface PresenceMetricsOptions {
+  /** prom-client's process and Node.js metrics; default true. */
+  readonly processMetrics?: boolean;
+  /** Sets presence_build_info; without it the metric has no sample. */
+  readonly build?: { readonly version: string; readonly commit: string };
+}
+
+export function createPresenceMetrics(options: PresenceMetricsOptions = {}): PresenceMetrics {
+  const prefix = 'presence_';
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix });
+  if (options.processMetrics ?? true) collectProcessMetrics(registry);
   const registers = [registry];
+  const samplers = new Set<() => void>();
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-  return {
+  const operations = {
+    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], registers }),
+    connections: new Gauge({ name: `${prefix}connections`, help: 'Open SIP connections, by transport (UDP has none)', labelNames: ['transport'], registers }),
+    subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
+    notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
+    sipTransactions: new Gauge({ name: `${prefix}sip_transactions`, help: 'SIP transactions alive, by kind (server, client), those absorbing retransmissions included', labelNames: ['kind'], registers }),
+    registeredContacts: new Gauge({ name: `${prefix}registered_contacts`, help: 'Location bindings whose last REGISTER came through this edge, not lapsed', registers }),
+    partitionsUnowned: new Gauge({ name: `${prefix}partitions_unowned`, help: 'Partitions whose lease no agent holds, over the whole cluster, at this agent\'s last census', registers }),
+    publishedPresentities: new Gauge({ name: `${prefix}published_presentities`, help: 'Presentities with publications in the partitions this agent owns, at its last census', registers }),
+    storeOperationSeconds: new Histogram({ name: `${prefix}store_operation_seconds`, help: 'Store call latency, by operation (Store method), failed calls included', labelNames: ['operation'], buckets: latencyBuckets, registers }),
+    busErrors: new Counter({ name: `${prefix}bus_errors_total`, help: 'Bus publish and subscribe calls that failed, by operation', labelNames: ['operation'], registers }),
+  };
+  if (options.build) operations.buildInfo.set({ version: options.build.version, commit: options.build.commit }, 1);
+
+  const catalogue: PresenceMetrics = {
     registry,
     sipRequests: new Counter({ name: `${prefix}sip_requests_total`, help: 'SIP requests received, by method', labelNames: ['method'], registers }),
     sipResponses: new Counter({ name: `${prefix}sip_responses_total`, help: 'SIP responses sent, by request method and status code', labelNames: ['method', 'code'], registers }),
@@ -64,7 +113,6 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
     notifiesDropped: new Counter({ name: `${prefix}notifies_dropped_total`, help: 'NOTIFYs not sent, by reason', labelNames: ['reason'], registers }),
     notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),
     publishToNotifySeconds: new Histogram({ name: `${prefix}publish_to_notify_seconds`, help: 'Time from the committed change to the NOTIFY leaving the edge', buckets: latencyBuckets, registers }),
-    activeSubscriptions: new Gauge({ name: `${prefix}active_subscriptions`, help: 'Subscription dialogs held by this edge', registers }),
     watchedPresentities: new Gauge({ name: `${prefix}watched_presentities`, help: 'Presentities this edge has bus interest in', registers }),
     busMessagesPerChange: new Counter({ name: `${prefix}change_bus_messages_total`, help: 'Change events crossing the bus: published by agents (out) and received by edges (in)', labelNames: ['direction'], registers }),
     changesPublished: new Counter({ name: `${prefix}changes_total`, help: 'Composed-document changes committed by agents', registers }),
@@ -95,9 +143,19 @@ export function createPresenceMetrics(options: { prefix?: string; processMetrics
       'scope',
       AUTH_LOCKOUT_SCOPES,
     ),
-    render: () => registry.metrics(),
+    ...operations,
+    onRender(sample) {
+      samplers.add(sample);
+      return () => samplers.delete(sample);
+    },
+    render: () => {
+      for (const sample of samplers) sample();
+      return registry.metrics();
+    },
     contentType: registry.contentType,
   };
+  startAtZero(catalogue);
+  return catalogue;
 }
 
 /** Shows every label value from the start (at 0), so a rate over the counter has a beginning and dashboards see the series. */
@@ -105,3 +163,33 @@ function zeroed<L extends string>(counter: Counter<L>, label: L, values: readonl
   for (const value of values) counter.inc({ [label]: value } as Partial<Record<L, string>>, 0);
   return counter;
 }
+
+/**
+ * Series of counters that move on errors (and of the lease changes) exist
+ * at 0 from the start for every label value known here, so rate() and
+ * increase() alerts see them before the first error. The store's
+ * operations are set where its wrapper is (they are the store's to list).
+ */
+function startAtZero(metrics: PresenceMetrics): void {
+  zeroed(metrics.internalErrors, 'source', ['sip', 'notify', 'subscription_end', 'unhandled_rejection', 'uncaught_exception']);
+  zeroed(metrics.handlerErrors, 'method', ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS']);
+  zeroed(metrics.notifiesSent, 'result', ['ok', 'rejected', 'timeout', 'failed']);
+  zeroed(metrics.notifiesDropped, 'reason', ['no_state']);
+  zeroed(metrics.busErrors, 'operation', ['publish', 'subscribe']);
+  zeroed(metrics.leaseChanges, 'change', ['gained', 'lost']);
+}
+
+/**
+ * prom-client's default process and Node.js metrics under their standard,
+ * unprefixed names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds,
+ * ...), so stock Node.js dashboards and alerts work as they are. Three of
+ * them are gauges named `*_total`, which Prometheus conventions reserve for
+ * counters (promtool refuses them); each only sums a labelled gauge that
+ * stays, so `sum(nodejs_active_handles)` gives what `nodejs_active_handles_total` did.
+ */
+function collectProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
+}
+
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];

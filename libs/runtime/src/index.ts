@@ -14,3 +14,5 @@ export type { ProcessGuard } from './lifecycle/process-guard.js';
 export { processGuard } from './lifecycle/process-guard.js';
 export type { PeriodicTaskOptions } from './schedule/periodic-task.js';
 export { PeriodicTask } from './schedule/periodic-task.js';
+export type { BuildInfo } from './config/build-info.js';
+export { buildInfo } from './config/build-info.js';

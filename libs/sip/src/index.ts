@@ -4,6 +4,7 @@ export type {
   SipStack,
   SipStackCounters,
   SipStackOptions,
+  SipStackStats,
   SipStackTimers,
 } from './stack/stack-types.js';
 export type {

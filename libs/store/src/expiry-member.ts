@@ -12,6 +12,11 @@ export function presentityMember(presentity: string): string {
   return JSON.stringify(['p', presentity]);
 }
 
+/** Whether the member stands for a presentity's publications (not a watcher). */
+export function isPresentityMember(member: string): boolean {
+  return member.startsWith('["p",');
+}
+
 export function watcherMember(presentity: string, subscriptionId: string): string {
   return JSON.stringify(['w', presentity, subscriptionId]);
 }

@@ -9,5 +9,5 @@ export { StoreClosedError } from './errors/store-closed-error.js';
 export type { RedisStore, RedisStoreOptions } from './redis/redis-store.js';
 export { createRedisStore } from './redis/redis-store.js';
 export { StoreUnavailableError } from './errors/store-unavailable-error.js';
-export type { StoreErrorListener, StoreOperation } from './store-error-reporting.js';
-export { reportStoreErrors } from './store-error-reporting.js';
+export type { StoreErrorListener, StoreOperation, StoreTimingListener } from './store-error-reporting.js';
+export { reportStoreErrors, STORE_OPERATIONS } from './store-error-reporting.js';

@@ -2,7 +2,7 @@ import type { Store } from '@presence/core';
 import { describe, expect, it } from 'vitest';
 import { StoreClosedError } from './errors/store-closed-error.js';
 import { createMemoryStore } from './memory/memory-store.js';
-import { type StoreOperation, reportStoreErrors } from './store-error-reporting.js';
+import { STORE_OPERATIONS, type StoreOperation, reportStoreErrors } from './store-error-reporting.js';
 
 const clock = { now: () => 1_800_000_000_000 };
 
@@ -37,6 +37,27 @@ describe('reportStoreErrors', () => {
     expect(failures[0]![1]).toBe(error);
     expect(await store.ping()).toBe(false);
     expect(failures).toHaveLength(4);
+  });
+
+  it('timing - with a timing listener every call, succeeded or failed, is timed once by its operation; ping is not', async () => {
+    const inner = await createMemoryStore({ clock });
+    const failures: StoreOperation[] = [];
+    const timed: Array<[StoreOperation, number]> = [];
+    const store = reportStoreErrors(inner, (operation) => void failures.push(operation), (operation, seconds) => void timed.push([operation, seconds]));
+    await store.heartbeat('worker-a', 10_000);
+    expect(await store.liveMembers()).toEqual(['worker-a']);
+    await expect(store.heartbeat('worker-a', 0)).rejects.toBeInstanceOf(RangeError);
+    expect(await store.ping()).toBe(true);
+    expect(timed.map(([operation]) => operation)).toEqual(['heartbeat', 'liveMembers', 'heartbeat']);
+    for (const [, seconds] of timed) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(failures).toEqual(['heartbeat']);
+    await store.close();
+  });
+
+  it('errors - every Store method but ping is an operation, once', () => {
+    expect(new Set(STORE_OPERATIONS).size).toBe(STORE_OPERATIONS.length);
+    expect(STORE_OPERATIONS).toContain('commitPresentity');
+    expect(STORE_OPERATIONS).not.toContain('ping');
   });
 
   it('errors - a call refused for its arguments is a failure too', async () => {

@@ -311,6 +311,34 @@ export function storeContract(
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'presentity', presentity: p, at: t0 + 10 * SECOND }]);
       });
 
+      it('expiry index - counts the presentities with publications per partition: watchers, refreshes and failed commits do not count', async () => {
+        const [a, b] = [aor('a'), aor('b')];
+        expect(await store.publishedPresentities(7)).toBe(0);
+        await store.commitPresentity(change(a, 0, [publication('a1', 10 * SECOND), publication('a2', 20 * SECOND)]));
+        await store.commitPresentity(change(b, 0, [publication('b1', 10 * SECOND)]));
+        await store.putWatcher(7, watcher(a, 'sub-a', 30 * SECOND));
+        await store.commitPresentity(change(aor('c'), 0, [publication('c1', 10 * SECOND)], { partition: 8 }));
+        expect(await store.publishedPresentities(7)).toBe(2);
+        await store.commitPresentity(change(a, 1, [publication('a1', 40 * SECOND)], { documentChanged: false }));
+        await store.commitPresentity(change(b, 0, []));
+        expect(await store.publishedPresentities(7)).toBe(2);
+        expect(await store.publishedPresentities(8)).toBe(1);
+        await store.commitPresentity(change(b, 1, [], { document: '' }));
+        expect(await store.publishedPresentities(7)).toBe(1);
+        await store.removeWatcher(7, a, 'sub-a');
+        expect(await store.publishedPresentities(7)).toBe(1);
+        expect(await store.publishedPresentities(9)).toBe(0);
+      });
+
+      it('expiry index - a presentity whose publications lapsed counts until its owner commits the expiry', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 10 * SECOND)]));
+        clock.advance(20 * SECOND);
+        expect(await store.publishedPresentities(7)).toBe(1);
+        await store.commitPresentity(change(p, 1, [], { document: '' }));
+        expect(await store.publishedPresentities(7)).toBe(0);
+      });
+
       it('expiry index - partitions are separate', async () => {
         await store.commitPresentity(change(aor('a'), 0, [publication('a', 10 * SECOND)], { partition: 3 }));
         await store.putWatcher(4, watcher(aor('b'), 'sub', 20 * SECOND));
@@ -520,6 +548,20 @@ export function storeContract(
         await expect(store.heartbeat('worker-a', -1)).rejects.toBeInstanceOf(RangeError);
         expect(await inspect.leaseHolder(3)).toBeUndefined();
         expect(await store.liveMembers()).toEqual([]);
+      });
+
+      it('leases - leaseOwner names the live holder; a free, released or lapsed lease has none', async () => {
+        expect(await store.leaseOwner(3)).toBeUndefined();
+        await store.acquireLease(3, 'worker-a', TTL);
+        await store.acquireLease(4, 'worker-b', TTL);
+        expect(await store.leaseOwner(3)).toBe('worker-a');
+        expect(await store.leaseOwner(4)).toBe('worker-b');
+        await store.releaseLease(4, 'worker-b');
+        expect(await store.leaseOwner(4)).toBeUndefined();
+        clock.advance(TTL - 1);
+        expect(await store.leaseOwner(3)).toBe('worker-a');
+        clock.advance(1);
+        expect(await store.leaseOwner(3)).toBeUndefined();
       });
 
       it('leases - partitions are separate', async () => {

@@ -23,6 +23,8 @@ export {
   httpGet,
   metricSamples,
   metricValue,
+  nonZeroSamples,
+  promtoolCheckMetrics,
   requireOrSkip,
   sleep,
   startLocalCluster,
@@ -43,6 +45,7 @@ export type {
   NatsServerProcess,
   PresenceProcess,
   PresenceRole,
+  PromtoolVerdict,
   RedisClusterProcess,
   RedisServerProcess,
 } from '@presence/dev-tools';

@@ -33,8 +33,8 @@ async function readProbe(probe: MemoryProbe): Promise<ProcessMemory> {
     if (status !== 200) throw new Error(`GET ${probe.metricsUrl}: HTTP ${status}`);
     return {
       name: probe.name,
-      rssBytes: metricValue(body, 'presence_process_resident_memory_bytes'),
-      heapUsedBytes: metricValue(body, 'presence_nodejs_heap_size_used_bytes'),
+      rssBytes: metricValue(body, 'process_resident_memory_bytes'),
+      heapUsedBytes: metricValue(body, 'nodejs_heap_size_used_bytes'),
       source: 'metrics',
     };
   }

@@ -39,7 +39,7 @@ export async function readServerCounters(probes: readonly MemoryProbe[]): Promis
     notifiesFailed: sum('presence_notifies_sent_total', { result: 'failed' }),
     notifiesCoalesced: sum('presence_notifies_coalesced_total'),
     changes: sum('presence_changes_total'),
-    activeSubscriptions: sum('presence_active_subscriptions'),
+    activeSubscriptions: sum('presence_subscriptions', { state: 'active' }),
     handlerErrors,
   };
 }

@@ -54,7 +54,7 @@ describe.runIf(clusterTierAvailable())('cluster edge faults', () => {
     expect(tuplesOf(changed.body)).toEqual(['e:closed']);
     expect(changed.body).toContain('after');
 
-    expect(metricValue(await edgeB.process.metrics(), 'presence_active_subscriptions')).toBe(1);
+    expect(metricValue(await edgeB.process.metrics(), 'presence_subscriptions', { state: 'active' })).toBe(1);
     expectAllRunning([edgeB.process, ...cluster.agents]);
   });
 });

@@ -6,6 +6,7 @@ import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate } from '@presence/sip';
 import type { DigestAuthConfig, EdgeConfig } from './edge-config.js';
+import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
@@ -17,6 +18,7 @@ import { RequestAuthenticator } from './ingress/request-authenticator.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { RegisterHandler } from './registrar/register-handler.js';
+import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
 
 export interface EdgeDeps {
@@ -100,13 +102,15 @@ export function createEdge(deps: EdgeDeps): Edge {
   resync.delegate = registry;
   notifier.delegate = registry;
 
+  const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
-    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics),
+    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());
+  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
     start: () => stack.start(),
@@ -116,6 +120,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     reloadCertificate: (certificate) => stack.reloadCertificate(certificate),
     async stop() {
       stopListening();
+      stopSampling();
       await resync.stop();
       registry.stop();
       interest.close();

@@ -11,6 +11,7 @@ import { RequestRouter } from './handlers/request-router.js';
 import { SubscribeHandler } from './handlers/subscribe-handler.js';
 import { DocumentComposer } from './presentity/document-composer.js';
 import { PresentityUpdater } from './presentity/presentity-updater.js';
+import { PartitionCensus } from './partitions/partition-census.js';
 import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
@@ -26,6 +27,8 @@ export interface PresenceAgentDeps {
   /** Lease time = takeover time after a crash (default 8 s); renewed every `leaseTickMs` (default 1 s). */
   readonly leaseTtlMs?: number;
   readonly leaseTickMs?: number;
+  /** Gap between two censuses of the partitions (unowned ones, published presentities); default the lease time. */
+  readonly censusIntervalMs?: number;
   readonly sweepIntervalMs?: number;
   readonly sweepBatch?: number;
 }
@@ -59,10 +62,11 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     deps.logger,
   );
   const subscriptions = new Map<number, BusSubscription>();
+  const leaseTtlMs = deps.leaseTtlMs ?? 8000;
   const ownership = new PartitionOwnership(
     deps.store,
     deps.clock,
-    { memberId: deps.memberId, partitionCount: deps.partitionCount, leaseTtlMs: deps.leaseTtlMs ?? 8000, tickMs: deps.leaseTickMs ?? 1000 },
+    { memberId: deps.memberId, partitionCount: deps.partitionCount, leaseTtlMs, tickMs: deps.leaseTickMs ?? 1000 },
     {
       gained(partition) {
         subscriptions.set(partition, deps.bus.subscribe(deps.subjects.agent(partition), (message) => router.onMessage(message), { queue: AGENT_QUEUE }));
@@ -88,15 +92,24 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     deps.metrics,
     deps.logger,
   );
+  const census = new PartitionCensus(
+    deps.store,
+    () => ownership.ownedPartitions(),
+    { partitionCount: deps.partitionCount, intervalMs: deps.censusIntervalMs ?? leaseTtlMs },
+    deps.metrics,
+    deps.logger,
+  );
 
   return {
     async start() {
       await ownership.start();
       sweeper.start();
+      await census.start();
     },
     ownedPartitions: () => ownership.ownedPartitions(),
     async stop() {
       // Leases go first so a successor starts serving while queued changes finish here.
+      await census.stop();
       await ownership.stop();
       await sweeper.stop();
       await updater.idle();

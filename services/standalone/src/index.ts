@@ -1,2 +1,3 @@
 export type { Standalone, StandaloneOptions } from './standalone.js';
 export { startStandalone } from './standalone.js';
+export { meteredBus, meteredStore } from './backend-metrics.js';

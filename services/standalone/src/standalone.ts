@@ -4,9 +4,10 @@ import { systemClock, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
-import { createMemoryStore, reportStoreErrors } from '@presence/store';
+import { buildInfo, startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
+import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate } from '@presence/sip';
+import { meteredBus, meteredStore } from './backend-metrics.js';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -15,12 +16,12 @@ export interface StandaloneOptions {
   /** Directory for the memory store's snapshot; undefined = nothing survives a restart. */
   readonly dataDir?: string;
   readonly logger: Logger;
-  /** Defaults to an in-process bus; a given bus (e.g. NATS) is closed on stop. */
+  /** Defaults to an in-process bus (meteredBus); a given bus (e.g. NATS) is closed on stop. */
   readonly bus?: Bus;
   /**
-   * Defaults to a memory store in `dataDir`, whose failing calls count in
-   * presence_store_errors_total; a given store (e.g. Redis) is closed on stop
-   * and counts its failures if its opener made it (reportStoreErrors).
+   * Defaults to a memory store in `dataDir`, metered (meteredStore: calls
+   * timed, failures counted); a given store (e.g. Redis) is closed on stop
+   * and is metered if its opener made it so. The same goes for the bus.
    */
   readonly store?: Store;
   readonly subjectPrefix?: string;
@@ -45,13 +46,11 @@ export interface Standalone {
  */
 export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
   const clock = options.clock ?? systemClock;
-  const metrics = options.metrics ?? createPresenceMetrics();
+  const metrics = options.metrics ?? createPresenceMetrics({ build: buildInfo() });
   const logger = options.logger;
   const subjects = createSubjects(options.subjectPrefix);
-  const store =
-    options.store ??
-    reportStoreErrors(await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) }), (operation) => metrics.storeErrors.inc({ operation }));
-  const bus = options.bus ?? new LocalBus({ logger: logger.child({ component: 'bus' }) });
+  const store = options.store ?? meteredStore(await createMemoryStore({ clock, dataDir: options.dataDir, logger: logger.child({ component: 'store' }) }), metrics);
+  const bus = options.bus ?? meteredBus(new LocalBus({ logger: logger.child({ component: 'bus' }) }), metrics);
   const agent = createPresenceAgent({
     bus,
     store,

@@ -121,7 +121,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       const watcher = await sipp('watcher', user, transport, port);
       // The watcher holds its subscription: only then may the changes come.
       try {
-        await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_active_subscriptions')).toBe(1), {
+        await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_subscriptions', { state: 'active' })).toBe(1), {
           timeoutMs: 5000,
         });
       } catch (error) {
@@ -133,7 +133,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       await expectSuccess(watcher);
 
       const metrics = await server.metrics.render();
-      expect(metricValue(metrics, 'presence_active_subscriptions')).toBe(0);
+      expect(metricValue(metrics, 'presence_subscriptions', { state: 'active' })).toBe(0);
       expect(metricValue(metrics, 'presence_publications_total', { action: 'create' })).toBe(1);
       expect(metricValue(metrics, 'presence_publications_total', { action: 'modify' })).toBe(1);
       // initial + open + closed + terminated, each answered 200 by SIPp

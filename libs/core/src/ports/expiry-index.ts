@@ -12,4 +12,10 @@ export type DueExpiry =
 export interface ExpiryIndex {
   /** Entries with time <= now, earliest first, at most `limit`. */
   dueExpiries(partition: number, now: number, limit: number): Promise<DueExpiry[]>;
+  /**
+   * Presentities of the partition with an entry in its index: those with
+   * publications, plus any whose last publication lapsed and whose entry the
+   * owner's sweep has not committed yet. One cheap read (no walk of the index).
+   */
+  publishedPresentities(partition: number): Promise<number>;
 }

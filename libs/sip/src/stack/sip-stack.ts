@@ -23,7 +23,7 @@ import { parseVia } from '../wire/via.js';
 import { defaultHeader, type DefaultHeader } from '../wire/serialize.js';
 import { requestDefaults, serializeRequest } from './outgoing-request.js';
 import { RequestIntake } from './request-intake.js';
-import type { SendTarget, SipStack, SipStackCounters, SipStackOptions } from './stack-types.js';
+import type { SendTarget, SipStack, SipStackCounters, SipStackOptions, SipStackStats } from './stack-types.js';
 import { TargetResolver } from './target-resolver.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -87,7 +87,11 @@ export class SipStackImpl implements SipStack, TransportSink {
       dropped: (reason, transport, remote) => this.dropped(reason, transport, remote),
     });
     const tls = serverTlsOptionsFor(options);
-    options.listen.forEach((spec, index) => this.all.push(this.createListener(spec, index, tls)));
+    options.listen.forEach((spec, index) => {
+      // Every stream transport listened on shows in stats(), at 0 until a connection comes.
+      if (spec.transport !== 'udp') this.connections.expect(spec.transport);
+      this.all.push(this.createListener(spec, index, tls));
+    });
     this.targets = new TargetResolver(this.connections, this.udp, this, this.logger, options.tls?.trustedCa);
   }
 
@@ -146,6 +150,15 @@ export class SipStackImpl implements SipStack, TransportSink {
     if (listener !== undefined) return formatHost(listener.host);
     if (this.bound.length > 0) this.logger?.warn({}, 'listening on a wildcard address without advertisedHost');
     return `${this.instance}.invalid`; // RFC 7118 §5.2 style host for clients without a listener
+  }
+
+  stats(): SipStackStats {
+    return {
+      connections: this.connections.countByTransport(),
+      serverTransactions: this.server.size,
+      clientTransactions: this.client.size,
+      pendingRequests: this.client.pendingByMethod(),
+    };
   }
 
   contactUri(transport: TransportName, user?: string, sips = false): string {

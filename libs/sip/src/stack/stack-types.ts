@@ -66,6 +66,18 @@ export interface SipStackCounters {
   tlsHandshakeFailures: number;
 }
 
+/** What the stack holds now, read when metrics are scraped: each figure is kept up to date as it changes, so reading costs nothing. */
+export interface SipStackStats {
+  /** Open connections by transport (tcp, ws, ...): every connection-oriented transport listened on, 0 included. UDP has none. */
+  readonly connections: ReadonlyMap<TransportName, number>;
+  /** Server transactions alive, including those kept to absorb retransmissions (Timer J). */
+  readonly serverTransactions: number;
+  /** Client transactions alive, including those kept to absorb retransmitted responses (Timer K). */
+  readonly clientTransactions: number;
+  /** Requests we sent still waiting for their final response, by method (e.g. NOTIFY). */
+  readonly pendingRequests: ReadonlyMap<string, number>;
+}
+
 export interface SipStack {
   /** Binds every listener; rejects naming the transport/address on failure, closing what was opened. */
   start(): Promise<BoundListener[]>;
@@ -86,6 +98,7 @@ export interface SipStack {
   /** Resolves with the final response; 408 on Timer F, 503 on transport failure. Never rejects for network reasons. */
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
   readonly counters: Readonly<SipStackCounters>;
+  stats(): SipStackStats;
   /** Closes sockets and connections, cancels every timer, fails pending client transactions with 503. */
   stop(): Promise<void>;
 }

@@ -49,6 +49,8 @@ export interface ClientTransactionEvents {
 
 export class ClientTransactions {
   private readonly map = new Map<string, ClientTransaction>();
+  /** Transactions still waiting for their final response, by method: kept as they start and end so reading them costs nothing. */
+  private readonly pending = new Map<string, number>();
   /** Timer E, one fifo per interval: T1, 2*T1, 4*T1, ... capped at T2 (the last). */
   private readonly timersE: DeadlineFifo<ClientTransaction>[] = [];
   private readonly timersF: DeadlineFifo<ClientTransaction>;
@@ -72,9 +74,15 @@ export class ClientTransactions {
     return this.map.size;
   }
 
+  /** Transactions waiting for a final response (not those completed and kept to absorb retransmissions), by method. */
+  pendingByMethod(): Map<string, number> {
+    return new Map(this.pending);
+  }
+
   /** Sends the request and arms Timer F, plus Timer E on unreliable transports (§17.1.2.2). */
   start(tx: ClientTransaction): void {
     this.map.set(tx.branch, tx);
+    this.countPending(tx.method, +1);
     tx.flow.users?.add(tx);
     // Armed before the send: a flow that hands over the response while send() runs
     // (an in-process peer) must find the timers there to cancel.
@@ -133,6 +141,7 @@ export class ClientTransactions {
     }
     this.clearTimers(tx);
     tx.flow.users?.delete(tx);
+    this.countPending(tx.method, -1);
     if (tx.flow.reliable) {
       this.map.delete(tx.branch);
     } else {
@@ -150,6 +159,7 @@ export class ClientTransactions {
   fail(tx: ClientTransaction, status: number, reason: string, cause: string): void {
     if (tx.state === COMPLETED || this.map.get(tx.branch) !== tx) return;
     this.remove(tx);
+    this.countPending(tx.method, -1);
     tx.state = COMPLETED;
     if (status === 408) this.events.timedOut();
     else this.events.transportFailed();
@@ -161,6 +171,10 @@ export class ClientTransactions {
     this.clearTimers(tx);
     tx.flow.users?.delete(tx);
     if (this.map.get(tx.branch) === tx) this.map.delete(tx.branch);
+  }
+
+  private countPending(method: string, delta: number): void {
+    this.pending.set(method, (this.pending.get(method) ?? 0) + delta);
   }
 
   private clearTimers(tx: ClientTransaction): void {

@@ -160,6 +160,11 @@ class InMemoryStore implements MemoryStore {
     return this.tables.index.due(partition, now, limit);
   }
 
+  async publishedPresentities(partition: number): Promise<number> {
+    this.assertOpen();
+    return this.tables.index.presentityCount(partition);
+  }
+
   // LocationStore
 
   async bindings(aor: string, now: number): Promise<Binding[]> {
@@ -203,6 +208,11 @@ class InMemoryStore implements MemoryStore {
   async releaseLease(partition: number, owner: string): Promise<void> {
     this.assertOpen();
     this.tables.leases.release(partition, owner);
+  }
+
+  async leaseOwner(partition: number): Promise<string | undefined> {
+    this.assertOpen();
+    return this.tables.leases.holder(partition, this.clock.now())?.owner;
   }
 
   // MembershipStore

@@ -1,5 +1,5 @@
 import type { DueExpiry } from '@presence/core';
-import { decodeExpiryMember } from '../expiry-member.js';
+import { decodeExpiryMember, isPresentityMember } from '../expiry-member.js';
 import { IndexedMinHeap } from '@presence/core';
 
 /**
@@ -9,6 +9,8 @@ import { IndexedMinHeap } from '@presence/core';
  */
 export class PartitionExpiryIndex {
   private readonly partitions = new Map<number, IndexedMinHeap>();
+  /** Presentity entries per partition (the rest are watchers), kept as entries come and go. */
+  private readonly presentities = new Map<number, number>();
 
   schedule(partition: number, member: string, at: number): void {
     let heap = this.partitions.get(partition);
@@ -16,14 +18,26 @@ export class PartitionExpiryIndex {
       heap = new IndexedMinHeap();
       this.partitions.set(partition, heap);
     }
+    if (!heap.has(member) && isPresentityMember(member)) this.countPresentity(partition, +1);
     heap.set(member, at);
   }
 
   unschedule(partition: number, member: string): void {
     const heap = this.partitions.get(partition);
     if (heap === undefined) return;
-    heap.delete(member);
+    if (heap.delete(member) && isPresentityMember(member)) this.countPresentity(partition, -1);
     if (heap.size === 0) this.partitions.delete(partition);
+  }
+
+  /** Presentities with an entry in the partition's index. */
+  presentityCount(partition: number): number {
+    return this.presentities.get(partition) ?? 0;
+  }
+
+  private countPresentity(partition: number, delta: number): void {
+    const count = (this.presentities.get(partition) ?? 0) + delta;
+    if (count === 0) this.presentities.delete(partition);
+    else this.presentities.set(partition, count);
   }
 
   /** Entries with time <= now, earliest first (ties by member), at most `limit`; nothing is removed. */
@@ -49,5 +63,6 @@ export class PartitionExpiryIndex {
 
   clear(): void {
     this.partitions.clear();
+    this.presentities.clear();
   }
 }

@@ -30,4 +30,14 @@ export class ExpiryRecords implements ExpiryIndex {
     }
     return due;
   }
+
+  /**
+   * HLEN of the partition's pending-revision hash `exp:{p:n}:rev`, which
+   * holds one field per presentity entry of the index and nothing else
+   * (PresentityIndex writes and removes both together; watcher entries
+   * have no field): counting presentity entries without walking the index.
+   */
+  async publishedPresentities(partition: number): Promise<number> {
+    return this.calls.run('publishedPresentities', () => this.client.hlen(this.keys.expiryRevisions(partition)));
+  }
 }

@@ -1,17 +1,19 @@
 import type { Clock, Lease, LeaseStore } from '@presence/core';
 import { assertPositiveTtl } from '../ttl-check.js';
 import type { RedisCalls } from './redis-calls.js';
+import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisScripts } from './redis-scripts.js';
 
 /**
  * Partition leases in `lease:{p:n}` (owner, epoch, expiresAt), taken and
- * released by Lua scripts and judged by the injected clock. The keys have
- * no TTL, so an epoch never repeats.
+ * released by Lua scripts, read with HMGET, and judged by the injected
+ * clock. The keys have no TTL, so an epoch never repeats.
  */
 export class LeaseRecords implements LeaseStore {
   constructor(
     private readonly calls: RedisCalls,
+    private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly scripts: RedisScripts,
     private readonly clock: Clock,
@@ -26,6 +28,11 @@ export class LeaseRecords implements LeaseStore {
       this.scripts['lease-acquire']([this.keys.lease(partition)], [owner, now, expiresAt]),
     )) as [number, number];
     return held === 1 ? { partition, owner, epoch, expiresAt } : undefined;
+  }
+
+  async leaseOwner(partition: number): Promise<string | undefined> {
+    const [owner, expiresAt] = await this.calls.run('leaseOwner', () => this.client.hmget(this.keys.lease(partition), 'owner', 'expiresAt'));
+    return typeof owner === 'string' && Number(expiresAt) > this.clock.now() ? owner : undefined;
   }
 
   async releaseLease(partition: number, owner: string): Promise<void> {

@@ -6,7 +6,7 @@
  *     pres:{aor}:doc        hash   rev, ver, part, doc, pubs   no TTL (tombstone: counters never go back)
  *     pres:{aor}:watchers   hash   subscription id -> watcher   no TTL (the owner expires them via the index)
  *     exp:{p:n}             zset   expiry member -> time ms     the partition's expiry index
- *     exp:{p:n}:rev         hash   presentity member -> pending revision (orders index writes)
+ *     exp:{p:n}:rev         hash   presentity member -> pending revision (orders index writes; HLEN = presentities indexed)
  *     loc:{aor}             string bindings JSON               TTL = latest binding expiry
  *     dlg:{id}              string dialog JSON                 TTL = expiry + grace
  *     lease:{p:n}           hash   owner, epoch, expiresAt      no TTL (the epoch must never repeat)

@@ -136,7 +136,7 @@ class RedisBackedStore implements RedisStore {
     this.expiries = new ExpiryRecords(calls, client, keys);
     this.locations = new BindingRecords(calls, client, keys, clock);
     this.dialogs = new DialogRecords(calls, client, keys, clock, dialogGraceMs);
-    this.leases = new LeaseRecords(calls, keys, scripts, clock);
+    this.leases = new LeaseRecords(calls, client, keys, scripts, clock);
     this.members = new MemberRecords(calls, client, keys, scripts, clock);
     this.users = new UserRecords(calls, client, keys);
     this.authState = new AuthStateRecords(calls, client, keys, scripts, clock);
@@ -177,6 +177,10 @@ class RedisBackedStore implements RedisStore {
     return this.expiries.dueExpiries(partition, now, limit);
   }
 
+  publishedPresentities(partition: number): Promise<number> {
+    return this.expiries.publishedPresentities(partition);
+  }
+
   bindings(aor: string, now: number): Promise<Binding[]> {
     return this.locations.bindings(aor, now);
   }
@@ -203,6 +207,10 @@ class RedisBackedStore implements RedisStore {
 
   releaseLease(partition: number, owner: string): Promise<void> {
     return this.leases.releaseLease(partition, owner);
+  }
+
+  leaseOwner(partition: number): Promise<string | undefined> {
+    return this.leases.leaseOwner(partition);
   }
 
   heartbeat(member: string, ttlMs: number): Promise<void> {

@@ -2,7 +2,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import { handleHangup, type OptionValues } from '@presence/runtime';
+import { buildInfo, handleHangup, type OptionValues } from '@presence/runtime';
 import { processId } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -13,7 +13,7 @@ export async function runAgent(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'agent');
   handleHangup(logger); // SIGHUP never ends an agent; it has nothing to reload
   const memberId = processId(values);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const backends = await openBackends(values, memberId, systemClock, logger, metrics);
   const leaseTtlMs = Math.round((values['lease-time'] as number) * 1000);
   const agent = createPresenceAgent({

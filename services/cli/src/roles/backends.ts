@@ -3,7 +3,8 @@ import { connectNatsBus } from '@presence/bus/nats';
 import type { Clock, Store } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { UsageError, type Logger, type OptionValues } from '@presence/runtime';
-import { createMemoryStore, createRedisStore, reportStoreErrors } from '@presence/store';
+import { meteredBus, meteredStore } from '@presence/standalone';
+import { createMemoryStore, createRedisStore } from '@presence/store';
 import { prefixes } from './role-context.js';
 
 /** The bus named by --nats, or an in-process one when --nats is unset. */
@@ -45,14 +46,15 @@ export interface Backends {
 
 /**
  * Store then bus; if the bus cannot be had, the store is closed again before
- * the error surfaces. Every failing store call counts once in
- * presence_store_errors_total, by operation.
+ * the error surfaces. Both are metered: every store call is timed and every
+ * failure counted once, by operation; failed bus publishes and subscribes
+ * are counted.
  */
 export async function openBackends(values: OptionValues, memberId: string, clock: Clock, logger: Logger, metrics: PresenceMetrics): Promise<Backends> {
   const opened = await openStore(values, clock, logger.child({ component: 'store' }));
-  const store = reportStoreErrors(opened, (operation) => metrics.storeErrors.inc({ operation }));
+  const store = meteredStore(opened, metrics);
   try {
-    const bus = await openBus(values, memberId, logger.child({ component: 'bus' }));
+    const bus = meteredBus(await openBus(values, memberId, logger.child({ component: 'bus' })), metrics);
     return {
       bus,
       store,

@@ -2,7 +2,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
-import { handleHangup, type OptionValues } from '@presence/runtime';
+import { buildInfo, handleHangup, type OptionValues } from '@presence/runtime';
 import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
@@ -16,7 +16,7 @@ export async function runEdge(values: OptionValues): Promise<void> {
   handleHangup(logger); // a SIGHUP while starting must not end the process
   const config = edgeConfigFromOptions(values);
   warnIfUnauthenticated(config, logger);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
   const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });
   const component = {

@@ -1,6 +1,6 @@
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
-import { handleHangup, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
+import { buildInfo, handleHangup, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
 import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
@@ -14,7 +14,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   handleHangup(logger); // a SIGHUP while starting must not end the process
   const edge = edgeConfigFromOptions(values);
   warnIfUnauthenticated(edge, logger);
-  const metrics = createPresenceMetrics();
+  const metrics = createPresenceMetrics({ build: buildInfo() });
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
   processGuard(logger, server.metrics).install();

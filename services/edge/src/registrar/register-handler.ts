@@ -13,6 +13,7 @@ import {
 import type { PresenceMetrics } from '@presence/metrics';
 import type { IncomingRequest, NameAddr } from '@presence/sip';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
+import type { RegisteredContacts } from './registered-contacts.js';
 
 /**
  * Registrar (RFC 3261 §10.3): adds, refreshes, removes and lists the location
@@ -30,6 +31,7 @@ export class RegisterHandler {
     private readonly clock: Clock,
     private readonly edgeId: string,
     private readonly metrics: PresenceMetrics,
+    private readonly contacts: RegisteredContacts,
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -66,6 +68,7 @@ export class RegisterHandler {
     } else {
       this.metrics.registrations.inc({ action: 'query' });
     }
+    this.contacts.record(aor, bindings, now);
     // Step 8: the 200 lists every current binding with its remaining time.
     const headers: Record<string, string | string[]> = { date: new Date(now).toUTCString() };
     if (bindings.length > 0) headers.contact = bindings.map((b) => `<${b.contact}>;expires=${bindingExpiresIn(b, now)}`);

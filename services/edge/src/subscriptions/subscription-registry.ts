@@ -160,7 +160,6 @@ export class SubscriptionRegistry {
     this.deps.interest.apply(snapshot);
     this.table.add(dialog);
     this.expiry.schedule(dialog);
-    this.deps.metrics.activeSubscriptions.set(this.table.size);
   }
 
   /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
@@ -208,7 +207,6 @@ export class SubscriptionRegistry {
     const { reason } = dialog.transition(event);
     this.table.remove(dialog);
     this.deps.interest.release(dialog.presentity);
-    this.deps.metrics.activeSubscriptions.set(this.table.size);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
     if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
     if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason, document));

@@ -1,5 +1,6 @@
 import { partitionsOwnedBy, type Clock, type LeaseStore, type MembershipStore } from '@presence/core';
 import { PeriodicTask, type Logger } from '@presence/runtime';
+import { mapInChunks } from './in-chunks.js';
 
 export interface OwnershipOptions {
   readonly memberId: string;
@@ -15,9 +16,6 @@ export interface OwnershipListener {
   /** Stop serving; resolves once requests already routed to this worker were answered. */
   lost(partition: number): Promise<void>;
 }
-
-/** Lease store calls in flight at once during a tick. */
-const CONCURRENCY = 64;
 
 /**
  * Which partitions this worker serves (ARCHITECTURE "Partitions and leases"):
@@ -82,8 +80,8 @@ export class PartitionOwnership {
     const desired = new Set(partitionsOwnedBy(memberId, members, partitionCount));
     const surplus = this.ownedPartitions().filter((p) => !desired.has(p));
     await Promise.all(surplus.map((p) => this.lose(p)));
-    await inChunks(surplus, (p) => this.store.releaseLease(p, memberId));
-    await inChunks([...desired], async (partition) => {
+    await mapInChunks(surplus, (p) => this.store.releaseLease(p, memberId));
+    await mapInChunks([...desired], async (partition) => {
       const started = this.clock.now();
       const lease = await this.store.acquireLease(partition, memberId, leaseTtlMs);
       if (this.stopped) return;
@@ -117,8 +115,4 @@ export class PartitionOwnership {
       this.logger.warn({ err: error, partition }, 'draining a partition we no longer own failed');
     }
   }
-}
-
-async function inChunks<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(work));
 }

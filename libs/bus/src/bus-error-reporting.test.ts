@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { type BusOperation, reportBusErrors } from './bus-error-reporting.js';
+import { BusClosedError } from './errors/bus-errors.js';
+import { InvalidSubjectError } from './errors/invalid-subject-error.js';
+import { LocalBus } from './memory/local-bus.js';
+
+describe('reportBusErrors', () => {
+  it('errors - publish and subscribe that work report nothing and deliver as the bus does', async () => {
+    const failures: BusOperation[] = [];
+    const bus = reportBusErrors(new LocalBus(), (operation) => void failures.push(operation));
+    const seen: string[] = [];
+    bus.subscribe('ps.1.x', (message) => void seen.push(Buffer.from(message.data).toString()));
+    bus.subscribe('pa.1', (message) => message.respond(new TextEncoder().encode('pong')));
+    bus.publish('ps.1.x', new TextEncoder().encode('hello'));
+    expect(Buffer.from(await bus.request('pa.1', new Uint8Array(), { timeoutMs: 1000 })).toString()).toBe('pong');
+    await bus.close();
+    expect(seen).toEqual(['hello']);
+    expect(failures).toEqual([]);
+  });
+
+  it('errors - each publish or subscribe that throws is reported once by its operation, and the caller gets the same error', async () => {
+    const failures: Array<[BusOperation, unknown]> = [];
+    const inner = new LocalBus();
+    const bus = reportBusErrors(inner, (operation, error) => void failures.push([operation, error]));
+    expect(() => bus.publish('ps.*', new Uint8Array())).toThrow(InvalidSubjectError);
+    await inner.close();
+    expect(() => bus.publish('ps.1.x', new Uint8Array())).toThrow(BusClosedError);
+    expect(() => bus.subscribe('ps.1.x', () => undefined)).toThrow(BusClosedError);
+    await expect(bus.request('pa.1', new Uint8Array(), { timeoutMs: 100 })).rejects.toBeInstanceOf(BusClosedError);
+    expect(failures.map(([operation]) => operation)).toEqual(['publish', 'publish', 'subscribe']);
+    expect(failures[1]![1]).toBeInstanceOf(BusClosedError);
+  });
+});
