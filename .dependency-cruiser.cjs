@@ -4,8 +4,8 @@
 // package.json must declare); its types are in dist/, hence `tsc -b` first. An import
 // that does not resolve fails the check rather than escaping it.
 
-/** Test code: may import test helpers and vitest; not run time. helm/test and test/ check the chart, image and compose file. */
-const TEST_CODE = '(\\.test\\.ts|\\.e2e\\.ts|\\.contract\\.ts)$|^(libs|services)/[^/]+/test/|^libs/testkit/|^helm/test/|^test/';
+/** Test code: may import test helpers and vitest; not run time. helm/test and test/ check the chart, image and compose file; loadtest/test runs the k6 scripts. */
+const TEST_CODE = '(\\.test\\.ts|\\.e2e\\.ts|\\.contract\\.ts)$|^(libs|services)/[^/]+/test/|^libs/testkit/|^helm/test/|^test/|^loadtest/test/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -50,7 +50,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['services/**/test/**/*.e2e.test.ts', 'libs/**/src/**/*.e2e.test.ts', 'helm/test/**/*.e2e.test.ts'],
+          include: ['services/**/test/**/*.e2e.test.ts', 'libs/**/src/**/*.e2e.test.ts', 'helm/test/**/*.e2e.test.ts', 'loadtest/test/**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,

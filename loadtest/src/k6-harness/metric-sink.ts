@@ -13,6 +13,8 @@ export interface MetricDefinition {
   readonly contains: 'time' | 'default';
 }
 
+export const DEFAULT_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
+
 export class MetricSink {
   private count = 0;
   private sum = 0;
@@ -64,13 +66,13 @@ export class MetricSink {
     }
   }
 
-  /** The values k6's summary shows for this type. */
-  summaryValues(testDurationMs: number): Record<string, number> {
-    const names: Record<MetricType, string[]> = {
+  /** The values k6's summary shows for this type; for trends, options.summaryTrendStats (k6's default otherwise). */
+  summaryValues(testDurationMs: number, trendStats: readonly string[] = DEFAULT_TREND_STATS): Record<string, number> {
+    const names: Record<MetricType, readonly string[]> = {
       counter: ['count', 'rate'],
       gauge: ['value', 'min', 'max'],
       rate: ['rate', 'passes', 'fails'],
-      trend: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'],
+      trend: trendStats,
     };
     return Object.fromEntries(names[this.definition.type].map((n) => [n, this.aggregate(n, testDurationMs) ?? 0]));
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runScenario } from './executors.js';
 import { type CheckCount, MetricRegistry } from './metric-registry.js';
+import { DEFAULT_TREND_STATS } from './metric-sink.js';
 import type { FromVu } from './protocol.js';
 import { readScenarios, type Scenario } from './scenarios.js';
 import { evaluateThreshold, readThresholds } from './thresholds.js';
@@ -107,7 +108,8 @@ export async function runK6Script(settings: RunSettings): Promise<RunSummary> {
       if (teardownError !== undefined) throw new K6RunError(`teardown() failed: ${teardownError}`, 107);
     }
     await Promise.all(vus.map((vu) => vu.terminate()));
-    return summarize(registry, thresholds, testRunDurationMs, iterationErrors, aborted);
+    const trendStats = readTrendStats(options['summaryTrendStats']);
+    return summarize(registry, thresholds, trendStats, testRunDurationMs, iterationErrors, aborted);
   } finally {
     await Promise.all(vus.map((vu) => vu.terminate().catch(() => 0)));
   }
@@ -116,6 +118,7 @@ export async function runK6Script(settings: RunSettings): Promise<RunSummary> {
 function summarize(
   registry: MetricRegistry,
   thresholds: ReturnType<typeof readThresholds>,
+  trendStats: readonly string[],
   testRunDurationMs: number,
   iterationErrors: Record<string, number>,
   aborted: string | undefined,
@@ -131,12 +134,21 @@ function summarize(
     metrics[name] = {
       type: sink.definition.type,
       contains: sink.definition.contains,
-      values: sink.summaryValues(testRunDurationMs),
+      values: sink.summaryValues(testRunDurationMs, trendStats),
       ...(results === undefined ? {} : { thresholds: Object.fromEntries(results) }),
     };
   }
   const exitCode = aborted !== undefined ? 108 : thresholdsFailed ? 99 : 0;
   return { metrics, root_group: { checks: [...registry.checks.values()] }, state: { testRunDurationMs }, iterationErrors, thresholdsFailed, aborted, exitCode };
+}
+
+/** options.summaryTrendStats: which trend values the summary shows (`count` included, as k6 allows). */
+function readTrendStats(value: unknown): readonly string[] {
+  if (value === undefined) return DEFAULT_TREND_STATS;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^(avg|min|med|max|count|p\(\d+(\.\d+)?\))$/.test(v))) {
+    throw new K6RunError(`invalid summaryTrendStats ${JSON.stringify(value)}`, 104);
+  }
+  return value as string[];
 }
 
 /** Waits `ms`, or less if `cancelled` becomes true (checked every 100 ms). */
