@@ -29,7 +29,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts'],
         },
       },
