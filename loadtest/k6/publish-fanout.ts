@@ -25,8 +25,8 @@ import { durationMs, nonNegativeNumber, positiveInt, targetConfig, userName } fr
 import { pidfDocument, readPublishedChange } from './lib/presence-note.ts';
 import { delay, type Signal, signal } from './lib/signals.ts';
 import { type SipMessage, header, randomToken } from './lib/sip-message.ts';
-import { SipSocket } from './lib/sip-socket.ts';
-import { Subscription, succeeded } from './lib/subscription.ts';
+import { openSipSocket } from './lib/open-socket.ts';
+import { Subscription, notifyHandler, succeeded } from './lib/subscription.ts';
 
 const target = targetConfig(__ENV);
 const presentities = positiveInt(__ENV, 'PRESENTITIES', 5);
@@ -89,10 +89,8 @@ export function setup(): SetupData {
 export async function publish(data: SetupData): Promise<void> {
   const presentity = userName(target, exec.scenario.iterationInTest);
   const aor = `sip:${presentity}@${target.domain}`;
-  const credentials = target.password === undefined ? undefined : { username: presentity, password: target.password };
-  const socket = await SipSocket.open(target.url, { timeoutMs: target.transactionTimeoutMs, credentials }).catch(() => undefined);
-  errors.add(socket === undefined);
-  if (!check(socket, { 'WebSocket opened': (s) => s !== undefined }) || socket === undefined) return;
+  const socket = await openSipSocket(target, presentity, errors);
+  if (socket === undefined) return;
   const dialog = { callId: randomToken(20), fromTag: randomToken(8), cseq: 1, etag: undefined as string | undefined };
   try {
     for (let seq = 1; seq <= publishes; seq++) {
@@ -130,20 +128,9 @@ interface Watched {
 export async function watch(data: SetupData): Promise<void> {
   const watcher = userName(target, presentities + exec.scenario.iterationInTest);
   const watched = new Map<string, Watched>();
-  const onRequest = (request: SipMessage): number => {
-    if (request.method !== 'NOTIFY') return 501;
-    const entry = watched.get(header(request, 'call-id') ?? '');
-    if (entry === undefined) {
-      unknownNotifies.add(1);
-      return 481;
-    }
-    account(entry, request, data.run);
-    return 200;
-  };
-  const credentials = target.password === undefined ? undefined : { username: watcher, password: target.password };
-  const socket = await SipSocket.open(target.url, { timeoutMs: target.transactionTimeoutMs, onRequest, credentials }).catch(() => undefined);
-  errors.add(socket === undefined);
-  if (!check(socket, { 'WebSocket opened': (s) => s !== undefined }) || socket === undefined) return;
+  const onRequest = notifyHandler(watched, (entry, notify) => account(entry, notify, data.run), unknownNotifies);
+  const socket = await openSipSocket(target, watcher, errors, onRequest);
+  if (socket === undefined) return;
   try {
     for (let p = 0; p < presentities; p++) {
       const dialog = new Subscription(socket, watcher, `sip:${userName(target, p)}@${target.domain}`, target.domain, subscribeExpires);

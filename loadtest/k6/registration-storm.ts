@@ -16,7 +16,7 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { nonNegativeNumber, positiveInt, targetConfig, userName, vuScenario } from './lib/load-config.ts';
 import { randomToken } from './lib/sip-message.ts';
-import { SipSocket } from './lib/sip-socket.ts';
+import { openSipSocket } from './lib/open-socket.ts';
 
 const target = targetConfig(__ENV);
 const expires = positiveInt(__ENV, 'REGISTER_EXPIRES', 120);
@@ -41,10 +41,8 @@ const unbindings = new Counter('sip_unregisters_ok');
 export default async function registrationStorm(): Promise<void> {
   const user = userName(target, exec.scenario.iterationInTest);
   const aor = `sip:${user}@${target.domain}`;
-  const credentials = target.password === undefined ? undefined : { username: user, password: target.password };
-  const socket = await SipSocket.open(target.url, { timeoutMs: target.transactionTimeoutMs, credentials }).catch(() => undefined);
-  errors.add(socket === undefined);
-  if (!check(socket, { 'WebSocket opened': (s) => s !== undefined }) || socket === undefined) return;
+  const socket = await openSipSocket(target, user, errors);
+  if (socket === undefined) return;
   const dialog = { callId: randomToken(20), fromTag: randomToken(8), cseq: 1 };
   const register = async (seconds: number) => {
     const outcome = await socket.request({

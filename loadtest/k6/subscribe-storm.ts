@@ -19,10 +19,8 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { durationMs, nonNegativeNumber, positiveInt, targetConfig, userName, vuScenario } from './lib/load-config.ts';
 import { delay } from './lib/signals.ts';
-import type { SipMessage } from './lib/sip-message.ts';
-import { header } from './lib/sip-message.ts';
-import { SipSocket } from './lib/sip-socket.ts';
-import { Subscription, succeeded } from './lib/subscription.ts';
+import { openSipSocket } from './lib/open-socket.ts';
+import { Subscription, notifyHandler, succeeded } from './lib/subscription.ts';
 
 const target = targetConfig(__ENV);
 const perWatcher = positiveInt(__ENV, 'SUBSCRIPTIONS', 5);
@@ -59,20 +57,9 @@ export default async function subscribeStorm(): Promise<void> {
   const watcherIndex = exec.scenario.iterationInTest;
   const watcher = userName(target, watcherIndex);
   const dialogs = new Map<string, Subscription>();
-  const onRequest = (request: SipMessage): number => {
-    if (request.method !== 'NOTIFY') return 501;
-    const dialog = dialogs.get(header(request, 'call-id') ?? '');
-    if (dialog === undefined) {
-      unknownNotifies.add(1);
-      return 481;
-    }
-    COUNTERS[dialog.onNotify(request)].add(1);
-    return 200;
-  };
-  const credentials = target.password === undefined ? undefined : { username: watcher, password: target.password };
-  const socket = await SipSocket.open(target.url, { timeoutMs: target.transactionTimeoutMs, onRequest, credentials }).catch(() => undefined);
-  errors.add(socket === undefined);
-  if (!check(socket, { 'WebSocket opened': (s) => s !== undefined }) || socket === undefined) return;
+  const onRequest = notifyHandler(dialogs, (dialog, notify) => COUNTERS[dialog.onNotify(notify)].add(1), unknownNotifies);
+  const socket = await openSipSocket(target, watcher, errors, onRequest);
+  if (socket === undefined) return;
   try {
     for (let k = 0; k < perWatcher; k++) {
       const presentity = `sip:${userName(target, watcherIndex + 1 + k)}@${target.domain}`;

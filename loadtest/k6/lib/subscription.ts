@@ -3,7 +3,8 @@
  * SUBSCRIBE, the NOTIFYs of its dialog, unSUBSCRIBE (Expires: 0).
  */
 import { type SipMessage, cseqOf, header, randomToken, tagOf } from './sip-message.ts';
-import { type RequestOutcome, SipSocket } from './sip-socket.ts';
+import type { Counter } from 'k6/metrics';
+import type { RequestHandler, RequestOutcome, SipSocket } from './sip-socket.ts';
 import { type Signal, signal } from './signals.ts';
 
 export type NotifyKind = 'initial' | 'change' | 'terminated' | 'repeat';
@@ -80,4 +81,22 @@ export class Subscription {
 export function succeeded(outcome: RequestOutcome): boolean {
   const status = outcome.response?.status ?? 0;
   return status >= 200 && status < 300;
+}
+
+/**
+ * A watcher's answer to the server's requests: a NOTIFY of one of `dialogs`
+ * (by Call-ID) goes to `onNotify` and is answered 200; one for no dialog of
+ * ours is counted in `unknown` and answered 481; other methods 501.
+ */
+export function notifyHandler<T>(dialogs: ReadonlyMap<string, T>, onNotify: (dialog: T, notify: SipMessage) => void, unknown: Counter): RequestHandler {
+  return (request) => {
+    if (request.method !== 'NOTIFY') return 501;
+    const dialog = dialogs.get(header(request, 'call-id') ?? '');
+    if (dialog === undefined) {
+      unknown.add(1);
+      return 481;
+    }
+    onNotify(dialog, request);
+    return 200;
+  };
 }
