@@ -4,8 +4,8 @@
 // package.json must declare); its types are in dist/, hence `tsc -b` first. An import
 // that does not resolve fails the check rather than escaping it.
 
-/** Test code: may import test helpers and vitest; not run time. helm/test and test/ check the chart, image and compose file. */
-const TEST_CODE = '(\\.test\\.ts|\\.e2e\\.ts|\\.contract\\.ts)$|^(libs|services)/[^/]+/test/|^libs/testkit/|^helm/test/|^test/';
+/** Test code: may import test helpers and vitest; not run time. helm/test and test/ check the chart, image and compose file; loadtest/test runs the k6 scripts. */
+const TEST_CODE = '(\\.test\\.ts|\\.e2e\\.ts|\\.contract\\.ts)$|^(libs|services)/[^/]+/test/|^libs/testkit/|^helm/test/|^test/|^loadtest/test/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -60,10 +60,21 @@ module.exports = {
       to: { path: '(^(libs|services|loadtest)/|node_modules/@presence/)', pathNot: '^libs/dev-tools/' },
     },
     {
-      name: 'declared-dependencies-only',
-      comment: 'Every package (its own package.json, the closest one) declares what its run-time code imports.',
+      name: 'k6-scripts-import-only-k6-and-their-lib',
+      comment:
+        'loadtest/k6 runs in k6\'s own JavaScript runtime, not Node: nothing of Node, npm or the workspace exists there. ' +
+        'It imports only k6/* modules (built into the k6 binary; they resolve here to their types, @types/k6) and its own files.',
       severity: 'error',
-      from: { pathNot: TEST_CODE },
+      from: { path: '^loadtest/k6/' },
+      to: { pathNot: '^(loadtest/k6/|node_modules/@types/k6/)' },
+    },
+    {
+      name: 'declared-dependencies-only',
+      comment:
+        'Every package (its own package.json, the closest one) declares what its run-time code imports. ' +
+        'Not loadtest/k6: its k6/* imports come with the k6 binary, not from npm (rule above).',
+      severity: 'error',
+      from: { pathNot: `${TEST_CODE}|^loadtest/k6/` },
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },
     {

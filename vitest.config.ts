@@ -29,7 +29,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts'],
         },
       },
@@ -50,7 +50,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['services/**/test/**/*.e2e.test.ts', 'libs/**/src/**/*.e2e.test.ts', 'helm/test/**/*.e2e.test.ts'],
+          include: ['services/**/test/**/*.e2e.test.ts', 'libs/**/src/**/*.e2e.test.ts', 'helm/test/**/*.e2e.test.ts', 'loadtest/test/**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
