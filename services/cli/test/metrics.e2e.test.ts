@@ -125,6 +125,7 @@ describe.runIf(promtoolAvailable)('metrics of the real processes', () => {
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`,
       '--partitions', '16',
       '--log-level', 'warn',
+      '--auth', 'none',
     ]);
     const { watcher } = await drive(standalone, sipPort);
 

@@ -36,7 +36,7 @@ describe('presence standalone over tls and wss', () => {
     const child = presence([
       '--listen', 'udp:127.0.0.1:0,tls:127.0.0.1:0,wss:127.0.0.1:0',
       '--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile,
-      '--domain', DOMAIN, '--http', 'off', '--log-level', 'info',
+      '--domain', DOMAIN, '--http', 'off', '--log-level', 'info', '--auth', 'none',
     ]);
     let sip: { transport: string; port: number }[] = [];
     await eventually(
