@@ -199,6 +199,16 @@ describe('chart with everything-on values', () => {
     expect(selected.map((w) => w.metadata.name).sort()).toEqual([names.of('agent'), names.of('edge'), names.of('xcap')]);
   });
 
+  it('labels every scraped series with the role of its pod, as the dashboards expect', () => {
+    const monitor = findObject(objects, 'ServiceMonitor', names.fullname).spec as { endpoints: { relabelings?: unknown[] }[] };
+    const role = { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'role', action: 'replace' };
+    for (const endpoint of monitor.endpoints) expect(endpoint.relabelings).toContainEqual(role);
+    // The pod label it reads is the role, on every workload.
+    for (const workload of workloadsOf(objects)) {
+      expect(['edge', 'agent', 'xcap']).toContain(workload.spec.template.metadata.labels['app.kubernetes.io/component']);
+    }
+  });
+
   it('renders one ConfigMap per dashboard of dashboards/, labelled for the Grafana sidecar', () => {
     const dashboards = loadDashboards();
     const maps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
