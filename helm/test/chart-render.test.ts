@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectChartInvariants } from './chart-invariants.js';
 import { chartWithStandInDependencies, findObject, helm, names, NAMESPACE, renderObjects, VALUE_SETS, valuesFile, type K8sObject, type ValueSet } from './chart-kit.js';
+import { loadDashboards } from './dashboard-kit.js';
 import { validateAgainstKubernetesSchema } from './kubernetes-schemas.js';
 import { onlyContainer, optionValue, type Workload } from './workload-view.js';
 
@@ -198,8 +199,27 @@ describe('chart with everything-on values', () => {
     expect(selected.map((w) => w.metadata.name).sort()).toEqual([names.of('agent'), names.of('edge'), names.of('xcap')]);
   });
 
-  it('renders no dashboard ConfigMap while dashboards/ holds no JSON', () => {
-    expect(objects.filter((o) => o.metadata.labels?.grafana_dashboard !== undefined)).toEqual([]);
+  it('labels every scraped series with the role of its pod, as the dashboards expect', () => {
+    const monitor = findObject(objects, 'ServiceMonitor', names.fullname).spec as { endpoints: { relabelings?: unknown[] }[] };
+    const role = { sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'], targetLabel: 'role', action: 'replace' };
+    for (const endpoint of monitor.endpoints) expect(endpoint.relabelings).toContainEqual(role);
+    // The pod label it reads is the role, on every workload.
+    for (const workload of workloadsOf(objects)) {
+      expect(['edge', 'agent', 'xcap']).toContain(workload.spec.template.metadata.labels['app.kubernetes.io/component']);
+    }
+  });
+
+  it('renders one ConfigMap per dashboard of dashboards/, labelled for the Grafana sidecar', () => {
+    const dashboards = loadDashboards();
+    const maps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    expect(maps.map((m) => m.metadata.name).sort()).toEqual(
+      ['presence-agents', 'presence-edges', 'presence-overview', 'presence-store-bus'].map((name) => `${names.fullname}-dashboard-${name}`),
+    );
+    for (const { file, text } of dashboards) {
+      const map = maps.find((m) => m.data?.[file] !== undefined);
+      expect(map?.data?.[file], file).toBe(text.trimEnd());
+      expect(Object.keys(map?.data ?? {})).toEqual([file]);
+    }
   });
 });
 
@@ -207,12 +227,15 @@ describe('chart dashboards', () => {
   it('turns every dashboards/*.json into a ConfigMap for the Grafana sidecar', () => {
     const chart = join(mkdtempSync(join(tmpdir(), 'presence-dashboards-')), 'presence-cluster');
     cpSync(chartWithStandInDependencies(), chart, { recursive: true });
-    const dashboard = JSON.stringify({ title: 'Presence overview', panels: [] });
-    writeFileSync(join(chart, 'dashboards', 'Presence_Overview.json'), dashboard);
+    const dashboard = JSON.stringify({ title: 'Team board', panels: [] });
+    writeFileSync(join(chart, 'dashboards', 'Team_Board.json'), dashboard);
     const objects = renderObjects(['--set', 'grafanaDashboards.enabled=true'], { chartDir: chart });
     const maps = objects.filter((o) => o.metadata.labels?.grafana_dashboard === '1');
-    expect(maps.map((m) => m.metadata.name)).toEqual([`${names.fullname}-dashboard-presence-overview`]);
-    expect(maps[0]?.data).toEqual({ 'Presence_Overview.json': dashboard });
+    expect(maps).toHaveLength(loadDashboards().length + 1);
+    expect(new Set(maps.map((m) => m.metadata.name)).size).toBe(maps.length);
+    const added = maps.filter((m) => m.data?.['Team_Board.json'] !== undefined);
+    expect(added.map((m) => m.metadata.name)).toEqual([`${names.fullname}-dashboard-team-board`]);
+    expect(added[0]?.data).toEqual({ 'Team_Board.json': dashboard });
     expect(renderObjects([], { chartDir: chart }).some((o) => o.metadata.labels?.grafana_dashboard !== undefined)).toBe(false);
   });
 });
