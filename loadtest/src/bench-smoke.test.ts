@@ -24,22 +24,26 @@ describe('bench smoke', () => {
     if (out !== undefined) await rm(out, { recursive: true, force: true });
   });
 
-  it('bench smoke - 2 s at 20 PUBLISH/s against standalone: every watcher notified, latencies recorded', async () => {
+  /** Runs the built bench for 2 s of PUBLISH at 20/s (10 presentities × 5 watchers) and returns its stdout and JSON result. */
+  async function runBench(...extra: string[]): Promise<{ stdout: string; result: TargetResult }> {
     expect(existsSync(BENCH), `${BENCH} missing: run npx tsc -b first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
-    const args = ['--mode', 'standalone', '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out];
+    const args = ['--mode', 'standalone', '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out, ...extra];
     const child = children.spawn(process.execPath, [BENCH, ...args], { cwd: ROOT });
     const { code } = await child.exit(60_000);
     expect(code, child.stderr()).toBe(0);
     expect(child.stdout()).toMatch(/PUBLISH steps/);
-    expect(child.stdout()).toMatch(/standalone\s+udp\s+10\s+5\s+20/);
-
     const [file] = await readdir(out);
     expect(file).toMatch(/-standalone\.json$/);
     const { results } = JSON.parse(await readFile(join(out, file!), 'utf8')) as { results: TargetResult[] };
-    const [result] = results;
-    expect(result!.subscribe).toMatchObject({ subscriptions: 50, subscribed: 50, subscribeFailed: 0, initialNotifies: 50 });
-    const step = result!.steps[0]!.summary;
+    return { stdout: child.stdout(), result: results[0]! };
+  }
+
+  it('bench smoke - 2 s at 20 PUBLISH/s against standalone: every watcher notified, latencies recorded', async () => {
+    const { stdout, result } = await runBench();
+    expect(stdout).toMatch(/standalone\s+udp\s+10\s+5\s+20/);
+    expect(result.subscribe).toMatchObject({ subscriptions: 50, subscribed: 50, subscribeFailed: 0, initialNotifies: 50 });
+    const step = result.steps[0]!.summary;
     expect(step.publishAccepted).toBeGreaterThanOrEqual(30);
     expect(step.publishErrors + step.publishTimeouts).toBe(0);
     expect(step.notifies).toBe(step.publishAccepted * 5);
@@ -50,9 +54,29 @@ describe('bench smoke', () => {
     // one (watcher, change) pair per accepted PUBLISH and watcher of its presentity, each one seen
     expect(step.changesOwed).toBe(step.publishAccepted * 5);
     expect(step.changesDelivered).toBe(step.changesOwed);
-    expect(step.notifyRetransmissions + result!.subscribe.notifyRetransmissions).toBe(0);
-    expect(child.stdout()).toMatch(/100\.00%/);
-    expect(result!.memory.end.processes[0]!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
-    expect(result!.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies });
+    expect(step.notifyRetransmissions + result.subscribe.notifyRetransmissions).toBe(0);
+    expect(stdout).toMatch(/100\.00%/);
+    expect(result.memory.end.processes[0]!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(result.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies });
+    expect(result.subscribe.challengesAnswered + step.challengesAnswered).toBe(0);
+    expect(result.server).toMatchObject({ authChallenges: 0, authSuccesses: 0 });
+  }, 90_000);
+
+  it('bench smoke - --auth digest: every AOR answers one challenge, then reuses its nonce; nothing lost, no error', async () => {
+    const { stdout, result } = await runBench('--auth', 'digest');
+    expect(stdout).toMatch(/standalone\+digest\s+udp\s+10\s+5\s+20/);
+    // each watcher: its REGISTER is challenged, its SUBSCRIBE goes with the same nonce (nc 2)
+    expect(result.subscribe).toMatchObject({ subscribed: 50, subscribeFailed: 0, registerOk: 50, registerFailed: 0, initialNotifies: 50, challengesAnswered: 50, staleChallenges: 0 });
+    expect(result.subscribe.errorCodes).toEqual({});
+    // each publisher: its first PUBLISH (in the warm-up) is challenged; the measured ones are not
+    expect(result.warmup).toMatchObject({ challengesAnswered: 10, publishErrors: 0, publishTimeouts: 0 });
+    const step = result.steps[0]!.summary;
+    expect(step.publishAccepted).toBeGreaterThanOrEqual(30);
+    expect(step).toMatchObject({ publishErrors: 0, publishTimeouts: 0, sendFailures: 0, challengesAnswered: 0, stale: 0, terminated: 0, errorCodes: {} });
+    expect(step.notifies).toBe(step.publishAccepted * 5);
+    expect(step.changesDelivered).toBe(step.changesOwed);
+    expect(step.changesOwed).toBe(step.publishAccepted * 5);
+    // the server's view: every PUBLISH of the step authenticated, none challenged
+    expect(result.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies, authChallenges: 0, authSuccesses: step.publishSent });
   }, 90_000);
 });

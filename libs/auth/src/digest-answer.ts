@@ -9,13 +9,12 @@ export interface DigestDirective {
   readonly quoted: boolean;
 }
 
-export interface DigestAnswerInput {
+interface DigestAnswerFields {
   readonly realm: string;
   readonly nonce: string;
   readonly opaque?: string;
   readonly algorithm: DigestAlgorithm;
   readonly username: string;
-  readonly password: string;
   readonly method: string;
   /** digest-uri: the Request-URI (RFC 3261 §22.4). */
   readonly uri: string;
@@ -23,6 +22,12 @@ export interface DigestAnswerInput {
   readonly nc: number;
   readonly cnonce: string;
 }
+
+/**
+ * The password, or its HA1 for this username, realm and algorithm (what
+ * ha1() gives): a UA answering many requests hashes its password once.
+ */
+export type DigestAnswerInput = DigestAnswerFields & ({ readonly password: string } | { readonly ha1: string });
 
 /**
  * The client side: the directives of an Authorization answering a
@@ -34,7 +39,7 @@ export function digestAnswer(input: DigestAnswerInput): DigestDirective[] {
   const response = expectedResponse(
     { algorithm: input.algorithm, nonce: input.nonce, ncText, cnonce: input.cnonce, qop: 'auth', uri: input.uri },
     input.method,
-    ha1(input.algorithm, input.username, input.realm, input.password),
+    'ha1' in input ? input.ha1 : ha1(input.algorithm, input.username, input.realm, input.password),
   );
   const directives: DigestDirective[] = [
     { name: 'username', value: input.username, quoted: true },

@@ -60,6 +60,13 @@ describe('digest response', () => {
     expect(responseMatches(readDigestCredentials(values), 'GET', ha1(algorithm, 'Mufasa', 'http-auth@example.org', 'Circle of Life'))).toBe(true);
   });
 
+  it.each(['SHA-256', 'MD5'] as const)('response - digestAnswer with the HA1 instead of the password writes the same %s answer', (algorithm) => {
+    const input = { ...RFC_7616, algorithm, method: 'GET', nc: 1 };
+    const fromHa1 = digestAnswer({ ...input, ha1: ha1(algorithm, 'Mufasa', 'http-auth@example.org', 'Circle of Life') });
+    expect(fromHa1).toEqual(digestAnswer({ ...input, password: 'Circle of Life' }));
+    expect(new Map(fromHa1.map((d) => [d.name, d.value])).get('response')).toBe(RFC_7616_RESPONSES[algorithm]);
+  });
+
   it('credentials - each broken rule is refused, naming the directive', () => {
     const sha = { algorithm: 'SHA-256', response: RFC_7616_RESPONSES['SHA-256'] };
     const cases: [Record<string, string>, RegExp][] = [

@@ -2,6 +2,7 @@ import type { Endpoint, TransportName } from '../transport/channel.js';
 
 export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
+export type AuthMode = 'none' | 'digest';
 
 /** Everything a run needs, validated; written verbatim into the JSON result. */
 export interface BenchConfig {
@@ -23,6 +24,8 @@ export interface BenchConfig {
   readonly timeoutS: number;
   readonly expires: number;
   readonly register: boolean;
+  /** digest: the target authenticates a user per AOR and the generator answers its challenges. */
+  readonly auth: AuthMode;
   readonly unsubscribe: boolean;
   readonly domain: string | undefined;
   readonly localHost: string;

@@ -26,6 +26,12 @@ describe('bench options', () => {
     expect(config('--warmup', '7.5').warmupS).toBe(7.5);
   });
 
+  it('bench options - --auth is none unless digest is asked for, against standalone or cluster', () => {
+    expect(config().auth).toBe('none');
+    expect(config('--auth', 'digest').auth).toBe('digest');
+    expect(config('--mode', 'cluster', '--auth', 'digest', '--find-max').auth).toBe('digest');
+  });
+
   it('bench options - --target implies an external target', () => {
     expect(config('--target', '127.0.0.1:5070', '--metrics-url', 'http://127.0.0.1:9464/metrics')).toMatchObject({
       mode: 'external',
@@ -47,6 +53,11 @@ describe('bench options', () => {
       [['--memory', '--warmup', '3'], /--warmup: memory mode/],
       [['--warmup=-1'], /--warmup: must be at least 0/],
       [['--compare', '--mode', 'kamailio'], /--compare/],
+      [['--auth', 'basic'], /--auth: expected one of none, digest/],
+      [['--auth', 'digest', '--mode', 'kamailio'], /--auth digest: .*not --mode kamailio/],
+      [['--auth', 'digest', '--target', '127.0.0.1:5060'], /--auth digest: .*not --mode external/],
+      [['--auth', 'digest', '--compare'], /--auth digest: the Kamailio reference/],
+      [['--auth', 'digest', '--memory'], /--auth digest: memory mode/],
       [['--frobnicate'], /frobnicate/],
     ];
     for (const [argv, message] of cases) {

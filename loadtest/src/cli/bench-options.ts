@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TransportName } from '../transport/channel.js';
-import type { BenchConfig, RunKind, TargetMode } from './bench-config.js';
+import type { AuthMode, BenchConfig, RunKind, TargetMode } from './bench-config.js';
 import { UsageError } from './usage-error.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
@@ -55,6 +55,11 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   concurrency: { type: 'string', arg: 'N', help: 'REGISTER/SUBSCRIBE outstanding per worker in the subscribe phase (default 200).' },
   timeout: { type: 'string', arg: 'S', help: 'A request without a final response after S s is a timeout (default 5).' },
   expires: { type: 'string', arg: 'S', help: 'Expires of REGISTER, SUBSCRIBE and PUBLISH (default 3600).' },
+  auth: {
+    type: 'string',
+    arg: 'none|digest',
+    help: 'Authentication of the server the bench starts (default none). digest: standalone or cluster with --auth digest and a user per AOR (written to its store before the run); the generator answers each 401 and reuses the nonce with a rising count, as phones do.',
+  },
   'skip-register': { type: 'boolean', help: 'Do not REGISTER watchers before subscribing (memory mode never does).' },
   unsubscribe: { type: 'boolean', help: 'End every subscription (Expires: 0) before stopping.' },
   domain: { type: 'string', arg: 'DOMAIN', help: 'Domain of every AOR (default: the target host, e.g. 127.0.0.1).' },
@@ -99,6 +104,12 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if (str('subscriptions') !== undefined && run !== 'memory') throw new UsageError('--subscriptions: only with --memory (otherwise P×W subscriptions)');
   if (flag('compare') && (mode === 'kamailio' || mode === 'external')) throw new UsageError(`--compare: compares standalone or cluster with Kamailio, not --mode ${mode}`);
   if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
+  const auth = oneOf<AuthMode>('auth', str('auth') ?? 'none', ['none', 'digest']);
+  if (auth === 'digest') {
+    if (mode !== 'standalone' && mode !== 'cluster') throw new UsageError(`--auth digest: the bench makes users only for the servers it starts (standalone, cluster), not --mode ${mode}`);
+    if (flag('compare')) throw new UsageError('--auth digest: the Kamailio reference runs without authentication; compare runs with --auth none');
+    if (run === 'memory') throw new UsageError('--auth digest: memory mode measures subscription state, which users and nonces would add to');
+  }
   for (const name of ['metrics-url', 'redis']) {
     if (values[name] !== undefined && mode !== 'external') throw new UsageError(`--${name}: only for an external --target (the bench finds its own processes)`);
   }
@@ -130,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       timeoutS: num('timeout', 5, { min: 0.1 }),
       expires: int('expires', 3600),
       register: run !== 'memory' && !flag('skip-register'),
+      auth,
       unsubscribe: flag('unsubscribe'),
       domain: str('domain'),
       localHost: str('local-host') ?? '127.0.0.1',
@@ -194,6 +206,7 @@ export function renderBenchHelp(): string {
     '  npm run bench -- --mode cluster --edges 2 --agents 2 --find-max',
     '  npm run bench -- --memory --subscriptions 100000 [--big]',
     '  npm run bench -- --mode standalone --compare',
+    '  npm run bench -- --mode cluster --auth digest --presentities 200 --watchers 10 --rate 400',
     '',
     'Options:',
   ];

@@ -15,12 +15,16 @@ import { ownedIndices } from '../worker/workload-grid.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface WorkloadOptions {
+  /** Prefix of every AOR and Call-ID of the run (newRunId), so runs against one server never meet. */
+  readonly runId: string;
   readonly transport: TransportName;
   readonly presentities: number;
   readonly watchers: number;
   readonly workers: number;
   readonly perSocket: number;
   readonly register: boolean;
+  /** The password of the run's users (--auth digest); undefined: no authentication. */
+  readonly digestPassword: string | undefined;
   readonly expires: number;
   readonly timeoutMs: number;
   readonly t1Ms: number;
@@ -76,12 +80,11 @@ export class LoadSession {
 
   static async open(endpoints: readonly Endpoint[], options: WorkloadOptions, progress: Progress): Promise<LoadSession> {
     if (endpoints.length === 0) throw new Error('the target has no endpoint for this transport');
-    const runId = `lt${Date.now().toString(36)}`;
     const workers = Math.max(1, Math.min(options.workers, options.presentities * options.watchers));
     const configs: WorkerConfig[] = Array.from({ length: workers }, (_, workerIndex) => ({
       workerIndex,
       workers,
-      runId,
+      runId: options.runId,
       transport: options.transport,
       endpoints,
       localHost: options.localHost,
@@ -90,6 +93,7 @@ export class LoadSession {
       watchers: options.watchers,
       perSocket: options.perSocket,
       register: options.register,
+      digestPassword: options.digestPassword,
       expires: options.expires,
       timeoutMs: options.timeoutMs,
       t1Ms: options.t1Ms,
@@ -153,7 +157,7 @@ export class LoadSession {
 
   async unsubscribe(): Promise<UnsubscribeResult> {
     const results = await this.pool.all<UnsubscribeResult>({ type: 'unsubscribe' });
-    return sumCounts({ sent: 0, ok: 0, failed: 0, timeouts: 0 }, results);
+    return sumCounts({ sent: 0, ok: 0, failed: 0, timeouts: 0, challengesAnswered: 0, staleChallenges: 0 }, results);
   }
 
   async health(): Promise<WorkerHealth> {

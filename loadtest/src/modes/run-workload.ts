@@ -5,9 +5,11 @@ import { targetCpuSeconds } from '../probes/process-cpu.js';
 import { readRedisMemory } from '../probes/redis-info.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
 import type { WorkerHealth } from '../stats/phase-stats.js';
-import { signalServers, type BenchTarget } from '../targets/bench-target.js';
+import { LOCAL_SERVER_HOST, signalServers, type BenchTarget } from '../targets/bench-target.js';
+import { benchUsers, type BenchUsers } from '../targets/bench-users.js';
 import { startTarget } from '../targets/start-target.js';
 import type { UnsubscribeResult } from '../worker/protocol.js';
+import { newRunId } from '../worker/workload-grid.js';
 import { sleep } from '@presence/dev-tools';
 import { stopOnAbort } from './abort-cleanup.js';
 import { findMaxRate, judgeStep, type FindMaxOutcome } from './find-max.js';
@@ -41,11 +43,14 @@ export type Log = (line: string) => void;
 
 /** Starts the target for `mode`, runs the configured workload against it, stops it. */
 export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log: Log): Promise<TargetResult> {
-  log(`starting ${mode}...`);
-  const target = await startTarget(mode, config);
+  const runId = newRunId();
+  // The servers the bench starts listen on LOCAL_SERVER_HOST, the AORs' domain unless --domain.
+  const users = config.auth === 'digest' ? benchUsers(runId, config.domain ?? LOCAL_SERVER_HOST, config.presentities, config.watchers) : undefined;
+  log(`starting ${mode}${users === undefined ? '' : ` with digest authentication and ${users.presentities + users.subscriptions} users`}...`);
+  const target = await startTarget(mode, config, users);
   const registered = stopOnAbort(() => target.stop());
   try {
-    return await runWorkload(target, mode, config, log);
+    return await runWorkload(target, mode, config, runId, users, log);
   } finally {
     log(`stopping ${target.label}...`);
     await target.stop();
@@ -53,7 +58,7 @@ export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log:
   }
 }
 
-async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchConfig, log: Log): Promise<TargetResult> {
+async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchConfig, runId: string, users: BenchUsers | undefined, log: Log): Promise<TargetResult> {
   const endpoints = target.endpoints(config.transport);
   const profiling = config.serverCpuProfileDir !== undefined;
   const readMemory = (): Promise<MemoryReading> => readTargetMemory(target, !profiling);
@@ -63,12 +68,14 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
   const session = await LoadSession.open(
     endpoints,
     {
+      runId,
       transport: config.transport,
       presentities: config.presentities,
       watchers: config.watchers,
       workers: config.workers,
       perSocket: config.perSocket,
       register: config.register,
+      digestPassword: users?.password,
       expires: config.expires,
       timeoutMs: config.timeoutS * 1000,
       t1Ms: 500,
@@ -84,7 +91,8 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
     log(
       `subscribed ${subscribe.subscribed}/${subscriptions} in ${(subscribe.durationMs / 1000).toFixed(2)} s (${subscribe.subscribesPerSecond.toFixed(0)}/s)` +
         `, failed ${subscribe.subscribeFailed}, timeouts ${subscribe.subscribeTimeouts}, initial NOTIFYs ${subscribe.initialNotifies}` +
-        (config.register ? `, registered ${subscribe.registerOk}` : ''),
+        (config.register ? `, registered ${subscribe.registerOk}` : '') +
+        (users === undefined ? '' : `, 401s answered ${subscribe.challengesAnswered}`),
     );
     // Memory mode waits out the transactions the subscribe phase left behind (see BenchConfig.memory.settleS).
     if (config.run === 'memory') log(`waiting ${config.memory.settleS} s before reading memory...`);
@@ -123,7 +131,10 @@ async function warmUp(session: LoadSession, config: BenchConfig, log: Log): Prom
   if (config.run === 'memory' || config.warmupS === 0) return undefined;
   log(`warm-up: PUBLISH at ${config.rate}/s for ${config.warmupS} s (not judged)...`);
   const warmup = await session.step(0, config.rate, config.warmupS, config.drainS);
-  log(`  → accepted ${warmup.publishAccepted}, errors ${warmup.publishErrors}, timeouts ${warmup.publishTimeouts}, NOTIFY ${warmup.notifyPerSecond.toFixed(0)}/s`);
+  log(
+    `  → accepted ${warmup.publishAccepted}, errors ${warmup.publishErrors}, timeouts ${warmup.publishTimeouts}, NOTIFY ${warmup.notifyPerSecond.toFixed(0)}/s` +
+      (config.auth === 'digest' ? `, 401s answered ${warmup.challengesAnswered}` : ''),
+  );
   return warmup;
 }
 

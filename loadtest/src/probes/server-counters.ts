@@ -16,11 +16,14 @@ export interface ServerCounters {
   readonly changes: number;
   readonly activeSubscriptions: number;
   readonly handlerErrors: number;
+  /** Digest challenges (401) sent, every reason; authenticated requests, every algorithm (--auth digest). */
+  readonly authChallenges: number;
+  readonly authSuccesses: number;
 }
 
 const ZERO: ServerCounters = {
   publishRequests: 0, subscribeRequests: 0, notifiesOk: 0, notifiesTimeout: 0, notifiesRejected: 0,
-  notifiesFailed: 0, notifiesCoalesced: 0, changes: 0, activeSubscriptions: 0, handlerErrors: 0,
+  notifiesFailed: 0, notifiesCoalesced: 0, changes: 0, activeSubscriptions: 0, handlerErrors: 0, authChallenges: 0, authSuccesses: 0,
 };
 
 /** Summed over every process with /metrics (each counts what it did itself); undefined if there is none. */
@@ -29,7 +32,7 @@ export async function readServerCounters(probes: readonly MemoryProbe[]): Promis
   if (urls.length === 0) return undefined;
   const texts = await Promise.all(urls.map((url) => httpGet(url, 5000).then((r) => r.body, () => '')));
   const sum = (name: string, labels: Record<string, string> = {}): number => texts.reduce((total, text) => total + metricValue(text, name, labels), 0);
-  const handlerErrors = texts.reduce((total, text) => total + sumAll(text, 'presence_sip_handler_errors_total'), 0);
+  const sumEvery = (name: string): number => texts.reduce((total, text) => total + sumAll(text, name), 0);
   return {
     publishRequests: sum('presence_sip_requests_total', { method: 'PUBLISH' }),
     subscribeRequests: sum('presence_sip_requests_total', { method: 'SUBSCRIBE' }),
@@ -40,7 +43,9 @@ export async function readServerCounters(probes: readonly MemoryProbe[]): Promis
     notifiesCoalesced: sum('presence_notifies_coalesced_total'),
     changes: sum('presence_changes_total'),
     activeSubscriptions: sum('presence_subscriptions', { state: 'active' }),
-    handlerErrors,
+    handlerErrors: sumEvery('presence_sip_handler_errors_total'),
+    authChallenges: sumEvery('presence_auth_challenges_total'),
+    authSuccesses: sumEvery('presence_auth_successes_total'),
   };
 }
 

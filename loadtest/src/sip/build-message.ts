@@ -14,6 +14,8 @@ export interface RequestParts {
   readonly contact?: string;
   /** Complete header lines without CRLF, e.g. `Event: presence`. */
   readonly headers?: readonly string[];
+  /** The value of an Authorization header, e.g. `Digest username="…", …`. */
+  readonly authorization?: string;
   readonly contentType?: string;
   /** ASCII only: the length in characters is the length in bytes. */
   readonly body?: string;
@@ -31,6 +33,7 @@ export function buildRequest(parts: RequestParts): string {
     `CSeq: ${parts.cseq} ${parts.method}\r\n`;
   if (parts.contact !== undefined) text += `Contact: ${parts.contact}\r\n`;
   if (parts.headers !== undefined) for (const line of parts.headers) text += `${line}\r\n`;
+  if (parts.authorization !== undefined) text += `Authorization: ${parts.authorization}\r\n`;
   const body = parts.body ?? '';
   if (body.length > 0 && parts.contentType !== undefined) text += `Content-Type: ${parts.contentType}\r\n`;
   return `${text}Content-Length: ${body.length}\r\n\r\n${body}`;

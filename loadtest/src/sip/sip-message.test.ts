@@ -48,6 +48,7 @@ describe('sip message', () => {
       callId: 'ltp0',
       cseq: 3,
       headers: ['Event: presence', 'SIP-If-Match: e1'],
+      authorization: 'Digest username="a", nc=00000002',
       contentType: 'application/pidf+xml',
       body,
     });
@@ -56,14 +57,25 @@ describe('sip message', () => {
     expect(message).toMatchObject({ method: 'PUBLISH', cseq: 3, cseqMethod: 'PUBLISH', body });
     expect(topBranch(message)).toBe('z9hG4bKlt0x1');
     expect(message.headers.get('event')).toBe('presence');
+    expect(text).toContain('SIP-If-Match: e1\r\nAuthorization: Digest username="a", nc=00000002\r\n');
   });
 
   it('sip message - reads the status and SIP-ETag of a response; rejects what is not SIP', () => {
     const message = parseSipMessage('SIP/2.0 412 Conditional Request Failed\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nSIP-ETag: abc\r\nContent-Length: 0\r\n\r\n')!;
     expect(message.status).toBe(412);
     expect(message.headers.get('sip-etag')).toBe('abc');
+    expect(message.wwwAuthenticate).toEqual([]);
     expect(parseSipMessage('GET / HTTP/1.1\r\n\r\n')).toBeUndefined();
     expect(parseSipMessage('NOTIFY sip:a SIP/2.0\r\nVia: x')).toBeUndefined();
+  });
+
+  it('sip message - keeps every WWW-Authenticate of a 401, in order', () => {
+    const message = parseSipMessage(
+      'SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n' +
+        'WWW-Authenticate: Digest realm="r", nonce="n", algorithm=SHA-256, qop="auth"\r\n' +
+        'www-authenticate: Digest realm="r", nonce="n", algorithm=MD5, qop="auth"\r\nContent-Length: 0\r\n\r\n',
+    )!;
+    expect(message.wwwAuthenticate).toEqual(['Digest realm="r", nonce="n", algorithm=SHA-256, qop="auth"', 'Digest realm="r", nonce="n", algorithm=MD5, qop="auth"']);
   });
 
   it('pidf timestamp - the published timestamp reads back exactly from a composed document', () => {

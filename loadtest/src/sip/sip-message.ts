@@ -18,6 +18,8 @@ export interface SipMessage {
   readonly to: string;
   /** Other headers we look at, by lower-case long name. */
   readonly headers: ReadonlyMap<string, string>;
+  /** WWW-Authenticate values in order (a 401 has one challenge per algorithm); shared and empty on other messages. */
+  readonly wwwAuthenticate: readonly string[];
   readonly body: string;
 }
 
@@ -26,6 +28,8 @@ const COMPACT: Readonly<Record<string, string>> = { v: 'via', i: 'call-id', f: '
 
 /** Headers kept in `headers`; the rest are skipped without allocating. */
 const WANTED = new Set(['sip-etag', 'subscription-state', 'expires', 'content-length', 'event', 'content-type']);
+
+const NO_CHALLENGES: readonly string[] = Object.freeze([]);
 
 /** Parses one complete message (head and body); undefined if it is not SIP. */
 export function parseSipMessage(text: string): SipMessage | undefined {
@@ -48,6 +52,7 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   let from = '';
   let to = '';
   const vias: string[] = [];
+  let wwwAuthenticate: string[] | undefined;
   const headers = new Map<string, string>();
   let start = firstEnd + 2;
   while (start < headEnd) {
@@ -74,6 +79,9 @@ export function parseSipMessage(text: string): SipMessage | undefined {
         case 'to':
           to = value;
           break;
+        case 'www-authenticate':
+          (wwwAuthenticate ??= []).push(value);
+          break;
         default:
           if (WANTED.has(name)) headers.set(name, value);
       }
@@ -86,7 +94,7 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   const declared = headers.get('content-length');
   const bodyStart = headEnd + 4;
   const body = declared === undefined ? text.slice(bodyStart) : text.slice(bodyStart, bodyStart + Number(declared));
-  return { status, method, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, body };
+  return { status, method, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, wwwAuthenticate: wwwAuthenticate ?? NO_CHALLENGES, body };
 }
 
 /** The branch parameter of the top Via: our transaction key. */

@@ -3,8 +3,16 @@ import type { HistogramSnapshot } from './latency-histogram.js';
 /** Final status codes other than 2xx, by code ("408" included when the server sent it). */
 export type CodeCounts = Record<string, number>;
 
+/** Digest challenges (401) the generator answered: the cost of authentication, never counted as errors. */
+export interface ChallengeCounts {
+  /** 401s answered with credentials (the first request of an AOR, and each time its nonce was spent). */
+  challengesAnswered: number;
+  /** … of which said stale=true: the nonce had expired (--nonce-lifetime) or its count was refused. */
+  staleChallenges: number;
+}
+
 /** What one worker reports for the subscribe phase (and the parent sums). */
-export interface SubscribePhaseCounts {
+export interface SubscribePhaseCounts extends ChallengeCounts {
   registerSent: number;
   registerOk: number;
   registerFailed: number;
@@ -29,7 +37,7 @@ export interface SubscribePhaseReport extends SubscribePhaseCounts {
 }
 
 /** What one worker reports for one PUBLISH step (publish window plus drain). */
-export interface StepCounts {
+export interface StepCounts extends ChallengeCounts {
   publishSent: number;
   /** 2xx final responses. */
   publishAccepted: number;
@@ -91,6 +99,7 @@ export function emptySubscribeCounts(): SubscribePhaseCounts {
     registerSent: 0, registerOk: 0, registerFailed: 0, registerTimeouts: 0,
     subscribeSent: 0, subscribed: 0, subscribeFailed: 0, subscribeTimeouts: 0,
     initialNotifies: 0, missingInitialNotifies: 0, notifyRetransmissions: 0, sendFailures: 0, errorCodes: {}, durationMs: 0,
+    challengesAnswered: 0, staleChallenges: 0,
   };
 }
 
@@ -99,7 +108,7 @@ export function emptyStepCounts(): StepCounts {
     publishSent: 0, publishAccepted: 0, publishErrors: 0, publishTimeouts: 0, sendFailures: 0, publishSkipped: 0,
     notifies: 0, notifiesInWindow: 0, notifyRetransmissions: 0, notifiesWithoutTimestamp: 0, lateNotifies: 0,
     terminated: 0, unknownDialog: 0, stale: 0, checked: 0, changesOwed: 0, changesDelivered: 0, changesSuperseded: 0, stateRegressions: 0,
-    drainMs: 0, generatorCpuPct: 0, workerCpuPctMax: 0, errorCodes: {},
+    drainMs: 0, generatorCpuPct: 0, workerCpuPctMax: 0, errorCodes: {}, challengesAnswered: 0, staleChallenges: 0,
   };
 }
 

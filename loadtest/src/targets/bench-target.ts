@@ -23,9 +23,16 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-/** Options every presence process we start gets: no NOTIFY rate limit, quiet logs, long-lived soft state, no authentication (the generator has no users; it listens on loopback). */
+/** Where the servers the bench starts listen, and so the domain of its AORs unless --domain says otherwise. */
+export const LOCAL_SERVER_HOST = '127.0.0.1';
+
+/**
+ * Options every presence process we start gets: no NOTIFY rate limit, quiet
+ * logs, long-lived soft state. Authentication is the target's to add:
+ * `--auth none` (allowed on loopback) unless the run has users.
+ */
 export function presenceServerArgs(maxExpires: number): string[] {
-  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--auth', 'none'];
+  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires)];
 }
 
 /** The built preload that lets the bench profile or garbage-collect a server process (probes/server-preload.ts). */

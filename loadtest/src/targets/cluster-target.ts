@@ -1,6 +1,7 @@
 import { startLocalCluster } from '@presence/dev-tools';
 import type { TransportName } from '../transport/channel.js';
-import { presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { LOCAL_SERVER_HOST, presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { writeUsersToRedis, type BenchUsers } from './bench-users.js';
 
 export interface ClusterOptions {
   readonly edges: number;
@@ -8,6 +9,8 @@ export interface ClusterOptions {
   readonly partitions: number;
   readonly maxExpires: number;
   readonly cpuProfileDir?: string;
+  /** --auth digest at the edges with these users (in the cluster's Redis); none: --auth none. */
+  readonly users?: BenchUsers;
 }
 
 /** startLocalCluster: own nats-server and redis-server on free ports, agents and edges as processes. */
@@ -19,12 +22,20 @@ export async function startClusterTarget(options: ClusterOptions): Promise<Bench
       partitions: options.partitions,
       edgeArgs: presenceServerArgs(options.maxExpires),
       logLevel: 'warn',
+      auth: options.users === undefined ? 'none' : 'digest',
     }),
   );
+  if (options.users !== undefined) {
+    // The edges read users from Redis per request: written before the first one, they are all there.
+    await writeUsersToRedis(cluster.redis.url, options.users).catch(async (error: unknown) => {
+      await cluster.stop();
+      throw error;
+    });
+  }
   return {
     kind: 'cluster',
-    label: `cluster ${options.edges}e/${options.agents}a`,
-    endpoints: (transport: TransportName) => cluster.edges.map((edge) => ({ host: '127.0.0.1', port: transport === 'ws' ? edge.wsPort : edge.sipPort })),
+    label: `cluster ${options.edges}e/${options.agents}a${options.users === undefined ? '' : '+digest'}`,
+    endpoints: (transport: TransportName) => cluster.edges.map((edge) => ({ host: LOCAL_SERVER_HOST, port: transport === 'ws' ? edge.wsPort : edge.sipPort })),
     probes: [
       ...cluster.edges.map((edge) => ({ name: edge.process.id, metricsUrl: `${edge.process.httpUrl}/metrics`, pid: edge.process.child.process.pid })),
       ...cluster.agents.map((agent) => ({ name: agent.id, metricsUrl: `${agent.httpUrl}/metrics`, pid: agent.child.process.pid })),

@@ -1,12 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
 import { UsageError } from '../cli/usage-error.js';
 import type { TransportName } from '../transport/channel.js';
-import { presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { LOCAL_SERVER_HOST, presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { writeUsersToDataDir, type BenchUsers } from './bench-users.js';
 
 export interface StandaloneOptions {
   readonly maxExpires: number;
   readonly cpuProfileDir?: string;
   readonly extraArgs?: readonly string[];
+  /** --auth digest with these users (in a data directory of its own); none: --auth none. */
+  readonly users?: BenchUsers;
 }
 
 /** `presence standalone` on free ports of 127.0.0.1 (UDP+TCP share one, WebSocket its own). */
@@ -15,21 +21,44 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   const sipPort = await freeUdpTcpPort();
   const wsPort = await freePort('tcp');
   const httpPort = await freePort('tcp');
-  const listen = `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`;
-  const server = await withServerPreload(options.cpuProfileDir, () =>
-    startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...(options.extraArgs ?? [])]),
-  );
+  const host = LOCAL_SERVER_HOST;
+  const listen = `udp:${host}:${sipPort},tcp:${host}:${sipPort},ws:${host}:${wsPort}`;
+  const auth = await authArgs(options.users);
+  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...auth.args, ...(options.extraArgs ?? [])];
+  let server;
+  try {
+    server = await withServerPreload(options.cpuProfileDir, () => startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, args));
+  } catch (error) {
+    await auth.remove();
+    throw error;
+  }
   return {
     kind: 'standalone',
-    label: 'standalone',
-    endpoints: (transport: TransportName) => [{ host: '127.0.0.1', port: transport === 'ws' ? wsPort : sipPort }],
+    label: options.users === undefined ? 'standalone' : 'standalone+digest',
+    endpoints: (transport: TransportName) => [{ host, port: transport === 'ws' ? wsPort : sipPort }],
     probes: [{ name: 'standalone', metricsUrl: `${server.httpUrl}/metrics`, pid: server.child.process.pid }],
     async stop() {
       const code = await server.stop(15_000).catch(() => null);
       await children.killAll();
+      await auth.remove();
       if (code !== 0 && code !== null) process.stderr.write(`presence standalone exited with code ${code}:\n${server.child.stderr().slice(-2000)}\n`);
     },
   };
+}
+
+/** `--auth none`, or `--auth digest` on a data directory of its own holding the users, which `remove` deletes. */
+async function authArgs(users: BenchUsers | undefined): Promise<{ args: string[]; remove(): Promise<void> }> {
+  if (users === undefined) return { args: ['--auth', 'none'], remove: async () => undefined };
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-standalone-'));
+  const remove = (): Promise<void> => rm(dataDir, { recursive: true, force: true });
+  try {
+    // Before the server starts: it reads users.json then, so it refuses none of them meanwhile.
+    await writeUsersToDataDir(dataDir, users);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { args: ['--auth', 'digest', '--data-dir', dataDir], remove };
 }
 
 export function requireStreamOrDatagram(label: string, transport: TransportName): void {

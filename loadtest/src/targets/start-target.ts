@@ -1,5 +1,6 @@
 import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
 import type { BenchTarget } from './bench-target.js';
+import type { BenchUsers } from './bench-users.js';
 import { startClusterTarget } from './cluster-target.js';
 import { externalTarget } from './external-target.js';
 import { startKamailioTarget } from './kamailio-target.js';
@@ -8,19 +9,16 @@ import { startStandaloneTarget } from './standalone-target.js';
 /** Server Expires cap: far beyond any run, so nothing lapses mid-measurement. */
 const MAX_EXPIRES = 86_400;
 
-export async function startTarget(mode: TargetMode, config: BenchConfig): Promise<BenchTarget> {
+/** Starts (or names) the target; `users`: it authenticates them (--auth digest; standalone and cluster only). */
+export async function startTarget(mode: TargetMode, config: BenchConfig, users?: BenchUsers): Promise<BenchTarget> {
   const cpuProfileDir = config.serverCpuProfileDir;
+  if (users !== undefined && mode !== 'standalone' && mode !== 'cluster') throw new Error(`--auth digest: the bench creates users only for the servers it starts, not --mode ${mode}`);
+  const optional = { ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }), ...(users === undefined ? {} : { users }) };
   switch (mode) {
     case 'standalone':
-      return startStandaloneTarget({ maxExpires: MAX_EXPIRES, ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }) });
+      return startStandaloneTarget({ maxExpires: MAX_EXPIRES, ...optional });
     case 'cluster':
-      return startClusterTarget({
-        edges: config.edges,
-        agents: config.agents,
-        partitions: config.partitions,
-        maxExpires: MAX_EXPIRES,
-        ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
-      });
+      return startClusterTarget({ edges: config.edges, agents: config.agents, partitions: config.partitions, maxExpires: MAX_EXPIRES, ...optional });
     case 'kamailio':
       return startKamailioTarget();
     case 'external':

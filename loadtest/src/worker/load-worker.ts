@@ -114,6 +114,7 @@ export class LoadWorker {
   private async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.ctx.transactions.abandonAll();
+    this.ctx.requests.clear();
     await Promise.all(this.channels.map((channel) => channel.close()));
   }
 }

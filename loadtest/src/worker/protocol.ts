@@ -1,4 +1,4 @@
-import type { StepReport, SubscribePhaseReport, WorkerHealth } from '../stats/phase-stats.js';
+import type { ChallengeCounts, StepReport, SubscribePhaseReport, WorkerHealth } from '../stats/phase-stats.js';
 import type { Endpoint, TransportName } from '../transport/channel.js';
 
 /**
@@ -22,6 +22,8 @@ export interface WorkerConfig {
   readonly perSocket: number;
   /** REGISTER each watcher before it subscribes. */
   readonly register: boolean;
+  /** The password of every AOR's user when the target authenticates (--auth digest): 401s are answered; undefined: they are errors. */
+  readonly digestPassword: string | undefined;
   /** Expires asked for in REGISTER, SUBSCRIBE and PUBLISH. */
   readonly expires: number;
   /** Give up on a request after this long (counted as a timeout). */
@@ -56,7 +58,7 @@ export interface DrainCommand {
   readonly deadlineMs: number;
 }
 
-export interface UnsubscribeResult {
+export interface UnsubscribeResult extends ChallengeCounts {
   readonly sent: number;
   readonly ok: number;
   readonly failed: number;

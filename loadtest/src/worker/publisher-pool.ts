@@ -4,6 +4,7 @@ import { pidfWithTimestamp, preciseNowMs, timestampNowMs } from '../sip/pidf-tim
 import { countCode } from '../stats/phase-stats.js';
 import type { Channel } from '../transport/channel.js';
 import type { PublishCommand, PublishResult } from './protocol.js';
+import type { AttemptBuilder, AuthenticatedAs } from './authenticating-sender.js';
 import { RingQueue } from './ring-queue.js';
 import { sleep } from '@presence/dev-tools';
 import { channelsNeeded, type ChannelOpener, type WorkerContext } from './worker-context.js';
@@ -18,6 +19,8 @@ interface Publisher {
   readonly index: number;
   readonly aor: string;
   readonly channel: Channel;
+  /** RFC 3903 §4: a PUBLISH acts for its Request-URI, the presentity; the user it authenticates as. */
+  readonly as: AuthenticatedAs;
   cseq: number;
   /** RFC 3903 §4.1: the entity-tag of our publication, sent back in SIP-If-Match to modify it. */
   etag: string | undefined;
@@ -48,10 +51,12 @@ export class PublisherPool {
     const channels = await Promise.all(perEndpoint.map((members, e) => open(e, channelsNeeded(members.length, config.perSocket))));
     perEndpoint.forEach((members, e) =>
       members.forEach((p, i) => {
+        const aor = `sip:${presentityUser(config.runId, p)}@${config.domain}`;
         const publisher: Publisher = {
           index: p,
-          aor: `sip:${presentityUser(config.runId, p)}@${config.domain}`,
+          aor,
           channel: channels[e]![Math.floor(i / config.perSocket)]!,
+          as: { aor, method: 'PUBLISH', uri: aor },
           cseq: 0,
           etag: undefined,
           open: false,
@@ -111,25 +116,27 @@ export class PublisherPool {
     const { config } = this.ctx;
     const step = this.ctx.step;
     publisher.open = !publisher.open;
-    publisher.cseq++;
-    const branch = this.ctx.nextBranch();
     const sentAt = timestampNowMs();
     const headers = ['Event: presence', `Expires: ${config.expires}`];
     if (publisher.etag !== undefined) headers.push(`SIP-If-Match: ${publisher.etag}`);
-    const text = buildRequest({
-      method: 'PUBLISH',
-      uri: publisher.aor,
-      via: publisher.channel.via,
-      branch,
-      from: `<${publisher.aor}>;tag=p${publisher.index}`,
-      to: `<${publisher.aor}>`,
-      callId: `${config.runId}p${publisher.index}`,
-      cseq: publisher.cseq,
-      headers,
-      contentType: 'application/pidf+xml',
-      body: pidfWithTimestamp(publisher.aor, publisher.open ? 'open' : 'closed', sentAt),
-    });
-    const sent = this.ctx.transactions.send(publisher.channel, branch, text, sentAt, (response) => {
+    const body = pidfWithTimestamp(publisher.aor, publisher.open ? 'open' : 'closed', sentAt);
+    // An answer to a challenge carries the same document and stamp: its latency counts the challenge's round trip.
+    const build: AttemptBuilder = (branch, authorization) =>
+      buildRequest({
+        method: 'PUBLISH',
+        uri: publisher.aor,
+        via: publisher.channel.via,
+        branch,
+        from: `<${publisher.aor}>;tag=p${publisher.index}`,
+        to: `<${publisher.aor}>`,
+        callId: `${config.runId}p${publisher.index}`,
+        cseq: ++publisher.cseq,
+        headers,
+        authorization,
+        contentType: 'application/pidf+xml',
+        body,
+      });
+    const sent = this.ctx.requests.send(publisher.channel, publisher.as, build, step.counts, (response) => {
       this.busy--;
       this.idle.push(publisher);
       const counts = this.ctx.step.counts;

@@ -9,6 +9,7 @@ import { sleep } from '@presence/dev-tools';
 import { channelsNeeded, type ChannelOpener, type WorkerContext } from './worker-context.js';
 import { indexFromCallId, ownedIndices, presentityOf, presentityUser, watcherEndpoint, watcherUser, type GridShape } from './workload-grid.js';
 import { runWindowed } from './windowed.js';
+import type { AttemptBuilder, AuthenticatedAs } from './authenticating-sender.js';
 
 type SubState = 'pending' | 'active' | 'failed' | 'ended';
 
@@ -19,6 +20,7 @@ interface Subscription {
   state: SubState;
   /** The server's tag, for in-dialog requests (unsubscribe). */
   toTag: string | undefined;
+  /** CSeq of the dialog's last request (subscribeText takes the next). */
   cseq: number;
   /** Highest NOTIFY CSeq seen: a lower or equal one is a retransmission. */
   notifyCseq: number;
@@ -64,7 +66,7 @@ export class WatcherPool {
         channel: assigned.get(s)!,
         state: 'pending',
         toTag: undefined,
-        cseq: 1,
+        cseq: 0,
         notifyCseq: -1,
         initialSeen: false,
         lastTs: 0,
@@ -107,22 +109,26 @@ export class WatcherPool {
     const { config } = this.ctx;
     const user = watcherUser(config.runId, sub.index);
     const aor = `sip:${user}@${config.domain}`;
-    const branch = this.ctx.nextBranch();
-    const text = buildRequest({
-      method: 'REGISTER',
-      uri: `sip:${config.domain}`,
-      via: sub.channel.via,
-      branch,
-      from: `<${aor}>;tag=r${sub.index}`,
-      to: `<${aor}>`,
-      callId: `${config.runId}r${sub.index}`,
-      cseq: 1,
-      contact: sub.channel.contact(user),
-      headers: [`Expires: ${config.expires}`],
-    });
+    const uri = `sip:${config.domain}`;
+    let cseq = 0;
+    const build: AttemptBuilder = (branch, authorization) =>
+      buildRequest({
+        method: 'REGISTER',
+        uri,
+        via: sub.channel.via,
+        branch,
+        from: `<${aor}>;tag=r${sub.index}`,
+        to: `<${aor}>`,
+        callId: `${config.runId}r${sub.index}`,
+        cseq: ++cseq,
+        contact: sub.channel.contact(user),
+        headers: [`Expires: ${config.expires}`],
+        authorization,
+      });
     const counts = this.subscribeCounts;
     return new Promise((resolve) => {
-      const sent = this.ctx.transactions.send(sub.channel, branch, text, preciseNowMs(), (response) => {
+      // RFC 3261 §10.2: a REGISTER acts for its To AOR.
+      const sent = this.ctx.requests.send(sub.channel, { aor, method: 'REGISTER', uri }, build, counts, (response) => {
         if (response === undefined) counts.registerTimeouts++;
         else if (response.status < 300) counts.registerOk++;
         else {
@@ -140,12 +146,11 @@ export class WatcherPool {
   }
 
   private subscribe(sub: Subscription, rtt: LatencyHistogram): Promise<void> {
-    const branch = this.ctx.nextBranch();
-    const text = this.subscribeText(sub, branch, this.ctx.config.expires);
+    const expires = this.ctx.config.expires;
     const counts = this.subscribeCounts;
     const sentAt = preciseNowMs();
     return new Promise((resolve) => {
-      const sent = this.ctx.transactions.send(sub.channel, branch, text, sentAt, (response) => {
+      const sent = this.ctx.requests.send(sub.channel, this.subscriberOf(sub), (branch, auth) => this.subscribeText(sub, branch, expires, auth), counts, (response) => {
         if (response === undefined) {
           counts.subscribeTimeouts++;
           sub.state = 'failed';
@@ -170,11 +175,24 @@ export class WatcherPool {
     });
   }
 
-  /** Initial SUBSCRIBE (no To tag) or, with `sub.toTag`, an in-dialog one (refresh / unsubscribe). */
-  private subscribeText(sub: Subscription, branch: string, expires: number): string {
+  /** RFC 6665 §4.1: a SUBSCRIBE acts for its From AOR, the watcher. */
+  private subscriberOf(sub: Subscription): AuthenticatedAs {
+    const { config } = this.ctx;
+    return { aor: `sip:${watcherUser(config.runId, sub.index)}@${config.domain}`, method: 'SUBSCRIBE', uri: this.presentityAor(sub) };
+  }
+
+  private presentityAor(sub: Subscription): string {
+    return `sip:${presentityUser(this.ctx.config.runId, sub.presentity)}@${this.ctx.config.domain}`;
+  }
+
+  /**
+   * Initial SUBSCRIBE (no To tag) or, with `sub.toTag`, an in-dialog one
+   * (refresh / unsubscribe); each takes the dialog's next CSeq.
+   */
+  private subscribeText(sub: Subscription, branch: string, expires: number, authorization: string | undefined): string {
     const { config } = this.ctx;
     const user = watcherUser(config.runId, sub.index);
-    const presentity = `sip:${presentityUser(config.runId, sub.presentity)}@${config.domain}`;
+    const presentity = this.presentityAor(sub);
     return buildRequest({
       method: 'SUBSCRIBE',
       uri: presentity,
@@ -183,9 +201,10 @@ export class WatcherPool {
       from: `<sip:${user}@${config.domain}>;tag=w${sub.index}`,
       to: sub.toTag === undefined ? `<${presentity}>` : `<${presentity}>;tag=${sub.toTag}`,
       callId: `${this.callIdPrefix}${sub.index}`,
-      cseq: sub.cseq,
+      cseq: ++sub.cseq,
       contact: sub.channel.contact(user),
       headers: ['Event: presence', 'Accept: application/pidf+xml', `Expires: ${expires}`],
+      authorization,
     });
   }
 
@@ -272,14 +291,12 @@ export class WatcherPool {
   /** RFC 6665 §4.1.2.3: a refresh with Expires: 0 ends each active dialog. */
   async unsubscribeAll(): Promise<UnsubscribeResult> {
     this.unsubscribing = true;
-    const result = { sent: 0, ok: 0, failed: 0, timeouts: 0 };
+    const result = { sent: 0, ok: 0, failed: 0, timeouts: 0, challengesAnswered: 0, staleChallenges: 0 };
     const active = this.subs.filter((s) => s.state === 'active' && s.toTag !== undefined);
     await runWindowed(active.length, this.ctx.config.concurrency, (i) => {
       const sub = active[i]!;
-      sub.cseq++;
-      const branch = this.ctx.nextBranch();
       return new Promise<void>((resolve) => {
-        const sent = this.ctx.transactions.send(sub.channel, branch, this.subscribeText(sub, branch, 0), preciseNowMs(), (response) => {
+        const sent = this.ctx.requests.send(sub.channel, this.subscriberOf(sub), (branch, auth) => this.subscribeText(sub, branch, 0, auth), result, (response) => {
           if (response === undefined) result.timeouts++;
           else if (response.status < 300) result.ok++;
           else result.failed++;

@@ -1,6 +1,8 @@
 import { emptyStepCounts, type StepCounts } from '../stats/phase-stats.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { Channel } from '../transport/channel.js';
+import { AuthenticatingSender } from './authenticating-sender.js';
+import { DigestNonces } from './digest-nonces.js';
 import type { WorkerConfig } from './protocol.js';
 import { TransactionTable } from './transaction-table.js';
 
@@ -24,6 +26,8 @@ export type ChannelOpener = (endpointIndex: number, count: number) => Promise<Ch
 /** What the watcher and publisher pools of one worker share. */
 export class WorkerContext {
   readonly transactions: TransactionTable;
+  /** How watchers and publishers send: through `transactions`, answering 401s when the run authenticates. */
+  readonly requests: AuthenticatingSender;
   step: StepState = newStep(-1, 0);
   private branches = 0;
   private readonly branchPrefix: string;
@@ -31,6 +35,8 @@ export class WorkerContext {
   constructor(readonly config: WorkerConfig) {
     this.transactions = new TransactionTable(config.t1Ms, config.timeoutMs);
     this.branchPrefix = `z9hG4bK${config.runId}${config.workerIndex}x`;
+    const nonces = config.digestPassword === undefined ? undefined : new DigestNonces(config.digestPassword);
+    this.requests = new AuthenticatingSender(this.transactions, () => this.nextBranch(), nonces);
   }
 
   /** RFC 3261 §8.1.1.7: unique per request, magic cookie first. */

@@ -12,6 +12,9 @@ export interface GridShape {
   readonly endpoints: number;
 }
 
+/** A run's prefix: the start time, so each run (and each target of --compare) has fresh AORs. */
+export const newRunId = (): string => `lt${Date.now().toString(36)}`;
+
 export const presentityUser = (runId: string, p: number): string => `${runId}p${p}`;
 export const watcherUser = (runId: string, s: number): string => `${runId}w${s}`;
 

@@ -98,6 +98,18 @@ describe('MemoryStore users', () => {
     await waitFor(async () => (await store.user(user('alice').aor)) === undefined, 'the deleted user');
   });
 
+  it('users - putUsers writes many users at once, replacing those it names, and writes nothing when one record is bad', async () => {
+    const command = createUsersFileStore({ dataDir });
+    await command.putUser(user('alice', { enabled: false }));
+    await command.putUsers([user('alice'), user('bob'), user('carol')]);
+    expect(await command.listUsers(10)).toEqual([user('alice'), user('bob'), user('carol')]);
+    const before = await readFile(join(dataDir, USERS_FILE), 'utf8');
+    await expect(command.putUsers([user('dave'), user('erin', { ha1: { 'SHA-256': 'secret', MD5: 'b'.repeat(32) } })])).rejects.toThrow(/bad user record/);
+    expect(await readFile(join(dataDir, USERS_FILE), 'utf8')).toBe(before);
+    const { store } = await start();
+    expect(await store.user(user('carol').aor)).toEqual(user('carol'));
+  });
+
   it('users - the file is only stat-ed by the periodic check, never read again while it is unchanged', async () => {
     const { store, inspect } = await start({ usersCheckIntervalMs: 60_000 });
     await createUsersFileStore({ dataDir }).putUser(user('alice'));

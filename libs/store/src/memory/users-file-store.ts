@@ -8,6 +8,13 @@ import { USERS_FILE, UsersFile, type UsersFileOptions } from './users-file.js';
 export interface UsersFileStore extends UserStore {
   /** The file it works on. */
   readonly path: string;
+  /**
+   * Creates or replaces every user of `records` in one locked
+   * read-modify-write: putUser rewrites the whole file per user, which is
+   * quadratic when loading thousands (the load generator's users). All are
+   * checked before anything is written.
+   */
+  putUsers(records: readonly UserRecord[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +58,16 @@ class FileBackedUserStore implements UsersFileStore {
     await this.file.update((byAor) => {
       byAor.set(copy.aor, copy);
       return true;
+    });
+  }
+
+  async putUsers(records: readonly UserRecord[]): Promise<void> {
+    this.assertOpen();
+    for (const record of records) assertUserRecord(record);
+    const copies = records.map(copyUserRecord);
+    await this.file.update((byAor) => {
+      for (const copy of copies) byAor.set(copy.aor, copy);
+      return copies.length > 0;
     });
   }
 
