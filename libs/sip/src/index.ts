@@ -5,6 +5,8 @@ export type {
   SipStackCounters,
   SipStackOptions,
   SipStackTimers,
+  WireDirection,
+  WireObserver,
 } from './stack/stack-types.js';
 export type {
   IncomingRequest,

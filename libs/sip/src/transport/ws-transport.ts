@@ -45,7 +45,7 @@ export class WsConnection extends StreamConnection {
         if (parsed.length > 0) this.sink.dropped(parsed, 'ws', this.describe());
         return;
       }
-      this.sink.receive(parsed, this);
+      this.sink.receive(parsed, this, buf);
     } catch (error) {
       this.sink.internalError(error, 'ws', this.describe());
     }
