@@ -1,6 +1,7 @@
 import type { Clock, Lease, LeaseStore } from '@presence/core';
 import { assertPositiveTtl } from '../ttl-check.js';
 import type { RedisCalls } from './redis-calls.js';
+import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisScripts } from './redis-scripts.js';
 
@@ -12,6 +13,7 @@ import type { RedisScripts } from './redis-scripts.js';
 export class LeaseRecords implements LeaseStore {
   constructor(
     private readonly calls: RedisCalls,
+    private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly scripts: RedisScripts,
     private readonly clock: Clock,
@@ -26,6 +28,19 @@ export class LeaseRecords implements LeaseStore {
       this.scripts['lease-acquire']([this.keys.lease(partition)], [owner, now, expiresAt]),
     )) as [number, number];
     return held === 1 ? { partition, owner, epoch, expiresAt } : undefined;
+  }
+
+  /** One HMGET per partition, all in flight at once (they live in different hash slots, so no single pipeline). */
+  async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
+    const now = this.clock.now();
+    return Promise.all(
+      Array.from({ length: partitionCount }, async (_, partition) => {
+        const [owner, epoch, expiresAt] = await this.calls.run('leaseHolders', () => this.client.hmget(this.keys.lease(partition), 'owner', 'epoch', 'expiresAt'));
+        if (typeof owner !== 'string' || typeof epoch !== 'string' || typeof expiresAt !== 'string') return undefined;
+        const lease: Lease = { partition, owner, epoch: Number(epoch), expiresAt: Number(expiresAt) };
+        return lease.expiresAt > now ? lease : undefined;
+      }),
+    );
   }
 
   async releaseLease(partition: number, owner: string): Promise<void> {
