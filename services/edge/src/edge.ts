@@ -3,7 +3,7 @@ import type { Subjects } from '@presence/contracts';
 import type { DialogStore, LocationStore, TimerClock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener } from '@presence/sip';
+import { createSipStack, type BoundListener, type WireObserver } from '@presence/sip';
 import type { EdgeConfig } from './edge-config.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
@@ -25,6 +25,8 @@ export interface EdgeDeps {
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
   readonly config: EdgeConfig;
+  /** Sees every SIP message in and out (HEP, pcap tracing); absent costs nothing. */
+  readonly onWire?: WireObserver;
 }
 
 export interface Edge {
@@ -70,6 +72,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       logger.error({ err: error, method: request.method }, 'unhandled SIP handler failure');
     },
     logger,
+    onWire: deps.onWire,
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);

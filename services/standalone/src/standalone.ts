@@ -4,9 +4,9 @@ import { systemClock, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import { startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
+import { startOpsServer, type AdminMount, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore, reportStoreErrors } from '@presence/store';
-import type { BoundListener } from '@presence/sip';
+import type { BoundListener, WireObserver } from '@presence/sip';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -26,6 +26,10 @@ export interface StandaloneOptions {
   readonly subjectPrefix?: string;
   readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
+  /** The admin API on the `http` listener; absent: none. */
+  readonly admin?: AdminMount;
+  /** Sees every SIP message in and out (tracing). */
+  readonly onWire?: WireObserver;
 }
 
 export interface Standalone {
@@ -60,7 +64,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     metrics,
     logger: logger.child({ component: 'agent' }),
   });
-  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge });
+  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
   let stopping = false;
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -73,6 +77,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
           ...options.http,
           metrics,
           health: { live: () => !stopping, ready: async () => !stopping && (await store.ping()) },
+          about: { role: 'standalone', id: options.edge.edgeId },
+          admin: options.admin,
         })
       : undefined;
     if (http) stops.push(() => http.close());

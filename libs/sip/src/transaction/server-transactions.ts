@@ -24,6 +24,8 @@ export class ServerTransaction {
    */
   lastResponse: string | undefined;
   final = false;
+  /** Status of the final response, once sent. */
+  finalStatus: number | undefined;
   ended = false;
   /** Whether the request's To had a tag; undefined when To could not be parsed. */
   toHasTag: boolean | undefined;
@@ -96,6 +98,7 @@ export class ServerTransactions {
     } else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');
     if (status < 200) return;
     tx.final = true;
+    tx.finalStatus = status;
     tx.fields = RELEASED;
     tx.vias = [];
     if (tx.flow.reliable) {

@@ -3,7 +3,9 @@ import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
 import type { OptionValues } from '@presence/runtime';
+import { adminMount } from '../admin/admin-mount.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
 import { prefixes, roleLogger } from './role-context.js';
@@ -13,7 +15,20 @@ export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
   const config = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
-  const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics);
-  const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config });
-  await hostRole(values, logger, metrics, backends, { start: async () => ({ id: config.edgeId, sip: await edge.start() }), stop: () => edge.stop() }, 'edge listening');
+  const tracing = await openWireTracing(values, config.edgeId, logger);
+  const backends = await openBackends(values, config.edgeId, systemClock, logger, metrics).catch(async (error: unknown) => {
+    await tracing.close();
+    throw error;
+  });
+  const edge = createEdge({ ...backends, clock: systemClock, subjects: createSubjects(prefixes(values).subjects), metrics, logger, config, onWire: tracing.observer });
+  const component = {
+    start: async () => ({ id: config.edgeId, sip: await edge.start() }),
+    stop: async () => {
+      await edge.stop();
+      await tracing.close();
+    },
+  };
+  const admin = await adminMount(values, { role: 'edge', store: backends.store, clock: systemClock, partitionCount: config.partitionCount, logger, tracing: () => tracing.counters() });
+  const endpoint = { about: { role: 'edge', id: config.edgeId }, admin, ready: () => backends.store.ping() };
+  await hostRole(values, logger, metrics, backends, component, endpoint, 'edge listening');
 }

@@ -2,7 +2,9 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
+import { adminMount } from '../admin/admin-mount.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 
@@ -11,8 +13,21 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   const edge = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
-  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
+  const tracing = await openWireTracing(values, edge.edgeId, logger);
+  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics).catch(async (error: unknown) => {
+    await tracing.close();
+    throw error;
+  });
+  const admin = await adminMount(values, { role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer });
   processGuard(logger, server.metrics).install();
-  runUntilSignal(server, logger);
+  runUntilSignal(
+    {
+      async stop() {
+        await server.stop();
+        await tracing.close();
+      },
+    },
+    logger,
+  );
 }
