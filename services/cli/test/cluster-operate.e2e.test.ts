@@ -1,12 +1,12 @@
-import { Children, createTestUa, eventually, httpGet, startLocalCluster, type LocalCluster, type TestUa } from '@presence/testkit';
+import { createSocket, type Socket } from 'node:dgram';
+import { Children, eventually, httpGet, startLocalCluster, type LocalCluster } from '@presence/testkit';
 import { pidf, publish } from '@presence/testkit/behaviour';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterTierAvailable } from './cluster-target.js';
-import { ctlJson, runPresence } from './ctl-kit.js';
+import { ALICE, BOB, ctlJson, presenceScene, runPresence, type PresenceScene } from './ctl-kit.js';
+import { decodeHep, type HepPacket } from './hep-decoder.js';
 
 const PARTITIONS = 8;
-const ALICE = 'sip:alice@example.com';
-const BOB = 'sip:bob@example.com';
 
 /**
  * `presence ctl` against a real cluster (its own NATS and Redis, two agents,
@@ -15,29 +15,27 @@ const BOB = 'sip:bob@example.com';
  */
 describe.runIf(clusterTierAvailable())('operate a cluster', () => {
   const children = new Children();
+  const hep: HepPacket[] = [];
+  let receiver: Socket;
   let cluster: LocalCluster;
-  let alice: TestUa;
-  let bob: TestUa;
+  let scene: PresenceScene;
   let subscribeCallId: string;
 
   beforeAll(async () => {
-    cluster = await startLocalCluster({ edges: 1, agents: 2, partitions: PARTITIONS, edgeArgs: ['--domain', 'example.com'] });
-    const server = { host: '127.0.0.1', port: cluster.edges[0]!.sipPort };
-    alice = await createTestUa({ transport: 'udp', server, aor: ALICE });
-    bob = await createTestUa({ transport: 'udp', server, aor: BOB });
-    expect((await alice.request('REGISTER', { expires: 300 })).status).toBe(200);
-    expect((await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'open' }]), expires: 300 })).status).toBe(200);
-    const { response, dialog } = await bob.subscribe(ALICE, { expires: 300 });
-    expect(response.status).toBe(200);
-    await dialog.nextNotify();
-    subscribeCallId = dialog.callId;
+    receiver = createSocket('udp4');
+    receiver.on('message', (packet) => void hep.push(decodeHep(packet)));
+    await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
+    const edgeArgs = ['--domain', 'example.com', '--hep', `udp:127.0.0.1:${receiver.address().port}`];
+    cluster = await startLocalCluster({ edges: 1, agents: 2, partitions: PARTITIONS, edgeArgs });
+    scene = await presenceScene(cluster.edges[0]!.sipPort, 'udp');
+    subscribeCallId = scene.subscribeCallId;
   }, 60_000);
 
   afterAll(async () => {
-    await alice?.close();
-    await bob?.close();
+    await scene?.close();
     await children.killAll();
     await cluster?.stop();
+    receiver?.close();
   });
 
   const edgeUrl = () => cluster.edges[0]!.process.httpUrl;
@@ -68,6 +66,13 @@ describe.runIf(clusterTierAvailable())('operate a cluster', () => {
     expect(missing.stderr).toMatch(/^presence ctl: 404 /);
   });
 
+  it('--hep on an edge - its messages reach the collector named by the edge id', async () => {
+    await eventually(() => expect(hep.find((p) => p.payload.startsWith('SUBSCRIBE ') && p.payload.includes(subscribeCallId))).toBeDefined());
+    const subscribe = hep.find((p) => p.payload.startsWith('SUBSCRIBE '))!;
+    expect(subscribe).toMatchObject({ ipProtocol: 17, dstPort: cluster.edges[0]!.sipPort, nodeName: 'edge-3', captureId: 0 });
+    expect(await ctlJson(children, edgeUrl(), ['tracing'])).toMatchObject({ hep: { dropped: 0 } });
+  });
+
   it('ctl drain - the agent hands its partitions to the other and stays up, not ready; the edge refuses drain', async () => {
     const onEdge = await runPresence(children, ['ctl', 'drain', '--url', edgeUrl()]);
     expect(onEdge.code).toBe(1);
@@ -90,7 +95,7 @@ describe.runIf(clusterTierAvailable())('operate a cluster', () => {
     expect((await httpGet(`${agentOne().httpUrl}/healthz`)).status).toBe(200);
     expect((await httpGet(`${agentOne().httpUrl}/readyz`)).status).toBe(503);
     // The cluster still serves: agent-2 owns every partition.
-    expect((await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'closed' }]), expires: 300 })).status).toBe(200);
+    expect((await publish(scene.alice, ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'closed' }]), expires: 300 })).status).toBe(200);
     expect(await ctlJson(children, agentOne().httpUrl, ['drain'])).toMatchObject({ drained: true, released: [] });
   });
 });

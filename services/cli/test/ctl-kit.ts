@@ -1,6 +1,44 @@
 import { fileURLToPath } from 'node:url';
-import { type Child, Children, eventually, freePort, freeUdpTcpPort, httpGet } from '@presence/testkit';
+import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, type TestUa } from '@presence/testkit';
+import { pidf, publish } from '@presence/testkit/behaviour';
 import { expect } from 'vitest';
+
+export const ALICE = 'sip:alice@example.com';
+export const BOB = 'sip:bob@example.com';
+
+/** State for every ctl read: alice registered and published, bob watching her. */
+export interface PresenceScene {
+  readonly alice: TestUa;
+  readonly bob: TestUa;
+  /** SIP-ETag of alice's publication. */
+  readonly etag: string;
+  /** Call-ID of bob's SUBSCRIBE. */
+  readonly subscribeCallId: string;
+  close(): Promise<void>;
+}
+
+/** alice (UDP) registers and publishes "open" with `note`; bob (on `bobTransport`) subscribes and gets the first NOTIFY. */
+export async function presenceScene(sipPort: number, bobTransport: 'udp' | 'tcp', note?: string): Promise<PresenceScene> {
+  const server = { host: '127.0.0.1', port: sipPort };
+  const alice = await createTestUa({ transport: 'udp', server, aor: ALICE });
+  const bob = await createTestUa({ transport: bobTransport, server, aor: BOB });
+  const close = async () => {
+    await alice.close();
+    await bob.close();
+  };
+  try {
+    expect((await alice.request('REGISTER', { expires: 300 })).status).toBe(200);
+    const published = await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'open', note }]), expires: 300 });
+    expect(published.status).toBe(200);
+    const { response, dialog } = await bob.subscribe(ALICE, { expires: 300 });
+    expect(response.status).toBe(200);
+    await dialog.nextNotify();
+    return { alice, bob, etag: published.header('sip-etag')!, subscribeCallId: dialog.callId, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 /** The real `presence` command (built dist/: run `npx tsc -b` first), as an operator runs it. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,16 +2,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryGate, Children, createTestUa, eventually, httpGet, requireOrSkip, type TestUa } from '@presence/testkit';
-import { pidf, publish } from '@presence/testkit/behaviour';
+import { binaryGate, Children, eventually, httpGet, requireOrSkip, type TestUa } from '@presence/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ctlJson, runPresence, startStandaloneProcess, type StartedStandalone } from './ctl-kit.js';
+import { ALICE, BOB, ctlJson, presenceScene, runPresence, startStandaloneProcess, type PresenceScene, type StartedStandalone } from './ctl-kit.js';
 import { decodeHep, type HepPacket } from './hep-decoder.js';
 import { readPcap, sipText } from './pcap-reader.js';
 
 const runSngrep = requireOrSkip(binaryGate('sngrep', 'apt-get install sngrep'), 'sngrep check of --sip-trace');
-const ALICE = 'sip:alice@example.com';
-const BOB = 'sip:bob@example.com';
 const callIdOf = (text: string) => /\r\nCall-ID: *([^\r\n]+)/i.exec(text)?.[1];
 
 /**
@@ -25,8 +22,8 @@ describe('operate a standalone server', () => {
   let receiver: Socket;
   let dir: string;
   let server: StartedStandalone;
+  let scene: PresenceScene;
   let alice: TestUa;
-  let bob: TestUa;
   let subscribeCallId: string;
   let etag: string;
   let startedUs: number;
@@ -43,21 +40,13 @@ describe('operate a standalone server', () => {
       '--hep-id', '42',
       '--sip-trace', join(dir, 'trace.pcap'),
     ]);
-    alice = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: server.sipPort }, aor: ALICE });
-    bob = await createTestUa({ transport: 'tcp', server: { host: '127.0.0.1', port: server.sipPort }, aor: BOB });
-    expect((await alice.request('REGISTER', { expires: 300 })).status).toBe(200);
-    const published = await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'open', note: 'Grüße ✓' }]), expires: 300 });
-    expect(published.status).toBe(200);
-    etag = published.header('sip-etag')!;
-    const { response, dialog } = await bob.subscribe(ALICE, { expires: 300 });
-    expect(response.status).toBe(200);
-    await dialog.nextNotify();
-    subscribeCallId = dialog.callId;
+    // Bob on TCP, so both transports show in the traces.
+    scene = await presenceScene(server.sipPort, 'tcp', 'Grüße ✓');
+    ({ alice, subscribeCallId, etag } = scene);
   }, 30_000);
 
   afterAll(async () => {
-    await alice?.close();
-    await bob?.close();
+    await scene?.close();
     await children.killAll();
     receiver?.close();
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ const SCAN_COUNT = 100;
 /**
  * Mirrored dialogs in `dlg:{id}`, soft state with a key TTL of expiresAt +
  * grace from the injected clock; reads also judge lapse by the clock. Each
- * save also adds the id to `dlgcall:{call-id}` in the background (operators
+ * save also adds the id to `dlgcall:{call-id}` beside the SET (operators
  * look dialogs up by the Call-ID of a trace); a member whose dialog is gone
  * is skipped and pruned when read, and the set lapses with its last dialog.
  */
@@ -35,9 +35,13 @@ export class DialogRecords implements DialogStore {
       return;
     }
     const ttl = ttlFrom(lapse, now);
-    await this.calls.run('saveDialog', () => this.client.set(key, encodeDialog(dialog), 'PX', ttl));
     const index = this.keys.dialogsOfCall(dialog.callId);
-    this.calls.inBackground(this.calls.bestEffort('saveDialog Call-ID index', () => this.scripts['set-add-expire']([index], [dialog.subscriptionId, ttl])));
+    // Side by side (one round trip of time), and awaited: a lookup right after the save must find it,
+    // which a background write does not promise (a script's first use on a node is retried as EVAL).
+    await Promise.all([
+      this.calls.run('saveDialog', () => this.client.set(key, encodeDialog(dialog), 'PX', ttl)),
+      this.calls.bestEffort('saveDialog Call-ID index', () => this.scripts['set-add-expire']([index], [dialog.subscriptionId, ttl])),
+    ]);
   }
 
   async dialogsByCallId(callId: string, limit: number): Promise<DialogRecord[]> {

@@ -200,7 +200,6 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       await store.replaceBindings(aor, [{ contact: '<sip:a@192.0.2.1>', contactKey: 'sip:a@192.0.2.1', expiresAt: clock.now() + 60 * SECOND, callId: 'c', cseq: 1, edgeId: 'e' }]);
       const dialog = { ...dialogRecord('sub-1'), expiresAt: clock.now() + 60 * SECOND };
       await store.saveDialog(dialog);
-      // The Call-ID index is written in the background, before the next commands on the same connection.
       await store.acquireLease(7, 'worker-a', 10 * SECOND);
       await store.heartbeat('worker-a', 10 * SECOND);
       const raw = new Redis(server.url);
