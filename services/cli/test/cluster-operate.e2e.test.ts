@@ -1,10 +1,9 @@
-import { createSocket, type Socket } from 'node:dgram';
 import { Children, eventually, httpGet, startLocalCluster, type LocalCluster } from '@presence/testkit';
 import { pidf, publish } from '@presence/testkit/behaviour';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterTierAvailable } from './cluster-target.js';
 import { ALICE, BOB, ctlJson, presenceScene, runPresence, type PresenceScene } from './ctl-kit.js';
-import { decodeHep, type HepPacket } from './hep-decoder.js';
+import { startHepReceiver, type HepPacket, type HepReceiver } from './hep-decoder.js';
 
 const PARTITIONS = 8;
 
@@ -15,17 +14,16 @@ const PARTITIONS = 8;
  */
 describe.runIf(clusterTierAvailable())('operate a cluster', () => {
   const children = new Children();
-  const hep: HepPacket[] = [];
-  let receiver: Socket;
+  let receiver: HepReceiver;
+  let hep: HepPacket[];
   let cluster: LocalCluster;
   let scene: PresenceScene;
   let subscribeCallId: string;
 
   beforeAll(async () => {
-    receiver = createSocket('udp4');
-    receiver.on('message', (packet) => void hep.push(decodeHep(packet)));
-    await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
-    const edgeArgs = ['--domain', 'example.com', '--hep', `udp:127.0.0.1:${receiver.address().port}`];
+    receiver = await startHepReceiver();
+    hep = receiver.packets;
+    const edgeArgs = ['--domain', 'example.com', '--hep', `udp:127.0.0.1:${receiver.port}`];
     cluster = await startLocalCluster({ edges: 1, agents: 2, partitions: PARTITIONS, edgeArgs });
     scene = await presenceScene(cluster.edges[0]!.sipPort, 'udp');
     subscribeCallId = scene.subscribeCallId;

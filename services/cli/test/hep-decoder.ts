@@ -1,3 +1,5 @@
+import { createSocket } from 'node:dgram';
+
 /**
  * A HEP3 decoder written for the tests from the sipcapture HEP3 chunk table,
  * independent of the encoder under test: every chunk is read by its type id
@@ -57,4 +59,20 @@ export function decodeHep(packet: Buffer): HepPacket {
 function ipv6Text(bytes: Buffer): string {
   if (bytes.length !== 16) throw new Error(`IPv6 chunk of ${bytes.length} bytes`);
   return Array.from({ length: 8 }, (_, i) => bytes.readUInt16BE(i * 2).toString(16)).join(':');
+}
+
+/** A HEP collector for a test: a UDP socket on 127.0.0.1 decoding every datagram it gets. */
+export interface HepReceiver {
+  readonly port: number;
+  /** Decoded packets, in arrival order. */
+  readonly packets: HepPacket[];
+  close(): void;
+}
+
+export async function startHepReceiver(): Promise<HepReceiver> {
+  const socket = createSocket('udp4');
+  const packets: HepPacket[] = [];
+  socket.on('message', (packet) => void packets.push(decodeHep(packet)));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, packets, close: () => socket.close() };
 }

@@ -1,11 +1,10 @@
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryGate, Children, eventually, httpGet, requireOrSkip, type TestUa } from '@presence/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, ctlJson, presenceScene, runPresence, startStandaloneProcess, type PresenceScene, type StartedStandalone } from './ctl-kit.js';
-import { decodeHep, type HepPacket } from './hep-decoder.js';
+import { startHepReceiver, type HepPacket, type HepReceiver } from './hep-decoder.js';
 import { readPcap, sipText } from './pcap-reader.js';
 
 const runSngrep = requireOrSkip(binaryGate('sngrep', 'apt-get install sngrep'), 'sngrep check of --sip-trace');
@@ -18,8 +17,8 @@ const callIdOf = (text: string) => /\r\nCall-ID: *([^\r\n]+)/i.exec(text)?.[1];
  */
 describe('operate a standalone server', () => {
   const children = new Children();
-  const hep: HepPacket[] = [];
-  let receiver: Socket;
+  let receiver: HepReceiver;
+  let hep: HepPacket[];
   let dir: string;
   let server: StartedStandalone;
   let scene: PresenceScene;
@@ -30,13 +29,12 @@ describe('operate a standalone server', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'presence-operate-'));
-    receiver = createSocket('udp4');
-    receiver.on('message', (packet) => void hep.push(decodeHep(packet)));
-    await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
+    receiver = await startHepReceiver();
+    hep = receiver.packets;
     startedUs = Date.now() * 1000;
     server = await startStandaloneProcess(children, [
       '--id', 'ops-standalone',
-      '--hep', `udp:127.0.0.1:${receiver.address().port}`,
+      '--hep', `udp:127.0.0.1:${receiver.port}`,
       '--hep-id', '42',
       '--sip-trace', join(dir, 'trace.pcap'),
     ]);

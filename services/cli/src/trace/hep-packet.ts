@@ -1,5 +1,5 @@
 import { addressPair } from './ip-bytes.js';
-import { isDatagram, type TracedMessage } from './traced-message.js';
+import { ipProtocolOf, type TracedMessage } from './traced-message.js';
 
 /**
  * HEP version 3 (the Homer/heplify capture protocol, "HEP3" in the
@@ -25,8 +25,6 @@ const CHUNK = {
 
 const AF_INET = 2;
 const AF_INET6 = 10;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
 const PROTOCOL_SIP = 1;
 /** The HEP length field is 16 bits: larger messages cannot be carried. */
 export const MAX_HEP_BYTES = 0xffff;
@@ -58,7 +56,7 @@ export function encodeHep(message: TracedMessage, identity: HepIdentity): Buffer
     return value;
   };
   packet.writeUInt8(v4 ? AF_INET : AF_INET6, chunk(CHUNK.ipFamily, 1));
-  packet.writeUInt8(isDatagram(message.transport) ? IPPROTO_UDP : IPPROTO_TCP, chunk(CHUNK.ipProtocol, 1));
+  packet.writeUInt8(ipProtocolOf(message.transport), chunk(CHUNK.ipProtocol, 1));
   addresses.src.copy(packet, chunk(v4 ? CHUNK.ipv4Src : CHUNK.ipv6Src, addresses.src.length));
   addresses.dst.copy(packet, chunk(v4 ? CHUNK.ipv4Dst : CHUNK.ipv6Dst, addresses.dst.length));
   packet.writeUInt16BE(message.srcPort, chunk(CHUNK.srcPort, 2));

@@ -1,5 +1,5 @@
 import { addressPair, type AddressPair } from './ip-bytes.js';
-import { isDatagram, type TracedMessage } from './traced-message.js';
+import { ipProtocolOf, isDatagram, type TracedMessage } from './traced-message.js';
 
 /**
  * Classic libpcap files (what `sngrep -I`, Wireshark and tshark read): a
@@ -10,8 +10,6 @@ import { isDatagram, type TracedMessage } from './traced-message.js';
  */
 const LINKTYPE_RAW = 101;
 const SNAPLEN = 262_144;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
 const TCP_HEADER = 20;
 const UDP_HEADER = 8;
 /** TCP payload per synthesized segment: an IPv4 datagram holds at most 65535 bytes, headers included. */
@@ -53,7 +51,7 @@ export function pcapRecords(message: TracedMessage, stream: StreamPosition | und
 }
 
 function packet(message: TracedMessage, addresses: AddressPair, transport: Buffer, payload: Buffer): Buffer[] {
-  const protocol = transport.length === UDP_HEADER ? IPPROTO_UDP : IPPROTO_TCP;
+  const protocol = ipProtocolOf(message.transport);
   const ip = addresses.family === 4 ? ipv4Header(addresses, protocol, transport.length + payload.length) : ipv6Header(addresses, protocol, transport.length + payload.length);
   const length = ip.length + transport.length + payload.length;
   const record = Buffer.alloc(16);

@@ -30,3 +30,8 @@ export function nowUs(): number {
 export function isDatagram(transport: string): boolean {
   return transport === 'udp';
 }
+
+/** IP protocol number of a SIP transport, as IP headers and HEP carry it: UDP 17, anything on TCP 6. */
+export function ipProtocolOf(transport: string): 6 | 17 {
+  return isDatagram(transport) ? 17 : 6;
+}
