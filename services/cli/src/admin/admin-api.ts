@@ -130,9 +130,10 @@ async function watchers(request: AdminRequest, deps: AdminDeps): Promise<AdminRe
 /** The registered contacts of the AOR; 404 when none is registered. */
 async function bindings(request: AdminRequest, deps: AdminDeps): Promise<AdminReply> {
   const aor = aorOperand(request.segments[1]!);
+  const limit = limitOf(request);
   const all = await deps.store.bindings(aor, deps.clock.now());
   if (all.length === 0) return adminError(404, `no bindings for ${aor}: nothing registered (or every binding expired)`);
-  return { status: 200, body: { aor, total: all.length, bindings: all.slice(0, limitOf(request)).map((b) => ({ ...b, expiresAt: iso(b.expiresAt) })) } };
+  return { status: 200, body: { aor, total: all.length, bindings: all.slice(0, limit).map((b) => ({ ...b, expiresAt: iso(b.expiresAt) })) } };
 }
 
 /** The mirrored subscription dialogs of a Call-ID; 404 when none is live. */

@@ -2,9 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { UsageError, type AdminMount, type OptionValues } from '@presence/runtime';
 import { createAdminApi, type AdminDeps } from './admin-api.js';
 
-/** The admin API of a role with the access its options give (`--admin-token-file`). */
-export async function adminMount(values: OptionValues, deps: AdminDeps): Promise<AdminMount> {
-  return { api: createAdminApi(deps), access: { token: await adminToken(values['admin-token-file'] as string | undefined) } };
+/**
+ * The token of `--admin-token-file`, read before anything is opened (a bad
+ * file stops the start with nothing to undo), and then the admin API of the
+ * role with that access.
+ */
+export async function prepareAdmin(values: OptionValues): Promise<(deps: AdminDeps) => AdminMount> {
+  const token = await adminToken(values['admin-token-file'] as string | undefined);
+  return (deps) => ({ api: createAdminApi(deps), access: { token } });
 }
 
 /** The token in the file (surrounding whitespace trimmed), read once at start; an unreadable or empty file is a usage error. */

@@ -3,7 +3,7 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
 import type { OptionValues } from '@presence/runtime';
-import { adminMount } from '../admin/admin-mount.js';
+import { prepareAdmin } from '../admin/admin-mount.js';
 import { processId } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
@@ -12,6 +12,7 @@ import { prefixes, roleLogger } from './role-context.js';
 /** A presence agent: takes its share of partition leases and serves them over NATS, state in Redis. */
 export async function runAgent(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'agent');
+  const adminMount = await prepareAdmin(values);
   const memberId = processId(values);
   const metrics = createPresenceMetrics();
   const backends = await openBackends(values, memberId, systemClock, logger, metrics);
@@ -35,7 +36,7 @@ export async function runAgent(values: OptionValues): Promise<void> {
     },
     stop: () => agent.stop(),
   };
-  const admin = await adminMount(values, { role: 'agent', store: backends.store, clock: systemClock, partitionCount, logger, drain: () => agent.drain() });
+  const admin = adminMount({ role: 'agent', store: backends.store, clock: systemClock, partitionCount, logger, drain: () => agent.drain() });
   // A drained agent stays up and alive but reports not ready: it serves nothing until restarted.
   const endpoint = { about: { role: 'agent', id: memberId }, admin, ready: async () => !agent.draining && (await backends.store.ping()) };
   await hostRole(values, logger, metrics, backends, component, endpoint, 'presence agent serving');

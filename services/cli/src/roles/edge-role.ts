@@ -3,7 +3,7 @@ import { systemClock } from '@presence/core';
 import { createEdge } from '@presence/edge';
 import { createPresenceMetrics } from '@presence/metrics';
 import type { OptionValues } from '@presence/runtime';
-import { adminMount } from '../admin/admin-mount.js';
+import { prepareAdmin } from '../admin/admin-mount.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
@@ -13,6 +13,7 @@ import { prefixes, roleLogger } from './role-context.js';
 /** A stateless SIP edge: SIP in, requests to partition owners over NATS, NOTIFYs out; bindings and dialog mirrors in Redis. */
 export async function runEdge(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'edge');
+  const adminMount = await prepareAdmin(values);
   const config = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
   const tracing = await openWireTracing(values, config.edgeId, logger);
@@ -28,7 +29,7 @@ export async function runEdge(values: OptionValues): Promise<void> {
       await tracing.close();
     },
   };
-  const admin = await adminMount(values, { role: 'edge', store: backends.store, clock: systemClock, partitionCount: config.partitionCount, logger, tracing: () => tracing.counters() });
+  const admin = adminMount({ role: 'edge', store: backends.store, clock: systemClock, partitionCount: config.partitionCount, logger, tracing: () => tracing.counters() });
   const endpoint = { about: { role: 'edge', id: config.edgeId }, admin, ready: () => backends.store.ping() };
   await hostRole(values, logger, metrics, backends, component, endpoint, 'edge listening');
 }

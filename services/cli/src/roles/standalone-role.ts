@@ -2,7 +2,7 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
-import { adminMount } from '../admin/admin-mount.js';
+import { prepareAdmin } from '../admin/admin-mount.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
@@ -11,6 +11,7 @@ import { httpAddress, prefixes, roleLogger } from './role-context.js';
 /** Every role in one process: in-process bus and memory store unless --nats / --redis say otherwise. */
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
+  const adminMount = await prepareAdmin(values);
   const edge = edgeConfigFromOptions(values);
   const metrics = createPresenceMetrics();
   const tracing = await openWireTracing(values, edge.edgeId, logger);
@@ -18,7 +19,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
     await tracing.close();
     throw error;
   });
-  const admin = await adminMount(values, { role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
+  const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
   const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer });
   processGuard(logger, server.metrics).install();
   runUntilSignal(
