@@ -20,6 +20,7 @@ export type { Lease, LeaseStore } from './ports/lease-store.js';
 export type { MembershipStore } from './ports/membership-store.js';
 export type { UserStore } from './ports/user-store.js';
 export type { AuthStateStore } from './ports/auth-state-store.js';
+export type { InspectionStore, Page } from './ports/inspection-store.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {

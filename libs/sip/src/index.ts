@@ -6,6 +6,8 @@ export type {
   SipStackOptions,
   SipStackStats,
   SipStackTimers,
+  WireDirection,
+  WireObserver,
 } from './stack/stack-types.js';
 export type {
   IncomingRequest,

@@ -38,6 +38,9 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   countAuthFailure: true,
   authFailures: true,
   clearAuthFailures: true,
+  watchersOf: true,
+  leaseHolders: true,
+  dialogsByCallId: true,
   close: true,
 };
 

@@ -740,6 +740,51 @@ export function storeContract(
       });
     });
 
+    describe('inspection', () => {
+      it('inspection - watchersOf gives at most limit watchers of that presentity and how many it has', async () => {
+        const alice = aor('alice');
+        for (const id of ['w1', 'w2', 'w3']) await store.putWatcher(7, watcher(alice, id, 60 * SECOND));
+        await store.putWatcher(7, watcher(aor('carol'), 'w9', 60 * SECOND));
+        const all = await store.watchersOf(alice, 10);
+        expect(all.total).toBe(3);
+        expect([...all.items].sort(bySubscription)).toEqual([watcher(alice, 'w1', 60 * SECOND), watcher(alice, 'w2', 60 * SECOND), watcher(alice, 'w3', 60 * SECOND)]);
+        const two = await store.watchersOf(alice, 2);
+        expect(two.total).toBe(3);
+        expect(two.items).toHaveLength(2);
+        expect(await store.watchersOf(aor('nobody'), 10)).toEqual({ total: 0, items: [] });
+        await expect(store.watchersOf(alice, -1)).rejects.toBeInstanceOf(RangeError);
+      });
+
+      it('inspection - leaseHolders gives each partition its live lease in order, undefined where none is live', async () => {
+        const a = await store.acquireLease(0, 'worker-a', 10 * SECOND);
+        await store.acquireLease(2, 'worker-b', 5 * SECOND);
+        await store.acquireLease(3, 'worker-b', 10 * SECOND);
+        await store.releaseLease(3, 'worker-b');
+        clock.advance(5 * SECOND);
+        expect(await store.leaseHolders(4)).toEqual([a, undefined, undefined, undefined]);
+        expect(await store.leaseHolders(0)).toEqual([]);
+        await expect(store.leaseHolders(1.5)).rejects.toBeInstanceOf(RangeError);
+      });
+
+      it('inspection - dialogsByCallId finds the saved dialogs of a Call-ID until deleted or lapsed, at most limit', async () => {
+        const callId = `call-${tag}@192.0.2.2`;
+        const one = { ...dialog(`sub-a-${tag}`, 60 * SECOND), callId };
+        const two = { ...dialog(`sub-b-${tag}`, 10 * SECOND), callId, remoteTag: 'rt2' };
+        await store.saveDialog(one);
+        await store.saveDialog(two);
+        await store.saveDialog(dialog(`sub-c-${tag}`, 60 * SECOND));
+        const both = await store.dialogsByCallId(callId, 10);
+        expect([...both].sort((x, y) => (x.subscriptionId < y.subscriptionId ? -1 : 1))).toEqual([one, two]);
+        expect(await store.dialogsByCallId(callId, 1)).toHaveLength(1);
+        clock.advance(10 * SECOND + graceMs);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([one]);
+        await store.deleteDialog(one.subscriptionId);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([]);
+        expect(await store.dialogsByCallId('never-seen', 10)).toEqual([]);
+        await expect(store.dialogsByCallId(callId, -1)).rejects.toBeInstanceOf(RangeError);
+      });
+    });
+
     describe('health', () => {
       it('health - ping answers true while open', async () => {
         expect(await store.ping()).toBe(true);

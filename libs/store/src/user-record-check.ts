@@ -44,8 +44,8 @@ export function copyUserRecord(record: UserRecord): UserRecord {
 }
 
 /** listUsers' limit: a non-negative safe integer. */
-export function assertListLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`listUsers limit must be a non-negative integer, got ${limit}`);
+export function assertListLimit(limit: number, operation = 'listUsers'): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`${operation} limit must be a non-negative integer, got ${limit}`);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { parseOptions, renderHelp, UsageError, type OptionTable, type OptionValues } from '@presence/runtime';
+import { parseOptions, productToken, renderHelp, UsageError, type OptionTable, type OptionValues } from '@presence/runtime';
+import { sendCtl } from './ctl/ctl-client.js';
+import { CTL_SUMMARY, ctlHelp, parseCtlCommand } from './ctl/ctl-command.js';
 import { AGENT_ROLE_OPTIONS, EDGE_OPTIONS, STANDALONE_OPTIONS } from './options.js';
 import { runAgent } from './roles/agent-role.js';
 import { runEdge } from './roles/edge-role.js';
@@ -29,14 +31,18 @@ function usage(): string {
   return [
     'usage: presence ROLE [options]',
     '       presence user COMMAND [AOR] [options]',
+    '       presence ctl SUBCOMMAND [ARGS] [--url URL] [--token-file FILE]',
+    '       presence --version',
     '',
     'Roles:',
     ...roles,
     '',
     'Commands:',
     `  ${'user'.padEnd(12)} ${USER_SUMMARY}`,
+    `  ${'ctl'.padEnd(12)} ${CTL_SUMMARY}`,
     '',
-    'Run "presence ROLE --help" for the options of a role, "presence user --help" for users.',
+    'Run "presence ROLE --help" for the options of a role, "presence user --help" for users,',
+    '"presence ctl --help" for the subcommands of ctl.',
   ].join('\n');
 }
 
@@ -56,19 +62,44 @@ async function user(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** `presence ctl …`: one admin API call; prints its JSON answer (stdout) or its refusal (stderr, exit 1). */
+async function ctl(argv: readonly string[]): Promise<number> {
+  const command = await parseCtlCommand(argv, process.env);
+  if (command === undefined) {
+    process.stdout.write(`${ctlHelp()}\n`);
+    return 0;
+  }
+  const answer = await sendCtl(command);
+  if (answer.status >= 200 && answer.status < 300) {
+    process.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
+    return 0;
+  }
+  const reason = (answer.body as { error?: unknown } | null)?.error;
+  process.stderr.write(`presence ctl: ${answer.status} ${typeof reason === 'string' ? reason : JSON.stringify(answer.body)}\n`);
+  return 1;
+}
+
+function printVersion(): number {
+  process.stdout.write(`${productToken()}\n`);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [roleName, ...rest] = argv;
   if (roleName === undefined || roleName === '--help' || roleName === '-h') {
     process.stdout.write(`${usage()}\n`);
     return roleName === undefined ? 2 : 0;
   }
+  if (roleName === '--version' || roleName === '-V') return printVersion();
   if (roleName === 'user') return user(rest);
+  if (roleName === 'ctl') return ctl(rest);
   const role = ROLES[roleName];
   if (!role) {
     process.stderr.write(`presence: unknown role "${roleName}"\n\n${usage()}\n`);
     return 2;
   }
   const parsed = parseOptions(role.options, rest, process.env);
+  if (parsed.version) return printVersion();
   if (parsed.help) {
     process.stdout.write(`${renderHelp(`usage: presence ${roleName} [options]\n\n${role.summary}`, role.options)}\n`);
     return 0;

@@ -105,6 +105,29 @@ export const PROCESS_OPTIONS: OptionTable = {
   'log-level': { kind: 'string', placeholder: 'LEVEL', default: 'info', help: 'debug, info, warn, error or silent. Logs are JSON lines on stderr.' },
 };
 
+/** Operating a running process (README "Operate"): the admin API `presence ctl` talks to, and SIP tracing. */
+export const ADMIN_OPTIONS: OptionTable = {
+  'admin-token-file': {
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'File holding the bearer token the admin API (/admin/v1/ on --http) requires. Without it the admin API answers only on a loopback --http.',
+  },
+};
+
+export const TRACE_OPTIONS: OptionTable = {
+  hep: { kind: 'string', placeholder: 'udp:HOST:PORT', help: 'Send a HEP3 copy of every SIP message in and out to a Homer/heplify collector (UDP, fire and forget).' },
+  'hep-id': { kind: 'integer', placeholder: 'N', min: 0, help: 'HEP capture agent id (default 0).' },
+  'sip-trace': { kind: 'string', placeholder: 'FILE', help: 'Write every SIP message in and out to FILE as pcap (truncated at start; read it with sngrep -I FILE or Wireshark).' },
+};
+
+/** `presence ctl …`: which process to ask and how to prove the right to. */
+export const CTL_OPTIONS: OptionTable = {
+  url: { kind: 'string', placeholder: 'URL', default: 'http://127.0.0.1:9464', help: 'The process to ask: where its --http listens.' },
+  token: { kind: 'string', placeholder: 'TOKEN', help: 'Bearer token of its admin API. Prefer --token-file: a command line is visible to other users.' },
+  'token-file': { kind: 'string', placeholder: 'FILE', help: 'File holding the bearer token (the process\'s --admin-token-file).' },
+  limit: { kind: 'integer', placeholder: 'N', min: 1, help: 'presentity, watchers, bindings, dialog: list at most N entries (the process answers 100 by default, 1000 at most).' },
+};
+
 export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
   ...AUTH_OPTIONS,
@@ -118,11 +141,13 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...redisOption(`${CLUSTER_HELP.redis} Unset: the in-memory store.`),
   prefix: BACKEND_OPTIONS.prefix!,
   ...PROCESS_OPTIONS,
+  ...ADMIN_OPTIONS,
+  ...TRACE_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
-export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS };
+export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 
 /** `presence user …`: the store the roles use (--data-dir or --redis/--prefix, the same names and variables) and what a user record holds. */
 export const USER_OPTIONS: OptionTable = {

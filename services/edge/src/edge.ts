@@ -4,7 +4,7 @@ import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, TimerClock, UserStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener, type TlsCertificate } from '@presence/sip';
+import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
 import type { DigestAuthConfig, EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
@@ -31,6 +31,8 @@ export interface EdgeDeps {
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
   readonly config: EdgeConfig;
+  /** Sees every SIP message in and out (HEP, pcap tracing); absent costs nothing. */
+  readonly onWire?: WireObserver;
 }
 
 export interface Edge {
@@ -81,6 +83,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       logger.error({ err: error, method: request.method }, 'unhandled SIP handler failure');
     },
     logger,
+    onWire: deps.onWire,
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);

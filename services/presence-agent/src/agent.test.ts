@@ -134,4 +134,20 @@ describe('presence agent', () => {
     expect(state.document).toContain('id="t"');
     await eventually(() => expect(events.at(-1)?.version).toBe(state.version));
   });
+
+  it('agent - drain releases every lease and the membership, answers no more requests, and stays drained', async () => {
+    expect(agent.ownedPartitions()).toHaveLength(PARTITIONS);
+    expect(agent.draining).toBe(false);
+    const released = await agent.drain();
+    expect(released).toEqual([...Array(PARTITIONS).keys()]);
+    expect(agent.draining).toBe(true);
+    expect(agent.ownedPartitions()).toEqual([]);
+    expect(await store.liveMembers()).toEqual([]);
+    for (let p = 0; p < PARTITIONS; p++) expect(await inspect.leaseHolder(p)).toBeUndefined();
+    // Nobody serves the partition now: the request finds no responder.
+    await expect(publish({ body: doc('open'), expires: 60 })).rejects.toThrow();
+    // A second drain gives nothing back: nothing was taken again.
+    expect(await agent.drain()).toEqual([]);
+    expect(await store.leaseHolders(PARTITIONS)).toEqual(Array(PARTITIONS).fill(undefined));
+  });
 });

@@ -37,6 +37,17 @@ export interface PresenceAgent {
   /** Joins the membership and takes its share of partition leases before resolving. */
   start(): Promise<void>;
   ownedPartitions(): number[];
+  /**
+   * Hands every partition over and takes no new ones, but keeps the process
+   * up (an operator's `presence ctl drain`): it leaves the membership, so the
+   * other agents take its share at their next tick, and releases its leases
+   * after answering what was already routed here. Resolves with the
+   * partitions it gave up; draining again gives none. Only a restart makes
+   * the agent take partitions again.
+   */
+  drain(): Promise<number[]>;
+  /** True once drain() began. */
+  readonly draining: boolean;
   /** Stops taking requests, finishes queued changes and the running sweep. */
   stop(): Promise<void>;
 }
@@ -100,6 +111,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     deps.logger,
   );
 
+  let draining = false;
   return {
     async start() {
       await ownership.start();
@@ -107,6 +119,18 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
       await census.start();
     },
     ownedPartitions: () => ownership.ownedPartitions(),
+    async drain() {
+      draining = true;
+      const released = ownership.ownedPartitions();
+      // The same hand-over as SIGTERM's; the sweeper idles with no partition to sweep.
+      await ownership.stop();
+      await updater.idle();
+      deps.logger.info({ partitions: released.length }, 'drained: partitions handed over, taking no new ones');
+      return released;
+    },
+    get draining() {
+      return draining;
+    },
     async stop() {
       // Leases go first so a successor starts serving while queued changes finish here.
       await census.stop();

@@ -4,9 +4,9 @@ import { systemClock, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
-import { buildInfo, startOpsServer, type Logger, type OpsServer } from '@presence/runtime';
+import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore } from '@presence/store';
-import type { BoundListener, TlsCertificate } from '@presence/sip';
+import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
 import { meteredBus, meteredStore } from './backend-metrics.js';
 
 export interface StandaloneOptions {
@@ -27,6 +27,10 @@ export interface StandaloneOptions {
   readonly subjectPrefix?: string;
   readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
+  /** The admin API on the `http` listener; absent: none. */
+  readonly admin?: AdminMount;
+  /** Sees every SIP message in and out (tracing). */
+  readonly onWire?: WireObserver;
 }
 
 export interface Standalone {
@@ -61,7 +65,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     metrics,
     logger: logger.child({ component: 'agent' }),
   });
-  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge });
+  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
   let stopping = false;
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -74,6 +78,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
           ...options.http,
           metrics,
           health: { live: () => !stopping, ready: async () => !stopping && (await store.ping()) },
+          about: { role: 'standalone', id: options.edge.edgeId },
+          admin: options.admin,
         })
       : undefined;
     if (http) stops.push(() => http.close());

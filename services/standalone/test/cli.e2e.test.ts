@@ -38,6 +38,10 @@ const STANDALONE_OPTION_NAMES = [
   'http',
   'id',
   'log-level',
+  'admin-token-file',
+  'hep',
+  'hep-id',
+  'sip-trace',
 ];
 /** Options that keep a misbehaving run off fixed ports: a parse that wrongly succeeds binds only ephemeral ports. */
 const EPHEMERAL = ['--listen', 'udp:127.0.0.1:0', '--http', 'off', '--log-level', 'warn'];
@@ -99,7 +103,9 @@ describe('presence command', () => {
 
   it('cli - standalone serves SIP and ops HTTP, counts an OPTIONS, and exits 0 on SIGTERM', async () => {
     const { child, sip, base } = await startStandalone();
-    expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: 'ok\n' });
+    const health = await httpGet(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', role: 'standalone' });
 
     const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const transport of ['udp', 'tcp'] as const) {

@@ -1,6 +1,7 @@
 import type { AuthStateStore } from './auth-state-store.js';
 import type { DialogStore } from './dialog-store.js';
 import type { ExpiryIndex } from './expiry-index.js';
+import type { InspectionStore } from './inspection-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { LocationStore } from './location-store.js';
 import type { MembershipStore } from './membership-store.js';
@@ -18,7 +19,8 @@ export interface Store
     LeaseStore,
     MembershipStore,
     UserStore,
-    AuthStateStore {
+    AuthStateStore,
+    InspectionStore {
   /** Liveness check that never throws: true when the backend answers, false when it is down or closed. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

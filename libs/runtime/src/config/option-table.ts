@@ -32,7 +32,11 @@ export function envName(option: string): string {
  * Parses flags (Node's own util.parseArgs), falling back to PRESENCE_* variables,
  * then to defaults, and converts each value to its kind, naming the offender.
  */
-export function parseOptions(table: OptionTable, argv: readonly string[], env: NodeJS.ProcessEnv): { values: OptionValues; help: boolean; positionals: string[] } {
+export function parseOptions(
+  table: OptionTable,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { values: OptionValues; help: boolean; version: boolean; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -41,6 +45,8 @@ export function parseOptions(table: OptionTable, argv: readonly string[], env: N
       strict: true,
       options: {
         help: { type: 'boolean', short: 'h' },
+        // Like --help, a flag only: no PRESENCE_VERSION variable, which an image may well set for itself.
+        version: { type: 'boolean', short: 'V' },
         ...Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' } as const])),
       },
     });
@@ -53,7 +59,7 @@ export function parseOptions(table: OptionTable, argv: readonly string[], env: N
     const raw = given ?? env[envName(name)] ?? spec.default;
     values[name] = raw === undefined ? undefined : convert(name, spec, raw);
   }
-  return { values, help: parsed.values.help === true, positionals: parsed.positionals };
+  return { values, help: parsed.values.help === true, version: parsed.values.version === true, positionals: parsed.positionals };
 }
 
 function convert(name: string, spec: OptionSpec, raw: string | boolean): string | number | boolean {
@@ -80,6 +86,6 @@ export function renderHelp(usage: string, table: OptionTable): string {
     lines.push(`      ${spec.help}`);
     lines.push(`      env ${envName(name)}${spec.default !== undefined && spec.default !== '' ? `, default ${spec.default}` : ''}`);
   }
-  lines.push('  -h, --help', '      Show this help.');
+  lines.push('  -h, --help', '      Show this help.', '  -V, --version', '      Print the version and exit.');
   return lines.join('\n');
 }

@@ -14,6 +14,13 @@ export function productToken(): string {
   return cached;
 }
 
+/** The release, e.g. `0.1.0` (what `--version` prints and /healthz reports); `unknown` if the package.json could not be read. */
+export function productVersion(): string {
+  const token = productToken();
+  const slash = token.indexOf('/');
+  return slash === -1 ? 'unknown' : token.slice(slash + 1);
+}
+
 /** `name/version` of a package.json, or the bare product name when it is missing or unreadable. */
 export function readProductToken(packageJson: URL): string {
   try {

@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PresenceMetrics } from '@presence/metrics';
+import { productVersion } from '../config/product.js';
+import { answerAdmin, type AdminMount } from './admin-route.js';
 
 export interface HealthSource {
   /** The process works (event loop alive, not shutting down). */
@@ -9,21 +11,46 @@ export interface HealthSource {
   ready(): Promise<boolean>;
 }
 
+/** Who answers: reported by /healthz, so a probe or an operator sees which process and release it reached. */
+export interface ProcessAbout {
+  readonly role: string;
+  readonly id: string;
+}
+
 export interface OpsServer {
   readonly host: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Serves /metrics, /healthz and /readyz for Prometheus and Kubernetes probes. */
-export async function startOpsServer(options: { host: string; port: number; metrics: PresenceMetrics; health: HealthSource }): Promise<OpsServer> {
-  const { metrics, health } = options;
+export interface OpsServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly metrics: PresenceMetrics;
+  readonly health: HealthSource;
+  readonly about: ProcessAbout;
+  /** The admin API under /admin/v1/; absent: /admin/ answers 404. */
+  readonly admin?: AdminMount;
+}
+
+/** Serves /metrics, /healthz and /readyz for Prometheus and Kubernetes probes, and the admin API for `presence ctl`. */
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const { metrics, health, about, admin } = options;
+  const version = productVersion();
+  let boundAddress = options.host;
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    if (path === '/admin' || path.startsWith('/admin/')) {
+      answerAdmin(admin, req, boundAddress).then(
+        (answer) => replyJson(res, answer.status, answer.body),
+        (error: unknown) => replyJson(res, 500, { error: String(error) }),
+      );
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed: use GET\n');
     if (path === '/metrics') {
       metrics.render().then(
@@ -32,14 +59,14 @@ export async function startOpsServer(options: { host: string; port: number; metr
       );
     } else if (path === '/healthz') {
       const live = health.live();
-      reply(live ? 200 : 503, live ? 'ok\n' : 'shutting down\n');
+      replyJson(res, live ? 200 : 503, { status: live ? 'ok' : 'shutting down', version, role: about.role, id: about.id, pid: process.pid });
     } else if (path === '/readyz') {
       health.ready().then(
         (ready) => reply(ready ? 200 : 503, ready ? 'ready\n' : 'not ready\n'),
         () => reply(503, 'not ready\n'),
       );
     } else {
-      reply(404, 'not found: try /metrics, /healthz or /readyz\n');
+      reply(404, 'not found: try /metrics, /healthz, /readyz or /admin/v1/\n');
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -47,6 +74,7 @@ export async function startOpsServer(options: { host: string; port: number; metr
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  boundAddress = address.address;
   return {
     host: address.address,
     port: address.port,
@@ -56,4 +84,12 @@ export async function startOpsServer(options: { host: string; port: number; metr
         server.closeAllConnections();
       }),
   };
+}
+
+function replyJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="presence-admin"';
+  res.writeHead(status, headers);
+  res.end(`${JSON.stringify(body)}\n`);
 }

@@ -10,7 +10,7 @@ import { processGuard } from '@presence/runtime';
 import { createPresenceMetrics } from '@presence/metrics';
 const metrics = createPresenceMetrics({ processMetrics: false });
 const logged = [];
-const logger = { debug() {}, info() {}, warn() {}, error: (context, message) => logged.push(message + ': ' + context.err.message), child: () => logger };
+const logger = { debug() {}, info() {}, warn() {}, error: (context, message) => logged.push(message + ': ' + context.err.message), child: () => logger, isLevelEnabled: () => true };
 processGuard(logger, metrics).install();
 Promise.reject(new Error('a bug in a promise chain'));
 setTimeout(() => { throw new Error('a bug in a timer'); }, 0);

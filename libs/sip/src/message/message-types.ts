@@ -58,6 +58,8 @@ export interface IncomingRequest extends SipRequest {
   respond(status: number, reason?: string, options?: ResponseOptions): void;
   /** True once a final (>= 200) response was sent or the transaction ended. */
   readonly answered: boolean;
+  /** Status of the final response sent; undefined before (for a request log line). */
+  readonly finalStatus: number | undefined;
 }
 
 export interface OutgoingRequest {

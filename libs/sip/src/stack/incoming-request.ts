@@ -29,6 +29,10 @@ export class IncomingRequestImpl extends RequestView implements IncomingRequest 
     this.#transactions.respond(this.#tx, status, reason, options);
   }
 
+  get finalStatus(): number | undefined {
+    return this.#tx.finalStatus;
+  }
+
   get answered(): boolean {
     return this.#tx.final || this.#tx.ended;
   }

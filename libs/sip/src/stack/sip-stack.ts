@@ -23,7 +23,7 @@ import { parseVia } from '../wire/via.js';
 import { defaultHeader, type DefaultHeader } from '../wire/serialize.js';
 import { requestDefaults, serializeRequest } from './outgoing-request.js';
 import { RequestIntake } from './request-intake.js';
-import type { SendTarget, SipStack, SipStackCounters, SipStackOptions, SipStackStats } from './stack-types.js';
+import type { SendTarget, SipStack, SipStackCounters, SipStackOptions, SipStackStats, WireObserver } from './stack-types.js';
 import { TargetResolver } from './target-resolver.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -55,6 +55,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   private host = '';
   /** Max-Forwards and User-Agent, added to requests that do not carry them. */
   private readonly requestDefaults: readonly DefaultHeader[];
+  /** options.onWire behind a guard, or undefined: tracing off costs one check per message. */
+  private readonly wire: WireObserver | undefined;
 
   constructor(private readonly options: SipStackOptions) {
     this.logger = options.logger;
@@ -63,6 +65,8 @@ export class SipStackImpl implements SipStack, TransportSink {
       throw new RangeError('limits.maxMessageBytes must be an integer >= 1024');
     }
     const timers = resolveTimers(options.timers);
+    this.wire = options.onWire === undefined ? undefined : guardedObserver(options.onWire, this.logger);
+    const wire = this.wire;
     const counters = this.counters;
     const userAgent = options.userAgent === '' ? undefined : options.userAgent;
     this.requestDefaults = requestDefaults(userAgent);
@@ -71,12 +75,14 @@ export class SipStackImpl implements SipStack, TransportSink {
         counters.responsesSent++;
         options.onResponse?.(method, status);
       },
+      wire,
     }, responseDefaults);
     this.client = new ClientTransactions(timers, {
       logger: this.logger,
       requestSent: () => counters.requestsSent++,
       timedOut: () => counters.clientTimeouts++,
       transportFailed: () => counters.transportFailures++,
+      wire,
     });
     this.intake = new RequestIntake(this.server, {
       logger: this.logger,
@@ -235,8 +241,9 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   // ---- TransportSink ----
 
-  receive(message: ParsedMessage, flow: InternalFlow): void {
+  receive(message: ParsedMessage, flow: InternalFlow, raw: Buffer): void {
     if (this.state !== 'started') return;
+    this.wire?.('in', raw, flow);
     this.intake.messageRead();
     if (message.method !== undefined) this.intake.handle(message, flow);
     else this.receiveResponse(message, flow);
@@ -310,6 +317,17 @@ function serverTlsOptionsFor(options: SipStackOptions): TlsOptions | undefined {
   const problem = certificateProblem(certificate);
   if (problem !== undefined) throw new Error(`TLS certificate not usable: ${problem}`);
   return serverTlsOptions(certificate);
+}
+
+/** An observer that cannot fail the message it observes: a throw is a bug, logged, and the message goes on. */
+function guardedObserver(observer: WireObserver, logger: Logger | undefined): WireObserver {
+  return (direction, data, flow) => {
+    try {
+      observer(direction, data, flow);
+    } catch (error) {
+      logger?.error({ err: error, direction }, 'SIP wire observer failed; message handled anyway');
+    }
+  };
 }
 
 export function createSipStack(options: SipStackOptions): SipStack {

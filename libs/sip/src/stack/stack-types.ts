@@ -4,6 +4,17 @@ import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '
 import type { SipTlsOptions, TlsCertificate } from '../transport/tls-settings.js';
 import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
 
+/** Which way a message crossed the wire: received (`in`) or sent (`out`). */
+export type WireDirection = 'in' | 'out';
+
+/**
+ * Sees every SIP message as bytes on the wire: each one received and parsed,
+ * each request and response sent (retransmissions too). `flow` gives the
+ * transport and both addresses. Runs inline on the message path, so it must
+ * be cheap and must not keep `data` past the call without copying it.
+ */
+export type WireObserver = (direction: WireDirection, data: Buffer, flow: Flow) => void;
+
 export interface SendTarget {
   /** A flow or its token: send on it while it is alive. */
   flow?: Flow | string;
@@ -46,6 +57,8 @@ export interface SipStackOptions {
   /** How many new requests run at once and how long they may wait for it (request-admission.ts). */
   admission?: AdmissionLimits;
   logger?: Logger;
+  /** Message tracing (HEP, pcap): absent costs nothing; a throwing observer is logged, never fails the message. */
+  onWire?: WireObserver;
 }
 
 /** Counters for observability; monotonically increasing. */

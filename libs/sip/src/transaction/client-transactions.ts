@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { SipResponse } from '../message/message-types.js';
 import { synthesizeResponse, type ResponseView } from '../message/response-view.js';
+import type { WireObserver } from '../stack/stack-types.js';
 import type { FlowUser, InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderFields } from '../wire/serialize.js';
 import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
@@ -45,6 +46,8 @@ export interface ClientTransactionEvents {
   requestSent(): void;
   timedOut(): void;
   transportFailed(): void;
+  /** Every request handed to its flow, retransmissions too (message tracing). */
+  readonly wire?: WireObserver | undefined;
 }
 
 export class ClientTransactions {
@@ -93,6 +96,7 @@ export class ClientTransactions {
       return;
     }
     this.events.requestSent();
+    this.events.wire?.('out', tx.data, tx.flow);
   }
 
   /**
@@ -120,7 +124,7 @@ export class ClientTransactions {
   };
 
   private retransmit(tx: ClientTransaction): void {
-    tx.flow.send(tx.data);
+    if (tx.flow.send(tx.data)) this.events.wire?.('out', tx.data, tx.flow);
     // Timer E doubles up to T2; in Proceeding it is T2 (§17.1.2.2).
     const last = this.timersE.length - 1;
     tx.stepE = tx.state === PROCEEDING ? last : Math.min(tx.stepE + 1, last);

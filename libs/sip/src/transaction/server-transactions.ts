@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ResponseOptions } from '../message/message-types.js';
 import { newTag } from '../ids/random-ids.js';
+import type { WireObserver } from '../stack/stack-types.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
 import { reasonPhrase, writableReasonPhrase } from '../wire/reason-phrases.js';
@@ -23,6 +24,8 @@ export class ServerTransaction {
    */
   lastResponse: string | undefined;
   final = false;
+  /** Status of the final response, once sent. */
+  finalStatus: number | undefined;
   ended = false;
   /** Whether the request's To had a tag; undefined when To could not be parsed. */
   toHasTag: boolean | undefined;
@@ -43,6 +46,8 @@ export class ServerTransaction {
 export interface ServerTransactionEvents {
   readonly logger: Logger | undefined;
   responseSent(method: string, status: number): void;
+  /** Every response handed to its flow, retransmissions too (message tracing). */
+  readonly wire?: WireObserver | undefined;
 }
 
 export class ServerTransactions {
@@ -87,10 +92,13 @@ export class ServerTransactions {
     }
     const data = this.serialize(tx, status, reason === undefined ? reasonPhrase(status) : writableReasonPhrase(reason), options);
     tx.lastResponse = tx.flow.reliable ? undefined : data.toString('latin1');
-    if (tx.flow.send(data)) this.events.responseSent(tx.method, status);
-    else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');
+    if (tx.flow.send(data)) {
+      this.events.responseSent(tx.method, status);
+      this.events.wire?.('out', data, tx.flow);
+    } else this.events.logger?.debug({ status, flow: tx.flow.token }, 'response not sent: flow gone');
     if (status < 200) return;
     tx.final = true;
+    tx.finalStatus = status;
     tx.fields = RELEASED;
     tx.vias = [];
     if (tx.flow.reliable) {
@@ -106,7 +114,9 @@ export class ServerTransactions {
 
   /** Re-sends the last response for a retransmitted request (§17.2.2); nothing if none yet. */
   retransmit(tx: ServerTransaction): void {
-    if (tx.lastResponse !== undefined) tx.flow.send(Buffer.from(tx.lastResponse, 'latin1'));
+    if (tx.lastResponse === undefined) return;
+    const data = Buffer.from(tx.lastResponse, 'latin1');
+    if (tx.flow.send(data)) this.events.wire?.('out', data, tx.flow);
   }
 
   private serialize(tx: ServerTransaction, status: number, reason: string, options: ResponseOptions | undefined): Buffer {

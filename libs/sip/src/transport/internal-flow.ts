@@ -22,7 +22,8 @@ export interface InternalFlow extends Flow {
 export interface TransportSink {
   readonly maxMessageBytes: number;
   readonly logger: Logger | undefined;
-  receive(message: ParsedMessage, flow: InternalFlow): void;
+  /** `raw` is the message's bytes as received (for tracing); valid during the call only. */
+  receive(message: ParsedMessage, flow: InternalFlow, raw: Buffer): void;
   /** A message (or connection) was dropped; counted and logged at debug. */
   dropped(reason: string, transport: string, remote: string): void;
   /** Our own code failed on a received message, which is dropped: logged, counted, reported; the transport carries on. */

@@ -23,8 +23,8 @@ export class TcpConnection extends StreamConnection {
     socket.setNoDelay(true);
     this.framer = new StreamFramer(
       sink.maxMessageBytes,
-      (message) => {
-        if (!this.closed) sink.receive(message, this);
+      (message, raw) => {
+        if (!this.closed) sink.receive(message, this, raw);
       },
       () => this.socket.write(PONG), // RFC 5626 §4.4.1 CRLF keep-alive pong
     );

@@ -86,7 +86,7 @@ export class UdpListener {
         if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${rinfo.address}:${rinfo.port}`);
         return;
       }
-      this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port));
+      this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port), msg);
     } catch (error) {
       this.sink.internalError(error, 'udp', `${rinfo.address}:${rinfo.port}`);
     }

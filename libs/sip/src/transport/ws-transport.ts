@@ -49,7 +49,7 @@ export class WsConnection extends StreamConnection {
         if (parsed.length > 0) this.sink.dropped(parsed, this.transport, this.describe());
         return;
       }
-      this.sink.receive(parsed, this);
+      this.sink.receive(parsed, this, buf);
     } catch (error) {
       this.sink.internalError(error, this.transport, this.describe());
     }

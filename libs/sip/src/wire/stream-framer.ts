@@ -24,7 +24,8 @@ export class StreamFramer {
 
   constructor(
     private readonly maxMessageBytes: number,
-    private readonly onMessage: (message: ParsedMessage) => void,
+    /** `raw` is the message's bytes (a view into the stream buffer, valid during the call). */
+    private readonly onMessage: (message: ParsedMessage, raw: Buffer) => void,
     /** Called for a CRLFCRLF keep-alive ping (RFC 5626 §3.5.1); answer with CRLF. */
     private readonly onPing: () => void,
   ) {}
@@ -41,10 +42,12 @@ export class StreamFramer {
       if (this.pending.length < end) return undefined;
       const message = this.head as ParsedMessage;
       message.body = this.bodyLength === 0 ? '' : this.pending.toString('utf8', this.bodyStart, end);
+      // readHead dropped any leading CRLFs: the message starts at 0.
+      const raw = this.pending.subarray(0, end);
       this.pending = end === this.pending.length ? EMPTY : this.pending.subarray(end);
       this.head = undefined;
       this.scanFrom = 0;
-      this.onMessage(message);
+      this.onMessage(message, raw);
     }
   }
 

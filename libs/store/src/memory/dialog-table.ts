@@ -10,6 +10,8 @@ import { IndexedMinHeap } from '@presence/core';
 export class DialogTable {
   private readonly dialogs = new Map<string, DialogRecord>();
   private readonly lapses = new IndexedMinHeap();
+  /** Call-ID -> subscription ids, for operators who know a dialog by the Call-ID in a trace. */
+  private readonly byCallId = new Map<string, Set<string>>();
 
   constructor(private readonly graceMs: number) {}
 
@@ -23,8 +25,13 @@ export class DialogTable {
       this.delete(dialog.subscriptionId);
       return;
     }
+    const previous = this.dialogs.get(dialog.subscriptionId);
+    if (previous !== undefined && previous.callId !== dialog.callId) this.unindex(previous);
     this.dialogs.set(dialog.subscriptionId, Object.freeze({ ...dialog, routeSet: Object.freeze([...dialog.routeSet]) }));
     this.lapses.set(dialog.subscriptionId, lapse);
+    let ids = this.byCallId.get(dialog.callId);
+    if (ids === undefined) this.byCallId.set(dialog.callId, (ids = new Set()));
+    ids.add(dialog.subscriptionId);
   }
 
   load(subscriptionId: string, clockNow: number): DialogRecord | undefined {
@@ -38,8 +45,27 @@ export class DialogTable {
   }
 
   delete(subscriptionId: string): void {
+    const dialog = this.dialogs.get(subscriptionId);
+    if (dialog !== undefined) this.unindex(dialog);
     this.dialogs.delete(subscriptionId);
     this.lapses.delete(subscriptionId);
+  }
+
+  /** Unlapsed dialogs with this Call-ID, at most `limit`. */
+  byCall(callId: string, limit: number, clockNow: number): DialogRecord[] {
+    const found: DialogRecord[] = [];
+    for (const id of this.byCallId.get(callId) ?? []) {
+      if (found.length === limit) break;
+      const dialog = this.load(id, clockNow);
+      if (dialog !== undefined) found.push(dialog);
+    }
+    return found;
+  }
+
+  private unindex(dialog: DialogRecord): void {
+    const ids = this.byCallId.get(dialog.callId);
+    ids?.delete(dialog.subscriptionId);
+    if (ids?.size === 0) this.byCallId.delete(dialog.callId);
   }
 
   /** Drops every dialog lapsed by `clockNow`; returns how many. */

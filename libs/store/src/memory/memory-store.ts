@@ -7,6 +7,7 @@ import type {
   DialogRecord,
   DueExpiry,
   Lease,
+  Page,
   PresentityChange,
   PresentityState,
   Store,
@@ -195,6 +196,27 @@ class InMemoryStore implements MemoryStore {
     this.assertOpen();
     this.tables.dialogs.delete(subscriptionId);
     this.changed();
+  }
+
+  // InspectionStore
+
+  async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {
+    this.assertOpen();
+    assertListLimit(limit, 'watchersOf');
+    return this.tables.watchers.page(presentity, limit);
+  }
+
+  async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
+    this.assertOpen();
+    assertListLimit(partitionCount, 'leaseHolders');
+    const now = this.clock.now();
+    return Array.from({ length: partitionCount }, (_, partition) => this.tables.leases.holder(partition, now));
+  }
+
+  async dialogsByCallId(callId: string, limit: number): Promise<DialogRecord[]> {
+    this.assertOpen();
+    assertListLimit(limit, 'dialogsByCallId');
+    return this.tables.dialogs.byCall(callId, limit, this.clock.now());
   }
 
   // LeaseStore

@@ -58,6 +58,18 @@ export class WatcherTable {
     return Array.from(watchers.values(), (entry) => entry.record);
   }
 
+  /** At most `limit` stored watchers of the presentity, and how many it has. */
+  page(presentity: string, limit: number): { total: number; items: WatcherRecord[] } {
+    const watchers = this.byPresentity.get(presentity);
+    if (watchers === undefined) return { total: 0, items: [] };
+    const items: WatcherRecord[] = [];
+    for (const entry of watchers.values()) {
+      if (items.length === limit) break;
+      items.push(entry.record);
+    }
+    return { total: watchers.size, items };
+  }
+
   *entries(): IterableIterator<WatcherEntry> {
     for (const watchers of this.byPresentity.values()) yield* watchers.values();
   }

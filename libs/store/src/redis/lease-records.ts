@@ -35,6 +35,19 @@ export class LeaseRecords implements LeaseStore {
     return typeof owner === 'string' && Number(expiresAt) > this.clock.now() ? owner : undefined;
   }
 
+  /** One HMGET per partition, all in flight at once (they live in different hash slots, so no single pipeline). */
+  async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
+    const now = this.clock.now();
+    return Promise.all(
+      Array.from({ length: partitionCount }, async (_, partition) => {
+        const [owner, epoch, expiresAt] = await this.calls.run('leaseHolders', () => this.client.hmget(this.keys.lease(partition), 'owner', 'epoch', 'expiresAt'));
+        if (typeof owner !== 'string' || typeof epoch !== 'string' || typeof expiresAt !== 'string') return undefined;
+        const lease: Lease = { partition, owner, epoch: Number(epoch), expiresAt: Number(expiresAt) };
+        return lease.expiresAt > now ? lease : undefined;
+      }),
+    );
+  }
+
   async releaseLease(partition: number, owner: string): Promise<void> {
     await this.calls.run('releaseLease', () => this.scripts['lease-release']([this.keys.lease(partition)], [owner]));
   }

@@ -9,6 +9,7 @@
  *     exp:{p:n}:rev         hash   presentity member -> pending revision (orders index writes; HLEN = presentities indexed)
  *     loc:{aor}             string bindings JSON               TTL = latest binding expiry
  *     dlg:{id}              string dialog JSON                 TTL = expiry + grace
+ *     dlgcall:{call-id}     set    dialog ids of a Call-ID      TTL = latest dialog's (ops lookup by Call-ID)
  *     lease:{p:n}           hash   owner, epoch, expiresAt      no TTL (the epoch must never repeat)
  *     members               zset   member -> lapse time ms
  *     user:{aor}            string user JSON (HA1s, never a password)   no TTL
@@ -48,6 +49,10 @@ export class RedisKeys {
 
   dialog(subscriptionId: string): string {
     return `${this.prefix}dlg:{${subscriptionId}}`;
+  }
+
+  dialogsOfCall(callId: string): string {
+    return `${this.prefix}dlgcall:{${callId}}`;
   }
 
   lease(partition: number): string {

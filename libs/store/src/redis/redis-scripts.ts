@@ -16,6 +16,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'member-heartbeat': 1,
   'nonce-count': 1,
   'auth-failure': 1,
+  'set-add-expire': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;

@@ -198,7 +198,8 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       await store.commitPresentity(change(aor, 0, [publication('e1', clock.now() + 60 * SECOND)]));
       await store.putWatcher(7, watcher(aor, 'sub-1', clock.now() + 60 * SECOND));
       await store.replaceBindings(aor, [{ contact: '<sip:a@192.0.2.1>', contactKey: 'sip:a@192.0.2.1', expiresAt: clock.now() + 60 * SECOND, callId: 'c', cseq: 1, edgeId: 'e' }]);
-      await store.saveDialog({ ...dialogRecord('sub-1'), expiresAt: clock.now() + 60 * SECOND });
+      const dialog = { ...dialogRecord('sub-1'), expiresAt: clock.now() + 60 * SECOND };
+      await store.saveDialog(dialog);
       await store.acquireLease(7, 'worker-a', 10 * SECOND);
       await store.heartbeat('worker-a', 10 * SECOND);
       const raw = new Redis(server.url);
@@ -207,6 +208,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
         expect(keys).toEqual(
           [
             `${keyPrefix}dlg:{sub-1}`,
+            `${keyPrefix}dlgcall:{${dialog.callId}}`,
             `${keyPrefix}exp:{p:7}`,
             `${keyPrefix}exp:{p:7}:rev`,
             `${keyPrefix}lease:{p:7}`,
@@ -218,6 +220,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
         );
         // Soft state carries a TTL; durable state does not.
         expect(await raw.pttl(`${keyPrefix}dlg:{sub-1}`)).toBeGreaterThan(80 * SECOND);
+        expect(await raw.pttl(`${keyPrefix}dlgcall:{${dialog.callId}}`)).toBeGreaterThan(80 * SECOND);
         expect(await raw.pttl(`${keyPrefix}loc:{${aor}}`)).toBeGreaterThan(50 * SECOND);
         expect(await raw.pttl(`${keyPrefix}pres:{${aor}}:doc`)).toBe(-1);
         expect(await raw.pttl(`${keyPrefix}lease:{p:7}`)).toBe(-1);

@@ -5,6 +5,7 @@ import type {
   DialogRecord,
   DueExpiry,
   Lease,
+  Page,
   PresentityChange,
   PresentityState,
   Store,
@@ -24,6 +25,7 @@ import { RedisCalls } from './redis-calls.js';
 import { type RedisClient, createRedisClient, toStoreError } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
+import { assertListLimit } from '../user-record-check.js';
 import { UserRecords } from './user-records.js';
 import { WatcherRecords } from './watcher-records.js';
 
@@ -135,7 +137,7 @@ class RedisBackedStore implements RedisStore {
     this.watchers = new WatcherRecords(calls, client, keys, scripts);
     this.expiries = new ExpiryRecords(calls, client, keys);
     this.locations = new BindingRecords(calls, client, keys, clock);
-    this.dialogs = new DialogRecords(calls, client, keys, clock, dialogGraceMs);
+    this.dialogs = new DialogRecords(calls, client, keys, scripts, clock, dialogGraceMs);
     this.leases = new LeaseRecords(calls, client, keys, scripts, clock);
     this.members = new MemberRecords(calls, client, keys, scripts, clock);
     this.users = new UserRecords(calls, client, keys);
@@ -259,6 +261,21 @@ class RedisBackedStore implements RedisStore {
 
   clearAuthFailures(key: string): Promise<void> {
     return this.authState.clearAuthFailures(key);
+  }
+
+  async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {
+    assertListLimit(limit, 'watchersOf');
+    return this.watchers.watchersOf(presentity, limit);
+  }
+
+  async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
+    assertListLimit(partitionCount, 'leaseHolders');
+    return this.leases.leaseHolders(partitionCount);
+  }
+
+  async dialogsByCallId(callId: string, limit: number): Promise<DialogRecord[]> {
+    assertListLimit(limit, 'dialogsByCallId');
+    return this.dialogs.dialogsByCallId(callId, limit);
   }
 
   /** True when Redis answers PING within the command timeout; false (never throws) when it is down or the store closed. */

@@ -1,10 +1,13 @@
-import type { WatcherRecord, WatcherStore } from '@presence/core';
+import type { Page, WatcherRecord, WatcherStore } from '@presence/core';
 import { watcherMember } from '../expiry-member.js';
 import type { RedisCalls } from './redis-calls.js';
 import { decodeWatcher, encodeWatcher } from './redis-codec.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisScripts } from './redis-scripts.js';
+
+/** Fields asked for per HSCAN step when listing a presentity's watchers. */
+const SCAN_COUNT = 100;
 
 /**
  * Watchers in `pres:{aor}:watchers` (subscription id -> watcher), each with
@@ -33,6 +36,23 @@ export class WatcherRecords implements WatcherStore {
     if (previousPartition !== partition) {
       await this.calls.bestEffort('putWatcher move', () => this.client.zrem(this.keys.expiry(previousPartition), member));
     }
+  }
+
+  /** HLEN for the total, then HSCAN steps until `limit` records: never the whole hash at once. */
+  async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {
+    const key = this.keys.watchers(presentity);
+    const total = await this.calls.run('watchersOf', () => this.client.hlen(key));
+    const items: WatcherRecord[] = [];
+    let cursor = '0';
+    while (items.length < limit) {
+      const [next, flat] = await this.calls.run('watchersOf', () => this.client.hscan(key, cursor, 'COUNT', SCAN_COUNT));
+      for (let i = 0; i + 1 < flat.length && items.length < limit; i += 2) {
+        items.push(decodeWatcher(key, presentity, flat[i]!, flat[i + 1]!).record);
+      }
+      cursor = next;
+      if (cursor === '0') break;
+    }
+    return { total, items };
   }
 
   async removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined> {

@@ -1,7 +1,7 @@
 import type { PresenceMetrics } from '@presence/metrics';
 import { processGuard, runUntilSignal, type Logger, type OptionValues, type Reload } from '@presence/runtime';
 import type { Backends } from './backends.js';
-import { serveOps } from './ops-endpoint.js';
+import { serveOps, type OpsEndpoint } from './ops-endpoint.js';
 
 export interface RoleComponent {
   /** Starts serving; returns fields for the "started" log line. */
@@ -18,11 +18,19 @@ export interface RoleComponent {
  * then HTTP. A failed start undoes what was opened; once serving, the
  * process guard keeps a bug from stopping the process.
  */
-export async function hostRole(values: OptionValues, logger: Logger, metrics: PresenceMetrics, backends: Backends, component: RoleComponent, message: string): Promise<void> {
+export async function hostRole(
+  values: OptionValues,
+  logger: Logger,
+  metrics: PresenceMetrics,
+  backends: Backends,
+  component: RoleComponent,
+  endpoint: OpsEndpoint,
+  message: string,
+): Promise<void> {
   let stopping = false;
   try {
     const details = await component.start();
-    const http = await serveOps(values, metrics, () => backends.store.ping(), () => stopping);
+    const http = await serveOps(values, metrics, endpoint, () => stopping);
     processGuard(logger, metrics).install();
     logger.info({ ...details, http: http && `${http.host}:${http.port}` }, message);
     runUntilSignal(

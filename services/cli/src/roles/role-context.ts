@@ -1,11 +1,10 @@
-import { createLogger, parseHostPort, UsageError, type Logger, type LogLevel, type OptionValues } from '@presence/runtime';
+import { createLogger, isLogLevel, LOG_LEVELS, parseHostPort, UsageError, type OptionValues, type RootLogger } from '@presence/runtime';
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
-
-export function roleLogger(values: OptionValues, role: string): Logger {
-  const level = values['log-level'] as LogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-  return createLogger({ level, name: `presence-${role}` });
+/** The process's logger: every line carries pid and role; `presence ctl log-level` changes its level at run time. */
+export function roleLogger(values: OptionValues, role: string): RootLogger {
+  const level = values['log-level'] as string;
+  if (!isLogLevel(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return createLogger({ level, name: `presence-${role}`, role });
 }
 
 export function httpAddress(values: OptionValues): { host: string; port: number } | undefined {

@@ -2,9 +2,11 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { buildInfo, handleHangup, processGuard, runUntilSignal, type OptionValues } from '@presence/runtime';
 import { startStandalone } from '@presence/standalone';
+import { prepareAdmin } from '../admin/admin-mount.js';
 import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
+import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 
@@ -12,11 +14,26 @@ import { httpAddress, prefixes, roleLogger } from './role-context.js';
 export async function runStandalone(values: OptionValues): Promise<void> {
   const logger = roleLogger(values, 'standalone');
   handleHangup(logger); // a SIGHUP while starting must not end the process
+  const adminMount = await prepareAdmin(values);
   const edge = edgeConfigFromOptions(values);
   warnIfUnauthenticated(edge, logger);
   const metrics = createPresenceMetrics({ build: buildInfo() });
-  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics);
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics });
+  const tracing = await openWireTracing(values, edge.edgeId, logger);
+  const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics).catch(async (error: unknown) => {
+    await tracing.close();
+    throw error;
+  });
+  const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer });
   processGuard(logger, server.metrics).install();
-  runUntilSignal(server, logger, { reload: certificateReload(tlsFilesFromOptions(values, edge.listen), server) });
+  runUntilSignal(
+    {
+      async stop() {
+        await server.stop();
+        await tracing.close();
+      },
+    },
+    logger,
+    { reload: certificateReload(tlsFilesFromOptions(values, edge.listen), server) },
+  );
 }

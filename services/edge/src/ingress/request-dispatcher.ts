@@ -41,7 +41,23 @@ export class RequestDispatcher {
     this.handlers = handlers;
   }
 
+  /**
+   * Serves one request; at debug level also logs one line per request
+   * (method, final status, Call-ID, time to answer) so a failing exchange can
+   * be found in the logs. At info level that costs one level check.
+   */
   async dispatch(request: IncomingRequest): Promise<void> {
+    if (!this.logger.isLevelEnabled('debug')) return this.serveRequest(request);
+    const started = performance.now();
+    try {
+      await this.serveRequest(request);
+    } finally {
+      const ms = Math.round((performance.now() - started) * 1000) / 1000;
+      this.logger.debug({ method: request.method, status: request.finalStatus, callId: request.callId, ms, remote: `${request.flow.transport}:${request.flow.remoteAddress}:${request.flow.remotePort}` }, 'SIP request');
+    }
+  }
+
+  private async serveRequest(request: IncomingRequest): Promise<void> {
     const method = methodLabel(request.method);
     this.metrics.sipRequests.inc({ method });
     if (request.method === 'ACK') return;
