@@ -25,7 +25,6 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   deleteDialog: true,
   acquireLease: true,
   releaseLease: true,
-  leaseOwner: true,
   heartbeat: true,
   liveMembers: true,
   leave: true,

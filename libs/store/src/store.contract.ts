@@ -550,18 +550,18 @@ export function storeContract(
         expect(await store.liveMembers()).toEqual([]);
       });
 
-      it('leases - leaseOwner names the live holder; a free, released or lapsed lease has none', async () => {
-        expect(await store.leaseOwner(3)).toBeUndefined();
+      it('leases - leaseHolders names the live holder; a free, released or lapsed lease has none', async () => {
+        expect((await store.leaseHolders(5))[3]?.owner).toBeUndefined();
         await store.acquireLease(3, 'worker-a', TTL);
         await store.acquireLease(4, 'worker-b', TTL);
-        expect(await store.leaseOwner(3)).toBe('worker-a');
-        expect(await store.leaseOwner(4)).toBe('worker-b');
+        expect((await store.leaseHolders(5))[3]?.owner).toBe('worker-a');
+        expect((await store.leaseHolders(5))[4]?.owner).toBe('worker-b');
         await store.releaseLease(4, 'worker-b');
-        expect(await store.leaseOwner(4)).toBeUndefined();
+        expect((await store.leaseHolders(5))[4]?.owner).toBeUndefined();
         clock.advance(TTL - 1);
-        expect(await store.leaseOwner(3)).toBe('worker-a');
+        expect((await store.leaseHolders(5))[3]?.owner).toBe('worker-a');
         clock.advance(1);
-        expect(await store.leaseOwner(3)).toBeUndefined();
+        expect((await store.leaseHolders(5))[3]?.owner).toBeUndefined();
       });
 
       it('leases - partitions are separate', async () => {

@@ -1,6 +1,6 @@
 import type { Bus, BusSubscription } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, ExpiryIndex, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
@@ -16,7 +16,8 @@ import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
   readonly bus: Bus;
-  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore;
+  /** leaseHolders: the census reads the whole lease table to count partitions without owner. */
+  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore & Pick<InspectionStore, 'leaseHolders'>;
   readonly clock: Clock;
   readonly subjects: Subjects;
   readonly partitionCount: number;

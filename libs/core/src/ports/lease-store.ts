@@ -17,6 +17,4 @@ export interface LeaseStore {
   acquireLease(partition: number, owner: string, ttlMs: number): Promise<Lease | undefined>;
   /** Gives the lease up at once if `owner` holds it (graceful shutdown, rebalancing). */
   releaseLease(partition: number, owner: string): Promise<void>;
-  /** Who holds the partition's lease now (live by the store's clock); undefined when it is free, released or lapsed. */
-  leaseOwner(partition: number): Promise<string | undefined>;
 }

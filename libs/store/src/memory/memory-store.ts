@@ -232,11 +232,6 @@ class InMemoryStore implements MemoryStore {
     this.tables.leases.release(partition, owner);
   }
 
-  async leaseOwner(partition: number): Promise<string | undefined> {
-    this.assertOpen();
-    return this.tables.leases.holder(partition, this.clock.now())?.owner;
-  }
-
   // MembershipStore
 
   async heartbeat(member: string, ttlMs: number): Promise<void> {

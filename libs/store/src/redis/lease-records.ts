@@ -30,11 +30,6 @@ export class LeaseRecords implements LeaseStore {
     return held === 1 ? { partition, owner, epoch, expiresAt } : undefined;
   }
 
-  async leaseOwner(partition: number): Promise<string | undefined> {
-    const [owner, expiresAt] = await this.calls.run('leaseOwner', () => this.client.hmget(this.keys.lease(partition), 'owner', 'expiresAt'));
-    return typeof owner === 'string' && Number(expiresAt) > this.clock.now() ? owner : undefined;
-  }
-
   /** One HMGET per partition, all in flight at once (they live in different hash slots, so no single pipeline). */
   async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
     const now = this.clock.now();

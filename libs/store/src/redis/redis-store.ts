@@ -211,10 +211,6 @@ class RedisBackedStore implements RedisStore {
     return this.leases.releaseLease(partition, owner);
   }
 
-  leaseOwner(partition: number): Promise<string | undefined> {
-    return this.leases.leaseOwner(partition);
-  }
-
   heartbeat(member: string, ttlMs: number): Promise<void> {
     return this.members.heartbeat(member, ttlMs);
   }

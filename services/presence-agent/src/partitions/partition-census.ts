@@ -1,4 +1,4 @@
-import type { ExpiryIndex, LeaseStore } from '@presence/core';
+import type { ExpiryIndex, InspectionStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { PeriodicTask, type Logger } from '@presence/runtime';
 import { mapInChunks } from './in-chunks.js';
@@ -15,15 +15,15 @@ export interface CensusOptions {
  * (presence_partitions_unowned: every agent reads the lease table, so it is
  * seen even after the owner crashed), and the presentities with
  * publications in the partitions it owns (presence_published_presentities).
- * One store read per partition plus one per owned partition, at most 64 at
- * once: bounded by the partition count. A census that cannot read the store
+ * One read of the lease table (the operators' `leaseHolders`) plus one read
+ * per owned partition, at most 64 at once: bounded by the partition count. A census that cannot read the store
  * is logged and leaves the last figures in place (store errors count apart).
  */
 export class PartitionCensus {
   private readonly task: PeriodicTask;
 
   constructor(
-    private readonly store: LeaseStore & ExpiryIndex,
+    private readonly store: Pick<InspectionStore, 'leaseHolders'> & ExpiryIndex,
     private readonly owned: () => readonly number[],
     private readonly options: CensusOptions,
     private readonly metrics: PresenceMetrics,
@@ -46,10 +46,9 @@ export class PartitionCensus {
   }
 
   private async count(): Promise<void> {
-    const partitions = Array.from({ length: this.options.partitionCount }, (_, p) => p);
-    const owners = await mapInChunks(partitions, (p) => this.store.leaseOwner(p));
+    const leases = await this.store.leaseHolders(this.options.partitionCount);
     const published = await mapInChunks(this.owned(), (p) => this.store.publishedPresentities(p));
-    this.metrics.partitionsUnowned.set(owners.filter((owner) => owner === undefined).length);
+    this.metrics.partitionsUnowned.set(leases.filter((lease) => lease === undefined).length);
     this.metrics.publishedPresentities.set(published.reduce((sum, n) => sum + n, 0));
   }
 }
