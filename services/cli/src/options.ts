@@ -103,6 +103,11 @@ export const PROCESS_OPTIONS: OptionTable = {
   http: { kind: 'string', placeholder: 'HOST:PORT', default: '127.0.0.1:9464', help: 'Where /metrics, /healthz and /readyz are served; "off" disables.' },
   id: { kind: 'string', placeholder: 'ID', help: 'Identity of this process in the cluster (default: hostname-pid).' },
   'log-level': { kind: 'string', placeholder: 'LEVEL', default: 'info', help: 'debug, info, warn, error or silent. Logs are JSON lines on stderr.' },
+  'log-level-file': {
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'File holding the log level (one word); read at start instead of --log-level and again on SIGHUP.',
+  },
 };
 
 /** Operating a running process (README "Operate"): the admin API `presence ctl` talks to, and SIP tracing. */

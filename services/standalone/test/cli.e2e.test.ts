@@ -38,6 +38,7 @@ const STANDALONE_OPTION_NAMES = [
   'http',
   'id',
   'log-level',
+  'log-level-file',
   'admin-token-file',
   'hep',
   'hep-id',

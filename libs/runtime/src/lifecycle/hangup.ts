@@ -16,8 +16,9 @@ let installed: { hangup: Hangup; logger: { current: Logger } } | undefined;
  * logger, before the slow part of starting. A SIGHUP runs the reload in
  * place and logs "reloaded" with what it reports, or an error when it fails
  * (what it would have replaced stays). One reload at a time: SIGHUPs during
- * one make one more run after it. The log level is fixed at start: SIGHUP
- * does not change it (restart to change it). Later calls return the same
+ * one make one more run after it. What a role reloads is its own (the
+ * edge's certificates; the log level with --log-level-file, services/cli).
+ * Later calls return the same
  * handler and log through the latest logger.
  */
 export function handleHangup(logger: Logger): Hangup {

@@ -1,5 +1,6 @@
 import type { PresenceMetrics } from '@presence/metrics';
-import { processGuard, runUntilSignal, type Logger, type OptionValues, type Reload } from '@presence/runtime';
+import { processGuard, runUntilSignal, type OptionValues, type Reload, type RootLogger } from '@presence/runtime';
+import { withLogLevelReload } from '../log-level-file.js';
 import type { Backends } from './backends.js';
 import { serveOps, type OpsEndpoint } from './ops-endpoint.js';
 
@@ -20,7 +21,7 @@ export interface RoleComponent {
  */
 export async function hostRole(
   values: OptionValues,
-  logger: Logger,
+  logger: RootLogger,
   metrics: PresenceMetrics,
   backends: Backends,
   component: RoleComponent,
@@ -43,7 +44,7 @@ export async function hostRole(
         },
       },
       logger,
-      { reload: component.reload },
+      { reload: withLogLevelReload(values, logger, component.reload) },
     );
   } catch (error) {
     await component.stop().catch(() => undefined);

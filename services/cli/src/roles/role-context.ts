@@ -1,8 +1,9 @@
 import { createLogger, isLogLevel, LOG_LEVELS, parseHostPort, UsageError, type OptionValues, type RootLogger } from '@presence/runtime';
+import { startupLogLevel } from '../log-level-file.js';
 
-/** The process's logger: every line carries pid and role; `presence ctl log-level` changes its level at run time. */
+/** The process's logger: every line carries pid and role; `presence ctl log-level` and SIGHUP with `--log-level-file` change its level at run time. */
 export function roleLogger(values: OptionValues, role: string): RootLogger {
-  const level = values['log-level'] as string;
+  const level = startupLogLevel(values);
   if (!isLogLevel(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   return createLogger({ level, name: `presence-${role}`, role });
 }

@@ -5,6 +5,7 @@ import { startStandalone } from '@presence/standalone';
 import { prepareAdmin } from '../admin/admin-mount.js';
 import { warnIfUnauthenticated } from '../auth-config-from-options.js';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
+import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
@@ -34,6 +35,6 @@ export async function runStandalone(values: OptionValues): Promise<void> {
       },
     },
     logger,
-    { reload: certificateReload(tlsFilesFromOptions(values, edge.listen), server) },
+    { reload: withLogLevelReload(values, logger, certificateReload(tlsFilesFromOptions(values, edge.listen), server)) },
   );
 }
