@@ -69,12 +69,6 @@ export function replaceOption(args: readonly string[], name: string, value: stri
   return [...args.slice(0, at + 1), value, ...args.slice(at + 2)];
 }
 
-/** Drops `--name VALUE`. */
-export function dropOption(args: readonly string[], name: string): string[] {
-  const at = args.indexOf(`--${name}`);
-  return at < 0 ? [...args] : [...args.slice(0, at), ...args.slice(at + 2)];
-}
-
 /** The options a role's `--help` lists. */
 export function optionsInHelp(help: string): Set<string> {
   return new Set([...help.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]!));
