@@ -48,20 +48,31 @@ function pointedAt(urls: string, server: ManagedServer): string {
     .join(',');
 }
 
-/** Every listen spec of the render on a free local port; ports UDP and TCP share stay shared. */
-async function localListen(listen: string): Promise<string> {
+/**
+ * Every listen spec of the render on a free port, its host kept as rendered
+ * (the pod's 0.0.0.0: whether --auth none may start depends on it); ports UDP
+ * and TCP share stay shared.
+ */
+async function onFreePorts(listen: string): Promise<string> {
   const specs = listen.split(',').map((spec) => {
-    const [transport, , port] = spec.split(':');
-    return { transport: transport!, port: port! };
+    const at = spec.lastIndexOf(':');
+    return { address: spec.slice(0, at), port: spec.slice(at + 1), transport: spec.slice(0, spec.indexOf(':')) };
   });
-  const local = new Map<string, number>();
-  for (const { transport, port } of specs) {
-    if (local.has(port)) continue;
+  const free = new Map<string, number>();
+  for (const { port } of specs) {
+    if (free.has(port)) continue;
     const shared = specs.filter((s) => s.port === port).map((s) => s.transport);
-    local.set(port, shared.includes('udp') ? await freeUdpTcpPort() : await freePort('tcp'));
-    void transport;
+    free.set(port, shared.includes('udp') ? await freeUdpTcpPort() : await freePort('tcp'));
   }
-  return specs.map(({ transport, port }) => `${transport}:127.0.0.1:${local.get(port)}`).join(',');
+  return specs.map(({ address, port }) => `${address}:${free.get(port)}`).join(',');
+}
+
+/** A rendered pod's command, ready to run here: the test's NATS and Redis, free ports, the Secret's files on disk. */
+interface LocalPod {
+  component: 'agent' | 'edge';
+  args: string[];
+  env: Record<string, string>;
+  httpUrl: string;
 }
 
 interface Running {
@@ -69,15 +80,13 @@ interface Running {
   httpUrl: string;
 }
 
-describe.runIf(backendsThere)('the default render, run as local processes', () => {
+describe.runIf(backendsThere)('the rendered edge and agent, run as local processes', () => {
   const children = new Children();
   const servers: ManagedServer[] = [];
   let nats: ManagedServer;
   let redis: ManagedServer;
-  let objects: K8sObject[];
 
   beforeAll(async () => {
-    objects = renderObjects();
     nats = await startNatsServer();
     servers.push(nats);
     redis = await startRedisServer();
@@ -89,7 +98,7 @@ describe.runIf(backendsThere)('the default render, run as local processes', () =
     await Promise.allSettled(servers.map((s) => s.stop()));
   });
 
-  async function start(component: 'agent' | 'edge'): Promise<Running> {
+  async function localPod(objects: readonly K8sObject[], component: LocalPod['component']): Promise<LocalPod> {
     const workload = findObject(objects, 'Deployment', names.of(component)) as Workload;
     const pod: PodCommand = podCommand(workload, objects);
     // The render points at the default external services; the test's own replace them.
@@ -99,30 +108,49 @@ describe.runIf(backendsThere)('the default render, run as local processes', () =
 
     const [role, ...rest] = pod.args;
     expect(role).toBe(component);
+    expectOptionsTheCliKnows(component, rest);
+    // --http on a free port of the rendered address (0.0.0.0, as in the pod).
+    const http = optionValue(rest, 'http')!;
     const httpPort = await freePort('tcp');
-    let args = replaceOption(rest, 'http', `127.0.0.1:${httpPort}`);
+    let args = replaceOption(rest, 'http', `${http.slice(0, http.lastIndexOf(':'))}:${httpPort}`);
     const listen = optionValue(args, 'listen');
-    if (listen) args = replaceOption(args, 'listen', await localListen(listen));
-    expectOptionsTheCliKnows(component, args);
+    if (listen) args = replaceOption(args, 'listen', await onFreePorts(listen));
+    return { component, args, env, httpUrl: `http://127.0.0.1:${httpPort}` };
+  }
 
+  function spawnPod(pod: LocalPod, args = pod.args): Child {
     // Only PATH from this environment: a PRESENCE_* variable of the developer's shell must not leak in.
-    const child = children.spawn(process.execPath, [PRESENCE_BIN, component, ...args], { env: { PATH: process.env.PATH, ...env } });
-    const httpUrl = `http://127.0.0.1:${httpPort}`;
+    return children.spawn(process.execPath, [PRESENCE_BIN, pod.component, ...args], { env: { PATH: process.env.PATH, ...pod.env } });
+  }
+
+  async function startReady(pod: LocalPod): Promise<Running> {
+    const child = spawnPod(pod);
     await eventually(
       async () => {
-        if (child.exited()) throw new Error(`presence ${component} exited:\n${child.stderr().slice(-3000)}`);
-        expect((await httpGet(`${httpUrl}/readyz`, 500)).status).toBe(200);
+        if (child.exited()) throw new Error(`presence ${pod.component} exited:\n${child.stderr().slice(-3000)}`);
+        expect((await httpGet(`${pod.httpUrl}/readyz`, 500)).status).toBe(200);
       },
       { timeoutMs: 20_000, intervalMs: 100 },
     ).catch((error: unknown) => {
-      throw new Error(`presence ${component} ${args.join(' ')} not ready: ${(error as Error).message}\n${child.stderr().slice(-3000)}`);
+      throw new Error(`presence ${pod.component} ${pod.args.join(' ')} not ready: ${(error as Error).message}\n${child.stderr().slice(-3000)}`);
     });
-    return { child, httpUrl };
+    return { child, httpUrl: pod.httpUrl };
   }
 
-  it('starts the agent and the edge with the rendered options and environment, and they get ready', async () => {
-    const agent = await start('agent');
-    const edge = await start('edge');
+  async function stopLikeKubernetes(running: Running): Promise<void> {
+    running.child.process.kill('SIGTERM');
+    expect((await running.child.exit(15_000)).code).toBe(0);
+  }
+
+  it('starts the default render\'s agent and edge with every rendered option and the environment, and they get ready', async () => {
+    const objects = renderObjects();
+    const agentPod = await localPod(objects, 'agent');
+    const edgePod = await localPod(objects, 'edge');
+    // Digest authentication keyed by the nonce key file from the rendered Secret.
+    expect(optionValue(edgePod.args, 'auth')).toBe('digest');
+    expect(optionValue(edgePod.args, 'nonce-key-file')).toBeDefined();
+    const agent = await startReady(agentPod);
+    const edge = await startReady(edgePod);
 
     // The partition count came from the ConfigMap: the one agent takes them all.
     const partitions = Number(findObject(objects, 'ConfigMap', names.fullname).data?.PRESENCE_PARTITIONS);
@@ -133,9 +161,20 @@ describe.runIf(backendsThere)('the default render, run as local processes', () =
     expect((await httpGet(`${edge.httpUrl}/healthz`)).status).toBe(200);
 
     // SIGTERM, as Kubernetes stops a pod: both stop cleanly (the agent releasing its leases).
-    for (const running of [edge, agent]) {
-      running.child.process.kill('SIGTERM');
-      expect((await running.child.exit(15_000)).code).toBe(0);
-    }
+    for (const running of [edge, agent]) await stopLikeKubernetes(running);
+  });
+
+  it('starts an auth.mode none render\'s edge on the pod\'s 0.0.0.0 thanks to the --insecure auth.insecure adds, and not without it', async () => {
+    const pod = await localPod(renderObjects(['--set', 'auth.mode=none,auth.insecure=true']), 'edge');
+    expect(optionValue(pod.args, 'auth')).toBe('none');
+    expect(optionValue(pod.args, 'listen')).toMatch(/^udp:0\.0\.0\.0:/);
+    expect(pod.args).toContain('--insecure');
+
+    // What the chart rendered before auth.insecure: the edge refuses to start (usage error).
+    const refused = spawnPod(pod, pod.args.filter((arg) => arg !== '--insecure'));
+    expect((await refused.exit(15_000)).code).toBe(2);
+    expect(refused.stderr()).toContain('--auth none: refusing to serve without authentication');
+
+    await stopLikeKubernetes(await startReady(pod));
   });
 });

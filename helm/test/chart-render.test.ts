@@ -98,6 +98,7 @@ describe('chart defaults', () => {
   it('runs edges with digest authentication keyed by the mounted nonce key, and drains before stopping', () => {
     const edge = onlyContainer(edgeOf(objects));
     expect(optionValue(edge.args, 'auth')).toBe('digest');
+    expect(edge.args).not.toContain('--insecure');
     expect(optionValue(edge.args, 'nonce-key-file')).toBe('/etc/presence/auth/nonce-key');
     expect(edge.volumeMounts).toContainEqual({ name: 'auth', mountPath: '/etc/presence/auth', readOnly: true });
     expect(optionValue(edge.args, 'listen')).toBe('udp:0.0.0.0:5060,tcp:0.0.0.0:5060,ws:0.0.0.0:8080');
@@ -119,6 +120,9 @@ describe('chart with external-services values', () => {
   it('runs without authentication, fixed replicas and the shared settings of the values', () => {
     const edge = edgeOf(objects);
     expect(optionValue(onlyContainer(edge).args, 'auth')).toBe('none');
+    // auth.insecure: the edges accept --auth none on the pods' 0.0.0.0 only with --insecure.
+    expect(onlyContainer(edge).args).toContain('--insecure');
+    expect(optionValue(onlyContainer(edge).args, 'listen')).toContain('0.0.0.0');
     expect(optionValue(onlyContainer(edge).args, 'nonce-key-file')).toBeUndefined();
     expect(optionValue(onlyContainer(edge).args, 'domain')).toBe('example.com,example.org');
     expect(edge.spec.replicas).toBe(3);

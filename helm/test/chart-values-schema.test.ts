@@ -15,6 +15,7 @@ describe('chart values schema', () => {
     { set: 'externalNats.url=redis://nats:4222', error: /\/externalNats\/url/ },
     { set: 'edge.service.type=Ingress', error: /\/edge\/service\/type/ },
     { set: 'agent.terminationGracePeriodSeconds=5', error: /\/agent\/terminationGracePeriodSeconds.*minimum/ },
+    { set: 'auth.insecure=yes', error: /\/auth\/insecure.*boolean/ },
   ])('rejects --set $set', ({ set, error }) => {
     const run = helmTemplate(['--set', set]);
     expect(run.status).not.toBe(0);
@@ -38,6 +39,9 @@ describe('chart values schema', () => {
     { set: 'tls.enabled=true', error: 'tls.cert (PEM) is required' },
     { set: 'externalRedis.url=', error: 'externalRedis.url is required' },
     { set: 'edge.expires.min=7200', error: 'edge.expires: min <= default <= max' },
+    // The edges would refuse --auth none on 0.0.0.0 (exit 2): pods that never start.
+    { set: 'auth.mode=none', error: 'auth.mode none serves SIP without authentication' },
+    { set: 'auth.mode=none,auth.insecure=false', error: 'set auth.insecure=true to accept it' },
   ])('stops a render whose values do not fit together: --set $set', ({ set, error }) => {
     const run = helmTemplate(['--set', set]);
     expect(run.status).not.toBe(0);
@@ -46,7 +50,7 @@ describe('chart values schema', () => {
 
   it('accepts what the schema allows beyond the defaults', () => {
     // --set keeps a fraction a string; --set-json gives it as the number a values file would.
-    const run = helmTemplate(['--set', 'auth.mode=none,edge.ports.sip=65535,edge.pdb.maxUnavailable=50%,cluster.prefix=a_b-1', '--set-json', 'agent.leaseTime=2.5']);
+    const run = helmTemplate(['--set', 'auth.mode=none,auth.insecure=true,edge.ports.sip=65535,edge.pdb.maxUnavailable=50%,cluster.prefix=a_b-1', '--set-json', 'agent.leaseTime=2.5']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
