@@ -1,4 +1,7 @@
+import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   binaryGate,
@@ -149,6 +152,7 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
     // Digest authentication keyed by the nonce key file from the rendered Secret.
     expect(optionValue(edgePod.args, 'auth')).toBe('digest');
     expect(optionValue(edgePod.args, 'nonce-key-file')).toBeDefined();
+    for (const pod of [agentPod, edgePod]) expect(optionValue(pod.args, 'admin-token-file'), pod.component).toBeDefined();
     const agent = await startReady(agentPod);
     const edge = await startReady(edgePod);
 
@@ -159,6 +163,27 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
       intervalMs: 100,
     });
     expect((await httpGet(`${edge.httpUrl}/healthz`)).status).toBe(200);
+
+    // The admin API on the pods' 0.0.0.0 is on thanks to the token file; the
+    // token is the Secret's, as an operator reads it (kubectl get secret | base64 -d).
+    const token = Buffer.from(findObject(objects, 'Secret', names.fullname).data?.['admin-token'] ?? '', 'base64').toString('utf8');
+    expect(token).not.toBe('');
+    const agentId = optionValue(agentPod.args, 'id')!;
+    for (const running of [agent, edge]) {
+      const url = `${running.httpUrl}/admin/v1/cluster`;
+      expect((await fetch(url)).status, url).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer not-the-token' } })).status, url).toBe(401);
+      const answer = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status, url).toBe(200);
+      // Either role answers for the whole cluster: the one agent owns every partition.
+      expect(((await answer.json()) as { owners: unknown }).owners).toEqual({ [agentId]: { count: partitions, partitions: `0-${partitions - 1}` } });
+    }
+    // And through presence ctl, as the chart README tells (a port-forward stands in for 127.0.0.1 here).
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'presence-admin-')), 'admin.token');
+    writeFileSync(tokenFile, token);
+    const ctl = children.spawn(process.execPath, [PRESENCE_BIN, 'ctl', 'cluster', '--url', edge.httpUrl, '--token-file', tokenFile], { env: { PATH: process.env.PATH } });
+    expect((await ctl.exit(15_000)).code, ctl.stderr()).toBe(0);
+    expect((JSON.parse(ctl.stdout()) as { members: unknown[] }).members).toHaveLength(1);
 
     // SIGTERM, as Kubernetes stops a pod: both stop cleanly (the agent releasing its leases).
     for (const running of [edge, agent]) await stopLikeKubernetes(running);

@@ -86,6 +86,7 @@ describe('chart defaults', () => {
     expect(decoded(secret, 'nats-url')).toBe('nats://nats:4222');
     expect(decoded(secret, 'redis-url')).toBe('redis://redis:6379');
     expect(decoded(secret, 'nonce-key')).toMatch(/^[A-Za-z0-9]{64}$/);
+    expect(decoded(secret, 'admin-token')).toMatch(/^[A-Za-z0-9]{48}$/);
     for (const workload of [edgeOf(objects), agentOf(objects)]) {
       const env = envOf(workload);
       expect(env.get('PRESENCE_NATS')?.valueFrom?.secretKeyRef).toEqual({ name: names.fullname, key: 'nats-url' });
@@ -104,6 +105,73 @@ describe('chart defaults', () => {
     expect(optionValue(edge.args, 'listen')).toBe('udp:0.0.0.0:5060,tcp:0.0.0.0:5060,ws:0.0.0.0:8080');
     expect(optionValue(edge.args, 'tls-cert')).toBeUndefined();
     expect(edge.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
+  });
+});
+
+describe('chart admin API token', () => {
+  const adminVolume = (secretName: string) => ({ name: 'admin', secret: { secretName, items: [{ key: 'admin-token', path: 'admin-token' }] } });
+
+  it('mounts the generated token of the Secret read-only into edges and agents and passes it as --admin-token-file', () => {
+    const objects = renderObjects();
+    for (const workload of [edgeOf(objects), agentOf(objects)]) {
+      const container = onlyContainer(workload);
+      expect(optionValue(container.args, 'admin-token-file'), workload.metadata.name).toBe('/etc/presence/admin/admin-token');
+      expect(container.volumeMounts).toContainEqual({ name: 'admin', mountPath: '/etc/presence/admin', readOnly: true });
+      expect(workload.spec.template.spec.volumes).toContainEqual(adminVolume(names.fullname));
+    }
+    // A new random one per render (install); an upgrade keeps the one in the cluster (lookup).
+    const again = findObject(renderObjects(), 'Secret', names.fullname);
+    expect(decoded(again, 'admin-token')).not.toBe(decoded(findObject(objects, 'Secret', names.fullname), 'admin-token'));
+  });
+
+  it('stores admin.token as given', () => {
+    const objects = renderObjects(['--set', 'admin.token=a-token-of-at-least-16']);
+    expect(decoded(findObject(objects, 'Secret', names.fullname), 'admin-token')).toBe('a-token-of-at-least-16');
+  });
+
+  it('reads it from secrets.existingSecret under admin-token, and gives the XCAP role none', () => {
+    const objects = renderObjects(['-f', valuesFile('tls-and-xcap')]);
+    for (const workload of [edgeOf(objects), agentOf(objects)]) {
+      expect(workload.spec.template.spec.volumes).toContainEqual(adminVolume('presence-secrets'));
+      expect(optionValue(onlyContainer(workload).args, 'admin-token-file')).toBe('/etc/presence/admin/admin-token');
+    }
+    const xcap = findObject(objects, 'Deployment', names.of('xcap')) as Workload;
+    expect(onlyContainer(xcap).args).not.toContain('--admin-token-file');
+  });
+
+  it('leaves the admin API off with admin.enabled false: no token, no file, no option', () => {
+    const objects = renderObjects(['--set', 'admin.enabled=false']);
+    expect(Object.keys(findObject(objects, 'Secret', names.fullname).data ?? {})).not.toContain('admin-token');
+    for (const workload of [edgeOf(objects), agentOf(objects)]) {
+      expect(onlyContainer(workload).args).not.toContain('--admin-token-file');
+      expect(workload.spec.template.spec.volumes?.map((v) => v.name)).not.toContain('admin');
+      expect(onlyContainer(workload).volumeMounts?.map((m) => m.name)).not.toContain('admin');
+    }
+  });
+
+  it('opens the port of the admin API (and /metrics) to networkPolicy.metricsFrom only, behind no Service but the ClusterIP metrics one', () => {
+    const metricsFrom = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
+    const sipFrom = [{ ipBlock: { cidr: '198.51.100.0/24' } }];
+    const objects = renderObjects([
+      '--set-json',
+      `networkPolicy.metricsFrom=${JSON.stringify(metricsFrom)}`,
+      '--set-json',
+      `networkPolicy.sipFrom=${JSON.stringify(sipFrom)}`,
+      '--set',
+      'xcap.enabled=true,tls.enabled=true,tls.existingSecret=presence-tls',
+    ]);
+    const httpPort = 9464;
+    type Rule = { ports: { port: number; protocol: string }[]; from?: unknown[] };
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      const rules = (policy.spec as { ingress: Rule[] }).ingress;
+      const reaching = rules.filter((rule) => rule.ports.some((p) => p.port === httpPort));
+      expect(reaching, policy.metadata.name).toEqual([{ ports: [{ port: httpPort, protocol: 'TCP' }], from: metricsFrom }]);
+    }
+    type ServiceSpec = { type: string; ports: { targetPort: string | number }[] };
+    const toHttp = objects.filter((o) => o.kind === 'Service' && (o.spec as ServiceSpec).ports.some((p) => p.targetPort === 'http' || p.targetPort === httpPort));
+    expect(toHttp.map((svc) => `${svc.metadata.name} ${(svc.spec as ServiceSpec).type}`)).toEqual([`${names.of('metrics')} ClusterIP`]);
   });
 });
 
@@ -184,7 +252,7 @@ describe('chart with everything-on values', () => {
       expect(order.indexOf('REDIS_PASSWORD')).toBeLessThan(order.indexOf('PRESENCE_REDIS'));
     }
     const secret = findObject(objects, 'Secret', names.fullname);
-    expect(Object.keys(secret.data ?? {})).toEqual(['nonce-key']);
+    expect(Object.keys(secret.data ?? {})).toEqual(['nonce-key', 'admin-token']);
   });
 
   it('makes the TLS Secret from the values and rolls the edges when it changes', () => {

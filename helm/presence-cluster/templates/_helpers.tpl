@@ -50,9 +50,47 @@ app.kubernetes.io/part-of: {{ include "presence.name" .root }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
-{{/* The Secret with nats-url, redis-url and nonce-key: ours or the user's. */}}
+{{/* The Secret with nats-url, redis-url, nonce-key and admin-token: ours or the user's. */}}
 {{- define "presence.secretName" -}}
 {{- default (include "presence.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+A random secret value kept across upgrades: the one under .key in .existing
+(the data of the release's Secret already in the cluster), else a new one of
+.length characters: (dict "existing" $data "key" "nonce-key" "length" 64).
+*/}}
+{{- define "presence.keptRandom" -}}
+{{- if hasKey .existing .key }}
+{{- index .existing .key | b64dec }}
+{{- else }}
+{{- randAlphaNum .length }}
+{{- end }}
+{{- end }}
+
+{{/*
+The admin API token (admin.enabled) of edges and agents: its volume, its
+read-only mount and the option naming the file. Without it their admin API is
+off, as the pods bind 0.0.0.0.
+*/}}
+{{- define "presence.adminTokenVolume" -}}
+- name: admin
+  secret:
+    secretName: {{ include "presence.secretName" . }}
+    items:
+      - key: admin-token
+        path: admin-token
+{{- end }}
+
+{{- define "presence.adminTokenMount" -}}
+- name: admin
+  mountPath: /etc/presence/admin
+  readOnly: true
+{{- end }}
+
+{{- define "presence.adminTokenArgs" -}}
+- --admin-token-file
+- /etc/presence/admin/admin-token
 {{- end }}
 
 {{- define "presence.tlsSecretName" -}}
