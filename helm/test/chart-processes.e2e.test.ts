@@ -38,6 +38,11 @@ function expectOptionsTheCliKnows(role: string, args: readonly string[]): void {
   expect(optionsIn(args).filter((option) => !known.has(option)), `options presence ${role} --help does not list`).toEqual([]);
 }
 
+/** The admin API token in the rendered Secret, as an operator reads it (kubectl get secret ... | base64 -d). */
+function adminTokenOf(objects: readonly K8sObject[]): string {
+  return Buffer.from(findObject(objects, 'Secret', names.fullname).data?.['admin-token'] ?? '', 'base64').toString('utf8');
+}
+
 /** The same URL(s) pointing at the test's own server instead. */
 function pointedAt(urls: string, server: ManagedServer): string {
   return urls
@@ -164,9 +169,8 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
     });
     expect((await httpGet(`${edge.httpUrl}/healthz`)).status).toBe(200);
 
-    // The admin API on the pods' 0.0.0.0 is on thanks to the token file; the
-    // token is the Secret's, as an operator reads it (kubectl get secret | base64 -d).
-    const token = Buffer.from(findObject(objects, 'Secret', names.fullname).data?.['admin-token'] ?? '', 'base64').toString('utf8');
+    // The admin API on the pods' 0.0.0.0 is on thanks to the token file from the Secret.
+    const token = adminTokenOf(objects);
     expect(token).not.toBe('');
     const agentId = optionValue(agentPod.args, 'id')!;
     for (const running of [agent, edge]) {
@@ -189,8 +193,9 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
     for (const running of [edge, agent]) await stopLikeKubernetes(running);
   });
 
-  it('starts an auth.mode none render\'s edge on the pod\'s 0.0.0.0 thanks to the --insecure auth.insecure adds, and not without it', async () => {
-    const pod = await localPod(renderObjects(['--set', 'auth.mode=none,auth.insecure=true']), 'edge');
+  it('starts an auth.mode none render\'s edge on the pod\'s 0.0.0.0 thanks to the --insecure auth.insecure adds (not without it), at cluster.logLevel', async () => {
+    const objects = renderObjects(['--set', 'auth.mode=none,auth.insecure=true,cluster.logLevel=warn']);
+    const pod = await localPod(objects, 'edge');
     expect(optionValue(pod.args, 'auth')).toBe('none');
     expect(optionValue(pod.args, 'listen')).toMatch(/^udp:0\.0\.0\.0:/);
     expect(pod.args).toContain('--insecure');
@@ -200,6 +205,12 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
     expect((await refused.exit(15_000)).code).toBe(2);
     expect(refused.stderr()).toContain('--auth none: refusing to serve without authentication');
 
-    await stopLikeKubernetes(await startReady(pod));
+    const edge = await startReady(pod);
+    // cluster.logLevel reaches the process (PRESENCE_LOG_LEVEL from the ConfigMap; not the CLI's default info).
+    const token = adminTokenOf(objects);
+    const level = await fetch(`${edge.httpUrl}/admin/v1/log-level`, { headers: { authorization: `Bearer ${token}` } });
+    expect(level.status).toBe(200);
+    expect(await level.json()).toEqual({ level: 'warn' });
+    await stopLikeKubernetes(edge);
   });
 });
