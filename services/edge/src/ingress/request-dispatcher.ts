@@ -2,6 +2,7 @@ import { MethodNotAllowedError, NotImplementedError, PresenceError, Unauthorized
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
+import { checkRequestUriScheme } from './request-uri-scheme.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { PIDF, PRESENCE_EVENT } from './sip-headers.js';
 
@@ -68,6 +69,7 @@ export class RequestDispatcher {
       if (!SIP_METHODS.has(request.method)) throw new NotImplementedError('Not Implemented', ALLOWED);
       const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
       if (!handler && request.method !== 'OPTIONS') throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
+      checkRequestUriScheme(request.uri);
       // RFC 3261 §8.2.2.3: we support no extensions, so any Require is refused with 420.
       const required = request.headerValues('require');
       if (required.length > 0) return respond(420, 'Bad Extension', { unsupported: required.join(', ') });
