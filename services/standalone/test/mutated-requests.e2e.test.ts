@@ -92,9 +92,14 @@ function build(request: MutatedRequest, transport: 'UDP' | 'TCP', port: number):
   return request.mutations.reduce(apply, Buffer.from(base, 'utf8'));
 }
 
-/** The 5xx responses among `responses` (their head names the request: Call-ID, CSeq), for the failure report. */
+/**
+ * The 5xx responses among `responses` (their head names the request: Call-ID,
+ * CSeq), for the failure report. 505 is no server error: a mutation that
+ * turns SIP/2.0 into another well-formed version (SIP/2.8) is refused with
+ * it (RFC 3261 §21.5.6).
+ */
 function serverErrors(responses: readonly string[]): string[] {
-  return responses.filter((r) => /^SIP\/2\.0 5\d\d /.test(r)).map((r) => r.slice(0, 600));
+  return responses.filter((r) => /^SIP\/2\.0 5\d\d /.test(r) && !r.startsWith('SIP/2.0 505 ')).map((r) => r.slice(0, 600));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { IncomingRequest, SipRequest } from '../message/message-types.js';
+import { bodyProblem } from '../message/body-problem.js';
 import { readCoreHeaders } from '../message/read-core-headers.js';
 import { requestProblem } from '../message/request-problem.js';
 import type { ServerTransaction, ServerTransactions } from '../transaction/server-transactions.js';
@@ -95,6 +96,7 @@ export class RequestIntake {
     }
     const tx = this.transactions.create(key, method, flow, fields, vias);
     if (top === undefined) return this.reject(tx, 'Malformed Via');
+    if (message.unsupportedVersion !== undefined) return this.refuseVersion(tx, message.unsupportedVersion);
     if (message.framingError !== undefined) return this.reject(tx, message.framingError);
     const core = readCoreHeaders(fields);
     if (typeof core === 'string') return this.reject(tx, core);
@@ -104,7 +106,7 @@ export class RequestIntake {
     if (method === 'CANCEL') return this.cancel(tx, key);
 
     const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions);
-    const problem = requestProblem(request);
+    const problem = requestProblem(request) ?? bodyProblem(request.header('content-type'), message.bodyIsUtf8 !== false);
     if (problem !== undefined) return this.reject(tx, problem);
     this.admission.offer(request);
   }
@@ -114,6 +116,14 @@ export class RequestIntake {
     tx.toHasTag = toHasTag(tx.fields);
     this.ctx.logger?.debug({ reason, method: tx.method, flow: tx.flow.token }, 'bad request');
     this.transactions.respond(tx, 400, reason, undefined);
+  }
+
+  /** RFC 3261 §21.5.6: a request of another SIP version, answered in ours (its Via still routes the answer). */
+  private refuseVersion(tx: ServerTransaction, version: string): void {
+    makeEchoSafe(tx);
+    tx.toHasTag = toHasTag(tx.fields);
+    this.ctx.logger?.debug({ version, method: tx.method, flow: tx.flow.token }, 'unsupported SIP version');
+    this.transactions.respond(tx, 505, undefined, undefined);
   }
 
   /** RFC 3261 §9.2: 200 to a CANCEL that matches a transaction (487 to a pending INVITE), else 481. */

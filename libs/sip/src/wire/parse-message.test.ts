@@ -93,4 +93,28 @@ describe('parse-message', () => {
     expect(drop('SIP/2.0 99 Low\r\n\r\n')).toBe('unparsable message head');
     expect(drop(Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]))).toBe('unparsable message head');
   });
+
+  it('parse - a well-formed SIP version other than 2.0 is kept for a 505; a malformed one is dropped', () => {
+    const m = parse('OPTIONS sip:a@b SIP/7.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n');
+    expect(m.method).toBe('OPTIONS');
+    expect(m.unsupportedVersion).toBe('SIP/7.0');
+    expect(parse('OPTIONS sip:a@b sip/2.0\r\nContent-Length: 0\r\n\r\n').unsupportedVersion).toBeUndefined();
+    expect(parse('OPTIONS sip:a@b SIP/10.25\r\nContent-Length: 0\r\n\r\n').unsupportedVersion).toBe('SIP/10.25');
+    const drop = (text: string): unknown => parseWholeMessage(Buffer.from(text));
+    for (const version of ['SIP/2', 'SIP/2.', 'SIP/.0', 'SIP/2.0x', 'HTTP/1.1', 'SIP/2\u00ff0', 'SIP/2.0 extra']) {
+      expect(drop(`OPTIONS sip:a@b ${version}\r\nContent-Length: 0\r\n\r\n`), version).toBe('unparsable message head');
+    }
+  });
+
+  it('parse - a body that is not valid UTF-8 is marked, one that is is not', () => {
+    const head = (length: number) => Buffer.from(`PUBLISH sip:a@b SIP/2.0\r\nContent-Length: ${length}\r\n\r\n`);
+    const bad = Buffer.from([0x3c, 0x61, 0xff, 0xfe, 0x3e]);
+    const badMessage = parseWholeMessage(Buffer.concat([head(bad.length), bad])) as ParsedMessage;
+    expect(badMessage.bodyIsUtf8).toBe(false);
+    expect(badMessage.body).toContain('\ufffd');
+    const good = Buffer.from('<a>ünïcode \ufffd written as such</a>', 'utf8');
+    expect((parseWholeMessage(Buffer.concat([head(good.length), good])) as ParsedMessage).bodyIsUtf8).toBeUndefined();
+    // Only the bytes within Content-Length count.
+    expect((parseWholeMessage(Buffer.concat([head(2), Buffer.from([0x6f, 0x6b, 0xff])])) as ParsedMessage).bodyIsUtf8).toBeUndefined();
+  });
 });

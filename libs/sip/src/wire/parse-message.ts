@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { canonicalHeaderName, headerDisplayName, type HeaderMap } from './header-names.js';
 
 /** A framed and tokenized SIP message; semantic validation happens in message/. */
@@ -17,6 +18,17 @@ export interface ParsedMessage {
    * response is dropped.
    */
   framingError?: string;
+  /**
+   * A request whose SIP-Version is well formed but not 2.0 (e.g. SIP/7.0):
+   * the version as written. It gets 505 (RFC 3261 §21.5.6) when it has a Via
+   * to answer to.
+   */
+  unsupportedVersion?: string;
+  /**
+   * False when the body bytes are not valid UTF-8: `body` then holds U+FFFD
+   * in place of the bad bytes, and an XML body is refused (message/body-problem.ts).
+   */
+  bodyIsUtf8?: boolean;
 }
 
 export type ParsedHead = Omit<ParsedMessage, 'body'>;
@@ -26,6 +38,8 @@ const LF = 10;
 const SPACE = 32;
 const TAB = 9;
 const TOKEN_CHARS = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+// RFC 3261 §25.1: SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT ("SIP" case-insensitive)
+const SIP_VERSION = /^SIP\/[0-9]+\.[0-9]+$/i;
 // RFC 3261 §25.1: no header holds a control character other than HTAB, nor a
 // CR or LF outside the CRLF that ends a line (a lenient reader would take a
 // lone one as a line break: a value copied into a message we send would
@@ -136,11 +150,16 @@ function parseStartLine(line: string): ParsedHead | undefined {
   }
   // Request-Line = Method SP Request-URI SP SIP-Version (§7.1)
   const sp2 = line.indexOf(' ', sp1 + 1);
-  if (sp2 === -1 || line.slice(sp2 + 1).toUpperCase() !== 'SIP/2.0') return undefined;
+  if (sp2 === -1) return undefined;
+  const version = line.slice(sp2 + 1);
+  const supported = version.toUpperCase() === 'SIP/2.0';
+  if (!supported && !SIP_VERSION.test(version)) return undefined;
   const method = line.slice(0, sp1);
   const uri = line.slice(sp1 + 1, sp2);
   if (!TOKEN_CHARS.test(method) || uri.length === 0 || uri.indexOf(':') <= 0) return undefined;
-  return { method, uri, status: 0, reason: '', headers: new Map() };
+  const head: ParsedHead = { method, uri, status: 0, reason: '', headers: new Map() };
+  if (!supported) head.unsupportedVersion = version;
+  return head;
 }
 
 /** Content-Length as a byte count; undefined if absent, NaN if malformed (§20.14). */
@@ -178,6 +197,16 @@ export function parseWholeMessage(buf: Buffer): ParsedMessage | string {
     else if (bodyStart + length > buf.length) message.framingError ??= 'Body shorter than Content-Length';
     else bodyEnd = bodyStart + length;
   }
-  message.body = bodyEnd > bodyStart ? buf.toString('utf8', bodyStart, bodyEnd) : '';
+  setBody(message, buf, bodyStart, bodyEnd);
   return message;
+}
+
+/** Decodes buf[start, end) as the message body, noting whether it was valid UTF-8. */
+export function setBody(message: ParsedMessage, buf: Buffer, start: number, end: number): void {
+  if (end <= start) {
+    message.body = '';
+    return;
+  }
+  message.body = buf.toString('utf8', start, end);
+  if (!isUtf8(buf.subarray(start, end))) message.bodyIsUtf8 = false;
 }

@@ -46,4 +46,15 @@ describe('stream-framer', () => {
     const { f } = framer();
     expect(f.push(Buffer.from('\x00\x01garbage\r\n\r\n'))).toBe('unparsable message head');
   });
+
+  it('framing - a body that is not valid UTF-8 is marked, even split inside a character', () => {
+    const body = Buffer.from([0x3c, 0x61, 0xc3]); // a UTF-8 lead byte with no continuation
+    const bytes = Buffer.concat([Buffer.from(`PUBLISH sip:a@b SIP/2.0\r\nContent-Length: ${body.length}\r\n\r\n`), body, Buffer.from(one('\u00e9'))]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { f, messages } = framer();
+      f.push(bytes.subarray(0, cut));
+      f.push(bytes.subarray(cut));
+      expect(messages.map((m) => m.bodyIsUtf8)).toEqual([false, undefined]);
+    }
+  });
 });

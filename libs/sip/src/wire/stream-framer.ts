@@ -3,6 +3,7 @@ import {
   HEAD_END,
   leadingCrlfBytes,
   parseHead,
+  setBody,
   type ParsedHead,
   type ParsedMessage,
 } from './parse-message.js';
@@ -41,7 +42,7 @@ export class StreamFramer {
       const end = this.bodyStart + this.bodyLength;
       if (this.pending.length < end) return undefined;
       const message = this.head as ParsedMessage;
-      message.body = this.bodyLength === 0 ? '' : this.pending.toString('utf8', this.bodyStart, end);
+      setBody(message, this.pending, this.bodyStart, end);
       // readHead dropped any leading CRLFs: the message starts at 0.
       const raw = this.pending.subarray(0, end);
       this.pending = end === this.pending.length ? EMPTY : this.pending.subarray(end);
