@@ -122,6 +122,78 @@ export function malformedRequestSuite(name: string, start: () => Promise<ServerP
       expect(peer().received.at(-1)).not.toContain('\r\nX-Injected');
     });
 
+    it('malformed - a Request-URI in angle brackets gets 400 (RFC 3261 §25.1: a bare URI)', async () => {
+      for (const method of ['SUBSCRIBE', 'PUBLISH', 'OPTIONS']) {
+        peer().send(abuseRequest(method, { uri: `<sip:p-${process.pid}@${DOMAIN}>`, extra: ['Contact: <sip:w@127.0.0.1:5099>'] }), server().sipPort);
+        expect(await nextFinal(peer()), method).toBe('SIP/2.0 400 Malformed Request-URI');
+      }
+    });
+
+    it('malformed - a Request-URI scheme other than sip or sips gets 416, whatever the method', async () => {
+      const cases: [string, string, string][] = [
+        ['OPTIONS', 'http://x', 'http'],
+        ['OPTIONS', 'tel:+15551234567', 'tel'],
+        ['PUBLISH', 'tel:+15551234567', 'tel'],
+        ['SUBSCRIBE', `pres:p@${DOMAIN}`, 'pres'],
+        ['SUBSCRIBE', `im:p@${DOMAIN}`, 'im'],
+        ['REGISTER', `mailto:p@${DOMAIN}`, 'mailto'],
+      ];
+      for (const [method, uri, scheme] of cases) {
+        peer().send(abuseRequest(method, { uri, extra: ['Contact: <sip:w@127.0.0.1:5099>'] }), server().sipPort);
+        expect(await nextFinal(peer()), `${method} ${uri}`).toBe(`SIP/2.0 416 Unsupported URI Scheme: ${scheme}`);
+      }
+      peer().send(abuseRequest('OPTIONS', { uri: `sips:${DOMAIN}` }), server().sipPort);
+      expect(await nextFinal(peer()), 'a sips: Request-URI is served').toBe('SIP/2.0 200 OK');
+    });
+
+    it('malformed - another SIP version gets 505 over UDP and TCP; one without a Via to answer is dropped', async () => {
+      const version7 = replace(' SIP/2.0\r\n', ' SIP/7.0\r\n');
+      peer().send(abuseRequest('OPTIONS', {}, version7), server().sipPort);
+      expect(await nextFinal(peer())).toBe('SIP/2.0 505 Version Not Supported');
+      peer().send(abuseRequest('SUBSCRIBE', { extra: ['Contact: <sip:w@127.0.0.1:5099>'] }, version7), server().sipPort);
+      expect(await nextFinal(peer())).toBe('SIP/2.0 505 Version Not Supported');
+      // No Via: nothing to answer to. The next final response is the OPTIONS' own.
+      peer().send(abuseRequest('OPTIONS', { omit: ['Via'] }, version7), server().sipPort);
+      peer().send(abuseRequest('OPTIONS'), server().sipPort);
+      expect(await nextFinal(peer())).toBe('SIP/2.0 200 OK');
+
+      const tcp = await rawTcp(server().sipPort);
+      try {
+        tcp.send(abuseRequest('OPTIONS', { transport: 'TCP' }, version7));
+        expect(await nextFinal(tcp)).toBe('SIP/2.0 505 Version Not Supported');
+        tcp.send(abuseRequest('OPTIONS', { transport: 'TCP' }));
+        expect(await nextFinal(tcp), 'the connection serves on').toBe('SIP/2.0 200 OK');
+      } finally {
+        await tcp.close();
+      }
+    });
+
+    it('malformed - a PIDF body that is not valid UTF-8 gets 400 over UDP and TCP, and a valid one is accepted', async () => {
+      const publish = (transport: string, badBytes: boolean): Buffer => {
+        const aor = `sip:utf8-${process.pid}-${++unique}@${DOMAIN}`;
+        const body = pidf(aor, [{ id: 't', basic: 'open', note: 'caf\u00e9 @@' }]);
+        const bytes = Buffer.from(abuseRequest('PUBLISH', { transport, uri: aor, body, extra: ['Content-Type: application/pidf+xml'] }), 'utf8');
+        // Two bytes that begin no UTF-8 sequence, in place of the two '@' (Content-Length holds).
+        const at = bytes.indexOf('@@', bytes.indexOf('\r\n\r\n'));
+        if (badBytes) bytes.set([0xff, 0xfe], at);
+        return bytes;
+      };
+      peer().send(publish('UDP', true), server().sipPort);
+      expect(await nextFinal(peer())).toBe('SIP/2.0 400 Body is not valid UTF-8');
+      peer().send(publish('UDP', false), server().sipPort);
+      expect(await nextFinal(peer()), 'the same PUBLISH in valid UTF-8').toBe('SIP/2.0 200 OK');
+
+      const tcp = await rawTcp(server().sipPort);
+      try {
+        tcp.send(publish('TCP', true));
+        expect(await nextFinal(tcp)).toBe('SIP/2.0 400 Body is not valid UTF-8');
+        tcp.send(publish('TCP', false));
+        expect(await nextFinal(tcp)).toBe('SIP/2.0 200 OK');
+      } finally {
+        await tcp.close();
+      }
+    });
+
     it('malformed - none of it was a bug: the process counts no internal error', async () => {
       const text = await server().process.metrics();
       expect(metricSamples(text, 'presence_internal_errors_total').length, 'the series exist at 0').toBeGreaterThan(0);
