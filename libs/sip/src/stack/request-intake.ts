@@ -96,7 +96,8 @@ export class RequestIntake {
     }
     const tx = this.transactions.create(key, method, flow, fields, vias);
     if (top === undefined) return this.reject(tx, 'Malformed Via');
-    if (message.unsupportedVersion !== undefined) return this.refuseVersion(tx, message.unsupportedVersion);
+    // RFC 3261 §21.5.6: another SIP version, answered in ours (its Via still routes the answer).
+    if (message.unsupportedVersion !== undefined) return this.reject(tx, 'Version Not Supported', 505);
     if (message.framingError !== undefined) return this.reject(tx, message.framingError);
     const core = readCoreHeaders(fields);
     if (typeof core === 'string') return this.reject(tx, core);
@@ -111,19 +112,11 @@ export class RequestIntake {
     this.admission.offer(request);
   }
 
-  private reject(tx: ServerTransaction, reason: string): void {
+  private reject(tx: ServerTransaction, reason: string, status = 400): void {
     makeEchoSafe(tx);
     tx.toHasTag = toHasTag(tx.fields);
-    this.ctx.logger?.debug({ reason, method: tx.method, flow: tx.flow.token }, 'bad request');
-    this.transactions.respond(tx, 400, reason, undefined);
-  }
-
-  /** RFC 3261 §21.5.6: a request of another SIP version, answered in ours (its Via still routes the answer). */
-  private refuseVersion(tx: ServerTransaction, version: string): void {
-    makeEchoSafe(tx);
-    tx.toHasTag = toHasTag(tx.fields);
-    this.ctx.logger?.debug({ version, method: tx.method, flow: tx.flow.token }, 'unsupported SIP version');
-    this.transactions.respond(tx, 505, undefined, undefined);
+    this.ctx.logger?.debug({ status, reason, method: tx.method, flow: tx.flow.token }, 'bad request');
+    this.transactions.respond(tx, status, reason, undefined);
   }
 
   /** RFC 3261 §9.2: 200 to a CANCEL that matches a transaction (487 to a pending INVITE), else 481. */
