@@ -1,3 +1,4 @@
+import { MESSAGE_TOO_LARGE } from '../wire/stream-framer.js';
 import type { Logger } from '../logger.js';
 import type { IncomingRequest, SipRequest } from '../message/message-types.js';
 import { readCoreHeaders } from '../message/read-core-headers.js';
@@ -95,6 +96,7 @@ export class RequestIntake {
     }
     const tx = this.transactions.create(key, method, flow, fields, vias);
     if (top === undefined) return this.reject(tx, 'Malformed Via');
+    if (message.framingError === MESSAGE_TOO_LARGE) return this.reject(tx, MESSAGE_TOO_LARGE, 513); // RFC 3261 §21.5.14
     if (message.framingError !== undefined) return this.reject(tx, message.framingError);
     const core = readCoreHeaders(fields);
     if (typeof core === 'string') return this.reject(tx, core);
@@ -109,11 +111,11 @@ export class RequestIntake {
     this.admission.offer(request);
   }
 
-  private reject(tx: ServerTransaction, reason: string): void {
+  private reject(tx: ServerTransaction, reason: string, status = 400): void {
     makeEchoSafe(tx);
     tx.toHasTag = toHasTag(tx.fields);
     this.ctx.logger?.debug({ reason, method: tx.method, flow: tx.flow.token }, 'bad request');
-    this.transactions.respond(tx, 400, reason, undefined);
+    this.transactions.respond(tx, status, reason, undefined);
   }
 
   /** RFC 3261 §9.2: 200 to a CANCEL that matches a transaction (487 to a pending INVITE), else 481. */
