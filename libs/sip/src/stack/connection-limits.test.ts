@@ -114,6 +114,17 @@ describe('connection limits', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('header timeout - a WebSocket upgrade head dripped slowly is closed', async () => {
+    const server = await limited({ headerTimeoutMs: 300 });
+    const slow = await peer(server.ws);
+    slow.send('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    let sent = 0;
+    const drip = setInterval(() => slow.send(`X-Drip-${sent++}: a\r\n`), 50);
+    cleanup.push(async () => clearInterval(drip));
+    await slow.closed;
+    clearInterval(drip);
+  });
+
   it('idle - a connection that never completes a request is closed; one that did stays and receives NOTIFYs', async () => {
     const server = await limited({ idleTimeoutMs: 400 });
     const subscriber = await answeredPeer(server.tcp, 'z9hG4bKsub');

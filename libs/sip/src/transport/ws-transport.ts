@@ -151,11 +151,12 @@ export class WsListener {
       res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' });
       res.end();
     };
-    const server = this.tls === undefined ? createServer(refuse) : createHttpsServer(this.tls, refuse);
-    // Limits apply from accept; an HTTP upgrade head must come within the header timeout (slow-loris).
+    // An HTTP upgrade head must come within the header timeout (slow-loris); node checks it every interval.
+    const timeout = this.sink.connectionLimits.headerTimeoutMs;
+    const http = { headersTimeout: timeout, requestTimeout: timeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 4)) };
+    const server = this.tls === undefined ? createServer(http, refuse) : createHttpsServer({ ...this.tls, ...http }, refuse);
+    // Limits apply from accept, before a TLS handshake.
     server.on('connection', (socket: Socket) => this.sink.gate.admit(socket));
-    server.headersTimeout = this.sink.connectionLimits.headerTimeoutMs;
-    server.requestTimeout = this.sink.connectionLimits.headerTimeoutMs;
     if (this.tls === undefined) return server;
     server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('wss', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
     return server;
