@@ -183,4 +183,24 @@ describe('connection limits', () => {
     // The reader never reads, so it would never see our FIN: the server's side is what is checked.
     await eventually(() => expect(server.stack.stats().connections.get('tcp')).toBe(0));
   });
+
+  it('write queue - a WebSocket peer that stops reading is disconnected too', async () => {
+    const server = await limited({ maxQueuedBytes: 256 * 1024 });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.ws}`, 'sip');
+    ws.on('error', () => undefined);
+    cleanup.push(async () => ws.terminate());
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(requestText({ transport: 'WS', branch: 'z9hG4bKwsslow' }));
+    await eventually(() => expect(server.requests).toHaveLength(1));
+    ws.pause(); // reads nothing more from its socket
+    const flow = server.requests[0]!.flow.token;
+    const body = 'x'.repeat(60 * 1024);
+    for (let i = 0; i < 5_000 && !server.closed.includes('write_queue_full'); i++) {
+      const headers = { From: '<sip:s@example.com>;tag=s', To: '<sip:raw@example.com>', 'Call-ID': `w${i}`, CSeq: '1 NOTIFY', 'Content-Type': 'text/plain' };
+      server.stack.sendRequest({ method: 'NOTIFY', uri: 'sip:raw@127.0.0.1', headers, body }, { flow }).catch(() => undefined);
+      await nextTurn();
+    }
+    expect(server.closed).toEqual(['write_queue_full']);
+    await eventually(() => expect(server.stack.stats().connections.get('ws')).toBe(0));
+  });
 });
