@@ -12,6 +12,10 @@ export interface PresenceMetrics {
   readonly internalErrors: Counter<'source'>;
   readonly notifiesSent: Counter<'result'>;
   readonly notifiesDropped: Counter<'reason'>;
+  /** Inbound SIP connections refused by a connection limit. */
+  readonly connectionsRefused: Counter<'reason'>;
+  /** SIP connections closed by a limit (timeouts, message too large, a peer that does not read). */
+  readonly connectionsClosed: Counter<'reason'>;
   readonly notifiesCoalesced: Counter;
   readonly publishToNotifySeconds: Histogram;
   readonly watchedPresentities: Gauge;
@@ -111,6 +115,13 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     }),
     notifiesSent: new Counter({ name: `${prefix}notifies_sent_total`, help: 'NOTIFY requests sent, by outcome (ok, rejected, timeout, failed)', labelNames: ['result'], registers }),
     notifiesDropped: new Counter({ name: `${prefix}notifies_dropped_total`, help: 'NOTIFYs not sent, by reason', labelNames: ['reason'], registers }),
+    connectionsRefused: new Counter({ name: `${prefix}connections_refused_total`, help: 'Inbound SIP connections refused, by limit (global_limit, per_address_limit)', labelNames: ['reason'], registers }),
+    connectionsClosed: new Counter({
+      name: `${prefix}connections_closed_total`,
+      help: 'SIP connections closed by a limit, by reason (header_timeout, idle_timeout, message_too_large, write_queue_full)',
+      labelNames: ['reason'],
+      registers,
+    }),
     notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),
     publishToNotifySeconds: new Histogram({ name: `${prefix}publish_to_notify_seconds`, help: 'Time from the committed change to the NOTIFY leaving the edge', buckets: latencyBuckets, registers }),
     watchedPresentities: new Gauge({ name: `${prefix}watched_presentities`, help: 'Presentities this edge has bus interest in', registers }),
@@ -175,6 +186,9 @@ function startAtZero(metrics: PresenceMetrics): void {
   zeroed(metrics.handlerErrors, 'method', ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS']);
   zeroed(metrics.notifiesSent, 'result', ['ok', 'rejected', 'timeout', 'failed']);
   zeroed(metrics.notifiesDropped, 'reason', ['no_state']);
+  // The reasons libs/sip reports (ConnectionRefusedReason, ConnectionClosedReason); metrics import no SIP.
+  zeroed(metrics.connectionsRefused, 'reason', ['global_limit', 'per_address_limit']);
+  zeroed(metrics.connectionsClosed, 'reason', ['header_timeout', 'idle_timeout', 'message_too_large', 'write_queue_full']);
   zeroed(metrics.busErrors, 'operation', ['publish', 'subscribe']);
   zeroed(metrics.leaseChanges, 'change', ['gained', 'lost']);
 }

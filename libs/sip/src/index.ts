@@ -21,6 +21,8 @@ export type { BoundListener, Flow, ListenSpec, StreamTransportName, TransportNam
 export { isSecureTransport } from './transport/transport-types.js';
 export type { SipTlsOptions, TlsCertificate } from './transport/tls-settings.js';
 export { certificateProblem } from './transport/tls-settings.js';
+export type { ConnectionClosedReason, ConnectionLimits, ConnectionRefusedReason } from './transport/connection-limits.js';
+export { CONNECTION_CLOSED_REASONS, CONNECTION_REFUSED_REASONS } from './transport/connection-limits.js';
 export { dialogRequiresSips } from './message/sips-dialog.js';
 export type { AdmissionLimits } from './stack/request-admission.js';
 export type { Logger } from './logger.js';

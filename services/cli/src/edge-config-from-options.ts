@@ -38,6 +38,13 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     retryAfterSeconds: 5,
     advertisedHost: values['advertised-host'] as string | undefined,
     sipT1Ms: values['sip-t1'] as number,
+    connections: {
+      maxConnections: values['sip-max-connections'] as number,
+      maxConnectionsPerAddress: values['sip-max-connections-per-address'] as number,
+      headerTimeoutMs: Math.round((values['sip-header-timeout'] as number) * 1000),
+      idleTimeoutMs: Math.round((values['sip-idle-timeout'] as number) * 1000),
+      maxQueuedBytes: values['sip-max-write-queue'] as number,
+    },
     userAgent: serverHeader(values),
     auth: authConfigFromOptions(values, listen),
   };

@@ -73,6 +73,15 @@ export const AUTH_OPTIONS: OptionTable = {
   'auth-lockout': { kind: 'integer', placeholder: 'SECONDS', default: '300', min: 1, help: 'How long a locked-out source or user is refused (403, no challenge) after its last failure.' },
 };
 
+/** Connection limits of the tcp, tls, ws and wss listeners (README "Connection limits"); kept in one block (edge and standalone take it). */
+export const CONNECTION_OPTIONS: OptionTable = {
+  'sip-max-connections': { kind: 'integer', placeholder: 'N', default: '10000', min: 1, help: 'Open SIP connections, all stream transports, ours to UAs included; new inbound ones past it are refused.' },
+  'sip-max-connections-per-address': { kind: 'integer', placeholder: 'N', default: '1000', min: 1, help: 'Inbound SIP connections from one IP address (UAs behind one NAT share it); past it they are refused.' },
+  'sip-header-timeout': { kind: 'number', placeholder: 'SECONDS', default: '10', min: 0.01, help: 'A SIP message begun on a connection (or a WebSocket upgrade) must be complete within this, or the connection is closed (slow-loris).' },
+  'sip-idle-timeout': { kind: 'number', placeholder: 'SECONDS', default: '60', min: 0.01, help: 'An inbound connection that has sent no complete SIP message this long after opening is closed. Once one came, idleness never closes it.' },
+  'sip-max-write-queue': { kind: 'integer', placeholder: 'BYTES', default: '2097152', min: 131072, help: 'Bytes waiting for a peer that does not read, past which it is disconnected (at least the 128 KiB message limit).' },
+};
+
 export const PARTITION_OPTIONS: OptionTable = {
   partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
 };
@@ -135,6 +144,7 @@ export const CTL_OPTIONS: OptionTable = {
 
 export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
+  ...CONNECTION_OPTIONS,
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   'data-dir': {
@@ -150,7 +160,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...TRACE_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 

@@ -1,6 +1,6 @@
 import type { LockoutPolicy } from '@presence/auth';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
-import type { ListenSpec, TlsCertificate } from '@presence/sip';
+import type { ConnectionLimits, ListenSpec, TlsCertificate } from '@presence/sip';
 
 export interface EdgeConfig {
   readonly edgeId: string;
@@ -24,6 +24,8 @@ export interface EdgeConfig {
   readonly advertisedHost?: string;
   /** RFC 3261 timer T1 (ms): Timer F for NOTIFY transactions is 64*T1. */
   readonly sipT1Ms?: number;
+  /** Limits of the stream transports (connections, timeouts, write queue); absent: the SIP stack's defaults. */
+  readonly connections?: ConnectionLimits;
   /**
    * Server header of our responses and User-Agent of our requests (NOTIFY),
    * RFC 3261 §20.35 / §20.41. Absent: `sip-presence/<version>`; false: neither.

@@ -1,3 +1,4 @@
+import { MESSAGE_TOO_LARGE } from '../wire/stream-framer.js';
 import type { Logger } from '../logger.js';
 import type { IncomingRequest, SipRequest } from '../message/message-types.js';
 import { bodyProblem } from '../message/body-problem.js';
@@ -96,6 +97,7 @@ export class RequestIntake {
     }
     const tx = this.transactions.create(key, method, flow, fields, vias);
     if (top === undefined) return this.reject(tx, 'Malformed Via');
+    if (message.framingError === MESSAGE_TOO_LARGE) return this.reject(tx, MESSAGE_TOO_LARGE, 513); // RFC 3261 §21.5.14
     // RFC 3261 §21.5.6: another SIP version, answered in ours (its Via still routes the answer).
     if (message.unsupportedVersion !== undefined) return this.reject(tx, 'Version Not Supported', 505);
     if (message.framingError !== undefined) return this.reject(tx, message.framingError);

@@ -9,6 +9,7 @@ import { ClientTransaction, ClientTransactions } from '../transaction/client-tra
 import { ServerTransactions } from '../transaction/server-transactions.js';
 import { resolveTimers } from '../transaction/timer-config.js';
 import { ConnectionRegistry } from '../transport/connection-registry.js';
+import { ConnectionGate, resolveConnectionLimits, type ConnectionClosedReason, type ResolvedConnectionLimits } from '../transport/connection-limits.js';
 import type { InternalFlow, TransportSink } from '../transport/internal-flow.js';
 import type { StreamConnection } from '../transport/stream-connection.js';
 import { TcpListener } from '../transport/tcp-transport.js';
@@ -32,6 +33,8 @@ type Listener = UdpListener | TcpListener | WsListener;
 
 export class SipStackImpl implements SipStack, TransportSink {
   readonly maxMessageBytes: number;
+  readonly connectionLimits: ResolvedConnectionLimits;
+  readonly gate: ConnectionGate;
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
     requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, messagesDropped: 0,
@@ -64,6 +67,11 @@ export class SipStackImpl implements SipStack, TransportSink {
     if (!Number.isInteger(this.maxMessageBytes) || this.maxMessageBytes < 1024) {
       throw new RangeError('limits.maxMessageBytes must be an integer >= 1024');
     }
+    this.connectionLimits = resolveConnectionLimits(options.connections, this.maxMessageBytes);
+    this.gate = new ConnectionGate(this.connectionLimits, (reason, remote) => {
+      this.logger?.debug({ reason, remote }, 'connection refused');
+      this.report(() => options.onConnectionRefused?.(reason));
+    });
     const timers = resolveTimers(options.timers);
     this.wire = options.onWire === undefined ? undefined : guardedObserver(options.onWire, this.logger);
     const wire = this.wire;
@@ -288,6 +296,20 @@ export class SipStackImpl implements SipStack, TransportSink {
     }
   }
 
+  limitClosed(reason: ConnectionClosedReason, transport: StreamTransportName, remote: string): void {
+    this.logger?.debug({ reason, transport, remote }, 'connection closed by a limit');
+    this.report(() => this.options.onConnectionClosed?.(reason));
+  }
+
+  /** Runs a reporting callback; its failure must not fail the transport. */
+  private report(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger?.error({ err: error }, 'connection limit report failed');
+    }
+  }
+
   handshakeFailed(transport: StreamTransportName, remote: string, error: Error): void {
     this.counters.tlsHandshakeFailures++;
     const code = (error as { code?: string }).code;
@@ -299,11 +321,13 @@ export class SipStackImpl implements SipStack, TransportSink {
   }
 
   connectionOpened(connection: StreamConnection, remoteKey: string): void {
+    if (connection.outbound) this.gate.outboundOpened();
     if (this.state === 'stopped') connection.close();
     this.connections.add(connection, remoteKey);
   }
 
   connectionClosed(connection: StreamConnection): void {
+    if (connection.outbound) this.gate.outboundClosed();
     this.connections.remove(connection);
   }
 }

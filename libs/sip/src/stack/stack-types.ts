@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { AdmissionLimits } from './request-admission.js';
 import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '../message/message-types.js';
+import type { ConnectionClosedReason, ConnectionLimits, ConnectionRefusedReason } from '../transport/connection-limits.js';
 import type { SipTlsOptions, TlsCertificate } from '../transport/tls-settings.js';
 import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
 
@@ -54,6 +55,12 @@ export interface SipStackOptions {
   timers?: SipStackTimers;
   /** maxMessageBytes default 64 KiB; bigger datagrams / stream messages / WS frames are dropped. */
   limits?: { maxMessageBytes?: number };
+  /** Connection limits of tcp, tls, ws and wss (connection-limits.ts for the defaults and why). */
+  connections?: ConnectionLimits;
+  /** An inbound connection was refused by a limit, for metrics. */
+  onConnectionRefused?(reason: ConnectionRefusedReason): void;
+  /** A connection was closed by a limit (timeout, message too large, peer not reading), for metrics. */
+  onConnectionClosed?(reason: ConnectionClosedReason): void;
   /** How many new requests run at once and how long they may wait for it (request-admission.ts). */
   admission?: AdmissionLimits;
   logger?: Logger;

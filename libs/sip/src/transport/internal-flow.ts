@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
+import type { ConnectionClosedReason, ConnectionGate, ResolvedConnectionLimits } from './connection-limits.js';
 import type { StreamConnection } from './stream-connection.js';
 import type { Flow, StreamTransportName } from './transport-types.js';
 
@@ -21,6 +22,11 @@ export interface InternalFlow extends Flow {
 /** What transports report to the stack. */
 export interface TransportSink {
   readonly maxMessageBytes: number;
+  readonly connectionLimits: ResolvedConnectionLimits;
+  /** Admits or refuses inbound sockets against the connection limits. */
+  readonly gate: ConnectionGate;
+  /** A connection was closed by a limit (timeout, size, write queue): counted and logged at debug. */
+  limitClosed(reason: ConnectionClosedReason, transport: StreamTransportName, remote: string): void;
   readonly logger: Logger | undefined;
   /** `raw` is the message's bytes as received (for tracing); valid during the call only. */
   receive(message: ParsedMessage, flow: InternalFlow, raw: Buffer): void;

@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { connect as connectTls, createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from 'node:tls';
-import { StreamFramer } from '../wire/stream-framer.js';
+import type { ParsedMessage } from '../wire/parse-message.js';
+import { MESSAGE_TOO_LARGE, StreamFramer } from '../wire/stream-framer.js';
 import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
 import { StreamConnection } from './stream-connection.js';
 import { clientTlsOptions } from './tls-settings.js';
@@ -12,6 +13,8 @@ const PONG = Buffer.from('\r\n', 'latin1');
 /** A connection framed by Content-Length (RFC 3261 §18.3) over TCP, plain or inside TLS (§26.2). */
 export class TcpConnection extends StreamConnection {
   private readonly framer: StreamFramer;
+  /** Closing after a last answer: nothing more is read. */
+  private ending = false;
 
   constructor(
     private readonly socket: Socket,
@@ -19,11 +22,12 @@ export class TcpConnection extends StreamConnection {
     transport: 'tcp' | 'tls',
     connecting: boolean,
   ) {
-    super(transport, sink.newConnectionToken(transport), sink);
+    super(transport, sink.newConnectionToken(transport), sink, connecting);
     socket.setNoDelay(true);
     this.framer = new StreamFramer(
       sink.maxMessageBytes,
       (message, raw) => {
+        this.messageCompleted();
         if (!this.closed) sink.receive(message, this, raw);
       },
       () => this.socket.write(PONG), // RFC 5626 §4.4.1 CRLF keep-alive pong
@@ -45,7 +49,7 @@ export class TcpConnection extends StreamConnection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     let error: string | undefined;
     try {
       error = this.framer.push(chunk);
@@ -54,17 +58,39 @@ export class TcpConnection extends StreamConnection {
       this.sink.internalError(failure, this.transport, this.describe());
       error = 'internal error';
     }
+    if (error === MESSAGE_TOO_LARGE) return this.refuseTooLarge();
     if (error !== undefined) {
       this.sink.dropped(`${error}; closing connection`, this.transport, this.describe());
       this.close();
+      return;
     }
+    this.partialMessage(this.framer.buffering);
+  }
+
+  /**
+   * The rest of the stream cannot be framed without reading the oversized body:
+   * a request is answered 513 (RFC 3261 §21.5.14) through the stack, then the
+   * connection closes once that answer is written. Nothing more is read.
+   */
+  private refuseTooLarge(): void {
+    const head = this.framer.oversized as ParsedMessage | undefined;
+    this.ending = true;
+    this.socket.pause();
+    this.sink.limitClosed('message_too_large', this.transport, this.describe());
+    if (head?.method !== undefined) {
+      head.body = '';
+      head.framingError = MESSAGE_TOO_LARGE;
+      this.sink.receive(head, this, Buffer.alloc(0));
+    }
+    this.socket.end(() => this.socket.destroy());
   }
 
   send(data: Buffer): boolean {
     const socket = this.socket;
     if (this.closed || socket.destroyed || !socket.writable) return false;
-    if (socket.writableLength > this.maxQueuedBytes) {
-      this.sink.logger?.debug({ transport: this.transport, remote: this.describe() }, 'connection congested; message not sent');
+    if (socket.writableLength + data.length > this.maxQueuedBytes) {
+      // A peer that does not read would hold our memory for ever: it goes.
+      this.closeFor('write_queue_full');
       return false;
     }
     socket.write(data);
@@ -135,9 +161,11 @@ export class TcpListener {
   }
 
   private createServer(): Server | TlsServer {
-    if (this.tls === undefined) return createServer((socket) => this.accept(socket));
+    if (this.tls === undefined) return createServer((socket) => this.sink.gate.admit(socket) && this.accept(socket));
     // 'secureConnection': the handshake is done; a failed one costs that connection only.
     const server = createTlsServer(this.tls, (socket) => this.accept(socket));
+    // Limits apply from accept: a handshake holds a socket too.
+    server.on('connection', (socket: Socket) => this.sink.gate.admit(socket));
     server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('tls', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
     return server;
   }
@@ -150,6 +178,7 @@ export class TcpListener {
   }
 
   private accept(socket: Socket): void {
+    if (socket.destroyed) return;
     const connection = new TcpConnection(socket, this.sink, this.transport, false);
     this.sink.connectionOpened(connection, remoteKey(this.transport, connection.remoteAddress, connection.remotePort));
   }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -21,13 +22,16 @@ export class WsConnection extends StreamConnection {
     private readonly ws: WebSocket,
     sink: TransportSink,
     transport: 'ws' | 'wss',
+    outbound: boolean,
   ) {
-    super(transport, sink.newConnectionToken(transport), sink);
+    super(transport, sink.newConnectionToken(transport), sink, outbound);
     if (ws.readyState === WebSocket.CONNECTING) this.queue = [];
     ws.on('message', (data) => this.onMessage(data));
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // The frame is never read in full, so nothing can be answered (RFC 7118 leaves it to the WebSocket close, 1009).
         sink.dropped('WebSocket message exceeds the size limit; closing connection', transport, this.describe());
+        sink.limitClosed('message_too_large', transport, this.describe());
       } else sink.logger?.debug({ err, transport, remote: this.describe() }, 'WebSocket error');
     });
     ws.on('close', () => this.onClosed());
@@ -42,6 +46,7 @@ export class WsConnection extends StreamConnection {
 
   private onMessage(data: RawData): void {
     if (this.closed) return;
+    this.messageCompleted();
     try {
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const parsed = parseWholeMessage(buf);
@@ -62,8 +67,9 @@ export class WsConnection extends StreamConnection {
       return true;
     }
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    if (this.ws.bufferedAmount > this.maxQueuedBytes) {
-      this.sink.logger?.debug({ transport: this.transport, remote: this.describe() }, 'WebSocket congested; message not sent');
+    if (this.ws.bufferedAmount + data.length > this.maxQueuedBytes) {
+      // A peer that does not read would hold our memory for ever: it goes.
+      this.closeFor('write_queue_full');
       return false;
     }
     this.ws.send(data, { binary: false });
@@ -97,7 +103,7 @@ export class WsConnection extends StreamConnection {
       maxPayload: sink.maxMessageBytes,
       perMessageDeflate: false,
     });
-    const connection = new WsConnection(ws, sink, scheme);
+    const connection = new WsConnection(ws, sink, scheme, true);
     connection.remoteAddress = host;
     connection.remotePort = port;
     ws.once('upgrade', (response: IncomingMessage) => connection.setAddresses(response.socket));
@@ -145,8 +151,13 @@ export class WsListener {
       res.writeHead(426, { Connection: 'close', Upgrade: 'websocket' });
       res.end();
     };
-    if (this.tls === undefined) return createServer(refuse);
-    const server = createHttpsServer(this.tls, refuse);
+    // An HTTP upgrade head must come within the header timeout (slow-loris); node checks it every interval.
+    const timeout = this.sink.connectionLimits.headerTimeoutMs;
+    const http = { headersTimeout: timeout, requestTimeout: timeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 4)) };
+    const server = this.tls === undefined ? createServer(http, refuse) : createHttpsServer({ ...this.tls, ...http }, refuse);
+    // Limits apply from accept, before a TLS handshake.
+    server.on('connection', (socket: Socket) => this.sink.gate.admit(socket));
+    if (this.tls === undefined) return server;
     server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('wss', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
     return server;
   }
@@ -193,7 +204,7 @@ export class WsListener {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new WsConnection(ws, this.sink, this.transport);
+      const connection = new WsConnection(ws, this.sink, this.transport, false);
       connection.setAddresses(req.socket);
       this.sink.connectionOpened(connection, remoteKey(this.transport, connection.remoteAddress, connection.remotePort));
     });

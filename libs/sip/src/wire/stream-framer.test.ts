@@ -39,7 +39,7 @@ describe('stream-framer', () => {
     const { f } = framer(1024);
     expect(f.push(Buffer.alloc(1025, 0x41))).toBe('header section exceeds the size limit');
     const { f: g } = framer(1024);
-    expect(g.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5000\r\n\r\n'))).toBe('message exceeds the size limit');
+    expect(g.push(Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5000\r\n\r\n'))).toBe('Message Too Large');
   });
 
   it('framing - garbage head is an error', () => {

@@ -10,6 +10,9 @@ import {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The reason `push` gives for a message whose head parsed but whose size passes the limit (see `oversized`). */
+export const MESSAGE_TOO_LARGE = 'Message Too Large';
+
 /**
  * Frames SIP messages on a byte stream (TCP) by Content-Length, which is
  * mandatory on streams (RFC 3261 §18.3, §20.14). Never buffers more than
@@ -22,6 +25,8 @@ export class StreamFramer {
   private head: ParsedHead | undefined;
   private bodyStart = 0;
   private bodyLength = 0;
+  /** The head of the message refused as too large, so a request can still be answered 513 (RFC 3261 §21.5.14). */
+  oversized: ParsedHead | undefined;
 
   constructor(
     private readonly maxMessageBytes: number,
@@ -30,6 +35,11 @@ export class StreamFramer {
     /** Called for a CRLFCRLF keep-alive ping (RFC 5626 §3.5.1); answer with CRLF. */
     private readonly onPing: () => void,
   ) {}
+
+  /** True while part of a message is buffered. */
+  get buffering(): boolean {
+    return this.pending.length > 0 || this.head !== undefined;
+  }
 
   push(chunk: Buffer): string | undefined {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
@@ -71,7 +81,10 @@ export class StreamFramer {
     const length = contentLength(head.headers);
     if (length === undefined) return 'missing Content-Length on a stream';
     if (Number.isNaN(length)) return 'invalid Content-Length';
-    if (headEnd + 4 + length > this.maxMessageBytes) return 'message exceeds the size limit';
+    if (headEnd + 4 + length > this.maxMessageBytes) {
+      this.oversized = head;
+      return MESSAGE_TOO_LARGE;
+    }
     this.head = head;
     this.bodyStart = headEnd + 4;
     this.bodyLength = length;
