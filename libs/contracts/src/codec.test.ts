@@ -16,6 +16,13 @@ describe('contracts codec', () => {
     for (const request of requests) expect(decodeAgentRequest(encodeMessage(request))).toEqual(request);
   });
 
+  it('codec - carries an optional deadline on any request, and refuses a non-numeric one', () => {
+    const request = { v: 1, type: 'unsubscribe', presentity: 'sip:a@x', subscriptionId: 's1', deadline: 1_700_000_002_000 } as const;
+    expect(decodeAgentRequest(encodeMessage(request))).toEqual(request);
+    expect(decodeAgentRequest(bytes({ v: 1, type: 'fetch', presentities: [] }))).not.toHaveProperty('deadline');
+    expect(() => decodeAgentRequest(bytes({ v: 1, type: 'fetch', presentities: [], deadline: 'soon' }))).toThrow(/deadline/);
+  });
+
   it('codec - round-trips replies and change events', () => {
     const subscribed = {
       v: 1,

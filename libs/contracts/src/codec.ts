@@ -30,6 +30,11 @@ function readEnvelope(bytes: Uint8Array, what: string): RecordReader {
 export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
   const r = readEnvelope(bytes, 'agent request');
   const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch'] as const);
+  const deadline = r.optionalNumber('deadline');
+  return deadline === undefined ? decodeRequestFields(r, type) : { ...decodeRequestFields(r, type), deadline };
+}
+
+function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): AgentRequest {
   switch (type) {
     case 'publish':
       return {

@@ -23,6 +23,8 @@ export interface PresenceMetrics {
   readonly changesPublished: Counter;
   readonly publications: Counter<'action'>;
   readonly busRequestSeconds: Histogram<'outcome'>;
+  /** Edge requests an agent dropped unapplied because their deadline had passed (the edge answered 503), by type. */
+  readonly busRequestsExpired: Counter<'type'>;
   readonly storeErrors: Counter<'operation'>;
   readonly expirySweeps: Counter<'kind'>;
   readonly registrations: Counter<'action'>;
@@ -129,6 +131,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     changesPublished: new Counter({ name: `${prefix}changes_total`, help: 'Composed-document changes committed by agents', registers }),
     publications: new Counter({ name: `${prefix}publications_total`, help: 'PUBLISH outcomes by action (create, refresh, modify, remove, expire)', labelNames: ['action'], registers }),
     busRequestSeconds: new Histogram({ name: `${prefix}bus_request_seconds`, help: 'Edge to agent request latency, by outcome', labelNames: ['outcome'], buckets: latencyBuckets, registers }),
+    busRequestsExpired: new Counter({ name: `${prefix}bus_requests_expired_total`, help: 'Edge requests dropped unapplied by agents because their deadline had passed', labelNames: ['type'], registers }),
     storeErrors: new Counter({ name: `${prefix}store_errors_total`, help: 'Store operations that failed', labelNames: ['operation'], registers }),
     expirySweeps: new Counter({ name: `${prefix}expired_total`, help: 'Soft state removed by expiry, by kind', labelNames: ['kind'], registers }),
     registrations: new Counter({ name: `${prefix}registrations_total`, help: 'REGISTER outcomes by action (bind, refresh, unbind, query)', labelNames: ['action'], registers }),
@@ -191,6 +194,7 @@ function startAtZero(metrics: PresenceMetrics): void {
   zeroed(metrics.connectionsClosed, 'reason', ['header_timeout', 'idle_timeout', 'message_too_large', 'write_queue_full']);
   zeroed(metrics.busErrors, 'operation', ['publish', 'subscribe']);
   zeroed(metrics.leaseChanges, 'change', ['gained', 'lost']);
+  zeroed(metrics.busRequestsExpired, 'type', ['publish', 'subscribe', 'unsubscribe', 'fetch']);
 }
 
 /**

@@ -88,6 +88,13 @@ export const PARTITION_OPTIONS: OptionTable = {
 
 export const AGENT_OPTIONS: OptionTable = {
   'lease-time': { kind: 'number', placeholder: 'SECONDS', default: '8', min: 1, help: 'Partition lease time: how long a crashed agent\'s partitions wait before another agent takes them.' },
+  'deadline-margin': {
+    kind: 'integer',
+    placeholder: 'MS',
+    default: '250',
+    min: 0,
+    help: 'Clock skew allowed between hosts (NTP keeps it below): an edge request counts as expired this long before the deadline the edge stamped.',
+  },
 };
 
 const natsOption = (help: string, fallback?: string): OptionTable => ({

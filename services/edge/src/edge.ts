@@ -62,6 +62,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       timeoutMs: config.agentTimeoutMs,
       retryBudgetMs: config.agentRetryBudgetMs,
       retryAfterSeconds: config.retryAfterSeconds,
+      clock,
     },
     metrics,
   );

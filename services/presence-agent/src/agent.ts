@@ -32,6 +32,12 @@ export interface PresenceAgentDeps {
   readonly censusIntervalMs?: number;
   readonly sweepIntervalMs?: number;
   readonly sweepBatch?: number;
+  /**
+   * Requests count as expired this much before the deadline their edge
+   * stamped (default 250 ms): room for the clock gap between hosts, which
+   * NTP keeps well below it (ARCHITECTURE "Request deadlines").
+   */
+  readonly requestDeadlineMarginMs?: number;
 }
 
 export interface PresenceAgent {
@@ -65,13 +71,15 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
   const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics);
   const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
+  const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
-      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics),
+      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs),
       subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
       fetch: new FetchHandler(updater, deps.partitionCount),
     },
     deps.logger,
+    { clock: deps.clock, deadlineMarginMs, serving: (partition) => ownership.serving(partition), metrics: deps.metrics },
   );
   const subscriptions = new Map<number, BusSubscription>();
   const leaseTtlMs = deps.leaseTtlMs ?? 8000;
@@ -81,7 +89,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     { memberId: deps.memberId, partitionCount: deps.partitionCount, leaseTtlMs, tickMs: deps.leaseTickMs ?? 1000 },
     {
       gained(partition) {
-        subscriptions.set(partition, deps.bus.subscribe(deps.subjects.agent(partition), (message) => router.onMessage(message), { queue: AGENT_QUEUE }));
+        subscriptions.set(partition, deps.bus.subscribe(deps.subjects.agent(partition), (message) => router.onMessage(message, partition), { queue: AGENT_QUEUE }));
         deps.metrics.leaseChanges.inc({ change: 'gained' });
         deps.metrics.ownedPartitions.set(subscriptions.size);
       },

@@ -1,7 +1,17 @@
 /** Version 1 of the edge -> presence-agent requests, sent on `Subjects.agent(partition)`. */
 
+/**
+ * Every request may carry a deadline: epoch ms when the edge stops waiting
+ * for this attempt and may answer 503 (ARCHITECTURE "Request deadlines").
+ * An agent never applies a request past it. Optional so that older edges
+ * stay compatible (no deadline: applied as before).
+ */
+export interface RequestDeadline {
+  readonly deadline?: number;
+}
+
 /** RFC 3903 PUBLISH, already validated at the edge (event, content type, expires negotiated). */
-export interface PublishCommand {
+export interface PublishCommand extends RequestDeadline {
   readonly v: 1;
   readonly type: 'publish';
   readonly presentity: string;
@@ -12,7 +22,7 @@ export interface PublishCommand {
 }
 
 /** A new subscription, a refresh (same subscriptionId) or a fetch (expires 0, nothing stored). */
-export interface SubscribeCommand {
+export interface SubscribeCommand extends RequestDeadline {
   readonly v: 1;
   readonly type: 'subscribe';
   readonly presentity: string;
@@ -23,7 +33,7 @@ export interface SubscribeCommand {
   readonly edgeId: string;
 }
 
-export interface UnsubscribeCommand {
+export interface UnsubscribeCommand extends RequestDeadline {
   readonly v: 1;
   readonly type: 'unsubscribe';
   readonly presentity: string;
@@ -31,7 +41,7 @@ export interface UnsubscribeCommand {
 }
 
 /** Current state of many presentities of one partition (edge convergence after a gap). */
-export interface FetchCommand {
+export interface FetchCommand extends RequestDeadline {
   readonly v: 1;
   readonly type: 'fetch';
   readonly presentities: readonly string[];

@@ -27,6 +27,7 @@ export async function runAgent(values: OptionValues): Promise<void> {
     memberId,
     leaseTtlMs,
     leaseTickMs: Math.max(100, Math.floor(leaseTtlMs / 4)),
+    requestDeadlineMarginMs: values['deadline-margin'] as number,
     metrics,
     logger,
   });

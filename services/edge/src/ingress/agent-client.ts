@@ -8,7 +8,7 @@ import {
   type SubscribeCommand,
   type Subjects,
 } from '@presence/contracts';
-import { partitionOf, PresenceError, ServiceUnavailableError } from '@presence/core';
+import { partitionOf, PresenceError, ServiceUnavailableError, type Clock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 
 /** An error the agent answered: passed to the SIP client as is. */
@@ -32,6 +32,8 @@ export interface AgentClientOptions {
   /** Total time spent retrying "no responders" (partition moving) before 503. */
   readonly retryBudgetMs: number;
   readonly retryAfterSeconds: number;
+  /** Wall clock stamping each attempt's deadline (epoch ms); default Date.now. */
+  readonly clock?: Clock;
 }
 
 type Success = Exclude<AgentReply, { type: 'error' }>;
@@ -52,7 +54,7 @@ export class AgentClient {
 
   async send<T extends Success['type']>(presentity: string, request: AgentRequest, expected: T): Promise<Extract<Success, { type: T }>> {
     const subject = this.subjects.agent(partitionOf(presentity, this.options.partitionCount));
-    const reply = await this.requestWithRetry(subject, encodeMessage(request));
+    const reply = await this.requestWithRetry(subject, request);
     if (reply.type === 'error') throw new AgentRejection(reply.status, reply.reason, reply.headers);
     if (reply.type !== expected) throw new ServiceUnavailableError(`agent answered ${reply.type} to ${request.type}`, this.options.retryAfterSeconds);
     return reply as Extract<Success, { type: T }>;
@@ -74,11 +76,18 @@ export class AgentClient {
     return reply.states;
   }
 
-  private async requestWithRetry(subject: string, data: Uint8Array): Promise<AgentReply> {
+  /**
+   * Each attempt carries its own deadline, the end of its timeout: the agent
+   * never applies it later, as this side may have answered 503 by then
+   * (ARCHITECTURE "Request deadlines").
+   */
+  private async requestWithRetry(subject: string, request: AgentRequest): Promise<AgentReply> {
     const started = performance.now();
+    const now = () => this.options.clock?.now() ?? Date.now();
     let backoffMs = 25;
     for (;;) {
       try {
+        const data = encodeMessage({ ...request, deadline: now() + this.options.timeoutMs });
         const reply = decodeAgentReply(await this.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
         this.metrics.busRequestSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
         return reply;

@@ -5,6 +5,7 @@ import { entityMatches, PidfError } from '@presence/pidf';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { DocumentComposer } from '../presentity/document-composer.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+import { deadlinePassed, RequestExpiredError } from './request-deadline.js';
 
 const newEtag = () => randomBytes(9).toString('base64url');
 
@@ -15,12 +16,15 @@ export class PublishHandler {
     private readonly composer: DocumentComposer,
     private readonly partitionCount: number,
     private readonly metrics: PresenceMetrics,
+    private readonly deadlineMarginMs = 0,
   ) {}
 
   async handle(command: PublishCommand): Promise<PublishedReply> {
     if (command.body !== undefined) this.validateBody(command.presentity, command.body);
     const partition = partitionOf(command.presentity, this.partitionCount);
     const outcome = await this.updater.update(command.presentity, partition, (state, now) => {
+      // Checked again here, just before the compare-and-set: the request may have queued behind others.
+      if (deadlinePassed(command.deadline, now, this.deadlineMarginMs)) throw new RequestExpiredError();
       const result = applyPublish(state.publications, command, now, newEtag);
       return { publications: result.publications, result };
     });

@@ -27,6 +27,12 @@ export interface OwnershipListener {
  */
 export class PartitionOwnership {
   private readonly owned = new Map<number, { epoch: number; renewedAt: number }>();
+  /**
+   * Partitions given up because their lease lapsed or went to another
+   * worker: requests still draining from their subscription are refused.
+   * (A partition released on purpose serves its drain: the lease is held until then.)
+   */
+  private readonly fenced = new Set<number>();
   private readonly ticks: PeriodicTask;
   /** Read by a tick under way: a lease taken after stop() began is not served. */
   private stopped = true;
@@ -55,6 +61,22 @@ export class PartitionOwnership {
 
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Whether this worker may still serve a partition, judged on the renewal
+   * time it remembers (no store read): after a stall (SIGSTOP, a long GC)
+   * requests can be handled before the next tick notices the lease lapsed,
+   * so a request handler asks here first. A lease that may have lapsed is
+   * given up at once: its subscription drains, NATS stops routing here.
+   */
+  serving(partition: number): boolean {
+    const state = this.owned.get(partition);
+    if (!state) return !this.fenced.has(partition);
+    if (!this.mayHaveLapsed(state.renewedAt)) return true;
+    this.logger.warn({ partition }, 'lease may have lapsed during a stall: no longer serving the partition');
+    void this.fence(partition);
+    return false;
   }
 
   /** Runs the first tick before resolving, so a lone worker serves at once. */
@@ -88,22 +110,33 @@ export class PartitionOwnership {
       if (lease) {
         const known = this.owned.get(partition);
         this.owned.set(partition, { epoch: lease.epoch, renewedAt: started });
+        this.fenced.delete(partition);
         if (!known || known.epoch !== lease.epoch) this.listener.gained(partition);
       } else if (this.owned.has(partition)) {
-        void this.lose(partition);
+        void this.fence(partition);
       }
     });
   }
 
   /** Stop serving partitions whose last renewal is about to lapse: someone else may take them. */
   private fenceStaleLeases(): void {
-    const deadline = this.clock.now() - (this.options.leaseTtlMs - this.options.tickMs);
     for (const [partition, state] of this.owned) {
-      if (state.renewedAt < deadline) {
+      if (this.mayHaveLapsed(state.renewedAt)) {
         this.logger.warn({ partition }, 'lease not renewed in time: no longer serving the partition');
-        void this.lose(partition);
+        void this.fence(partition);
       }
     }
+  }
+
+  /** A renewal older than the lease time less one tick: someone else may hold the lease by now. */
+  private mayHaveLapsed(renewedAt: number): boolean {
+    return renewedAt < this.clock.now() - (this.options.leaseTtlMs - this.options.tickMs);
+  }
+
+  /** Stops serving a partition whose lease is, or may be, someone else's: what is still queued here is refused. */
+  private fence(partition: number): Promise<void> {
+    this.fenced.add(partition);
+    return this.lose(partition);
   }
 
   /** Stops serving a partition; never rejects: a failed drain is logged (the lease lapses or is released anyway). */
