@@ -60,7 +60,12 @@ export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
 }
 
 function readSnapshot(r: RecordReader): PresentitySnapshot {
-  return { presentity: r.string('presentity'), version: r.count('version'), document: r.string('document') };
+  return {
+    presentity: r.string('presentity'),
+    version: r.count('version'),
+    incarnation: r.optionalString('incarnation'),
+    document: r.string('document'),
+  };
 }
 
 export function decodeAgentReply(bytes: Uint8Array): AgentReply {
@@ -94,6 +99,7 @@ export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
     type: 'change',
     presentity: r.string('presentity'),
     version: r.count('version'),
+    incarnation: r.optionalString('incarnation'),
     document: r.string('document'),
     changedAt: r.count('changedAt'),
   };
