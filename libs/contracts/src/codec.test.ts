@@ -38,6 +38,14 @@ describe('contracts codec', () => {
     expect(decodeChangeEvent(encodeMessage(change))).toEqual(change);
   });
 
+  it('codec - the store incarnation rides on change events and snapshots, and must be a string when present', () => {
+    const change = { v: 1, type: 'change', presentity: 'sip:a@x', version: 1, incarnation: 'inc-2', document: 'd', changedAt: 17 } as const;
+    expect(decodeChangeEvent(encodeMessage(change)).incarnation).toBe('inc-2');
+    const states = { v: 1, type: 'states', states: [{ presentity: 'sip:a@x', version: 1, incarnation: 'inc-2', document: 'd' }] } as const;
+    expect(decodeAgentReply(encodeMessage(states))).toEqual(states);
+    expect(() => decodeChangeEvent(bytes({ ...change, incarnation: 7 }))).toThrow(/incarnation/);
+  });
+
   it('codec - rejects wrong version, unknown type, bad fields and non-JSON with the field named', () => {
     expect(() => decodeAgentRequest(bytes({ v: 2, type: 'fetch', presentities: [] }))).toThrow(/unsupported version/);
     expect(() => decodeAgentRequest(bytes({ v: 1, type: 'nope' }))).toThrow(/type: expected one of/);

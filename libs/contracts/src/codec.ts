@@ -65,7 +65,12 @@ function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): Agent
 }
 
 function readSnapshot(r: RecordReader): PresentitySnapshot {
-  return { presentity: r.string('presentity'), version: r.count('version'), document: r.string('document') };
+  return {
+    presentity: r.string('presentity'),
+    version: r.count('version'),
+    incarnation: r.optionalString('incarnation'),
+    document: r.string('document'),
+  };
 }
 
 export function decodeAgentReply(bytes: Uint8Array): AgentReply {
@@ -99,6 +104,7 @@ export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
     type: 'change',
     presentity: r.string('presentity'),
     version: r.count('version'),
+    incarnation: r.optionalString('incarnation'),
     document: r.string('document'),
     changedAt: r.count('changedAt'),
   };

@@ -14,6 +14,11 @@ export interface StoreUnderTest {
   readonly store: Store;
   /** Reads of the same state that only tests make (nextExpiry, leaseHolder, listWatchers). */
   readonly inspect: StoreInspector;
+  /**
+   * Another store over a new, empty data set, as after a Redis restart
+   * without persistence or a memory store started afresh; closed by `cleanup`.
+   */
+  openNewDataSet(): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
@@ -147,14 +152,16 @@ export function storeContract(
     describe('presentity', () => {
       it('presentity - an unknown presentity loads as revision 0, version 0, nothing published', async () => {
         const p = aor('nobody');
-        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 0, version: 0, publications: [], document: '' });
+        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 0, version: 0, incarnation: '', publications: [], document: '' });
       });
 
       it('presentity - a commit with the expected revision succeeds and bumps revision and version', async () => {
         const p = aor('alice');
         const pubs = [publication('e1', 60 * SECOND)];
         const outcome = await store.commitPresentity(change(p, 0, pubs, { document: 'doc-1' }));
-        const expected = { presentity: p, revision: 1, version: 1, publications: pubs, document: 'doc-1' };
+        const incarnation = outcome.ok ? outcome.state.incarnation : '';
+        expect(incarnation).not.toBe('');
+        const expected = { presentity: p, revision: 1, version: 1, incarnation, publications: pubs, document: 'doc-1' };
         expect(outcome).toEqual({ ok: true, state: expected });
         expect(await store.loadPresentity(p)).toEqual(expected);
       });
@@ -182,10 +189,11 @@ export function storeContract(
 
       it('presentity - version bumps only when the document changed, revision on every commit', async () => {
         const p = aor('alice');
-        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        const first = await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        const incarnation = first.ok ? first.state.incarnation : '';
         const refreshed = [publication('e1', 120 * SECOND)];
         const refresh = await store.commitPresentity(change(p, 1, refreshed, { document: 'open', documentChanged: false }));
-        expect(refresh).toEqual({ ok: true, state: { presentity: p, revision: 2, version: 1, publications: refreshed, document: 'open' } });
+        expect(refresh).toEqual({ ok: true, state: { presentity: p, revision: 2, version: 1, incarnation, publications: refreshed, document: 'open' } });
         const modified = await store.commitPresentity(change(p, 2, refreshed, { document: 'closed', documentChanged: true }));
         expect(modified.ok && modified.state.revision).toBe(3);
         expect(modified.ok && modified.state.version).toBe(2);
@@ -194,12 +202,38 @@ export function storeContract(
 
       it('presentity - revision and version never go back once every publication is gone', async () => {
         const p = aor('alice');
-        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        const first = await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'open' }));
+        const incarnation = first.ok ? first.state.incarnation : '';
         await store.commitPresentity(change(p, 1, [], { document: '', documentChanged: true }));
-        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 2, version: 2, publications: [], document: '' });
+        expect(await store.loadPresentity(p)).toEqual({ presentity: p, revision: 2, version: 2, incarnation, publications: [], document: '' });
         expect((await store.commitPresentity(change(p, 0, [publication('e2', 60 * SECOND)]))).ok).toBe(false);
         const again = await store.commitPresentity(change(p, 2, [publication('e2', 60 * SECOND)], { document: 'back' }));
         expect(again.ok && [again.state.revision, again.state.version]).toEqual([3, 3]);
+      });
+
+      it('presentity - the incarnation stays across commits, failed ones included, and loads as committed', async () => {
+        const p = aor('alice');
+        const first = await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)]));
+        const second = await store.commitPresentity(change(p, 1, [publication('e1', 90 * SECOND)]));
+        const failed = await store.commitPresentity(change(p, 0, []));
+        const incarnation = first.ok ? first.state.incarnation : 'first failed';
+        expect(second.ok && second.state.incarnation).toBe(incarnation);
+        expect(!failed.ok && failed.current.incarnation).toBe(incarnation);
+        expect((await store.loadPresentity(p)).incarnation).toBe(incarnation);
+        expect((await store.loadPresentities([p]))[0]?.incarnation).toBe(incarnation);
+      });
+
+      it('presentity - a new data set counts versions again under a new incarnation', async () => {
+        const p = aor('alice');
+        await store.commitPresentity(change(p, 0, [publication('e1', 60 * SECOND)], { document: 'one' }));
+        const before = await store.commitPresentity(change(p, 1, [publication('e1', 60 * SECOND)], { document: 'two' }));
+        const lost = await under.openNewDataSet();
+        expect(await lost.loadPresentity(p)).toMatchObject({ revision: 0, version: 0, incarnation: '' });
+        const after = await lost.commitPresentity(change(p, 0, [publication('e2', 60 * SECOND)], { document: 'three' }));
+        expect(before.ok && before.state.version).toBe(2);
+        expect(after.ok && after.state.version).toBe(1);
+        expect(after.ok && after.state.incarnation).not.toBe('');
+        expect(after.ok && after.state.incarnation).not.toBe(before.ok && before.state.incarnation);
       });
 
       it('presentity - several publications and their fields are kept as committed', async () => {

@@ -15,6 +15,8 @@ export interface PublishedReply {
 export interface PresentitySnapshot {
   readonly presentity: string;
   readonly version: number;
+  /** The store incarnation `version` counts in (PresentityState); absent or '' for a presentity never seen. */
+  readonly incarnation?: string;
   readonly document: string;
 }
 

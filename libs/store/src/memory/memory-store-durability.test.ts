@@ -99,7 +99,8 @@ describe('MemoryStore durability', () => {
   it('durability - everything survives a restart, revisions and expiry index included', async () => {
     const { store: first } = await start();
     const pubs = [publication('e1', T0 + 60 * SECOND), publication('e2', T0 + 30 * SECOND)];
-    await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 9, expectedRevision: 0, publications: pubs, document: 'doc', documentChanged: true });
+    const created = await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 9, expectedRevision: 0, publications: pubs, document: 'doc', documentChanged: true });
+    const incarnation = created.ok ? created.state.incarnation : 'not committed';
     await first.commitPresentity({ presentity: 'sip:alice@example.com', partition: 9, expectedRevision: 1, publications: pubs, document: 'doc', documentChanged: false });
     await first.commitPresentity({ presentity: 'sip:gone@example.com', partition: 9, expectedRevision: 0, publications: [], document: '', documentChanged: true });
     await first.putWatcher(9, watcher('sub-1', T0 + 45 * SECOND));
@@ -108,7 +109,7 @@ describe('MemoryStore durability', () => {
     await first.close();
 
     const { store: second, inspect } = await start();
-    expect(await second.loadPresentity('sip:alice@example.com')).toEqual({ presentity: 'sip:alice@example.com', revision: 2, version: 1, publications: pubs, document: 'doc' });
+    expect(await second.loadPresentity('sip:alice@example.com')).toEqual({ presentity: 'sip:alice@example.com', revision: 2, version: 1, incarnation, publications: pubs, document: 'doc' });
     expect((await second.loadPresentity('sip:gone@example.com')).revision).toBe(1);
     expect(await inspect.listWatchers('sip:alice@example.com')).toEqual([watcher('sub-1', T0 + 45 * SECOND)]);
     expect(await second.bindings('sip:alice@example.com', T0)).toEqual([binding('a', T0 + 90 * SECOND)]);

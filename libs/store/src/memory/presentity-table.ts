@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CommitOutcome, type PresentityChange, type PresentityState, type Publication, earliestExpiry } from '@presence/core';
 import { presentityMember } from '../expiry-member.js';
 import type { PartitionExpiryIndex } from './partition-expiry-index.js';
@@ -7,6 +8,8 @@ export interface PresentityRecord {
   partition: number;
   revision: number;
   version: number;
+  /** Random when the record is created, kept in snapshots: a store that lost the record starts a new one. */
+  incarnation: string;
   publications: readonly Publication[];
   document: string;
 }
@@ -41,8 +44,9 @@ export class PresentityTable {
 
   load(presentity: string): PresentityState {
     const record = this.records.get(presentity);
-    if (record === undefined) return { presentity, revision: 0, version: 0, publications: EMPTY, document: '' };
-    return { presentity, revision: record.revision, version: record.version, publications: record.publications, document: record.document };
+    if (record === undefined) return { presentity, revision: 0, version: 0, incarnation: '', publications: EMPTY, document: '' };
+    const { revision, version, incarnation } = record;
+    return { presentity, revision, version, incarnation, publications: record.publications, document: record.document };
   }
 
   commit(change: PresentityChange): CommitOutcome {
@@ -52,6 +56,7 @@ export class PresentityTable {
       partition: change.partition,
       revision: (record?.revision ?? 0) + 1,
       version: (record?.version ?? 0) + (change.documentChanged ? 1 : 0),
+      incarnation: record?.incarnation ?? randomUUID(),
       publications: freezePublications(change.publications),
       document: change.document,
     };
@@ -60,8 +65,9 @@ export class PresentityTable {
   }
 
   /** Puts a record read back from a snapshot. */
-  restore(presentity: string, record: PresentityRecord): void {
-    this.put(presentity, { ...record, publications: freezePublications(record.publications) }, this.records.get(presentity));
+  restore(presentity: string, record: Omit<PresentityRecord, 'incarnation'> & { incarnation?: string | undefined }): void {
+    const restored: PresentityRecord = { ...record, incarnation: record.incarnation ?? randomUUID(), publications: freezePublications(record.publications) };
+    this.put(presentity, restored, this.records.get(presentity));
   }
 
   entries(): IterableIterator<[string, Readonly<PresentityRecord>]> {

@@ -7,10 +7,16 @@ describe('memory store snapshot codec', () => {
   it('snapshot codec - round-trips a snapshot', () => {
     const snapshot = {
       ...empty,
-      presentities: [{ presentity: 'sip:a@x', partition: 3, revision: 2, version: 1, publications: [{ etag: 'e', expiresAt: 9, publishedAt: 1, contentType: 't', body: 'b' }], document: 'd' }],
+      presentities: [{ presentity: 'sip:a@x', partition: 3, revision: 2, version: 1, incarnation: 'i-1', publications: [{ etag: 'e', expiresAt: 9, publishedAt: 1, contentType: 't', body: 'b' }], document: 'd' }],
       bindings: [{ aor: 'sip:a@x', bindings: [{ contact: '<sip:a@h>', contactKey: 'sip:a@h', expiresAt: 9, callId: 'c', cseq: 1, q: 0.5, edgeId: 'e' }] }],
     };
     expect(decodeSnapshot(encodeSnapshot(snapshot, 5))).toEqual(snapshot);
+  });
+
+  it('snapshot codec - a presentity written before incarnations existed reads without one (restored under a new one)', () => {
+    const record = { presentity: 'sip:a@x', partition: 3, revision: 2, version: 1, publications: [], document: '' };
+    const text = JSON.stringify({ format: 'presence-memory-store', formatVersion: 1, ...empty, presentities: [record] });
+    expect(decodeSnapshot(text).presentities[0]?.incarnation).toBeUndefined();
   });
 
   it('snapshot codec - a wrong shape is a SnapshotFormatError naming the field', () => {

@@ -7,6 +7,8 @@ export interface StoreSnapshot {
     readonly partition: number;
     readonly revision: number;
     readonly version: number;
+    /** Absent in snapshots written before incarnations: restored under a new one. */
+    readonly incarnation?: string;
     readonly publications: readonly Publication[];
     readonly document: string;
   }>;
@@ -103,6 +105,7 @@ export function decodeSnapshot(text: string): StoreSnapshot {
       partition: o.count('partition'),
       revision: o.count('revision'),
       version: o.count('version'),
+      incarnation: o.optionalString('incarnation'),
       publications: o.list('publications', publication),
       document: o.string('document'),
     })),

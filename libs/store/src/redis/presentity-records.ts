@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CommitOutcome, type PresentityChange, type PresentityState, type PresentityStore, earliestExpiry } from '@presence/core';
 import type { PresentityIndex } from './presentity-index.js';
 import type { RedisCalls } from './redis-calls.js';
@@ -40,12 +41,19 @@ export class PresentityRecords implements PresentityStore {
     const reply = (await this.calls.run('commitPresentity', () =>
       this.scripts['commit-presentity'](
         [this.keys.presentity(presentity)],
-        [change.expectedRevision, change.documentChanged ? '1' : '0', partition, change.document, encodePublications(change.publications)],
+        [
+          change.expectedRevision,
+          change.documentChanged ? '1' : '0',
+          partition,
+          change.document,
+          encodePublications(change.publications),
+          randomUUID(),
+        ],
       ),
-    )) as [number, number, number, string, string?, string?];
+    )) as [number, number, number, string, string, string?, string?];
 
     if (reply[0] === 1) {
-      const [, revision, version, previousPartition] = reply;
+      const [, revision, version, previousPartition, incarnation] = reply;
       // The settle is sent now, so it precedes any later command of this client on the index's node, but the
       // commit is done without waiting for it: a change is announced one round trip sooner (see PresentityIndex).
       this.calls.inBackground(this.calls.bestEffort('commitPresentity settle', () => this.index.settle(partition, presentity, revision, earliest)));
@@ -53,11 +61,11 @@ export class PresentityRecords implements PresentityStore {
         this.calls.inBackground(this.calls.bestEffort('commitPresentity move', () => this.index.settle(Number(previousPartition), presentity, revision, undefined)));
       }
       const publications = change.publications.map((publication) => ({ ...publication }));
-      return { ok: true, state: { presentity, revision, version, publications, document: change.document } };
+      return { ok: true, state: { presentity, revision, version, incarnation, publications, document: change.document } };
     }
 
-    const [, revision, version, storedPartition, document = '', pubs = '[]'] = reply;
-    const current: PresentityState = { presentity, revision, version, publications: decodePublications(this.keys.presentity(presentity), pubs), document };
+    const [, revision, version, storedPartition, incarnation, document = '', pubs = '[]'] = reply;
+    const current: PresentityState = { presentity, revision, version, incarnation, publications: decodePublications(this.keys.presentity(presentity), pubs), document };
     if (earliest !== undefined && (storedPartition === '' || Number(storedPartition) === partition)) {
       // Undo what step 1 may have lowered: the index ends as it was (see PresentityIndex).
       await this.calls.bestEffort('commitPresentity restore', () => this.index.settle(partition, presentity, revision, earliestExpiry(current.publications)));
@@ -67,11 +75,14 @@ export class PresentityRecords implements PresentityStore {
 
   private async read(presentity: string): Promise<PresentityState> {
     const key = this.keys.presentity(presentity);
-    const [revision, version, document, pubs] = await this.calls.run('loadPresentity', () => this.client.hmget(key, 'rev', 'ver', 'doc', 'pubs'));
+    const [revision, version, document, pubs, incarnation] = await this.calls.run('loadPresentity', () =>
+      this.client.hmget(key, 'rev', 'ver', 'doc', 'pubs', 'inc'),
+    );
     return {
       presentity,
       revision: typeof revision === 'string' ? Number(revision) : 0,
       version: typeof version === 'string' ? Number(version) : 0,
+      incarnation: incarnation ?? '',
       publications: typeof pubs === 'string' ? decodePublications(key, pubs) : [],
       document: document ?? '',
     };

@@ -92,7 +92,14 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
 
   storeContract('RedisStore', async (clock) => {
     const { store, inspect } = await openRedisStoreForTest({ url: server.url, clock, keyPrefix: uniquePrefix() });
-    return { store, inspect, cleanup: () => store.close() };
+    // A new data set, as seen by the store: the same server, keys no store wrote yet.
+    const others: RedisStore[] = [];
+    const openNewDataSet = async () => {
+      const other = (await openRedisStoreForTest({ url: server.url, clock, keyPrefix: uniquePrefix() })).store;
+      others.push(other);
+      return other;
+    };
+    return { store, inspect, openNewDataSet, cleanup: async () => void (await Promise.all([store, ...others].map((s) => s.close()))) };
   });
 
   describe('RedisStore specifics', () => {
@@ -401,7 +408,14 @@ describe.runIf(runRedis)('RedisStore on a three-master Redis Cluster', () => {
 
   storeContract('RedisStore (cluster)', async (clock) => {
     const { store, inspect } = await openRedisStoreForTest({ cluster: cluster.nodes, clock, keyPrefix: uniquePrefix() });
-    return { store, inspect, cleanup: () => store.close() };
+    // A new data set, as seen by the store: the same server, keys no store wrote yet.
+    const others: RedisStore[] = [];
+    const openNewDataSet = async () => {
+      const other = (await openRedisStoreForTest({ cluster: cluster.nodes, clock, keyPrefix: uniquePrefix() })).store;
+      others.push(other);
+      return other;
+    };
+    return { store, inspect, openNewDataSet, cleanup: async () => void (await Promise.all([store, ...others].map((s) => s.close()))) };
   });
 
   it('keys - every key of a presentity shares the slot of {aor}, partition keys the slot of {p:n}', async () => {

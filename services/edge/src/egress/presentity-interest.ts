@@ -7,6 +7,8 @@ import type { Logger } from '@presence/runtime';
 export interface WatchedState {
   /** -1 until the first snapshot or event arrived. */
   version: number;
+  /** The store incarnation `version` counts in ('' when none came yet). */
+  incarnation: string;
   /** The composed document, UTF-8 encoded once per version: every watcher's NOTIFY carries these bytes as they are. */
   body: Uint8Array;
   /** When the agent committed this version; 0 when it came from a snapshot. */
@@ -69,7 +71,7 @@ export class PresentityInterest {
     }
     const subject = this.subjects.change(partitionOf(presentity, this.partitionCount), presentity);
     const subscription = this.bus.subscribe(subject, this.onMessage);
-    this.watched.set(presentity, { version: -1, body: EMPTY_BODY, changedAt: 0, holders: 1, subscription });
+    this.watched.set(presentity, { version: -1, incarnation: '', body: EMPTY_BODY, changedAt: 0, holders: 1, subscription });
     this.metrics.watchedPresentities.set(this.watched.size);
   }
 
@@ -84,8 +86,10 @@ export class PresentityInterest {
   /** Records a snapshot or event if it is newer than what we have; true when it moved the version. */
   apply(snapshot: PresentitySnapshot, changedAt = 0): boolean {
     const state = this.watched.get(snapshot.presentity);
-    if (!state || snapshot.version <= state.version) return false;
+    const incarnation = snapshot.incarnation ?? '';
+    if (!state || !isNewer(incarnation, snapshot.version, state)) return false;
     state.version = snapshot.version;
+    state.incarnation = incarnation;
     state.body = encodeOnce(snapshot.document);
     state.changedAt = changedAt;
     return true;
@@ -112,6 +116,20 @@ export class PresentityInterest {
 }
 
 const EMPTY_BODY = new Uint8Array(0);
+
+/**
+ * Ordered by (incarnation, version): versions only compare within one store
+ * incarnation. A different non-empty incarnation means the store lost the
+ * record and counts again from 1, so it is newer whatever its version (else
+ * watchers would stay stale until the new count passed the old one). An
+ * empty one (a presentity the store does not know, or an old agent) never
+ * displaces a known incarnation by itself.
+ */
+export function isNewer(incarnation: string, version: number, cached: Pick<WatchedState, 'incarnation' | 'version'>): boolean {
+  if (cached.version < 0) return true;
+  if (incarnation !== '' && incarnation !== cached.incarnation) return true;
+  return version > cached.version;
+}
 
 /** Bytes with their own memory: a small Buffer.from() would be a slice of a shared pool slab and keep all of it alive. */
 function encodeOnce(document: string): Uint8Array {

@@ -21,6 +21,7 @@ export class ChangePublisher {
       type: 'change',
       presentity: state.presentity,
       version: state.version,
+      incarnation: state.incarnation,
       document: state.document,
       changedAt,
     });

@@ -18,6 +18,7 @@ export class FetchHandler {
       states: states.map((s) => ({
         presentity: s.presentity,
         version: s.version,
+        incarnation: s.incarnation,
         document: s.document === '' ? emptyPidf(s.presentity) : s.document,
       })),
     };

@@ -42,6 +42,7 @@ export class SubscribeHandler {
       state: {
         presentity: command.presentity,
         version: state.version,
+        incarnation: state.incarnation,
         document: state.document === '' ? emptyPidf(command.presentity) : state.document,
       },
     };

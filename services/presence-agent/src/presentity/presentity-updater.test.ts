@@ -1,5 +1,5 @@
 import { LocalBus } from '@presence/bus';
-import { createSubjects } from '@presence/contracts';
+import { createSubjects, decodeChangeEvent, type ChangeEvent } from '@presence/contracts';
 import { applyPublish, ConditionalRequestFailedError, type PresentityState, type PresentityStore } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { createMemoryStore, type MemoryStore } from '@presence/store';
@@ -47,6 +47,16 @@ describe('PresentityUpdater', () => {
       const result = applyPublish(state.publications, { ...fields, contentType: fields.body ? 'application/pidf+xml' : undefined, expires: 60 }, now, () => `e${++etagCount}`);
       return { publications: result.publications, result };
     });
+
+  it('PresentityUpdater - the change event carries the store incarnation of the version it announces', async () => {
+    const events: ChangeEvent[] = [];
+    bus.subscribe(createSubjects('unit.').change(0, ALICE), (message) => void events.push(decodeChangeEvent(message.data)));
+    await publish(updaterOn(store), { body: body('open') });
+    await bus.close();
+    const stored = await store.loadPresentity(ALICE);
+    expect(stored.incarnation).not.toBe('');
+    expect(events.map((e) => [e.incarnation, e.version])).toEqual([[stored.incarnation, 1]]);
+  });
 
   it('PresentityUpdater - a change after one it committed needs no store read', async () => {
     const counted = countingLoads(store);
