@@ -66,6 +66,7 @@ export {
 export type { ContactRequest, RegisterInput } from './registrar/apply-register.js';
 export { applyRegister } from './registrar/apply-register.js';
 export { bindingExpiresIn } from './registrar/binding-expiry.js';
+export { requireContactLimit, TOO_MANY_CONTACTS } from './registrar/contact-limit.js';
 
 export { KeyedQueue } from './concurrency/keyed-queue.js';
 export { IndexedMinHeap } from './schedule/indexed-min-heap.js';

@@ -1,2 +1,2 @@
 export type { PresenceMetrics, PresenceMetricsOptions } from './presence-metrics.js';
-export { createPresenceMetrics } from './presence-metrics.js';
+export { createPresenceMetrics, LIMIT_NAMES } from './presence-metrics.js';

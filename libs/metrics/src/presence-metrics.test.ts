@@ -76,4 +76,9 @@ describe('metrics catalogue', () => {
     for (const reason of ['credentials', 'malformed', 'identity']) expect(text).toContain(`presence_auth_failures_total{reason="${reason}"} 0`);
     for (const scope of ['source', 'user']) expect(text).toContain(`presence_auth_lockouts_total{scope="${scope}"} 0`);
   });
+
+  it('metrics - the limit refusals show every cap at 0 from the start', async () => {
+    const text = await createPresenceMetrics({ processMetrics: false }).render();
+    for (const limit of ['contacts_per_aor', 'subscriptions_per_watcher', 'subscriptions_per_address']) expect(text).toContain(`presence_limit_refusals_total{limit="${limit}"} 0`);
+  });
 });

@@ -34,6 +34,8 @@ export interface PresenceMetrics {
   readonly authSuccesses: Counter<'algorithm'>;
   readonly authFailures: Counter<'reason'>;
   readonly authLockouts: Counter<'scope'>;
+  /** Requests refused by a configured cap (README "Limits"), by which one. */
+  readonly limitRefusals: Counter<'limit'>;
 
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
@@ -73,6 +75,8 @@ const AUTH_CHALLENGE_REASONS = ['missing', 'foreign_nonce', 'rejected', 'stale']
 const AUTH_FAILURE_REASONS = ['credentials', 'malformed', 'identity'] as const;
 /** Whose lockout refused a request (403 without a challenge). */
 const AUTH_LOCKOUT_SCOPES = ['source', 'user'] as const;
+/** The caps that refuse a request when reached; zeroed so a dashboard sees each before it first bites. */
+export const LIMIT_NAMES = ['contacts_per_aor', 'subscriptions_per_watcher', 'subscriptions_per_address'] as const;
 const AUTH_ALGORITHMS = ['SHA-256', 'MD5'] as const;
 
 export interface PresenceMetricsOptions {
@@ -156,6 +160,11 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       new Counter({ name: `${prefix}auth_lockouts_total`, help: 'Requests refused (403, no challenge) because their source or user failed too often', labelNames: ['scope'], registers }),
       'scope',
       AUTH_LOCKOUT_SCOPES,
+    ),
+    limitRefusals: zeroed(
+      new Counter({ name: `${prefix}limit_refusals_total`, help: 'Requests refused because a cap was reached, by limit (--max-contacts-per-aor, --max-subscriptions-per-watcher, --max-subscriptions-per-address)', labelNames: ['limit'], registers }),
+      'limit',
+      LIMIT_NAMES,
     ),
     ...operations,
     onRender(sample) {

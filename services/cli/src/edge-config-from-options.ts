@@ -47,6 +47,11 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     },
     userAgent: serverHeader(values),
     auth: authConfigFromOptions(values, listen),
+    limits: {
+      maxContactsPerAor: values['max-contacts-per-aor'] as number,
+      maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
+      maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
+    },
   };
 }
 

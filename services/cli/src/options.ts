@@ -82,6 +82,25 @@ export const CONNECTION_OPTIONS: OptionTable = {
   'sip-max-write-queue': { kind: 'integer', placeholder: 'BYTES', default: '2097152', min: 131072, help: 'Bytes waiting for a peer that does not read, past which it is disconnected (at least the 128 KiB message limit).' },
 };
 
+/** Caps per AOR and per source (README "Limits"); kept in one block (edge and standalone take it). */
+export const LIMIT_OPTIONS: OptionTable = {
+  'max-contacts-per-aor': { kind: 'integer', placeholder: 'N', default: '10', min: 1, help: 'Bindings one AOR may hold; a REGISTER that would add past it gets 403 "Too many registered contacts" and changes nothing.' },
+  'max-subscriptions-per-watcher': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '1000',
+    min: 1,
+    help: 'Subscriptions one watcher AOR may hold on this edge (counted per edge, not cluster-wide); a new SUBSCRIBE past it gets 403. Refreshes always pass.',
+  },
+  'max-subscriptions-per-address': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '10000',
+    min: 1,
+    help: 'Subscriptions this edge holds created from one IP address (UAs behind one NAT share it); a new SUBSCRIBE past it gets 503 with Retry-After. Refreshes always pass.',
+  },
+};
+
 export const PARTITION_OPTIONS: OptionTable = {
   partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
 };
@@ -152,6 +171,7 @@ export const CTL_OPTIONS: OptionTable = {
 export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
   ...CONNECTION_OPTIONS,
+  ...LIMIT_OPTIONS,
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   'data-dir': {
@@ -167,7 +187,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...TRACE_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 

@@ -33,6 +33,18 @@ export interface EdgeConfig {
   readonly userAgent?: string | false;
   /** Digest authentication of REGISTER, PUBLISH and SUBSCRIBE, or none (anyone may act for any AOR). */
   readonly auth: DigestAuthConfig | 'none';
+  /** Caps against floods and runaway clients (README "Limits"). */
+  readonly limits: EdgeLimits;
+}
+
+/** Per-AOR and per-source caps; past one a request is refused with a reason and presence_limit_refusals_total moves. */
+export interface EdgeLimits {
+  /** Bindings one AOR may hold; past it REGISTER gets 403 "Too many registered contacts". */
+  readonly maxContactsPerAor: number;
+  /** Subscription dialogs this edge holds for one watcher AOR; past it SUBSCRIBE gets 403. */
+  readonly maxSubscriptionsPerWatcher: number;
+  /** Subscription dialogs this edge holds created from one IP address; past it SUBSCRIBE gets 503 + Retry-After. */
+  readonly maxSubscriptionsPerAddress: number;
 }
 
 export interface DigestAuthConfig {

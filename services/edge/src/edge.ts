@@ -104,6 +104,11 @@ export function createEdge(deps: EdgeDeps): Edge {
     edgeId: config.edgeId,
     metrics,
     logger,
+    limits: {
+      perWatcher: config.limits.maxSubscriptionsPerWatcher,
+      perAddress: config.limits.maxSubscriptionsPerAddress,
+      retryAfterSeconds: config.retryAfterSeconds,
+    },
   });
   interest.delegate = registry;
   resync.delegate = registry;
@@ -111,7 +116,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
-    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts),
+    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts, config.limits.maxContactsPerAor),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
     OPTIONS: undefined,

@@ -16,6 +16,7 @@ export function testDialog(overrides: Partial<DialogFields> = {}): WatcherDialog
     presentity,
     event: 'presence',
     flow: 'udp|0|5060|192.0.2.1',
+    source: '192.0.2.1',
     localContact: 'sip:edge@192.0.2.2',
     localCseq: 1,
     remoteCseq: 1,

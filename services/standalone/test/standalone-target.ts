@@ -31,6 +31,8 @@ export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig
     retryAfterSeconds: 5,
     sipT1Ms: 50,
     auth: 'none',
+    // The shipped defaults (--max-contacts-per-aor etc.): the suite stays far below them.
+    limits: { maxContactsPerAor: 10, maxSubscriptionsPerWatcher: 1000, maxSubscriptionsPerAddress: 10000 },
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ import {
   bindingExpiresIn,
   KeyedQueue,
   normalizeAor,
+  requireContactLimit,
   type Clock,
   type ContactRequest,
   type ExpiresPolicy,
@@ -32,6 +33,8 @@ export class RegisterHandler {
     private readonly edgeId: string,
     private readonly metrics: PresenceMetrics,
     private readonly contacts: RegisteredContacts,
+    /** Bindings one AOR may hold (--max-contacts-per-aor). */
+    private readonly maxContacts: number,
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -63,6 +66,7 @@ export class RegisterHandler {
         now,
         this.policy,
       );
+      this.requireContactLimit(current.length, bindings.length);
       await this.store.replaceBindings(aor, bindings);
       this.metrics.registrations.inc({ action: bindings.length < current.length ? 'unbind' : 'bind' });
     } else {
@@ -73,6 +77,15 @@ export class RegisterHandler {
     const headers: Record<string, string | string[]> = { date: new Date(now).toUTCString() };
     if (bindings.length > 0) headers.contact = bindings.map((b) => `<${b.contact}>;expires=${bindingExpiresIn(b, now)}`);
     request.respond(200, 'OK', { headers });
+  }
+
+  private requireContactLimit(before: number, after: number): void {
+    try {
+      requireContactLimit(before, after, this.maxContacts);
+    } catch (error) {
+      this.metrics.limitRefusals.inc({ limit: 'contacts_per_aor' });
+      throw error;
+    }
   }
 }
 

@@ -25,6 +25,8 @@ export interface InDialogSubscribe {
   /** To tag: ours. */
   readonly localTag: string;
   readonly flow: string;
+  /** Source IP address: an adopted dialog is counted under it. */
+  readonly source: string;
   readonly localContact: string;
   readonly remoteCseq: number;
   readonly requestedExpires: number | undefined;

@@ -13,7 +13,7 @@ const PRESENTITY = 'sip:p@example.com';
 const SNAPSHOT: PresentitySnapshot = { presentity: PRESENTITY, version: 1, document: '<presence/>' };
 
 /** A registry on a fake clock, with every door out of it recorded. */
-function setup() {
+function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds: 5 }) {
   const clock = new FakeClock();
   const calls: string[] = [];
   const mirror = new Map<string, DialogRecord>();
@@ -43,6 +43,7 @@ function setup() {
     edgeId: 'edge-1',
     metrics: createPresenceMetrics({ processMetrics: false }),
     logger: silentLogger,
+    limits,
   });
   const answers: number[] = [];
   const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires) };
@@ -61,12 +62,13 @@ const initial = (requestedExpires: number | undefined): InitialSubscribe => ({
   event: 'presence',
   eventPackage: 'presence',
   flow: 'udp|0|5060|192.0.2.1',
+  source: '192.0.2.1',
   localContact: 'sip:edge@192.0.2.2',
   remoteCseq: 1,
   requestedExpires,
 });
 
-const inDialog = { callId: 'call-1', remoteTag: 'from-tag', localTag: 'to-tag', flow: 'udp|0|5060|192.0.2.1', localContact: 'sip:edge@192.0.2.2', requester: undefined };
+const inDialog = { callId: 'call-1', remoteTag: 'from-tag', localTag: 'to-tag', flow: 'udp|0|5060|192.0.2.1', source: '192.0.2.1', localContact: 'sip:edge@192.0.2.2', requester: undefined };
 
 /** Lets the background termination (store and agent calls) finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -136,5 +138,35 @@ describe('SubscriptionRegistry', () => {
     await registry.resubscribe({ ...inDialog, requester: 'sip:w@example.com', remoteCseq: 3, requestedExpires: 0 }, answer);
     expect(answers).toEqual([60, 0]);
     expect(calls.at(-1)).toMatch(/^terminated timeout/);
+  });
+
+  it('subscription registry - past the per-watcher cap a new SUBSCRIBE gets 403; refreshes pass; an ended dialog frees its place', async () => {
+    const { clock, registry, answer, answers } = setup({ perWatcher: 1, perAddress: 10, retryAfterSeconds: 5 });
+    await registry.subscribe(initial(60), answer);
+    const second = { ...initial(60), callId: 'call-2', localTag: 'to-tag-2' };
+    await expect(registry.subscribe(second, answer)).rejects.toMatchObject({ status: 403, reason: 'Too many subscriptions for this watcher' });
+    await registry.resubscribe({ ...inDialog, remoteCseq: 2, requestedExpires: 60 }, answer);
+    // A fetch holds nothing, so the cap does not refuse it.
+    await registry.subscribe({ ...second, requestedExpires: 0 }, answer);
+    expect(registry.size).toBe(1);
+
+    clock.advance(60_000);
+    await settle();
+    expect(registry.size).toBe(0);
+    await registry.subscribe(second, answer);
+    expect(registry.size).toBe(1);
+    expect(answers).toEqual([60, 60, 0, 60]);
+  });
+
+  it('subscription registry - past the per-address cap a new SUBSCRIBE gets 503 with Retry-After; other addresses are unaffected', async () => {
+    const { registry, answer } = setup({ perWatcher: 10, perAddress: 1, retryAfterSeconds: 7 });
+    const other = { ...initial(60), callId: 'call-2', localTag: 'to-tag-2', remoteUri: 'sip:x@example.com' };
+    await registry.subscribe(initial(60), answer);
+    expect(registry.size).toBe(1);
+    const refused = registry.subscribe(other, answer);
+    await expect(refused).rejects.toMatchObject({ status: 503, reason: 'Too many subscriptions from this address' });
+    await expect(refused.catch((error: { headers(): Record<string, string> }) => error.headers())).resolves.toEqual({ 'retry-after': '7' });
+    await registry.subscribe({ ...other, source: '192.0.2.99' }, answer);
+    expect(registry.size).toBe(2);
   });
 });

@@ -14,6 +14,7 @@ import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
+import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
 import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
 import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
@@ -33,6 +34,7 @@ export interface SubscriptionRegistryDeps {
   readonly edgeId: string;
   readonly metrics: PresenceMetrics;
   readonly logger: Logger;
+  readonly limits: SubscriptionLimits;
 }
 
 /**
@@ -46,8 +48,10 @@ export class SubscriptionRegistry {
   private readonly table = new DialogTable();
   /** RFC 6665 §4.2.2: a subscription not refreshed in time ends with terminated;reason=timeout. */
   private readonly expiry: SubscriptionExpiry<WatcherDialog>;
+  private readonly caps: SubscriptionCaps;
 
   constructor(private readonly deps: SubscriptionRegistryDeps) {
+    this.caps = new SubscriptionCaps(deps.limits, deps.metrics);
     this.expiry = new SubscriptionExpiry(deps.clock, (dialog) => this.lapsed(dialog));
   }
 
@@ -63,33 +67,46 @@ export class SubscriptionRegistry {
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
     // After the Expires check, as a bad From URI was always judged after it.
     const watcher = normalizeAor(request.remoteUri);
-    await this.withInterest(presentity, async () => {
-      const snapshot = await this.deps.agent.subscribe({
-        presentity,
-        subscriptionId: id,
-        watcher,
-        event: request.eventPackage,
-        expires,
-        edgeId: this.deps.edgeId,
-      });
-      const dialog = new WatcherDialog({
-        ...request,
-        id,
-        presentity,
-        localCseq: Math.floor(Math.random() * 10_000),
-        expiresAt: this.deps.clock.now() + expires * 1000,
-      });
-      if (expires === 0) {
-        // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
-        answer.accept(dialog, 0);
-        const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
-        await this.deps.notifier.notifyTerminated(dialog, reason, snapshot.document);
-        return;
-      }
-      await this.activate(dialog, snapshot);
-      answer.accept(dialog, expires);
-      this.deps.notifier.notifyNow(dialog);
+    // A fetch (expires 0) holds nothing, so no cap applies to it.
+    const admission = { held: false };
+    if (expires > 0) this.caps.admit(watcher, request.source);
+    try {
+      await this.withInterest(presentity, async () => this.create(request, id, watcher, expires, answer, admission));
+    } finally {
+      // Counted from admission; once held, the count is released when the dialog ends (terminate).
+      if (expires > 0 && !admission.held) this.caps.release(watcher, request.source);
+    }
+  }
+
+  /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
+  private async create(request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
+    const presentity = shared(request.presentity);
+    const snapshot = await this.deps.agent.subscribe({
+      presentity,
+      subscriptionId: id,
+      watcher,
+      event: request.eventPackage,
+      expires,
+      edgeId: this.deps.edgeId,
     });
+    const dialog = new WatcherDialog({
+      ...request,
+      id,
+      presentity,
+      localCseq: Math.floor(Math.random() * 10_000),
+      expiresAt: this.deps.clock.now() + expires * 1000,
+    });
+    if (expires === 0) {
+      // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
+      answer.accept(dialog, 0);
+      const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
+      await this.deps.notifier.notifyTerminated(dialog, reason, snapshot.document);
+      return;
+    }
+    await this.activate(dialog, snapshot);
+    admission.held = true;
+    answer.accept(dialog, expires);
+    this.deps.notifier.notifyNow(dialog);
   }
 
   /** A SUBSCRIBE inside a dialog held here or mirrored: refresh, or unsubscribe when expires is 0. */
@@ -142,8 +159,10 @@ export class SubscriptionRegistry {
     const record = await this.deps.dialogs.loadDialog(id);
     if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
     requireWatcher(record.watcher, request.requester);
-    const dialog = fromDialogRecord(record, request.flow, request.localContact);
+    const dialog = fromDialogRecord(record, request.flow, request.source, request.localContact);
     await this.withInterest(dialog.presentity, async () => this.activate(dialog, await this.currentState(dialog.presentity, id)));
+    // Held here from now on: counted, never refused (a refresh always passes).
+    this.caps.count(dialog.watcher, dialog.source);
     return dialog;
   }
 
@@ -206,6 +225,7 @@ export class SubscriptionRegistry {
     this.deps.notifier.cancel(dialog);
     const { reason } = dialog.transition(event);
     this.table.remove(dialog);
+    this.caps.release(dialog.watcher, dialog.source);
     this.deps.interest.release(dialog.presentity);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
     if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));

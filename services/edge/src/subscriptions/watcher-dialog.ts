@@ -31,6 +31,8 @@ export interface DialogFields {
   /** Event header as received, echoed in NOTIFYs. */
   readonly event: string;
   readonly flow: string;
+  /** IP address the dialog was created (or adopted) from: what the per-address cap counts it under. */
+  readonly source: string;
   /** Our Contact on the flow's transport. */
   readonly localContact: string;
   readonly localCseq: number;
@@ -66,6 +68,8 @@ export class WatcherDialog implements Expiring {
   readonly presentity: string;
   /** Event header value we echo in NOTIFYs (package plus any id parameter, RFC 6665 §8.2.1). */
   readonly event: string;
+  /** Kept (shared, one per address) because the flow may move while the count must be released where it was taken. */
+  readonly source: string;
   localCseq: number;
   remoteCseq: number;
   /** Written only by transition(), and read by the expiry queue (which moves the dialog on schedule). */
@@ -95,6 +99,7 @@ export class WatcherDialog implements Expiring {
     this.event = shared(fields.event);
     this.#toUri = fields.localUri === this.presentity ? undefined : detached(fields.localUri);
     this.#flow = shared(fields.flow);
+    this.source = shared(fields.source);
     this.#localContact = shared(fields.localContact);
     this.localCseq = fields.localCseq;
     this.remoteCseq = fields.remoteCseq;
@@ -200,7 +205,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
 }
 
 /** Adopts a mirrored dialog (e.g. its edge restarted); CSeq jumps ahead since NOTIFYs may have followed the mirror. */
-export function fromDialogRecord(record: DialogRecord, flow: string, localContact: string): WatcherDialog {
+export function fromDialogRecord(record: DialogRecord, flow: string, source: string, localContact: string): WatcherDialog {
   return new WatcherDialog({
     id: record.subscriptionId,
     callId: record.callId,
@@ -213,6 +218,7 @@ export function fromDialogRecord(record: DialogRecord, flow: string, localContac
     presentity: record.presentity,
     event: record.event,
     flow,
+    source,
     localContact,
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
