@@ -10,6 +10,8 @@ import { SubscriptionRegistry } from './subscription-registry.js';
 import type { WatcherDialog } from './watcher-dialog.js';
 
 const PRESENTITY = 'sip:p@example.com';
+/** A presentity the agent fails for. */
+const UNREACHABLE = 'sip:down@example.com';
 const SNAPSHOT: PresentitySnapshot = { presentity: PRESENTITY, version: 1, document: '<presence/>' };
 
 /** A registry on a fake clock, with every door out of it recorded. */
@@ -23,7 +25,10 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
     deleteDialog: async (id) => void mirror.delete(id),
   };
   const agent: WatcherAgent = {
-    subscribe: async (fields) => (calls.push(`subscribe ${fields.expires}`), SNAPSHOT),
+    subscribe: async (fields) => {
+      if (fields.presentity === UNREACHABLE) throw new Error('agent unreachable');
+      return calls.push(`subscribe ${fields.expires}`), SNAPSHOT;
+    },
     unsubscribe: async () => void calls.push('unsubscribe'),
     fetchStates: async () => [SNAPSHOT],
   };
@@ -168,5 +173,12 @@ describe('SubscriptionRegistry', () => {
     await expect(refused.catch((error: { headers(): Record<string, string> }) => error.headers())).resolves.toEqual({ 'retry-after': '7' });
     await registry.subscribe({ ...other, source: '192.0.2.99' }, answer);
     expect(registry.size).toBe(2);
+  });
+
+  it('subscription registry - a SUBSCRIBE that fails after admission gives its place back', async () => {
+    const { registry, answer } = setup({ perWatcher: 1, perAddress: 1, retryAfterSeconds: 5 });
+    await expect(registry.subscribe({ ...initial(60), presentity: UNREACHABLE }, answer)).rejects.toThrow('agent unreachable');
+    await registry.subscribe(initial(60), answer);
+    expect(registry.size).toBe(1);
   });
 });
