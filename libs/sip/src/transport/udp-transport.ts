@@ -13,7 +13,7 @@ const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
  * callback, where it used to be a debug line and the request then timed out
  * unseen; refused up front, the transaction fails at once as a transport failure.
  */
-const MAX_DATAGRAM_BYTES = { 4: 65_507, 6: 65_527 } as const;
+export const MAX_DATAGRAM_BYTES = { 4: 65_507, 6: 65_527 } as const;
 
 /**
  * dgram resolves the destination of every send, and dns.lookup answers even
@@ -145,6 +145,11 @@ export class UdpFlow implements InternalFlow {
 
   get localPort(): number {
     return this.listener.bound.port;
+  }
+
+  /** The largest message this flow can carry in one datagram. */
+  get maxMessageBytes(): number {
+    return MAX_DATAGRAM_BYTES[this.listener.family];
   }
 
   get token(): string {
