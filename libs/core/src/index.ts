@@ -39,6 +39,7 @@ export {
   ServerInternalError,
   ServiceUnavailableError,
   UnsupportedUriSchemeError,
+  RequestEntityTooLargeError,
 } from './errors/catalogue.js';
 
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
@@ -52,6 +53,8 @@ export type { ExpiresPolicy } from './expires/negotiate-expires.js';
 export { negotiateExpires } from './expires/negotiate-expires.js';
 export type { PublishInput, PublishOutcome } from './publication/apply-publish.js';
 export { applyPublish } from './publication/apply-publish.js';
+export type { PublicationLimits } from './publication/publication-limits.js';
+export { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS } from './publication/publication-limits.js';
 export { dropExpiredPublications, earliestExpiry } from './publication/publication-expiry.js';
 export type {
   TerminationReason,

@@ -116,6 +116,24 @@ export const AGENT_OPTIONS: OptionTable = {
   },
 };
 
+/** What one presentity may hold (README "Limits"); kept in one block (agent and standalone take it). */
+export const PUBLICATION_OPTIONS: OptionTable = {
+  'max-publications-per-presentity': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '16',
+    min: 1,
+    help: 'Live publications one presentity may have; a new PUBLISH past it gets 403. Refreshes, modifications and removals still pass.',
+  },
+  'max-presence-document-bytes': {
+    kind: 'integer',
+    placeholder: 'BYTES',
+    default: '65536',
+    min: 1024,
+    help: 'Bytes of all bodies published for one presentity together (what its document is composed of); a PUBLISH that grows them past it gets 413.',
+  },
+};
+
 const natsOption = (help: string, fallback?: string): OptionTable => ({
   nats: { kind: 'string', placeholder: 'URL', default: fallback, help },
 });
@@ -174,6 +192,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...LIMIT_OPTIONS,
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
+  ...PUBLICATION_OPTIONS,
   'data-dir': {
     kind: 'string',
     placeholder: 'DIR',
@@ -189,7 +208,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
 
 export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
-export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
+export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 
 /** `presence user …`: the store the roles use (--data-dir or --redis/--prefix, the same names and variables) and what a user record holds. */
 export const USER_OPTIONS: OptionTable = {

@@ -1,6 +1,6 @@
 import type { Bus, BusSubscription } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, ExpiryIndex, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, PublicationLimits, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
@@ -38,6 +38,8 @@ export interface PresenceAgentDeps {
    * NTP keeps well below it (ARCHITECTURE "Request deadlines").
    */
   readonly requestDeadlineMarginMs?: number;
+  /** Publications and published bytes one presentity may hold (default DEFAULT_PUBLICATION_LIMITS). */
+  readonly publicationLimits?: PublicationLimits;
 }
 
 export interface PresenceAgent {
@@ -74,7 +76,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
-      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs),
+      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits),
       subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
       fetch: new FetchHandler(updater, deps.partitionCount),
     },

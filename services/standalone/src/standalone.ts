@@ -1,6 +1,6 @@
 import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
-import { systemClock, type Store, type TimerClock } from '@presence/core';
+import { systemClock, type PublicationLimits, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent } from '@presence/presence-agent';
@@ -31,6 +31,8 @@ export interface StandaloneOptions {
   readonly admin?: AdminMount;
   /** Sees every SIP message in and out (tracing). */
   readonly onWire?: WireObserver;
+  /** What one presentity may hold (the agent's --max-publications-per-presentity, --max-presence-document-bytes). */
+  readonly publicationLimits?: PublicationLimits;
 }
 
 export interface Standalone {
@@ -62,6 +64,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     subjects,
     partitionCount: options.edge.partitionCount,
     memberId: options.edge.edgeId,
+    publicationLimits: options.publicationLimits,
     metrics,
     logger: logger.child({ component: 'agent' }),
   });

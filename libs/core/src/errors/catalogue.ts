@@ -140,3 +140,8 @@ export class ServiceUnavailableError extends PresenceError {
 export class UnsupportedUriSchemeError extends PresenceError {
   readonly status = 416;
 }
+
+/** 413: the body, or the state it would add up to, is larger than we keep (RFC 3261 §21.4.11). */
+export class RequestEntityTooLargeError extends PresenceError {
+  readonly status = 413;
+}

@@ -1,6 +1,7 @@
 import { BadRequestError, ConditionalRequestFailedError, ServerInternalError } from '../errors/catalogue.js';
 import type { Publication } from '../model/publication.js';
 import { dropExpiredPublications } from './publication-expiry.js';
+import { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS, type PublicationLimits } from './publication-limits.js';
 
 /** A PUBLISH as the event state compositor sees it, after Event/Expires checks. */
 export interface PublishInput {
@@ -50,12 +51,15 @@ export interface PublishOutcome {
  *   "Missing Content-Type" (RFC 3261 §20.15: a body needs a Content-Type).
  * @throws ConditionalRequestFailedError (412) "Unknown or expired entity-tag".
  * @throws ServerInternalError when `newEtag` returns an entity-tag already in use.
+ * @throws ForbiddenError (403) / RequestEntityTooLargeError (413) when an
+ *   initial or modifying PUBLISH would break `limits` (see checkPublicationLimits).
  */
 export function applyPublish(
   current: readonly Publication[],
   input: PublishInput,
   now: number,
   newEtag: () => string,
+  limits: PublicationLimits = DEFAULT_PUBLICATION_LIMITS,
 ): PublishOutcome {
   const { kept, expired } = dropExpiredPublications(current, now);
   const lapsed = expired.length > 0;
@@ -86,7 +90,9 @@ export function applyPublish(
       contentType: requireContentType(),
       body: input.body ?? '',
     };
-    return { publications: [...kept, created], etag: created.etag, expires: input.expires, documentAffected: true };
+    const publications = [...kept, created];
+    checkPublicationLimits(kept, publications, limits);
+    return { publications, etag: created.etag, expires: input.expires, documentAffected: true };
   }
 
   // RFC 3903 §6 step 4: the entity-tag must name a live publication.
@@ -115,5 +121,7 @@ export function applyPublish(
     contentType: requireContentType(),
     body: input.body ?? '',
   };
-  return { publications: replace(modified), etag: modified.etag, expires: input.expires, documentAffected: true };
+  const publications = replace(modified);
+  checkPublicationLimits(kept, publications, limits);
+  return { publications, etag: modified.etag, expires: input.expires, documentAffected: true };
 }

@@ -15,7 +15,7 @@ import type { StreamConnection } from '../transport/stream-connection.js';
 import { TcpListener } from '../transport/tcp-transport.js';
 import { certificateProblem, serverTlsOptions, type TlsCertificate } from '../transport/tls-settings.js';
 import { isSecureTransport, type BoundListener, type ListenSpec, type StreamTransportName, type TransportName } from '../transport/transport-types.js';
-import { UdpListener } from '../transport/udp-transport.js';
+import { UdpFlow, UdpListener } from '../transport/udp-transport.js';
 import { WsListener } from '../transport/ws-transport.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
 import { formatHost } from '../wire/host-port.js';
@@ -204,11 +204,8 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
     const branch = newBranch();
-    const flow = this.state === 'started' ? this.resolve(target) : undefined;
-    const transport = flow?.transport ?? 'udp';
-    // RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP.
-    const viaStart = this.viaStarts.get(transport) ?? `SIP/2.0/${transport.toUpperCase()} ${this.host};branch=`;
-    const via = transport === 'udp' ? `${viaStart}${branch};rport` : `${viaStart}${branch}`;
+    let flow = this.state === 'started' ? this.resolve(target) : undefined;
+    let via = this.viaFor(flow?.transport ?? 'udp', branch);
     if (flow === undefined) {
       this.counters.transportFailures++;
       this.logger?.debug({ method: request.method, state: this.state }, 'no flow for request');
@@ -217,12 +214,27 @@ export class SipStackImpl implements SipStack, TransportSink {
     let data: Buffer;
     try {
       data = serializeRequest(request, via, this.requestDefaults);
+      // RFC 3261 §18.1.1: what UDP cannot carry goes over TCP to the same address and port;
+      // if none opens, the UDP flow refuses it and the request fails as a transport failure.
+      const twin = flow instanceof UdpFlow && data.length > flow.maxMessageBytes ? this.targets.tcpTwin(flow) : undefined;
+      if (twin !== undefined) {
+        flow = twin;
+        via = this.viaFor(twin.transport, branch);
+        data = serializeRequest(request, via, this.requestDefaults);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
+    const chosen = flow;
     return new Promise((resolve) => {
-      this.client.start(new ClientTransaction(branch, request.method, data, flow, request.headers, via, resolve, this.client));
+      this.client.start(new ClientTransaction(branch, request.method, data, chosen, request.headers, via, resolve, this.client));
     });
+  }
+
+  /** RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP. */
+  private viaFor(transport: TransportName, branch: string): string {
+    const viaStart = this.viaStarts.get(transport) ?? `SIP/2.0/${transport.toUpperCase()} ${this.host};branch=`;
+    return transport === 'udp' ? `${viaStart}${branch};rport` : `${viaStart}${branch}`;
   }
 
   /** The flow to send on; undefined (a 503) when the target is unusable, e.g. a URI naming a host no socket can reach. */

@@ -37,6 +37,21 @@ export class TargetResolver {
     return target.uri === undefined ? undefined : this.fromUri(target.uri);
   }
 
+  /**
+   * A TCP flow to the address and port of a UDP one, for a message too large
+   * for a datagram (RFC 3261 §18.1.1: a UA listening on UDP listens on TCP
+   * on the same port too). Undefined when none can be opened.
+   */
+  tcpTwin(flow: UdpFlow): InternalFlow | undefined {
+    const { remoteAddress: host, remotePort: port } = flow;
+    try {
+      return this.connections.byRemoteKey(remoteKey('tcp', host, port)) ?? TcpConnection.open(host, port, this.sink);
+    } catch (error) {
+      this.logger?.warn({ err: error, host, port }, 'cannot open TCP for a message too large for UDP');
+      return undefined;
+    }
+  }
+
   private fromFlow(flow: Flow): InternalFlow | undefined {
     if (flow instanceof StreamConnection) return flow.closed ? undefined : flow;
     if (flow instanceof UdpFlow) return flow;

@@ -7,6 +7,13 @@ import type { BoundListener, ListenSpec } from './transport-types.js';
 
 // Large kernel buffers absorb bursts (thousands of NOTIFYs); the kernel caps them at net.core.[rw]mem_max.
 const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+/**
+ * Largest UDP payload (65535 less the UDP header, and the IPv4 header for
+ * udp4). The kernel refuses a larger datagram with EMSGSIZE only in the send
+ * callback, where it used to be a debug line and the request then timed out
+ * unseen; refused up front, the transaction fails at once as a transport failure.
+ */
+export const MAX_DATAGRAM_BYTES = { 4: 65_507, 6: 65_527 } as const;
 
 /**
  * dgram resolves the destination of every send, and dns.lookup answers even
@@ -96,6 +103,10 @@ export class UdpListener {
   send(data: Buffer, port: number, address: string): boolean {
     const socket = this.socket;
     if (socket === undefined) return false;
+    if (data.length > MAX_DATAGRAM_BYTES[this.family]) {
+      this.sink.logger?.warn({ transport: 'udp', bytes: data.length, to: `${address}:${port}` }, 'message too large for a UDP datagram, not sent');
+      return false;
+    }
     // A send callback costs a tick per datagram, and its only use is a debug line.
     const logger = this.sink.logger;
     const debug = logger !== undefined && logger.isLevelEnabled?.('debug') !== false;
@@ -134,6 +145,11 @@ export class UdpFlow implements InternalFlow {
 
   get localPort(): number {
     return this.listener.bound.port;
+  }
+
+  /** The largest message this flow can carry in one datagram. */
+  get maxMessageBytes(): number {
+    return MAX_DATAGRAM_BYTES[this.listener.family];
   }
 
   get token(): string {

@@ -9,6 +9,7 @@ import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
+import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 
 /** Every role in one process: in-process bus and memory store unless --nats / --redis say otherwise. */
@@ -25,7 +26,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
     throw error;
   });
   const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer });
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values) });
   processGuard(logger, server.metrics).install();
   runUntilSignal(
     {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PublishCommand, PublishedReply } from '@presence/contracts';
-import { applyPublish, BadRequestError, partitionOf } from '@presence/core';
+import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, partitionOf, type PublicationLimits } from '@presence/core';
 import { entityMatches, PidfError } from '@presence/pidf';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { DocumentComposer } from '../presentity/document-composer.js';
@@ -17,6 +17,7 @@ export class PublishHandler {
     private readonly partitionCount: number,
     private readonly metrics: PresenceMetrics,
     private readonly deadlineMarginMs = 0,
+    private readonly limits: PublicationLimits = DEFAULT_PUBLICATION_LIMITS,
   ) {}
 
   async handle(command: PublishCommand): Promise<PublishedReply> {
@@ -25,7 +26,7 @@ export class PublishHandler {
     const outcome = await this.updater.update(command.presentity, partition, (state, now) => {
       // Checked again here, just before the compare-and-set: the request may have queued behind others.
       if (deadlinePassed(command.deadline, now, this.deadlineMarginMs)) throw new RequestExpiredError();
-      const result = applyPublish(state.publications, command, now, newEtag);
+      const result = applyPublish(state.publications, command, now, newEtag, this.limits);
       return { publications: result.publications, result };
     });
     this.metrics.publications.inc({ action: publishAction(command) });
