@@ -28,6 +28,8 @@ const STANDALONE_OPTION_NAMES = [
   'sip-idle-timeout',
   'sip-max-write-queue',
   'max-contacts-per-aor',
+  'max-publications-per-presentity',
+  'max-presence-document-bytes',
   'max-subscriptions-per-watcher',
   'max-subscriptions-per-address',
   'server-header',
