@@ -7,6 +7,7 @@ export type { StoreLogger } from './store-logger.js';
 export { silentStoreLogger } from './store-logger.js';
 export { StoreClosedError } from './errors/store-closed-error.js';
 export type { RedisStore, RedisStoreOptions } from './redis/redis-store.js';
+export type { RedisClusterAccess } from './redis/redis-connection.js';
 export { createRedisStore } from './redis/redis-store.js';
 export { StoreUnavailableError } from './errors/store-unavailable-error.js';
 export type { StoreErrorListener, StoreOperation, StoreTimingListener } from './store-error-reporting.js';

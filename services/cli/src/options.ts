@@ -143,7 +143,7 @@ const redisOption = (help: string, fallback?: string): OptionTable => ({
 
 const CLUSTER_HELP = {
   nats: 'NATS server URL(s), comma separated.',
-  redis: 'Redis URL; several comma separated host:port seeds (or URLs) select Redis Cluster.',
+  redis: 'Redis URL; several comma separated host:port seeds (or URLs) select Redis Cluster (a password on one seed is used for every node).',
 };
 
 export const BACKEND_OPTIONS: OptionTable = {

@@ -6,8 +6,16 @@ export type RedisClient = Redis | Cluster;
 export interface RedisConnectionOptions {
   readonly url: string | undefined;
   readonly cluster: ReadonlyArray<{ readonly host: string; readonly port: number }> | undefined;
+  /** How every cluster node is reached (a standalone Redis takes these from its url). */
+  readonly clusterAccess?: RedisClusterAccess;
   readonly commandTimeoutMs: number;
   readonly connectTimeoutMs: number;
+}
+
+/** ACL user and password shared by every node of a Redis Cluster. */
+export interface RedisClusterAccess {
+  readonly username?: string;
+  readonly password?: string;
 }
 
 /** Pause before reconnect attempt n: 50 ms more each time, never more than 1 s; never gives up. */
@@ -45,7 +53,7 @@ export function createRedisClient(options: RedisConnectionOptions): RedisClient 
         lazyConnect: true,
         enableOfflineQueue: false,
         clusterRetryStrategy: (attempt: number) => reconnectDelay(attempt),
-        redisOptions: perConnection,
+        redisOptions: { ...perConnection, ...clusterNodeAccess(options.clusterAccess) },
       },
     );
   }
@@ -54,6 +62,14 @@ export function createRedisClient(options: RedisConnectionOptions): RedisClient 
     enableOfflineQueue: false,
     retryStrategy: (attempt: number) => reconnectDelay(attempt),
   });
+}
+
+function clusterNodeAccess(access: RedisClusterAccess | undefined): { username?: string; password?: string } {
+  if (access === undefined) return {};
+  return {
+    ...(access.username === undefined ? {} : { username: access.username }),
+    ...(access.password === undefined ? {} : { password: access.password }),
+  };
 }
 
 /** Error replies that mean "not now" rather than "wrong request". */
@@ -67,7 +83,14 @@ const TEMPORARY_REPLIES = ['LOADING', 'BUSY', 'CLUSTERDOWN', 'TRYAGAIN', 'MASTER
  */
 export function toStoreError(error: unknown, operation: string, retryAfterSeconds: number): unknown {
   if (error instanceof StoreUnavailableError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeRedisError(error);
   if (error instanceof ReplyError && !TEMPORARY_REPLIES.some((prefix) => message.startsWith(prefix))) return error;
   return new StoreUnavailableError(operation, message, retryAfterSeconds, { cause: error });
+}
+
+/** ioredis hides why a cluster could not be reached ("Failed to refresh slots cache") behind lastNodeError: say both. */
+function describeRedisError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { lastNodeError?: unknown }).lastNodeError;
+  return cause instanceof Error ? `${error.message} (last node: ${cause.message})` : error.message;
 }

@@ -22,7 +22,7 @@ import { MemberRecords } from './member-records.js';
 import { PresentityIndex } from './presentity-index.js';
 import { PresentityRecords } from './presentity-records.js';
 import { RedisCalls } from './redis-calls.js';
-import { type RedisClient, createRedisClient, toStoreError } from './redis-connection.js';
+import { type RedisClient, type RedisClusterAccess, createRedisClient, toStoreError } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
 import { assertListLimit } from '../user-record-check.js';
@@ -34,6 +34,8 @@ export interface RedisStoreOptions {
   readonly url?: string;
   /** Redis Cluster seed nodes; excludes `url`. */
   readonly cluster?: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** ACL user and password of every cluster node; only with `cluster`. */
+  readonly clusterAccess?: RedisClusterAccess;
   /** Prepended to every key (no braces); default `presence:`. Lets deployments and tests share a Redis. */
   readonly keyPrefix?: string;
   /** The only time source: expiry scores, lease and heartbeat times, soft-state lapse. Never Redis TIME. */
@@ -90,9 +92,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Opened
   if (!(retryAfterSeconds >= 0)) throw new RangeError(`retryAfterSeconds must be >= 0, got ${retryAfterSeconds}`);
   if (options.url !== undefined && options.cluster !== undefined) throw new RangeError('give either url or cluster, not both');
   if (options.cluster !== undefined && options.cluster.length === 0) throw new RangeError('cluster needs at least one seed node');
+  if (options.clusterAccess !== undefined && options.cluster === undefined) throw new RangeError('clusterAccess needs cluster (a url carries its own credentials)');
   const keys = new RedisKeys(options.keyPrefix ?? 'presence:');
 
-  const client = createRedisClient({ url: options.url, cluster: options.cluster, commandTimeoutMs, connectTimeoutMs });
+  const client = createRedisClient({
+    url: options.url,
+    cluster: options.cluster,
+    ...(options.clusterAccess === undefined ? {} : { clusterAccess: options.clusterAccess }),
+    commandTimeoutMs,
+    connectTimeoutMs,
+  });
   const store = new RedisBackedStore(client, keys, options.clock, options.logger ?? silentStoreLogger, dialogGraceMs, retryAfterSeconds);
   try {
     await client.connect();

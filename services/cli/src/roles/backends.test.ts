@@ -2,7 +2,9 @@ import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
 import { StoreUnavailableError } from '@presence/store';
-import { binaryGate, metricValue, requireOrSkip, startRedisServer } from '@presence/testkit';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { binaryGate, metricValue, requireOrSkip, startRedisCluster, startRedisServer } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { openBackends } from './backends.js';
 
@@ -28,4 +30,23 @@ describe.runIf(runRedis)('role backends', () => {
       await redis.stop();
     }
   }, 20_000);
+
+  it('redis cluster with a password - the seeds\' credentials reach every node; without them the store is refused', async () => {
+    const cluster = await startRedisCluster();
+    const metrics = createPresenceMetrics({ processMetrics: false });
+    try {
+      for (const node of cluster.nodes) await promisify(execFile)('redis-cli', ['-h', node.host, '-p', String(node.port), 'CONFIG', 'SET', 'requirepass', 's3cret']);
+      const seeds = cluster.nodes.map((node) => `${node.host}:${node.port}`);
+      const withPassword = await openBackends({ redis: [`redis://:s3cret@${seeds[0]!}`, ...seeds.slice(1)].join(',') }, 'agent-1', systemClock, silentLogger, metrics);
+      try {
+        // Presentities hash to slots on every master, so this reaches all three nodes.
+        for (let i = 0; i < 12; i++) await expect(withPassword.store.loadPresentity(`sip:user${i}@example.com`)).resolves.toBeDefined();
+      } finally {
+        await withPassword.close();
+      }
+      await expect(openBackends({ redis: seeds.join(',') }, 'agent-2', systemClock, silentLogger, metrics)).rejects.toThrow(/NOAUTH/);
+    } finally {
+      await cluster.stop();
+    }
+  }, 60_000);
 });

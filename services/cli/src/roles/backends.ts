@@ -2,9 +2,10 @@ import { LocalBus, type Bus } from '@presence/bus';
 import { connectNatsBus } from '@presence/bus/nats';
 import type { Clock, Store } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import { UsageError, type Logger, type OptionValues } from '@presence/runtime';
+import type { Logger, OptionValues } from '@presence/runtime';
 import { meteredBus, meteredStore } from '@presence/standalone';
 import { createMemoryStore, createRedisStore } from '@presence/store';
+import { parseRedisClusterSeeds } from './redis-seeds.js';
 import { prefixes } from './role-context.js';
 
 /** The bus named by --nats, or an in-process one when --nats is unset. */
@@ -26,12 +27,8 @@ export async function openStore(values: OptionValues, clock: Clock, logger: Logg
   const keyPrefix = prefixes(values).keys || undefined;
   const seeds = redis.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (seeds.length === 1) return createRedisStore({ url: withScheme(seeds[0]!), keyPrefix, clock, logger });
-  const cluster = seeds.map((seed) => {
-    const url = new URL(withScheme(seed));
-    if (!url.port) throw new UsageError(`--redis: cluster seed "${seed}" needs a port`);
-    return { host: url.hostname, port: Number(url.port) };
-  });
-  return createRedisStore({ cluster, keyPrefix, clock, logger });
+  const { nodes, ...access } = parseRedisClusterSeeds(seeds);
+  return createRedisStore({ cluster: nodes, clusterAccess: access, keyPrefix, clock, logger });
 }
 
 function withScheme(seed: string): string {
