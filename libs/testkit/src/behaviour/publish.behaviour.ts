@@ -120,7 +120,8 @@ export function publishBehaviour(ctx: SuiteContext): void {
       expect((await publish(ua, ua.aor, { body: open(ua.aor), expires: 60 })).status).toBe(200);
     });
 
-    it.skipIf(ctx.transport === 'udp')('publish - a document over the size limit is 400', async () => {
+    // Not a case over UDP: a body over the 64 KiB PIDF limit cannot fit in one datagram (65507 bytes), so a UA sends it over TCP (RFC 3261 §18.1.1).
+    if (ctx.transport !== 'udp') it('publish - a document over the size limit is 400', async () => {
       const ua = await ctx.ua('pub');
       const body = pidf(ua.aor, [{ id: 't1', basic: 'open', note: 'x'.repeat(70 * 1024) }]);
       const response = await publish(ua, ua.aor, { body, expires: 60 });
