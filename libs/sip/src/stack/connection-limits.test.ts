@@ -123,6 +123,7 @@ describe('connection limits', () => {
     cleanup.push(async () => clearInterval(drip));
     await slow.closed;
     clearInterval(drip);
+    expect(server.closed).toEqual(['header_timeout']);
   });
 
   it('idle - a connection that never completes a request is closed; one that did stays and receives NOTIFYs', async () => {

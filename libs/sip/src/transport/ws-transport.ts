@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -157,9 +157,28 @@ export class WsListener {
     const server = this.tls === undefined ? createServer(http, refuse) : createHttpsServer({ ...this.tls, ...http }, refuse);
     // Limits apply from accept, before a TLS handshake.
     server.on('connection', (socket: Socket) => this.sink.gate.admit(socket));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.refuseHttp(err, socket));
     if (this.tls === undefined) return server;
     server.on('tlsClientError', (err, socket) => this.sink.handshakeFailed('wss', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`, err));
     return server;
+  }
+
+  /**
+   * What node does on its own for a bad or late HTTP head, plus counting the
+   * slow-loris case like the stream transports do: a listener on
+   * 'clientError' takes over answering from node.
+   */
+  private refuseHttp(err: NodeJS.ErrnoException, socket: Duplex): void {
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timedOut) {
+      const remote = socket instanceof Socket ? `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}` : '';
+      this.sink.limitClosed('header_timeout', this.transport, remote);
+    }
+    if (socket.writable) {
+      const status = timedOut ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
   }
 
   start(): Promise<BoundListener> {
