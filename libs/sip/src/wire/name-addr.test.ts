@@ -18,6 +18,18 @@ describe('name-addr', () => {
     expect(parseNameAddr('Bob Smith <sip:bob@example.com>').displayName).toBe('Bob Smith');
   });
 
+  it('name-addr - a URI with headers must be in <> (RFC 3261 §20.10, RFC 4475 regbadct)', () => {
+    expect(() => parseNameAddr('sip:user@example.com?Route=%3Csip:sip.example.com%3E')).toThrow(SipParseError);
+    expect(parseNameAddr('<sip:user@example.com?Route=%3Csip:sip.example.com%3E>').uri).toBe('sip:user@example.com?Route=%3Csip:sip.example.com%3E');
+  });
+
+  it('name-addr - a quoted-pair may escape a control character but CR or LF (RFC 3261 §25.1, RFC 4475 intmeth)', () => {
+    expect(parseNameAddr('"BEL:\\\u0007 NUL:\\\u0000" <sip:a@b>').displayName).toBe('BEL:\u0007 NUL:\u0000');
+    for (const bad of ['"raw \u0000" <sip:a@b>', '"escaped \\\r" <sip:a@b>', '"escaped \\\n" <sip:a@b>']) {
+      expect(() => parseNameAddr(bad), JSON.stringify(bad)).toThrow(SipParseError);
+    }
+  });
+
   it('name-addr - garbage throws SipParseError', () => {
     for (const bad of ['', '<<<', '"unterminated', 'no-scheme-here', '<>']) {
       expect(() => parseNameAddr(bad), bad).toThrow(SipParseError);
