@@ -1,0 +1,82 @@
+/**
+ * The RFC 4475 torture cases as data: each message written for this project
+ * from the RFC's description of it (not copied), with the transports it is
+ * sent over and what a presence server (RFC 3261 UAS, REGISTER / PUBLISH /
+ * SUBSCRIBE / OPTIONS served, other methods refused) must do with it.
+ */
+
+export type TortureTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+export const ALL_TRANSPORTS: readonly TortureTransport[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
+/** Transports that frame a message by itself (a datagram, a WebSocket message, RFC 7118 §5.1). */
+export const MESSAGE_FRAMED: readonly TortureTransport[] = ['udp', 'ws', 'wss'];
+/** Byte streams, framed by Content-Length (RFC 3261 §18.3). */
+export const STREAMS: readonly TortureTransport[] = ['tcp', 'tls'];
+
+/**
+ * What the server does with a case:
+ * - answered: one final response whose status is one of `status`;
+ * - dropped: no answer (e.g. a broken response, RFC 3261 §18.1.2);
+ * - waits: no answer, the connection stays open waiting for the rest of the
+ *   body (a stream, RFC 4475 §3.1.2.2);
+ * - closed: the connection is closed (a stream that cannot be framed).
+ */
+export type TortureOutcome =
+  | { readonly kind: 'answered'; readonly status: readonly number[] }
+  | { readonly kind: 'dropped' }
+  | { readonly kind: 'waits' }
+  | { readonly kind: 'closed' };
+
+export const answered = (...status: number[]): TortureOutcome => ({ kind: 'answered', status });
+export const DROPPED: TortureOutcome = { kind: 'dropped' };
+export const WAITS: TortureOutcome = { kind: 'waits' };
+export const CLOSED: TortureOutcome = { kind: 'closed' };
+
+/** Where and how a case is sent: its top Via is built from this, so the answer finds the sender. */
+export interface TortureWire {
+  /** Via transport token: UDP, TCP, TLS, WS or WSS. */
+  readonly via: string;
+  /** Via sent-by: 127.0.0.1:PORT of the UDP peer, client.invalid on connections (answered over them). */
+  readonly sentBy: string;
+  /** Unique per case and transport: branches and Call-IDs of one run never collide. */
+  readonly id: string;
+  /** The domain the server serves (its --domain). */
+  readonly domain: string;
+}
+
+export interface TortureCase {
+  /** The RFC's short name of the message (e.g. wsinv). */
+  readonly name: string;
+  /** RFC 4475 section. */
+  readonly section: string;
+  readonly title: string;
+  /** True for the messages RFC 4475 calls well formed. */
+  readonly valid: boolean;
+  readonly transports: readonly TortureTransport[];
+  /** Outcome per transport; `default` for the others. */
+  readonly expect: { readonly default: TortureOutcome } & Partial<Record<TortureTransport, TortureOutcome>>;
+  /** Why this outcome, with the RFC sections that say so. */
+  readonly why: string;
+  message(wire: TortureWire): Buffer;
+}
+
+export function outcomeOf(test: TortureCase, transport: TortureTransport): TortureOutcome {
+  return test.expect[transport] ?? test.expect.default;
+}
+
+/** The usual top Via: rport (RFC 3581) so a UDP answer comes back to the port sent from. */
+export function topVia(wire: TortureWire, branchSuffix = ''): string {
+  return `SIP/2.0/${wire.via} ${wire.sentBy};rport;branch=z9hG4bK${wire.id}${branchSuffix}`;
+}
+
+const AUTO_LENGTH = /^((?:content-length|l)\s*:\s*)\*$/i;
+
+/**
+ * A message from its lines (CRLF added) and body. A Content-Length line
+ * whose value is `*` (any spelling: `l :  *`) gets the body's byte length;
+ * any other Content-Length is sent as written.
+ */
+export function sipMessage(lines: readonly string[], body: string | Buffer = ''): Buffer {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const head = lines.map((line) => line.replace(AUTO_LENGTH, `$1${bytes.length}`)).join('\r\n');
+  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'utf8'), bytes]);
+}
