@@ -7,14 +7,12 @@
 
 export type TortureTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 export const ALL_TRANSPORTS: readonly TortureTransport[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
-/** Transports that frame a message by itself (a datagram, a WebSocket message, RFC 7118 §5.1). */
-export const MESSAGE_FRAMED: readonly TortureTransport[] = ['udp', 'ws', 'wss'];
-/** Byte streams, framed by Content-Length (RFC 3261 §18.3). */
-export const STREAMS: readonly TortureTransport[] = ['tcp', 'tls'];
-
 /**
  * What the server does with a case:
  * - answered: one final response whose status is one of `status`;
+ * - answeredEach: a final response per message the bytes hold (a stream
+ *   carrying two), in any order (their transactions are independent), each
+ *   matching a different one of `statuses`;
  * - dropped: no answer (e.g. a broken response, RFC 3261 §18.1.2);
  * - waits: no answer, the connection stays open waiting for the rest of the
  *   body (a stream, RFC 4475 §3.1.2.2);
@@ -22,11 +20,13 @@ export const STREAMS: readonly TortureTransport[] = ['tcp', 'tls'];
  */
 export type TortureOutcome =
   | { readonly kind: 'answered'; readonly status: readonly number[] }
+  | { readonly kind: 'answeredEach'; readonly statuses: readonly (readonly number[])[] }
   | { readonly kind: 'dropped' }
   | { readonly kind: 'waits' }
   | { readonly kind: 'closed' };
 
 export const answered = (...status: number[]): TortureOutcome => ({ kind: 'answered', status });
+export const answeredEach = (...statuses: number[][]): TortureOutcome => ({ kind: 'answeredEach', statuses });
 export const DROPPED: TortureOutcome = { kind: 'dropped' };
 export const WAITS: TortureOutcome = { kind: 'waits' };
 export const CLOSED: TortureOutcome = { kind: 'closed' };

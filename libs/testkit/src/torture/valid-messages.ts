@@ -1,4 +1,4 @@
-import { ALL_TRANSPORTS, answered, DROPPED, MESSAGE_FRAMED, sipMessage, topVia, type TortureCase } from './torture-case.js';
+import { ALL_TRANSPORTS, answered, answeredEach, DROPPED, sipMessage, topVia, type TortureCase } from './torture-case.js';
 
 // RFC 4475 §3.1.1: messages that are well formed, however odd. None may get 400.
 // INVITE and MESSAGE are SIP methods this server does not serve: 405 with
@@ -150,9 +150,9 @@ export const VALID_CASES: readonly TortureCase[] = [
     },
   },
   {
-    name: 'dblreq', section: '3.1.1.8', title: 'Extra trailing octets in a UDP datagram', valid: true, transports: MESSAGE_FRAMED,
-    expect: { default: answered(200) },
-    why: 'Octets after Content-Length in a datagram (or a WebSocket message, RFC 7118 §5.1) are discarded (RFC 3261 §18.3): the REGISTER alone is answered, the INVITE-like noise never. (On a stream they would be the next message: not sent there.)',
+    name: 'dblreq', section: '3.1.1.8', title: 'Extra trailing octets in a UDP datagram', valid: true, transports: ALL_TRANSPORTS,
+    expect: { default: answered(200), tcp: answeredEach([200], [405]), tls: answeredEach([200], [405]) },
+    why: 'Octets after Content-Length in a datagram (or a WebSocket message, RFC 7118 §5.1) are discarded (RFC 3261 §18.3): the REGISTER alone is answered, the INVITE-like noise never. On a stream they are the next message: two requests in one write, each answered (REGISTER 200, INVITE 405, in either order).',
     message: (w) => sipMessage([
       `REGISTER sip:${w.domain} SIP/2.0`,
       `To: sip:j.user-${w.id}@${w.domain}`,
