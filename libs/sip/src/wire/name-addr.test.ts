@@ -107,6 +107,8 @@ describe('name-addr', () => {
     expect(formatVia(via!)).toBe('SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKx;rport');
     expect(parseVia('SIP/2.0/TCP host.example.com;branch=z9hG4bK1')?.port).toBeUndefined();
     expect(parseVia('garbage')).toBeUndefined();
+    // RFC 4475 badinv01: extraneous separators
+    for (const bad of ['SIP/2.0/UDP 192.0.2.15;;', 'SIP/2.0/UDP h;branch=z9hG4bK1;', 'SIP/2.0/UDP h;branch=z9hG4bK1; ;rport']) expect(parseVia(bad), bad).toBeUndefined();
     expect(parseVia('SIP/2.0/UDP host:99999')).toBeUndefined();
   });
 });
