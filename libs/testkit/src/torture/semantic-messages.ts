@@ -1,4 +1,4 @@
-import { ALL_TRANSPORTS, answered, CLOSED, DROPPED, sipMessage, topVia, type TortureCase, type TortureWire } from './torture-case.js';
+import { ALL_TRANSPORTS, answered, CLOSED, IGNORED, sipMessage, topVia, type TortureCase, type TortureWire } from './torture-case.js';
 import { edited, request, SDP } from './torture-request.js';
 
 // RFC 4475 §3.3 (application layer) and §3.4 (backward compatibility):
@@ -102,7 +102,7 @@ export const SEMANTIC_CASES: readonly TortureCase[] = [
   },
   {
     name: 'bcast', section: '3.3.10', title: '200 OK response with broadcast Via header field value', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: DROPPED },
+    expect: { default: IGNORED },
     why: 'A response is never sent on by a UAS, and one matching no transaction is discarded (RFC 3261 §18.1.2): nothing goes to 255.255.255.255.',
     message: (w) => sipMessage([
       `SIP/2.0 200 OK`,

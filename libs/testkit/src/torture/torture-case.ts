@@ -13,7 +13,9 @@ export const ALL_TRANSPORTS: readonly TortureTransport[] = ['udp', 'tcp', 'tls',
  * - answeredEach: a final response per message the bytes hold (a stream
  *   carrying two), in any order (their transactions are independent), each
  *   matching a different one of `statuses`;
- * - dropped: no answer (e.g. a broken response, RFC 3261 §18.1.2);
+ * - dropped: no answer to bad data (e.g. a broken response, RFC 3261 §18.3);
+ * - ignored: no answer to a well-formed response that matches no client
+ *   transaction (RFC 3261 §18.1.2: a UAS forwards none);
  * - waits: no answer, the connection stays open waiting for the rest of the
  *   body (a stream, RFC 4475 §3.1.2.2);
  * - closed: the connection is closed (a stream that cannot be framed).
@@ -22,12 +24,14 @@ export type TortureOutcome =
   | { readonly kind: 'answered'; readonly status: readonly number[] }
   | { readonly kind: 'answeredEach'; readonly statuses: readonly (readonly number[])[] }
   | { readonly kind: 'dropped' }
+  | { readonly kind: 'ignored' }
   | { readonly kind: 'waits' }
   | { readonly kind: 'closed' };
 
 export const answered = (...status: number[]): TortureOutcome => ({ kind: 'answered', status });
 export const answeredEach = (...statuses: number[][]): TortureOutcome => ({ kind: 'answeredEach', statuses });
 export const DROPPED: TortureOutcome = { kind: 'dropped' };
+export const IGNORED: TortureOutcome = { kind: 'ignored' };
 export const WAITS: TortureOutcome = { kind: 'waits' };
 export const CLOSED: TortureOutcome = { kind: 'closed' };
 

@@ -104,6 +104,7 @@ async function runCase(test: TortureCase, peer: TorturePeer, wire: TortureWire):
       return;
     }
     case 'dropped':
+    case 'ignored':
     case 'waits':
       await peer.silence(QUIET_MS);
       expect(peer.closed, 'connection closed').toBe(false);

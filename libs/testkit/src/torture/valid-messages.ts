@@ -1,4 +1,4 @@
-import { ALL_TRANSPORTS, answered, answeredEach, DROPPED, sipMessage, topVia, type TortureCase } from './torture-case.js';
+import { ALL_TRANSPORTS, answered, answeredEach, IGNORED, sipMessage, topVia, type TortureCase } from './torture-case.js';
 
 // RFC 4475 §3.1.1: messages that are well formed, however odd. None may get 400.
 // INVITE and MESSAGE are SIP methods this server does not serve: 405 with
@@ -240,7 +240,7 @@ export const VALID_CASES: readonly TortureCase[] = [
   },
   {
     name: 'unreason', section: '3.1.1.12', title: 'Unusual reason phrase', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: DROPPED },
+    expect: { default: IGNORED },
     why: 'A well-formed 200 (Reason-Phrase is UTF-8 text, RFC 3261 §25.1) that matches no client transaction is discarded (§18.1.2); nothing is sent back.',
     message: (w) => sipMessage([
       `SIP/2.0 200 = 2**3 * 5**2 \u043d\u043e \u0441\u0442\u043e \u0434\u0435\u0432\u044f\u043d\u043e\u0441\u0442\u043e \u0434\u0435\u0432\u044f\u0442\u044c - \u043f\u0440\u043e\u0441\u0442\u043e\u0435`,
@@ -256,7 +256,7 @@ export const VALID_CASES: readonly TortureCase[] = [
   },
   {
     name: 'noreason', section: '3.1.1.13', title: 'Empty reason phrase', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: DROPPED },
+    expect: { default: IGNORED },
     why: 'Reason-Phrase may be empty (RFC 3261 §25.1, *( ... )); a response that matches no transaction is discarded (§18.1.2).',
     message: (w) => sipMessage([
       `SIP/2.0 100 `,
