@@ -3,6 +3,7 @@ import { SEMANTIC_CASES } from './semantic-messages.js';
 import { ALL_TRANSPORTS, answered, type TortureCase } from './torture-case.js';
 import { request } from './torture-request.js';
 import { VALID_CASES } from './valid-messages.js';
+import { VALID_RESPONSE_CASES } from './valid-responses.js';
 
 /**
  * Not in RFC 4475: header values are UTF-8 text (RFC 3261 §25: TEXT-UTF8-TRIM,
@@ -20,4 +21,4 @@ const INVALID_UTF8_HEADER: TortureCase = {
 };
 
 /** Every case: RFC 4475 §3.1.1, §3.1.2, §3.2, §3.3, §3.4, then this project's own. */
-export const TORTURE_CASES: readonly TortureCase[] = [...VALID_CASES, ...INVALID_CASES, ...SEMANTIC_CASES, INVALID_UTF8_HEADER];
+export const TORTURE_CASES: readonly TortureCase[] = [...VALID_CASES, ...VALID_RESPONSE_CASES, ...INVALID_CASES, ...SEMANTIC_CASES, INVALID_UTF8_HEADER];

@@ -1,10 +1,9 @@
-import { ALL_TRANSPORTS, answered, answeredEach, IGNORED, sipMessage, topVia, type TortureCase } from './torture-case.js';
+import { ALL_TRANSPORTS, answered, answeredEach, sipMessage, topVia, type TortureCase } from './torture-case.js';
+import { SDP } from './torture-request.js';
 
 // RFC 4475 §3.1.1: messages that are well formed, however odd. None may get 400.
 // INVITE and MESSAGE are SIP methods this server does not serve: 405 with
 // Allow (RFC 3261 §8.2.1, §21.4.6); a method no RFC defines: 501 (§21.5.2).
-
-const SDP = ['v=0', 'o=mhandley 29739 7272939 IN IP4 192.0.2.3', 's=-', 'c=IN IP4 192.0.2.3', 't=0 0', 'm=audio 49217 RTP/AVP 0 12', 'm=video 3227 RTP/AVP 31', 'a=rtpmap:31 LPC', ''].join('\r\n');
 
 export const VALID_CASES: readonly TortureCase[] = [
   {
@@ -237,35 +236,5 @@ export const VALID_CASES: readonly TortureCase[] = [
         `Content-Length: *`,
       ], body);
     },
-  },
-  {
-    name: 'unreason', section: '3.1.1.12', title: 'Unusual reason phrase', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: IGNORED },
-    why: 'A well-formed 200 (Reason-Phrase is UTF-8 text, RFC 3261 §25.1) that matches no client transaction is discarded (§18.1.2); nothing is sent back.',
-    message: (w) => sipMessage([
-      `SIP/2.0 200 = 2**3 * 5**2 \u043d\u043e \u0441\u0442\u043e \u0434\u0435\u0432\u044f\u043d\u043e\u0441\u0442\u043e \u0434\u0435\u0432\u044f\u0442\u044c - \u043f\u0440\u043e\u0441\u0442\u043e\u0435`,
-      `Via: ${topVia(w)}`,
-      `Call-ID: unreason.${w.id}`,
-      `CSeq: 35 INVITE`,
-      `From: <sip:user@example.com>;tag=11141343`,
-      `To: <sip:user@example.edu>;tag=2229`,
-      `Content-Type: application/sdp`,
-      `l: *`,
-      `m: <sip:user@192.0.2.195>`,
-    ], SDP),
-  },
-  {
-    name: 'noreason', section: '3.1.1.13', title: 'Empty reason phrase', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: IGNORED },
-    why: 'Reason-Phrase may be empty (RFC 3261 §25.1, *( ... )); a response that matches no transaction is discarded (§18.1.2).',
-    message: (w) => sipMessage([
-      `SIP/2.0 100 `,
-      `Via: ${topVia(w)}`,
-      `Call-ID: noreason.${w.id}`,
-      `From: <sip:user@example.com>;tag=38298`,
-      `To: <sip:user@example.com>`,
-      `CSeq: 1 INVITE`,
-      `l: 0`,
-    ]),
   },
 ];
