@@ -20,6 +20,7 @@ const RUNS: Readonly<Record<string, string>> = {
   'greater-than': '>',
   'nested name-addrs': '<sip:',
   backslashes: '\\',
+  'escaped controls': '\\\u0001',
   percents: '%',
   brackets: '[',
 };

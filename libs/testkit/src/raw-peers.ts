@@ -12,7 +12,8 @@ export interface Inbox {
   silence(ms: number): Promise<void>;
 }
 
-function createInbox(): Inbox & { push(text: string): void } {
+/** Messages received, in order, for a peer to read; `push` adds one. */
+export function createInbox(): Inbox & { push(text: string): void } {
   const received: string[] = [];
   let cursor = 0;
   let waiter: (() => void) | undefined;

@@ -3,6 +3,8 @@ const TAB = 9;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const DEL = 127;
+const CR = 13;
+const LF = 10;
 
 /** Index of the first character at or after `start` that is not SP or HTAB (unfolded LWS, RFC 3261 §25.1). */
 export function skipLws(text: string, start: number): number {
@@ -28,17 +30,20 @@ export function trimLwsEnd(text: string, start: number, end: number): number {
 
 /**
  * End (index after the closing quote) of the quoted-string opening at `start`,
- * or -1 (RFC 3261 §25.1: qdtext and quoted-pair). Control characters other
- * than HTAB are refused even escaped: a value holding them cannot be copied
- * into a message we send.
+ * or -1 (RFC 3261 §25.1: qdtext and quoted-pair). A control character other
+ * than HTAB is refused unless escaped; escaped CR and LF are refused too
+ * (quoted-pair = "\\" (%x00-09 / %x0B-0C / %x0E-7F)): copied into a message
+ * we send, they would break its lines for a lenient reader.
  */
 export function quotedStringEnd(text: string, start: number): number {
   if (text.charCodeAt(start) !== QUOTE) return -1;
   for (let i = start + 1; i < text.length; i++) {
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === QUOTE) return i + 1;
-    if (c === BACKSLASH) c = text.charCodeAt(++i);
-    if (isControl(c)) return -1;
+    if (c === BACKSLASH) {
+      const escaped = text.charCodeAt(++i);
+      if (escaped === CR || escaped === LF || Number.isNaN(escaped)) return -1;
+    } else if (isControl(c)) return -1;
   }
   return -1;
 }

@@ -18,6 +18,18 @@ describe('name-addr', () => {
     expect(parseNameAddr('Bob Smith <sip:bob@example.com>').displayName).toBe('Bob Smith');
   });
 
+  it('name-addr - a URI with headers must be in <> (RFC 3261 §20.10, RFC 4475 regbadct)', () => {
+    expect(() => parseNameAddr('sip:user@example.com?Route=%3Csip:sip.example.com%3E')).toThrow(SipParseError);
+    expect(parseNameAddr('<sip:user@example.com?Route=%3Csip:sip.example.com%3E>').uri).toBe('sip:user@example.com?Route=%3Csip:sip.example.com%3E');
+  });
+
+  it('name-addr - a quoted-pair may escape a control character but CR or LF (RFC 3261 §25.1, RFC 4475 intmeth)', () => {
+    expect(parseNameAddr('"BEL:\\\u0007 NUL:\\\u0000" <sip:a@b>').displayName).toBe('BEL:\u0007 NUL:\u0000');
+    for (const bad of ['"raw \u0000" <sip:a@b>', '"escaped \\\r" <sip:a@b>', '"escaped \\\n" <sip:a@b>']) {
+      expect(() => parseNameAddr(bad), JSON.stringify(bad)).toThrow(SipParseError);
+    }
+  });
+
   it('name-addr - garbage throws SipParseError', () => {
     for (const bad of ['', '<<<', '"unterminated', 'no-scheme-here', '<>']) {
       expect(() => parseNameAddr(bad), bad).toThrow(SipParseError);
@@ -95,6 +107,8 @@ describe('name-addr', () => {
     expect(formatVia(via!)).toBe('SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKx;rport');
     expect(parseVia('SIP/2.0/TCP host.example.com;branch=z9hG4bK1')?.port).toBeUndefined();
     expect(parseVia('garbage')).toBeUndefined();
+    // RFC 4475 badinv01: extraneous separators
+    for (const bad of ['SIP/2.0/UDP 192.0.2.15;;', 'SIP/2.0/UDP h;branch=z9hG4bK1;', 'SIP/2.0/UDP h;branch=z9hG4bK1; ;rport']) expect(parseVia(bad), bad).toBeUndefined();
     expect(parseVia('SIP/2.0/UDP host:99999')).toBeUndefined();
   });
 });

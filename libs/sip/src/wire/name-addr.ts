@@ -17,6 +17,7 @@ const COLON = 58;
 const SEMI = 59;
 const LT = 60;
 const GT = 62;
+const QUESTION = 63;
 
 /**
  * Parses a name-addr or addr-spec with header parameters (RFC 3261 §25.1,
@@ -69,6 +70,8 @@ function addrSpec(value: string, start: number): NameAddr {
   while (end < value.length) {
     const c = value.charCodeAt(end);
     if (c === SEMI || c === SPACE || c === TAB) break;
+    // §20.10: a URI with headers (or a comma or semicolon) must be in <>; without them it is malformed.
+    if (c === QUESTION) throw notNameAddr(value);
     end++;
   }
   const uri = value.slice(start, end);

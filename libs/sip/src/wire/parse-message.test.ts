@@ -117,4 +117,37 @@ describe('parse-message', () => {
     // Only the bytes within Content-Length count.
     expect((parseWholeMessage(Buffer.concat([head(2), Buffer.from([0x6f, 0x6b, 0xff])])) as ParsedMessage).bodyIsUtf8).toBeUndefined();
   });
+  it('parse - a Request-Line misspaced (RFC 4475 lwsruri, lwsstart, trws) is kept for a 400, not dropped', () => {
+    const framing = (line: string) => parse(`${line}\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nContent-Length: 0\r\n\r\n`);
+    for (const line of ['INVITE sip:user@example.com; lr SIP/2.0', 'INVITE  sip:user@example.com  SIP/2.0', 'OPTIONS sip:a@example.com SIP/2.0  ']) {
+      const m = framing(line);
+      expect(m.framingError, line).toBe('Malformed Request-Line');
+      expect(m.method, line).toBe(line.slice(0, line.indexOf(' ')));
+    }
+    expect(framing('INVITE  sip:user@example.com  SIP/2.0').uri).toBe('sip:user@example.com');
+    expect(framing('OPTIONS sip:a@b SIP/2.0').framingError).toBeUndefined();
+  });
+
+  it('parse - a control character escaped in a quoted string is a quoted-pair (RFC 3261 §25.1), not a framing error; CR and LF never are', () => {
+    const head = (line: string) =>
+      parse(['OPTIONS sip:a@b SIP/2.0', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1', line, 'Content-Length: 0', '', ''].join('\r\n')).framingError;
+    expect(head('To: "BEL:\\\u0007 NUL:\\\u0000 DEL:\\\u007f" <sip:a@b>')).toBeUndefined();
+    expect(head('To: "two \\\\\u0000 backslashes escape themselves" <sip:a@b>')).toBe('Malformed To');
+    expect(head('To: \\\u0000 <sip:a@b>')).toBe('Malformed To');
+    expect(head('To: "a\\\rb" <sip:a@b>')).toBe('Malformed To');
+    // An unclosed quote ends with its line (unless folded): the next line's escape is outside one.
+    expect(head('Subject: "unclosed\r\nX-Test: \\\u0000')).toBe('Malformed X-Test');
+    expect(head('Subject: "folded\r\n \\\u0000 on"')).toBeUndefined();
+  });
+
+  it('parse - header octets that are not UTF-8 are a framing error naming the header (RFC 3261 §25.1), however the message came', () => {
+    const bytes = (before: string, bad: number[], after: string) => Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]);
+    const request = parseWholeMessage(bytes('OPTIONS sip:a@b SIP/2.0\r\nSubject: caf', [0xc3, 0x28], '\r\nContent-Length: 0\r\n\r\n')) as ParsedMessage;
+    expect(request.framingError).toBe('Invalid UTF-8 in Subject');
+    const inUri = parseWholeMessage(bytes('OPTIONS sip:', [0xff], '@b SIP/2.0\r\nContent-Length: 0\r\n\r\n')) as ParsedMessage;
+    expect(inUri.framingError).toBe('Invalid UTF-8 in Request-URI');
+    const response = parseWholeMessage(bytes('SIP/2.0 200 O', [0xe2, 0x82], 'K\r\nContent-Length: 0\r\n\r\n')) as ParsedMessage;
+    expect(response.framingError).toBe('Invalid UTF-8 in Status-Line');
+    expect(parse('OPTIONS sip:a@b SIP/2.0\r\nSubject: caf\u00e9 \u5927 \ufffd as such\r\nContent-Length: 0\r\n\r\n').framingError).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { canonicalHeaderName, headerDisplayName, type HeaderMap } from './header-names.js';
+import { strayControlAt } from './stray-control.js';
 
 /** A framed and tokenized SIP message; semantic validation happens in message/. */
 export interface ParsedMessage {
@@ -40,12 +41,6 @@ const TAB = 9;
 const TOKEN_CHARS = /^[A-Za-z0-9.!%*_+`'~-]+$/;
 // RFC 3261 §25.1: SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT ("SIP" case-insensitive)
 const SIP_VERSION = /^SIP\/[0-9]+\.[0-9]+$/i;
-// RFC 3261 §25.1: no header holds a control character other than HTAB, nor a
-// CR or LF outside the CRLF that ends a line (a lenient reader would take a
-// lone one as a line break: a value copied into a message we send would
-// inject headers into it). One scan of the whole head; the rare hit is then
-// traced to its header.
-const STRAY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 export const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /** Number of bytes of CRLF pairs at `start` (keep-alives and RFC 3261 §7.5 leading CRLFs). */
@@ -65,8 +60,8 @@ export function parseHead(text: string): ParsedHead | undefined {
   const startLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
   const head = parseStartLine(startLine);
   if (head === undefined) return undefined;
-  const stray = STRAY_CONTROL.exec(text);
-  if (stray !== null) head.framingError = `Malformed ${partAt(text, stray.index, head.method === undefined)}`;
+  const stray = strayControlAt(text);
+  if (stray !== -1) head.framingError = `Malformed ${partAt(text, stray, head.method === undefined)}`;
   const headers = head.headers;
   let lastValues: string[] | undefined;
   // Lines are read by index into `text` rather than sliced out whole: every
@@ -153,12 +148,44 @@ function parseStartLine(line: string): ParsedHead | undefined {
   if (sp2 === -1) return undefined;
   const version = line.slice(sp2 + 1);
   const supported = version.toUpperCase() === 'SIP/2.0';
-  if (!supported && !SIP_VERSION.test(version)) return undefined;
+  if (!supported && !SIP_VERSION.test(version)) return misspacedRequestLine(line, sp1);
   const method = line.slice(0, sp1);
   const uri = line.slice(sp1 + 1, sp2);
-  if (!TOKEN_CHARS.test(method) || uri.length === 0 || uri.indexOf(':') <= 0) return undefined;
+  if (uri.length === 0) return misspacedRequestLine(line, sp1);
+  if (!TOKEN_CHARS.test(method) || uri.indexOf(':') <= 0) return undefined;
   const head: ParsedHead = { method, uri, status: 0, reason: '', headers: new Map() };
   if (!supported) head.unsupportedVersion = version;
+  return head;
+}
+
+/**
+ * A Request-Line that is one but for its spaces: more than one SP between
+ * the parts, SP inside the Request-URI or after the SIP-Version (RFC 4475
+ * §3.1.2.8-10). It still names a method and has headers to answer through,
+ * so it gets 400 rather than silence.
+ */
+function misspacedRequestLine(line: string, sp1: number): ParsedHead | undefined {
+  const method = line.slice(0, sp1);
+  const rest = line.slice(sp1 + 1).trim();
+  const lastSp = rest.lastIndexOf(' ');
+  if (!TOKEN_CHARS.test(method) || lastSp === -1 || !SIP_VERSION.test(rest.slice(lastSp + 1))) return undefined;
+  const uri = rest.slice(0, lastSp).trim();
+  if (uri.indexOf(':') <= 0) return undefined;
+  return { method, uri, status: 0, reason: '', headers: new Map(), framingError: 'Malformed Request-Line' };
+}
+
+/**
+ * parseHead of buf[start, end) decoded as UTF-8. Header values are UTF-8
+ * text (RFC 3261 §25.1: TEXT-UTF8char, UTF8-NONASCII): octets that are not
+ * would reach the application as U+FFFD, so the message is malformed,
+ * reported like a control character: a request gets 400 naming the header.
+ */
+export function parseHeadBytes(buf: Buffer, start: number, end: number): ParsedHead | undefined {
+  const text = buf.toString('utf8', start, end);
+  const head = parseHead(text);
+  if (head !== undefined && head.framingError === undefined && !isUtf8(buf.subarray(start, end))) {
+    head.framingError = `Invalid UTF-8 in ${partAt(text, text.indexOf('\ufffd'), head.method === undefined)}`;
+  }
   return head;
 }
 
@@ -186,7 +213,7 @@ export function parseWholeMessage(buf: Buffer): ParsedMessage | string {
   if (start === buf.length) return '';
   const headEnd = buf.indexOf(HEAD_END, start);
   if (headEnd === -1) return 'no end of header section';
-  const head = parseHead(buf.toString('utf8', start, headEnd));
+  const head = parseHeadBytes(buf, start, headEnd);
   if (head === undefined) return 'unparsable message head';
   const message = head as ParsedMessage;
   const bodyStart = headEnd + 4;

@@ -57,4 +57,16 @@ describe('stream-framer', () => {
       expect(messages.map((m) => m.bodyIsUtf8)).toEqual([false, undefined]);
     }
   });
+  it('framing - a misspaced Request-Line is framed and marked, not a reason to close the connection', () => {
+    const { f, messages } = framer();
+    expect(f.push(Buffer.from(`INVITE  sip:a@b  SIP/2.0\r\nContent-Length: 0\r\n\r\n${one('next')}`))).toBeUndefined();
+    expect(messages.map((m) => m.framingError)).toEqual(['Malformed Request-Line', undefined]);
+  });
+
+  it('framing - a head that is not UTF-8 is framed and marked, so a request still gets its 400', () => {
+    const { f, messages } = framer();
+    const bad = Buffer.concat([Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nSubject: '), Buffer.from([0xff]), Buffer.from('\r\nContent-Length: 0\r\n\r\n')]);
+    expect(f.push(bad)).toBeUndefined();
+    expect(messages.map((m) => m.framingError)).toEqual(['Invalid UTF-8 in Subject']);
+  });
 });

@@ -2,7 +2,7 @@ import {
   contentLength,
   HEAD_END,
   leadingCrlfBytes,
-  parseHead,
+  parseHeadBytes,
   setBody,
   type ParsedHead,
   type ParsedMessage,
@@ -76,7 +76,7 @@ export class StreamFramer {
       this.scanFrom = this.pending.length;
       return undefined;
     }
-    const head = parseHead(this.pending.toString('utf8', 0, headEnd));
+    const head = parseHeadBytes(this.pending, 0, headEnd);
     if (head === undefined) return 'unparsable message head';
     const length = contentLength(head.headers);
     if (length === undefined) return 'missing Content-Length on a stream';

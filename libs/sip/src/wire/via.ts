@@ -14,6 +14,10 @@ export interface Via {
 // sent-protocol LWS sent-by *( SEMI via-params ); LWS allowed around '/' and ':'.
 const VIA = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z0-9.!%*_+`'~-]+)\s+(\[[0-9A-Fa-f:.]+\]|[^\s;:[\]]+)(?:\s*:\s*(\d{1,5}))?\s*(;.*)?$/i;
 
+// via-params follow SEMI one by one (RFC 3261 §25.1): a ';' with no parameter
+// after it (';;', a trailing ';') is an extraneous separator (RFC 4475 badinv01).
+const EMPTY_PARAM = /;[ \t]*(?:;|$)/;
+
 export function parseVia(entry: string): Via | undefined {
   const m = VIA.exec(entry);
   if (m === null) return undefined;
@@ -23,6 +27,7 @@ export function parseVia(entry: string): Via | undefined {
     if (port === undefined) return undefined;
   }
   const paramText = m[4];
+  if (paramText !== undefined && EMPTY_PARAM.test(paramText)) return undefined;
   return {
     transport: (m[1] as string).toUpperCase(),
     host: m[2] as string,
