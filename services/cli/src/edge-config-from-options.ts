@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { EdgeConfig } from '@presence/edge';
+import { DEFAULT_MESSAGING, type EdgeConfig } from '@presence/edge';
 import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
@@ -51,6 +51,12 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxContactsPerAor: values['max-contacts-per-aor'] as number,
       maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
+    },
+    messaging: {
+      ...DEFAULT_MESSAGING,
+      maxMessageBytes: values['max-message-bytes'] as number,
+      offlineMessagesPerUser: values['offline-messages-per-user'] as number,
+      offlineMessageTtlMs: (values['offline-message-ttl'] as number) * 1000,
     },
   };
 }

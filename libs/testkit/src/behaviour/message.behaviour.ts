@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { DOMAIN, type SuiteContext } from './harness.js';
+
+/**
+ * Page-mode MESSAGE (RFC 3428, issue #13): online delivery to every
+ * contact wherever its flow lives (user agents are spread over the edges,
+ * so in a cluster sender and recipient usually sit on different ones),
+ * store-and-forward for a recipient without a binding, and the errors.
+ */
+export function messageBehaviour(ctx: SuiteContext): void {
+  describe('MESSAGE', () => {
+    it('message - delivered to the registered recipient with From, To, Call-ID, Date and body unchanged; the sender gets 200', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      const date = 'Sun, 29 Nov 2026 10:00:00 GMT';
+      const response = await alice.sendMessage(bob.aor, 'hello bob ✓', { headers: { 'Call-ID': `im-${bob.aor}`, Date: date } });
+      expect(response.status).toBe(200);
+      const received = await bob.nextMessage();
+      expect(received.body).toBe('hello bob ✓');
+      expect(received.from.uri).toBe(alice.aor);
+      expect(received.to.uri).toBe(bob.aor);
+      expect(received.callId).toBe(`im-${bob.aor}`);
+      expect(received.header('date')).toBe(date);
+      expect(received.contentType).toBe('text/plain');
+      expect(received.maxForwards).toBe(69);
+    });
+
+    it('message - forks to every contact: a 2xx from any wins, else the best failure (RFC 3261 §16.7)', async () => {
+      const alice = await ctx.ua('alice');
+      const phone = await ctx.ua('bob');
+      const desk = await ctx.ua('bob', { deviceOf: phone.aor });
+      await phone.request('REGISTER', { expires: 300 });
+      expect((await desk.request('REGISTER', { expires: 300 })).headerValues('contact')).toHaveLength(2);
+      desk.answerMessagesWith(486);
+      expect((await alice.sendMessage(phone.aor, 'one')).status).toBe(200);
+      expect((await phone.nextMessage()).body).toBe('one');
+      expect((await desk.nextMessage()).body).toBe('one');
+      phone.answerMessagesWith(603);
+      expect((await alice.sendMessage(phone.aor, 'two')).status).toBe(603);
+      phone.answerMessagesWith(480);
+      expect((await alice.sendMessage(phone.aor, 'three')).status).toBe(480);
+    });
+
+    it('message - a recipient without a binding: stored (202), then delivered in order with its Date when it registers', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      const count = 100;
+      for (let n = 1; n <= count; n++) {
+        const response = await alice.sendMessage(bob.aor, `offline ${n}`, { headers: { Date: `Sun, 29 Nov 2026 10:00:${String(n % 60).padStart(2, '0')} GMT` } });
+        expect(response.status, `message ${n}`).toBe(202);
+      }
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      const bodies: string[] = [];
+      for (let n = 1; n <= count; n++) {
+        const received = await bob.nextMessage({ timeoutMs: 10_000 });
+        bodies.push(received.body);
+        if (n === 7) expect(received.header('date')).toBe('Sun, 29 Nov 2026 10:00:07 GMT');
+      }
+      expect(bodies).toEqual(Array.from({ length: count }, (_, i) => `offline ${i + 1}`));
+      // Delivered once each: a later MESSAGE goes online and nothing stored comes again.
+      expect((await alice.sendMessage(bob.aor, 'online now')).status).toBe(200);
+      expect((await bob.nextMessage()).body).toBe('online now');
+    });
+
+    it('message - Max-Forwards 0 is 483, a recipient in a domain not served is 404 (no open relay)', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      await bob.request('REGISTER', { expires: 300 });
+      expect((await alice.sendMessage(bob.aor, 'x', { headers: { 'Max-Forwards': '0' } })).status).toBe(483);
+      expect((await alice.sendMessage('sip:someone@elsewhere.example.org', 'relay me')).status).toBe(404);
+      expect(bob.messages).toHaveLength(0);
+      expect(DOMAIN).toBe('example.com');
+    });
+
+    it.skipIf(ctx.transport === 'udp')('message - a body over the maximum (64 KiB) is 413', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      await bob.request('REGISTER', { expires: 300 });
+      expect((await alice.sendMessage(bob.aor, 'x'.repeat(65_537))).status).toBe(413);
+      expect((await alice.sendMessage(bob.aor, 'y'.repeat(20_000))).status).toBe(200);
+      expect(bob.messages.map((m) => m.body.length)).toEqual([20_000]);
+      // At the cap it passes the server; the test UA's own stack takes no message over 64 KiB (513, or a WS connection closed: 500).
+      expect((await alice.sendMessage(bob.aor, 'x'.repeat(65_536))).status).not.toBe(413);
+    });
+  });
+}
+
+/** With digest authentication: nobody sends as another user. */
+export function authenticatedMessageBehaviour(ctx: SuiteContext): void {
+  it('message - a From other than the authenticated user is 403', async () => {
+    const alice = await ctx.ua('alice');
+    const bob = await ctx.ua('bob');
+    await bob.request('REGISTER', { expires: 300 });
+    const forged = await alice.sendMessage(bob.aor, 'as carol', { headers: { From: `<${ctx.aor('carol')}>;tag=f1` } });
+    expect(forged.status).toBe(403);
+    expect(bob.messages).toHaveLength(0);
+  });
+}
