@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_MESSAGING, type EdgeConfig } from '@presence/edge';
+import type { EdgeConfig } from '@presence/edge';
 import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
@@ -53,10 +53,10 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
     },
     messaging: {
-      ...DEFAULT_MESSAGING,
       maxMessageBytes: values['max-message-bytes'] as number,
       offlineMessagesPerUser: values['offline-messages-per-user'] as number,
       offlineMessageTtlMs: (values['offline-message-ttl'] as number) * 1000,
+      sweepIntervalMs: Math.round((values['offline-sweep-interval'] as number) * 1000),
     },
   };
 }

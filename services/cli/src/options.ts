@@ -124,6 +124,13 @@ export const MESSAGE_OPTIONS: OptionTable = {
     min: 1,
     help: 'How long a stored MESSAGE waits for its recipient to register before it is dropped (counted in presence_messages_expired_total); default 7 days.',
   },
+  'offline-sweep-interval': {
+    kind: 'number',
+    placeholder: 'SECONDS',
+    default: '30',
+    min: 0.1,
+    help: 'How often an edge retries stored MESSAGEs for recipients that have a registered contact (what a REGISTER did not deliver: a UA that did not answer, an edge killed mid-delivery).',
+  },
 };
 
 export const PARTITION_OPTIONS: OptionTable = {

@@ -31,6 +31,7 @@ const STANDALONE_OPTION_NAMES = [
   'max-message-bytes',
   'offline-messages-per-user',
   'offline-message-ttl',
+  'offline-sweep-interval',
   'max-publications-per-presentity',
   'max-presence-document-bytes',
   'max-subscriptions-per-watcher',

@@ -35,7 +35,13 @@ export class ContactDelivery {
   async send(binding: Binding, copy: MessageCopy): Promise<BranchOutcome> {
     const flow = binding.flow;
     const elsewhere = flow !== undefined && !flow.startsWith('udp|') && binding.edgeId !== this.deps.edgeId;
-    return elsewhere ? this.forward(binding.edgeId, flow, binding.contact, copy) : this.sendHere(flow, binding.contact, copy);
+    try {
+      return await (elsewhere ? this.forward(binding.edgeId, flow, binding.contact, copy) : this.sendHere(flow, binding.contact, copy));
+    } catch (error) {
+      // A contact the stack cannot send to (a malformed URI registered long ago): this branch fails, the others go on.
+      this.deps.logger.warn({ err: error, contact: binding.contact }, 'MESSAGE not sent to a contact');
+      return { status: 503, reason: 'Service Unavailable' };
+    }
   }
 
   /** Sends from this edge: on `flow` when it is ours and alive, else to the contact URI. */

@@ -11,23 +11,24 @@ export interface ForkResult {
 
 /**
  * Sends a MESSAGE to every contact at once (parallel forking, RFC 3428 §4
- * via RFC 3261 §16). `onSuccess` hears of the first 2xx as it arrives, so
- * the sender is answered without waiting for slower contacts; the promise
- * resolves once every branch ended.
+ * via RFC 3261 §16) and resolves at the first 2xx, without waiting for
+ * slower contacts (their transactions end on their own, unheard), or once
+ * every branch failed, with the best of the failures.
  */
-export async function forkToContacts(delivery: ContactDelivery, bindings: readonly Binding[], copy: MessageCopy, onSuccess?: (outcome: BranchOutcome) => void): Promise<ForkResult> {
-  let first: BranchOutcome | undefined;
-  const outcomes = await Promise.all(
-    bindings.map(async (binding) => {
-      const outcome = await delivery.send(binding, copy);
-      if (outcome.status >= 200 && outcome.status < 300 && first === undefined) {
-        first = outcome;
-        onSuccess?.(outcome);
-      }
-      return outcome;
-    }),
-  );
-  if (first !== undefined) return { ...first, delivered: true };
+export function forkToContacts(delivery: ContactDelivery, bindings: readonly Binding[], copy: MessageCopy): Promise<ForkResult> {
+  return new Promise((resolve) => {
+    const outcomes: BranchOutcome[] = [];
+    const settle = (outcome: BranchOutcome): void => {
+      outcomes.push(outcome);
+      if (outcome.status >= 200 && outcome.status < 300) resolve({ ...outcome, delivered: true });
+      else if (outcomes.length === bindings.length) resolve(best(outcomes));
+    };
+    if (bindings.length === 0) resolve(best(outcomes));
+    for (const binding of bindings) void delivery.send(binding, copy).then(settle);
+  });
+}
+
+function best(outcomes: readonly BranchOutcome[]): ForkResult {
   const status = bestFinalStatus(outcomes.map((o) => o.status));
   const reason = outcomes.find((o) => o.status === status)?.reason ?? (status === 500 ? 'Server Internal Error' : 'Temporarily Unavailable');
   return { status, reason, delivered: false };

@@ -17,6 +17,9 @@ import type { ContactDelivery } from './contact-delivery.js';
 import { forkToContacts } from './fork.js';
 import { cameBackToUs, copyOfRequest, loopKey, storedMessage, type MessageCopy } from './message-copy.js';
 
+/** Branch answers that mean nobody answered (timeout, no edge, transport failure as §16.7 passes it on). */
+const UNREACHABLE: ReadonlySet<number> = new Set([408, 480, 500]);
+
 /**
  * Page-mode MESSAGE (RFC 3428), acting as a forking proxy for the
  * recipient's AOR: checked (served domain, Max-Forwards, loop, size), then
@@ -37,18 +40,18 @@ export class MessageHandler {
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
+    // RFC 3261 §16.3 validation (hops, loop) comes before the targets are looked at (§16.5).
+    const copy = this.checked(request);
     const recipient = normalizeAor(request.uri);
     // No open relay: a recipient in a domain we do not serve is 404, whoever asks.
     this.domains.requireServed(recipient);
-    const copy = this.checked(request);
     this.metrics.messagesReceived.inc();
     const bindings = await this.store.bindings(recipient, this.clock.now());
     if (bindings.length === 0) return this.storeForLater(request, recipient, copy);
-    const answer = (status: number, reason: string) => request.respond(status, reason);
-    const result = await forkToContacts(this.delivery, bindings, copy, (first) => answer(first.status, first.reason));
+    const result = await forkToContacts(this.delivery, bindings, copy);
     if (result.delivered) this.metrics.messagesDelivered.inc({ path: 'online' });
-    else this.metrics.messagesFailed.inc({ reason: result.status === 408 || result.status === 480 || result.status === 500 ? 'unreachable' : 'rejected' });
-    answer(result.status, result.reason);
+    else this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
+    request.respond(result.status, result.reason);
   }
 
   /** RFC 3261 §16.3 steps 3 and 4, then the size cap; the copy to send on. */
