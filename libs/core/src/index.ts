@@ -53,6 +53,7 @@ export {
   BusyHereError,
 } from './errors/catalogue.js';
 export { bestFinalStatus } from './messaging/best-response.js';
+export { CPIM, cpimProblem, IS_COMPOSING } from './messaging/cpim.js';
 
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
 

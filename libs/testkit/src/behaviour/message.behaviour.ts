@@ -73,6 +73,26 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(DOMAIN).toBe('example.com');
     });
 
+    it('message - isComposing (RFC 3994) is delivered live but never stored; a malformed message/cpim is 400 naming the problem', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      const composing = '<?xml version="1.0" encoding="UTF-8"?>\n<isComposing xmlns="urn:ietf:params:xml:ns:im-iscomposing"><state>active</state></isComposing>';
+      const indication = { headers: { 'Content-Type': 'application/im-iscomposing+xml' } };
+      const offline = await alice.sendMessage(bob.aor, composing, indication);
+      expect(offline.status).toBe(480);
+      expect(offline.reason).toMatch(/never stored/);
+      const cpim = (from: string) => `${from}To: <${bob.aor}>\r\nDateTime: 2026-11-29T22:00:00Z\r\n\r\nContent-Type: text/plain\r\n\r\nhi in cpim`;
+      const malformed = await alice.sendMessage(bob.aor, cpim(''), { headers: { 'Content-Type': 'message/cpim' } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.reason).toBe('Malformed message/cpim: no From message header');
+      await bob.request('REGISTER', { expires: 300 });
+      expect((await alice.sendMessage(bob.aor, composing, indication)).status).toBe(200);
+      expect((await bob.nextMessage()).contentType).toBe('application/im-iscomposing+xml');
+      expect((await alice.sendMessage(bob.aor, cpim(`From: <${alice.aor}>\r\n`), { headers: { 'Content-Type': 'message/cpim' } })).status).toBe(200);
+      expect((await bob.nextMessage()).body).toContain('hi in cpim');
+      expect(bob.messages).toHaveLength(2);
+    });
+
     it.skipIf(ctx.transport === 'udp')('message - a body over the maximum (64 KiB) is 413', async () => {
       const alice = await ctx.ua('alice');
       const bob = await ctx.ua('bob');

@@ -1,6 +1,9 @@
 import {
   BadRequestError,
   BusyHereError,
+  CPIM,
+  cpimProblem,
+  IS_COMPOSING,
   LoopDetectedError,
   normalizeAor,
   RequestEntityTooLargeError,
@@ -47,7 +50,11 @@ export class MessageHandler {
     this.domains.requireServed(recipient);
     this.metrics.messagesReceived.inc();
     const bindings = await this.store.bindings(recipient, this.clock.now());
-    if (bindings.length === 0) return this.storeForLater(request, recipient, copy);
+    if (bindings.length === 0) {
+      // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
+      if (request.contentType === IS_COMPOSING) return request.respond(480, 'Temporarily Unavailable (isComposing is never stored)');
+      return this.storeForLater(request, recipient, copy);
+    }
     const result = await forkToContacts(this.delivery, bindings, copy);
     if (result.delivered) this.metrics.messagesDelivered.inc({ path: 'online' });
     else this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
@@ -63,6 +70,8 @@ export class MessageHandler {
     if (cameBackToUs(request, key)) throw new LoopDetectedError('Loop Detected');
     const bytes = Buffer.byteLength(request.body);
     if (bytes > this.config.maxMessageBytes) throw new RequestEntityTooLargeError(`Message body of ${bytes} bytes exceeds ${this.config.maxMessageBytes}`);
+    const cpim = request.contentType === CPIM ? cpimProblem(request.body) : undefined;
+    if (cpim !== undefined) throw new BadRequestError(`Malformed message/cpim: ${cpim}`);
     return copyOfRequest(request, key, this.clock.now());
   }
 
