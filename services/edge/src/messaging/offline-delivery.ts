@@ -80,9 +80,7 @@ export class OfflineDelivery {
     const { store, edgeId, lockTtlMs } = this.deps;
     if (!(await store.acquireDeliveryLock(recipient, edgeId, lockTtlMs))) return;
     try {
-      while (!this.stopped && (await this.deliverBatch(recipient))) {
-        if (!(await store.acquireDeliveryLock(recipient, edgeId, lockTtlMs))) return; // lost it: another deliverer goes on
-      }
+      while (!this.stopped && (await this.deliverBatch(recipient)));
     } finally {
       await store.releaseDeliveryLock(recipient, edgeId);
     }
@@ -94,7 +92,8 @@ export class OfflineDelivery {
     const { messages, expired } = await store.offlineMessages(recipient, BATCH);
     if (expired > 0) metrics.messagesExpired.inc(expired);
     for (const message of messages) {
-      if (this.stopped) return false;
+      // Renewed before each message (each may take a whole transaction): lost, another deliverer goes on.
+      if (this.stopped || !(await store.acquireDeliveryLock(recipient, this.deps.edgeId, this.deps.lockTtlMs))) return false;
       const bindings = await store.bindings(recipient, this.deps.clock.now());
       if (bindings.length === 0) return false;
       const result = await forkToContacts(this.deps.delivery, bindings, copyOfStored(message));
