@@ -1,4 +1,4 @@
-import { createTestUa, metricValue, type TestUa } from '@presence/testkit';
+import { createTestUa, eventually, metricValue, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusterTierAvailable } from './cluster-target.js';
 import { aor, useFaultCluster } from './cluster-faults-kit.js';
@@ -43,8 +43,11 @@ describe.runIf(clusterTierAvailable())('cluster MESSAGE faults', () => {
     const bodies: string[] = [];
     for (let n = 1; n <= 20; n++) bodies.push((await desk.nextMessage({ timeoutMs: 30_000 })).body);
     expect(bodies).toEqual(Array.from({ length: 20 }, (_, i) => `m${i + 1}`));
-    const delivered = await Promise.all([edgeA, edgeC].map(async (edge) => metricValue(await edge.process.metrics(), 'presence_messages_delivered_total', { path: 'offline' })));
-    expect(delivered[0]! + delivered[1]!).toBe(20);
+    // Counted once the 2xx is in and the message left the store, just after the UA saw it.
+    await eventually(async () => {
+      const delivered = await Promise.all([edgeA, edgeC].map(async (edge) => metricValue(await edge.process.metrics(), 'presence_messages_delivered_total', { path: 'offline' })));
+      expect(delivered[0]! + delivered[1]!).toBe(20);
+    });
     // Online again: through edge A to the desk's WebSocket on edge C.
     expect((await alice.sendMessage(bob, 'live')).status).toBe(200);
     expect((await desk.nextMessage()).body).toBe('live');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Children, createTestUa, freePort, freeUdpTcpPort, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
+import { Children, createTestUa, eventually, freePort, freeUdpTcpPort, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let unique = 0;
@@ -66,8 +66,8 @@ describe('standalone MESSAGE store-and-forward', () => {
     for (let n = 1; n <= 30; n++) bodies.push((await desk.nextMessage({ timeoutMs: 10_000 })).body);
     expect(bodies).toEqual(Array.from({ length: 30 }, (_, i) => `m${i + 1}`));
     expect(new Set(desk.messages.map((m) => m.callId)).size).toBe(30);
-    const metrics = await server.metrics();
-    expect(metricValue(metrics, 'presence_messages_delivered_total', { path: 'offline' })).toBe(30);
+    // Counted once the 2xx is in and the message left the store, just after the UA saw it.
+    await eventually(async () => expect(metricValue(await server.metrics(), 'presence_messages_delivered_total', { path: 'offline' })).toBe(30));
     await server.stop();
   });
 

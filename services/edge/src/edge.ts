@@ -142,7 +142,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
-    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics),
+    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, (aor) => offline.recipientRegistered(aor)),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());

@@ -40,6 +40,8 @@ export class MessageHandler {
     private readonly config: MessagingConfig,
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
+    /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
+    private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -50,10 +52,17 @@ export class MessageHandler {
     this.domains.requireServed(recipient);
     this.metrics.messagesReceived.inc();
     const bindings = await this.store.bindings(recipient, this.clock.now());
+    // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
+    const live = request.contentType === IS_COMPOSING;
     if (bindings.length === 0) {
-      // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
-      if (request.contentType === IS_COMPOSING) return request.respond(480, 'Temporarily Unavailable (isComposing is never stored)');
+      if (live) return request.respond(480, 'Temporarily Unavailable (isComposing is never stored)');
       return this.storeForLater(request, recipient, copy);
+    }
+    // Stored messages still waiting (being delivered, or their delivery failed): this one queues behind them, never overtakes.
+    if (!live && (await this.store.offlineMessages(recipient, 1)).messages.length > 0) {
+      await this.storeForLater(request, recipient, copy);
+      this.onQueuedForReachable(recipient);
+      return;
     }
     const result = await forkToContacts(this.delivery, bindings, copy);
     if (result.delivered) this.metrics.messagesDelivered.inc({ path: 'online' });
@@ -85,6 +94,6 @@ export class MessageHandler {
       throw new BusyHereError(`Busy Here: offline message store full for this recipient (${limits.maxMessages} messages)`);
     }
     this.metrics.messagesStored.inc();
-    request.respond(202, 'Accepted (stored until the recipient registers)');
+    request.respond(202, 'Accepted (stored for delivery)');
   }
 }
