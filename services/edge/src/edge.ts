@@ -161,12 +161,14 @@ export function createEdge(deps: EdgeDeps): Edge {
     async stop() {
       stopListening();
       stopSampling();
-      await offline.stop();
-      await responder.stop();
+      // Deliveries and forwarded MESSAGEs in flight end when the stack stops (503: they stay stored), not after their Timer F.
+      const delivering = offline.stop();
+      const forwarding = responder.stop();
       await resync.stop();
       registry.stop();
       interest.close();
       await stack.stop();
+      await Promise.all([delivering, forwarding]);
     },
   };
 }
