@@ -65,8 +65,12 @@ export class MessageHandler {
       return;
     }
     const result = await forkToContacts(this.delivery, bindings, copy);
-    if (result.delivered) this.metrics.messagesDelivered.inc({ path: 'online' });
-    else this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
+    if (result.delivered) {
+      this.metrics.messagesDelivered.inc({ path: 'online' });
+      // 200 whatever 2xx the UA gave: a 202 from us means stored, and must not be mistaken for it.
+      return request.respond(200, 'OK');
+    }
+    this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
     request.respond(result.status, result.reason);
   }
 
