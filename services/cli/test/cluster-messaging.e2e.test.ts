@@ -17,6 +17,21 @@ describe.runIf(clusterTierAvailable())('cluster MESSAGE faults', () => {
     await Promise.allSettled(extra.splice(0).map((a) => a.close()));
   });
 
+  it.each(['tcp', 'ws'] as const)('across edges - a MESSAGE taken by edge A reaches a %s recipient through the connection it holds to edge B', async (transport) => {
+    const target = await ctx.start();
+    const [edgeA, edgeB] = [target.cluster.edges[0]!, target.cluster.edges[1]!];
+    const alice = await ctx.ua(edgeA.sipPort, 'alice');
+    const bob = await createTestUa({ transport, server: { host: '127.0.0.1', port: transport === 'ws' ? edgeB.wsPort : edgeB.sipPort }, aor: aor('bob') });
+    extra.push(bob);
+    expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+    expect((await alice.sendMessage(bob.aor, `over ${transport}`)).status).toBe(200);
+    const received = await bob.nextMessage();
+    expect(received.body).toBe(`over ${transport}`);
+    expect(received.flow.transport).toBe(transport);
+    expect(received.flow.remotePort, 'sent on the connection to edge B').toBe(transport === 'ws' ? edgeB.wsPort : edgeB.sipPort);
+    expect(metricValue(await edgeA.process.metrics(), 'presence_messages_delivered_total', { path: 'online' })).toBe(1);
+  });
+
   it('kill - SIGKILL of the edge delivering stored messages loses none: after its lock lapses they all arrive, in order', async () => {
     const target = await ctx.start({ edgeArgs: ['--offline-sweep-interval', '0.5'] });
     const { cluster } = target;
