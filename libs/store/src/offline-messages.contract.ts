@@ -77,6 +77,18 @@ export function offlineMessagesContract(ctx: OfflineContractContext): void {
       expect(await store.offlineRecipients(0)).toEqual([]);
     });
 
+    it('offline messages - the sweep pages through the recipients in AOR byte order', async () => {
+      const store = ctx.store();
+      const names = ['dave', 'amy', 'carl', 'bert', 'élise'].map((n) => ctx.aor(n));
+      for (const [n, name] of names.entries()) await store.storeOfflineMessage(name, message(n), LIMITS);
+      const ours = (list: string[]) => list.filter((aor) => names.includes(aor));
+      const sorted = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      const first = ours(await store.offlineRecipients(1000));
+      expect(first).toEqual(sorted);
+      expect(ours(await store.offlineRecipients(1000, sorted[1]))).toEqual(sorted.slice(2));
+      expect(ours(await store.offlineRecipients(2, sorted[0]))).toEqual(sorted.slice(1, 3));
+    });
+
     it('offline messages - one deliverer per recipient: the lock is refused to others until released or lapsed', async () => {
       const store = ctx.store();
       const bob = ctx.aor('bob');

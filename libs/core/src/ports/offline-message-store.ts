@@ -51,8 +51,12 @@ export interface OfflineMessageStore {
   offlineMessages(recipient: string, limit: number): Promise<OfflineMessages>;
   /** Removes one message (delivered); unknown ids are ignored. */
   removeOfflineMessage(recipient: string, id: string): Promise<void>;
-  /** Recipients that may have messages waiting, for a periodic retry (at most `limit`, in no set order). */
-  offlineRecipients(limit: number): Promise<string[]>;
+  /**
+   * Recipients with messages waiting, for a periodic retry: at most `limit`,
+   * in AOR byte order, those after `after` when given (a sweep pages
+   * through all of them, so none waits behind the first page for ever).
+   */
+  offlineRecipients(limit: number, after?: string): Promise<string[]>;
   /**
    * Claims the delivery of `recipient`'s queue for `ttlMs`: true when nobody
    * else holds it (or `owner` already does). One deliverer per recipient

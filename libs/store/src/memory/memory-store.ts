@@ -345,10 +345,10 @@ class InMemoryStore implements MemoryStore {
     if (this.tables.offline.remove(recipient, id)) await this.offlineFiles?.remove(id);
   }
 
-  async offlineRecipients(limit: number): Promise<string[]> {
+  async offlineRecipients(limit: number, after?: string): Promise<string[]> {
     this.assertOpen();
     assertListLimit(limit, 'offlineRecipients');
-    return this.tables.offline.recipients(limit);
+    return this.tables.offline.recipients(limit, after);
   }
 
   async acquireDeliveryLock(recipient: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { OfflineMessage, OfflineMessages, OfflineQueueLimits, StoredMessage } from '@presence/core';
+import { compareAors } from '../user-record-check.js';
 
 /**
  * Offline MESSAGE queues per recipient, oldest first, like Redis
@@ -52,8 +53,10 @@ export class OfflineQueueTable {
     return true;
   }
 
-  recipients(limit: number): string[] {
-    return Array.from(this.queues.keys()).slice(0, limit);
+  /** In AOR byte order as Redis lists them (ZRANGEBYLEX), those after `after`. */
+  recipients(limit: number, after?: string): string[] {
+    const all = Array.from(this.queues.keys()).sort(compareAors);
+    return (after === undefined ? all : all.filter((aor) => compareAors(aor, after) > 0)).slice(0, limit);
   }
 
   acquire(recipient: string, owner: string, ttlMs: number, now: number): boolean {

@@ -31,7 +31,7 @@ export class OfflineMessageRecords implements OfflineMessageStore {
     assertOfflineLimits(limits);
     const now = this.clock.now();
     const ttlMs = Math.max(1, Math.ceil(limits.ttlMs));
-    await this.calls.run('storeOfflineMessage', () => this.client.zadd(this.keys.offlinePending(), 'NX', now, recipient));
+    await this.calls.run('storeOfflineMessage', () => this.client.zadd(this.keys.offlinePending(), 'NX', 0, recipient));
     const fields = JSON.stringify({ ...message, storedAt: now, expiresAt: now + limits.ttlMs });
     const keys = [this.keys.offlineQueue(recipient), this.keys.offlineSequence(recipient)];
     const [stored, id, expired] = (await this.calls.run('storeOfflineMessage', () => this.scripts['offline-queue'](keys, ['store', now, limits.maxMessages, ttlMs, fields]))) as [number, string, number];
@@ -56,11 +56,12 @@ export class OfflineMessageRecords implements OfflineMessageStore {
     await this.forgetIfEmpty(recipient, 'removeOfflineMessage');
   }
 
-  async offlineRecipients(limit: number): Promise<string[]> {
+  async offlineRecipients(limit: number, after?: string): Promise<string[]> {
     this.calls.assertOpen();
     assertListLimit(limit, 'offlineRecipients');
     if (limit === 0) return [];
-    const recipients = await this.calls.run('offlineRecipients', () => this.client.zrange(this.keys.offlinePending(), 0, limit - 1));
+    const from = after === undefined ? '-' : `(${after}`;
+    const recipients = await this.calls.run('offlineRecipients', () => this.client.zrangebylex(this.keys.offlinePending(), from, '+', 'LIMIT', 0, limit));
     const live: string[] = [];
     for (const recipient of recipients) {
       const length = await this.calls.run('offlineRecipients', () => this.client.llen(this.keys.offlineQueue(recipient)));
@@ -87,6 +88,6 @@ export class OfflineMessageRecords implements OfflineMessageStore {
     const pending = this.keys.offlinePending();
     await this.calls.run(operation, () => this.client.zrem(pending, recipient));
     const length = await this.calls.run(operation, () => this.client.llen(this.keys.offlineQueue(recipient)));
-    if (length > 0) await this.calls.run(operation, () => this.client.zadd(pending, 'NX', this.clock.now(), recipient));
+    if (length > 0) await this.calls.run(operation, () => this.client.zadd(pending, 'NX', 0, recipient));
   }
 }

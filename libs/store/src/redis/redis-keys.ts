@@ -20,7 +20,7 @@
  *     im:{aor}:offline      list   offline MESSAGE JSON, oldest first   TTL = newest message's time to live
  *     im:{aor}:seq          string id sequence of that queue     TTL = the same
  *     im:{aor}:lock         string who delivers the queue now    TTL = the lock's time
- *     im:pending            zset   aor -> time first stored (recipients the sweep retries)   no TTL
+ *     im:pending            zset   aor -> 0 (recipients the sweep retries, paged by AOR bytes)   no TTL
  *
  * A tag is the text between the first `{` and the next `}`: an AOR holding
  * `}` gets a shorter tag, the same for all its keys, so they still share a

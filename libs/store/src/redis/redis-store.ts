@@ -278,8 +278,8 @@ class RedisBackedStore implements RedisStore {
     return this.offline.removeOfflineMessage(recipient, id);
   }
 
-  offlineRecipients(limit: number): Promise<string[]> {
-    return this.offline.offlineRecipients(limit);
+  offlineRecipients(limit: number, after?: string): Promise<string[]> {
+    return this.offline.offlineRecipients(limit, after);
   }
 
   acquireDeliveryLock(recipient: string, owner: string, ttlMs: number): Promise<boolean> {

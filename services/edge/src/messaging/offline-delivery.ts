@@ -39,6 +39,8 @@ export class OfflineDelivery {
   private readonly running = new Map<string, Promise<void>>();
   private readonly sweep: PeriodicTask;
   private stopped = false;
+  /** Where the sweep goes on: the last recipient of its previous page. */
+  private cursor: string | undefined;
 
   constructor(private readonly deps: OfflineDeliveryDeps) {
     this.sweep = new PeriodicTask({
@@ -63,7 +65,9 @@ export class OfflineDelivery {
 
   /** One sweep run now (tests, and the periodic task). */
   async sweepOnce(): Promise<void> {
-    for (const recipient of await this.deps.store.offlineRecipients(RECIPIENTS_PER_SWEEP)) {
+    const page = await this.deps.store.offlineRecipients(RECIPIENTS_PER_SWEEP, this.cursor);
+    this.cursor = page.length < RECIPIENTS_PER_SWEEP ? undefined : page[page.length - 1];
+    for (const recipient of page) {
       if (this.stopped) return;
       if ((await this.deps.store.bindings(recipient, this.deps.clock.now())).length > 0) this.recipientRegistered(recipient);
     }
