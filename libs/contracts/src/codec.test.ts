@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, encodeMessage } from './codec.js';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeDeliverRequest, encodeMessage } from './codec.js';
 import { ContractError } from './contract-error.js';
 import { createSubjects } from './subjects.js';
 
@@ -61,5 +61,16 @@ describe('contracts codec', () => {
     expect(subject.startsWith('t1.ps.7.')).toBe(true);
     expect(subject.split('.')).toHaveLength(4);
     expect(() => createSubjects('bad prefix')).toThrow(/prefix/);
+    expect(subjects.edgeDeliver('host.local-42').split('.')).toEqual(['t1', 'edge', expect.any(String), 'deliver']);
+  });
+
+  it('deliver - request and reply round-trip; a malformed one is a ContractError naming the field', () => {
+    const request = { v: 1, type: 'deliver', flow: 'tcp|s|1', uri: 'sip:bob@192.0.2.1', headers: { From: '<sip:a@x>;tag=1' }, body: 'hi', branchKey: 'im-abc' } as const;
+    expect(decodeDeliverRequest(encodeMessage(request))).toEqual(request);
+    const { branchKey: _, ...plain } = request;
+    expect(decodeDeliverRequest(encodeMessage(plain))).toEqual(plain);
+    expect(decodeDeliverReply(encodeMessage({ v: 1, type: 'delivered', status: 200, reason: 'OK' }))).toEqual({ v: 1, type: 'delivered', status: 200, reason: 'OK' });
+    expect(() => decodeDeliverRequest(bytes({ ...request, headers: { From: 1 } }))).toThrow(/headers/);
+    expect(() => decodeDeliverReply(bytes({ v: 1, type: 'delivered', status: 'x', reason: '' }))).toThrow(ContractError);
   });
 });

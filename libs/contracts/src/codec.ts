@@ -3,13 +3,14 @@ import { ContractError } from './contract-error.js';
 import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
+import type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 
 /** The one place payload shapes are checked: everything past here is typed and trusted. */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent): Uint8Array {
+export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent | DeliverRequest | DeliverReply): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
 
@@ -108,4 +109,25 @@ export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
     document: r.string('document'),
     changedAt: r.count('changedAt'),
   };
+}
+
+export function decodeDeliverRequest(bytes: Uint8Array): DeliverRequest {
+  const r = readEnvelope(bytes, 'deliver request');
+  r.oneOf('type', ['deliver'] as const);
+  const branchKey = r.optionalString('branchKey');
+  return {
+    v: 1,
+    type: 'deliver',
+    flow: r.string('flow'),
+    uri: r.string('uri'),
+    headers: r.stringRecord('headers'),
+    body: r.string('body'),
+    ...(branchKey === undefined ? {} : { branchKey }),
+  };
+}
+
+export function decodeDeliverReply(bytes: Uint8Array): DeliverReply {
+  const r = readEnvelope(bytes, 'deliver reply');
+  r.oneOf('type', ['delivered'] as const);
+  return { v: 1, type: 'delivered', status: r.count('status'), reason: r.string('reason') };
 }

@@ -17,5 +17,6 @@ export type {
   PresentitySnapshot,
 } from './messages/agent-reply.js';
 export type { ChangeEvent } from './messages/change-event.js';
+export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 export { ContractError } from './contract-error.js';
-export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent } from './codec.js';
+export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply } from './codec.js';

@@ -2,11 +2,13 @@
  * Every bus subject in one place.
  *   <prefix>pa.<partition>              requests to the presence agent owning a partition
  *   <prefix>ps.<partition>.<aor-token>  change events of one presentity (one per change)
- * NATS tokens cannot contain '.', so the AOR travels base64url-encoded.
+ *   <prefix>edge.<edge-token>.deliver   a MESSAGE for a UA whose connection that edge holds (request/reply)
+ * NATS tokens cannot contain '.', so the AOR and the edge id travel base64url-encoded.
  */
 export interface Subjects {
   agent(partition: number): string;
   change(partition: number, presentity: string): string;
+  edgeDeliver(edgeId: string): string;
 }
 
 export function createSubjects(prefix = ''): Subjects {
@@ -16,6 +18,7 @@ export function createSubjects(prefix = ''): Subjects {
   return {
     agent: (partition) => `${prefix}pa.${partition}`,
     change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
+    edgeDeliver: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.deliver`,
   };
 }
 

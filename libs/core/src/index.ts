@@ -21,6 +21,14 @@ export type { MembershipStore } from './ports/membership-store.js';
 export type { UserStore } from './ports/user-store.js';
 export type { AuthStateStore } from './ports/auth-state-store.js';
 export type { InspectionStore, Page } from './ports/inspection-store.js';
+export type {
+  OfflineMessage,
+  OfflineMessages,
+  OfflineMessageStore,
+  OfflineQueueLimits,
+  OfflineStoreOutcome,
+  StoredMessage,
+} from './ports/offline-message-store.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {
@@ -40,7 +48,12 @@ export {
   ServiceUnavailableError,
   UnsupportedUriSchemeError,
   RequestEntityTooLargeError,
+  TooManyHopsError,
+  LoopDetectedError,
+  BusyHereError,
 } from './errors/catalogue.js';
+export { bestFinalStatus } from './messaging/best-response.js';
+export { CPIM, cpimProblem, IS_COMPOSING } from './messaging/cpim.js';
 
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
 

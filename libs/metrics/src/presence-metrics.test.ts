@@ -33,7 +33,10 @@ describe('metrics catalogue', () => {
     );
     expect(metricSamples(text, 'presence_bus_errors_total')).toEqual(['presence_bus_errors_total{operation="publish"} 0', 'presence_bus_errors_total{operation="subscribe"} 0']);
     expect(metricSamples(text, 'presence_notifies_sent_total')).toHaveLength(4);
-    expect(metricSamples(text, 'presence_sip_handler_errors_total')).toHaveLength(4);
+    expect(metricSamples(text, 'presence_sip_handler_errors_total')).toHaveLength(5);
+    for (const name of ['presence_messages_received_total', 'presence_messages_stored_total', 'presence_messages_expired_total']) expect(metricSamples(text, name)).toEqual([`${name} 0`]);
+    expect(metricSamples(text, 'presence_messages_delivered_total')).toEqual(['presence_messages_delivered_total{path="online"} 0', 'presence_messages_delivered_total{path="offline"} 0']);
+    expect(metricSamples(text, 'presence_messages_failed_total')).toHaveLength(3);
     expect(metricSamples(text, 'presence_lease_changes_total')).toEqual(['presence_lease_changes_total{change="gained"} 0', 'presence_lease_changes_total{change="lost"} 0']);
   });
 

@@ -36,6 +36,16 @@ export interface PresenceMetrics {
   readonly authLockouts: Counter<'scope'>;
   /** Requests refused by a configured cap (README "Limits"), by which one. */
   readonly limitRefusals: Counter<'limit'>;
+  /** Page-mode MESSAGEs (RFC 3428) accepted for delivery by this edge (authenticated, checked, for a served AOR). */
+  readonly messagesReceived: Counter;
+  /** MESSAGEs a recipient's UA answered 2xx, sent at once (online) or from the offline store (offline). */
+  readonly messagesDelivered: Counter<'path'>;
+  /** MESSAGEs stored for a recipient without a binding (answered 202). */
+  readonly messagesStored: Counter;
+  /** Stored MESSAGEs dropped after their time to live, never delivered. */
+  readonly messagesExpired: Counter;
+  /** MESSAGEs not delivered, by why: every contact refused it (rejected), none answered (unreachable), the offline store was full (store_full). */
+  readonly messagesFailed: Counter<'reason'>;
 
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
@@ -166,6 +176,19 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       'limit',
       LIMIT_NAMES,
     ),
+    messagesReceived: new Counter({ name: `${prefix}messages_received_total`, help: 'MESSAGE requests accepted for delivery (authenticated, checked, for a served AOR)', registers }),
+    messagesDelivered: zeroed(
+      new Counter({ name: `${prefix}messages_delivered_total`, help: 'MESSAGEs answered 2xx by the recipient, by path (online, offline: from the store)', labelNames: ['path'], registers }),
+      'path',
+      ['online', 'offline'],
+    ),
+    messagesStored: new Counter({ name: `${prefix}messages_stored_total`, help: 'MESSAGEs stored for a recipient without a binding (answered 202)', registers }),
+    messagesExpired: new Counter({ name: `${prefix}messages_expired_total`, help: 'Stored MESSAGEs dropped after their time to live, never delivered', registers }),
+    messagesFailed: zeroed(
+      new Counter({ name: `${prefix}messages_failed_total`, help: 'MESSAGEs not delivered, by reason (rejected, unreachable, store_full)', labelNames: ['reason'], registers }),
+      'reason',
+      ['rejected', 'unreachable', 'store_full'],
+    ),
     ...operations,
     onRender(sample) {
       samplers.add(sample);
@@ -195,7 +218,7 @@ function zeroed<L extends string>(counter: Counter<L>, label: L, values: readonl
  */
 function startAtZero(metrics: PresenceMetrics): void {
   zeroed(metrics.internalErrors, 'source', ['sip', 'notify', 'subscription_end', 'unhandled_rejection', 'uncaught_exception']);
-  zeroed(metrics.handlerErrors, 'method', ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS']);
+  zeroed(metrics.handlerErrors, 'method', ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'MESSAGE']);
   zeroed(metrics.notifiesSent, 'result', ['ok', 'rejected', 'timeout', 'failed']);
   zeroed(metrics.notifiesDropped, 'reason', ['no_state']);
   // The reasons libs/sip reports (ConnectionRefusedReason, ConnectionClosedReason); metrics import no SIP.

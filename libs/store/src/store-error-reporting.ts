@@ -40,6 +40,12 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   watchersOf: true,
   leaseHolders: true,
   dialogsByCallId: true,
+  storeOfflineMessage: true,
+  offlineMessages: true,
+  removeOfflineMessage: true,
+  offlineRecipients: true,
+  acquireDeliveryLock: true,
+  releaseDeliveryLock: true,
   close: true,
 };
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Binding, DialogRecord, PresentityChange, Publication, Store, UserRecord, WatcherRecord } from '@presence/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { offlineMessagesContract } from './offline-messages.contract.js';
 import type { StoreInspector } from './test-support/store-inspector.js';
 
 /** The fake clock the contract drives; the store under test must take its time from it. */
@@ -818,6 +819,8 @@ export function storeContract(
         await expect(store.dialogsByCallId(callId, -1)).rejects.toBeInstanceOf(RangeError);
       });
     });
+
+    offlineMessagesContract({ store: () => store, advance: (ms) => clock.advance(ms), aor });
 
     describe('health', () => {
       it('health - ping answers true while open', async () => {

@@ -7,3 +7,9 @@ export function assertPositiveTtl(name: string, ttlMs: number): void {
 export function assertNonceCount(nc: number): void {
   if (!Number.isSafeInteger(nc) || nc < 0) throw new RangeError(`nonce count must be a non-negative integer, got ${nc}`);
 }
+
+/** Offline queue limits: a positive integer cap and a positive time to live (both stores check the same way). */
+export function assertOfflineLimits(limits: { maxMessages: number; ttlMs: number }): void {
+  if (!Number.isSafeInteger(limits.maxMessages) || limits.maxMessages < 1) throw new RangeError(`offline maxMessages must be a positive integer, got ${limits.maxMessages}`);
+  assertPositiveTtl('offline message ttlMs', limits.ttlMs);
+}

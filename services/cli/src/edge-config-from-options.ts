@@ -52,6 +52,12 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
     },
+    messaging: {
+      maxMessageBytes: values['max-message-bytes'] as number,
+      offlineMessagesPerUser: values['offline-messages-per-user'] as number,
+      offlineMessageTtlMs: (values['offline-message-ttl'] as number) * 1000,
+      sweepIntervalMs: Math.round((values['offline-sweep-interval'] as number) * 1000),
+    },
   };
 }
 

@@ -101,6 +101,38 @@ export const LIMIT_OPTIONS: OptionTable = {
   },
 };
 
+/** Page-mode MESSAGE (README "Instant messaging"); kept in one block (edge and standalone take it). */
+export const MESSAGE_OPTIONS: OptionTable = {
+  'max-message-bytes': {
+    kind: 'integer',
+    placeholder: 'BYTES',
+    default: '65536',
+    min: 1,
+    help: 'Largest MESSAGE body accepted; a larger one gets 413.',
+  },
+  'offline-messages-per-user': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '500',
+    min: 1,
+    help: 'MESSAGEs stored for one recipient without a registered contact; one more gets 486 "Busy Here: offline message store full".',
+  },
+  'offline-message-ttl': {
+    kind: 'integer',
+    placeholder: 'SECONDS',
+    default: '604800',
+    min: 1,
+    help: 'How long a stored MESSAGE waits for its recipient to register before it is dropped (counted in presence_messages_expired_total); default 7 days.',
+  },
+  'offline-sweep-interval': {
+    kind: 'number',
+    placeholder: 'SECONDS',
+    default: '30',
+    min: 0.1,
+    help: 'How often an edge retries stored MESSAGEs for recipients that have a registered contact (what a REGISTER did not deliver: a UA that did not answer, an edge killed mid-delivery).',
+  },
+};
+
 export const PARTITION_OPTIONS: OptionTable = {
   partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
 };
@@ -190,6 +222,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...SIP_OPTIONS,
   ...CONNECTION_OPTIONS,
   ...LIMIT_OPTIONS,
+  ...MESSAGE_OPTIONS,
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   ...PUBLICATION_OPTIONS,
@@ -206,7 +239,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...TRACE_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...MESSAGE_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 

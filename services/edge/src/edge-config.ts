@@ -35,7 +35,28 @@ export interface EdgeConfig {
   readonly auth: DigestAuthConfig | 'none';
   /** Caps against floods and runaway clients (README "Limits"). */
   readonly limits: EdgeLimits;
+  /** Page-mode MESSAGE delivery and offline store; absent: DEFAULT_MESSAGING. */
+  readonly messaging?: MessagingConfig;
 }
+
+/** Instant messaging (README "Instant messaging"). */
+export interface MessagingConfig {
+  /** Largest MESSAGE body accepted (--max-message-bytes); larger gets 413. */
+  readonly maxMessageBytes: number;
+  /** Messages stored per offline recipient (--offline-messages-per-user); one more gets 486. */
+  readonly offlineMessagesPerUser: number;
+  /** How long a stored message waits for its recipient (--offline-message-ttl). */
+  readonly offlineMessageTtlMs: number;
+  /** Period of the sweep retrying stored messages for recipients that have a binding. */
+  readonly sweepIntervalMs: number;
+}
+
+export const DEFAULT_MESSAGING: MessagingConfig = {
+  maxMessageBytes: 65_536,
+  offlineMessagesPerUser: 500,
+  offlineMessageTtlMs: 7 * 24 * 3600 * 1000,
+  sweepIntervalMs: 30_000,
+};
 
 /** Per-AOR and per-source caps; past one a request is refused with a reason and presence_limit_refusals_total moves. */
 export interface EdgeLimits {

@@ -1,11 +1,11 @@
 import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { AuthStateStore, Clock, DialogStore, LocationStore, TimerClock, UserStore } from '@presence/core';
+import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
-import type { DigestAuthConfig, EdgeConfig } from './edge-config.js';
+import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
@@ -17,6 +17,10 @@ import { RealmPolicy } from './ingress/realm-policy.js';
 import { RequestAuthenticator } from './ingress/request-authenticator.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
+import { ContactDelivery } from './messaging/contact-delivery.js';
+import { DeliveryResponder } from './messaging/delivery-responder.js';
+import { MessageHandler } from './messaging/message-handler.js';
+import { OfflineDelivery } from './messaging/offline-delivery.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
@@ -24,7 +28,7 @@ import { SubscriptionRegistry } from './subscriptions/index.js';
 export interface EdgeDeps {
   readonly bus: Bus;
   /** Users and auth state are read only when authentication is on. */
-  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore;
+  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore & OfflineMessageStore;
   /** Also arms the NOTIFY pacing and subscription expiry timers. */
   readonly clock: TimerClock;
   readonly subjects: Subjects;
@@ -69,13 +73,14 @@ export function createEdge(deps: EdgeDeps): Edge {
   const domains = new DomainPolicy(config.domains);
   const authenticator = config.auth === 'none' ? undefined : requestAuthenticator(config.auth, store, clock, domains, metrics);
   const dispatcher = new RequestDispatcher(metrics, logger, authenticator);
+  const messaging = config.messaging ?? DEFAULT_MESSAGING;
   const stack = createSipStack({
     listen: config.listen,
     tls: config.tls && { certificate: config.tls },
     advertisedHost: config.advertisedHost,
     userAgent: config.userAgent === false ? undefined : (config.userAgent ?? productToken()),
     timers: config.sipT1Ms === undefined ? undefined : { t1Ms: config.sipT1Ms },
-    limits: { maxMessageBytes: MAX_SIP_MESSAGE_BYTES },
+    limits: { maxMessageBytes: Math.max(MAX_SIP_MESSAGE_BYTES, messaging.maxMessageBytes + HEADER_ROOM_BYTES) },
     connections: config.connections,
     onConnectionRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
     onConnectionClosed: (reason) => metrics.connectionsClosed.inc({ reason }),
@@ -114,18 +119,41 @@ export function createEdge(deps: EdgeDeps): Edge {
   resync.delegate = registry;
   notifier.delegate = registry;
 
+  // A MESSAGE transaction lasts 64*T1 at most (Timer F); another edge answering for its UA gets that and a margin.
+  const transactionMs = 64 * (config.sipT1Ms ?? 500);
+  const messagingLogger = logger.child({ component: 'messaging' });
+  const delivery = new ContactDelivery({ stack, bus, subjects, edgeId: config.edgeId, forwardTimeoutMs: transactionMs + 2000, logger: messagingLogger });
+  const responder = new DeliveryResponder(bus, subjects, config.edgeId, delivery, messagingLogger);
+  const offline = new OfflineDelivery({
+    store,
+    delivery,
+    clock,
+    edgeId: config.edgeId,
+    metrics,
+    logger: messagingLogger,
+    sweepIntervalMs: messaging.sweepIntervalMs,
+    lockTtlMs: 2 * transactionMs + 5000,
+  });
+
   const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
-    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts, config.limits.maxContactsPerAor),
+    REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts, config.limits.maxContactsPerAor, (aor) =>
+      offline.recipientRegistered(aor),
+    ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
+    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, (aor) => offline.recipientRegistered(aor)),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());
   const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
-    start: () => stack.start(),
+    async start() {
+      const listeners = await stack.start();
+      offline.start();
+      return listeners;
+    },
     get subscriptions() {
       return registry.size;
     },
@@ -133,10 +161,14 @@ export function createEdge(deps: EdgeDeps): Edge {
     async stop() {
       stopListening();
       stopSampling();
+      // Deliveries and forwarded MESSAGEs in flight end when the stack stops (503: they stay stored), not after their Timer F.
+      const delivering = offline.stop();
+      const forwarding = responder.stop();
       await resync.stop();
       registry.stop();
       interest.close();
       await stack.stop();
+      await Promise.all([delivering, forwarding]);
     },
   };
 }
@@ -160,3 +192,5 @@ function requestAuthenticator(
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;
+/** Above --max-message-bytes, room for the headers, so a body just past the cap gets 413 naming it rather than a 513. */
+const HEADER_ROOM_BYTES = 8 * 1024;

@@ -1,4 +1,4 @@
 export type { Edge, EdgeDeps } from './edge.js';
 export { createEdge } from './edge.js';
-export type { DigestAuthConfig, EdgeConfig } from './edge-config.js';
-export { DEFAULT_DIGEST_AUTH, DEFAULT_EXPIRES } from './edge-config.js';
+export type { DigestAuthConfig, EdgeConfig, MessagingConfig } from './edge-config.js';
+export { DEFAULT_DIGEST_AUTH, DEFAULT_EXPIRES, DEFAULT_MESSAGING } from './edge-config.js';

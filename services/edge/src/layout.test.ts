@@ -7,6 +7,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   ingress: ['egress'],
   subscriptions: ['ingress', 'egress'],
   egress: ['ingress'],
+  messaging: ['egress', 'subscriptions'],
 };
 
 function importsOf(folder: string): { file: string; target: string }[] {

@@ -20,7 +20,9 @@ import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from '.
  * case-sensitively as SIPp does: a header missing or spelled other than as
  * the RFCs spell it fails the scenario. test/sipp/register-auth.xml and
  * test/sipp/publisher-auth.xml answer digest challenges (-au/-ap) with
- * SIPp's `[authentication]`.
+ * SIPp's `[authentication]`. test/sipp/message-sender.xml sends a MESSAGE
+ * (202 while its recipient is offline, 200 after), message-register.xml and
+ * message-receiver.xml are that recipient, checking the Date and hop count.
  */
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = which('sipp');
@@ -54,22 +56,25 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   });
 
   async function sipp(
-    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth',
+    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth' | 'message-sender' | 'message-register' | 'message-receiver',
     user: string,
     transport: 'udp' | 'tcp',
     serverPort: number,
     extra: readonly string[] = [],
+    /** A fixed local port (a recipient registered by one run and answering in the next), and how many calls. */
+    place: { localPort?: number; calls?: number; run?: string } = {},
   ): Promise<SippRun> {
     const dir = workDir as string;
-    const errorFile = join(dir, `${scenario}-errors.log`);
-    const messageFile = join(dir, `${scenario}-messages.log`);
-    const localPort = await freePort(transport);
+    const name = `${scenario}${place.run ?? ''}`;
+    const errorFile = join(dir, `${name}-errors.log`);
+    const messageFile = join(dir, `${name}-messages.log`);
+    const localPort = place.localPort ?? (await freePort(transport));
     const controlPort = await freePort('udp');
     // flags as documented by `sipp -h` (SIPp 3.6)
     const args = [
       '-sf', join(SCENARIOS, `${scenario}.xml`),
       '-s', user,
-      '-m', '1',
+      '-m', String(place.calls ?? 1),
       '-i', '127.0.0.1',
       '-p', String(localPort),
       '-cp', String(controlPort),
@@ -82,7 +87,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
       '-nostdin',
       ...extra,
     ];
-    return { label: `SIPp ${scenario} over ${transport}`, child: children.spawn(SIPP as string, args, { cwd: dir }), errorFile, messageFile };
+    return { label: `SIPp ${name} over ${transport}`, child: children.spawn(SIPP as string, args, { cwd: dir }), errorFile, messageFile };
   }
 
   /** Everything worth seeing when a SIPp run went wrong. */
@@ -178,6 +183,28 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     },
     40_000,
   );
+
+  it('sipp - a SIPp MESSAGE to an offline SIPp recipient is stored (202), delivered with its Date when it registers, then sent online (200)', async () => {
+    const { server, port } = await startServer('udp');
+    const sender = `sipp-im-from-${process.pid}`;
+    const recipient = `sipp-im-to-${process.pid}`;
+    const toRecipient = ['-key', 'recipient', recipient];
+    await expectSuccess(await sipp('message-sender', sender, 'udp', port, toRecipient, { run: '-offline' }));
+    expect(metricValue(await server.metrics.render(), 'presence_messages_stored_total')).toBe(1);
+
+    // The recipient registers from the port its answering run then listens on; the stored MESSAGE is retransmitted until it answers.
+    const localPort = await freePort('udp');
+    await expectSuccess(await sipp('message-register', recipient, 'udp', port, [], { localPort }));
+    const receiver = await sipp('message-receiver', recipient, 'udp', port, [], { localPort, calls: 2 });
+    await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_messages_delivered_total', { path: 'offline' })).toBe(1), { timeoutMs: 8000 });
+    await expectSuccess(await sipp('message-sender', sender, 'udp', port, toRecipient, { run: '-online' }));
+    await expectSuccess(receiver);
+
+    const metrics = await server.metrics.render();
+    expect(metricValue(metrics, 'presence_messages_delivered_total', { path: 'online' })).toBe(1);
+    expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'MESSAGE', code: '202' })).toBe(1);
+    expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'MESSAGE', code: '200' })).toBe(1);
+  }, 40_000);
 
   it('sipp - SIPp with a wrong password is challenged again and its scenario fails', async () => {
     const { server, port } = await startServer('udp', { auth: 'digest', edge: suiteEdgeConfig({ auth: { ...DEFAULT_DIGEST_AUTH, algorithms: ['MD5'] } }) });

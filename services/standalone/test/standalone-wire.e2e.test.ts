@@ -107,7 +107,7 @@ describe('standalone on the wire', () => {
     const unknown = await exchange('FOO', `sip:${DOMAIN}`, []);
     expect(startLine(unknown)).toBe('SIP/2.0 501 Not Implemented');
     expect(headerNames(unknown)).toEqual([...ECHOED, 'Allow', 'Server', 'Content-Length']);
-    expect(exactHeader(unknown, 'Allow')).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
+    expect(exactHeader(unknown, 'Allow')).toBe('REGISTER, PUBLISH, SUBSCRIBE, MESSAGE, OPTIONS');
 
     const notServed = await exchange('INVITE', `sip:${DOMAIN}`, []);
     expect(startLine(notServed)).toBe('SIP/2.0 405 Method Not Allowed');

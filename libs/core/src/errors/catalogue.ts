@@ -145,3 +145,18 @@ export class UnsupportedUriSchemeError extends PresenceError {
 export class RequestEntityTooLargeError extends PresenceError {
   readonly status = 413;
 }
+
+/** 483: Max-Forwards reached 0 before the request got where it goes (RFC 3261 §16.3 step 3). */
+export class TooManyHopsError extends PresenceError {
+  readonly status = 483;
+}
+
+/** 482: the request came back to us: our own Via with its loop key is in it (RFC 3261 §16.3 step 4). */
+export class LoopDetectedError extends PresenceError {
+  readonly status = 482;
+}
+
+/** 486: the recipient cannot take more now (RFC 3261 §21.4.24): its offline store is full; the reason phrase says so. */
+export class BusyHereError extends PresenceError {
+  readonly status = 486;
+}

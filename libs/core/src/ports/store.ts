@@ -5,6 +5,7 @@ import type { InspectionStore } from './inspection-store.js';
 import type { LeaseStore } from './lease-store.js';
 import type { LocationStore } from './location-store.js';
 import type { MembershipStore } from './membership-store.js';
+import type { OfflineMessageStore } from './offline-message-store.js';
 import type { PresentityStore } from './presentity-store.js';
 import type { UserStore } from './user-store.js';
 import type { WatcherStore } from './watcher-store.js';
@@ -20,7 +21,8 @@ export interface Store
     MembershipStore,
     UserStore,
     AuthStateStore,
-    InspectionStore {
+    InspectionStore,
+    OfflineMessageStore {
   /** Liveness check that never throws: true when the backend answers, false when it is down or closed. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -26,7 +26,11 @@ export function newCallId(): string {
   return randomHex(16);
 }
 
-/** A branch with the RFC 3261 magic cookie and 96 random bits (§8.1.1.7). */
-export function newBranch(): string {
-  return `z9hG4bK${randomHex(12)}`;
+/**
+ * A branch with the RFC 3261 magic cookie and 96 random bits (§8.1.1.7);
+ * with `key`, the cookie, the key, a dot and 64 random bits: a proxy's
+ * loop-detection key (§16.6 step 8) readable in every copy it sends.
+ */
+export function newBranch(key?: string): string {
+  return key === undefined ? `z9hG4bK${randomHex(12)}` : `z9hG4bK${key}.${randomHex(8)}`;
 }

@@ -75,4 +75,10 @@ export interface OutgoingRequest {
    * the same body to many recipients (one NOTIFY per watcher) encodes it once.
    */
   body?: string | Uint8Array;
+  /**
+   * Token characters put in the Via branch after the magic cookie, before
+   * random bits (RFC 3261 §16.6 step 8): the request, if it comes back,
+   * shows it was ours. Absent: a random branch.
+   */
+  branchKey?: string;
 }

@@ -203,7 +203,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   }
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
-    const branch = newBranch();
+    if (request.branchKey !== undefined && !/^[A-Za-z0-9-]+$/.test(request.branchKey)) return Promise.reject(new TypeError(`invalid branch key ${request.branchKey}`));
+    const branch = newBranch(request.branchKey);
     let flow = this.state === 'started' ? this.resolve(target) : undefined;
     let via = this.viaFor(flow?.transport ?? 'udp', branch);
     if (flow === undefined) {

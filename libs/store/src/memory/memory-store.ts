@@ -7,19 +7,24 @@ import type {
   DialogRecord,
   DueExpiry,
   Lease,
+  OfflineMessages,
+  OfflineQueueLimits,
+  OfflineStoreOutcome,
   Page,
   PresentityChange,
   PresentityState,
   Store,
+  StoredMessage,
   UserRecord,
   WatcherRecord,
 } from '@presence/core';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
-import { assertNonceCount, assertPositiveTtl } from '../ttl-check.js';
+import { assertNonceCount, assertOfflineLimits, assertPositiveTtl } from '../ttl-check.js';
 import { assertListLimit, assertUserRecord } from '../user-record-check.js';
 import { MemorySnapshots } from './memory-snapshots.js';
 import { MemoryTables } from './memory-tables.js';
+import { OfflineMessageFiles } from './offline-message-files.js';
 import { USERS_FILE, UsersFile } from './users-file.js';
 import { UsersFileSync } from './users-file-sync.js';
 
@@ -94,14 +99,18 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Open
   const logger = options.logger ?? silentStoreLogger;
   let snapshots: MemorySnapshots | undefined;
   let users: UsersFileSync | undefined;
+  let offlineFiles: OfflineMessageFiles | undefined;
   if (options.dataDir !== undefined) {
     snapshots = new MemorySnapshots(tables, join(options.dataDir, SNAPSHOT_FILE), options.clock, logger);
     users = new UsersFileSync(tables.users, new UsersFile(join(options.dataDir, USERS_FILE)), logger);
     await mkdir(options.dataDir, { recursive: true });
     await snapshots.load();
     await users.load();
+    offlineFiles = new OfflineMessageFiles(options.dataDir, logger);
+    for (const { recipient, message } of await offlineFiles.load(options.clock.now())) tables.offline.append(recipient, message);
+    tables.offline.settle();
   }
-  const store = new InMemoryStore(tables, snapshots, users, options.clock);
+  const store = new InMemoryStore(tables, snapshots, users, options.clock, offlineFiles);
   store.startSweeping(sweepIntervalMs);
   snapshots?.start(snapshotIntervalMs);
   users?.start(usersCheckIntervalMs);
@@ -118,6 +127,7 @@ class InMemoryStore implements MemoryStore {
     private readonly snapshots: MemorySnapshots | undefined,
     private readonly users: UsersFileSync | undefined,
     private readonly clock: Clock,
+    private readonly offlineFiles: OfflineMessageFiles | undefined,
   ) {}
 
   // PresentityStore
@@ -305,6 +315,55 @@ class InMemoryStore implements MemoryStore {
   async clearAuthFailures(key: string): Promise<void> {
     this.assertOpen();
     this.tables.authState.clearFailures(key);
+  }
+
+  // OfflineMessageStore: in the table, each message also in its own file with a data directory
+
+  async storeOfflineMessage(recipient: string, message: StoredMessage, limits: OfflineQueueLimits): Promise<OfflineStoreOutcome> {
+    this.assertOpen();
+    assertOfflineLimits(limits);
+    const now = this.clock.now();
+    const { dropped } = this.tables.offline.live(recipient, now);
+    await this.forget(dropped);
+    const admitted = this.tables.offline.admit(recipient, message, limits, now);
+    if (admitted === undefined) return { stored: false, reason: 'full', expired: dropped.length };
+    await this.offlineFiles?.write(recipient, admitted);
+    this.tables.offline.append(recipient, admitted);
+    return { stored: true, id: admitted.id, expired: dropped.length };
+  }
+
+  async offlineMessages(recipient: string, limit: number): Promise<OfflineMessages> {
+    this.assertOpen();
+    assertListLimit(limit, 'offlineMessages');
+    const { messages, expired, dropped } = this.tables.offline.live(recipient, this.clock.now());
+    await this.forget(dropped);
+    return { messages: messages.slice(0, limit), expired };
+  }
+
+  async removeOfflineMessage(recipient: string, id: string): Promise<void> {
+    this.assertOpen();
+    if (this.tables.offline.remove(recipient, id)) await this.offlineFiles?.remove(id);
+  }
+
+  async offlineRecipients(limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    assertListLimit(limit, 'offlineRecipients');
+    return this.tables.offline.recipients(limit, after);
+  }
+
+  async acquireDeliveryLock(recipient: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.assertOpen();
+    assertPositiveTtl('delivery lock ttlMs', ttlMs);
+    return this.tables.offline.acquire(recipient, owner, ttlMs, this.clock.now());
+  }
+
+  async releaseDeliveryLock(recipient: string, owner: string): Promise<void> {
+    this.assertOpen();
+    this.tables.offline.release(recipient, owner);
+  }
+
+  private async forget(dropped: readonly { id: string }[]): Promise<void> {
+    for (const message of dropped) await this.offlineFiles?.remove(message.id);
   }
 
   // Lifecycle

@@ -3,6 +3,7 @@ import { BindingTable } from './binding-table.js';
 import { DialogTable } from './dialog-table.js';
 import { LeaseTable } from './lease-table.js';
 import { MemberTable } from './member-table.js';
+import { OfflineQueueTable } from './offline-queue-table.js';
 import { PartitionExpiryIndex } from './partition-expiry-index.js';
 import { PresentityTable } from './presentity-table.js';
 import type { StoreSnapshot } from './snapshot-codec.js';
@@ -26,6 +27,8 @@ export class MemoryTables {
   readonly locations = new BindingTable();
   readonly dialogs: DialogTable;
   readonly leases = new LeaseTable();
+  /** Not in the snapshot: with a data directory each message is its own file (OfflineMessageFiles). */
+  readonly offline = new OfflineQueueTable();
   readonly members = new MemberTable();
   readonly users = new UserTable();
   readonly authState = new AuthStateTable();

@@ -17,6 +17,10 @@
  *     noncekey              string key nonces are signed with     no TTL (SET NX by the first caller)
  *     nc:{nonce}            hash   nc, lapse                      TTL = the nonce's remaining life
  *     authfail:{key}        hash   n, lapse                       TTL = failure window
+ *     im:{aor}:offline      list   offline MESSAGE JSON, oldest first   TTL = newest message's time to live
+ *     im:{aor}:seq          string id sequence of that queue     TTL = the same
+ *     im:{aor}:lock         string who delivers the queue now    TTL = the lock's time
+ *     im:pending            zset   aor -> 0 (recipients the sweep retries, paged by AOR bytes)   no TTL
  *
  * A tag is the text between the first `{` and the next `}`: an AOR holding
  * `}` gets a shorter tag, the same for all its keys, so they still share a
@@ -70,6 +74,22 @@ export class RedisKeys {
 
   users(): string {
     return `${this.prefix}users`;
+  }
+
+  offlineQueue(aor: string): string {
+    return `${this.prefix}im:{${aor}}:offline`;
+  }
+
+  offlineSequence(aor: string): string {
+    return `${this.prefix}im:{${aor}}:seq`;
+  }
+
+  offlineLock(aor: string): string {
+    return `${this.prefix}im:{${aor}}:lock`;
+  }
+
+  offlinePending(): string {
+    return `${this.prefix}im:pending`;
   }
 
   nonceKey(): string {

@@ -17,6 +17,10 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'nonce-count': 1,
   'auth-failure': 1,
   'set-add-expire': 1,
+  'offline-queue': 2,
+  'offline-remove': 1,
+  'owner-lock': 1,
+  'owner-unlock': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;

@@ -1,4 +1,8 @@
 import type {
+  OfflineMessages,
+  OfflineQueueLimits,
+  OfflineStoreOutcome,
+  StoredMessage,
   Binding,
   Clock,
   CommitOutcome,
@@ -19,6 +23,7 @@ import { DialogRecords } from './dialog-records.js';
 import { ExpiryRecords } from './expiry-records.js';
 import { LeaseRecords } from './lease-records.js';
 import { MemberRecords } from './member-records.js';
+import { OfflineMessageRecords } from './offline-message-records.js';
 import { PresentityIndex } from './presentity-index.js';
 import { PresentityRecords } from './presentity-records.js';
 import { RedisCalls } from './redis-calls.js';
@@ -124,6 +129,7 @@ class RedisBackedStore implements RedisStore {
   private readonly members: MemberRecords;
   private readonly users: UserRecords;
   private readonly authState: AuthStateRecords;
+  private readonly offline: OfflineMessageRecords;
   private closing: Promise<void> | undefined;
   /** Connection state as last logged, so an outage logs once, not once per reconnect attempt. */
   private up = false;
@@ -151,6 +157,7 @@ class RedisBackedStore implements RedisStore {
     this.members = new MemberRecords(calls, client, keys, scripts, clock);
     this.users = new UserRecords(calls, client, keys);
     this.authState = new AuthStateRecords(calls, client, keys, scripts, clock);
+    this.offline = new OfflineMessageRecords(calls, client, keys, scripts, clock);
     client.on('ready', () => {
       if (this.everUp && !this.up) this.logger.warn({}, 'redis store reconnected');
       this.up = true;
@@ -266,6 +273,30 @@ class RedisBackedStore implements RedisStore {
 
   clearAuthFailures(key: string): Promise<void> {
     return this.authState.clearAuthFailures(key);
+  }
+
+  storeOfflineMessage(recipient: string, message: StoredMessage, limits: OfflineQueueLimits): Promise<OfflineStoreOutcome> {
+    return this.offline.storeOfflineMessage(recipient, message, limits);
+  }
+
+  offlineMessages(recipient: string, limit: number): Promise<OfflineMessages> {
+    return this.offline.offlineMessages(recipient, limit);
+  }
+
+  removeOfflineMessage(recipient: string, id: string): Promise<void> {
+    return this.offline.removeOfflineMessage(recipient, id);
+  }
+
+  offlineRecipients(limit: number, after?: string): Promise<string[]> {
+    return this.offline.offlineRecipients(limit, after);
+  }
+
+  acquireDeliveryLock(recipient: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.offline.acquireDeliveryLock(recipient, owner, ttlMs);
+  }
+
+  releaseDeliveryLock(recipient: string, owner: string): Promise<void> {
+    return this.offline.releaseDeliveryLock(recipient, owner);
   }
 
   async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {

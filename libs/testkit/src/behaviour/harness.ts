@@ -30,6 +30,8 @@ export const MAX_EXPIRES = 3600;
 export interface UaOptions {
   /** Over the user's own (its password, SHA-256 preferred, nonce reused); null: none, every challenge is returned. */
   readonly credentials?: Partial<DigestCredentialsOptions> | null;
+  /** Another device of a user `ua()` already made (its AOR and password), instead of a fresh user. */
+  readonly deviceOf?: string;
 }
 
 export interface SuiteContext {
@@ -72,8 +74,8 @@ export function useSuiteContext(transport: TransportName, start: () => Promise<P
       const target = context.target();
       // Round-robin over the edges: a watcher and a publisher in one test usually meet on different edges.
       const ports = target.ports?.(transport) ?? [target.port(transport)];
-      const aor = context.aor(name);
-      if (target.addUser !== undefined) await target.addUser(aor, context.passwordOf(aor));
+      const aor = options.deviceOf ?? context.aor(name);
+      if (target.addUser !== undefined && options.deviceOf === undefined) await target.addUser(aor, context.passwordOf(aor));
       const credentials =
         options.credentials === null || (target.addUser === undefined && options.credentials === undefined)
           ? undefined

@@ -2,6 +2,7 @@ import type { TransportName } from '@presence/sip';
 import { describe } from 'vitest';
 import { authBehaviour } from './auth.behaviour.js';
 import { compositionBehaviour } from './composition.behaviour.js';
+import { authenticatedMessageBehaviour, messageBehaviour } from './message.behaviour.js';
 import { useSuiteContext, type PresenceTarget } from './harness.js';
 import { publishBehaviour } from './publish.behaviour.js';
 import { registrarBehaviour } from './registrar.behaviour.js';
@@ -34,6 +35,10 @@ export function presenceBehaviourSuite(name: string, transport: TransportName, s
     publishBehaviour(ctx);
     subscribeBehaviour(ctx);
     compositionBehaviour(ctx);
-    if (options.authenticated) authBehaviour(ctx);
+    messageBehaviour(ctx);
+    if (options.authenticated) {
+      authBehaviour(ctx);
+      authenticatedMessageBehaviour(ctx);
+    }
   });
 }

@@ -74,6 +74,8 @@ export class TestUa {
   /** Where out-of-dialog requests go: the server given at creation. */
   readonly serverUri: string;
   private notifyAnswer: number | null = 200;
+  private readonly messageInbox = new Inbox<IncomingRequest>('MESSAGE');
+  private messageAnswer: number | null = 200;
   private readonly digest: DigestClient | undefined;
 
   private constructor(
@@ -120,6 +122,26 @@ export class TestUa {
   /** Status for answering NOTIFYs (default 200); null leaves them unanswered to simulate a dead UA. */
   answerNotifiesWith(status: number | null): void {
     this.notifyAnswer = status;
+  }
+
+  /** MESSAGEs received (RFC 3428), in order. */
+  get messages(): readonly IncomingRequest[] {
+    return this.messageInbox.items;
+  }
+
+  /** The next MESSAGE not yet handed out by this method. */
+  nextMessage({ timeoutMs = 3000 }: { timeoutMs?: number } = {}): Promise<IncomingRequest> {
+    return this.messageInbox.next(timeoutMs);
+  }
+
+  /** Status for answering MESSAGEs (default 200); null leaves them unanswered, as a UA that went away. */
+  answerMessagesWith(status: number | null): void {
+    this.messageAnswer = status;
+  }
+
+  /** A page-mode MESSAGE (RFC 3428) to `recipient` through the server, text/plain unless the headers say otherwise. */
+  sendMessage(recipient: string, body: string, options: Omit<UaRequestOptions, 'uri' | 'body'> = {}): Promise<SipResponse> {
+    return this.request('MESSAGE', { ...options, uri: recipient, body, headers: mergeHeaders({ 'Content-Type': 'text/plain;charset=utf-8' }, options.headers) });
   }
 
   /** Out-of-dialog request to the server with From (new tag), To, Call-ID, CSeq (per Call-ID), Contact. */
@@ -197,6 +219,7 @@ export class TestUa {
 
   async close(): Promise<void> {
     this.notifyInbox.close();
+    this.messageInbox.close();
     for (const dialog of this.dialogs.values()) dialog.close();
     await this.stack.stop();
   }
@@ -217,6 +240,11 @@ export class TestUa {
 
   private onRequest(request: IncomingRequest): void {
     this.requests.push(request);
+    if (request.method === 'MESSAGE') {
+      this.messageInbox.push(request);
+      if (this.messageAnswer !== null) request.respond(this.messageAnswer);
+      return;
+    }
     if (request.method !== 'NOTIFY') {
       request.respond(200);
       return;

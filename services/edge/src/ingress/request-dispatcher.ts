@@ -11,7 +11,7 @@ export interface MethodHandler {
   handle(request: IncomingRequest, requester: string | undefined): Promise<void>;
 }
 
-const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS'] as const;
+const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'MESSAGE', 'OPTIONS'] as const;
 
 /** The handler of each method we serve; OPTIONS without one is answered here. */
 export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>>;
@@ -24,7 +24,7 @@ export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHan
  * unanswered.
  */
 export class RequestDispatcher {
-  private handlers: MethodHandlers = { REGISTER: undefined, PUBLISH: undefined, SUBSCRIBE: undefined, OPTIONS: undefined };
+  private handlers: MethodHandlers = { REGISTER: undefined, PUBLISH: undefined, SUBSCRIBE: undefined, MESSAGE: undefined, OPTIONS: undefined };
 
   constructor(
     private readonly metrics: PresenceMetrics,

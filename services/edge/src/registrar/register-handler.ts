@@ -35,6 +35,8 @@ export class RegisterHandler {
     private readonly contacts: RegisteredContacts,
     /** Bindings one AOR may hold (--max-contacts-per-aor). */
     private readonly maxContacts: number,
+    /** Told after a REGISTER left the AOR with bindings (stored MESSAGEs wait for that). */
+    private readonly onReachable: (aor: string) => void = () => undefined,
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -77,6 +79,7 @@ export class RegisterHandler {
     const headers: Record<string, string | string[]> = { date: new Date(now).toUTCString() };
     if (bindings.length > 0) headers.contact = bindings.map((b) => `<${b.contact}>;expires=${bindingExpiresIn(b, now)}`);
     request.respond(200, 'OK', { headers });
+    if (bindings.length > 0) this.onReachable(aor);
   }
 
   private requireContactLimit(before: number, after: number): void {

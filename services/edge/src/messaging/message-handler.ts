@@ -1,0 +1,103 @@
+import {
+  BadRequestError,
+  BusyHereError,
+  CPIM,
+  cpimProblem,
+  IS_COMPOSING,
+  LoopDetectedError,
+  normalizeAor,
+  RequestEntityTooLargeError,
+  TooManyHopsError,
+  type Clock,
+  type LocationStore,
+  type OfflineMessageStore,
+} from '@presence/core';
+import type { PresenceMetrics } from '@presence/metrics';
+import type { IncomingRequest } from '@presence/sip';
+import type { MessagingConfig } from '../edge-config.js';
+import type { DomainPolicy } from '../ingress/domain-policy.js';
+import type { ContactDelivery } from './contact-delivery.js';
+import { forkToContacts } from './fork.js';
+import { cameBackToUs, copyOfRequest, loopKey, storedMessage, type MessageCopy } from './message-copy.js';
+
+/** Branch answers that mean nobody answered (timeout, no edge, transport failure as §16.7 passes it on). */
+const UNREACHABLE: ReadonlySet<number> = new Set([408, 480, 500]);
+
+/**
+ * Page-mode MESSAGE (RFC 3428), acting as a forking proxy for the
+ * recipient's AOR: checked (served domain, Max-Forwards, loop, size), then
+ * sent to every registered contact at once, answered with the first 2xx or
+ * the best final response; a recipient without a binding has the message
+ * stored (answered 202 once it is durable) for delivery when it registers.
+ * The sender's identity (From = the authenticated user) is checked before,
+ * by the dispatcher's authentication.
+ */
+export class MessageHandler {
+  constructor(
+    private readonly store: LocationStore & OfflineMessageStore,
+    private readonly domains: DomainPolicy,
+    private readonly delivery: ContactDelivery,
+    private readonly config: MessagingConfig,
+    private readonly clock: Clock,
+    private readonly metrics: PresenceMetrics,
+    /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
+    private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
+  ) {}
+
+  async handle(request: IncomingRequest): Promise<void> {
+    // RFC 3261 §16.3 validation (hops, loop) comes before the targets are looked at (§16.5).
+    const copy = this.checked(request);
+    const recipient = normalizeAor(request.uri);
+    // No open relay: a recipient in a domain we do not serve is 404, whoever asks.
+    this.domains.requireServed(recipient);
+    this.metrics.messagesReceived.inc();
+    const bindings = await this.store.bindings(recipient, this.clock.now());
+    // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
+    const live = request.contentType === IS_COMPOSING;
+    if (bindings.length === 0) {
+      if (live) return request.respond(480, 'Temporarily Unavailable (isComposing is never stored)');
+      return this.storeForLater(request, recipient, copy);
+    }
+    // Stored messages still waiting (being delivered, or their delivery failed): this one queues behind them, never overtakes.
+    if (!live && (await this.store.offlineMessages(recipient, 1)).messages.length > 0) {
+      await this.storeForLater(request, recipient, copy);
+      this.onQueuedForReachable(recipient);
+      return;
+    }
+    const result = await forkToContacts(this.delivery, bindings, copy);
+    if (result.delivered) {
+      this.metrics.messagesDelivered.inc({ path: 'online' });
+      // 200 whatever 2xx the UA gave: a 202 from us means stored, and must not be mistaken for it.
+      return request.respond(200, 'OK');
+    }
+    this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
+    request.respond(result.status, result.reason);
+  }
+
+  /** RFC 3261 §16.3 steps 3 and 4, then the size cap; the copy to send on. */
+  private checked(request: IncomingRequest): MessageCopy {
+    const hops = request.maxForwards;
+    if (hops !== undefined && Number.isNaN(hops)) throw new BadRequestError('Invalid Max-Forwards');
+    if (hops === 0) throw new TooManyHopsError('Too Many Hops');
+    const key = loopKey(request);
+    if (cameBackToUs(request, key)) throw new LoopDetectedError('Loop Detected');
+    const bytes = Buffer.byteLength(request.body);
+    if (bytes > this.config.maxMessageBytes) throw new RequestEntityTooLargeError(`Message body of ${bytes} bytes exceeds ${this.config.maxMessageBytes}`);
+    const cpim = request.contentType === CPIM ? cpimProblem(request.body) : undefined;
+    if (cpim !== undefined) throw new BadRequestError(`Malformed message/cpim: ${cpim}`);
+    return copyOfRequest(request, key, this.clock.now());
+  }
+
+  /** Durable before the answer: 202 means the message will not be lost (issue #13). */
+  private async storeForLater(request: IncomingRequest, recipient: string, copy: MessageCopy): Promise<void> {
+    const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: this.config.offlineMessageTtlMs };
+    const outcome = await this.store.storeOfflineMessage(recipient, storedMessage(copy, request.cseq.seq), limits);
+    if (outcome.expired > 0) this.metrics.messagesExpired.inc(outcome.expired);
+    if (!outcome.stored) {
+      this.metrics.messagesFailed.inc({ reason: 'store_full' });
+      throw new BusyHereError(`Busy Here: offline message store full for this recipient (${limits.maxMessages} messages)`);
+    }
+    this.metrics.messagesStored.inc();
+    request.respond(202, 'Accepted (stored for delivery)');
+  }
+}
