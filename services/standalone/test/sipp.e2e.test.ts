@@ -196,7 +196,9 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     const localPort = await freePort('udp');
     await expectSuccess(await sipp('message-register', recipient, 'udp', port, [], { localPort }));
     const receiver = await sipp('message-receiver', recipient, 'udp', port, [], { localPort, calls: 2 });
-    await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_messages_delivered_total', { path: 'offline' })).toBe(1), { timeoutMs: 8000 });
+    await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_messages_delivered_total', { path: 'offline' })).toBe(1), { timeoutMs: 8000 }).catch(async (error: Error) =>
+      expect.unreachable(`the stored MESSAGE was not delivered within 8 s (${error.message})\n${await report(receiver)}`),
+    );
     await expectSuccess(await sipp('message-sender', sender, 'udp', port, toRecipient, { run: '-online' }));
     await expectSuccess(receiver);
 
