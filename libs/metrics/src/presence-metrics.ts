@@ -46,6 +46,8 @@ export interface PresenceMetrics {
   readonly messagesExpired: Counter;
   /** MESSAGEs not delivered, by why: every contact refused it (rejected), none answered (unreachable), the offline store was full (store_full). */
   readonly messagesFailed: Counter<'reason'>;
+  /** IMDN "stored" notices (RFC 5438) the server sent its senders: delivered to a contact (sent), kept in the sender's own store (stored), or lost (failed). */
+  readonly imdnStoredNotices: Counter<'result'>;
 
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
@@ -188,6 +190,11 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       new Counter({ name: `${prefix}messages_failed_total`, help: 'MESSAGEs not delivered, by reason (rejected, unreachable, store_full)', labelNames: ['reason'], registers }),
       'reason',
       ['rejected', 'unreachable', 'store_full'],
+    ),
+    imdnStoredNotices: zeroed(
+      new Counter({ name: `${prefix}imdn_stored_notices_total`, help: 'IMDN "stored" processing notifications sent to the senders of stored MESSAGEs, by result (sent, stored, failed)', labelNames: ['result'], registers }),
+      'result',
+      ['sent', 'stored', 'failed'],
     ),
     ...operations,
     onRender(sample) {

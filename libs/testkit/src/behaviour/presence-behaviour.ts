@@ -2,6 +2,7 @@ import type { TransportName } from '@presence/sip';
 import { describe } from 'vitest';
 import { authBehaviour } from './auth.behaviour.js';
 import { compositionBehaviour } from './composition.behaviour.js';
+import { imdnBehaviour } from './imdn.behaviour.js';
 import { authenticatedMessageBehaviour, messageBehaviour } from './message.behaviour.js';
 import { useSuiteContext, type PresenceTarget } from './harness.js';
 import { publishBehaviour } from './publish.behaviour.js';
@@ -36,6 +37,7 @@ export function presenceBehaviourSuite(name: string, transport: TransportName, s
     subscribeBehaviour(ctx);
     compositionBehaviour(ctx);
     messageBehaviour(ctx);
+    imdnBehaviour(ctx);
     if (options.authenticated) {
       authBehaviour(ctx);
       authenticatedMessageBehaviour(ctx);

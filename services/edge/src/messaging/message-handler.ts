@@ -18,6 +18,7 @@ import type { MessagingConfig } from '../edge-config.js';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
 import type { ContactDelivery } from './contact-delivery.js';
 import { forkToContacts } from './fork.js';
+import type { StoredNotice } from './stored-notice.js';
 import { cameBackToUs, copyOfRequest, loopKey, storedMessage, type MessageCopy } from './message-copy.js';
 
 /** Branch answers that mean nobody answered (timeout, no edge, transport failure as §16.7 passes it on). */
@@ -40,6 +41,8 @@ export class MessageHandler {
     private readonly config: MessagingConfig,
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
+    /** Tells a sender that asked for IMDN that its message was stored (RFC 5438). */
+    private readonly notice: Pick<StoredNotice, 'afterStored'>,
     /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
     private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
   ) {}
@@ -99,5 +102,6 @@ export class MessageHandler {
     }
     this.metrics.messagesStored.inc();
     request.respond(202, 'Accepted (stored for delivery)');
+    void this.notice.afterStored(request, recipient);
   }
 }
