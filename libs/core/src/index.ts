@@ -54,8 +54,8 @@ export {
 } from './errors/catalogue.js';
 export { bestFinalStatus } from './messaging/best-response.js';
 export { CPIM, cpimProblem, IS_COMPOSING } from './messaging/cpim.js';
-export { IMDN_NAMESPACE, IMDN_XML, imdnRequest, storedNoticeBody, wantsStoredNotice } from './messaging/imdn.js';
-export type { ImdnRequest, StoredNoticeParties } from './messaging/imdn.js';
+export { escapeXml, IMDN_NAMESPACE, IMDN_XML, imdnRequest, noticeBody, wantsNotice, wantsStoredNotice } from './messaging/imdn.js';
+export type { ImdnRequest, IntermediaryNotice, NoticeParties } from './messaging/imdn.js';
 
 // Domain rules (aor, partition, expires, publication, subscription, registrar) are exported below.
 

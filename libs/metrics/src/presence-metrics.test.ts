@@ -37,7 +37,7 @@ describe('metrics catalogue', () => {
     for (const name of ['presence_messages_received_total', 'presence_messages_stored_total', 'presence_messages_expired_total']) expect(metricSamples(text, name)).toEqual([`${name} 0`]);
     expect(metricSamples(text, 'presence_messages_delivered_total')).toEqual(['presence_messages_delivered_total{path="online"} 0', 'presence_messages_delivered_total{path="offline"} 0']);
     expect(metricSamples(text, 'presence_messages_failed_total')).toHaveLength(3);
-    expect(metricSamples(text, 'presence_imdn_stored_notices_total')).toEqual(['presence_imdn_stored_notices_total{result="sent"} 0', 'presence_imdn_stored_notices_total{result="stored"} 0', 'presence_imdn_stored_notices_total{result="failed"} 0']);
+    expect(metricSamples(text, 'presence_message_list_copies_total')).toHaveLength(3);
     expect(metricSamples(text, 'presence_lease_changes_total')).toEqual(['presence_lease_changes_total{change="gained"} 0', 'presence_lease_changes_total{change="lost"} 0']);
   });
 

@@ -46,8 +46,10 @@ export interface PresenceMetrics {
   readonly messagesExpired: Counter;
   /** MESSAGEs not delivered, by why: every contact refused it (rejected), none answered (unreachable), the offline store was full (store_full). */
   readonly messagesFailed: Counter<'reason'>;
-  /** IMDN "stored" notices (RFC 5438) the server sent its senders: delivered to a contact (sent), kept in the sender's own store (stored), or lost (failed). */
-  readonly imdnStoredNotices: Counter<'result'>;
+  /** IMDN notices (RFC 5438) the server sent senders, by notice (stored, failed: a multi-recipient copy not delivered) and result: delivered to a contact (sent), kept in the sender's own store (stored), or lost (failed). */
+  readonly imdnNotices: Counter<'notice' | 'result'>;
+  /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
+  readonly messageListCopies: Counter<'result'>;
 
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
@@ -191,10 +193,11 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       'reason',
       ['rejected', 'unreachable', 'store_full'],
     ),
-    imdnStoredNotices: zeroed(
-      new Counter({ name: `${prefix}imdn_stored_notices_total`, help: 'IMDN "stored" processing notifications sent to the senders of stored MESSAGEs, by result (sent, stored, failed)', labelNames: ['result'], registers }),
+    imdnNotices: new Counter({ name: `${prefix}imdn_notices_total`, help: 'IMDN notifications the server sent senders, by notice (stored, failed) and result (sent, stored, failed)', labelNames: ['notice', 'result'], registers }),
+    messageListCopies: zeroed(
+      new Counter({ name: `${prefix}message_list_copies_total`, help: 'Copies of multi-recipient MESSAGEs (RFC 5365), by result (delivered, stored, failed)', labelNames: ['result'], registers }),
       'result',
-      ['sent', 'stored', 'failed'],
+      ['delivered', 'stored', 'failed'],
     ),
     ...operations,
     onRender(sample) {

@@ -16,6 +16,7 @@ export {
   XML_NS,
 } from './namespaces.js';
 export { parsePidf } from './parse-pidf.js';
+export { parseXmlTree } from './xml-tree-parser.js';
 export { renderPidf } from './render-pidf.js';
 export type { PidfSource } from './compose-pidf.js';
 export { composePidf, emptyPidf } from './compose-pidf.js';

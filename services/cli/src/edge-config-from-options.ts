@@ -57,6 +57,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       offlineMessagesPerUser: values['offline-messages-per-user'] as number,
       offlineMessageTtlMs: (values['offline-message-ttl'] as number) * 1000,
       sweepIntervalMs: Math.round((values['offline-sweep-interval'] as number) * 1000),
+      exploderUser: values['message-exploder-user'] as string,
     },
   };
 }

@@ -131,6 +131,12 @@ export const MESSAGE_OPTIONS: OptionTable = {
     min: 0.1,
     help: 'How often an edge retries stored MESSAGEs for recipients that have a registered contact (what a REGISTER did not deliver: a UA that did not answer, an edge killed mid-delivery).',
   },
+  'message-exploder-user': {
+    kind: 'string',
+    placeholder: 'USER',
+    default: 'exploder',
+    help: 'User part of the multi-recipient MESSAGE service (RFC 5365): a MESSAGE to sip:USER@<served domain> with Require: recipient-list-message and a multipart/mixed body (message + application/resource-lists+xml recipient list, at most 100) is sent on to each recipient.',
+  },
 };
 
 export const PARTITION_OPTIONS: OptionTable = {

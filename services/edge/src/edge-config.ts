@@ -49,6 +49,8 @@ export interface MessagingConfig {
   readonly offlineMessageTtlMs: number;
   /** Period of the sweep retrying stored messages for recipients that have a binding. */
   readonly sweepIntervalMs: number;
+  /** User part of the multi-recipient MESSAGE service, sip:<user>@<served domain> (--message-exploder-user, RFC 5365). */
+  readonly exploderUser: string;
 }
 
 export const DEFAULT_MESSAGING: MessagingConfig = {
@@ -56,6 +58,7 @@ export const DEFAULT_MESSAGING: MessagingConfig = {
   offlineMessagesPerUser: 500,
   offlineMessageTtlMs: 7 * 24 * 3600 * 1000,
   sweepIntervalMs: 30_000,
+  exploderUser: 'exploder',
 };
 
 /** Per-AOR and per-source caps; past one a request is refused with a reason and presence_limit_refusals_total moves. */

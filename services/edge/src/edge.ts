@@ -20,7 +20,7 @@ import { SubscribeHandler } from './ingress/subscribe-handler.js';
 import { ContactDelivery } from './messaging/contact-delivery.js';
 import { DeliveryResponder } from './messaging/delivery-responder.js';
 import { MessageHandler } from './messaging/message-handler.js';
-import { StoredNotice } from './messaging/stored-notice.js';
+import { ImdnNotifier } from './messaging/imdn-notifier.js';
 import { OfflineDelivery } from './messaging/offline-delivery.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { RegisteredContacts } from './registrar/registered-contacts.js';
@@ -143,7 +143,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
-    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, new StoredNotice(store, delivery, messaging, clock, metrics, messagingLogger), (aor) => offline.recipientRegistered(aor)),
+    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger), messagingLogger, (aor) => offline.recipientRegistered(aor)),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());

@@ -32,6 +32,7 @@ const STANDALONE_OPTION_NAMES = [
   'offline-messages-per-user',
   'offline-message-ttl',
   'offline-sweep-interval',
+  'message-exploder-user',
   'max-publications-per-presentity',
   'max-presence-document-bytes',
   'max-subscriptions-per-watcher',

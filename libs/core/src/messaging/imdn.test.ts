@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpimProblem } from './cpim.js';
-import { imdnRequest, storedNoticeBody, wantsStoredNotice } from './imdn.js';
+import { imdnRequest, noticeBody, wantsNotice, wantsStoredNotice } from './imdn.js';
 
 const cpim = (headers: string) => `From: <sip:alice@example.com>\r\nTo: <sip:bob@example.com>\r\n${headers}\r\nContent-Type: text/plain\r\n\r\nhi`;
 
@@ -24,7 +24,7 @@ describe('IMDN requests in message/cpim (RFC 5438)', () => {
 
   it('the stored notice is well-formed CPIM naming the original Message-ID with a <stored/> processing status, XML escaped', () => {
     const request = imdnRequest(cpim('NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: a<&>b\r\nimdn.Disposition-Notification: processing\r\n'))!;
-    const body = storedNoticeBody(request, { sender: 'sip:alice@example.com', recipient: 'sip:bob@example.com', noticeId: 'n1', now: Date.UTC(2026, 10, 29) });
+    const body = noticeBody(request, { sender: 'sip:alice@example.com', recipient: 'sip:bob@example.com', noticeId: 'n1', now: Date.UTC(2026, 10, 29) }, 'stored');
     expect(cpimProblem(body)).toBeUndefined();
     expect(body).toContain('From: <sip:bob@example.com>\r\nTo: <sip:alice@example.com>\r\nNS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: n1\r\n');
     expect(body).toContain('Content-Type: message/imdn+xml\r\nContent-Disposition: notification\r\n');
@@ -33,5 +33,14 @@ describe('IMDN requests in message/cpim (RFC 5438)', () => {
     expect(body).toContain('<processing-notification><status><stored/></status></processing-notification>');
     const xml = body.slice(body.indexOf('<?xml'));
     expect(body).toContain(`Content-Length: ${Buffer.byteLength(xml)}\r\n`);
+  });
+
+  it('a failed recipient is a negative delivery notification, sent only when negative-delivery was asked for', () => {
+    const request = imdnRequest(cpim('NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: m\r\nimdn.Disposition-Notification: negative-delivery\r\n'))!;
+    expect(wantsNotice(request, 'failed')).toBe(true);
+    expect(wantsNotice(request, 'stored')).toBe(false);
+    const body = noticeBody(request, { sender: 'sip:alice@example.com', recipient: 'sip:bob@example.com', noticeId: 'n2', now: 0 }, 'failed');
+    expect(body).toContain('<delivery-notification><status><failed/></status></delivery-notification>');
+    expect(cpimProblem(body)).toBeUndefined();
   });
 });

@@ -46,7 +46,7 @@ export function wantsStoredNotice(request: ImdnRequest): boolean {
 }
 
 /** Who is told what: the original sender and recipient, a fresh Message-ID, and the time. */
-export interface StoredNoticeParties {
+export interface NoticeParties {
   readonly sender: string;
   readonly recipient: string;
   readonly noticeId: string;
@@ -54,12 +54,26 @@ export interface StoredNoticeParties {
 }
 
 /**
- * The message/cpim body of the "stored" processing notification (RFC 5438
- * §7.2.1.3, §9 schema): CPIM headers from the recipient to the sender, then
- * the message/imdn+xml document naming the original Message-ID.
+ * What an intermediary may report (RFC 5438 §7.2.1.3, §9 schema): that it
+ * stored the message (a processing notification), or that the message
+ * could not be delivered (a negative delivery notification, as a
+ * multi-recipient service reports a recipient that failed, RFC 5365 §6).
  */
-export function storedNoticeBody(request: ImdnRequest, parties: StoredNoticeParties): string {
+export type IntermediaryNotice = 'stored' | 'failed';
+
+/** True when the sender asked for the kind of notification `notice` is. */
+export function wantsNotice(request: ImdnRequest, notice: IntermediaryNotice): boolean {
+  return notice === 'stored' ? wantsStoredNotice(request) : request.wants.has('negative-delivery');
+}
+
+/**
+ * The message/cpim body of a notification from the intermediary: CPIM
+ * headers from the recipient to the sender, then the message/imdn+xml
+ * document naming the original Message-ID.
+ */
+export function noticeBody(request: ImdnRequest, parties: NoticeParties, notice: IntermediaryNotice): string {
   const now = new Date(parties.now).toISOString();
+  const status = notice === 'stored' ? '<processing-notification><status><stored/></status></processing-notification>' : '<delivery-notification><status><failed/></status></delivery-notification>';
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<imdn xmlns="urn:ietf:params:xml:ns:imdn">`,
@@ -67,7 +81,7 @@ export function storedNoticeBody(request: ImdnRequest, parties: StoredNoticePart
     `<datetime>${escapeXml(request.dateTime ?? now)}</datetime>`,
     `<recipient-uri>${escapeXml(parties.recipient)}</recipient-uri>`,
     `<original-recipient-uri>${escapeXml(parties.recipient)}</original-recipient-uri>`,
-    '<processing-notification><status><stored/></status></processing-notification>',
+    status,
     '</imdn>',
     '',
   ].join('\r\n');
@@ -97,6 +111,7 @@ function cpimMessageHeaders(body: string): Array<[string, string]> {
   return headers;
 }
 
-function escapeXml(text: string): string {
+/** Text safe in XML character data and double-quoted attributes. */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

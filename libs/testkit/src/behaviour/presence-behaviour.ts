@@ -3,6 +3,7 @@ import { describe } from 'vitest';
 import { authBehaviour } from './auth.behaviour.js';
 import { compositionBehaviour } from './composition.behaviour.js';
 import { imdnBehaviour } from './imdn.behaviour.js';
+import { messageListBehaviour } from './message-list.behaviour.js';
 import { authenticatedMessageBehaviour, messageBehaviour } from './message.behaviour.js';
 import { useSuiteContext, type PresenceTarget } from './harness.js';
 import { publishBehaviour } from './publish.behaviour.js';
@@ -38,6 +39,7 @@ export function presenceBehaviourSuite(name: string, transport: TransportName, s
     compositionBehaviour(ctx);
     messageBehaviour(ctx);
     imdnBehaviour(ctx);
+    messageListBehaviour(ctx);
     if (options.authenticated) {
       authBehaviour(ctx);
       authenticatedMessageBehaviour(ctx);

@@ -2,6 +2,7 @@ import { MethodNotAllowedError, NotImplementedError, PresenceError, Unauthorized
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
+import { RECIPIENT_LIST_MESSAGE } from '../messaging/recipient-list.js';
 import { checkRequestUriScheme } from './request-uri-scheme.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { PIDF, PRESENCE_EVENT } from './sip-headers.js';
@@ -70,8 +71,8 @@ export class RequestDispatcher {
       const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
       if (!handler && request.method !== 'OPTIONS') throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
       checkRequestUriScheme(request.uri);
-      // RFC 3261 §8.2.2.3: we support no extensions, so any Require is refused with 420.
-      const required = request.headerValues('require');
+      // RFC 3261 §8.2.2.3: any Require but recipient-list-message on a MESSAGE (RFC 5365) is refused with 420.
+      const required = request.headerValues('require').filter((tag) => !(request.method === 'MESSAGE' && tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE));
       if (required.length > 0) return respond(420, 'Bad Extension', { unsupported: required.join(', ') });
       if (!handler) return respond(200, 'OK', capabilities()); // OPTIONS (RFC 3261 §11.2)
       const authenticator = this.authenticator;

@@ -1,6 +1,7 @@
 import {
   BadRequestError,
   BusyHereError,
+  ForbiddenError,
   CPIM,
   cpimProblem,
   IS_COMPOSING,
@@ -13,12 +14,15 @@ import {
   type OfflineMessageStore,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
+import type { Logger } from '@presence/runtime';
 import type { IncomingRequest } from '@presence/sip';
 import type { MessagingConfig } from '../edge-config.js';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
 import type { ContactDelivery } from './contact-delivery.js';
 import { forkToContacts } from './fork.js';
-import type { StoredNotice } from './stored-notice.js';
+import type { ImdnNotifier } from './imdn-notifier.js';
+import { RECIPIENT_LIST_MESSAGE } from './recipient-list.js';
+import { RecipientListExploder, type RouteOutcome } from './recipient-list-exploder.js';
 import { cameBackToUs, copyOfRequest, loopKey, storedMessage, type MessageCopy } from './message-copy.js';
 
 /** Branch answers that mean nobody answered (timeout, no edge, transport failure as §16.7 passes it on). */
@@ -34,6 +38,8 @@ const UNREACHABLE: ReadonlySet<number> = new Set([408, 480, 500]);
  * by the dispatcher's authentication.
  */
 export class MessageHandler {
+  private readonly exploder: RecipientListExploder;
+
   constructor(
     private readonly store: LocationStore & OfflineMessageStore,
     private readonly domains: DomainPolicy,
@@ -41,40 +47,56 @@ export class MessageHandler {
     private readonly config: MessagingConfig,
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
-    /** Tells a sender that asked for IMDN that its message was stored (RFC 5438). */
-    private readonly notice: Pick<StoredNotice, 'afterStored'>,
+    /** Tells a sender that asked for IMDN what became of its message (RFC 5438). */
+    private readonly notifier: Pick<ImdnNotifier, 'notify'>,
+    logger: Logger,
     /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
     private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.exploder = new RecipientListExploder(config.exploderUser, domains, (recipient, copy, cseq) => this.route(recipient, copy, cseq, false), notifier, metrics, logger);
+  }
 
   async handle(request: IncomingRequest): Promise<void> {
     // RFC 3261 §16.3 validation (hops, loop) comes before the targets are looked at (§16.5).
     const copy = this.checked(request);
+    if (this.exploder.addressedToUs(request)) {
+      this.metrics.messagesReceived.inc();
+      return this.exploder.explode(request, copy);
+    }
+    if (request.headerValues('require').some((tag) => tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE)) {
+      throw new ForbiddenError(`Recipient-list MESSAGEs go to sip:${this.config.exploderUser}@<served domain>`);
+    }
     const recipient = normalizeAor(request.uri);
     // No open relay: a recipient in a domain we do not serve is 404, whoever asks.
     this.domains.requireServed(recipient);
     this.metrics.messagesReceived.inc();
-    const bindings = await this.store.bindings(recipient, this.clock.now());
     // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
-    const live = request.contentType === IS_COMPOSING;
+    const outcome = await this.route(recipient, copy, request.cseq.seq, request.contentType === IS_COMPOSING);
+    request.respond(outcome.status, outcome.reason);
+    if (outcome.status === 202) void this.notifier.notify({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.body }, recipient, 'stored');
+  }
+
+  /** Sends `copy` to the recipient's contacts, or stores it (202) when it has none or older messages wait. */
+  private async route(recipient: string, copy: MessageCopy, cseq: number, live: boolean): Promise<RouteOutcome> {
+    const bindings = await this.store.bindings(recipient, this.clock.now());
     if (bindings.length === 0) {
-      if (live) return request.respond(480, 'Temporarily Unavailable (isComposing is never stored)');
-      return this.storeForLater(request, recipient, copy);
+      if (live) return { status: 480, reason: 'Temporarily Unavailable (isComposing is never stored)' };
+      return this.storeForLater(recipient, copy, cseq);
     }
     // Stored messages still waiting (being delivered, or their delivery failed): this one queues behind them, never overtakes.
     if (!live && (await this.store.offlineMessages(recipient, 1)).messages.length > 0) {
-      await this.storeForLater(request, recipient, copy);
+      const stored = await this.storeForLater(recipient, copy, cseq);
       this.onQueuedForReachable(recipient);
-      return;
+      return stored;
     }
     const result = await forkToContacts(this.delivery, bindings, copy);
     if (result.delivered) {
       this.metrics.messagesDelivered.inc({ path: 'online' });
       // 200 whatever 2xx the UA gave: a 202 from us means stored, and must not be mistaken for it.
-      return request.respond(200, 'OK');
+      return { status: 200, reason: 'OK' };
     }
     this.metrics.messagesFailed.inc({ reason: UNREACHABLE.has(result.status) ? 'unreachable' : 'rejected' });
-    request.respond(result.status, result.reason);
+    return { status: result.status, reason: result.reason };
   }
 
   /** RFC 3261 §16.3 steps 3 and 4, then the size cap; the copy to send on. */
@@ -92,16 +114,15 @@ export class MessageHandler {
   }
 
   /** Durable before the answer: 202 means the message will not be lost (issue #13). */
-  private async storeForLater(request: IncomingRequest, recipient: string, copy: MessageCopy): Promise<void> {
+  private async storeForLater(recipient: string, copy: MessageCopy, cseq: number): Promise<RouteOutcome> {
     const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: this.config.offlineMessageTtlMs };
-    const outcome = await this.store.storeOfflineMessage(recipient, storedMessage(copy, request.cseq.seq), limits);
+    const outcome = await this.store.storeOfflineMessage(recipient, storedMessage(copy, cseq), limits);
     if (outcome.expired > 0) this.metrics.messagesExpired.inc(outcome.expired);
     if (!outcome.stored) {
       this.metrics.messagesFailed.inc({ reason: 'store_full' });
       throw new BusyHereError(`Busy Here: offline message store full for this recipient (${limits.maxMessages} messages)`);
     }
     this.metrics.messagesStored.inc();
-    request.respond(202, 'Accepted (stored for delivery)');
-    void this.notice.afterStored(request, recipient);
+    return { status: 202, reason: 'Accepted (stored for delivery)' };
   }
 }

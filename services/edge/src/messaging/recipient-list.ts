@@ -1,0 +1,103 @@
+import { BadRequestError } from '@presence/core';
+import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, type XmlElement } from '@presence/pidf';
+import PostalMime from 'postal-mime';
+
+/** Option tag a UAC puts in Require for a recipient-list MESSAGE (RFC 5365 §4). */
+export const RECIPIENT_LIST_MESSAGE = 'recipient-list-message';
+const RESOURCE_LISTS = 'application/resource-lists+xml';
+const RESOURCE_LISTS_NS = 'urn:ietf:params:xml:ns:resource-lists';
+/** RFC 5364 copy control attributes (to, cc, bcc) on resource-lists entries. */
+const COPY_CONTROL_NS = 'urn:ietf:params:xml:ns:copycontrol';
+
+export type CopyControl = 'to' | 'cc' | 'bcc';
+
+export interface ListedRecipient {
+  readonly uri: string;
+  readonly copyControl: CopyControl;
+}
+
+/** A recipient-list MESSAGE taken apart: who gets it, and the message itself. */
+export interface RecipientListMessage {
+  readonly recipients: readonly ListedRecipient[];
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/**
+ * Splits a multipart/mixed MESSAGE body (RFC 5365 §4) into its URI list
+ * (the application/resource-lists+xml part with Content-Disposition
+ * recipient-list) and the one other part, the message to send on. The
+ * MIME parsing is postal-mime's; a body that does not have exactly these
+ * parts is 400 naming what is missing.
+ */
+export async function parseRecipientListMessage(contentType: string, body: string, maxRecipients: number): Promise<RecipientListMessage> {
+  if (!/^multipart\/mixed\s*;.*boundary=/i.test(contentType)) throw new BadRequestError(`Recipient-list MESSAGE body must be multipart/mixed with a boundary, not ${contentType || 'none'}`);
+  const mime = await PostalMime.parse(`Content-Type: ${contentType}\r\n\r\n${body}`, { attachmentEncoding: 'utf8' });
+  const parts = mime.attachments;
+  const lists = parts.filter((part) => part.mimeType.toLowerCase() === RESOURCE_LISTS && part.disposition?.toLowerCase() === 'recipient-list');
+  if (lists.length !== 1) throw new BadRequestError(`Recipient-list MESSAGE needs one ${RESOURCE_LISTS} part with Content-Disposition: recipient-list (found ${lists.length})`);
+  const others = parts.filter((part) => part !== lists[0]);
+  const text = mime.text;
+  if (others.length + (text === undefined ? 0 : 1) !== 1) throw new BadRequestError('Recipient-list MESSAGE needs exactly one message part beside the URI list');
+  const recipients = listedRecipients(String(lists[0]!.content), maxRecipients);
+  if (others.length === 1) return { recipients, contentType: others[0]!.mimeType, body: String(others[0]!.content) };
+  return { recipients, contentType: 'text/plain;charset=utf-8', body: (text as string).replace(/\n$/, '') };
+}
+
+/** The entries of a resource-lists document (RFC 4826 §3), each URI once, at most `max`. */
+function listedRecipients(xml: string, max: number): ListedRecipient[] {
+  let root: XmlElement;
+  try {
+    root = parseXmlTree(xml, { limits: defaultPidfLimits, checkRoot: (ns, name) => {
+      if (ns !== RESOURCE_LISTS_NS || name !== 'resource-lists') throw new BadRequestError(`Recipient list root must be resource-lists in ${RESOURCE_LISTS_NS}`);
+    } });
+  } catch (error) {
+    if (error instanceof BadRequestError) throw error;
+    throw new BadRequestError(`Malformed recipient list: ${(error as Error).message.replace(/^Malformed PIDF: /, '')}`);
+  }
+  const seen = new Map<string, ListedRecipient>();
+  for (const list of childElements(root, RESOURCE_LISTS_NS, 'list')) {
+    for (const entry of childElements(list, RESOURCE_LISTS_NS, 'entry')) {
+      const uri = getAttribute(entry, 'uri')?.trim();
+      if (uri === undefined || uri === '') throw new BadRequestError('Recipient list entry without a uri');
+      const control = (getAttribute(entry, 'copyControl', COPY_CONTROL_NS) ?? 'to').toLowerCase();
+      if (control !== 'to' && control !== 'cc' && control !== 'bcc') throw new BadRequestError(`Recipient list entry ${uri}: copyControl must be to, cc or bcc, not ${control}`);
+      if (!seen.has(uri)) seen.set(uri, { uri, copyControl: control });
+    }
+  }
+  if (seen.size === 0) throw new BadRequestError('Recipient list names nobody');
+  if (seen.size > max) throw new BadRequestError(`Recipient list names ${seen.size} recipients, more than ${max}`);
+  return [...seen.values()];
+}
+
+/**
+ * What each recipient gets (RFC 5365 §5): the message, and the list of
+ * recipients as a recipient-list-history part without the bcc entries
+ * (RFC 5365 §4 privacy), together as multipart/mixed.
+ */
+export function recipientCopy(message: RecipientListMessage, boundary: string): { contentType: string; body: string } {
+  const visible = message.recipients.filter((recipient) => recipient.copyControl !== 'bcc');
+  const entries = visible.map((recipient) => `<entry uri="${escapeXml(recipient.uri)}" cp:copyControl="${recipient.copyControl}"/>`);
+  const history = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<resource-lists xmlns="${RESOURCE_LISTS_NS}" xmlns:cp="${COPY_CONTROL_NS}"><list>${entries.join('')}</list></resource-lists>`,
+  ].join('\r\n');
+  const body = [
+    `--${boundary}`,
+    `Content-Type: ${message.contentType}`,
+    '',
+    message.body,
+    `--${boundary}`,
+    `Content-Type: ${RESOURCE_LISTS}`,
+    'Content-Disposition: recipient-list-history; handling=optional',
+    '',
+    history,
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  return { contentType: `multipart/mixed;boundary=${boundary}`, body };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
