@@ -1,13 +1,13 @@
-import { availableParallelism, cpus } from 'node:os';
 import type { BenchConfig } from './cli/bench-config.js';
 import { parseBenchArgs, renderBenchHelp } from './cli/bench-options.js';
 import { UsageError } from './cli/usage-error.js';
 import { runAbortTasks } from './modes/abort-cleanup.js';
 import { compareResults, type Comparison } from './modes/compare-results.js';
+import { runMessageWorkload } from './message/message-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
 import { memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
-import { writeResult } from './report/write-result.js';
+import { runRecord, writeResult } from './report/write-result.js';
 
 /**
  * `npm run bench -- [options]`: starts (or targets) a server, drives the
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
+  if (config.workload === 'message') return runMessageWorkload(config, log);
   const startedAt = new Date();
   const results: TargetResult[] = [];
   for (const mode of config.compare ? [config.mode, 'kamailio' as const] : [config.mode]) results.push(await runAgainstMode(mode, config, log));
@@ -32,10 +33,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${render(config, results, comparison)}\n`);
   const name = `${config.compare ? `${config.mode}-vs-kamailio` : config.mode}${config.run === 'bench' ? '' : `-${config.run}`}`;
   const path = await writeResult(config.outDir, name, {
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    host: { node: process.version, cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown' },
-    config,
+    ...runRecord(startedAt, config),
     results,
     ...(comparison === undefined ? {} : { comparison }),
   });

@@ -3,10 +3,15 @@ import type { Endpoint, TransportName } from '../transport/channel.js';
 export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
 export type AuthMode = 'none' | 'digest';
+export type Workload = 'publish' | 'message';
 
 /** Everything a run needs, validated; written verbatim into the JSON result. */
 export interface BenchConfig {
   readonly run: RunKind;
+  /** publish (default): SUBSCRIBE then PUBLISH→NOTIFY; message: page-mode MESSAGE, online and offline-then-register. */
+  readonly workload: Workload;
+  /** Message workload: MESSAGEs per phase. */
+  readonly messages: number;
   readonly mode: TargetMode;
   /** --compare: the same workload against `mode` and then Kamailio. */
   readonly compare: boolean;

@@ -32,6 +32,15 @@ describe('bench options', () => {
     expect(config('--mode', 'cluster', '--auth', 'digest', '--find-max').auth).toBe('digest');
   });
 
+  it('bench options - --workload message: publish by default; message with --messages, refused with --memory, --find-max or an external target', () => {
+    expect(config().workload).toBe('publish');
+    expect(config('--workload', 'message', '--messages', '500', '--mode', 'cluster', '--compare')).toMatchObject({ workload: 'message', messages: 500, mode: 'cluster', compare: true });
+    expect(() => config('--workload', 'message', '--memory')).toThrow(/--workload message/);
+    expect(() => config('--workload', 'message', '--find-max')).toThrow(/--workload message/);
+    expect(() => config('--workload', 'message', '--target', '127.0.0.1:5060')).toThrow(/--workload message/);
+    expect(() => config('--workload', 'chat')).toThrow(/--workload/);
+  });
+
   it('bench options - --target implies an external target', () => {
     expect(config('--target', '127.0.0.1:5070', '--metrics-url', 'http://127.0.0.1:9464/metrics')).toMatchObject({
       mode: 'external',

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TransportName } from '../transport/channel.js';
-import type { AuthMode, BenchConfig, RunKind, TargetMode } from './bench-config.js';
+import type { AuthMode, BenchConfig, RunKind, TargetMode, Workload } from './bench-config.js';
 import { UsageError } from './usage-error.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
@@ -27,6 +27,8 @@ interface OptionHelp {
 /** Option names are used by scripts and the README: add, never rename. */
 export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   mode: { type: 'string', arg: 'MODE', help: 'standalone (default), cluster, kamailio or external (implied by --target).' },
+  workload: { type: 'string', arg: 'publish|message', help: 'publish (default): SUBSCRIBE, then PUBLISH→NOTIFY. message: page-mode MESSAGE to --presentities recipients, online (sender\'s 200 after the recipient\'s) and stored then delivered on REGISTER; MESSAGE/s and p50/p99.' },
+  messages: { type: 'string', arg: 'N', help: 'Message workload: MESSAGEs per phase (default 2000), --concurrency in flight.' },
   target: { type: 'string', arg: 'HOST:PORT', help: 'Load a server that is already running (for --transport ws: its WebSocket port).' },
   transport: { type: 'string', arg: 'udp|tcp|ws', help: 'SIP transport of every watcher and publisher (default udp).' },
   presentities: { type: 'string', arg: 'P', help: 'Presentities, each with its own publisher (default 100).' },
@@ -104,6 +106,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if (str('subscriptions') !== undefined && run !== 'memory') throw new UsageError('--subscriptions: only with --memory (otherwise P×W subscriptions)');
   if (flag('compare') && (mode === 'kamailio' || mode === 'external')) throw new UsageError(`--compare: compares standalone or cluster with Kamailio, not --mode ${mode}`);
   if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
+  const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message']);
+  if (workload === 'message' && (run !== 'bench' || mode === 'external')) throw new UsageError('--workload message: a plain run (no --memory, --find-max) against a server the bench starts (standalone, cluster, kamailio)');
   const auth = oneOf<AuthMode>('auth', str('auth') ?? 'none', ['none', 'digest']);
   if (auth === 'digest') {
     if (mode !== 'standalone' && mode !== 'cluster') throw new UsageError(`--auth digest: the bench makes users only for the servers it starts (standalone, cluster), not --mode ${mode}`);
@@ -126,6 +130,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
     help: false,
     config: {
       run,
+      workload,
+      messages: int('messages', 2000),
       mode,
       compare: flag('compare'),
       transport,
