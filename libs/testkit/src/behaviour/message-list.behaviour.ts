@@ -49,7 +49,8 @@ export function messageListBehaviour(ctx: SuiteContext): void {
         expect(copy.to.uri).toBe(ua.aor);
         expect(copy.contentType).toBe('multipart/mixed');
         expect(copy.body).toContain('Content-Type: message/cpim');
-        expect(copy.body).toContain('hello everyone');
+        expect(copy.body).toContain('imdn.Message-ID: list-1\r\n');
+        expect(copy.body).toContain('Content-Type: text/plain\r\n\r\nhello everyone');
         expect(copy.body).toContain('Content-Disposition: recipient-list-history');
         expect(copy.body).toContain(`<entry uri="${bob.aor}" cp:copyControl="to"/>`);
         expect(copy.body).toContain(`<entry uri="${carol.aor}" cp:copyControl="cc"/>`);

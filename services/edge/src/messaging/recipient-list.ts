@@ -1,5 +1,5 @@
 import { BadRequestError } from '@presence/core';
-import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, type XmlElement } from '@presence/pidf';
+import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, PidfError, type XmlElement } from '@presence/pidf';
 import PostalMime from 'postal-mime';
 
 /** Option tag a UAC puts in Require for a recipient-list MESSAGE (RFC 5365 §4). */
@@ -40,8 +40,19 @@ export async function parseRecipientListMessage(contentType: string, body: strin
   const text = mime.text;
   if (others.length + (text === undefined ? 0 : 1) !== 1) throw new BadRequestError('Recipient-list MESSAGE needs exactly one message part beside the URI list');
   const recipients = listedRecipients(String(lists[0]!.content), maxRecipients);
-  if (others.length === 1) return { recipients, contentType: others[0]!.mimeType, body: String(others[0]!.content) };
-  return { recipients, contentType: 'text/plain;charset=utf-8', body: (text as string).replace(/\n$/, '') };
+  if (others.length === 1) return { recipients, contentType: others[0]!.mimeType, body: canonicalLines(String(others[0]!.content)) };
+  // postal-mime ends a text body with a line break the part did not have.
+  return { recipients, contentType: 'text/plain;charset=utf-8', body: canonicalLines((text as string).replace(/\r?\n$/, '')) };
+}
+
+/**
+ * postal-mime hands text back with bare LF line ends; a SIP body, message/cpim
+ * above all (RFC 3862), has CRLF, MIME's canonical form for text (RFC 2046
+ * §4.1.1). The parts sent on are text; binary ones would not survive the
+ * UTF-8 decoding anyway.
+ */
+function canonicalLines(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
 }
 
 /** The entries of a resource-lists document (RFC 4826 §3), each URI once, at most `max`. */
@@ -49,10 +60,9 @@ function listedRecipients(xml: string, max: number): ListedRecipient[] {
   let root: XmlElement;
   try {
     root = parseXmlTree(xml, { limits: defaultPidfLimits, checkRoot: (ns, name) => {
-      if (ns !== RESOURCE_LISTS_NS || name !== 'resource-lists') throw new BadRequestError(`Recipient list root must be resource-lists in ${RESOURCE_LISTS_NS}`);
+      if (ns !== RESOURCE_LISTS_NS || name !== 'resource-lists') throw new PidfError('malformed', `root must be resource-lists in ${RESOURCE_LISTS_NS}, not ${name}`);
     } });
   } catch (error) {
-    if (error instanceof BadRequestError) throw error;
     throw new BadRequestError(`Malformed recipient list: ${(error as Error).message.replace(/^Malformed PIDF: /, '')}`);
   }
   const seen = new Map<string, ListedRecipient>();
