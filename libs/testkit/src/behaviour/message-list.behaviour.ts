@@ -75,6 +75,10 @@ export function messageListBehaviour(ctx: SuiteContext): void {
       expect(noRequire.status).toBe(400);
       expect(noRequire.reason).toMatch(/Require: recipient-list-message/);
       expect((await alice.sendMessage(bob.aor, body, { headers: LIST_HEADERS })).status).toBe(403);
+      // Only recipient-list-message is supported: any other required extension is still 420 (RFC 3261 §8.2.2.3).
+      const other = await alice.sendMessage(EXPLODER, body, { headers: { ...LIST_HEADERS, Require: 'recipient-list-message, 100rel' } });
+      expect(other.status).toBe(420);
+      expect(other.header('unsupported')).toBe('100rel');
       const plain = await alice.sendMessage(EXPLODER, 'just text', { headers: { Require: 'recipient-list-message' } });
       expect(plain.status).toBe(400);
       expect(plain.reason).toMatch(/multipart\/mixed/);
