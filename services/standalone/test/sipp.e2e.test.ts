@@ -22,7 +22,8 @@ import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from '.
  * test/sipp/publisher-auth.xml answer digest challenges (-au/-ap) with
  * SIPp's `[authentication]`. test/sipp/message-sender.xml sends a MESSAGE
  * (202 while its recipient is offline, 200 after), message-register.xml and
- * message-receiver.xml are that recipient, checking the Date and hop count.
+ * message-receiver.xml are that recipient, checking the Date and hop count;
+ * message-list.xml sends a multi-recipient MESSAGE (RFC 5365) to the exploder.
  */
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = which('sipp');
@@ -56,7 +57,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   });
 
   async function sipp(
-    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth' | 'message-sender' | 'message-register' | 'message-receiver',
+    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth' | 'message-sender' | 'message-register' | 'message-receiver' | 'message-list',
     user: string,
     transport: 'udp' | 'tcp',
     serverPort: number,
@@ -206,6 +207,17 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     expect(metricValue(metrics, 'presence_messages_delivered_total', { path: 'online' })).toBe(1);
     expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'MESSAGE', code: '202' })).toBe(1);
     expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'MESSAGE', code: '200' })).toBe(1);
+  }, 40_000);
+
+  it('sipp - a SIPp multi-recipient MESSAGE (RFC 5365) is accepted (202) and stored once for each of its three offline recipients, bcc included', async () => {
+    const { server, port } = await startServer('udp');
+    const recipient = `sipp-list-${process.pid}`;
+    await expectSuccess(await sipp('message-list', `sipp-list-from-${process.pid}`, 'udp', port, ['-key', 'recipient', recipient]));
+    // The copies go out after the 202.
+    await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_message_list_copies_total', { result: 'stored' })).toBe(3));
+    const metrics = await server.metrics.render();
+    expect(metricValue(metrics, 'presence_messages_stored_total')).toBe(3);
+    expect(metricValue(metrics, 'presence_sip_responses_total', { method: 'MESSAGE', code: '202' })).toBe(1);
   }, 40_000);
 
   it('sipp - SIPp with a wrong password is challenged again and its scenario fails', async () => {
