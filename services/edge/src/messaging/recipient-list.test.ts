@@ -1,4 +1,5 @@
 import { BadRequestError } from '@presence/core';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRecipientListMessage, recipientCopy } from './recipient-list.js';
 
@@ -54,5 +55,17 @@ describe('recipient-list MESSAGE bodies (RFC 5365)', () => {
       expect(error, `${reason}`).toBeInstanceOf(BadRequestError);
       expect((error as BadRequestError).reason, `${reason}`).toMatch(reason);
     }
+  });
+});
+
+describe('recipient-list MESSAGE bodies under adversarial input', () => {
+  it('whatever the body, the parser answers a result or a BadRequestError, never another error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 400 }), fc.constantFrom(TYPE, 'multipart/mixed;boundary=x', 'multipart/mixed;boundary='), async (text, type) => {
+        const outcome = await parseRecipientListMessage(type, `--b-1\r\n${text}\r\n--b-1--`, 5).catch((error: unknown) => error);
+        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BadRequestError);
+      }),
+      { numRuns: 200, seed: 5365 },
+    );
   });
 });

@@ -32,7 +32,9 @@ export interface RecipientListMessage {
  */
 export async function parseRecipientListMessage(contentType: string, body: string, maxRecipients: number): Promise<RecipientListMessage> {
   if (!/^multipart\/mixed\s*;.*boundary=/i.test(contentType)) throw new BadRequestError(`Recipient-list MESSAGE body must be multipart/mixed with a boundary, not ${contentType || 'none'}`);
-  const mime = await PostalMime.parse(`Content-Type: ${contentType}\r\n\r\n${body}`, { attachmentEncoding: 'utf8' });
+  const mime = await PostalMime.parse(`Content-Type: ${contentType}\r\n\r\n${body}`, { attachmentEncoding: 'utf8' }).catch((error: Error) => {
+    throw new BadRequestError(`Malformed multipart/mixed body: ${error.message}`);
+  });
   const parts = mime.attachments;
   const lists = parts.filter((part) => part.mimeType.toLowerCase() === RESOURCE_LISTS && part.disposition?.toLowerCase() === 'recipient-list');
   if (lists.length !== 1) throw new BadRequestError(`Recipient-list MESSAGE needs one ${RESOURCE_LISTS} part with Content-Disposition: recipient-list (found ${lists.length})`);
