@@ -97,4 +97,22 @@ describe.runIf(kamailioThere)('Kamailio reference presence server', () => {
     },
     30_000,
   );
+
+  // The MESSAGE reference of `npm run bench -- --workload message` (route[MESSAGE]): relayed to the registered contact, 404 without one (it stores nothing).
+  it.each(['udp', 'tcp'] as const)('relays a MESSAGE to a registered recipient and answers 404 for one without a binding, over %s', async (transport) => {
+    server = await startKamailio({ sipPort: await freeUdpTcpPort() });
+    const target = { host: server.host, port: server.port };
+    const alice = await createTestUa({ transport, server: target, aor: `sip:alice-${transport}-${process.pid}@example.com` });
+    const bob = await createTestUa({ transport, server: target, aor: `sip:bob-${transport}-${process.pid}@example.com` });
+    uas.push(alice, bob);
+    const output = (): string => `\n--- kamailio ---\n${server?.output().slice(-2000) ?? ''}`;
+
+    expect((await alice.sendMessage(bob.aor, 'nobody home')).status, output()).toBe(404);
+    expect((await bob.request('REGISTER', { expires: 300 })).status, output()).toBe(200);
+    expect((await alice.sendMessage(bob.aor, 'hello through kamailio')).status, output()).toBe(200);
+    const received = await bob.nextMessage({ timeoutMs: 3000 });
+    expect(received.body).toBe('hello through kamailio');
+    expect(received.from.uri).toBe(alice.aor);
+    expect(bob.messages).toHaveLength(1);
+  }, 30_000);
 });
