@@ -4,6 +4,7 @@ import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
 import { authConfigFromOptions } from './auth-config-from-options.js';
+import { protectionConfigFromOptions } from './protection-config-from-options.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -52,6 +53,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
     },
+    protection: protectionConfigFromOptions(values),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { LockoutPolicy } from '@presence/auth';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
 import type { ConnectionLimits, ListenSpec, TlsCertificate } from '@presence/sip';
+import type { ProtectionConfig } from './protection/request-guard.js';
 
 export interface EdgeConfig {
   readonly edgeId: string;
@@ -35,6 +36,8 @@ export interface EdgeConfig {
   readonly auth: DigestAuthConfig | 'none';
   /** Caps against floods and runaway clients (README "Limits"). */
   readonly limits: EdgeLimits;
+  /** Per-source rate limits and overload mode (README "Rate limits and overload"); absent: neither (the CLI always sets it). */
+  readonly protection?: ProtectionConfig;
 }
 
 /** Per-AOR and per-source caps; past one a request is refused with a reason and presence_limit_refusals_total moves. */

@@ -17,6 +17,7 @@ import { RealmPolicy } from './ingress/realm-policy.js';
 import { RequestAuthenticator } from './ingress/request-authenticator.js';
 import { methodLabel, RequestDispatcher } from './ingress/request-dispatcher.js';
 import { SubscribeHandler } from './ingress/subscribe-handler.js';
+import { RequestGuard } from './protection/request-guard.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
@@ -69,7 +70,9 @@ export function createEdge(deps: EdgeDeps): Edge {
   const domains = new DomainPolicy(config.domains);
   const authenticator = config.auth === 'none' ? undefined : requestAuthenticator(config.auth, store, clock, domains, metrics);
   const dispatcher = new RequestDispatcher(metrics, logger, authenticator);
+  const guard = config.protection && new RequestGuard(config.protection, clock, metrics, logger, () => stack.stats().requestsInProgress);
   const stack = createSipStack({
+    screen: guard?.screen,
     listen: config.listen,
     tls: config.tls && { certificate: config.tls },
     advertisedHost: config.advertisedHost,
@@ -133,6 +136,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     async stop() {
       stopListening();
       stopSampling();
+      guard?.stop();
       await resync.stop();
       registry.stop();
       interest.close();

@@ -64,6 +64,11 @@ export class RequestIntake {
     return this.admission.queued;
   }
 
+  /** Requests read and not yet settled: waiting plus running in the application. */
+  get inProgress(): number {
+    return this.admission.queued + this.admission.running;
+  }
+
   stop(): void {
     this.admission.stop();
   }
@@ -119,7 +124,7 @@ export class RequestIntake {
 
   /** Applies the screen; true when the request was dropped or refused (answered 503 without a transaction). */
   private screenedOut(screen: RequestScreen, key: string, method: string, routable: boolean, flow: InternalFlow, fields: HeaderMap, vias: string[]): boolean {
-    const verdict = screen(new ScreenedRequestView(method, flow.transport, flow.remoteAddress, this.admission.queued + this.admission.running, fields));
+    const verdict = screen(new ScreenedRequestView(method, flow.transport, flow.remoteAddress, this.inProgress, fields));
     if (verdict === undefined) return false;
     this.ctx.counters.requestsScreenedOut++;
     // Without a readable Via the answer has nowhere to go (§18.2.2): dropped like any over-limit datagram.

@@ -173,6 +173,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       serverTransactions: this.server.size,
       clientTransactions: this.client.size,
       pendingRequests: this.client.pendingByMethod(),
+      requestsInProgress: this.intake.inProgress,
     };
   }
 

@@ -105,6 +105,8 @@ export interface SipStackStats {
   readonly clientTransactions: number;
   /** Requests we sent still waiting for their final response, by method (e.g. NOTIFY). */
   readonly pendingRequests: ReadonlyMap<string, number>;
+  /** Requests received and not yet settled: waiting for admission plus running in the application. */
+  readonly requestsInProgress: number;
 }
 
 export interface SipStack {
