@@ -127,6 +127,7 @@ export class RequestIntake {
     const verdict = screen(new ScreenedRequestView(method, flow.transport, flow.remoteAddress, this.inProgress, fields));
     if (verdict === undefined) return false;
     this.ctx.counters.requestsScreenedOut++;
+    this.admission.readScreenedOut();
     // Without a readable Via the answer has nowhere to go (§18.2.2): dropped like any over-limit datagram.
     if (verdict === 'drop' || !routable) return true;
     const tx = this.transactions.detached(key, method, flow, fields, vias);

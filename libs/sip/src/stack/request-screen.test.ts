@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 /** A UDP stack whose screen answers `decide`; records what it screened and what reached the application. */
-async function screened(decide: (request: ScreenedRequest) => ScreenVerdict) {
+async function screened(decide: (request: ScreenedRequest) => ScreenVerdict, hold = false) {
   const seen: ScreenedRequest[] = [];
   const handled: string[] = [];
   const stack: SipStack = createSipStack({
@@ -22,6 +22,8 @@ async function screened(decide: (request: ScreenedRequest) => ScreenVerdict) {
     onRequest: (r) => {
       handled.push(r.callId);
       r.respond(200);
+      // A held request stays in progress (its promise never settles), as one waiting for an agent would.
+      return hold ? new Promise<void>(() => undefined) : undefined;
     },
   });
   cleanup.push(() => stack.stop());
@@ -73,5 +75,15 @@ describe('request screen', () => {
     expect(seen[0]!.inDialog()).toBe(false);
     expect(seen[0]!.has('sip-if-match')).toBe(true);
     expect(seen[0]!.has('expires')).toBe(false);
+  });
+
+  it('request screen - pending counts requests read and not yet settled, as stats() does', async () => {
+    const { stack, peer, send, seen } = await screened(() => undefined, true);
+    send('held');
+    await peer.next();
+    send('next');
+    await peer.next();
+    expect(seen.map((r) => r.pending)).toEqual([0, 1]);
+    expect(stack.stats().requestsInProgress).toBe(2);
   });
 });
