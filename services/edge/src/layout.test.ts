@@ -7,6 +7,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   ingress: ['egress'],
   subscriptions: ['ingress', 'egress'],
   egress: ['ingress'],
+  // The request screen decides before any room is entered: it knows none of them.
+  protection: ['ingress', 'subscriptions', 'egress', 'registrar'],
 };
 
 function importsOf(folder: string): { file: string; target: string }[] {
