@@ -110,7 +110,7 @@ describe('chart defaults', () => {
   it('gives edges the CLI\'s rate limit and overload defaults, and no exempt source', () => {
     const args = onlyContainer(edgeOf(objects)).args;
     const given = ['rate-limit', 'rate-limit-burst', 'rate-limit-udp', 'overload-event-loop-lag', 'overload-pending', 'overload-retry-after'].map((name) => optionValue(args, name));
-    expect(given).toEqual(['200', '2000', '503', '500', '2000', '5']);
+    expect(given).toEqual(['200', '2000', '503', '500', '4000', '5']);
     expect(args).not.toContain('--rate-limit-exempt');
   });
 });

@@ -55,14 +55,14 @@ describe('edge config from options: TLS', () => {
 describe('edge config from options: rate limits and overload', () => {
   const protectionOf = (argv: string[]) => edgeConfigFromOptions(parseOptions(STANDALONE_OPTIONS, argv, {}).values).protection;
 
-  it('protection - defaults: 200/s per source, burst 2000, UDP answered 503, no exemption, overload at 500 ms lag or 2000 pending', () => {
+  it('protection - defaults: 200/s per source, burst 2000, UDP answered 503, no exemption, overload at 500 ms lag or 4000 pending', () => {
     expect(protectionOf([])).toMatchObject({
       rateLimit: 200,
       rateLimitBurst: 2000,
       rateLimitUdp: '503',
       rateLimitExempt: [],
       overloadEventLoopLagMs: 500,
-      overloadPending: 2000,
+      overloadPending: 4000,
       overloadRetryAfterSeconds: 5,
     });
   });

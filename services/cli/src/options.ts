@@ -128,7 +128,7 @@ export const PROTECTION_OPTIONS: OptionTable = {
   'overload-pending': {
     kind: 'integer',
     placeholder: 'N',
-    default: '2000',
+    default: '4000',
     min: 0,
     help: 'Requests received and not yet answered (waiting for their turn or for an agent) that put the edge in overload mode; it ends after 2 s below half of it. 0: not watched.',
   },
