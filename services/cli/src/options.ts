@@ -123,7 +123,7 @@ export const PROTECTION_OPTIONS: OptionTable = {
     placeholder: 'MS',
     default: '500',
     min: 0,
-    help: 'Event-loop lag that puts the edge in overload mode: requests out of a dialog (initial SUBSCRIBE and PUBLISH, REGISTER, OPTIONS) get 503 with Retry-After; in-dialog requests flow. It ends after 2 s below half of it. 0: lag is not watched.',
+    help: 'Event-loop lag (three samples in a row, 100 ms apart) that puts the edge in overload mode: requests out of a dialog (initial SUBSCRIBE and PUBLISH, REGISTER, OPTIONS) get 503 with Retry-After; in-dialog requests flow. It ends after 2 s below half of it. 0: lag is not watched.',
   },
   'overload-pending': {
     kind: 'integer',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OverloadDetector, type OverloadCause } from './overload-detector.js';
+import { LAG_SAMPLES, OverloadDetector, type OverloadCause } from './overload-detector.js';
 
 function detector(maxEventLoopLagMs = 200, maxPending = 100, holdMs = 1000) {
   const entries: OverloadCause[] = [];
@@ -7,12 +7,29 @@ function detector(maxEventLoopLagMs = 200, maxPending = 100, holdMs = 1000) {
   return { overload, entries };
 }
 
+/** LAG_SAMPLES samples of `lagMs`, the last at `nowMs`. */
+function sustainLag(overload: OverloadDetector, lagMs: number, nowMs: number): void {
+  for (let i = LAG_SAMPLES - 1; i >= 0; i--) overload.observeEventLoopLag(lagMs, nowMs - i);
+}
+
 describe('overload detector', () => {
+  it('overload detector - one late timer is not overload; lag above the bound in LAG_SAMPLES samples in a row is', () => {
+    const { overload } = detector();
+    overload.observeEventLoopLag(5000, 0); // a GC pause, or the host ran something else
+    overload.observeEventLoopLag(10, 100);
+    overload.observeEventLoopLag(10, 200);
+    overload.observeEventLoopLag(900, 300);
+    overload.observeEventLoopLag(900, 400);
+    expect(overload.active).toBe(false);
+    overload.observeEventLoopLag(900, 500);
+    expect(overload.active).toBe(true);
+  });
+
   it('overload detector - enters above the lag bound, leaves only after staying below half of it for the hold time', () => {
     const { overload, entries } = detector();
-    overload.observeEventLoopLag(150, 0);
+    sustainLag(overload, 150, 0);
     expect(overload.active).toBe(false);
-    overload.observeEventLoopLag(250, 100);
+    sustainLag(overload, 250, 100);
     expect(overload.active).toBe(true);
     expect(entries).toEqual(['event_loop_lag']);
     overload.observeEventLoopLag(150, 200); // below the bound, not below half: stays
@@ -42,7 +59,7 @@ describe('overload detector', () => {
     const { overload, entries } = detector();
     overload.observePending(500, 0);
     overload.observePending(600, 10);
-    overload.observeEventLoopLag(300, 20);
+    sustainLag(overload, 300, 20);
     overload.observePending(0, 30);
     overload.observePending(0, 2000);
     expect(overload.active).toBe(true); // lag is still high
@@ -54,7 +71,7 @@ describe('overload detector', () => {
 
   it('overload detector - a bound of 0 turns its signal off', () => {
     const { overload } = detector(0, 0);
-    overload.observeEventLoopLag(1e9, 0);
+    sustainLag(overload, 1e9, 0);
     overload.observePending(1e9, 0);
     expect(overload.active).toBe(false);
   });

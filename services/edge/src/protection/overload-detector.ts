@@ -50,12 +50,20 @@ class Hysteresis {
 }
 
 /**
+ * Lag samples that must all exceed the bound: one late timer is a GC pause
+ * or a scheduler that ran another process (a shared host, a throttled
+ * container); several in a row is a loop that cannot keep up.
+ */
+export const LAG_SAMPLES = 3;
+
+/**
  * Whether the edge is overloaded: either signal high (event-loop lag, or
  * pending requests). Pure: observations and time are passed in.
  */
 export class OverloadDetector {
   private readonly lag: Hysteresis;
   private readonly pending: Hysteresis;
+  private readonly lagSamples: number[] = [];
 
   constructor(
     thresholds: OverloadThresholds,
@@ -70,8 +78,12 @@ export class OverloadDetector {
     return this.lag.active || this.pending.active;
   }
 
+  /** One lag sample; the signal is the least of the last LAG_SAMPLES, so a single late timer does not count. */
   observeEventLoopLag(lagMs: number, nowMs: number): void {
-    if (this.lag.observe(lagMs, nowMs)) this.entered('event_loop_lag', lagMs);
+    this.lagSamples.push(lagMs);
+    if (this.lagSamples.length > LAG_SAMPLES) this.lagSamples.shift();
+    const sustained = this.lagSamples.length < LAG_SAMPLES ? 0 : Math.min(...this.lagSamples);
+    if (this.lag.observe(sustained, nowMs)) this.entered('event_loop_lag', sustained);
   }
 
   observePending(pending: number, nowMs: number): void {
