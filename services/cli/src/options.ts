@@ -108,7 +108,7 @@ export const PROTECTION_OPTIONS: OptionTable = {
     placeholder: 'N',
     default: '200',
     min: 0,
-    help: 'New requests per second one source IP address may send, sustained (a token bucket per address; retransmissions, ACKs and responses are free). Past it: 503 with Retry-After, or nothing on UDP with --rate-limit-udp drop. 0 turns it off.',
+    help: 'New requests per second one source IP address (IPv6: one /64) may send, sustained (a token bucket per address; retransmissions, ACKs and responses are free). Past it: 503 with Retry-After, or nothing on UDP with --rate-limit-udp drop. 0 turns it off.',
   },
   'rate-limit-burst': { kind: 'integer', placeholder: 'N', default: '2000', min: 1, help: 'Requests one source address may send at once above --rate-limit (the bucket size), e.g. a NAT full of phones rebooting together.' },
   'rate-limit-udp': {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScreenedRequest } from '@presence/sip';
 import { createsWork } from './request-guard.js';
-import { sourceAddress, SourceSet } from './source-address.js';
+import { rateLimitKey, sourceAddress, SourceSet } from './source-address.js';
 
 function request(method: string, inDialog: boolean, headers: string[] = []): ScreenedRequest {
   return { method, transport: 'udp', remoteAddress: '192.0.2.1', pending: 0, inDialog: () => inDialog, has: (name) => headers.includes(name) };
@@ -33,5 +33,15 @@ describe('request guard', () => {
   it('request guard - an IPv4-mapped IPv6 source is its IPv4 address', () => {
     expect(sourceAddress('::ffff:192.0.2.1')).toBe('192.0.2.1');
     expect(sourceAddress('2001:db8::1')).toBe('2001:db8::1');
+  });
+
+  it('request guard - an IPv6 source is limited by its /64; an IPv4 one by its address', () => {
+    expect(rateLimitKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitKey('2001:DB8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateLimitKey('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitKey('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(rateLimitKey('192.0.2.1')).toBe('192.0.2.1');
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from '@presence/runtime';
 import { SIP_METHODS, type RequestScreen, type ScreenedRequest, type ScreenVerdict } from '@presence/sip';
 import { sampleEventLoopLag } from './event-loop-lag.js';
 import { OverloadDetector } from './overload-detector.js';
-import { sourceAddress, SourceSet } from './source-address.js';
+import { rateLimitKey, sourceAddress, SourceSet } from './source-address.js';
 import { SourceRateLimiter } from './source-rate-limiter.js';
 
 /** Per-source rate limits and overload mode (README "Rate limits and overload"). */
@@ -82,7 +82,7 @@ export class RequestGuard {
     if (this.limiter === undefined) return undefined;
     const source = sourceAddress(request.remoteAddress);
     if (this.exempt.has(source)) return undefined;
-    const waitS = this.limiter.take(source, this.clock.now());
+    const waitS = this.limiter.take(rateLimitKey(source), this.clock.now());
     if (waitS === 0) return undefined;
     const drop = request.transport === 'udp' && this.config.rateLimitUdp === 'drop';
     this.metrics.rateLimited.inc({ transport: request.transport, action: drop ? 'drop' : 'reject' });
