@@ -4,6 +4,7 @@ import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
 import { authConfigFromOptions } from './auth-config-from-options.js';
+import { protectionConfigFromOptions } from './protection-config-from-options.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -58,6 +59,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       offlineMessageTtlMs: (values['offline-message-ttl'] as number) * 1000,
       sweepIntervalMs: Math.round((values['offline-sweep-interval'] as number) * 1000),
     },
+    protection: protectionConfigFromOptions(values),
   };
 }
 

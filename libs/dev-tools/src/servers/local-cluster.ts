@@ -93,7 +93,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         tlsArgs.push('--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile);
       }
       const auth = ['--auth', options.auth ?? 'none'];
-      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...tlsArgs, ...auth, ...(options.edgeArgs ?? [])]);
+      // The test and load clients of a local cluster all send from 127.0.0.1, thousands of requests a second:
+      // the per-source limit is off here (edgeArgs may set it again; the last --rate-limit wins).
+      const unlimited = ['--rate-limit', '0'];
+      const process = await startPresenceProcess(children, 'edge', `edge-${n}`, http, [...common, '--listen', listen, ...tlsArgs, ...auth, ...unlimited, ...(options.edgeArgs ?? [])]);
       const edge = { process, sipPort, wsPort, ...secure };
       edges.push(edge);
       return edge;
