@@ -21,6 +21,9 @@ export type { MembershipStore } from './ports/membership-store.js';
 export type { UserStore } from './ports/user-store.js';
 export type { AuthStateStore } from './ports/auth-state-store.js';
 export type { InspectionStore, Page } from './ports/inspection-store.js';
+export type { XcapDocumentStore } from './ports/xcap-document-store.js';
+export type { XcapScope, XcapDocumentRef, XcapDocument, XcapConditions, XcapWriteOutcome, XcapDeleteOutcome } from './xcap/xcap-document.js';
+export { XCAP_SCOPES, xcapConditionsHold, compareXcapRefs } from './xcap/xcap-document.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {

@@ -40,6 +40,10 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   watchersOf: true,
   leaseHolders: true,
   dialogsByCallId: true,
+  xcapDocument: true,
+  putXcapDocument: true,
+  deleteXcapDocument: true,
+  listXcapDocuments: true,
   close: true,
 };
 

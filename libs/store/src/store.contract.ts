@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Binding, DialogRecord, PresentityChange, Publication, Store, UserRecord, WatcherRecord } from '@presence/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreInspector } from './test-support/store-inspector.js';
+import { xcapDocumentContract } from './xcap-documents.contract.js';
 
 /** The fake clock the contract drives; the store under test must take its time from it. */
 export interface ContractClock {
@@ -818,6 +819,8 @@ export function storeContract(
         await expect(store.dialogsByCallId(callId, -1)).rejects.toBeInstanceOf(RangeError);
       });
     });
+
+    xcapDocumentContract({ store: () => store, tag: () => tag });
 
     describe('health', () => {
       it('health - ping answers true while open', async () => {

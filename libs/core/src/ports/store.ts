@@ -8,6 +8,7 @@ import type { MembershipStore } from './membership-store.js';
 import type { PresentityStore } from './presentity-store.js';
 import type { UserStore } from './user-store.js';
 import type { WatcherStore } from './watcher-store.js';
+import type { XcapDocumentStore } from './xcap-document-store.js';
 
 /** All state ports one backend (memory or Redis) implements. */
 export interface Store
@@ -20,7 +21,8 @@ export interface Store
     MembershipStore,
     UserStore,
     AuthStateStore,
-    InspectionStore {
+    InspectionStore,
+    XcapDocumentStore {
   /** Liveness check that never throws: true when the backend answers, false when it is down or closed. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

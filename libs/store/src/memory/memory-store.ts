@@ -13,6 +13,11 @@ import type {
   Store,
   UserRecord,
   WatcherRecord,
+  XcapConditions,
+  XcapDeleteOutcome,
+  XcapDocument,
+  XcapDocumentRef,
+  XcapWriteOutcome,
 } from '@presence/core';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
@@ -21,6 +26,7 @@ import { assertListLimit, assertUserRecord } from '../user-record-check.js';
 import { MemorySnapshots } from './memory-snapshots.js';
 import { MemoryTables } from './memory-tables.js';
 import { USERS_FILE, UsersFile } from './users-file.js';
+import { assertXcapConditions, assertXcapOwner, assertXcapRef } from '../xcap-document-check.js';
 import { UsersFileSync } from './users-file-sync.js';
 
 export interface MemoryStoreOptions {
@@ -62,7 +68,9 @@ export interface MemoryStoreOptions {
  * changed and on close(), read back at creation; see MemoryTables.restore
  * for what survives). Users are kept apart from the snapshot in
  * `users.json`, which `presence user` may change while the store runs: see
- * UsersFileSync. Authentication state is memory-only soft state.
+ * UsersFileSync. Authentication state is memory-only soft state. XCAP
+ * documents are durable: a change is in the snapshot file before it is
+ * acknowledged.
  */
 export type MemoryStore = Store;
 
@@ -307,6 +315,39 @@ class InMemoryStore implements MemoryStore {
     this.tables.authState.clearFailures(key);
   }
 
+  // XcapDocumentStore: durable, so a change is written to the snapshot before it is acknowledged
+
+  async xcapDocument(ref: XcapDocumentRef): Promise<XcapDocument | undefined> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    return this.tables.xcapDocuments.get(ref);
+  }
+
+  async putXcapDocument(ref: XcapDocumentRef, body: string, conditions: XcapConditions = {}): Promise<XcapWriteOutcome> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    assertXcapConditions(conditions);
+    const outcome = this.tables.xcapDocuments.put(ref, body, conditions);
+    if (outcome.ok) await this.changedDurably();
+    return outcome;
+  }
+
+  async deleteXcapDocument(ref: XcapDocumentRef, conditions: XcapConditions = {}): Promise<XcapDeleteOutcome> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    assertXcapConditions(conditions);
+    const outcome = this.tables.xcapDocuments.delete(ref, conditions);
+    if (outcome.ok) await this.changedDurably();
+    return outcome;
+  }
+
+  async listXcapDocuments(scope: XcapDocumentRef['scope'], owner: string, limit: number): Promise<XcapDocumentRef[]> {
+    this.assertOpen();
+    assertXcapOwner(scope, owner);
+    assertListLimit(limit, 'listXcapDocuments');
+    return this.tables.xcapDocuments.list(scope, owner, limit);
+  }
+
   // Lifecycle
 
   async ping(): Promise<boolean> {
@@ -335,6 +376,12 @@ class InMemoryStore implements MemoryStore {
 
   private changed(): void {
     this.snapshots?.changed();
+  }
+
+  /** A change that must survive a crash once acknowledged: counted and written now (no-op without a data directory). */
+  private async changedDurably(): Promise<void> {
+    this.snapshots?.changed();
+    await this.snapshots?.checkpoint();
   }
 
   private assertOpen(): void {

@@ -17,6 +17,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'nonce-count': 1,
   'auth-failure': 1,
   'set-add-expire': 1,
+  'xcap-change': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;
