@@ -1,0 +1,20 @@
+export { COMMON_POLICY_NS, PRES_RULES_NS, WATCHERINFO_NS } from './namespaces.js';
+export type { PolicyErrorKind } from './policy-error.js';
+export { PolicyError } from './policy-error.js';
+export type { SubHandling } from './rules/sub-handling.js';
+export { SUB_HANDLINGS, SUB_HANDLING_RANK, isSubHandling, morePermissive } from './rules/sub-handling.js';
+export type { AttributePermission, ComponentSelection, ElementName, Transformations, UserInputLevel } from './rules/transformations.js';
+export {
+  ATTRIBUTE_PERMISSIONS,
+  EVERYTHING_PROVIDED,
+  NOTHING_PROVIDED,
+  USER_INPUT_LEVELS,
+  combineTransformations,
+  normalizeTransformations,
+  viewKey,
+} from './rules/transformations.js';
+export type { IdentityCondition, ManyIdentities, Rule, RuleConditions, Ruleset, ValidityCondition } from './rules/ruleset.js';
+export { EMPTY_RULESET } from './rules/ruleset.js';
+export { defaultPresRulesLimits, parsePresRules } from './rules/parse-pres-rules.js';
+export type { AuthorizationDecision, AuthorizationRequest } from './rules/evaluate-rules.js';
+export { evaluateRules, ruleMatches } from './rules/evaluate-rules.js';
