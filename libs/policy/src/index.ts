@@ -18,3 +18,6 @@ export { EMPTY_RULESET } from './rules/ruleset.js';
 export { defaultPresRulesLimits, parsePresRules } from './rules/parse-pres-rules.js';
 export type { AuthorizationDecision, AuthorizationRequest } from './rules/evaluate-rules.js';
 export { evaluateRules, ruleMatches } from './rules/evaluate-rules.js';
+export { applyTransformations, politeBlockDocument } from './view/apply-transformations.js';
+export type { PresentityViewsOptions, ViewRequest } from './view/presentity-views.js';
+export { PresentityViews } from './view/presentity-views.js';
