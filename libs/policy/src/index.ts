@@ -27,3 +27,15 @@ export { renderWatcherInfo } from './winfo/render-watcherinfo.js';
 export { defaultWatcherInfoLimits, parseWatcherInfo } from './winfo/parse-watcherinfo.js';
 export type { WatcherInfoMerge } from './winfo/merge-watcherinfo.js';
 export { changedWatchers, mergeWatcherInfo } from './winfo/merge-watcherinfo.js';
+export type { AuthorizationStanding, AuthorizationTransition } from './authorization/authorization-transition.js';
+export { authorizationTransition } from './authorization/authorization-transition.js';
+export type { BookEntry } from './authorization/pres-rules-book.js';
+export {
+  DEFAULT_SUB_HANDLING,
+  DEFAULT_SUB_HANDLING_CHOICES,
+  PRES_RULES_AUID,
+  PRES_RULES_CONTENT_TYPE,
+  PRES_RULES_FILENAME,
+  PresRulesBook,
+  presRulesRef,
+} from './authorization/pres-rules-book.js';
