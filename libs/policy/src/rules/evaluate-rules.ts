@@ -39,15 +39,15 @@ const EVERYTHING_KEY = viewKey(EVERYTHING_PROVIDED);
  */
 export function evaluateRules(ruleset: Ruleset, request: AuthorizationRequest, defaultSubHandling: SubHandling): AuthorizationDecision {
   let subHandling: SubHandling | undefined;
-  let transformations = NOTHING_PROVIDED;
-  const matched: string[] = [];
+  const matching: Rule[] = [];
   for (const rule of ruleset.rules) {
     if (!ruleMatches(rule, request)) continue;
-    matched.push(rule.id);
+    matching.push(rule);
     if (rule.subHandling !== undefined) subHandling = subHandling === undefined ? rule.subHandling : morePermissive(subHandling, rule.subHandling);
-    transformations = combineTransformations(transformations, rule.transformations);
   }
-  matched.sort();
+  const matched = matching.map((rule) => rule.id).sort();
+  // One matching rule (the common case) shares its parsed, canonical transformations, so its viewKey is computed once.
+  const transformations = matching.length === 1 ? (matching[0] as Rule).transformations : matching.reduce((all, rule) => combineTransformations(all, rule.transformations), NOTHING_PROVIDED);
   if (subHandling === undefined) {
     const everything = matched.length === 0 && defaultSubHandling === 'allow';
     const shown = everything ? EVERYTHING_PROVIDED : transformations;
@@ -67,6 +67,7 @@ export function ruleMatches(rule: Rule, request: AuthorizationRequest): boolean 
 
 function identityMatches(condition: IdentityCondition, watcher: string): boolean {
   if (condition.ids.includes(watcher)) return true;
+  if (condition.many.length === 0) return false;
   const domain = domainOf(watcher);
   return condition.many.some((many) => manyMatches(many, watcher, domain));
 }

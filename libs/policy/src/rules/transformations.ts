@@ -135,8 +135,16 @@ export function normalizeTransformations(t: Transformations): Transformations {
  * watchers with the same key share one rendered document per version.
  */
 export function viewKey(t: Transformations): string {
-  return JSON.stringify(normalizeTransformations(t));
+  let key = viewKeys.get(t);
+  if (key === undefined) {
+    key = JSON.stringify(normalizeTransformations(t));
+    viewKeys.set(t, key);
+  }
+  return key;
 }
+
+/** Keys of transformations already seen: a rule's own are one object for every watcher it decides. */
+const viewKeys = new WeakMap<Transformations, string>();
 
 function unionSelection(a: ComponentSelection, b: ComponentSelection): ComponentSelection {
   return {
