@@ -7,7 +7,6 @@ import {
   type ComponentSelection,
   type ElementName,
   NOTHING_PROVIDED,
-  NO_COMPONENTS,
   type Transformations,
   USER_INPUT_LEVELS,
   type UserInputLevel,
@@ -16,9 +15,10 @@ import {
 import { trimmedText } from './xml-input.js';
 
 type Component = 'services' | 'persons' | 'devices';
+type SelectionList = Exclude<keyof ComponentSelection, 'all'>;
 
 /** The element of each component permission and the list items it may hold besides its all-* form (RFC 5025 §3.3.1). */
-const COMPONENTS: ReadonlyArray<{ component: Component; element: string; all: string; items: Readonly<Record<string, keyof ComponentSelection>> }> = [
+const COMPONENTS: ReadonlyArray<{ component: Component; element: string; all: string; items: Readonly<Record<string, SelectionList>> }> = [
   { component: 'services', element: 'provide-services', all: 'all-services', items: { 'service-uri': 'serviceUris', 'service-uri-scheme': 'serviceUriSchemes', 'occurrence-id': 'occurrenceIds', class: 'classes' } },
   { component: 'persons', element: 'provide-persons', all: 'all-persons', items: { 'occurrence-id': 'occurrenceIds', class: 'classes' } },
   { component: 'devices', element: 'provide-devices', all: 'all-devices', items: { deviceID: 'deviceIds', 'occurrence-id': 'occurrenceIds', class: 'classes' } },
@@ -60,20 +60,21 @@ function parsePermission(ruleId: string, element: XmlElement): Transformations |
   return undefined;
 }
 
-function parseSelection(ruleId: string, element: XmlElement, all: string, items: Readonly<Record<string, keyof ComponentSelection>>): ComponentSelection {
-  const selection: Record<string, unknown> = { ...NO_COMPONENTS, occurrenceIds: [], classes: [], deviceIds: [], serviceUris: [], serviceUriSchemes: [] };
+function parseSelection(ruleId: string, element: XmlElement, all: string, items: Readonly<Record<string, SelectionList>>): ComponentSelection {
+  let selectsAll = false;
+  const lists: Record<SelectionList, string[]> = { occurrenceIds: [], classes: [], deviceIds: [], serviceUris: [], serviceUriSchemes: [] };
   for (const child of childElements(element, PRES_RULES_NS)) {
     if (child.name === all) {
-      selection.all = true;
+      selectsAll = true;
       continue;
     }
-    const field = items[child.name];
-    if (field === undefined) continue;
+    const list = items[child.name];
+    if (list === undefined) continue;
     const value = trimmedText(child);
     if (value === '') throw invalid(`rule ${JSON.stringify(ruleId)}: empty <${child.name}> in <${element.name}>`);
-    (selection[field] as string[]).push(value);
+    lists[list].push(value);
   }
-  return selection as unknown as ComponentSelection;
+  return { all: selectsAll, ...lists };
 }
 
 /** xs:boolean: true, false, 1 or 0. */

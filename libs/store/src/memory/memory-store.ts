@@ -378,7 +378,11 @@ class InMemoryStore implements MemoryStore {
     this.snapshots?.changed();
   }
 
-  /** A change that must survive a crash once acknowledged: counted and written now (no-op without a data directory). */
+  /**
+   * A change that must survive a crash once acknowledged: counted and written
+   * now (no-op without a data directory). If the write fails the caller gets
+   * the error, the change stays in memory and the next snapshot retries it.
+   */
   private async changedDurably(): Promise<void> {
     this.snapshots?.changed();
     await this.snapshots?.checkpoint();
