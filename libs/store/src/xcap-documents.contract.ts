@@ -1,4 +1,5 @@
-import type { Store, XcapDocumentRef } from '@presence/core';
+import { type Store, type XcapConditions, type XcapDocumentRef, xcapConditionsHold } from '@presence/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 /** What the XCAP part of the contract reads from the running storeContract: the store under test and this test's tag. */
@@ -131,6 +132,38 @@ export function xcapDocumentContract(context: XcapContractContext): void {
       expect(winners).toHaveLength(1);
       const winner = outcomes.findIndex((outcome) => outcome.ok);
       expect((await store.xcapDocument(rules('alice')))?.body).toBe(body(winner + 1));
+    });
+
+    it('xcap documents - random conditional puts and deletes agree with xcapConditionsHold, step by step (property)', async () => {
+      const store = context.store();
+      const tag = fc.constantFrom('none', '*', 'current', 'stale');
+      const step = fc.record({ op: fc.constantFrom('put', 'delete'), ifMatch: tag, ifNoneMatch: tag });
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+          const ref = rules('prop', `run-${run++}`);
+          let current: string | undefined;
+          for (const [n, { op, ifMatch, ifNoneMatch }] of steps.entries()) {
+            const pick = (choice: string): string | undefined => (choice === 'none' ? undefined : choice === 'current' ? (current ?? 'never-issued') : choice === 'stale' ? 'stale-tag' : '*');
+            const conditions: XcapConditions = { ...(pick(ifMatch) === undefined ? {} : { ifMatch: pick(ifMatch) }), ...(pick(ifNoneMatch) === undefined ? {} : { ifNoneMatch: pick(ifNoneMatch) }) };
+            const holds = xcapConditionsHold(current, conditions);
+            if (op === 'put') {
+              const outcome = await store.putXcapDocument(ref, body(n), conditions);
+              expect(outcome.ok).toBe(holds);
+              if (outcome.ok) {
+                expect(outcome.created).toBe(current === undefined);
+                current = outcome.etag;
+              }
+            } else {
+              const outcome = await store.deleteXcapDocument(ref, conditions);
+              expect(outcome).toEqual(holds ? (current === undefined ? { ok: false, reason: 'not-found' } : { ok: true }) : { ok: false, reason: 'precondition-failed' });
+              if (outcome.ok) current = undefined;
+            }
+            expect((await store.xcapDocument(ref))?.etag).toBe(current);
+          }
+        }),
+        { numRuns: 20 },
+      );
     });
   });
 }
