@@ -3,6 +3,7 @@ import type { Binding, DialogRecord, PresentityChange, Publication, Store, UserR
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { offlineMessagesContract } from './offline-messages.contract.js';
 import type { StoreInspector } from './test-support/store-inspector.js';
+import { xcapDocumentContract } from './xcap-documents.contract.js';
 
 /** The fake clock the contract drives; the store under test must take its time from it. */
 export interface ContractClock {
@@ -821,6 +822,7 @@ export function storeContract(
     });
 
     offlineMessagesContract({ store: () => store, advance: (ms) => clock.advance(ms), aor });
+    xcapDocumentContract({ store: () => store, tag: () => tag });
 
     describe('health', () => {
       it('health - ping answers true while open', async () => {
