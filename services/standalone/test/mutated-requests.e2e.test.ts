@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { Children, freePort, freeUdpTcpPort, metricSamples, nonZeroSamples, rawTcp, rawUdp, sleep, startLine, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
 import { abuseRequest, DOMAIN, nextFinal, pidf } from '@presence/testkit/behaviour';
+import { applyMutations, mutations, type Mutation } from '@presence/testkit/fuzz';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,59 +22,17 @@ const BATCH = 200;
 const TCP_BATCH = 20;
 const MAX_WHITESPACE = 30_000;
 
-type Mutation =
-  | { readonly kind: 'flip'; readonly at: number; readonly byte: number }
-  | { readonly kind: 'insert'; readonly at: number; readonly text: string }
-  | { readonly kind: 'truncate'; readonly at: number }
-  | { readonly kind: 'delete'; readonly at: number; readonly length: number }
-  | { readonly kind: 'duplicate-line'; readonly line: number }
-  | { readonly kind: 'whitespace'; readonly at: number; readonly length: number; readonly tab: boolean };
-
 interface MutatedRequest {
   readonly method: 'REGISTER' | 'PUBLISH' | 'SUBSCRIBE';
   readonly fetch: boolean;
   readonly mutations: readonly Mutation[];
 }
 
-const at = fc.nat({ max: 1_000_000 });
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at, byte: fc.nat({ max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at, text: fc.constantFrom('\r', '\n', '\r\n', ' ', '\0', '"', '<', '>', ';', ',', ':', '\\', '\t', '@', '=', '%', '\x7f', '\xff') }),
-  fc.record({ kind: fc.constant('truncate' as const), at }),
-  fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('duplicate-line' as const), line: fc.nat({ max: 20 }) }),
-  fc.record({ kind: fc.constant('whitespace' as const), at, length: fc.integer({ min: 1, max: MAX_WHITESPACE }), tab: fc.boolean() }),
-);
 const mutatedRequest: fc.Arbitrary<MutatedRequest> = fc.record({
   method: fc.constantFrom('REGISTER' as const, 'PUBLISH' as const, 'SUBSCRIBE' as const),
   fetch: fc.boolean(),
-  mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+  mutations: mutations(3, MAX_WHITESPACE),
 });
-
-function apply(bytes: Buffer, m: Mutation): Buffer {
-  const i = bytes.length === 0 ? 0 : m.kind === 'duplicate-line' ? 0 : m.at % (bytes.length + 1);
-  switch (m.kind) {
-    case 'flip': {
-      const out = Buffer.from(bytes);
-      if (i < out.length) out[i] = m.byte;
-      return out;
-    }
-    case 'insert':
-      return Buffer.concat([bytes.subarray(0, i), Buffer.from(m.text, 'latin1'), bytes.subarray(i)]);
-    case 'truncate':
-      return bytes.subarray(0, i);
-    case 'delete':
-      return Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + m.length)]);
-    case 'whitespace':
-      return Buffer.concat([bytes.subarray(0, i), Buffer.alloc(m.length, m.tab ? '\t' : ' '), bytes.subarray(i)]);
-    case 'duplicate-line': {
-      const lines = bytes.toString('latin1').split('\r\n');
-      const n = 1 + (m.line % Math.max(1, lines.length - 3));
-      lines.splice(n, 0, lines[n] ?? '');
-      return Buffer.from(lines.join('\r\n'), 'latin1');
-    }
-  }
-}
 
 let users = 0;
 
@@ -89,7 +48,7 @@ function build(request: MutatedRequest, transport: 'UDP' | 'TCP', port: number):
       : request.method === 'PUBLISH'
         ? abuseRequest('PUBLISH', { transport, sentBy: `127.0.0.1:${port}`, uri: aor, extra: ['Content-Type: application/pidf+xml'], body: pidf(aor, [{ id: 't1', basic: 'open', note: 'fuzz' }]) })
         : abuseRequest('SUBSCRIBE', { transport, sentBy: `127.0.0.1:${port}`, uri: aor, extra: [contact, 'Accept: application/pidf+xml'] }, (t) => t.replace('Expires: 60', expires));
-  return request.mutations.reduce(apply, Buffer.from(base, 'utf8'));
+  return applyMutations(Buffer.from(base, 'utf8'), request.mutations);
 }
 
 /**

@@ -1,0 +1,55 @@
+import { appendFileSync } from 'node:fs';
+import * as fc from 'fast-check';
+
+/**
+ * How a property runs. In the test suites (CI): its fixed seed and case
+ * count, so a failure replays and the run is short. Under `npm run fuzz`
+ * (fuzz-main.ts), the environment sets a fresh round seed (FUZZ_SEED, added
+ * to the fixed one so properties of one round differ) and a multiplier of
+ * the count (FUZZ_SCALE), and each verdict is appended to FUZZ_REPORT.
+ */
+export interface FuzzRun {
+  readonly seed: number;
+  readonly numRuns: number;
+}
+
+/** One line of FUZZ_REPORT (JSON): what fuzz-main.ts prints. */
+export interface FuzzVerdict {
+  readonly property: string;
+  readonly seed: number;
+  readonly cases: number;
+  readonly failed: boolean;
+  /** fast-check's report: the shrunk counterexample, the seed and path to replay it. */
+  readonly report?: string;
+}
+
+export function fuzzRun(fixedSeed: number, numRuns: number, env: NodeJS.ProcessEnv = process.env): FuzzRun {
+  const roundSeed = env['FUZZ_SEED'];
+  const scale = Number(env['FUZZ_SCALE'] ?? '1');
+  return {
+    seed: roundSeed === undefined ? fixedSeed : (Number(roundSeed) + fixedSeed) | 0,
+    numRuns: Math.max(1, Math.round(numRuns * (Number.isFinite(scale) && scale > 0 ? scale : 1))),
+  };
+}
+
+/** fc.assert with fuzzRun's parameters; the verdict goes to FUZZ_REPORT when set. */
+export function fuzzAssert<T>(name: string, property: fc.IProperty<T>, fixedSeed: number, numRuns: number): void {
+  const run = fuzzRun(fixedSeed, numRuns);
+  conclude(name, run, fc.check(property, { ...run, endOnFailure: false }));
+}
+
+/** fuzzAssert for an asynchronous property (one that talks to a socket). */
+export async function fuzzAssertAsync<T>(name: string, property: fc.IAsyncProperty<T>, fixedSeed: number, numRuns: number): Promise<void> {
+  const run = fuzzRun(fixedSeed, numRuns);
+  conclude(name, run, await fc.check(property, run));
+}
+
+function conclude<T>(name: string, run: FuzzRun, details: fc.RunDetails<T>): void {
+  const report = details.failed ? fc.defaultReportMessage(details) : undefined;
+  const reportFile = process.env['FUZZ_REPORT'];
+  if (reportFile !== undefined) {
+    const verdict: FuzzVerdict = { property: name, seed: run.seed, cases: details.numRuns, failed: details.failed, ...(report ? { report } : {}) };
+    appendFileSync(reportFile, `${JSON.stringify(verdict)}\n`);
+  }
+  if (report !== undefined) throw new Error(`${name}: ${report}`);
+}

@@ -1,0 +1,6 @@
+export { fuzzAssert, fuzzAssertAsync, fuzzRun } from './fuzz-run.js';
+export type { FuzzRun, FuzzVerdict } from './fuzz-run.js';
+export { nameAddr, sipHeader, sipHost, sipRequest, sipToken, sipUri } from './sip-arbitraries.js';
+export type { GeneratedHeader, GeneratedMessage, GeneratedNameAddr, GeneratedSipUri } from './sip-arbitraries.js';
+export { applyMutation, applyMutations, mutation, mutations } from './sip-mutations.js';
+export type { Mutation } from './sip-mutations.js';
