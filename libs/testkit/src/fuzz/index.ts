@@ -4,3 +4,5 @@ export { nameAddr, sipHeader, sipHost, sipRequest, sipToken, sipUri } from './si
 export type { GeneratedHeader, GeneratedMessage, GeneratedNameAddr, GeneratedSipUri } from './sip-arbitraries.js';
 export { applyMutation, applyMutations, mutation, mutations } from './sip-mutations.js';
 export type { Mutation } from './sip-mutations.js';
+export { PIDF, pidfDocument, xmlText } from './pidf-arbitraries.js';
+export type { GeneratedPidf } from './pidf-arbitraries.js';
