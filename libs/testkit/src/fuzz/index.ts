@@ -6,3 +6,4 @@ export { applyMutation, applyMutations, mutation, mutations } from './sip-mutati
 export type { Mutation } from './sip-mutations.js';
 export { PIDF, pidfDocument, xmlText } from './pidf-arbitraries.js';
 export type { GeneratedPidf } from './pidf-arbitraries.js';
+export { FuzzTarget, FuzzUdp, overTcp, RSS_BOUND_BYTES, serverErrors } from './socket-fuzz.js';
