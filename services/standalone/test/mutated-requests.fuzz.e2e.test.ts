@@ -72,7 +72,8 @@ describe('mutated requests against a standalone process', () => {
           const before = udp.responses.length;
           await udp.sendAll(batch.map((r) => build(r, 'UDP', udp.port)), target.sipPort);
           alive();
-          expect(serverErrors(udp.responses.slice(before))).toEqual([]);
+          const errors = serverErrors(udp.responses.slice(before));
+          expect(errors, errors.join('\n---\n')).toEqual([]);
         }),
         SEED,
         UDP_RUNS,
@@ -91,7 +92,8 @@ describe('mutated requests against a standalone process', () => {
         serverRuns();
         const responses = await overTcp(batch.map((r) => build(r, 'TCP', 5999)), target.sipPort);
         alive();
-        expect(serverErrors(responses)).toEqual([]);
+        const errors = serverErrors(responses);
+        expect(errors, errors.join('\n---\n')).toEqual([]);
       }),
       SEED + 1,
       TCP_RUNS,

@@ -157,7 +157,8 @@ describe('every request handler against a standalone process', () => {
         const before = udp.responses.length;
         await udp.sendAll(batch.map((c) => build(c, dialog, 'UDP', udp.port)), target.sipPort);
         expect(target.exitReport()).toBeUndefined();
-        expect(serverErrors(udp.responses.slice(before))).toEqual([]);
+        const errors = serverErrors(udp.responses.slice(before));
+        expect(errors, errors.join('\n---\n')).toEqual([]);
       }),
       SEED,
       UDP_RUNS,
@@ -173,7 +174,8 @@ describe('every request handler against a standalone process', () => {
         serverRuns();
         const responses = await overTcp(batch.map((c) => build(c, dialog, 'TCP', 5999)), target.sipPort);
         expect(target.exitReport()).toBeUndefined();
-        expect(serverErrors(responses)).toEqual([]);
+        const errors = serverErrors(responses);
+        expect(errors, errors.join('\n---\n')).toEqual([]);
       }),
       SEED + 1,
       TCP_RUNS,

@@ -35,7 +35,7 @@ export function fuzzRun(fixedSeed: number, numRuns: number, env: NodeJS.ProcessE
 /** fc.assert with fuzzRun's parameters; the verdict goes to FUZZ_REPORT when set. */
 export function fuzzAssert<T>(name: string, property: fc.IProperty<T>, fixedSeed: number, numRuns: number): void {
   const run = fuzzRun(fixedSeed, numRuns);
-  conclude(name, run, fc.check(property, { ...run, endOnFailure: false }));
+  conclude(name, run, fc.check(property, run));
 }
 
 /** fuzzAssert for an asynchronous property (one that talks to a socket). */
@@ -45,11 +45,16 @@ export async function fuzzAssertAsync<T>(name: string, property: fc.IAsyncProper
 }
 
 function conclude<T>(name: string, run: FuzzRun, details: fc.RunDetails<T>): void {
-  const report = details.failed ? fc.defaultReportMessage(details) : undefined;
+  // fast-check 4 keeps the error out of its report (it becomes the `cause`): the assertion that failed is what says why.
+  const report = details.failed ? `${fc.defaultReportMessage(details)}\nGot error: ${errorText(details.errorInstance)}` : undefined;
   const reportFile = process.env['FUZZ_REPORT'];
   if (reportFile !== undefined) {
     const verdict: FuzzVerdict = { property: name, seed: run.seed, cases: details.numRuns, failed: details.failed, ...(report ? { report } : {}) };
     appendFileSync(reportFile, `${JSON.stringify(verdict)}\n`);
   }
   if (report !== undefined) throw new Error(`${name}: ${report}`);
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 4000);
 }
