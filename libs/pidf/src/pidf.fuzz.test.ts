@@ -29,7 +29,8 @@ function refusal(xml: string): PidfErrorKind | 'accepted' {
 /** XML-level damage: markup, references and declarations a hostile body might carry. */
 const xmlSnippet = fc.constantFrom('<', '>', '&', '&lt', '&#0;', '&#x110000;', '&undefined;', '<![CDATA[', ']]>', '<!--', '-->', '<?pi x?>', '<!DOCTYPE presence>', '</presence>', '<presence>', 'xmlns=""', 'xmlns:p="urn:x"', '<p:x/>', '="', "'", '\u0000', '\uffff', '\ud800');
 
-describe('PIDF properties', () => {
+// Counts, not time, bound these: the timeout only keeps a busy CI machine from failing them.
+describe('PIDF properties', { timeout: 60_000 }, () => {
   it('fuzz - a generated document reads as written: entity, tuples, notes, persons, devices, extensions (prefixes and declarations do not matter)', () => {
     fuzzAssert(
       'pidf reads as written',

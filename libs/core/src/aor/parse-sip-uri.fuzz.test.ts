@@ -18,7 +18,8 @@ const uriText = fc.array(
   { maxLength: 30 },
 ).map((parts) => parts.join(''));
 
-describe('SIP-URI parser properties', () => {
+// Counts, not time, bound these: the timeout only keeps a busy CI machine from failing them.
+describe('SIP-URI parser properties', { timeout: 60_000 }, () => {
   it('fuzz - a generated SIP URI reads back: scheme, user (escapes normalized), host (lower case), port, parameters', () => {
     fuzzAssert(
       'sip-uri round trip',

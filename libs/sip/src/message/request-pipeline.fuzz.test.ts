@@ -79,7 +79,8 @@ function intakeThenRead(bytes: Buffer): 'dropped' | 'refused' | 'read' {
   return 'read';
 }
 
-describe('request pipeline properties', () => {
+// Counts, not time, bound these: the timeout only keeps a busy CI machine from failing them.
+describe('request pipeline properties', { timeout: 60_000 }, () => {
   it('fuzz - a generated request passes the intake and reads through every accessor', () => {
     fuzzAssert('generated request accepted', fc.property(request, (text) => {
       expect(intakeThenRead(Buffer.from(text, 'utf8'))).toBe('read');

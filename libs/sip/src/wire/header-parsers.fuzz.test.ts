@@ -34,7 +34,8 @@ function refusesTyped(parse: (value: string) => unknown): (value: string) => voi
   };
 }
 
-describe('header parser properties', () => {
+// Counts, not time, bound these: the timeout only keeps a busy CI machine from failing them.
+describe('header parser properties', { timeout: 60_000 }, () => {
   it('fuzz - From/To/Contact name-addr: a generated value reads back (display name, URI, parameters)', () => {
     fuzzAssert(
       'name-addr round trip',
