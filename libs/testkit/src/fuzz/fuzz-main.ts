@@ -37,6 +37,7 @@ function propertyFiles(target: FuzzTargetName): string[] {
 
 interface RoundResult {
   readonly verdicts: FuzzVerdict[];
+  readonly notes: string[];
   readonly exitCode: number | null;
   readonly outputTail: string;
 }
@@ -60,7 +61,10 @@ function runRound(target: FuzzTargetName, seed: number, scale: number): Promise<
     child.on('close', (exitCode) => {
       const lines = readFileSync(report, 'utf8').split('\n').filter((line) => line !== '');
       rmSync(dir, { recursive: true, force: true });
-      resolve({ verdicts: lines.map((line) => JSON.parse(line) as FuzzVerdict), exitCode, outputTail: output });
+      const entries = lines.map((line) => JSON.parse(line) as FuzzVerdict | { note: string });
+      const verdicts = entries.filter((e): e is FuzzVerdict => 'property' in e);
+      const notes = entries.flatMap((e) => ('note' in e ? [e.note] : []));
+      resolve({ verdicts, notes, exitCode, outputTail: output });
     });
   });
 }
@@ -84,6 +88,7 @@ async function main(): Promise<number> {
       const failed = result.verdicts.filter((v) => v.failed);
       const seconds = Math.round((Date.now() - started) / 1000);
       console.log(`round ${round} ${target} seed ${seed} scale ${scale}: ${result.verdicts.length} properties, ${cases} cases, ${failed.length === 0 && result.exitCode === 0 ? 'ok' : 'FAILED'} (${seconds} s)`);
+      for (const note of result.notes) console.log(`  ${note}`);
       if (failed.length > 0 || result.exitCode !== 0) {
         for (const verdict of failed) console.log(`\n${verdict.property} (property seed ${verdict.seed}):\n${verdict.report ?? ''}`);
         if (failed.length === 0) console.log(`\nthe tests failed outside a property:\n${result.outputTail}`);

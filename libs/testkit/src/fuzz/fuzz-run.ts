@@ -44,6 +44,12 @@ export async function fuzzAssertAsync<T>(name: string, property: fc.IAsyncProper
   conclude(name, run, await fc.check(property, run));
 }
 
+/** A figure for `npm run fuzz` to print with the round (e.g. the server's memory after it); nothing in the test suites. */
+export function fuzzNote(note: string): void {
+  const reportFile = process.env['FUZZ_REPORT'];
+  if (reportFile !== undefined) appendFileSync(reportFile, `${JSON.stringify({ note })}\n`);
+}
+
 function conclude<T>(name: string, run: FuzzRun, details: fc.RunDetails<T>): void {
   // fast-check 4 keeps the error out of its report (it becomes the `cause`): the assertion that failed is what says why.
   const report = details.failed ? `${fc.defaultReportMessage(details)}\nGot error: ${errorText(details.errorInstance)}` : undefined;

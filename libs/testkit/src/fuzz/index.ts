@@ -1,4 +1,4 @@
-export { fuzzAssert, fuzzAssertAsync, fuzzRun } from './fuzz-run.js';
+export { fuzzAssert, fuzzAssertAsync, fuzzNote, fuzzRun } from './fuzz-run.js';
 export type { FuzzRun, FuzzVerdict } from './fuzz-run.js';
 export { nameAddr, sipHeader, sipHost, sipRequest, sipToken, sipUri } from './sip-arbitraries.js';
 export type { GeneratedHeader, GeneratedMessage, GeneratedNameAddr, GeneratedSipUri } from './sip-arbitraries.js';

@@ -7,6 +7,7 @@ import { SIP_METHODS } from '@presence/sip';
 import { DOMAIN } from '../behaviour/harness.js';
 import { abuseRequest, nextFinal } from '../behaviour/malformed-requests.js';
 import { rawTcp, rawUdp, startLine } from '../raw-peers.js';
+import { fuzzNote } from './fuzz-run.js';
 
 /**
  * What the through-the-socket fuzz tests share: a `presence standalone`
@@ -191,6 +192,7 @@ export class FuzzTarget {
     if (metricSamples(text, 'presence_internal_errors_total').length === 0) problems.push('no presence_internal_errors_total series');
     problems.push(...nonZeroSamples(text, 'presence_internal_errors_total').map((sample) => `internal errors: ${sample}`));
     const rss = this.residentBytes();
+    fuzzNote(`${this.server.id}: VmRSS ${Math.round(rss / 1048576)} MB after the run (bound ${RSS_BOUND_BYTES / 1048576} MB)`);
     if (rss >= RSS_BOUND_BYTES) problems.push(`resident memory ${Math.round(rss / 1048576)} MB, bound ${RSS_BOUND_BYTES / 1048576} MB`);
     return problems;
   }
