@@ -11,6 +11,7 @@ const alias: Record<string, string> = {
   '@presence/core/sip-uri': `${root}libs/core/src/aor/parse-sip-uri.ts`,
   '@presence/testkit/behaviour': `${root}libs/testkit/src/behaviour/index.ts`,
   '@presence/testkit/torture': `${root}libs/testkit/src/torture/index.ts`,
+  '@presence/testkit/fuzz': `${root}libs/testkit/src/fuzz/index.ts`,
   '@presence/store/test-support': `${root}libs/store/src/test-support/index.ts`,
 };
 for (const group of ['libs', 'services']) {
