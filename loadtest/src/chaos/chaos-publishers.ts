@@ -1,0 +1,129 @@
+import { sleep } from '@presence/dev-tools';
+import { TokenBucket } from '../rate/token-bucket.js';
+import { buildRequest } from '../sip/build-message.js';
+import type { ChaosLedger } from './chaos-ledger.js';
+import type { ChaosSip } from './chaos-sip.js';
+import { sequencedPidf } from './sequenced-pidf.js';
+
+/** Publication lifetime: long enough to outlive the run between modifications, short enough that one orphaned by a lost entity-tag goes. */
+export const PUBLICATION_EXPIRES_S = 120;
+
+interface Publisher {
+  readonly index: number;
+  readonly aor: string;
+  /** The sequence number of the last PUBLISH sent (never reused, failed or not). */
+  sentSeq: number;
+  /** The highest sequence number a 2xx acknowledged. */
+  ackedSeq: number;
+  /** RFC 3903 §4.1: modify with SIP-If-Match; undefined after a 412 (a new publication follows). */
+  etag: string | undefined;
+  tupleId: string;
+  cseq: number;
+  readonly callId: string;
+}
+
+/**
+ * One publisher per presentity through edge `index % edges`, one PUBLISH
+ * outstanding each, paced to `rate` per second over all of them (round
+ * robin). Each PUBLISH carries the next sequence number; its answer is
+ * recorded in the ledger (2xx: acknowledged; anything else or a timeout: failed).
+ */
+export class ChaosPublishers {
+  private readonly publishers: Publisher[];
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly sip: ChaosSip,
+    private readonly ledger: ChaosLedger,
+    readonly aors: readonly string[],
+  ) {
+    this.publishers = aors.map((aor, index) => ({ index, aor, sentSeq: 0, ackedSeq: 0, etag: undefined, tupleId: sip.newId('t'), cseq: 0, callId: sip.newId('pub') }));
+  }
+
+  /** The highest acknowledged sequence number of presentity `index`. */
+  ackedSeq(index: number): number {
+    return this.publishers[index]!.ackedSeq;
+  }
+
+  /** Publishes each presentity until acknowledged (bounded), so every watcher has a state to start from. */
+  async seed(deadlineMs: number): Promise<void> {
+    for (const publisher of this.publishers) {
+      while (publisher.ackedSeq === 0) {
+        if (Date.now() > deadlineMs) throw new Error(`could not seed ${publisher.aor}: no 2xx to PUBLISH before the deadline`);
+        if (!(await this.publish(publisher))) await sleep(200);
+      }
+    }
+  }
+
+  start(rate: number): void {
+    this.running = true;
+    const bucket = new TokenBucket(rate, Math.max(1, rate / 10));
+    this.loop = (async () => {
+      let next = 0;
+      while (this.running) {
+        const publisher = this.publishers[next];
+        next = (next + 1) % this.publishers.length;
+        while (this.running && bucket.take(Date.now(), 1) === 0) await sleep(5);
+        if (!this.running || publisher === undefined) break;
+        const busy = this.publish(publisher).then(() => undefined);
+        this.inFlight.add(busy);
+        void busy.finally(() => this.inFlight.delete(busy));
+      }
+    })();
+  }
+
+  /** Stops sending and waits for every outstanding PUBLISH to be answered or time out. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** Publishers waiting for an answer: one PUBLISH outstanding each (the next needs its entity-tag). */
+  private readonly publishing = new Set<number>();
+
+  /** True on 2xx. A publisher already waiting for an answer is skipped (false). */
+  private async publish(publisher: Publisher): Promise<boolean> {
+    if (this.publishing.has(publisher.index)) return false;
+    this.publishing.add(publisher.index);
+    try {
+      const seq = ++publisher.sentSeq;
+      const sentAt = Date.now();
+      const etag = publisher.etag;
+      const body = sequencedPidf(publisher.aor, publisher.tupleId, seq, sentAt);
+      const channel = this.sip.channel(publisher.index, publisher.index);
+      const response = await this.sip.request(channel, (branch) =>
+        buildRequest({
+          method: 'PUBLISH',
+          uri: publisher.aor,
+          via: channel.via,
+          branch,
+          from: `<${publisher.aor}>;tag=${publisher.callId}`,
+          to: `<${publisher.aor}>`,
+          callId: publisher.callId,
+          cseq: ++publisher.cseq,
+          headers: ['Event: presence', `Expires: ${PUBLICATION_EXPIRES_S}`, ...(etag === undefined ? [] : [`SIP-If-Match: ${etag}`])],
+          contentType: 'application/pidf+xml',
+          body,
+        }),
+      );
+      if (response !== undefined && response.status >= 200 && response.status < 300) {
+        publisher.ackedSeq = Math.max(publisher.ackedSeq, seq);
+        publisher.etag = response.headers.get('sip-etag') ?? publisher.etag;
+        this.ledger.publishOk();
+        return true;
+      }
+      if (response?.status === 412) {
+        // RFC 3903 §6: the entity-tag is unknown (a PUBLISH that timed out was applied after all): start a new publication.
+        publisher.etag = undefined;
+        publisher.tupleId = this.sip.newId('t');
+      }
+      this.ledger.trouble('publish-failed', Date.now(), response?.status ?? 'timeout');
+      return false;
+    } finally {
+      this.publishing.delete(publisher.index);
+    }
+  }
+}
