@@ -17,6 +17,7 @@ export interface ChaosClusterOptions {
   readonly agents: number;
   readonly redisCluster: boolean;
   readonly natsCluster: boolean;
+  readonly redisAppendOnly: boolean;
   readonly leaseSeconds: number;
   /** The edges' --min-expires, so watchers can refresh often enough for a short run. */
   readonly minExpiresS: number;
@@ -41,8 +42,9 @@ export interface Backends {
 }
 
 /**
- * Redis with `appendonly yes` (as operators run it): an acknowledged write
- * is in the AOF before the reply, so a SIGKILLed server restarts with it.
+ * Redis with `appendonly yes` unless told otherwise (as operators run it): an
+ * acknowledged write is in the AOF before the reply, so a SIGKILLed server
+ * restarts with it.
  */
 async function startBackends(options: ChaosClusterOptions): Promise<Backends> {
   const stops: Array<() => Promise<void>> = [];
@@ -50,7 +52,7 @@ async function startBackends(options: ChaosClusterOptions): Promise<Backends> {
   try {
     const nats = options.natsCluster ? await startNatsCluster() : await startNatsServer();
     stops.push(() => nats.stop());
-    const redis = options.redisCluster ? await startRedisCluster({ appendOnly: true }) : await startRedisServer({ appendOnly: true });
+    const redis = options.redisCluster ? await startRedisCluster({ appendOnly: options.redisAppendOnly }) : await startRedisServer({ appendOnly: options.redisAppendOnly });
     stops.push(() => redis.stop());
     return {
       natsUrl: nats.url,
@@ -90,7 +92,11 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
     label: `${options.edges} edges, ${options.agents} agents, ${servers}`,
     fleet,
     endpoints: fleet.edges.map((edge) => ({ host: '127.0.0.1', port: edge.sipPort })),
-    disturbances: disturbancesFor(fleet, backends, { leaseMs: options.leaseSeconds * 1000, clustered: { nats: options.natsCluster, redis: options.redisCluster } }),
+    disturbances: disturbancesFor(fleet, backends, {
+      leaseMs: options.leaseSeconds * 1000,
+      clustered: { nats: options.natsCluster, redis: options.redisCluster },
+      redisAppendOnly: options.redisAppendOnly,
+    }),
     stop,
   };
 }

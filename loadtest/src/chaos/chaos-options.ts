@@ -12,6 +12,7 @@ export const DEFAULT_CHAOS_CONFIG: ChaosConfig = {
   agents: 3,
   redisCluster: false,
   natsCluster: false,
+  redisAppendOnly: true,
   leaseSeconds: 5,
   subscribeExpiresS: 30,
   delayThresholdMs: 1000,
@@ -39,6 +40,7 @@ export function renderChaosHelp(): string {
     '',
     '  --redis-cluster        three-master Redis Cluster; one master is killed and restarted',
     '  --nats-cluster         three-node NATS cluster; one node is killed and restarted',
+    '  --redis-no-appendonly  Redis without persistence (default: appendonly yes), to see what its restart loses',
     `  --only LIST            disturbances to run, comma separated, in this order: ${DISTURBANCE_NAMES.join(',')} (default all)`,
     ...Object.entries(NUMERIC).map(([flag, o]) => `  ${`${flag} N`.padEnd(22)} ${o.help}`),
   ].join('\n');
@@ -51,6 +53,7 @@ export function parseChaosArgs(argv: readonly string[]): { help: true } | { help
     if (flag === '--help' || flag === '-h') return { help: true };
     if (flag === '--redis-cluster') config.redisCluster = true;
     else if (flag === '--nats-cluster') config.natsCluster = true;
+    else if (flag === '--redis-no-appendonly') config.redisAppendOnly = false;
     else if (flag === '--only') config.schedule = parseSchedule(argv[++i]);
     else if (NUMERIC[flag] !== undefined) {
       const option = NUMERIC[flag];

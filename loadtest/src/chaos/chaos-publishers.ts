@@ -17,6 +17,13 @@ interface Publisher {
   ackedSeq: number;
   /** RFC 3903 §4.1: modify with SIP-If-Match; undefined after a 412 (a new publication follows). */
   etag: string | undefined;
+  /**
+   * The entity-tag is the one of the last 2xx and only 503s came since (a
+   * PUBLISH answered 503 is never applied: ARCHITECTURE "Request deadlines"),
+   * so nothing can have moved it: a 412 then means the acknowledged
+   * publication is gone.
+   */
+  etagCertain: boolean;
   tupleId: string;
   cseq: number;
   readonly callId: string;
@@ -33,13 +40,15 @@ export class ChaosPublishers {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Conditional PUBLISHes answered 412 although their entity-tag was the last 2xx's: acknowledged publications lost. */
+  lostAcknowledged = 0;
 
   constructor(
     private readonly sip: ChaosSip,
     private readonly ledger: ChaosLedger,
     readonly aors: readonly string[],
   ) {
-    this.publishers = aors.map((aor, index) => ({ index, aor, sentSeq: 0, ackedSeq: 0, etag: undefined, tupleId: sip.newId('t'), cseq: 0, callId: sip.newId('pub') }));
+    this.publishers = aors.map((aor, index) => ({ index, aor, sentSeq: 0, ackedSeq: 0, etag: undefined, etagCertain: false, tupleId: sip.newId('t'), cseq: 0, callId: sip.newId('pub') }));
   }
 
   /** The highest acknowledged sequence number of presentity `index`. */
@@ -112,14 +121,21 @@ export class ChaosPublishers {
       if (response !== undefined && response.status >= 200 && response.status < 300) {
         publisher.ackedSeq = Math.max(publisher.ackedSeq, seq);
         publisher.etag = response.headers.get('sip-etag') ?? publisher.etag;
+        publisher.etagCertain = true;
         this.ledger.publishOk();
         return true;
       }
       if (response?.status === 412) {
-        // RFC 3903 §6: the entity-tag is unknown (a PUBLISH that timed out was applied after all): start a new publication.
+        if (publisher.etagCertain) {
+          this.lostAcknowledged++;
+          this.ledger.violate('no acknowledged publication lost', `${publisher.aor}: PUBLISH seq ${seq} got 412 for entity-tag ${etag}, acknowledged with seq ${publisher.ackedSeq} and not expired`);
+        }
+        // RFC 3903 §6: the entity-tag is unknown (a PUBLISH answered 503 or lost may have been applied after all): start a new publication.
         publisher.etag = undefined;
         publisher.tupleId = this.sip.newId('t');
       }
+      // Unanswered (or answered otherwise than 503): it may still have been applied, and the entity-tag moved.
+      if (response?.status !== 503) publisher.etagCertain = false;
       this.ledger.trouble('publish-failed', Date.now(), response?.status ?? 'timeout');
       return false;
     } finally {

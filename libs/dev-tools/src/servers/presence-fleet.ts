@@ -71,6 +71,16 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
   const edgePlans: EdgePlan[] = [];
   const agentPorts: number[] = [];
   let counter = 0;
+  // The kernel may hand the same ephemeral port out twice in a row once it was released: never give one to two listeners.
+  const taken = new Set<number>();
+  const pick = async (find: () => Promise<number>): Promise<number> => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const port = await find();
+      if (!taken.has(port)) return taken.add(port), port;
+    }
+    throw new Error(`no free port distinct from this fleet's ${[...taken].join(', ')}`);
+  };
+  const tcp = (): Promise<number> => pick(() => freePort('tcp'));
 
   const runAgent = (id: string, http: number): Promise<PresenceProcess> =>
     startPresenceProcess(children, 'agent', id, http, [...common, ...(options.agentArgs ?? [])]);
@@ -93,7 +103,7 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
     agents,
     partitions,
     async startAgent() {
-      const http = options.agentHttpPorts?.[agents.length] ?? (await freePort('tcp'));
+      const http = options.agentHttpPorts?.[agents.length] ?? (await tcp());
       const agent = await runAgent(`agent-${++counter}`, http);
       agents.push(agent);
       agentPorts.push(http);
@@ -101,12 +111,12 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
     },
     async startEdge() {
       const fixed = options.edgePorts?.[edges.length];
-      const secure = options.tls && { tlsPort: await freePort('tcp'), wssPort: await freePort('tcp') };
+      const secure = options.tls && { tlsPort: await tcp(), wssPort: await tcp() };
       const plan: EdgePlan = {
         id: `edge-${++counter}`,
-        sipPort: fixed?.sip ?? (await freeUdpTcpPort()),
-        wsPort: fixed?.ws ?? (await freePort('tcp')),
-        http: fixed?.http ?? (await freePort('tcp')),
+        sipPort: fixed?.sip ?? (await pick(freeUdpTcpPort)),
+        wsPort: fixed?.ws ?? (await tcp()),
+        http: fixed?.http ?? (await tcp()),
         ...secure,
       };
       const edge = await runEdge(plan);
