@@ -7,6 +7,8 @@ import { sequencedPidf } from './sequenced-pidf.js';
 
 /** Publication lifetime: long enough to outlive the run between modifications, short enough that one orphaned by a lost entity-tag goes. */
 export const PUBLICATION_EXPIRES_S = 120;
+/** Answers kept per publisher for a violation's detail. */
+const HISTORY = 8;
 
 interface Publisher {
   readonly index: number;
@@ -18,14 +20,15 @@ interface Publisher {
   /** RFC 3903 §4.1: modify with SIP-If-Match; undefined after a 412 (a new publication follows). */
   etag: string | undefined;
   /**
-   * The entity-tag is the one of the last 2xx and only 503s came since (a
-   * PUBLISH answered 503 is never applied: ARCHITECTURE "Request deadlines"),
-   * so nothing can have moved it: a 412 then means the acknowledged
-   * publication is gone.
+   * What may have moved the entity-tag since the last 2xx: nothing
+   * (acknowledged), only PUBLISHes answered 503 (which ARCHITECTURE "Request
+   * deadlines" says are never applied), or a request without an answer.
    */
-  etagCertain: boolean;
+  since2xx: 'acknowledged' | 'only-503' | 'uncertain';
   tupleId: string;
   cseq: number;
+  /** The last answers (seq:status@ms taken), for a violation's detail. */
+  readonly history: string[];
   readonly callId: string;
 }
 
@@ -42,13 +45,19 @@ export class ChaosPublishers {
   private readonly inFlight = new Set<Promise<void>>();
   /** Conditional PUBLISHes answered 412 although their entity-tag was the last 2xx's: acknowledged publications lost. */
   lostAcknowledged = 0;
+  /** The same after a retransmission: the first copy may have been applied by an edge that died before answering. */
+  ambiguousPreconditionFailures = 0;
+  /** 412s explained by a PUBLISH answered 503 that was applied after all (the store holds its sequence number). */
+  readonly appliedDespite503: string[] = [];
 
   constructor(
     private readonly sip: ChaosSip,
     private readonly ledger: ChaosLedger,
     readonly aors: readonly string[],
+    /** The stored state's sequence number of presentity `index` (store-fetch.ts). */
+    private readonly fetchStored: (aor: string, index: number) => Promise<number | undefined>,
   ) {
-    this.publishers = aors.map((aor, index) => ({ index, aor, sentSeq: 0, ackedSeq: 0, etag: undefined, etagCertain: false, tupleId: sip.newId('t'), cseq: 0, callId: sip.newId('pub') }));
+    this.publishers = aors.map((aor, index) => ({ index, aor, sentSeq: 0, ackedSeq: 0, etag: undefined, since2xx: 'uncertain', tupleId: sip.newId('t'), cseq: 0, history: [], callId: sip.newId('pub') }));
   }
 
   /** The highest acknowledged sequence number of presentity `index`. */
@@ -103,7 +112,7 @@ export class ChaosPublishers {
       const etag = publisher.etag;
       const body = sequencedPidf(publisher.aor, publisher.tupleId, seq, sentAt);
       const channel = this.sip.channel(publisher.index, publisher.index);
-      const response = await this.sip.request(channel, (branch) =>
+      const answer = await this.sip.exchange(channel, (branch) =>
         buildRequest({
           method: 'PUBLISH',
           uri: publisher.aor,
@@ -118,28 +127,48 @@ export class ChaosPublishers {
           body,
         }),
       );
+      const { response, retransmitted } = answer;
+      publisher.history.push(`${seq}:${response?.status ?? 'timeout'}@${Date.now() - sentAt}ms`);
+      if (publisher.history.length > HISTORY) publisher.history.shift();
       if (response !== undefined && response.status >= 200 && response.status < 300) {
         publisher.ackedSeq = Math.max(publisher.ackedSeq, seq);
         publisher.etag = response.headers.get('sip-etag') ?? publisher.etag;
-        publisher.etagCertain = true;
+        publisher.since2xx = 'acknowledged';
         this.ledger.publishOk();
         return true;
       }
       if (response?.status === 412) {
-        if (publisher.etagCertain) {
-          this.lostAcknowledged++;
-          this.ledger.violate('no acknowledged publication lost', `${publisher.aor}: PUBLISH seq ${seq} got 412 for entity-tag ${etag}, acknowledged with seq ${publisher.ackedSeq} and not expired`);
-        }
-        // RFC 3903 §6: the entity-tag is unknown (a PUBLISH answered 503 or lost may have been applied after all): start a new publication.
+        await this.judgePreconditionFailure(publisher, seq, retransmitted);
+        // RFC 3903 §6: the entity-tag is unknown: start a new publication.
         publisher.etag = undefined;
         publisher.tupleId = this.sip.newId('t');
-      }
-      // Unanswered (or answered otherwise than 503): it may still have been applied, and the entity-tag moved.
-      if (response?.status !== 503) publisher.etagCertain = false;
+        publisher.since2xx = 'uncertain';
+      } else if (response?.status === 503) {
+        if (publisher.since2xx === 'acknowledged') publisher.since2xx = 'only-503';
+      } else publisher.since2xx = 'uncertain';
       this.ledger.trouble('publish-failed', Date.now(), response?.status ?? 'timeout');
       return false;
     } finally {
       this.publishing.delete(publisher.index);
+    }
+  }
+
+  /**
+   * A 412 to the entity-tag of the last 2xx: the store says whether the
+   * acknowledged publication is gone (a violation), or a later PUBLISH that
+   * was answered 503 was applied after all and moved the entity-tag.
+   */
+  private async judgePreconditionFailure(publisher: Publisher, seq: number, retransmitted: boolean): Promise<void> {
+    if (publisher.since2xx === 'uncertain') return;
+    const stored = await this.fetchStored(publisher.aor, publisher.index);
+    const detail = `${publisher.aor}: PUBLISH seq ${seq} got 412 (last 2xx: seq ${publisher.ackedSeq}; stored now: seq ${stored ?? 'unreadable'}); answers: ${publisher.history.join(' ')}`;
+    if (stored === undefined || stored > publisher.ackedSeq) {
+      // A copy that reached an edge which died before answering, or a PUBLISH answered 503, was applied after all.
+      if (retransmitted || stored === undefined) this.ambiguousPreconditionFailures++;
+      else this.appliedDespite503.push(detail);
+    } else {
+      this.lostAcknowledged++;
+      this.ledger.violate('no acknowledged publication lost', detail);
     }
   }
 }

@@ -54,10 +54,21 @@ export class ChaosSip {
   }
 
   /** Sends the request `build` writes for a fresh branch; resolves with the final response or undefined on timeout. */
-  request(channel: Channel, build: (branch: string) => string): Promise<SipMessage | undefined> {
+  async request(channel: Channel, build: (branch: string) => string): Promise<SipMessage | undefined> {
+    return (await this.exchange(channel, build)).response;
+  }
+
+  /**
+   * The same, telling whether the request may have been retransmitted (its
+   * answer took longer than T1): then an earlier copy may have reached a
+   * process that died before answering, and been applied.
+   */
+  exchange(channel: Channel, build: (branch: string) => string): Promise<{ response: SipMessage | undefined; retransmitted: boolean }> {
     const branch = `z9hG4bK${this.newId('c')}`;
+    const sentAt = Date.now();
     return new Promise((resolve) => {
-      if (!this.table.send(channel, branch, build(branch), Date.now(), resolve)) resolve(undefined);
+      const done = (response: SipMessage | undefined): void => resolve({ response, retransmitted: Date.now() - sentAt >= T1_MS });
+      if (!this.table.send(channel, branch, build(branch), sentAt, done)) done(undefined);
     });
   }
 
