@@ -1,5 +1,5 @@
 import type { Children } from '../child-processes.js';
-import { freePort, freeUdpTcpPort } from '../free-port.js';
+import { DistinctPorts, freePort, freeUdpTcpPort } from '../free-port.js';
 import { metricValue } from '../metric-value.js';
 import { sleep } from '../sleep.js';
 import { startPresenceProcess, type PresenceProcess } from './presence-process.js';
@@ -71,16 +71,8 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
   const edgePlans: EdgePlan[] = [];
   const agentPorts: number[] = [];
   let counter = 0;
-  // The kernel may hand the same ephemeral port out twice in a row once it was released: never give one to two listeners.
-  const taken = new Set<number>();
-  const pick = async (find: () => Promise<number>): Promise<number> => {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const port = await find();
-      if (!taken.has(port)) return taken.add(port), port;
-    }
-    throw new Error(`no free port distinct from this fleet's ${[...taken].join(', ')}`);
-  };
-  const tcp = (): Promise<number> => pick(() => freePort('tcp'));
+  const ports = new DistinctPorts();
+  const tcp = (): Promise<number> => ports.next(() => freePort('tcp'));
 
   const runAgent = (id: string, http: number): Promise<PresenceProcess> =>
     startPresenceProcess(children, 'agent', id, http, [...common, ...(options.agentArgs ?? [])]);
@@ -114,7 +106,7 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
       const secure = options.tls && { tlsPort: await tcp(), wssPort: await tcp() };
       const plan: EdgePlan = {
         id: `edge-${++counter}`,
-        sipPort: fixed?.sip ?? (await pick(freeUdpTcpPort)),
+        sipPort: fixed?.sip ?? (await ports.next(freeUdpTcpPort)),
         wsPort: fixed?.ws ?? (await tcp()),
         http: fixed?.http ?? (await tcp()),
         ...secure,
