@@ -40,8 +40,9 @@ interface Trouble {
 /**
  * The run's timeline: marks where each disturbance (and the quiet baseline
  * and final settle) began, the troubles with their times, and the invariant
- * violations. A trouble belongs to the window it happened in; a delayed
- * NOTIFY to the window its PUBLISH was sent in.
+ * violations. A failed request belongs to the window it was sent in (a
+ * timeout is known 10 s later), a delayed NOTIFY to the window its PUBLISH
+ * was sent in.
  */
 export class ChaosLedger {
   private readonly marks: Mark[] = [];

@@ -146,7 +146,7 @@ export class ChaosPublishers {
       } else if (response?.status === 503) {
         if (publisher.since2xx === 'acknowledged') publisher.since2xx = 'only-503';
       } else publisher.since2xx = 'uncertain';
-      this.ledger.trouble('publish-failed', Date.now(), response?.status ?? 'timeout');
+      this.ledger.trouble('publish-failed', sentAt, response?.status ?? 'timeout');
       return false;
     } finally {
       this.publishing.delete(publisher.index);

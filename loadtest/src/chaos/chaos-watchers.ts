@@ -128,6 +128,7 @@ export class ChaosWatchers {
     w.state = 'subscribing';
     this.sip.onDialog(w.callId, (notify) => this.onNotify(w, notify));
     const callId = w.callId;
+    const sentAt = Date.now();
     const response = await this.send(w, this.options.expiresS);
     if (w.callId !== callId || w.state !== 'subscribing') return;
     if (response !== undefined && response.status >= 200 && response.status < 300) {
@@ -138,13 +139,14 @@ export class ChaosWatchers {
       w.resubscribing = false;
       return;
     }
-    this.ledger.trouble('subscribe-failed', Date.now(), response?.status ?? 'timeout');
+    this.ledger.trouble('subscribe-failed', sentAt, response?.status ?? 'timeout');
     w.state = 'ended';
     w.dueAt = Date.now() + RETRY_MS;
   }
 
   private async refresh(w: Watcher): Promise<void> {
     const callId = w.callId;
+    const sentAt = Date.now();
     const response = await this.send(w, this.options.expiresS);
     if (w.callId !== callId || w.state !== 'active') return;
     if (response !== undefined && response.status >= 200 && response.status < 300) {
@@ -158,7 +160,7 @@ export class ChaosWatchers {
       w.dueAt = 0;
       return;
     }
-    this.ledger.trouble('subscribe-failed', Date.now(), response?.status ?? 'timeout');
+    this.ledger.trouble('subscribe-failed', sentAt, response?.status ?? 'timeout');
     w.dueAt = Date.now() + RETRY_MS;
   }
 
