@@ -43,7 +43,7 @@ describe.runIf(available())('chaos, short schedule', () => {
   });
 
   it('the checks bite: Redis without persistence loses acknowledged publications in its restart, and the run says so', { timeout: 90_000 }, async () => {
-    const { violated, report } = await run({ ...SHORT, presentities: 20, watchers: 2, redisAppendOnly: false, schedule: ['redis-restart'] });
+    const { violated, report } = await run({ ...SHORT, presentities: 20, watchers: 2, redisFsync: 'none', schedule: ['redis-restart'] });
     expect(violated, report).toContain('no acknowledged publication lost');
   });
 });

@@ -17,7 +17,8 @@ export interface ChaosClusterOptions {
   readonly agents: number;
   readonly redisCluster: boolean;
   readonly natsCluster: boolean;
-  readonly redisAppendOnly: boolean;
+  /** Redis persistence: AOF with this fsync policy, or none. */
+  readonly redisFsync: 'always' | 'everysec' | 'none';
   readonly leaseSeconds: number;
   /** The edges' --min-expires, so watchers can refresh often enough for a short run. */
   readonly minExpiresS: number;
@@ -42,9 +43,9 @@ export interface Backends {
 }
 
 /**
- * Redis with `appendonly yes` unless told otherwise (as operators run it): an
- * acknowledged write is in the AOF before the reply, so a SIGKILLed server
- * restarts with it.
+ * Redis with `appendonly yes` and `appendfsync always` unless told otherwise:
+ * an acknowledged write is on disk before the reply, so a SIGKILLed server
+ * restarts with it (with everysec it may not be: RedisServerOptions).
  */
 async function startBackends(options: ChaosClusterOptions): Promise<Backends> {
   const stops: Array<() => Promise<void>> = [];
@@ -52,7 +53,8 @@ async function startBackends(options: ChaosClusterOptions): Promise<Backends> {
   try {
     const nats = options.natsCluster ? await startNatsCluster() : await startNatsServer();
     stops.push(() => nats.stop());
-    const redis = options.redisCluster ? await startRedisCluster({ appendOnly: options.redisAppendOnly }) : await startRedisServer({ appendOnly: options.redisAppendOnly });
+    const persistence = options.redisFsync === 'none' ? {} : { appendFsync: options.redisFsync };
+    const redis = options.redisCluster ? await startRedisCluster(persistence) : await startRedisServer(persistence);
     stops.push(() => redis.stop());
     return {
       natsUrl: nats.url,
@@ -95,7 +97,7 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
     disturbances: disturbancesFor(fleet, backends, {
       leaseMs: options.leaseSeconds * 1000,
       clustered: { nats: options.natsCluster, redis: options.redisCluster },
-      redisAppendOnly: options.redisAppendOnly,
+      redisFsync: options.redisFsync,
     }),
     stop,
   };

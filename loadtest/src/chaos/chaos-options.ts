@@ -12,7 +12,7 @@ export const DEFAULT_CHAOS_CONFIG: ChaosConfig = {
   agents: 3,
   redisCluster: false,
   natsCluster: false,
-  redisAppendOnly: true,
+  redisFsync: 'always',
   leaseSeconds: 5,
   subscribeExpiresS: 30,
   delayThresholdMs: 1000,
@@ -40,7 +40,8 @@ export function renderChaosHelp(): string {
     '',
     '  --redis-cluster        three-master Redis Cluster; one master is killed and restarted',
     '  --nats-cluster         three-node NATS cluster; one node is killed and restarted',
-    '  --redis-no-appendonly  Redis without persistence (default: appendonly yes), to see what its restart loses',
+    '  --redis-appendfsync M  Redis persistence: always (default: AOF fsynced before each answer), everysec (may lose',
+    '                         acknowledged writes on a kill when fsync lags) or none, to see what a restart then loses',
     `  --only LIST            disturbances to run, comma separated, in this order: ${DISTURBANCE_NAMES.join(',')} (default all)`,
     ...Object.entries(NUMERIC).map(([flag, o]) => `  ${`${flag} N`.padEnd(22)} ${o.help}`),
   ].join('\n');
@@ -53,7 +54,7 @@ export function parseChaosArgs(argv: readonly string[]): { help: true } | { help
     if (flag === '--help' || flag === '-h') return { help: true };
     if (flag === '--redis-cluster') config.redisCluster = true;
     else if (flag === '--nats-cluster') config.natsCluster = true;
-    else if (flag === '--redis-no-appendonly') config.redisAppendOnly = false;
+    else if (flag === '--redis-appendfsync') config.redisFsync = parseFsync(argv[++i]);
     else if (flag === '--only') config.schedule = parseSchedule(argv[++i]);
     else if (NUMERIC[flag] !== undefined) {
       const option = NUMERIC[flag];
@@ -75,4 +76,12 @@ function parseSchedule(raw: string | undefined): DisturbanceName[] {
     if (known === undefined) throw new UsageError(`--only: unknown disturbance "${name}" (known: ${DISTURBANCE_NAMES.join(', ')})`);
     return known;
   });
+}
+
+const FSYNC_POLICIES = ['always', 'everysec', 'none'] as const;
+
+function parseFsync(raw: string | undefined): ChaosConfig['redisFsync'] {
+  const policy = FSYNC_POLICIES.find((p) => p === raw);
+  if (policy === undefined) throw new UsageError(`--redis-appendfsync needs one of ${FSYNC_POLICIES.join(', ')} (got ${raw ?? 'nothing'})`);
+  return policy;
 }

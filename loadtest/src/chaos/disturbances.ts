@@ -20,13 +20,13 @@ export interface Disturbance {
 interface DisturbanceContext {
   readonly leaseMs: number;
   readonly clustered: { readonly nats: boolean; readonly redis: boolean };
-  readonly redisAppendOnly: boolean;
+  readonly redisFsync: 'always' | 'everysec' | 'none';
 }
 
 /** The five disturbances of the issue, in the order they run by default. */
 export function disturbancesFor(fleet: PresenceFleet, backends: Backends, ctx: DisturbanceContext): Disturbance[] {
   const natsWhat = ctx.clustered.nats ? 'one of three NATS nodes' : 'nats-server';
-  const persistence = ctx.redisAppendOnly ? 'AOF on' : 'no persistence';
+  const persistence = ctx.redisFsync === 'none' ? 'no persistence' : `AOF, appendfsync ${ctx.redisFsync}`;
   const redisWhat = ctx.clustered.redis ? `one of three Redis Cluster masters (${persistence})` : `redis-server (${persistence})`;
   return [
     {

@@ -1,4 +1,4 @@
-import { sleep } from '@presence/dev-tools';
+import { sleep, type PresenceFleet } from '@presence/dev-tools';
 import { runWindowed } from '../worker/windowed.js';
 import { startChaosCluster } from './chaos-cluster.js';
 import { ChaosLedger, type Violation, type WindowSummary } from './chaos-ledger.js';
@@ -19,8 +19,8 @@ export interface ChaosConfig {
   readonly agents: number;
   readonly redisCluster: boolean;
   readonly natsCluster: boolean;
-  /** Redis with appendonly yes (the default, as operators run it); off shows what a restart then loses. */
-  readonly redisAppendOnly: boolean;
+  /** Redis persistence: AOF with fsync always (the default: nothing acknowledged may be lost), everysec, or none. */
+  readonly redisFsync: 'always' | 'everysec' | 'none';
   readonly leaseSeconds: number;
   /** Expires the watchers ask for; they refresh at half of it. */
   readonly subscribeExpiresS: number;
@@ -101,7 +101,7 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void)
 
 async function checkInvariants(
   config: ChaosConfig,
-  fleet: { edges: readonly { process: { id: string; child: { exited(): boolean } } }[]; agents: readonly { id: string; child: { exited(): boolean } }[] },
+  fleet: PresenceFleet,
   sip: ChaosSip,
   publishers: ChaosPublishers,
   watchers: ChaosWatchers,

@@ -38,14 +38,18 @@ const OUTPUT_TAIL = 8_192;
 
 export interface RedisServerOptions {
   /**
-   * `appendonly yes` (fsync everysec), as operators run Redis: what a server
-   * acknowledged survives its kill and restart (the AOF is written before the
-   * reply; only a machine crash can lose the last second). Default off.
+   * Persistence: `appendonly yes` with this fsync policy; default none.
+   * `always`: Redis fsyncs the AOF before it answers, so whatever it
+   * acknowledged survives a SIGKILL and restart. `everysec` (Redis's default,
+   * and compose.yaml's): when a background fsync lags, Redis answers writes it
+   * has not even written to the file yet (it postpones the write up to 2 s),
+   * and a SIGKILL loses them — `npm run chaos` has seen it.
    */
-  readonly appendOnly?: boolean;
+  readonly appendFsync?: 'always' | 'everysec';
 }
 
-const persistenceArgs = (options: RedisServerOptions): string[] => (options.appendOnly === true ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : []);
+const persistenceArgs = (options: RedisServerOptions): string[] =>
+  options.appendFsync === undefined ? [] : ['--appendonly', 'yes', '--appendfsync', options.appendFsync];
 
 /** Starts a standalone redis-server on a free port; rejects (with its output) if it does not answer PING in time. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerProcess> {
