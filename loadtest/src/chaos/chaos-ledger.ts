@@ -17,6 +17,7 @@ export interface WindowSummary {
   readonly endMs: number;
   readonly counts: Readonly<Record<TroubleKind, number>>;
   readonly publishFailuresByCode: Readonly<Record<string, number>>;
+  readonly subscribeFailuresByCode: Readonly<Record<string, number>>;
   readonly publishesOk: number;
   /** First to last degrading event in the window; 0 when none. */
   readonly degradedSeconds: number;
@@ -74,12 +75,14 @@ export class ChaosLedger {
       const inside = (t: number): boolean => t >= mark.startMs && t < until;
       const counts = { 'publish-failed': 0, 'subscribe-failed': 0, 'notify-delayed': 0, terminated: 0, resubscribed: 0, backwards: 0 };
       const byCode: Record<string, number> = {};
+      const subscribeByCode: Record<string, number> = {};
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;
       for (const t of this.troubles) {
         if (!inside(t.atMs)) continue;
         counts[t.kind]++;
-        if (t.kind === 'publish-failed') byCode[t.code ?? '?'] = (byCode[t.code ?? '?'] ?? 0) + 1;
+        const codes = t.kind === 'publish-failed' ? byCode : t.kind === 'subscribe-failed' ? subscribeByCode : undefined;
+        if (codes !== undefined) codes[t.code ?? '?'] = (codes[t.code ?? '?'] ?? 0) + 1;
         if (DEGRADING.has(t.kind)) {
           first = Math.min(first, t.atMs);
           last = Math.max(last, t.atMs);
@@ -92,6 +95,7 @@ export class ChaosLedger {
         endMs: until,
         counts,
         publishFailuresByCode: byCode,
+        subscribeFailuresByCode: subscribeByCode,
         publishesOk: this.oks.filter(inside).length,
         degradedSeconds: degraded ? (last - first) / 1000 : 0,
         recoveredAfterSeconds: degraded ? (last - mark.startMs) / 1000 : 0,
