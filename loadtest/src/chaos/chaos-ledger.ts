@@ -42,8 +42,9 @@ interface Trouble {
  * The run's timeline: marks where each disturbance (and the quiet baseline
  * and final settle) began, the troubles with their times, and the invariant
  * violations. A failed request belongs to the window it was sent in (a
- * timeout is known 10 s later), a delayed NOTIFY to the window its PUBLISH
- * was sent in.
+ * timeout is known 10 s later), a delayed NOTIFY to the window in which it
+ * became late (its PUBLISH's send time plus the threshold), so a PUBLISH sent
+ * just before the next disturbance does not stretch the previous window.
  */
 export class ChaosLedger {
   private readonly marks: Mark[] = [];

@@ -200,7 +200,7 @@ export class ChaosWatchers {
         this.ledger.violate('state never goes backwards', `watcher ${w.index} of ${this.aors[w.presentity]} saw seq ${seq} after ${w.maxSeq} (dialog ${w.callId})`, now);
       } else if (seq > w.maxSeq) {
         w.maxSeq = seq;
-        if (now - sentAtMs > this.options.delayThresholdMs) this.ledger.trouble('notify-delayed', sentAtMs);
+        if (now - sentAtMs > this.options.delayThresholdMs) this.ledger.trouble('notify-delayed', sentAtMs + this.options.delayThresholdMs);
       }
     }
     if ((notify.headers.get('subscription-state') ?? '').toLowerCase().startsWith('terminated')) {
