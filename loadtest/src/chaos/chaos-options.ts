@@ -42,7 +42,7 @@ export function renderChaosHelp(): string {
     '  --nats-cluster         three-node NATS cluster; one node is killed and restarted',
     '  --redis-appendfsync M  Redis persistence: always (default: AOF fsynced before each answer), everysec (may lose',
     '                         acknowledged writes on a kill when fsync lags) or none, to see what a restart then loses',
-    `  --only LIST            disturbances to run, comma separated, in this order: ${DISTURBANCE_NAMES.join(',')} (default all)`,
+    `  --only LIST            disturbances to run, comma separated, in the order given (repeats allowed); default all: ${DISTURBANCE_NAMES.join(',')}`,
     ...Object.entries(NUMERIC).map(([flag, o]) => `  ${`${flag} N`.padEnd(22)} ${o.help}`),
   ].join('\n');
 }

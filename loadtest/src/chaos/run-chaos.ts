@@ -71,7 +71,7 @@ export async function runChaos(config: ChaosConfig, log: (line: string) => void)
     ledger.mark('baseline (no disturbance)');
     publishers.start(config.rate);
     await sleep(config.gapS * 1000);
-    const chosen = cluster.disturbances.filter((d) => config.schedule.includes(d.name));
+    const chosen = config.schedule.map((name) => cluster.disturbances.find((d) => d.name === name)!);
     for (const disturbance of chosen) {
       log(`chaos: ${disturbance.name}: ${disturbance.description}`);
       ledger.mark(disturbance.name);
