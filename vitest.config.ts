@@ -32,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts', '**/*.load.test.ts'],
         },
       },
       {
@@ -41,7 +41,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'load',
-          include: ['services/**/test/**/*.load.test.ts'],
+          include: ['services/**/test/**/*.load.test.ts', 'loadtest/test/**/*.load.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,
           testTimeout: 180_000,
