@@ -240,7 +240,11 @@ export function storeContract(
 
       it('presentity - several publications and their fields are kept as committed', async () => {
         const p = aor('alice');
-        const pubs = [publication('phone', 30 * SECOND, '<phone/>'), { ...publication('pc', 90 * SECOND, '<pc>ünïcödé &amp; 😀</pc>'), publishedAt: t0 - 5 }];
+        const pubs = [
+          publication('phone', 30 * SECOND, '<phone/>'),
+          { ...publication('pc', 90 * SECOND, '<pc>ünïcödé &amp; 😀</pc>'), publishedAt: t0 - 5 },
+          { ...publication('tablet', 60 * SECOND, '<tablet/>'), supersededEtag: 'tablet-before', supersededUntil: t0 + 32 * SECOND },
+        ];
         await store.commitPresentity(change(p, 0, pubs, { document: '<composed/>' }));
         const loaded = await store.loadPresentity(p);
         expect(loaded.publications).toEqual(pubs);

@@ -3,6 +3,19 @@ import type { Publication } from '../model/publication.js';
 import { dropExpiredPublications } from './publication-expiry.js';
 import { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS, type PublicationLimits } from './publication-limits.js';
 
+/**
+ * How long the entity-tag a refresh or modify replaced still names the
+ * publication. A PUBLISH can be applied while its publisher is told 503: the
+ * agent commits in time but its answer reaches the edge after the edge gave up
+ * (event-loop lag after a takeover, a NATS node lost with the reply). The
+ * publisher then retries with the entity-tag it holds, one step behind; RFC
+ * 3903 §6 would answer 412 and the publisher would start a second publication
+ * beside the orphaned one, a ghost tuple until it expires. Accepting the one
+ * previous entity-tag for as long as a SIP client transaction can last (Timer
+ * F, 64*T1 = 32 s) lets the retry land on the same publication instead.
+ */
+export const SUPERSEDED_ETAG_GRACE_MS = 32_000;
+
 /** A PUBLISH as the event state compositor sees it, after Event/Expires checks. */
 export interface PublishInput {
   /** SIP-If-Match entity-tag, absent on an initial publication. */
@@ -39,7 +52,9 @@ export interface PublishOutcome {
  *   state lives only for the granted interval);
  * - no SIP-If-Match (Initial, §4.2): a body is required and Expires must be
  *   > 0 (Table 1); a new entity-tag is created (§6 step 4);
- * - SIP-If-Match naming no live publication: 412 (§6 step 4);
+ * - SIP-If-Match naming no live publication: 412 (§6 step 4), except the
+ *   entity-tag the publication's last refresh or modify replaced, within
+ *   SUPERSEDED_ETAG_GRACE_MS (a retry after a 503 whose PUBLISH was applied);
  * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5), answered with the removed entity-tag;
  * - SIP-If-Match, no body: Refresh — new expiry, same body (§4.3, §6 step 6);
  * - SIP-If-Match with a body: Modify — body replaced (§4.4, §6 step 6);
@@ -95,8 +110,9 @@ export function applyPublish(
     return { publications, etag: created.etag, expires: input.expires, documentAffected: true };
   }
 
-  // RFC 3903 §6 step 4: the entity-tag must name a live publication.
-  const index = kept.findIndex((p) => p.etag === input.ifMatch);
+  // RFC 3903 §6 step 4: the entity-tag must name a live publication (or have, a moment ago: SUPERSEDED_ETAG_GRACE_MS).
+  let index = kept.findIndex((p) => p.etag === input.ifMatch);
+  if (index < 0) index = kept.findIndex((p) => p.supersededEtag === input.ifMatch && now < (p.supersededUntil ?? 0));
   const existing = kept[index];
   if (existing === undefined) throw new ConditionalRequestFailedError('Unknown or expired entity-tag');
 
@@ -109,7 +125,7 @@ export function applyPublish(
 
   if (!hasBody) {
     // RFC 3903 §4.3, §6 steps 6-7: refresh — same state, new expiry, new entity-tag.
-    const refreshed: Publication = { ...existing, etag: freshEtag(), expiresAt };
+    const refreshed: Publication = { ...existing, etag: freshEtag(), expiresAt, ...superseding(existing, now) };
     return { publications: replace(refreshed), etag: refreshed.etag, expires: input.expires, documentAffected: lapsed };
   }
 
@@ -120,8 +136,14 @@ export function applyPublish(
     publishedAt: now,
     contentType: requireContentType(),
     body: input.body ?? '',
+    ...superseding(existing, now),
   };
   const publications = replace(modified);
   checkPublicationLimits(kept, publications, limits);
   return { publications, etag: modified.etag, expires: input.expires, documentAffected: true };
+}
+
+/** The replaced entity-tag stays valid for the grace; a retry that lands on it supersedes the current one instead. */
+function superseding(existing: Publication, now: number): Pick<Publication, 'supersededEtag' | 'supersededUntil'> {
+  return { supersededEtag: existing.etag, supersededUntil: now + SUPERSEDED_ETAG_GRACE_MS };
 }

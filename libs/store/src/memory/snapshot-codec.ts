@@ -42,7 +42,9 @@ export class SnapshotFormatError extends Error {
 const snapshotError = (problem: RecordProblem): SnapshotFormatError => new SnapshotFormatError(problem.message);
 
 function publication(o: RecordReader): Publication {
-  return { etag: o.string('etag'), expiresAt: o.number('expiresAt'), publishedAt: o.number('publishedAt'), contentType: o.string('contentType'), body: o.string('body') };
+  const read: Publication = { etag: o.string('etag'), expiresAt: o.number('expiresAt'), publishedAt: o.number('publishedAt'), contentType: o.string('contentType'), body: o.string('body') };
+  const supersededEtag = o.optionalString('supersededEtag');
+  return supersededEtag === undefined ? read : { ...read, supersededEtag, supersededUntil: o.number('supersededUntil') };
 }
 
 function watcher(o: RecordReader): WatcherRecord {
