@@ -68,7 +68,7 @@ export { fnv1a32 } from './partition/fnv1a.js';
 export type { ExpiresPolicy } from './expires/negotiate-expires.js';
 export { negotiateExpires } from './expires/negotiate-expires.js';
 export type { PublishInput, PublishOutcome } from './publication/apply-publish.js';
-export { applyPublish, SUPERSEDED_ETAG_GRACE_MS } from './publication/apply-publish.js';
+export { applyPublish, markSuperseded, SUPERSEDED_ETAG_GRACE_MS } from './publication/apply-publish.js';
 export type { PublicationLimits } from './publication/publication-limits.js';
 export { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS } from './publication/publication-limits.js';
 export { dropExpiredPublications, earliestExpiry } from './publication/publication-expiry.js';

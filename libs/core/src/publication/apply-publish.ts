@@ -4,15 +4,16 @@ import { dropExpiredPublications } from './publication-expiry.js';
 import { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS, type PublicationLimits } from './publication-limits.js';
 
 /**
- * How long the entity-tag a refresh or modify replaced still names the
- * publication. A PUBLISH can be applied while its publisher is told 503: the
- * agent commits in time but its answer reaches the edge after the edge gave up
- * (event-loop lag after a takeover, a NATS node lost with the reply). The
- * publisher then retries with the entity-tag it holds, one step behind; RFC
- * 3903 §6 would answer 412 and the publisher would start a second publication
- * beside the orphaned one, a ghost tuple until it expires. Accepting the one
- * previous entity-tag for as long as a SIP client transaction can last (Timer
- * F, 64*T1 = 32 s) lets the retry land on the same publication instead.
+ * How long a publication still answers to the entity-tag its last refresh or
+ * modify replaced, when that change was answered too late (markSuperseded).
+ * A PUBLISH can be applied while its publisher is told 503: the agent commits
+ * in time, but its answer leaves after the request's deadline (event-loop lag
+ * after a takeover or a stall) and the edge has given up. The publisher then
+ * retries with the entity-tag it holds, one step behind; RFC 3903 §6 would
+ * answer 412 and the publisher would start a second publication beside the
+ * orphaned one, a ghost tuple until it expires. Only such late changes are
+ * marked: every answered-in-time flow keeps RFC 3903's 412 for an old tag.
+ * 32 s: Timer F (64*T1), the longest a SIP client transaction lasts.
  */
 export const SUPERSEDED_ETAG_GRACE_MS = 32_000;
 
@@ -53,8 +54,7 @@ export interface PublishOutcome {
  * - no SIP-If-Match (Initial, §4.2): a body is required and Expires must be
  *   > 0 (Table 1); a new entity-tag is created (§6 step 4);
  * - SIP-If-Match naming no live publication: 412 (§6 step 4), except the
- *   entity-tag the publication's last refresh or modify replaced, within
- *   SUPERSEDED_ETAG_GRACE_MS (a retry after a 503 whose PUBLISH was applied);
+ *   entity-tag markSuperseded kept for a change answered too late;
  * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5), answered with the removed entity-tag;
  * - SIP-If-Match, no body: Refresh — new expiry, same body (§4.3, §6 step 6);
  * - SIP-If-Match with a body: Modify — body replaced (§4.4, §6 step 6);
@@ -125,7 +125,8 @@ export function applyPublish(
 
   if (!hasBody) {
     // RFC 3903 §4.3, §6 steps 6-7: refresh — same state, new expiry, new entity-tag.
-    const refreshed: Publication = { ...existing, etag: freshEtag(), expiresAt, ...superseding(existing, now) };
+    const { supersededEtag: _tag, supersededUntil: _until, ...current } = existing;
+    const refreshed: Publication = { ...current, etag: freshEtag(), expiresAt };
     return { publications: replace(refreshed), etag: refreshed.etag, expires: input.expires, documentAffected: lapsed };
   }
 
@@ -136,14 +137,18 @@ export function applyPublish(
     publishedAt: now,
     contentType: requireContentType(),
     body: input.body ?? '',
-    ...superseding(existing, now),
   };
   const publications = replace(modified);
   checkPublicationLimits(kept, publications, limits);
   return { publications, etag: modified.etag, expires: input.expires, documentAffected: true };
 }
 
-/** The replaced entity-tag stays valid for the grace; a retry that lands on it supersedes the current one instead. */
-function superseding(existing: Publication, now: number): Pick<Publication, 'supersededEtag' | 'supersededUntil'> {
-  return { supersededEtag: existing.etag, supersededUntil: now + SUPERSEDED_ETAG_GRACE_MS };
+/**
+ * After a refresh or modify that produced `etag` from `previousEtag` was
+ * answered too late to be trusted (its edge may have answered 503), the
+ * publication also answers to `previousEtag` for SUPERSEDED_ETAG_GRACE_MS.
+ * Publications are returned unchanged when `etag` is no longer current.
+ */
+export function markSuperseded(publications: readonly Publication[], etag: string, previousEtag: string, now: number): Publication[] {
+  return publications.map((p) => (p.etag === etag ? { ...p, supersededEtag: previousEtag, supersededUntil: now + SUPERSEDED_ETAG_GRACE_MS } : p));
 }
