@@ -59,6 +59,12 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
     const rates = busy.map((s) => `${s.summary.targetRate}/s (${s.summary.workerCpuPctMax.toFixed(0)}%)`).join(', ');
     parts.push(`warning: ${result.label}: a generator process was over ${GENERATOR_BUSY_PCT}% CPU at ${rates}: the generator may have set the pace (try --workers)`);
   }
+  if (results.some((r) => r.generatedBy === 'sipp')) {
+    parts.push(
+      'note: (sipp) rows come from the SIPp scenarios\' logs and statistics. SIPp gives no PUBLISH round trip, no re-NOTIFY count (it answers retransmissions itself)' +
+        ' and no coalesced-change count (delivered = (watcher, PUBLISH) pairs seen / owed); a step lasts whole publisher rounds, the nearest to --duration.',
+    );
+  }
   for (const result of results) {
     if (result.findMax === undefined) continue;
     const held = result.findMax.maxHeldRate;

@@ -91,24 +91,27 @@ export class SippSession implements GeneratorSession {
     };
   }
 
-  /** One PUBLISH step: a publisher process for `durationS` at `rate`, then a drain of at most `drainS`. */
+  /** One PUBLISH step: a publisher process for about `durationS` (whole rounds) at `rate`, then a drain of at most `drainS`. */
   async step(step: number, rate: number, durationS: number, drainS: number): Promise<StepSummary> {
     await this.readWatchers(); // what came before the step (initial NOTIFYs, the last drain's stragglers)
     const { presentities: total, watchers } = this.options;
     const perStep = Math.max(1, Math.round(rate * durationS));
     const calls = Math.min(total, perStep);
     const rounds = Math.max(1, Math.round(perStep / total));
+    // Each call publishes whole rounds at exactly `rate`, so the window is
+    // the nearest whole number of rounds to `durationS` (within half a round).
+    const windowS = calls < total ? calls / rate : (rounds * total) / rate;
     const lines = ['SEQUENTIAL'];
     for (let p = 0; p < calls; p++) lines.push(`${presentityUser(this.options.runId, p)};${this.tally.etagOf(presentityUser(this.options.runId, p)) ?? '-'}`);
     const prefix = join(this.workDir, `publisher-${step}`);
     await writeFile(`${prefix}.csv`, `${lines.join('\n')}\n`);
     const cpuBefore = await this.cpuSeconds();
     const windowStart = Date.now();
-    this.tally.startStep(windowStart, windowStart + durationS * 1000);
+    this.tally.startStep(windowStart, windowStart + windowS * 1000);
     const args = ['-inf', `${prefix}.csv`, '-m', String(calls), '-r', String(rate), '-d', String(Math.round((total * 1000) / rate)), '-set', 'rounds', String(rounds)];
     const publisher = SippProcess.start(`sipp publisher ${step}`, 'publisher', prefix, [...args, ...endpointArgs(this.options.localHost, await freePort('udp'), this.target)]);
     const publisherTail = new LogTail(publisher.logFile);
-    const deadline = windowStart + durationS * 1000 + this.options.timeoutMs;
+    const deadline = windowStart + windowS * 1000 + this.options.timeoutMs;
     let publisherCpu = 0;
     let last = this.tally.progress();
     try {
@@ -145,9 +148,9 @@ export class SippSession implements GeneratorSession {
       workerCpuPctMax: Math.max(0, ...perProcessPct),
       step,
       targetRate: rate,
-      durationS,
-      publishPerSecond: counts.publishAccepted / durationS,
-      notifyPerSecond: counts.notifiesInWindow / durationS,
+      durationS: windowS,
+      publishPerSecond: counts.publishAccepted / windowS,
+      notifyPerSecond: counts.notifiesInWindow / windowS,
       expectedNotifies: counts.publishAccepted * watchers,
       publishErrorRate: attempted === 0 ? 0 : (counts.publishErrors + counts.publishTimeouts) / attempted,
       notifyLossRate: counts.checked === 0 ? 0 : counts.stale / counts.checked,
