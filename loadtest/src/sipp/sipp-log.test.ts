@@ -22,6 +22,7 @@ describe('SIPp scenario log lines', () => {
       kind: 'accepted', presentity: 'p2', sentMs: 1795995264003.032, etag: 'a.1795995261.6734.4.3',
     });
     expect(parseSippLogLine('E p2 412')).toEqual({ kind: 'rejected', presentity: 'p2', code: '412' });
+    expect(parseSippLogLine('R 7 503')).toEqual({ kind: 'retried', call: 7, code: '503' });
     expect(parseSippLogLine('2026-11-29 23:29:27.472175 Variable $all is referenced 1 times!')).toBeUndefined();
     expect(parseSippLogLine('N 1 p1 17959952')).toBeUndefined();
   });

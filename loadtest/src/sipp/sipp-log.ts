@@ -37,7 +37,14 @@ export interface RejectedLine {
   readonly code: string;
 }
 
-export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine;
+/** A watcher's SUBSCRIBE answered 503: the scenario sends it again after a pause. */
+export interface RetriedLine {
+  readonly kind: 'retried';
+  readonly call: number;
+  readonly code: string;
+}
+
+export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine | RetriedLine;
 
 /** "1795995253.000000", "434897.000000" → epoch milliseconds; NaN when either is not a number. */
 export function sippTimeMs(seconds: string, micros: string): number {
@@ -70,6 +77,8 @@ export function parseSippLogLine(line: string): SippLogLine | undefined {
     }
     case 'E':
       return f.length === 3 ? { kind: 'rejected', presentity: f[1]!, code: f[2]! } : undefined;
+    case 'R':
+      return f.length === 3 ? { kind: 'retried', call: Number(f[1]), code: f[2]! } : undefined;
     default:
       return undefined;
   }

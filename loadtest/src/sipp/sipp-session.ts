@@ -62,7 +62,9 @@ export class SippSession implements GeneratorSession {
       for (let s = k; s < total; s += count) lines.push(`${watcherUser(options.runId, s)};${presentityUser(options.runId, Math.floor(s / options.watchers))}`);
       const fieldFile = join(workDir, `watchers-${k}.csv`);
       await writeFile(fieldFile, `${lines.join('\n')}\n`);
-      const args = ['-inf', fieldFile, '-m', String(lines.length - 1), '-r', String(SUBSCRIBE_RATE_PER_PROCESS), ...endpointArgs(options.localHost, await freePort('udp'), target)];
+      // -l: every call stays open for the whole run; SIPp's default cap on open calls (3,000) would stop the rest.
+      const calls = String(lines.length - 1);
+      const args = ['-inf', fieldFile, '-m', calls, '-l', calls, '-r', String(SUBSCRIBE_RATE_PER_PROCESS), ...endpointArgs(options.localHost, await freePort('udp'), target)];
       processes.push(SippProcess.start(`sipp watcher ${k}`, 'watcher', join(workDir, `watcher-${k}`), args));
     }
     const tails = processes.map((p) => new LogTail(p.logFile));
@@ -84,6 +86,8 @@ export class SippSession implements GeneratorSession {
       subscribeTimeouts: outcome.timeouts,
       initialNotifies: outcome.initialNotifies,
       missingInitialNotifies: Math.max(0, outcome.subscribed - outcome.initialNotifies),
+      // Answers SIPp retried (503 + Retry-After), as the native generator lists the codes it met.
+      errorCodes: outcome.retriedCodes,
       durationMs: outcome.durationMs,
       subscriptions: total,
       subscribesPerSecond: outcome.durationMs > 0 ? (outcome.subscribed * 1000) / outcome.durationMs : 0,
@@ -138,7 +142,7 @@ export class SippSession implements GeneratorSession {
     const drainMs = Date.now() - drainStart;
     const wallS = (Date.now() - windowStart) / 1000;
     const cpuAfter = await this.cpuSeconds();
-    const { counts, latency } = this.tally.counts(watchers, publisherStats['FailedCall(C)'] ?? 0, publisherStats['FailedMaxUDPRetrans(C)'] ?? 0);
+    const { counts, latency } = this.tally.counts(publisherStats['FailedCall(C)'] ?? 0, publisherStats['FailedMaxUDPRetrans(C)'] ?? 0);
     const perProcessPct = [...cpuAfter.map((after, i) => after - (cpuBefore[i] ?? 0)), publisherCpu].map((seconds) => (seconds * 100) / wallS);
     const attempted = counts.publishSent;
     return {

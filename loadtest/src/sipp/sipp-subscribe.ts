@@ -10,6 +10,8 @@ export interface SubscribeOutcome {
   /** …of which ran out of retransmissions. */
   readonly timeouts: number;
   readonly initialNotifies: number;
+  /** 503 answers the scenario retried after a pause (not failures), by code. */
+  readonly retriedCodes: Record<string, number>;
   readonly durationMs: number;
   readonly rtt: LatencyHistogram;
 }
@@ -36,20 +38,24 @@ export async function subscribePhase(
   let firstSentMs = Number.POSITIVE_INFINITY;
   let lastAnsweredMs = startedAt;
   const perProcess = Math.ceil(total / Math.max(1, processes.length));
-  const answerDeadline = startedAt + (perProcess * 1000) / options.ratePerProcess + options.timeoutMs + START_SLACK_MS;
+  // Retries after 503 push the last answers out; the deadline moves with each answer that still comes.
+  let answerDeadline = startedAt + (perProcess * 1000) / options.ratePerProcess + options.timeoutMs + START_SLACK_MS;
   let failed = 0;
   let timeouts = 0;
   let notifyDeadline = Number.POSITIVE_INFINITY;
+  const retriedCodes: Record<string, number> = {};
   for (;;) {
     await sleep(POLL_MS);
     for (const [k, tail] of tails.entries()) {
       const lines = await tail.readLines();
       for (const line of lines) {
+        if (line.kind === 'retried') retriedCodes[line.code] = (retriedCodes[line.code] ?? 0) + 1;
         if (line.kind !== 'subscribed') continue;
         subscribed++;
         rtt.recordMs(line.answeredMs - line.sentMs);
         firstSentMs = Math.min(firstSentMs, line.sentMs);
         lastAnsweredMs = Math.max(lastAnsweredMs, line.answeredMs);
+        answerDeadline = Math.max(answerDeadline, Date.now() + options.timeoutMs + START_SLACK_MS);
       }
       tally.addWatcherLines(k, lines);
     }
@@ -65,5 +71,5 @@ export async function subscribePhase(
     }
   }
   const durationMs = Number.isFinite(firstSentMs) ? lastAnsweredMs - firstSentMs : Date.now() - startedAt;
-  return { subscribed, failed, timeouts, initialNotifies: tally.watchersNotified(), durationMs, rtt };
+  return { subscribed, failed, timeouts, initialNotifies: tally.watchersNotified(), retriedCodes, durationMs, rtt };
 }

@@ -69,11 +69,18 @@ export class SippTally {
     return { checked, stale };
   }
 
-  /** The step's counts: `watchersPerPresentity` W for the NOTIFYs owed; SIPp's failed calls and timeouts from its statistics. */
-  counts(watchersPerPresentity: number, failedCalls: number, timeouts: number): { counts: StepCounts; latency: LatencyHistogram } {
+  /**
+   * The step's counts; SIPp's failed calls and timeouts come from its
+   * statistics. NOTIFYs owed: each accepted PUBLISH to each watcher of its
+   * presentity that has shown a NOTIFY (a subscription that failed is owed nothing).
+   */
+  counts(failedCalls: number, timeouts: number): { counts: StepCounts; latency: LatencyHistogram } {
     const s = this.step;
     const { checked, stale } = this.staleness();
-    const owed = s.acceptedCount * watchersPerPresentity;
+    const watchersOf = new Map<string, number>();
+    for (const { presentity } of this.seen.values()) watchersOf.set(presentity, (watchersOf.get(presentity) ?? 0) + 1);
+    let owed = 0;
+    for (const [presentity, accepted] of s.acceptedBy) owed += accepted * (watchersOf.get(presentity) ?? 0);
     const counts: StepCounts = {
       ...emptyStepCounts(),
       publishSent: s.acceptedCount + s.rejectedCount + failedCalls,
@@ -102,6 +109,8 @@ class StepTally {
   withoutStamp = 0;
   late = 0;
   readonly published = new Set<string>();
+  /** Accepted PUBLISHes per presentity. */
+  readonly acceptedBy = new Map<string, number>();
   /** (watcher, stamp) pairs seen: a NOTIFY SIPp logged twice still delivers one change. */
   readonly delivered = new Set<string>();
   readonly codes: Record<string, number> = {};
@@ -115,6 +124,7 @@ class StepTally {
   accepted(presentity: string): void {
     this.acceptedCount++;
     this.published.add(presentity);
+    this.acceptedBy.set(presentity, (this.acceptedBy.get(presentity) ?? 0) + 1);
   }
 
   rejected(code: string): void {
