@@ -112,7 +112,7 @@ export class SippSession implements GeneratorSession {
     const cpuBefore = await this.cpuSeconds();
     const windowStart = Date.now();
     this.tally.startStep(windowStart, windowStart + windowS * 1000);
-    const args = ['-inf', `${prefix}.csv`, '-m', String(calls), '-r', String(rate), '-d', String(Math.round((total * 1000) / rate)), '-set', 'rounds', String(rounds)];
+    const args = ['-inf', `${prefix}.csv`, '-m', String(calls), '-l', String(calls), '-r', String(rate), '-d', String(Math.round((total * 1000) / rate)), '-set', 'rounds', String(rounds)];
     const publisher = SippProcess.start(`sipp publisher ${step}`, 'publisher', prefix, [...args, ...endpointArgs(this.options.localHost, await freePort('udp'), this.target)]);
     const publisherTail = new LogTail(publisher.logFile);
     const deadline = windowStart + windowS * 1000 + this.options.timeoutMs;
