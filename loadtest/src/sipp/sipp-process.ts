@@ -12,6 +12,13 @@ export const SIPP_INSTALL_HINT = 'install SIPp (Debian/Ubuntu: apt-get install s
 const STOP_GRACE_MS = 5_000;
 const KEEP_OUTPUT_CHARS = 8 * 1024;
 const TICKS_PER_SECOND = 100;
+/**
+ * Socket buffers SIPp asks for (-buff_size; its default is 64 kB), as the
+ * native generator's UDP sockets do: a PUBLISH fans out W NOTIFYs at once,
+ * and a burst the kernel drops comes back as a 500 ms retransmission that
+ * would be charged to the server's latency. Linux caps it at net.core.rmem_max.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export function findSipp(): string | undefined {
   return which('sipp') ?? undefined;
@@ -57,6 +64,7 @@ export class SippProcess {
       '-trace_stat', '-stf', statFile, '-fd', '1',
       '-trace_err', '-error_file', `${prefix}-errors.log`,
       '-nostdin',
+      '-buff_size', String(SOCKET_BUFFER_BYTES),
       ...args,
     ];
     // stdout is SIPp's screen, redrawn every second: not read, so not kept.
