@@ -115,6 +115,7 @@ export class SippSession implements GeneratorSession {
     const args = ['-inf', `${prefix}.csv`, '-m', String(calls), '-l', String(calls), '-r', String(rate), '-d', String(Math.round((total * 1000) / rate)), '-set', 'rounds', String(rounds)];
     const publisher = SippProcess.start(`sipp publisher ${step}`, 'publisher', prefix, [...args, ...endpointArgs(this.options.localHost, await freePort('udp'), this.target)]);
     const publisherTail = new LogTail(publisher.logFile);
+    const unregisterPublisher = stopOnAbort(() => publisher.stop());
     const deadline = windowStart + windowS * 1000 + this.options.timeoutMs;
     let publisherCpu = 0;
     let last = this.tally.progress();
@@ -130,6 +131,7 @@ export class SippSession implements GeneratorSession {
       }
     } finally {
       await publisher.stop();
+      unregisterPublisher();
     }
     this.tally.addPublisherLines(await publisherTail.readLines());
     const publisherStats = await publisher.stats();
