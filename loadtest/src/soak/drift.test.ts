@@ -37,7 +37,7 @@ describe('soak drift', () => {
     const grown = judgeSoak([flat, leaking], 10_000, 0, BOUNDS);
     expect(grown.passed).toBe(false);
     expect(grown.reasons).toEqual([expect.stringMatching(/^e1: RSS grew 24\.0 MB .*--max-rss-growth-mb 10$/)]);
-    expect(judgeSoak([flat], 10_000, 101, BOUNDS).reasons).toEqual([expect.stringMatching(/101 of 10000 requests failed \(1\.01 %\)/)]);
+    expect(judgeSoak([flat], 10_000, 101, BOUNDS).reasons).toEqual([expect.stringMatching(/101 of 10000 requests after the warm-up failed \(1\.01 %\)/)]);
     expect(judgeSoak([], 10, 0, BOUNDS).passed).toBe(false);
     expect(judgeSoak([flat], 0, 0, BOUNDS).reasons).toEqual(['no request was sent']);
   });

@@ -87,7 +87,7 @@ export function judgeSoak(rss: readonly SeriesDrift[], requests: number, failure
   const fraction = requests === 0 ? 0 : failures / requests;
   if (requests === 0) reasons.push('no request was sent');
   else if (fraction > bounds.maxFailureFraction) {
-    reasons.push(`${failures} of ${requests} requests failed (${(fraction * 100).toFixed(2)} %), over --max-failure-pct ${(bounds.maxFailureFraction * 100).toFixed(2)}`);
+    reasons.push(`${failures} of ${requests} requests after the warm-up failed (${(fraction * 100).toFixed(2)} %), over --max-failure-pct ${(bounds.maxFailureFraction * 100).toFixed(2)}`);
   }
   return { passed: reasons.length === 0, reasons };
 }

@@ -1,5 +1,4 @@
-import { UsageError } from '../cli/usage-error.js';
-import { runAbortTasks } from '../modes/abort-cleanup.js';
+import { runCommand } from '../modes/command-lifecycle.js';
 import { writeResult } from '../report/write-result.js';
 import { parseSoakArgs, renderSoakHelp } from './soak-options.js';
 import { driftReport, rowsTable } from './soak-report.js';
@@ -29,25 +28,4 @@ async function main(): Promise<number> {
   return result.summary.verdict.passed ? 0 : 1;
 }
 
-let aborting = false;
-const abort = (signal: NodeJS.Signals): void => {
-  if (aborting) return;
-  aborting = true;
-  log(`\n${signal}: stopping what the soak started...`);
-  void runAbortTasks().finally(() => process.exit(130));
-};
-process.on('SIGINT', abort);
-process.on('SIGTERM', abort);
-
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`soak: ${error.message}\n(npm run soak -- --help for the options)\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    await runAbortTasks();
-    process.exit(1);
-  },
-);
+runCommand('soak', main);

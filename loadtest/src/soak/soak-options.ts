@@ -42,7 +42,7 @@ export const SOAK_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   presentities: { type: 'string', arg: 'P', help: 'Presentities alive at any time (default 100); each is replaced by a new one after about --lifetime s.' },
   watchers: { type: 'string', arg: 'W', help: 'Watchers per presentity (default 5), each registered and subscribed.' },
   'max-rss-growth-mb': { type: 'string', arg: 'MB', help: 'Fail when any server process\'s RSS, fitted by least squares after the warm-up, grows more than MB over the run (default 24).' },
-  'max-failure-pct': { type: 'string', arg: 'PCT', help: 'Fail when more than PCT % of requests fail or time out, or dialogs end without our asking (default 0.5).' },
+  'max-failure-pct': { type: 'string', arg: 'PCT', help: 'Fail when, after the warm-up, more than PCT % of requests fail or time out, or dialogs end without our asking (default 0.5).' },
   interval: { type: 'string', arg: 'S', help: 'Seconds between readings (default 10).' },
   warmup: { type: 'string', arg: 'S', help: 'Seconds of readings not judged (default: 30 % of the run, at least 60, at most 900).' },
   'row-every': { type: 'string', arg: 'N', help: 'Readings per table row (default: about 40 rows in all).' },

@@ -71,7 +71,7 @@ export function driftReport(summary: SoakSummary, warmupS: number): string {
     '',
     `PUBLISH→NOTIFY latency, first vs last ${Math.round(windowS)} s judged: p50 ${formatMs(first.p50Ms, first.count)} → ${formatMs(last.p50Ms, last.count)} ms, ` +
       `p99 ${formatMs(first.p99Ms, first.count)} → ${formatMs(last.p99Ms, last.count)} ms (${first.count} and ${last.count} NOTIFYs)`,
-    `requests ${summary.requests}, failed ${summary.failures}${codes === '' ? '' : ` (${codes})`}, dialogs ended by the server ${summary.terminatedByServer}, NOTIFYs ${summary.notifies}`,
+    `requests ${summary.requests}, failed ${summary.failures}${codes === '' ? '' : ` (${codes})`}, of which after the warm-up ${summary.judgedFailures} of ${summary.judgedRequests}; dialogs ended by the server ${summary.terminatedByServer}; NOTIFYs ${summary.notifies}`,
     summary.verdict.passed ? 'verdict: PASSED' : `verdict: FAILED\n${summary.verdict.reasons.map((r) => `  - ${r}`).join('\n')}`,
   ];
   return lines.join('\n');

@@ -77,6 +77,9 @@ export interface SoakSummary {
   readonly latency: { readonly windowS: number; readonly first: LatencySummary; readonly last: LatencySummary };
   readonly requests: number;
   readonly failures: number;
+  /** Requests and failures after the warm-up: what the failure bound judges (a start-up stall is not a soak finding). */
+  readonly judgedRequests: number;
+  readonly judgedFailures: number;
   readonly failureCodes: CodeCounts;
   readonly terminatedByServer: number;
   readonly notifies: number;
@@ -95,9 +98,15 @@ export function summarize(samples: readonly SoakSample[], warmupS: number, windo
   let failures = 0;
   let notifies = 0;
   let terminatedByServer = 0;
-  for (const { interval } of samples) {
+  let judgedRequests = 0;
+  let judgedFailures = 0;
+  for (const { atS, interval } of samples) {
     requests += interval.requests;
     failures += interval.failures;
+    if (atS >= warmupS) {
+      judgedRequests += interval.requests;
+      judgedFailures += interval.failures;
+    }
     notifies += interval.notifies;
     terminatedByServer += interval.terminatedByServer;
     for (const [code, count] of Object.entries(interval.failureCodes)) failureCodes[code] = (failureCodes[code] ?? 0) + count;
@@ -109,9 +118,11 @@ export function summarize(samples: readonly SoakSample[], warmupS: number, windo
     latency: { windowS, ...windows.summary() },
     requests,
     failures,
+    judgedRequests,
+    judgedFailures,
     failureCodes,
     terminatedByServer,
     notifies,
-    verdict: judgeSoak(rss, requests, failures, bounds),
+    verdict: judgeSoak(rss, judgedRequests, judgedFailures, bounds),
   };
 }
