@@ -11,12 +11,14 @@ import { afterEach, describe, expect, it } from 'vitest';
  * 5 minutes against a standalone process (built dist/: `npx tsc -b`
  * first). Watchers on short expiries refresh, churn dialogs and
  * registrations; publishers create, modify, refresh, remove and abandon
- * publications; presentities are replaced by new ones over time. After
- * the 90 s warm-up, the fitted RSS growth of the server must stay under
- * the bound: at the ~120 requests/s (plus ~170 NOTIFYs/s) this load sends,
- * a leak of 1 kB per request adds ~25 MB over the 210 s judged, and one
- * of 0.5 kB ~12.5 MB: both fail the 10 MB bound, which is 3× the largest
- * fitted growth seen on this shared 2-core machine with no leak
+ * publications; presentities are replaced by new ones over time. The first
+ * 150 s are warm-up: the population turns over once and the agent's caches
+ * (parsed bodies, remembered states) fill to their bounds. Over the 150 s
+ * judged, the server's RSS fitted by least squares must grow less than
+ * 10 MB. This load sends ~120 requests/s and ~160 NOTIFYs/s, so ~18 000
+ * requests are judged: a leak of 1 kB per request (18 MB) fails, as does
+ * any above ~0.6 kB per request or ~0.4 kB per NOTIFY. Without a leak the
+ * fitted growth measured 1-4 MB on the shared 2-core machine
  * (loadtest/README.md, "Soak"). Nothing here judges speed.
  */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -51,11 +53,11 @@ describe('soak', () => {
     out = undefined;
   });
 
-  it('soak - 5 minutes of churning load against standalone: RSS after the warm-up grows less than 10 MB', async () => {
+  it('soak - 5 minutes of churning load against standalone: RSS after the 150 s warm-up grows less than 10 MB', async () => {
     expect(existsSync(SOAK), `${SOAK} missing: run npx tsc -b first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'soak-'));
     // Failures are judged loosely (5 %): on a shared machine a stalled second can time a few requests out; memory is the point.
-    const args = ['--minutes', '5', '--warmup', '90', '--max-rss-growth-mb', String(MAX_RSS_GROWTH_MB), '--max-failure-pct', '5', '--out', out];
+    const args = ['--minutes', '5', '--warmup', '150', '--max-rss-growth-mb', String(MAX_RSS_GROWTH_MB), '--max-failure-pct', '5', '--out', out];
     const soak = children.spawn(process.execPath, [SOAK, ...args], { cwd: ROOT });
     const { code } = await soak.exit(360_000);
     const [file] = await readdir(out);
@@ -72,8 +74,8 @@ describe('soak', () => {
     expect(result.samples.at(-1)!.serverSubscriptions, report).toBeGreaterThan(100);
     const [rss] = result.summary.rss;
     expect(rss?.name, report).toBe('standalone');
-    expect(rss!.points, report).toBeGreaterThanOrEqual(20);
+    expect(rss!.points, report).toBeGreaterThanOrEqual(14);
     expect(rss!.fittedGrowthMb, report).toBeLessThan(MAX_RSS_GROWTH_MB);
-    expect(result.summary.heap[0]!.points, report).toBeGreaterThanOrEqual(20);
+    expect(result.summary.heap[0]!.points, report).toBeGreaterThanOrEqual(14);
   }, 400_000);
 });
