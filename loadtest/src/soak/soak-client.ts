@@ -12,6 +12,14 @@ const SWEEP_MS = 50;
 /** RFC 3261 T1. */
 const T1_MS = 500;
 
+/** What the generator holds and has seen outside the counted requests. */
+export interface GeneratorState {
+  readonly transactions: number;
+  readonly dialogs: number;
+  readonly foreignNotifies: number;
+  readonly channelsClosed: number;
+}
+
 export type NotifyHandler = (message: SipMessage, receivedAtMs: number) => void;
 
 export interface SoakClientOptions {
@@ -72,9 +80,9 @@ export class SoakClient {
     return perEndpoint[Math.floor(key / this.channels.length) % perEndpoint.length]!;
   }
 
-  /** Live transactions and dialogs: both stay bounded by the population. */
-  get tracked(): { transactions: number; dialogs: number } {
-    return { transactions: this.table.size, dialogs: this.dialogs.size };
+  /** Live transactions and dialogs (both bounded by the population), and the counters above. */
+  get tracked(): GeneratorState {
+    return { transactions: this.table.size, dialogs: this.dialogs.size, foreignNotifies: this.foreignNotifies, channelsClosed: this.channelsClosed };
   }
 
   request(channel: Channel, as: AuthenticatedAs, build: AttemptBuilder): Promise<{ outcome: Outcome; response?: SipMessage }> {

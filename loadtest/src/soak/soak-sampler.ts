@@ -3,6 +3,7 @@ import { readProcessMemory, type ProcessMemory } from '../probes/process-memory.
 import { readRedisMemory, type RedisMemory } from '../probes/redis-info.js';
 import { readServerCounters } from '../probes/server-counters.js';
 import { signalServers, type BenchTarget } from '../targets/bench-target.js';
+import type { GeneratorState } from './soak-client.js';
 import type { IntervalReport } from './soak-stats.js';
 
 /** After the GC signal, before reading: the collection has run by then. */
@@ -17,8 +18,8 @@ export interface SoakSample {
   readonly redis?: RedisMemory;
   /** presence_subscriptions{state="active"} summed over the processes: the population the server holds. */
   readonly serverSubscriptions?: number;
-  /** What the generator itself holds, bounded by the population: live transactions and dialogs. */
-  readonly generator: { readonly transactions: number; readonly dialogs: number; readonly rssBytes: number };
+  /** What the generator itself holds and saw: live transactions and dialogs, NOTIFYs for dialogs it let go, closed channels, its RSS. */
+  readonly generator: GeneratorState & { readonly rssBytes: number };
   readonly interval: IntervalReport;
 }
 
@@ -28,7 +29,7 @@ export interface SoakSample {
  * inflated by garbage waiting for a collection, so a slope is a leak rather
  * than GC timing.
  */
-export async function readSample(target: BenchTarget, atS: number, interval: IntervalReport, generator: { transactions: number; dialogs: number }): Promise<SoakSample> {
+export async function readSample(target: BenchTarget, atS: number, interval: IntervalReport, generator: GeneratorState): Promise<SoakSample> {
   if (signalServers(target)) await sleep(AFTER_GC_MS);
   const [processes, counters, redis] = await Promise.all([
     readProcessMemory(target.probes),
