@@ -2,8 +2,8 @@ import { UsageError } from '../cli/usage-error.js';
 import { runAbortTasks } from './abort-cleanup.js';
 
 /**
- * The life of a loadtest command (`bench`, `soak`): SIGINT/SIGTERM stop
- * what it started (exit 130); a usage error is printed with the help hint
+ * The life of a loadtest command (`bench`, `soak`): SIGINT/SIGTERM, or its
+ * output closed under it (EPIPE), stop what it started (exit 130); a usage error is printed with the help hint
  * (exit 2); any other error with its stack, after stopping what it started
  * (exit 1); otherwise the exit code `main` returns.
  */
@@ -18,6 +18,12 @@ export function runCommand(name: string, main: () => Promise<number>): void {
   };
   process.on('SIGINT', abort);
   process.on('SIGTERM', abort);
+  // Output piped into `head` that has exited: an unhandled EPIPE would kill us and orphan the servers we started.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') abort('SIGPIPE');
+    });
+  }
   main().then(
     (code) => process.exit(code),
     async (error: unknown) => {
