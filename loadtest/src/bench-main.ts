@@ -1,8 +1,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { BenchConfig, GeneratorName } from './cli/bench-config.js';
 import { parseBenchArgs, renderBenchHelp } from './cli/bench-options.js';
-import { UsageError } from './cli/usage-error.js';
-import { runAbortTasks } from './modes/abort-cleanup.js';
+import { runCommand } from './modes/command-lifecycle.js';
 import { compareResults, type Comparison } from './modes/compare-results.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
@@ -101,25 +100,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
   return parts.join('\n');
 }
 
-let aborting = false;
-const abort = (signal: NodeJS.Signals): void => {
-  if (aborting) return;
-  aborting = true;
-  log(`\n${signal}: stopping what the bench started...`);
-  void runAbortTasks().finally(() => process.exit(130));
-};
-process.on('SIGINT', abort);
-process.on('SIGTERM', abort);
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`bench: ${error.message}\n(npm run bench -- --help for the options)\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    await runAbortTasks();
-    process.exit(1);
-  },
-);
+runCommand('bench', async () => {
+  await main();
+  return 0;
+});
