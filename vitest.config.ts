@@ -11,6 +11,7 @@ const alias: Record<string, string> = {
   '@presence/core/sip-uri': `${root}libs/core/src/aor/parse-sip-uri.ts`,
   '@presence/testkit/behaviour': `${root}libs/testkit/src/behaviour/index.ts`,
   '@presence/testkit/torture': `${root}libs/testkit/src/torture/index.ts`,
+  '@presence/testkit/fuzz': `${root}libs/testkit/src/fuzz/index.ts`,
   '@presence/store/test-support': `${root}libs/store/src/test-support/index.ts`,
 };
 for (const group of ['libs', 'services']) {
@@ -31,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['libs/**/src/**/*.test.ts', 'services/**/src/**/*.test.ts', 'loadtest/src/**/*.test.ts', 'loadtest/test/**/*.test.ts', 'helm/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.e2e.test.ts', '**/*.load.test.ts'],
         },
       },
       {
@@ -40,7 +41,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'load',
-          include: ['services/**/test/**/*.load.test.ts'],
+          include: ['services/**/test/**/*.load.test.ts', 'loadtest/test/**/*.load.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,
           testTimeout: 180_000,

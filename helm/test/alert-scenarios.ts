@@ -93,6 +93,37 @@ export function alertScenarios(scrape: { namespace: string; job: string }): { te
         ],
       },
       {
+        // An edge in overload mode for 8 minutes from minute 2; another edge never.
+        interval: '1m',
+        input_series: [
+          { series: ours('presence_overload_active', 'pod="edge-a"'), values: '0 0 1x8 0x10' },
+          { series: ours('presence_overload_active', 'pod="edge-b"'), values: '0x20' },
+        ],
+        alert_rule_test: [
+          quiet('PresenceEdgeOverloaded', '5m'),
+          fires(
+            'PresenceEdgeOverloaded',
+            '8m',
+            'warning',
+            'An edge is in overload mode',
+            'An edge has refused new dialogs and out-of-dialog requests with 503 for 5m: its event loop lags or too many requests are in progress.',
+          ),
+          quiet('PresenceEdgeOverloaded', '15m'),
+        ],
+      },
+      {
+        // 300 requests a minute over their source's limit (5/s), dropped or refused, for 40 minutes.
+        interval: '1m',
+        input_series: [
+          { series: ours('presence_rate_limited_total', 'transport="udp",action="drop"'), values: '0+240x40' },
+          { series: ours('presence_rate_limited_total', 'transport="tcp",action="reject"'), values: '0+60x40' },
+        ],
+        alert_rule_test: [
+          quiet('PresenceRateLimiting', '10m'),
+          fires('PresenceRateLimiting', '30m', 'warning', 'Edges rate-limit sources', '5.0 requests per second over their source\'s rate limit were refused or dropped over 5 minutes.'),
+        ],
+      },
+      {
         // Another release's failures and partitions are not ours.
         interval: '1m',
         input_series: [

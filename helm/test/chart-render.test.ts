@@ -106,6 +106,13 @@ describe('chart defaults', () => {
     expect(optionValue(edge.args, 'tls-cert')).toBeUndefined();
     expect(edge.lifecycle?.preStop?.sleep?.seconds).toBeGreaterThan(0);
   });
+
+  it('gives edges the CLI\'s rate limit and overload defaults, and no exempt source', () => {
+    const args = onlyContainer(edgeOf(objects)).args;
+    const given = ['rate-limit', 'rate-limit-burst', 'rate-limit-udp', 'overload-event-loop-lag', 'overload-pending', 'overload-retry-after'].map((name) => optionValue(args, name));
+    expect(given).toEqual(['200', '2000', '503', '500', '4000', '5']);
+    expect(args).not.toContain('--rate-limit-exempt');
+  });
 });
 
 describe('chart admin API token', () => {
@@ -204,6 +211,12 @@ describe('chart with external-services values', () => {
     const sip = findObject(objects, 'Service', names.of('sip')).spec as { type: string; ports: { port: number }[] };
     expect(sip.type).toBe('NodePort');
     expect(sip.ports.map((p) => p.port)).toEqual([5080, 5080, 80]);
+  });
+
+  it('passes the rate limit and overload bounds of the values to the edges', () => {
+    const args = onlyContainer(edgeOf(objects)).args;
+    const given = ['rate-limit', 'rate-limit-burst', 'rate-limit-udp', 'rate-limit-exempt', 'overload-event-loop-lag', 'overload-pending', 'overload-retry-after'].map((name) => optionValue(args, name));
+    expect(given).toEqual(['50.5', '500', 'drop', '198.51.100.7/32,2001:db8::/32', '250', '0', '10']);
   });
 });
 

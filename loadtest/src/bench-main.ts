@@ -1,7 +1,7 @@
-import type { BenchConfig } from './cli/bench-config.js';
+import { availableParallelism, cpus } from 'node:os';
+import type { BenchConfig, GeneratorName } from './cli/bench-config.js';
 import { parseBenchArgs, renderBenchHelp } from './cli/bench-options.js';
-import { UsageError } from './cli/usage-error.js';
-import { runAbortTasks } from './modes/abort-cleanup.js';
+import { runCommand } from './modes/command-lifecycle.js';
 import { compareResults, type Comparison } from './modes/compare-results.js';
 import { runMessageWorkload } from './message/message-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
@@ -28,19 +28,27 @@ async function main(): Promise<void> {
   if (config.workload === 'message') return runMessageWorkload(config, log);
   const startedAt = new Date();
   const results: TargetResult[] = [];
-  for (const mode of config.compare ? [config.mode, 'kamailio' as const] : [config.mode]) results.push(await runAgainstMode(mode, config, log));
-  const comparison = config.compare && results.length === 2 ? compareResults(results[0]!, results[1]!) : undefined;
-  process.stdout.write(`\n${render(config, results, comparison)}\n`);
-  const name = `${config.compare ? `${config.mode}-vs-kamailio` : config.mode}${config.run === 'bench' ? '' : `-${config.run}`}`;
+  const comparisons: Comparison[] = [];
+  const generators: GeneratorName[] = config.generator === 'both' ? ['native', 'sipp'] : [config.generator];
+  for (const generator of generators) {
+    const modes = config.compare ? [config.mode, 'kamailio' as const] : [config.mode];
+    const pair: TargetResult[] = [];
+    for (const mode of modes) pair.push(await runAgainstMode(mode, config, log, generator));
+    results.push(...pair);
+    if (config.compare && pair.length === 2) comparisons.push(compareResults(pair[0]!, pair[1]!));
+  }
+  process.stdout.write(`\n${render(config, results, comparisons)}\n`);
+  const generatorSuffix = config.generator === 'native' ? '' : `-${config.generator}`;
+  const name = `${config.compare ? `${config.mode}-vs-kamailio` : config.mode}${config.run === 'bench' ? '' : `-${config.run}`}${generatorSuffix}`;
   const path = await writeResult(config.outDir, name, {
     ...runRecord(startedAt, config),
     results,
-    ...(comparison === undefined ? {} : { comparison }),
+    ...(comparisons.length === 0 ? {} : { comparison: comparisons[0], comparisons }),
   });
   process.stdout.write(`\nresults: ${path}\n`);
 }
 
-function render(config: BenchConfig, results: readonly TargetResult[], comparison: Comparison | undefined): string {
+function render(config: BenchConfig, results: readonly TargetResult[], comparisons: readonly Comparison[]): string {
   const parts = [`subscribe phase (${config.transport}, ${results[0]?.workers ?? 0} generator processes)`, subscribeTable(results)];
   if (config.run !== 'memory') parts.push('', 'PUBLISH steps (rates per second, PUBLISH→NOTIFY latency in ms)', stepTable(config, results));
   for (const result of results) {
@@ -48,6 +56,12 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
     if (busy.length === 0) continue;
     const rates = busy.map((s) => `${s.summary.targetRate}/s (${s.summary.workerCpuPctMax.toFixed(0)}%)`).join(', ');
     parts.push(`warning: ${result.label}: a generator process was over ${GENERATOR_BUSY_PCT}% CPU at ${rates}: the generator may have set the pace (try --workers)`);
+  }
+  if (results.some((r) => r.generatedBy === 'sipp')) {
+    parts.push(
+      'note: (sipp) rows come from the SIPp scenarios\' logs and statistics. SIPp gives no PUBLISH round trip, no re-NOTIFY count (it answers retransmissions itself)' +
+        ' and no coalesced-change count (delivered = (watcher, PUBLISH) pairs seen / owed); a step lasts whole publisher rounds, the nearest to --duration.',
+    );
   }
   for (const result of results) {
     if (result.findMax === undefined) continue;
@@ -64,7 +78,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
       ? `memory after the subscribe phase and ${config.memory.settleS} s (bytes per subscription = delta / subscriptions)`
       : 'memory 0.5 s after the subscribe phase (registrations and live transactions included: --memory measures per-subscription cost)';
   parts.push('', memoryTitle, memoryTable(results));
-  if (comparison !== undefined) {
+  for (const comparison of comparisons) {
     const { ours, reference } = comparison.headline;
     const lines = [`${comparison.ours} / ${comparison.reference}:`];
     if (ours.notifyPerSecond !== undefined && reference.notifyPerSecond !== undefined) {
@@ -85,25 +99,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
   return parts.join('\n');
 }
 
-let aborting = false;
-const abort = (signal: NodeJS.Signals): void => {
-  if (aborting) return;
-  aborting = true;
-  log(`\n${signal}: stopping what the bench started...`);
-  void runAbortTasks().finally(() => process.exit(130));
-};
-process.on('SIGINT', abort);
-process.on('SIGTERM', abort);
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`bench: ${error.message}\n(npm run bench -- --help for the options)\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    await runAbortTasks();
-    process.exit(1);
-  },
-);
+runCommand('bench', async () => {
+  await main();
+  return 0;
+});

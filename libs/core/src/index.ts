@@ -29,6 +29,9 @@ export type {
   OfflineStoreOutcome,
   StoredMessage,
 } from './ports/offline-message-store.js';
+export type { XcapDocumentStore } from './ports/xcap-document-store.js';
+export type { XcapScope, XcapDocumentRef, XcapDocument, XcapConditions, XcapWriteOutcome, XcapDeleteOutcome } from './xcap/xcap-document.js';
+export { XCAP_SCOPES, xcapConditionsHold, compareXcapRefs } from './xcap/xcap-document.js';
 
 export { PresenceError } from './errors/presence-error.js';
 export {
@@ -67,7 +70,7 @@ export { fnv1a32 } from './partition/fnv1a.js';
 export type { ExpiresPolicy } from './expires/negotiate-expires.js';
 export { negotiateExpires } from './expires/negotiate-expires.js';
 export type { PublishInput, PublishOutcome } from './publication/apply-publish.js';
-export { applyPublish } from './publication/apply-publish.js';
+export { applyPublish, markSuperseded, SUPERSEDED_ETAG_GRACE_MS } from './publication/apply-publish.js';
 export type { PublicationLimits } from './publication/publication-limits.js';
 export { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS } from './publication/publication-limits.js';
 export { dropExpiredPublications, earliestExpiry } from './publication/publication-expiry.js';

@@ -46,3 +46,23 @@ export async function freeUdpTcpPort(): Promise<number> {
   }
   throw new Error('no port free for both UDP and TCP after 20 attempts');
 }
+
+/**
+ * Hands out ports from `find` (e.g. freePort), never one it gave before: the
+ * kernel may return the same ephemeral port twice in a row once it was
+ * released, and two listeners of one fleet must not get it.
+ */
+export class DistinctPorts {
+  private readonly given = new Set<number>();
+
+  async next(find: () => Promise<number>, attempts = 20): Promise<number> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const port = await find();
+      if (!this.given.has(port)) {
+        this.given.add(port);
+        return port;
+      }
+    }
+    throw new Error(`no free port distinct from the ${this.given.size} already given (${[...this.given].join(', ')}) after ${attempts} attempts`);
+  }
+}

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { protectionMetrics } from './protection-metrics.js';
 
 /**
  * The metric catalogue: every metric the processes export, in one place.
@@ -50,6 +51,18 @@ export interface PresenceMetrics {
   readonly imdnNotices: Counter<'notice' | 'result'>;
   /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
   readonly messageListCopies: Counter<'result'>;
+  /** New requests over their source's rate limit (--rate-limit), by transport and what they got (reject = 503, drop = nothing). */
+  readonly rateLimited: Counter<'transport' | 'action'>;
+  /** Source addresses the rate limiter tracks a bucket for. */
+  readonly rateLimitSources: Gauge;
+  /** 1 while the edge is in overload mode (new dialogs and out-of-dialog requests get 503). */
+  readonly overloadActive: Gauge;
+  /** Times overload mode was entered, by the signal that crossed its bound. */
+  readonly overloadEntries: Counter<'cause'>;
+  /** Requests refused (503 + Retry-After) because the edge was overloaded, by method. */
+  readonly overloadRefusals: Counter<'method'>;
+  /** The event-loop lag the overload detector last measured (timer drift). */
+  readonly eventLoopLag: Gauge;
 
   // What operators watch a deployment by (issue "Operate it"): build, load, latency, errors.
   /** Always 1; the labels say what runs. */
@@ -199,6 +212,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       'result',
       ['delivered', 'stored', 'failed'],
     ),
+    ...protectionMetrics(prefix, registers),
     ...operations,
     onRender(sample) {
       samplers.add(sample);

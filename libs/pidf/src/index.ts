@@ -4,7 +4,7 @@ export type { PidfLimits } from './pidf-limits.js';
 export { defaultPidfLimits } from './pidf-limits.js';
 export type { PidfDocument } from './pidf-document.js';
 export type { PidfErrorKind } from './pidf-error.js';
-export { PidfError } from './pidf-error.js';
+export { PidfError, XmlDocumentError } from './pidf-error.js';
 export {
   CAPS_NS,
   CIPID_NS,
@@ -16,7 +16,10 @@ export {
   XML_NS,
 } from './namespaces.js';
 export { parsePidf } from './parse-pidf.js';
+export type { TreeParseOptions } from './xml-tree-parser.js';
 export { parseXmlTree } from './xml-tree-parser.js';
+export { escapeAttribute, escapeText } from './xml-escape.js';
+export { XML_DECLARATION } from './render-pidf.js';
 export { renderPidf } from './render-pidf.js';
 export type { PidfSource } from './compose-pidf.js';
 export { composePidf, emptyPidf } from './compose-pidf.js';

@@ -18,12 +18,16 @@ export interface TreeParseOptions {
   readonly limits: PidfLimits;
   /** Called on the root start tag, so a wrong document is refused before its body is read. */
   readonly checkRoot?: (ns: string, name: string) => void;
+  /** What the document is called in error reasons ("Malformed <label>: ..."); default PIDF. */
+  readonly label?: string;
 }
 
 const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
 
 /**
- * Parses well-formed, namespace-aware XML into an element tree.
+ * Parses well-formed, namespace-aware XML into an element tree: the one
+ * hardened XML reader of the code base (PIDF here, pres-rules and
+ * watcherinfo in libs/policy), so every XML input gets the same limits.
  *
  * Safety: saxes never reads the DTD internal subset, but we go further and
  * refuse any DOCTYPE outright, which is what stops entity-expansion bombs
@@ -33,6 +37,7 @@ const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
  */
 export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement {
   const { limits, checkRoot } = options;
+  const label = options.label ?? 'PIDF';
   const parser = new SaxesParser({ xmlns: true, position: false });
   const stack: OpenElement[] = [];
   let root: XmlElement | undefined;
@@ -40,22 +45,22 @@ export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement
   let attributeCount = 0;
 
   parser.on('doctype', () => {
-    throw new PidfError('malformed', 'Malformed PIDF: DOCTYPE not allowed');
+    throw new PidfError('malformed', `Malformed ${label}: DOCTYPE not allowed`);
   });
   parser.on('opentagstart', () => {
     elementCount += 1;
     if (elementCount > limits.maxElements) {
-      throw new PidfError('limit', 'Malformed PIDF: too many elements');
+      throw new PidfError('limit', `Malformed ${label}: too many elements`);
     }
     if (stack.length + 1 > limits.maxDepth) {
-      throw new PidfError('limit', 'Malformed PIDF: nesting too deep');
+      throw new PidfError('limit', `Malformed ${label}: nesting too deep`);
     }
     attributeCount = 0;
   });
   parser.on('attribute', () => {
     attributeCount += 1;
     if (attributeCount > limits.maxAttributes) {
-      throw new PidfError('limit', 'Malformed PIDF: too many attributes');
+      throw new PidfError('limit', `Malformed ${label}: too many attributes`);
     }
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
@@ -109,10 +114,10 @@ export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement
     parser.close();
   } catch (error) {
     if (error instanceof PidfError) throw error;
-    throw saxesFailure(error);
+    throw saxesFailure(error, label);
   }
   if (root === undefined) {
-    throw new PidfError('malformed', 'Malformed PIDF: not well-formed XML');
+    throw new PidfError('malformed', `Malformed ${label}: not well-formed XML`);
   }
   return root;
 }
@@ -129,12 +134,12 @@ function collectAttributes(tag: SaxesTagNS): XmlAttribute[] {
   return out;
 }
 
-function saxesFailure(error: unknown): PidfError {
+function saxesFailure(error: unknown, label: string): PidfError {
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes('undefined entity')) {
-    return new PidfError('malformed', 'Malformed PIDF: undefined entity reference', {
+    return new PidfError('malformed', `Malformed ${label}: undefined entity reference`, {
       cause: error,
     });
   }
-  return new PidfError('malformed', 'Malformed PIDF: not well-formed XML', { cause: error });
+  return new PidfError('malformed', `Malformed ${label}: not well-formed XML`, { cause: error });
 }

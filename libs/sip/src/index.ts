@@ -25,6 +25,7 @@ export type { ConnectionClosedReason, ConnectionLimits, ConnectionRefusedReason 
 export { CONNECTION_CLOSED_REASONS, CONNECTION_REFUSED_REASONS } from './transport/connection-limits.js';
 export { dialogRequiresSips } from './message/sips-dialog.js';
 export type { AdmissionLimits } from './stack/request-admission.js';
+export type { RequestScreen, ScreenedRequest, ScreenVerdict } from './stack/request-screen.js';
 export type { Logger } from './logger.js';
 export type { HeaderFields } from './wire/serialize.js';
 export { parseListenSpecs } from './transport/listen-spec.js';

@@ -46,6 +46,10 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   offlineRecipients: true,
   acquireDeliveryLock: true,
   releaseDeliveryLock: true,
+  xcapDocument: true,
+  putXcapDocument: true,
+  deleteXcapDocument: true,
+  listXcapDocuments: true,
   close: true,
 };
 

@@ -3,6 +3,7 @@ import type { Binding, DialogRecord, PresentityChange, Publication, Store, UserR
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { offlineMessagesContract } from './offline-messages.contract.js';
 import type { StoreInspector } from './test-support/store-inspector.js';
+import { xcapDocumentContract } from './xcap-documents.contract.js';
 
 /** The fake clock the contract drives; the store under test must take its time from it. */
 export interface ContractClock {
@@ -239,7 +240,11 @@ export function storeContract(
 
       it('presentity - several publications and their fields are kept as committed', async () => {
         const p = aor('alice');
-        const pubs = [publication('phone', 30 * SECOND, '<phone/>'), { ...publication('pc', 90 * SECOND, '<pc>ünïcödé &amp; 😀</pc>'), publishedAt: t0 - 5 }];
+        const pubs = [
+          publication('phone', 30 * SECOND, '<phone/>'),
+          { ...publication('pc', 90 * SECOND, '<pc>ünïcödé &amp; 😀</pc>'), publishedAt: t0 - 5 },
+          { ...publication('tablet', 60 * SECOND, '<tablet/>'), supersededEtag: 'tablet-before', supersededUntil: t0 + 32 * SECOND },
+        ];
         await store.commitPresentity(change(p, 0, pubs, { document: '<composed/>' }));
         const loaded = await store.loadPresentity(p);
         expect(loaded.publications).toEqual(pubs);
@@ -821,6 +826,7 @@ export function storeContract(
     });
 
     offlineMessagesContract({ store: () => store, advance: (ms) => clock.advance(ms), aor });
+    xcapDocumentContract({ store: () => store, tag: () => tag });
 
     describe('health', () => {
       it('health - ping answers true while open', async () => {

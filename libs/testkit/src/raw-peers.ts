@@ -54,11 +54,12 @@ export interface RawUdp extends Inbox {
   close(): Promise<void>;
 }
 
-export async function rawUdp(): Promise<RawUdp> {
+/** A raw UDP peer on `host` (another loopback address such as 127.0.0.2 is another source), sending to 127.0.0.1. */
+export async function rawUdp(host = '127.0.0.1'): Promise<RawUdp> {
   const socket: UdpSocket = createSocket('udp4');
   const inbox = createInbox();
   socket.on('message', (msg) => inbox.push(msg.toString('utf8')));
-  socket.bind(0, '127.0.0.1');
+  socket.bind(0, host);
   await once(socket, 'listening');
   return {
     ...inbox,

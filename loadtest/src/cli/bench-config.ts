@@ -4,6 +4,9 @@ export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
 export type AuthMode = 'none' | 'digest';
 export type Workload = 'publish' | 'message';
+/** Who sends the traffic: our worker processes, SIPp with loadtest/sipp/, or each in turn (`both`). */
+export type GeneratorChoice = 'native' | 'sipp' | 'both';
+export type GeneratorName = Exclude<GeneratorChoice, 'both'>;
 
 /** Everything a run needs, validated; written verbatim into the JSON result. */
 export interface BenchConfig {
@@ -15,6 +18,8 @@ export interface BenchConfig {
   readonly mode: TargetMode;
   /** --compare: the same workload against `mode` and then Kamailio. */
   readonly compare: boolean;
+  /** --generator: native (default), sipp, or both (every target with each generator). */
+  readonly generator: GeneratorChoice;
   readonly transport: TransportName;
   readonly presentities: number;
   readonly watchers: number;

@@ -41,6 +41,17 @@ describe('bench options', () => {
     expect(() => config('--workload', 'chat')).toThrow(/--workload/);
   });
 
+  it('bench options - --generator is native unless sipp or both is asked for; SIPp runs UDP only, without digest, memory or unsubscribe', () => {
+    expect(config().generator).toBe('native');
+    expect(config('--generator', 'sipp', '--find-max').generator).toBe('sipp');
+    expect(config('--compare', '--generator', 'both')).toMatchObject({ compare: true, generator: 'both' });
+    expect(() => config('--generator', 'k6')).toThrow(/--generator: expected one of native, sipp, both, got "k6"/);
+    expect(() => config('--generator', 'sipp', '--transport', 'tcp')).toThrow(/UDP only/);
+    expect(() => config('--generator', 'both', '--auth', 'digest')).toThrow(/digest/);
+    expect(() => config('--generator', 'sipp', '--memory')).toThrow(/memory mode is native only/);
+    expect(() => config('--generator', 'sipp', '--unsubscribe')).toThrow(/--unsubscribe is native only/);
+  });
+
   it('bench options - --target implies an external target', () => {
     expect(config('--target', '127.0.0.1:5070', '--metrics-url', 'http://127.0.0.1:9464/metrics')).toMatchObject({
       mode: 'external',

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TransportName } from '../transport/channel.js';
-import type { AuthMode, BenchConfig, RunKind, TargetMode, Workload } from './bench-config.js';
+import type { AuthMode, BenchConfig, GeneratorChoice, RunKind, TargetMode, Workload } from './bench-config.js';
 import { UsageError } from './usage-error.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
@@ -48,6 +48,11 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   subscriptions: { type: 'string', arg: 'N', help: 'Memory mode: subscriptions to hold (default 100000), over N/W presentities.' },
   big: { type: 'boolean', help: 'Memory mode: 1,000,000 subscriptions.' },
   settle: { type: 'string', arg: 'S', help: 'Memory mode: seconds to wait after subscribing before reading memory (default 40 over UDP, which outlasts the server\'s 32 s Timer J transactions; 5 over TCP/WS).' },
+  generator: {
+    type: 'string',
+    arg: 'native|sipp|both',
+    help: 'Traffic generator (default native: our worker processes). sipp: SIPp processes running loadtest/sipp/watcher.xml and publisher.xml, UDP only. both: every target with each generator, in one run (with --compare: side by side).',
+  },
   compare: { type: 'boolean', help: 'Run the same workload against --mode and against Kamailio; print ours/Kamailio ratios.' },
   edges: { type: 'string', arg: 'N', help: 'Cluster mode: SIP edges (default 2); watchers and publishers spread over them.' },
   agents: { type: 'string', arg: 'N', help: 'Cluster mode: presence agents (default 2).' },
@@ -108,6 +113,14 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
   const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message']);
   if (workload === 'message' && (run !== 'bench' || mode === 'external')) throw new UsageError('--workload message: a plain run (no --memory, --find-max) against a server the bench starts (standalone, cluster, kamailio)');
+  const generator = oneOf<GeneratorChoice>('generator', str('generator') ?? 'native', ['native', 'sipp', 'both']);
+  if (generator !== 'native') {
+    const what = `--generator ${generator}`;
+    if (transport !== 'udp') throw new UsageError(`${what}: the SIPp scenarios run over UDP only, not --transport ${transport}`);
+    if (run === 'memory') throw new UsageError(`${what}: memory mode is native only (it holds subscriptions without REGISTER or PUBLISH)`);
+    if (str('auth') === 'digest') throw new UsageError(`${what}: the SIPp scenarios do not answer digest challenges; use --auth none`);
+    if (flag('unsubscribe')) throw new UsageError(`${what}: --unsubscribe is native only (the SIPp watchers hold their dialogs until SIPp stops)`);
+  }
   const auth = oneOf<AuthMode>('auth', str('auth') ?? 'none', ['none', 'digest']);
   if (auth === 'digest') {
     if (mode !== 'standalone' && mode !== 'cluster') throw new UsageError(`--auth digest: the bench makes users only for the servers it starts (standalone, cluster), not --mode ${mode}`);
@@ -134,6 +147,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       messages: int('messages', 2000),
       mode,
       compare: flag('compare'),
+      generator,
       transport,
       presentities,
       watchers,
@@ -212,6 +226,7 @@ export function renderBenchHelp(): string {
     '  npm run bench -- --mode cluster --edges 2 --agents 2 --find-max',
     '  npm run bench -- --memory --subscriptions 100000 [--big]',
     '  npm run bench -- --mode standalone --compare',
+    '  npm run bench -- --mode standalone --compare --generator both --presentities 100 --watchers 10 --rate 200',
     '  npm run bench -- --mode cluster --auth digest --presentities 200 --watchers 10 --rate 400',
     '',
     'Options:',

@@ -65,12 +65,24 @@ export interface StepSummary extends StepCounts {
 
 export type Progress = (line: string) => void;
 
+/** What drives the workload: the native worker processes (LoadSession) or SIPp (sipp/sipp-session.ts). */
+export interface GeneratorSession {
+  /** Generator processes, for the report. */
+  readonly workers: number;
+  subscribe(): Promise<SubscribeSummary>;
+  /** One PUBLISH step at `rate` for `durationS`, then a drain of at most `drainS`. */
+  step(step: number, rate: number, durationS: number, drainS: number): Promise<StepSummary>;
+  unsubscribe(): Promise<UnsubscribeResult>;
+  health(): Promise<WorkerHealth>;
+  close(): Promise<void>;
+}
+
 /**
  * A subscribed population of watchers and publishers on worker processes,
  * driven phase by phase: subscribe once, then any number of PUBLISH steps
  * (each: timed window, then drain), then optionally unsubscribe.
  */
-export class LoadSession {
+export class LoadSession implements GeneratorSession {
   private constructor(
     private readonly pool: WorkerPool,
     private readonly options: WorkloadOptions,

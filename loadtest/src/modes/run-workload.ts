@@ -1,8 +1,9 @@
-import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
-import { LoadSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
+import type { BenchConfig, GeneratorName, TargetMode } from '../cli/bench-config.js';
+import { LoadSession, type GeneratorSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
 import { readProcessMemory } from '../probes/process-memory.js';
 import { targetCpuSeconds } from '../probes/process-cpu.js';
 import { readRedisMemory } from '../probes/redis-info.js';
+import { SippSession } from '../sipp/sipp-session.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
 import type { WorkerHealth } from '../stats/phase-stats.js';
 import { LOCAL_SERVER_HOST, signalServers, type BenchTarget } from '../targets/bench-target.js';
@@ -24,6 +25,8 @@ export interface JudgedStep {
 /** Everything measured against one target. */
 export interface TargetResult {
   readonly mode: TargetMode;
+  /** Who sent the traffic (`generator` is that generator's health). */
+  readonly generatedBy: GeneratorName;
   readonly label: string;
   readonly workers: number;
   readonly subscribe: SubscribeSummary;
@@ -42,7 +45,7 @@ export interface TargetResult {
 export type Log = (line: string) => void;
 
 /** Starts the target for `mode`, runs the configured workload against it, stops it. */
-export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log: Log): Promise<TargetResult> {
+export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log: Log, generator: GeneratorName = 'native'): Promise<TargetResult> {
   const runId = newRunId();
   // The servers the bench starts listen on LOCAL_SERVER_HOST, the AORs' domain unless --domain.
   const users = config.auth === 'digest' ? benchUsers(runId, config.domain ?? LOCAL_SERVER_HOST, config.presentities, config.watchers) : undefined;
@@ -50,7 +53,7 @@ export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log:
   const target = await startTarget(mode, config, users);
   const registered = stopOnAbort(() => target.stop());
   try {
-    return await runWorkload(target, mode, config, runId, users, log);
+    return await runWorkload(target, mode, generator, config, runId, users, log);
   } finally {
     log(`stopping ${target.label}...`);
     await target.stop();
@@ -58,34 +61,24 @@ export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log:
   }
 }
 
-async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchConfig, runId: string, users: BenchUsers | undefined, log: Log): Promise<TargetResult> {
+async function runWorkload(
+  target: BenchTarget,
+  mode: TargetMode,
+  generator: GeneratorName,
+  config: BenchConfig,
+  runId: string,
+  users: BenchUsers | undefined,
+  log: Log,
+): Promise<TargetResult> {
   const endpoints = target.endpoints(config.transport);
   const profiling = config.serverCpuProfileDir !== undefined;
   const readMemory = (): Promise<MemoryReading> => readTargetMemory(target, !profiling);
   const baseline = await readMemory();
   const subscriptions = config.presentities * config.watchers;
   log(`${target.label}: ${config.presentities} presentities × ${config.watchers} watchers = ${subscriptions} subscriptions over ${config.transport} to ${endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}`);
-  const session = await LoadSession.open(
-    endpoints,
-    {
-      runId,
-      transport: config.transport,
-      presentities: config.presentities,
-      watchers: config.watchers,
-      workers: config.workers,
-      perSocket: config.perSocket,
-      register: config.register,
-      digestPassword: users?.password,
-      expires: config.expires,
-      timeoutMs: config.timeoutS * 1000,
-      t1Ms: 500,
-      concurrency: config.concurrency,
-      initialNotifyWaitMs: Math.max(2000, config.timeoutS * 1000),
-      localHost: config.localHost,
-      domain: config.domain,
-    },
-    log,
-  );
+  const session = await openSession(generator, endpoints, config, runId, users, log);
+  // Labels say who generated the traffic once a run has more than the native generator.
+  const label = config.generator === 'native' ? target.label : `${target.label} (${generator})`;
   try {
     const subscribe = await session.subscribe();
     log(
@@ -109,7 +102,8 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
     const unsubscribe = config.unsubscribe ? await session.unsubscribe() : undefined;
     return {
       mode,
-      label: target.label,
+      generatedBy: generator,
+      label,
       workers: session.workers,
       subscribe,
       ...(warmup === undefined ? {} : { warmup }),
@@ -127,7 +121,7 @@ async function runWorkload(target: BenchTarget, mode: TargetMode, config: BenchC
 }
 
 /** The untimed round that gives every presentity its publication (--warmup); step index 0 when it runs. */
-async function warmUp(session: LoadSession, config: BenchConfig, log: Log): Promise<StepSummary | undefined> {
+async function warmUp(session: GeneratorSession, config: BenchConfig, log: Log): Promise<StepSummary | undefined> {
   if (config.run === 'memory' || config.warmupS === 0) return undefined;
   log(`warm-up: PUBLISH at ${config.rate}/s for ${config.warmupS} s (not judged)...`);
   const warmup = await session.step(0, config.rate, config.warmupS, config.drainS);
@@ -139,7 +133,7 @@ async function warmUp(session: LoadSession, config: BenchConfig, log: Log): Prom
 }
 
 async function runSteps(
-  session: LoadSession,
+  session: GeneratorSession,
   config: BenchConfig,
   log: Log,
   firstIndex: number,
@@ -174,6 +168,41 @@ async function runSteps(
       return { steps: [...outcome.steps], findMax: { maxHeldRate: outcome.maxHeldRate, firstFailedRate: outcome.firstFailedRate } };
     }
   }
+}
+
+function openSession(
+  generator: GeneratorName,
+  endpoints: ReturnType<BenchTarget['endpoints']>,
+  config: BenchConfig,
+  runId: string,
+  users: BenchUsers | undefined,
+  log: Log,
+): Promise<GeneratorSession> {
+  const timeoutMs = config.timeoutS * 1000;
+  const initialNotifyWaitMs = Math.max(2000, timeoutMs);
+  const { presentities, watchers, workers, localHost } = config;
+  if (generator === 'sipp') return SippSession.open(endpoints, { runId, presentities, watchers, processes: workers, localHost, timeoutMs, initialNotifyWaitMs }, log);
+  return LoadSession.open(
+    endpoints,
+    {
+      runId,
+      transport: config.transport,
+      presentities,
+      watchers,
+      workers,
+      perSocket: config.perSocket,
+      register: config.register,
+      digestPassword: users?.password,
+      expires: config.expires,
+      timeoutMs,
+      t1Ms: 500,
+      concurrency: config.concurrency,
+      initialNotifyWaitMs,
+      localHost,
+      domain: config.domain,
+    },
+    log,
+  );
 }
 
 /** Time a forced collection gets before /metrics is read. */

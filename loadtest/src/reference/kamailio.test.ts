@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTestUa, freeUdpTcpPort, requireOrSkip, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findKamailio, startKamailio, type KamailioServer, groupAlive } from './kamailio.js';
+import { findKamailio, kernelReceiveBufferMax, sharedMemoryMbFor, startKamailio, type KamailioServer, groupAlive } from './kamailio.js';
 
 /**
  * The reference server of the benchmark really is a presence server: Kamailio
@@ -89,7 +89,9 @@ describe.runIf(kamailioThere)('Kamailio reference presence server', () => {
 
       for (const ua of uas.splice(0)) await ua.close();
       const needle = `SIP_PORT=${port}`;
-      expect(processesMentioning(needle).length, 'kamailio processes while running').toBeGreaterThan(1);
+      // Tuned reference: 4 UDP + 4 TCP workers besides the main, timer and TCP supervisor processes.
+      expect(processesMentioning(needle).length, 'kamailio processes while running').toBeGreaterThanOrEqual(9);
+      expect(server.output(), 'maxbuffer raised to rmem_max is accepted').not.toMatch(/maxbuffer|parse error/i);
       await server.stop();
       server = undefined;
       expect(groupAlive(pid), 'a process of the kamailio group is still alive').toBe(false);
@@ -115,4 +117,13 @@ describe.runIf(kamailioThere)('Kamailio reference presence server', () => {
     expect(received.from.uri).toBe(alice.aor);
     expect(bob.messages).toHaveLength(1);
   }, 30_000);
+});
+
+describe('Kamailio reference tuning', () => {
+  it('raises the UDP receive buffer to the kernel limit and sizes shared memory for the population', () => {
+    expect(kernelReceiveBufferMax()).toBe(Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()));
+    expect(sharedMemoryMbFor(100)).toBe(257);
+    expect(sharedMemoryMbFor(100_000)).toBeGreaterThan(sharedMemoryMbFor(10_000));
+    expect(sharedMemoryMbFor(10_000_000)).toBe(2048);
+  });
 });

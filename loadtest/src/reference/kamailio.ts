@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants, rmSync } from 'node:fs';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -36,6 +36,11 @@ export interface KamailioOptions {
    * presentity, PUBLISH with a stale SIP-If-Match).
    */
   logLevel?: number;
+  /**
+   * UDP worker processes (`children`, the config's UDP_WORKERS define); also
+   * the TCP workers. Default 4: the tuned reference on the 2-core bench box.
+   */
+  udpWorkers?: number;
 }
 
 export interface KamailioServer {
@@ -59,6 +64,34 @@ const KEEP_CHARS = 64 * 1024;
 const PROBE_INTERVAL_MS = 100;
 const STOP_GRACE_MS = 10_000;
 const KILL_GRACE_MS = 5_000;
+const DEFAULT_UDP_WORKERS = 4;
+const MIN_SHARED_MEMORY_MB = 256;
+/** Generous shared memory per subscription (dialog, watcher record, NOTIFY transactions in flight). */
+const SHARED_BYTES_PER_SUBSCRIPTION = 4096;
+const MAX_SHARED_MEMORY_MB = 2048;
+
+/** Shared memory (-m) for a population of `subscriptions`: Kamailio's 64 MB default runs out mid-run. */
+export function sharedMemoryMbFor(subscriptions: number): number {
+  const needed = MIN_SHARED_MEMORY_MB + Math.ceil((subscriptions * SHARED_BYTES_PER_SUBSCRIPTION) / 2 ** 20);
+  return Math.min(MAX_SHARED_MEMORY_MB, needed);
+}
+
+/** Kamailio's own maxbuffer default, used where the kernel's limit cannot be read. */
+const KAMAILIO_DEFAULT_MAXBUFFER = 262_144;
+
+/**
+ * The kernel's cap on a socket receive buffer (net.core.rmem_max): the
+ * tuned reference raises Kamailio's maxbuffer to it, so its UDP socket
+ * takes bursts as the operator's sysctl allows.
+ */
+export function kernelReceiveBufferMax(): number {
+  try {
+    const value = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim());
+    return Number.isInteger(value) && value > 0 ? value : KAMAILIO_DEFAULT_MAXBUFFER;
+  } catch {
+    return KAMAILIO_DEFAULT_MAXBUFFER;
+  }
+}
 
 /** The Kamailio binary (PATH first, then the Debian location), or undefined when not installed. */
 export function findKamailio(): string | undefined {
@@ -96,6 +129,8 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioS
   await mkdir(dbDir);
 
   const listenHost = host.includes(':') ? `[${host}]` : host;
+  const workers = options.udpWorkers ?? DEFAULT_UDP_WORKERS;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`startKamailio: udpWorkers must be a positive integer, got ${workers}`);
   const args = [
     '-f', KAMAILIO_CONFIG,
     // -DD: stay in the foreground (no daemon) so the process we spawn is the
@@ -106,12 +141,15 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioS
     '-Y', runDir,
     '-w', runDir,
     '-P', join(runDir, 'kamailio.pid'),
-    '-m', String(options.sharedMemoryMb ?? 256),
+    '-m', String(options.sharedMemoryMb ?? MIN_SHARED_MEMORY_MB),
     '-M', String(options.privateMemoryMb ?? 16),
     '-A', `SIP_HOST=${listenHost}`,
     '-A', `SIP_PORT=${port}`,
     '-A', `DB_URL="text://${dbDir}"`,
     '-A', `LOG_LEVEL=${options.logLevel ?? -1}`,
+    '-A', `UDP_WORKERS=${workers}`,
+    '-A', `TCP_WORKERS=${workers}`,
+    '-A', `MAX_RCV_BUF=${kernelReceiveBufferMax()}`,
   ];
   // detached: a new process group led by the main process. Kamailio forks its
   // workers into that group, so one group-wide signal reaches all of them.

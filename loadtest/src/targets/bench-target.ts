@@ -32,7 +32,8 @@ export const LOCAL_SERVER_HOST = '127.0.0.1';
  * `--auth none` (allowed on loopback) unless the run has users.
  */
 export function presenceServerArgs(maxExpires: number): string[] {
-  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires)];
+  // --rate-limit 0: the generator is one source (127.0.0.1) sending thousands of requests a second.
+  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--rate-limit', '0'];
 }
 
 /** The built preload that lets the bench profile or garbage-collect a server process (probes/server-preload.ts). */

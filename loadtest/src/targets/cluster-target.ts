@@ -9,6 +9,8 @@ export interface ClusterOptions {
   readonly partitions: number;
   readonly maxExpires: number;
   readonly cpuProfileDir?: string;
+  /** More options for every edge (e.g. the soak's --min-expires). */
+  readonly edgeArgs?: readonly string[];
   /** --auth digest at the edges with these users (in the cluster's Redis); none: --auth none. */
   readonly users?: BenchUsers;
 }
@@ -20,7 +22,7 @@ export async function startClusterTarget(options: ClusterOptions): Promise<Bench
       edges: options.edges,
       agents: options.agents,
       partitions: options.partitions,
-      edgeArgs: presenceServerArgs(options.maxExpires),
+      edgeArgs: [...presenceServerArgs(options.maxExpires), ...(options.edgeArgs ?? [])],
       logLevel: 'warn',
       auth: options.users === undefined ? 'none' : 'digest',
     }),

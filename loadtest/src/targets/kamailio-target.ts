@@ -5,16 +5,18 @@ import { requireStreamOrDatagram } from './standalone-target.js';
 
 /** The shape of loadtest/src/reference/kamailio.ts (written separately). */
 interface KamailioModule {
-  startKamailio(options: { sipPort: number; host?: string }): Promise<{ host: string; port: number; pid: number; stop(): Promise<void> }>;
+  startKamailio(options: { sipPort: number; host?: string; sharedMemoryMb?: number }): Promise<{ host: string; port: number; pid: number; stop(): Promise<void> }>;
+  sharedMemoryMbFor(subscriptions: number): number;
 }
 
 /**
  * Kamailio's presence server as the reference. Imported at run time so the
  * bench builds and runs its other modes while the reference is absent.
  */
-export async function startKamailioTarget(): Promise<BenchTarget> {
+export async function startKamailioTarget(subscriptions: number): Promise<BenchTarget> {
   const module = await loadReference();
-  const kamailio = await module.startKamailio({ sipPort: await freeUdpTcpPort(), host: '127.0.0.1' });
+  const sharedMemoryMb = module.sharedMemoryMbFor(subscriptions);
+  const kamailio = await module.startKamailio({ sipPort: await freeUdpTcpPort(), host: '127.0.0.1', sharedMemoryMb });
   return {
     kind: 'kamailio',
     label: 'kamailio',
@@ -41,6 +43,6 @@ async function loadReference(): Promise<KamailioModule> {
     }
     throw error;
   }
-  if (typeof module.startKamailio !== 'function') throw new Error('loadtest/src/reference/kamailio.ts does not export startKamailio()');
+  if (typeof module.startKamailio !== 'function' || typeof module.sharedMemoryMbFor !== 'function') throw new Error('loadtest/src/reference/kamailio.ts does not export startKamailio() and sharedMemoryMbFor()');
   return module as KamailioModule;
 }

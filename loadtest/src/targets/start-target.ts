@@ -20,7 +20,7 @@ export async function startTarget(mode: TargetMode, config: BenchConfig, users?:
     case 'cluster':
       return startClusterTarget({ edges: config.edges, agents: config.agents, partitions: config.partitions, maxExpires: MAX_EXPIRES, ...optional });
     case 'kamailio':
-      return startKamailioTarget();
+      return startKamailioTarget(config.run === 'memory' ? config.memory.subscriptions : config.presentities * config.watchers);
     case 'external':
       if (config.target === undefined) throw new Error('external mode without --target');
       return externalTarget(config.target, config.metricsUrls, config.redis);

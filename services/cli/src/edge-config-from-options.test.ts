@@ -51,3 +51,30 @@ describe('edge config from options: TLS', () => {
     expect(configOf(['--listen', 'udp:127.0.0.1:0']).tls).toBeUndefined();
   });
 });
+
+describe('edge config from options: rate limits and overload', () => {
+  const protectionOf = (argv: string[]) => edgeConfigFromOptions(parseOptions(STANDALONE_OPTIONS, argv, {}).values).protection;
+
+  it('protection - defaults: 200/s per source, burst 2000, UDP answered 503, no exemption, overload at 500 ms lag or 4000 pending', () => {
+    expect(protectionOf([])).toMatchObject({
+      rateLimit: 200,
+      rateLimitBurst: 2000,
+      rateLimitUdp: '503',
+      rateLimitExempt: [],
+      overloadEventLoopLagMs: 500,
+      overloadPending: 4000,
+      overloadRetryAfterSeconds: 5,
+    });
+  });
+
+  it('protection - options are taken as given; the exempt list is split and trimmed', () => {
+    const protection = protectionOf(['--rate-limit', '0', '--rate-limit-udp', 'drop', '--rate-limit-exempt', '10.0.0.0/8, ::1', '--overload-pending', '0']);
+    expect(protection).toMatchObject({ rateLimit: 0, rateLimitUdp: 'drop', rateLimitExempt: ['10.0.0.0/8', '::1'], overloadPending: 0 });
+  });
+
+  it('protection - a bad action or exempt entry is a usage error naming the option and the value', () => {
+    expect(() => protectionOf(['--rate-limit-udp', 'reject'])).toThrow(/--rate-limit-udp: "reject" is neither drop nor 503/);
+    expect(() => protectionOf(['--rate-limit-exempt', '10.0.0.0/8,example.com'])).toThrow(/--rate-limit-exempt: "example.com" is not an IP address or CIDR block/);
+    expect(() => protectionOf(['--rate-limit', '-1'])).toThrow(/--rate-limit/);
+  });
+});

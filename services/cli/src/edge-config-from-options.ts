@@ -4,6 +4,7 @@ import { UsageError, type OptionValues } from '@presence/runtime';
 import { parseListenSpecs } from '@presence/sip';
 import { startupCertificate, tlsFilesFromOptions } from './tls-files.js';
 import { authConfigFromOptions } from './auth-config-from-options.js';
+import { protectionConfigFromOptions } from './protection-config-from-options.js';
 
 export function processId(values: OptionValues): string {
   return (values.id as string | undefined) ?? `${hostname()}-${process.pid}`;
@@ -59,6 +60,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       sweepIntervalMs: Math.round((values['offline-sweep-interval'] as number) * 1000),
       exploderUser: values['message-exploder-user'] as string,
     },
+    protection: protectionConfigFromOptions(values),
   };
 }
 

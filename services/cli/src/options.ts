@@ -139,6 +139,40 @@ export const MESSAGE_OPTIONS: OptionTable = {
   },
 };
 
+/** Per-source rate limits and overload mode of the edge (README "Rate limits and overload"); kept in one block (edge and standalone take it). */
+export const PROTECTION_OPTIONS: OptionTable = {
+  'rate-limit': {
+    kind: 'number',
+    placeholder: 'N',
+    default: '200',
+    min: 0,
+    help: 'New requests per second one source IP address (IPv6: one /64) may send, sustained (a token bucket per address; retransmissions, ACKs and responses are free). Past it: 503 with Retry-After, or nothing on UDP with --rate-limit-udp drop. 0 turns it off.',
+  },
+  'rate-limit-burst': { kind: 'integer', placeholder: 'N', default: '2000', min: 1, help: 'Requests one source address may send at once above --rate-limit (the bucket size), e.g. a NAT full of phones rebooting together.' },
+  'rate-limit-udp': {
+    kind: 'string',
+    placeholder: 'ACTION',
+    default: '503',
+    help: '503: an over-limit UDP source gets 503 with Retry-After (answered without keeping state); drop: nothing (for floods from spoofed addresses). TCP, TLS and WebSocket always get 503.',
+  },
+  'rate-limit-exempt': { kind: 'string', placeholder: 'CIDRS', default: '', help: 'Comma list of CIDR blocks or addresses never rate limited, e.g. an SBC or a load generator (10.0.0.0/8,2001:db8::1). Overload mode still applies to them.' },
+  'overload-event-loop-lag': {
+    kind: 'integer',
+    placeholder: 'MS',
+    default: '500',
+    min: 0,
+    help: 'Event-loop lag (three samples in a row, 100 ms apart) that puts the edge in overload mode: requests out of a dialog (initial SUBSCRIBE and PUBLISH, REGISTER, OPTIONS) get 503 with Retry-After; in-dialog requests flow. It ends after 2 s below half of it. 0: lag is not watched.',
+  },
+  'overload-pending': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '4000',
+    min: 0,
+    help: 'Requests received and not yet answered (waiting for their turn or for an agent) that put the edge in overload mode; it ends after 2 s below half of it. 0: not watched.',
+  },
+  'overload-retry-after': { kind: 'integer', placeholder: 'SECONDS', default: '5', min: 1, help: 'Retry-After of the 503s of overload mode.' },
+};
+
 export const PARTITION_OPTIONS: OptionTable = {
   partitions: { kind: 'integer', placeholder: 'N', default: '256', min: 1, help: 'Presentity partitions; fixed for the life of a cluster (every process must agree).' },
 };
@@ -229,6 +263,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...CONNECTION_OPTIONS,
   ...LIMIT_OPTIONS,
   ...MESSAGE_OPTIONS,
+  ...PROTECTION_OPTIONS,
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   ...PUBLICATION_OPTIONS,
@@ -245,7 +280,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...TRACE_OPTIONS,
 };
 
-export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...MESSAGE_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
+export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...MESSAGE_OPTIONS, ...PROTECTION_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 

@@ -1,6 +1,7 @@
 import type { LockoutPolicy } from '@presence/auth';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
 import type { ConnectionLimits, ListenSpec, TlsCertificate } from '@presence/sip';
+import type { ProtectionConfig } from './protection/request-guard.js';
 
 export interface EdgeConfig {
   readonly edgeId: string;
@@ -37,6 +38,8 @@ export interface EdgeConfig {
   readonly limits: EdgeLimits;
   /** Page-mode MESSAGE delivery and offline store; absent: DEFAULT_MESSAGING. */
   readonly messaging?: MessagingConfig;
+  /** Per-source rate limits and overload mode (README "Rate limits and overload"); absent: neither (the CLI always sets it). */
+  readonly protection?: ProtectionConfig;
 }
 
 /** Instant messaging (README "Instant messaging"). */

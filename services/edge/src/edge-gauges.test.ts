@@ -7,7 +7,7 @@ import { sampleEdgeGauges } from './edge-gauges.js';
 describe('edge gauges', () => {
   it('gauges - read from the stack and the dialog table at each render, not before; removed, they stop moving', async () => {
     const metrics = createPresenceMetrics({ processMetrics: false });
-    let stats: SipStackStats = { connections: new Map([['tcp', 0], ['ws', 0]]), serverTransactions: 0, clientTransactions: 0, pendingRequests: new Map() };
+    let stats: SipStackStats = { connections: new Map([['tcp', 0], ['ws', 0]]), serverTransactions: 0, clientTransactions: 0, pendingRequests: new Map(), requestsInProgress: 0 };
     let dialogs = 0;
     let contacts = 0;
     const stop = sampleEdgeGauges(metrics, { stack: { stats: () => stats }, subscriptions: () => dialogs, registeredContacts: () => contacts });
@@ -17,7 +17,7 @@ describe('edge gauges', () => {
     expect(metricSamples(text, 'presence_subscriptions')).toEqual(['presence_subscriptions{state="active"} 0', 'presence_subscriptions{state="pending"} 0']);
     expect(metricSamples(text, 'presence_notifies_in_flight')).toEqual(['presence_notifies_in_flight 0']);
 
-    stats = { connections: new Map([['tcp', 3], ['ws', 1]]), serverTransactions: 5, clientTransactions: 7, pendingRequests: new Map([['NOTIFY', 4], ['OPTIONS', 1]]) };
+    stats = { connections: new Map([['tcp', 3], ['ws', 1]]), serverTransactions: 5, clientTransactions: 7, pendingRequests: new Map([['NOTIFY', 4], ['OPTIONS', 1]]), requestsInProgress: 2 };
     dialogs = 12;
     contacts = 9;
     text = await metrics.render();

@@ -22,6 +22,7 @@ import { DeliveryResponder } from './messaging/delivery-responder.js';
 import { MessageHandler } from './messaging/message-handler.js';
 import { ImdnNotifier } from './messaging/imdn-notifier.js';
 import { OfflineDelivery } from './messaging/offline-delivery.js';
+import { RequestGuard } from './protection/request-guard.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
@@ -75,7 +76,9 @@ export function createEdge(deps: EdgeDeps): Edge {
   const authenticator = config.auth === 'none' ? undefined : requestAuthenticator(config.auth, store, clock, domains, metrics);
   const dispatcher = new RequestDispatcher(metrics, logger, authenticator);
   const messaging = config.messaging ?? DEFAULT_MESSAGING;
+  const guard = config.protection && new RequestGuard(config.protection, clock, metrics, logger, () => stack.stats().requestsInProgress);
   const stack = createSipStack({
+    screen: guard?.screen,
     listen: config.listen,
     tls: config.tls && { certificate: config.tls },
     advertisedHost: config.advertisedHost,
@@ -165,6 +168,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       // Deliveries and forwarded MESSAGEs in flight end when the stack stops (503: they stay stored), not after their Timer F.
       const delivering = offline.stop();
       const forwarding = responder.stop();
+      guard?.stop();
       await resync.stop();
       registry.stop();
       interest.close();

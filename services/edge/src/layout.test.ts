@@ -8,6 +8,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   subscriptions: ['ingress', 'egress'],
   egress: ['ingress'],
   messaging: ['egress', 'subscriptions'],
+  // The request screen decides before any room is entered: it knows none of them.
+  protection: ['ingress', 'subscriptions', 'egress', 'registrar'],
 };
 
 function importsOf(folder: string): { file: string; target: string }[] {

@@ -100,3 +100,70 @@ describe('presence agent - request deadlines and stalled leases', () => {
     expect(await store.loadPresentity(ALICE)).toMatchObject({ publications: [] });
   });
 });
+
+describe('presence agent - a change committed in time but answered late', () => {
+  let clock: FakeClock;
+  let bus: LocalBus;
+  let store: MemoryStore;
+  let agent: PresenceAgent;
+  /** Set: each commit takes this long (an event loop lagging after a takeover or a stall). */
+  let commitLagMs = 0;
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    bus = new LocalBus();
+    ({ store } = await openMemoryStoreForTest({ clock }));
+    const lagging = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'commitPresentity') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<MemoryStore['commitPresentity']>) => {
+          const outcome = await target.commitPresentity(...args);
+          clock.advance(commitLagMs);
+          return outcome;
+        };
+      },
+    });
+    agent = createPresenceAgent({
+      bus, store: lagging, clock, subjects, metrics: createPresenceMetrics({ processMetrics: false }), partitionCount: PARTITIONS,
+      memberId: 'agent-1', logger: silentLogger, leaseTtlMs: LEASE_MS, requestDeadlineMarginMs: MARGIN_MS,
+    });
+    await agent.start();
+  });
+
+  afterEach(async () => {
+    await agent.stop();
+    await bus.close();
+    await store.close();
+  });
+
+  const publish = async (note: string, ifMatch?: string): Promise<AgentReply> =>
+    decodeAgentReply(
+      await bus.request(
+        subjects.agent(partitionOf(ALICE, PARTITIONS)),
+        encodeMessage({ v: 1, type: 'publish', presentity: ALICE, body: doc(note), contentType: 'application/pidf+xml', expires: 60, deadline: clock.now() + 1000, ...(ifMatch === undefined ? {} : { ifMatch }) }),
+        { timeoutMs: 300 },
+      ),
+    );
+  const etagOf = (reply: AgentReply): string => {
+    if (reply.type !== 'published' || reply.etag === undefined) throw new Error(`expected published with an entity-tag, got ${JSON.stringify(reply)}`);
+    return reply.etag;
+  };
+
+  it('agent - the publisher retrying with the entity-tag it holds lands on the same publication, not a 412 and a second one', async () => {
+    const first = etagOf(await publish('seq 1'));
+    commitLagMs = 2000; // past the 1000 ms deadline: the edge would have answered 503
+    etagOf(await publish('seq 2', first));
+    commitLagMs = 0;
+    const retried = await publish('seq 3', first);
+    expect(retried).toMatchObject({ type: 'published' });
+    const publications = (await store.loadPresentity(ALICE)).publications;
+    expect(publications).toHaveLength(1);
+    expect(publications[0]!.body).toContain('seq 3');
+  });
+
+  it('agent - answered in time, the replaced entity-tag is 412 at once (RFC 3903 §6)', async () => {
+    const first = etagOf(await publish('seq 1'));
+    etagOf(await publish('seq 2', first));
+    expect(await publish('seq 3', first)).toMatchObject({ type: 'error', status: 412 });
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from '@presence/contracts';
 import { partitionOf } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
+import { politeBlockDocument } from '@presence/policy';
 import { silentLogger } from '@presence/runtime';
 import type { MemoryStore } from '@presence/store';
 import { openMemoryStoreForTest, type StoreInspector } from '@presence/store/test-support';
@@ -90,6 +91,8 @@ describe('presence agent', () => {
     clock.advance(61_000);
     await eventually(() => expect(events).toHaveLength(2));
     expect(events[1]!.document).not.toContain('<tuple');
+    // Byte for byte what a politely blocked watcher is shown (libs/policy), so it cannot tell the two apart.
+    expect(events[1]!.document).toBe(politeBlockDocument(ALICE));
     expect((await store.loadPresentity(ALICE)).publications).toEqual([]);
   });
 
@@ -103,7 +106,9 @@ describe('presence agent', () => {
   });
 
   it('agent - a lapsed watcher is removed by the sweep', async () => {
-    await ask({ v: 1, type: 'subscribe', presentity: ALICE, subscriptionId: 's2', watcher: 'sip:bob@example.com', event: 'presence', expires: 30, edgeId: 'e1' });
+    const reply = await ask({ v: 1, type: 'subscribe', presentity: ALICE, subscriptionId: 's2', watcher: 'sip:bob@example.com', event: 'presence', expires: 30, edgeId: 'e1' });
+    // Never published: the offline document, the same a politely blocked watcher is shown.
+    expect(reply).toMatchObject({ type: 'subscribed', state: { document: politeBlockDocument(ALICE) } });
     clock.advance(31_000);
     await eventually(async () => expect(await inspect.listWatchers(ALICE)).toEqual([]));
   });

@@ -76,7 +76,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
-      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits),
+      publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits, deps.clock),
       subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
       fetch: new FetchHandler(updater, deps.partitionCount),
     },

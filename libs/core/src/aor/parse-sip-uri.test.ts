@@ -28,6 +28,11 @@ describe('parseSipUri', () => {
     }
   });
 
+  it('parseSipUri - an IPv6 reference of 60 000 colons and a stray letter is refused (once quadratic: regex/redos test)', () => {
+    expect(tryParseSipUri(`sip:[${':'.repeat(60_000)}g]`)).toBeUndefined();
+    expect(tryParseSipUri(`sip:[${':'.repeat(60_000)}1]`)?.host).toHaveLength(60_003);
+  });
+
   it('tryParseSipUri - gives what parseSipUri gives for a valid URI, in or out of a name-addr', () => {
     for (const good of ['sip:bob@example.com;transport=ws', '"Bob" <sips:bob@example.com:5061>;tag=1', '<sip:[::1]:5080>']) {
       expect(tryParseSipUri(good), good).toEqual(parseSipUri(good));

@@ -32,4 +32,31 @@ describe('RecentMap', () => {
     expect(() => new RecentMap(0)).toThrow(/positive integer/);
     expect(() => new RecentMap(1.5)).toThrow(/positive integer/);
   });
+
+  it('RecentMap - with a weight budget, drops the least recently used until the summed weight fits', () => {
+    const map = new RecentMap<string, string>(100, { max: 10, weigh: (_key, value) => value.length });
+    map.set('a', 'xxxx');
+    map.set('b', 'xxxx');
+    expect(map.weight).toBe(8);
+    map.get('a'); // b is now the oldest
+    map.set('c', 'xxx');
+    expect(map.get('b')).toBeUndefined();
+    expect(map.get('a')).toBe('xxxx');
+    expect(map.get('c')).toBe('xxx');
+    expect(map.weight).toBe(7);
+    map.set('a', 'x'); // replacing a value re-weighs it
+    expect(map.weight).toBe(4);
+    map.delete('c');
+    expect(map.weight).toBe(1);
+  });
+
+  it('RecentMap - a value heavier than the whole budget is not kept, and flushes nothing', () => {
+    const map = new RecentMap<string, string>(100, { max: 10, weigh: (_key, value) => value.length });
+    map.set('a', 'xxxx');
+    map.set('big', 'x'.repeat(11));
+    expect(map.get('big')).toBeUndefined();
+    expect(map.get('a')).toBe('xxxx');
+    expect(map.weight).toBe(4);
+    expect(() => new RecentMap(1, { max: 0, weigh: () => 1 })).toThrow(/budget must be positive/);
+  });
 });

@@ -11,4 +11,10 @@ export interface Publication {
   readonly contentType: string;
   /** Body as published (UTF-8 text). */
   readonly body: string;
+  /**
+   * The entity-tag this one replaced (by a refresh or modify), still accepted
+   * in SIP-If-Match until `supersededUntil` (ms): see SUPERSEDED_ETAG_GRACE_MS.
+   */
+  readonly supersededEtag?: string;
+  readonly supersededUntil?: number;
 }

@@ -9,6 +9,7 @@ import type { OfflineMessageStore } from './offline-message-store.js';
 import type { PresentityStore } from './presentity-store.js';
 import type { UserStore } from './user-store.js';
 import type { WatcherStore } from './watcher-store.js';
+import type { XcapDocumentStore } from './xcap-document-store.js';
 
 /** All state ports one backend (memory or Redis) implements. */
 export interface Store
@@ -22,7 +23,8 @@ export interface Store
     UserStore,
     AuthStateStore,
     InspectionStore,
-    OfflineMessageStore {
+    OfflineMessageStore,
+    XcapDocumentStore {
   /** Liveness check that never throws: true when the backend answers, false when it is down or closed. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ConditionalRequestFailedError, ServerInternalError } from '../errors/catalogue.js';
 import type { Publication } from '../model/publication.js';
-import { applyPublish } from './apply-publish.js';
+import { applyPublish, markSuperseded, SUPERSEDED_ETAG_GRACE_MS } from './apply-publish.js';
 
 const NOW = 1_700_000_000_000;
 const PIDF = 'application/pidf+xml';
@@ -144,5 +144,40 @@ describe('applyPublish', () => {
     const copy = structuredClone(current);
     applyPublish(current, { ifMatch: 'a', expires: 60, body: 'new', contentType: PIDF }, NOW, etags('a2'));
     expect(current).toEqual(copy);
+  });
+
+  describe('a retry with the entity-tag one step behind (its change was answered late, its publisher told 503)', () => {
+    const modify = (current: Publication[], ifMatch: string, body: string, at: number, next: string) =>
+      applyPublish(current, { ifMatch, expires: 60, body, contentType: PIDF }, at, etags(next));
+    const late = (current: Publication[], ifMatch: string, at: number, next: string) => {
+      const out = modify(current, ifMatch, '<seq 1/>', at, next);
+      return markSuperseded(out.publications, out.etag, ifMatch, at);
+    };
+
+    it('answered in time: the replaced tag is 412 at once, as RFC 3903 §6 says', () => {
+      const applied = modify([pub('a', NOW + 60_000)], 'a', '<seq 1/>', NOW, 'a2').publications;
+      expect(applied[0]).not.toHaveProperty('supersededEtag');
+      expect(() => modify(applied, 'a', '<seq 2/>', NOW + 1, 'x')).toThrow(ConditionalRequestFailedError);
+    });
+
+    it('answered late: the retry lands on the same publication within the grace, no second publication', () => {
+      const retried = modify(late([pub('a', NOW + 60_000)], 'a', NOW, 'a2'), 'a', '<seq 2/>', NOW + 2_000, 'a3');
+      expect(retried.publications).toEqual([expect.objectContaining({ etag: 'a3', body: '<seq 2/>' })]);
+      expect(retried.publications[0]).not.toHaveProperty('supersededEtag');
+      expect(() => modify(retried.publications, 'a', '<again/>', NOW + 3_000, 'x')).toThrow('Unknown or expired entity-tag');
+    });
+
+    it('answered late: 412 once the grace is over; refresh and removal accept the tag; it never shadows a live one', () => {
+      const applied = late([pub('a', NOW + 600_000), pub('b', NOW + 600_000)], 'a', NOW, 'a2');
+      expect(() => modify(applied, 'a', '<late/>', NOW + SUPERSEDED_ETAG_GRACE_MS, 'x')).toThrow(ConditionalRequestFailedError);
+      expect(applyPublish(applied, { ifMatch: 'a', expires: 60 }, NOW + 1_000, etags('a3')).publications.map((p) => p.etag)).toEqual(['a3', 'b']);
+      expect(applyPublish(applied, { ifMatch: 'a', expires: 0 }, NOW + 1_000, etags()).publications.map((p) => p.etag)).toEqual(['b']);
+      expect(applyPublish(applied, { ifMatch: 'b', expires: 60 }, NOW + 1_000, etags('b2')).publications.map((p) => p.etag)).toEqual(['a2', 'b2']);
+    });
+
+    it('markSuperseded leaves the publications alone when the tag is no longer current', () => {
+      const current = [pub('a3', NOW + 60_000)];
+      expect(markSuperseded(current, 'a2', 'a', NOW)).toEqual(current);
+    });
   });
 });

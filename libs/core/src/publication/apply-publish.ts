@@ -3,6 +3,20 @@ import type { Publication } from '../model/publication.js';
 import { dropExpiredPublications } from './publication-expiry.js';
 import { checkPublicationLimits, DEFAULT_PUBLICATION_LIMITS, type PublicationLimits } from './publication-limits.js';
 
+/**
+ * How long a publication still answers to the entity-tag its last refresh or
+ * modify replaced, when that change was answered too late (markSuperseded).
+ * A PUBLISH can be applied while its publisher is told 503: the agent commits
+ * in time, but its answer leaves after the request's deadline (event-loop lag
+ * after a takeover or a stall) and the edge has given up. The publisher then
+ * retries with the entity-tag it holds, one step behind; RFC 3903 §6 would
+ * answer 412 and the publisher would start a second publication beside the
+ * orphaned one, a ghost tuple until it expires. Only such late changes are
+ * marked: every answered-in-time flow keeps RFC 3903's 412 for an old tag.
+ * 32 s: Timer F (64*T1), the longest a SIP client transaction lasts.
+ */
+export const SUPERSEDED_ETAG_GRACE_MS = 32_000;
+
 /** A PUBLISH as the event state compositor sees it, after Event/Expires checks. */
 export interface PublishInput {
   /** SIP-If-Match entity-tag, absent on an initial publication. */
@@ -39,7 +53,8 @@ export interface PublishOutcome {
  *   state lives only for the granted interval);
  * - no SIP-If-Match (Initial, §4.2): a body is required and Expires must be
  *   > 0 (Table 1); a new entity-tag is created (§6 step 4);
- * - SIP-If-Match naming no live publication: 412 (§6 step 4);
+ * - SIP-If-Match naming no live publication: 412 (§6 step 4), except the
+ *   entity-tag markSuperseded kept for a change answered too late;
  * - SIP-If-Match with Expires 0: Remove (§4.5, §6 step 5), answered with the removed entity-tag;
  * - SIP-If-Match, no body: Refresh — new expiry, same body (§4.3, §6 step 6);
  * - SIP-If-Match with a body: Modify — body replaced (§4.4, §6 step 6);
@@ -95,8 +110,9 @@ export function applyPublish(
     return { publications, etag: created.etag, expires: input.expires, documentAffected: true };
   }
 
-  // RFC 3903 §6 step 4: the entity-tag must name a live publication.
-  const index = kept.findIndex((p) => p.etag === input.ifMatch);
+  // RFC 3903 §6 step 4: the entity-tag must name a live publication (or have, a moment ago: SUPERSEDED_ETAG_GRACE_MS).
+  let index = kept.findIndex((p) => p.etag === input.ifMatch);
+  if (index < 0) index = kept.findIndex((p) => p.supersededEtag === input.ifMatch && now < (p.supersededUntil ?? 0));
   const existing = kept[index];
   if (existing === undefined) throw new ConditionalRequestFailedError('Unknown or expired entity-tag');
 
@@ -109,7 +125,8 @@ export function applyPublish(
 
   if (!hasBody) {
     // RFC 3903 §4.3, §6 steps 6-7: refresh — same state, new expiry, new entity-tag.
-    const refreshed: Publication = { ...existing, etag: freshEtag(), expiresAt };
+    const { supersededEtag: _tag, supersededUntil: _until, ...current } = existing;
+    const refreshed: Publication = { ...current, etag: freshEtag(), expiresAt };
     return { publications: replace(refreshed), etag: refreshed.etag, expires: input.expires, documentAffected: lapsed };
   }
 
@@ -124,4 +141,14 @@ export function applyPublish(
   const publications = replace(modified);
   checkPublicationLimits(kept, publications, limits);
   return { publications, etag: modified.etag, expires: input.expires, documentAffected: true };
+}
+
+/**
+ * After a refresh or modify that produced `etag` from `previousEtag` was
+ * answered too late to be trusted (its edge may have answered 503), the
+ * publication also answers to `previousEtag` for SUPERSEDED_ETAG_GRACE_MS.
+ * Publications are returned unchanged when `etag` is no longer current.
+ */
+export function markSuperseded(publications: readonly Publication[], etag: string, previousEtag: string, now: number): Publication[] {
+  return publications.map((p) => (p.etag === etag ? { ...p, supersededEtag: previousEtag, supersededUntil: now + SUPERSEDED_ETAG_GRACE_MS } : p));
 }

@@ -117,6 +117,11 @@ export class RecordReader<K extends string | number = string> {
     return value.map((item: unknown, i) => read(RecordReader.object(item, `${path}[${i}]`, this.fail)));
   }
 
+  /** A list that older records may lack: undefined when absent. */
+  optionalList<T>(key: K, read: (item: RecordReader<string>) => T): T[] | undefined {
+    return this.absent(key) ? undefined : this.list(key, read);
+  }
+
   private at(key: K): unknown {
     return this.fields[key as string | number];
   }

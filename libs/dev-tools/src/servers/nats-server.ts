@@ -15,6 +15,8 @@ export interface NatsServerOptions {
   readonly binary?: string;
   /** How long one start may take before it fails; default 5 000 ms. */
   readonly startTimeoutMs?: number;
+  /** More command-line options (e.g. --cluster and --routes); `clusterPort` is a free port picked with the client port. */
+  readonly extraArgs?: (clusterPort: number) => readonly string[];
 }
 
 /** A nats-server child process on 127.0.0.1, owned by a test (the JetStream directory is what kill() keeps). */
@@ -35,7 +37,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     PORT_ATTEMPTS,
     async () => {
       const storeDir = options.jetstream === true ? await mkdtemp(join(tmpdir(), 'nats-js-')) : undefined;
-      return new NatsServer(options.binary ?? 'nats-server', await freePort('tcp'), storeDir, options.startTimeoutMs ?? 5_000);
+      const extraArgs = options.extraArgs?.(await freePort('tcp')) ?? [];
+      return new NatsServer(options.binary ?? 'nats-server', await freePort('tcp'), storeDir, options.startTimeoutMs ?? 5_000, extraArgs);
     },
     (error) => error instanceof NatsServerStartError && error.portInUse,
   );
@@ -66,6 +69,7 @@ class NatsServer implements NatsServerProcess {
     readonly port: number,
     private storeDir: string | undefined,
     private readonly startTimeoutMs: number,
+    private readonly extraArgs: readonly string[],
   ) {
     this.url = `nats://127.0.0.1:${port}`;
   }
@@ -73,6 +77,7 @@ class NatsServer implements NatsServerProcess {
   async start(): Promise<void> {
     const args = ['-a', '127.0.0.1', '-p', String(this.port)];
     if (this.storeDir !== undefined) args.push('-js', '-sd', this.storeDir);
+    args.push(...this.extraArgs);
     this.output = '';
     const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { freePort } from '../free-port.js';
 import { sleep } from '../sleep.js';
 
-/** A throwaway redis-server on 127.0.0.1, no persistence, own temp directory. */
+/** A throwaway redis-server on 127.0.0.1, own temp directory; no persistence unless asked for. */
 export interface RedisServerProcess extends ManagedServer {
   /** SIGSTOP: connections stay open but nothing answers (a hung or partitioned server). */
   pause(): void;
@@ -19,6 +19,10 @@ export interface RedisServerProcess extends ManagedServer {
 /** Three masters with every slot assigned, cluster_state:ok on all of them. */
 export interface RedisClusterProcess {
   readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** The masters themselves, in the order of `nodes`: kill() one and restart() it to fault the cluster. */
+  readonly servers: readonly RedisServerProcess[];
+  /** `host:port,host:port,host:port`: the seeds, as the presence --redis option takes them. */
+  readonly seeds: string;
   /** Stops every node (bounded) and removes their temp directories. */
   stop(): Promise<void>;
 }
@@ -32,9 +36,24 @@ const CLUSTER_BUS_OFFSET = 10_000;
 /** Output kept for error messages. */
 const OUTPUT_TAIL = 8_192;
 
+export interface RedisServerOptions {
+  /**
+   * Persistence: `appendonly yes` with this fsync policy; default none.
+   * `always`: Redis fsyncs the AOF before it answers, so whatever it
+   * acknowledged survives a SIGKILL and restart. `everysec` (Redis's default,
+   * and compose.yaml's): when a background fsync lags, Redis answers writes it
+   * has not even written to the file yet (it postpones the write up to 2 s),
+   * and a SIGKILL loses them — `npm run chaos` has seen it.
+   */
+  readonly appendFsync?: 'always' | 'everysec';
+}
+
+const persistenceArgs = (options: RedisServerOptions): string[] =>
+  options.appendFsync === undefined ? [] : ['--appendonly', 'yes', '--appendfsync', options.appendFsync];
+
 /** Starts a standalone redis-server on a free port; rejects (with its output) if it does not answer PING in time. */
-export async function startRedisServer(): Promise<RedisServerProcess> {
-  return startWithFreshPort(async () => ({ port: await freePort('tcp') }), []);
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerProcess> {
+  return startWithFreshPort(async () => ({ port: await freePort('tcp') }), persistenceArgs(options));
 }
 
 /**
@@ -42,14 +61,14 @@ export async function startRedisServer(): Promise<RedisServerProcess> {
  * `redis-cli --cluster create ... --cluster-replicas 0`. Rejects (stopping
  * what it started) if the cluster is not ok in time.
  */
-export async function startRedisCluster(): Promise<RedisClusterProcess> {
+export async function startRedisCluster(options: RedisServerOptions = {}): Promise<RedisClusterProcess> {
   const servers: ManagedRedis[] = [];
   try {
     for (let i = 0; i < 3; i++) {
       servers.push(
         await startWithFreshPort(
           async () => ({ port: await freeClusterPort() }),
-          (dir) => ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000'],
+          (dir) => ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000', ...persistenceArgs(options)],
         ),
       );
     }
@@ -68,6 +87,8 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
   }
   return {
     nodes: servers.map((server) => ({ host: HOST, port: server.port })),
+    servers,
+    seeds: servers.map((server) => `${HOST}:${server.port}`).join(','),
     stop: async () => {
       await Promise.allSettled(servers.map((server) => server.stop()));
     },

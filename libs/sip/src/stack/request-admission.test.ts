@@ -66,6 +66,23 @@ describe('request admission', () => {
     expect(startsOfTurn(false)).toBe(2);
   });
 
+  it('admission - reads the screen turned away do not count: a turn of refused reads does not halve the starts', () => {
+    const { queue, started, turn } = admission();
+    for (let n = 0; n < 200; n++) queue.offer(n);
+    const startsOfTurn = (screenedOut: number): number => {
+      const before = started.length;
+      for (let i = 0; i < READS_PER_TURN; i++) queue.messageRead();
+      for (let i = 0; i < screenedOut; i++) queue.readScreenedOut();
+      turn();
+      return started.length - before;
+    };
+    const first = startsOfTurn(0);
+    const halved = startsOfTurn(0);
+    expect(halved).toBe(Math.max(1, first >>> 1));
+    // 32 read, 31 of them refused by the screen: the socket kept up, one more starts.
+    expect(startsOfTurn(READS_PER_TURN - 1)).toBe(halved + 1);
+  });
+
   it('admission - never more than MAX_STARTS_PER_TURN in one turn', () => {
     const { queue, started, turn } = admission({ maxInFlight: 10_000, maxQueued: 10_000 });
     // enough that the starts per turn climb all the way (+1 per calm turn) before the queue runs dry

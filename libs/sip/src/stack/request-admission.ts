@@ -120,6 +120,15 @@ export class RequestAdmission<R> {
     if (!this.stopped) this.turn ??= setImmediate(this.runTurn);
   }
 
+  /**
+   * A message just read was turned away by the screen at no cost: it does
+   * not count as a read, so a flood of refused requests does not throttle
+   * the start of the requests let in (which, behind a rate limit, are few).
+   */
+  readScreenedOut(): void {
+    if (this.readsSinceTurn > 0) this.readsSinceTurn--;
+  }
+
   /** Drops what waits (unanswered: the stack is going away) and cancels the pending turn. */
   stop(): void {
     this.stopped = true;

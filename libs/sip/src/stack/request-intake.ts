@@ -7,13 +7,13 @@ import { requestProblem } from '../message/request-problem.js';
 import type { ServerTransaction, ServerTransactions } from '../transaction/server-transactions.js';
 import type { InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderMap } from '../wire/header-names.js';
-import { parseNameAddr } from '../wire/name-addr.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
 import { SipParseError } from '../wire/sip-parse-error.js';
 import { splitHeaderList } from '../wire/split-list.js';
 import { formatVia, MAGIC_COOKIE, parseVia, type Via } from '../wire/via.js';
 import { IncomingRequestImpl } from './incoming-request.js';
 import { RequestAdmission, type AdmissionLimits } from './request-admission.js';
+import { ScreenedRequestView, statelessTag, toHasTag, type RequestScreen } from './request-screen.js';
 import type { SipStackCounters } from './stack-types.js';
 
 /** Methods a CANCEL may target (the original shares its branch, RFC 3261 §9.2). */
@@ -23,6 +23,8 @@ export interface IntakeContext {
   readonly logger: Logger | undefined;
   readonly admission: AdmissionLimits | undefined;
   readonly counters: SipStackCounters;
+  /** Decides on each new request before any work is spent on it (request-screen.ts). */
+  readonly screen: RequestScreen | undefined;
   onRequest(request: IncomingRequest): void | Promise<void>;
   onHandlerError: ((error: unknown, request: SipRequest) => void) | undefined;
   dropped(reason: string, transport: string, remote: string): void;
@@ -62,6 +64,11 @@ export class RequestIntake {
     return this.admission.queued;
   }
 
+  /** Requests read and not yet settled: waiting plus running in the application. */
+  get inProgress(): number {
+    return this.admission.queued + this.admission.running;
+  }
+
   stop(): void {
     this.admission.stop();
   }
@@ -95,6 +102,7 @@ export class RequestIntake {
       this.transactions.retransmit(existing);
       return;
     }
+    if (this.ctx.screen !== undefined && this.screenedOut(this.ctx.screen, key, method, top !== undefined, flow, fields, vias)) return;
     const tx = this.transactions.create(key, method, flow, fields, vias);
     if (top === undefined) return this.reject(tx, 'Malformed Via');
     if (message.framingError === MESSAGE_TOO_LARGE) return this.reject(tx, MESSAGE_TOO_LARGE, 513); // RFC 3261 §21.5.14
@@ -112,6 +120,22 @@ export class RequestIntake {
     const problem = requestProblem(request) ?? bodyProblem(request.header('content-type'), message.bodyIsUtf8 !== false);
     if (problem !== undefined) return this.reject(tx, problem);
     this.admission.offer(request);
+  }
+
+  /** Applies the screen; true when the request was dropped or refused (answered 503 without a transaction). */
+  private screenedOut(screen: RequestScreen, key: string, method: string, routable: boolean, flow: InternalFlow, fields: HeaderMap, vias: string[]): boolean {
+    const verdict = screen(new ScreenedRequestView(method, flow.transport, flow.remoteAddress, this.inProgress, fields));
+    if (verdict === undefined) return false;
+    this.ctx.counters.requestsScreenedOut++;
+    this.admission.readScreenedOut();
+    // Without a readable Via the answer has nowhere to go (§18.2.2): dropped like any over-limit datagram.
+    if (verdict === 'drop' || !routable) return true;
+    const tx = this.transactions.detached(key, method, flow, fields, vias);
+    makeEchoSafe(tx);
+    tx.toHasTag = toHasTag(fields);
+    tx.localTag = statelessTag(key);
+    this.transactions.respondStatelessly(tx, 503, verdict.reason, { headers: { 'Retry-After': String(verdict.retryAfterS) } });
+    return true;
   }
 
   private reject(tx: ServerTransaction, reason: string, status = 400): void {
@@ -200,14 +224,4 @@ function makeEchoSafe(tx: ServerTransaction): void {
 
 function withoutControls(value: string): string {
   return value.replace(CONTROLS, ' ');
-}
-
-function toHasTag(fields: HeaderMap): boolean | undefined {
-  const to = fields.get('to');
-  if (to === undefined || to.length !== 1) return undefined;
-  try {
-    return parseNameAddr(to[0] as string).params.tag !== undefined;
-  } catch {
-    return undefined;
-  }
 }

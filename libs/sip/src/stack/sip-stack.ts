@@ -37,7 +37,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly gate: ConnectionGate;
   readonly logger: Logger | undefined;
   readonly counters: SipStackCounters = {
-    requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, messagesDropped: 0,
+    requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, requestsScreenedOut: 0, messagesDropped: 0,
     requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0, tlsHandshakeFailures: 0,
   };
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
@@ -95,6 +95,7 @@ export class SipStackImpl implements SipStack, TransportSink {
     this.intake = new RequestIntake(this.server, {
       logger: this.logger,
       admission: options.admission,
+      screen: options.screen,
       counters,
       onRequest: options.onRequest,
       onHandlerError: options.onHandlerError,
@@ -172,6 +173,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       serverTransactions: this.server.size,
       clientTransactions: this.client.size,
       pendingRequests: this.client.pendingByMethod(),
+      requestsInProgress: this.intake.inProgress,
     };
   }
 

@@ -147,7 +147,7 @@ describe('stack stats', () => {
       ],
       onRequest: (r) => void held.push(r),
     });
-    expect(server.stats()).toEqual({ connections: new Map([['tcp', 0], ['ws', 0]]), serverTransactions: 0, clientTransactions: 0, pendingRequests: new Map() });
+    expect(server.stats()).toEqual({ connections: new Map([['tcp', 0], ['ws', 0]]), serverTransactions: 0, clientTransactions: 0, pendingRequests: new Map(), requestsInProgress: 0 });
 
     const client = await started({ listen: [{ transport: 'tcp', host: '127.0.0.1', port: 0 }] });
     const tcpPort = server.listeners.find((l) => l.transport === 'tcp')!.port;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { AdmissionLimits } from './request-admission.js';
+import type { RequestScreen } from './request-screen.js';
 import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '../message/message-types.js';
 import type { ConnectionClosedReason, ConnectionLimits, ConnectionRefusedReason } from '../transport/connection-limits.js';
 import type { SipTlsOptions, TlsCertificate } from '../transport/tls-settings.js';
@@ -61,6 +62,12 @@ export interface SipStackOptions {
   onConnectionRefused?(reason: ConnectionRefusedReason): void;
   /** A connection was closed by a limit (timeout, message too large, peer not reading), for metrics. */
   onConnectionClosed?(reason: ConnectionClosedReason): void;
+  /**
+   * Called for every new request (not retransmissions, ACKs or responses)
+   * before a transaction exists: rate limits and overload refusals
+   * (request-screen.ts). Absent: every request is let in.
+   */
+  screen?: RequestScreen;
   /** How many new requests run at once and how long they may wait for it (request-admission.ts). */
   admission?: AdmissionLimits;
   logger?: Logger;
@@ -75,6 +82,8 @@ export interface SipStackCounters {
   retransmissionsAbsorbed: number;
   /** New requests answered 503 because too many waited or one waited too long. */
   requestsShed: number;
+  /** New requests the application's screen dropped or refused (503, stateless) before any work. */
+  requestsScreenedOut: number;
   messagesDropped: number;
   requestsSent: number;
   responsesSent: number;
@@ -96,6 +105,8 @@ export interface SipStackStats {
   readonly clientTransactions: number;
   /** Requests we sent still waiting for their final response, by method (e.g. NOTIFY). */
   readonly pendingRequests: ReadonlyMap<string, number>;
+  /** Requests received and not yet settled: waiting for admission plus running in the application. */
+  readonly requestsInProgress: number;
 }
 
 export interface SipStack {

@@ -83,6 +83,21 @@ export class ServerTransactions {
     return tx;
   }
 
+  /** A transaction that is never registered: for a stateless answer (respondStatelessly), RFC 3261 §8.2.7. */
+  detached(key: string, method: string, flow: InternalFlow, fields: HeaderMap, vias: readonly string[]): ServerTransaction {
+    return new ServerTransaction(key, method, flow, fields, vias);
+  }
+
+  /** Sends one final response and keeps nothing: no Timer J, a retransmission is a new request. */
+  respondStatelessly(tx: ServerTransaction, status: number, reason: string, options: ResponseOptions): void {
+    const data = this.serialize(tx, status, writableReasonPhrase(reason), options);
+    tx.final = true;
+    tx.ended = true;
+    if (!tx.flow.send(data)) return;
+    this.events.responseSent(tx.method, status);
+    this.events.wire?.('out', data, tx.flow);
+  }
+
   /** Sends a response; anything after the final response is ignored (§17.2.2). */
   respond(tx: ServerTransaction, status: number, reason: string | undefined, options: ResponseOptions | undefined): void {
     if (!Number.isInteger(status) || status < 100 || status > 699) throw new RangeError(`invalid status ${status}`);

@@ -17,6 +17,11 @@ import type {
   StoredMessage,
   UserRecord,
   WatcherRecord,
+  XcapConditions,
+  XcapDeleteOutcome,
+  XcapDocument,
+  XcapDocumentRef,
+  XcapWriteOutcome,
 } from '@presence/core';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
@@ -26,6 +31,7 @@ import { MemorySnapshots } from './memory-snapshots.js';
 import { MemoryTables } from './memory-tables.js';
 import { OfflineMessageFiles } from './offline-message-files.js';
 import { USERS_FILE, UsersFile } from './users-file.js';
+import { assertXcapConditions, assertXcapOwner, assertXcapRef } from '../xcap-document-check.js';
 import { UsersFileSync } from './users-file-sync.js';
 
 export interface MemoryStoreOptions {
@@ -67,7 +73,9 @@ export interface MemoryStoreOptions {
  * changed and on close(), read back at creation; see MemoryTables.restore
  * for what survives). Users are kept apart from the snapshot in
  * `users.json`, which `presence user` may change while the store runs: see
- * UsersFileSync. Authentication state is memory-only soft state.
+ * UsersFileSync. Authentication state is memory-only soft state. XCAP
+ * documents are durable: a change is in the snapshot file before it is
+ * acknowledged.
  */
 export type MemoryStore = Store;
 
@@ -366,6 +374,39 @@ class InMemoryStore implements MemoryStore {
     for (const message of dropped) await this.offlineFiles?.remove(message.id);
   }
 
+  // XcapDocumentStore: durable, so a change is written to the snapshot before it is acknowledged
+
+  async xcapDocument(ref: XcapDocumentRef): Promise<XcapDocument | undefined> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    return this.tables.xcapDocuments.get(ref);
+  }
+
+  async putXcapDocument(ref: XcapDocumentRef, body: string, conditions: XcapConditions = {}): Promise<XcapWriteOutcome> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    assertXcapConditions(conditions);
+    const outcome = this.tables.xcapDocuments.put(ref, body, conditions);
+    if (outcome.ok) await this.changedDurably();
+    return outcome;
+  }
+
+  async deleteXcapDocument(ref: XcapDocumentRef, conditions: XcapConditions = {}): Promise<XcapDeleteOutcome> {
+    this.assertOpen();
+    assertXcapRef(ref);
+    assertXcapConditions(conditions);
+    const outcome = this.tables.xcapDocuments.delete(ref, conditions);
+    if (outcome.ok) await this.changedDurably();
+    return outcome;
+  }
+
+  async listXcapDocuments(scope: XcapDocumentRef['scope'], owner: string, limit: number): Promise<XcapDocumentRef[]> {
+    this.assertOpen();
+    assertXcapOwner(scope, owner);
+    assertListLimit(limit, 'listXcapDocuments');
+    return this.tables.xcapDocuments.list(scope, owner, limit);
+  }
+
   // Lifecycle
 
   async ping(): Promise<boolean> {
@@ -394,6 +435,16 @@ class InMemoryStore implements MemoryStore {
 
   private changed(): void {
     this.snapshots?.changed();
+  }
+
+  /**
+   * A change that must survive a crash once acknowledged: counted and written
+   * now (no-op without a data directory). If the write fails the caller gets
+   * the error, the change stays in memory and the next snapshot retries it.
+   */
+  private async changedDurably(): Promise<void> {
+    this.snapshots?.changed();
+    await this.snapshots?.checkpoint();
   }
 
   private assertOpen(): void {

@@ -9,6 +9,7 @@ import { PresentityTable } from './presentity-table.js';
 import type { StoreSnapshot } from './snapshot-codec.js';
 import { UserTable } from './user-table.js';
 import { WatcherTable } from './watcher-table.js';
+import { XcapDocumentTable } from './xcap-document-table.js';
 
 /**
  * Every table of a MemoryStore, one per store port, and what concerns them
@@ -18,7 +19,8 @@ import { WatcherTable } from './watcher-table.js';
  * either: with a data directory they live in their own file, `users.json`,
  * which `presence user` changes under a running server (UsersFileSync).
  * Authentication state is soft and memory-only: after a restart nonces
- * issued before are stale and failure counters start over.
+ * issued before are stale and failure counters start over. XCAP documents
+ * are durable: snapshotted, never reaped.
  */
 export class MemoryTables {
   readonly index = new PartitionExpiryIndex();
@@ -32,6 +34,7 @@ export class MemoryTables {
   readonly members = new MemberTable();
   readonly users = new UserTable();
   readonly authState = new AuthStateTable();
+  readonly xcapDocuments = new XcapDocumentTable();
 
   constructor(dialogGraceMs: number) {
     this.dialogs = new DialogTable(dialogGraceMs);
@@ -50,6 +53,7 @@ export class MemoryTables {
       watchers: Array.from(this.watchers.entries()),
       bindings: Array.from(this.locations.entries(), ([aor, bindings]) => ({ aor, bindings })),
       dialogs: Array.from(this.dialogs.values()),
+      xcapDocuments: this.xcapDocuments.entries(),
     };
   }
 
@@ -67,5 +71,6 @@ export class MemoryTables {
       this.locations.replace(aor, bindings.filter((binding) => binding.expiresAt > now), now);
     }
     for (const dialog of snapshot.dialogs) this.dialogs.save(dialog, now);
+    for (const entry of snapshot.xcapDocuments ?? []) this.xcapDocuments.restore(entry);
   }
 }

@@ -1,4 +1,5 @@
-import { type Binding, type DialogRecord, type Publication, type RecordProblem, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
+import { XCAP_SCOPES, type Binding, type DialogRecord, type Publication, type RecordProblem, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
+import type { XcapDocumentEntry } from './xcap-document-table.js';
 
 /** Everything a MemoryStore holds, with absolute times, as written to `memory-store.json`. */
 export interface StoreSnapshot {
@@ -15,6 +16,12 @@ export interface StoreSnapshot {
   readonly watchers: ReadonlyArray<{ readonly partition: number; readonly record: WatcherRecord }>;
   readonly bindings: ReadonlyArray<{ readonly aor: string; readonly bindings: readonly Binding[] }>;
   readonly dialogs: readonly DialogRecord[];
+  /** Absent in snapshots written before XCAP documents: none. */
+  readonly xcapDocuments?: readonly XcapDocumentEntry[];
+}
+
+function xcapDocument(o: RecordReader): XcapDocumentEntry {
+  return { auid: o.string('auid'), scope: o.oneOf('scope', XCAP_SCOPES), owner: o.string('owner'), filename: o.string('filename'), body: o.string('body'), etag: o.string('etag') };
 }
 
 const FORMAT = 'presence-memory-store';
@@ -35,7 +42,9 @@ export class SnapshotFormatError extends Error {
 const snapshotError = (problem: RecordProblem): SnapshotFormatError => new SnapshotFormatError(problem.message);
 
 function publication(o: RecordReader): Publication {
-  return { etag: o.string('etag'), expiresAt: o.number('expiresAt'), publishedAt: o.number('publishedAt'), contentType: o.string('contentType'), body: o.string('body') };
+  const read: Publication = { etag: o.string('etag'), expiresAt: o.number('expiresAt'), publishedAt: o.number('publishedAt'), contentType: o.string('contentType'), body: o.string('body') };
+  const supersededEtag = o.optionalString('supersededEtag');
+  return supersededEtag === undefined ? read : { ...read, supersededEtag, supersededUntil: o.number('supersededUntil') };
 }
 
 function watcher(o: RecordReader): WatcherRecord {
@@ -112,5 +121,6 @@ export function decodeSnapshot(text: string): StoreSnapshot {
     watchers: root.list('watchers', (o) => ({ partition: o.count('partition'), record: watcher(o.object('record')) })),
     bindings: root.list('bindings', (o) => ({ aor: o.string('aor'), bindings: o.list('bindings', binding) })),
     dialogs: root.list('dialogs', dialog),
+    xcapDocuments: root.optionalList('xcapDocuments', xcapDocument),
   };
 }

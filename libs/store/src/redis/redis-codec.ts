@@ -17,7 +17,7 @@ import { CorruptRecordError } from './corrupt-record-error.js';
  * subscription id) is not repeated. New fields may only be appended; absent
  * optional fields are null.
  *
- *     publication  [etag, expiresAt, publishedAt, contentType, body]
+ *     publication  [etag, expiresAt, publishedAt, contentType, body, supersededEtag|null, supersededUntil|null]
  *     watcher      [partition, watcher, event, status, edgeId, expiresAt]
  *     binding      [contact, contactKey, expiresAt, callId, cseq, edgeId, q|null, flow|null]
  *     dialog       [callId, localTag, remoteTag, remoteUri, localUri, remoteTarget, routeSet,
@@ -29,17 +29,19 @@ import { CorruptRecordError } from './corrupt-record-error.js';
  */
 
 export function encodePublications(publications: readonly Publication[]): string {
-  return JSON.stringify(publications.map((p) => [p.etag, p.expiresAt, p.publishedAt, p.contentType, p.body]));
+  return JSON.stringify(
+    publications.map((p) =>
+      p.supersededEtag === undefined ? [p.etag, p.expiresAt, p.publishedAt, p.contentType, p.body] : [p.etag, p.expiresAt, p.publishedAt, p.contentType, p.body, p.supersededEtag, p.supersededUntil ?? 0],
+    ),
+  );
 }
 
 export function decodePublications(key: string, text: string): Publication[] {
-  return RecordReader.tuples(parseJson(key, text), '', corrupt(key), (f) => ({
-    etag: f.string(0),
-    expiresAt: f.number(1),
-    publishedAt: f.number(2),
-    contentType: f.string(3),
-    body: f.string(4),
-  }));
+  return RecordReader.tuples(parseJson(key, text), '', corrupt(key), (f) => {
+    const publication: Publication = { etag: f.string(0), expiresAt: f.number(1), publishedAt: f.number(2), contentType: f.string(3), body: f.string(4) };
+    const supersededEtag = f.optionalString(5);
+    return supersededEtag === undefined ? publication : { ...publication, supersededEtag, supersededUntil: f.number(6) };
+  });
 }
 
 export function encodeWatcher(partition: number, w: WatcherRecord): string {

@@ -21,6 +21,8 @@
  *     im:{aor}:seq          string id sequence of that queue     TTL = the same
  *     im:{aor}:lock         string who delivers the queue now    TTL = the lock's time
  *     im:pending            zset   aor -> 0 (recipients the sweep retries, paged by AOR bytes)   no TTL
+ *     xcap:{aor}            hash   <auid>/<filename> -> <etag>\n<document>   no TTL (durable documents)
+ *     xcap:{global}         hash   the global tree's, likewise (an AOR is never `global`)
  *
  * A tag is the text between the first `{` and the next `}`: an AOR holding
  * `}` gets a shorter tag, the same for all its keys, so they still share a
@@ -103,4 +105,14 @@ export class RedisKeys {
   authFailures(key: string): string {
     return `${this.prefix}authfail:{${key}}`;
   }
+
+  /** One owner's XCAP documents, each with its entity tag, in one hash so a read or a compare-and-set is one command. */
+  xcapDocuments(scope: 'users' | 'global', owner: string): string {
+    return `${this.prefix}xcap:{${xcapOwnerTag(scope, owner)}}`;
+  }
+}
+
+/** Canonical AORs carry a scheme (`sip:`), so `global` is never one. */
+function xcapOwnerTag(scope: 'users' | 'global', owner: string): string {
+  return scope === 'global' ? 'global' : owner;
 }

@@ -21,6 +21,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'offline-remove': 1,
   'owner-lock': 1,
   'owner-unlock': 1,
+  'xcap-change': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;

@@ -15,6 +15,11 @@ import type {
   Store,
   UserRecord,
   WatcherRecord,
+  XcapConditions,
+  XcapDeleteOutcome,
+  XcapDocument,
+  XcapDocumentRef,
+  XcapWriteOutcome,
 } from '@presence/core';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
 import { AuthStateRecords } from './auth-state-records.js';
@@ -33,6 +38,7 @@ import { defineScripts } from './redis-scripts.js';
 import { assertListLimit } from '../user-record-check.js';
 import { UserRecords } from './user-records.js';
 import { WatcherRecords } from './watcher-records.js';
+import { XcapDocumentRecords } from './xcap-document-records.js';
 
 export interface RedisStoreOptions {
   /** Standalone Redis, e.g. `redis://127.0.0.1:6379` (the default when neither url nor cluster is given). */
@@ -71,7 +77,7 @@ export type RedisStore = Store;
  * hash slot (src/redis/lua/*.lua). One record class per port keeps each
  * kind of state (PresentityRecords, WatcherRecords, ExpiryRecords,
  * BindingRecords, DialogRecords, LeaseRecords, MemberRecords, UserRecords,
- * AuthStateRecords); they share
+ * AuthStateRecords, XcapDocumentRecords); they share
  * RedisCalls, the one way to a Redis command. This class only composes
  * them and owns the connection.
  */
@@ -130,6 +136,7 @@ class RedisBackedStore implements RedisStore {
   private readonly users: UserRecords;
   private readonly authState: AuthStateRecords;
   private readonly offline: OfflineMessageRecords;
+  private readonly xcapDocuments: XcapDocumentRecords;
   private closing: Promise<void> | undefined;
   /** Connection state as last logged, so an outage logs once, not once per reconnect attempt. */
   private up = false;
@@ -158,6 +165,7 @@ class RedisBackedStore implements RedisStore {
     this.users = new UserRecords(calls, client, keys);
     this.authState = new AuthStateRecords(calls, client, keys, scripts, clock);
     this.offline = new OfflineMessageRecords(calls, client, keys, scripts, clock);
+    this.xcapDocuments = new XcapDocumentRecords(calls, client, keys, scripts);
     client.on('ready', () => {
       if (this.everUp && !this.up) this.logger.warn({}, 'redis store reconnected');
       this.up = true;
@@ -297,6 +305,22 @@ class RedisBackedStore implements RedisStore {
 
   releaseDeliveryLock(recipient: string, owner: string): Promise<void> {
     return this.offline.releaseDeliveryLock(recipient, owner);
+  }
+
+  xcapDocument(ref: XcapDocumentRef): Promise<XcapDocument | undefined> {
+    return this.xcapDocuments.xcapDocument(ref);
+  }
+
+  putXcapDocument(ref: XcapDocumentRef, body: string, conditions?: XcapConditions): Promise<XcapWriteOutcome> {
+    return this.xcapDocuments.putXcapDocument(ref, body, conditions);
+  }
+
+  deleteXcapDocument(ref: XcapDocumentRef, conditions?: XcapConditions): Promise<XcapDeleteOutcome> {
+    return this.xcapDocuments.deleteXcapDocument(ref, conditions);
+  }
+
+  listXcapDocuments(scope: XcapDocumentRef['scope'], owner: string, limit: number): Promise<XcapDocumentRef[]> {
+    return this.xcapDocuments.listXcapDocuments(scope, owner, limit);
   }
 
   async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {

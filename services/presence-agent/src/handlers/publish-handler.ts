@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PublishCommand, PublishedReply } from '@presence/contracts';
-import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, partitionOf, type PublicationLimits } from '@presence/core';
+import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, markSuperseded, partitionOf, type Clock, type PublicationLimits } from '@presence/core';
 import { entityMatches, PidfError } from '@presence/pidf';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { DocumentComposer } from '../presentity/document-composer.js';
@@ -18,6 +18,8 @@ export class PublishHandler {
     private readonly metrics: PresenceMetrics,
     private readonly deadlineMarginMs = 0,
     private readonly limits: PublicationLimits = DEFAULT_PUBLICATION_LIMITS,
+    /** Without one, a change answered late is not marked (see answeredLate). */
+    private readonly clock?: Clock,
   ) {}
 
   async handle(command: PublishCommand): Promise<PublishedReply> {
@@ -30,7 +32,20 @@ export class PublishHandler {
       return { publications: result.publications, result };
     });
     this.metrics.publications.inc({ action: publishAction(command) });
+    if (command.ifMatch !== undefined && outcome.expires > 0) await this.answeredLate(command, partition, command.ifMatch, outcome.etag);
     return { v: 1, type: 'published', etag: outcome.etag, expires: outcome.expires };
+  }
+
+  /**
+   * Committed in time, but the answer would leave after the deadline: the
+   * edge may have answered 503 and the publisher will retry with the
+   * entity-tag this change replaced. Let that tag still name the publication
+   * (markSuperseded), so the retry lands on it rather than getting 412 and
+   * starting a second publication beside this one.
+   */
+  private async answeredLate(command: PublishCommand, partition: number, previousEtag: string, etag: string): Promise<void> {
+    if (this.clock === undefined || !deadlinePassed(command.deadline, this.clock.now(), this.deadlineMarginMs)) return;
+    await this.updater.update(command.presentity, partition, (state, now) => ({ publications: markSuperseded(state.publications, etag, previousEtag, now), result: undefined }));
   }
 
   /** RFC 3903 §6 step 7: a body the ESC cannot process is refused with 400 naming the problem. */

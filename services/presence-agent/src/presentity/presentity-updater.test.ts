@@ -6,7 +6,7 @@ import { createMemoryStore, type MemoryStore } from '@presence/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChangePublisher } from '../fanout/change-publisher.js';
 import { DocumentComposer } from './document-composer.js';
-import { PresentityUpdater } from './presentity-updater.js';
+import { PresentityUpdater, rememberedStateWeight } from './presentity-updater.js';
 
 const ALICE = 'sip:alice@example.com';
 const body = (basic: string) =>
@@ -89,5 +89,26 @@ describe('PresentityUpdater', () => {
     await publish(theirs, { body: body('closed') });
     await publish(mine, { body: body('open'), ifMatch: one.etag });
     expect((await store.loadPresentity(ALICE)).publications).toHaveLength(2);
+  });
+
+  // The soak (npm run soak) replaces presentities over time: remembering each one's empty state grew the agent for hours.
+  it('PresentityUpdater - a presentity left without publications is not remembered: its next PUBLISH reads the store', async () => {
+    const counted = countingLoads(store);
+    const updater = updaterOn(counted.store);
+    const first = await publish(updater, { body: body('open') });
+    await updater.update(ALICE, 0, (state, now) => {
+      const result = applyPublish(state.publications, { ifMatch: first.etag, contentType: undefined, expires: 0 }, now, () => 'removed');
+      return { publications: result.publications, result };
+    });
+    expect((await store.loadPresentity(ALICE)).publications).toHaveLength(0);
+    const loadsBefore = counted.loads();
+    await publish(updater, { body: body('closed') });
+    expect(counted.loads()).toBe(loadsBefore + 1);
+    expect((await store.loadPresentity(ALICE)).document).toContain('<basic>closed</basic>');
+  });
+
+  it('PresentityUpdater - a remembered state weighs its document and bodies', () => {
+    const state: PresentityState = { presentity: ALICE, revision: 1, version: 1, incarnation: 'i', document: 'd'.repeat(100), publications: [] };
+    expect(rememberedStateWeight(state)).toBe(612);
   });
 });

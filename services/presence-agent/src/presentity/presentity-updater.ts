@@ -23,6 +23,15 @@ export interface PresentityMutation<T> {
 const MAX_ATTEMPTS = 8;
 /** Presentities whose last committed state is remembered (the busiest publishers stay in). */
 export const DEFAULT_RECENT_STATES = 20_000;
+/** …and at most this many bytes of their documents and published bodies, so large documents cannot make it gigabytes. */
+export const RECENT_STATES_MAX_BYTES = 32 * 1024 * 1024;
+/** Per remembered state beyond its text: the record, its publications, the map entry. */
+const STATE_OVERHEAD_BYTES = 512;
+
+/** What remembering a state is taken to cost: its composed document and published bodies, and a fixed part. */
+export function rememberedStateWeight(state: PresentityState): number {
+  return state.publications.reduce((sum, p) => sum + p.body.length, state.document.length + STATE_OVERHEAD_BYTES);
+}
 
 /**
  * The one way a presentity changes: serialized per presentity, computed by a
@@ -51,7 +60,7 @@ export class PresentityUpdater {
     private readonly metrics: PresenceMetrics,
     recentStates = DEFAULT_RECENT_STATES,
   ) {
-    this.recent = new RecentMap(recentStates);
+    this.recent = new RecentMap(recentStates, { max: RECENT_STATES_MAX_BYTES, weigh: (_presentity, state) => rememberedStateWeight(state) });
   }
 
   update<T>(presentity: string, partition: number, mutate: (state: PresentityState, now: number) => PresentityMutation<T>): Promise<T> {
@@ -120,7 +129,9 @@ export class PresentityUpdater {
         : this.composer.compose(presentity, mutation.publications);
       const outcome = await this.commit(presentity, partition, state, mutation.publications, document);
       if (outcome.ok) {
-        this.recent.set(presentity, outcome.state);
+        // A presentity left without publications is mostly gone for good (its users moved on): not worth remembering.
+        if (outcome.state.publications.length === 0) this.recent.delete(presentity);
+        else this.recent.set(presentity, outcome.state);
         if (outcome.state.version !== state.version) this.changes.publish(partition, outcome.state, now);
         return { result: mutation.result, state: outcome.state };
       }

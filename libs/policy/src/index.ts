@@ -1,0 +1,41 @@
+export { COMMON_POLICY_NS, PRES_RULES_NS, WATCHERINFO_NS } from './namespaces.js';
+export type { PolicyErrorKind } from './policy-error.js';
+export { PolicyError } from './policy-error.js';
+export type { SubHandling } from './rules/sub-handling.js';
+export { SUB_HANDLINGS, SUB_HANDLING_RANK, isSubHandling, morePermissive } from './rules/sub-handling.js';
+export type { AttributePermission, ComponentSelection, ElementName, Transformations, UserInputLevel } from './rules/transformations.js';
+export {
+  ATTRIBUTE_PERMISSIONS,
+  EVERYTHING_PROVIDED,
+  NOTHING_PROVIDED,
+  USER_INPUT_LEVELS,
+  combineTransformations,
+  normalizeTransformations,
+  viewKey,
+} from './rules/transformations.js';
+export type { IdentityCondition, ManyIdentities, Rule, RuleConditions, Ruleset, ValidityCondition } from './rules/ruleset.js';
+export { EMPTY_RULESET } from './rules/ruleset.js';
+export { defaultPresRulesLimits, parsePresRules } from './rules/parse-pres-rules.js';
+export type { AuthorizationDecision, AuthorizationRequest } from './rules/evaluate-rules.js';
+export { evaluateRules, ruleMatches } from './rules/evaluate-rules.js';
+export { applyTransformations, politeBlockDocument } from './view/apply-transformations.js';
+export type { PresentityViewsOptions, ViewRequest } from './view/presentity-views.js';
+export { PresentityViews } from './view/presentity-views.js';
+export type { WatcherEntry, WatcherEvent, WatcherInfo, WatcherList, WatcherStatus } from './winfo/watcherinfo.js';
+export { WATCHERINFO_CONTENT_TYPE, WATCHER_EVENTS, WATCHER_STATUSES } from './winfo/watcherinfo.js';
+export { renderWatcherInfo } from './winfo/render-watcherinfo.js';
+export { defaultWatcherInfoLimits, parseWatcherInfo } from './winfo/parse-watcherinfo.js';
+export type { WatcherInfoMerge } from './winfo/merge-watcherinfo.js';
+export { changedWatchers, mergeWatcherInfo } from './winfo/merge-watcherinfo.js';
+export type { AuthorizationStanding, AuthorizationTransition } from './authorization/authorization-transition.js';
+export { authorizationTransition } from './authorization/authorization-transition.js';
+export type { BookEntry } from './authorization/pres-rules-book.js';
+export {
+  DEFAULT_SUB_HANDLING,
+  DEFAULT_SUB_HANDLING_CHOICES,
+  PRES_RULES_AUID,
+  PRES_RULES_CONTENT_TYPE,
+  PRES_RULES_FILENAME,
+  PresRulesBook,
+  presRulesRef,
+} from './authorization/pres-rules-book.js';

@@ -1,0 +1,6 @@
+/** RFC 4745 §13.2: common policy (ruleset, rule, conditions, actions, transformations). */
+export const COMMON_POLICY_NS = 'urn:ietf:params:xml:ns:common-policy';
+/** RFC 5025 §9.2: presence authorization rules (sub-handling, provide-*). */
+export const PRES_RULES_NS = 'urn:ietf:params:xml:ns:pres-rules';
+/** RFC 3858 §5: watcher information. */
+export const WATCHERINFO_NS = 'urn:ietf:params:xml:ns:watcherinfo';
