@@ -63,8 +63,8 @@ export const SEMANTIC_CASES: readonly TortureCase[] = [
   },
   {
     name: 'invut', section: '3.3.6', title: 'Unknown Content-Type', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: answered(405) },
-    why: 'The method is inspected before the body (RFC 3261 §8.2.1 before §8.2.3): MESSAGE is not served, 405.',
+    expect: { default: answered(202) },
+    why: 'A page-mode MESSAGE service relays any body unchanged (RFC 3428 §7: the recipient UA judges the content, and would answer 415); with no binding for the recipient it is stored, 202.',
     message: (w) => request(w, 'invut', `MESSAGE sip:user@${w.domain} SIP/2.0`, 'MESSAGE', [`Accept: text/nobodyKnowsThis`], '<audio> <pcmu port="443"/> </audio>\r\n', 'application/unknownformat'),
   },
   {

@@ -214,8 +214,8 @@ export const VALID_CASES: readonly TortureCase[] = [
   },
   {
     name: 'mpart01', section: '3.1.1.11', title: 'Multipart MIME message with a binary part', valid: true, transports: ALL_TRANSPORTS,
-    expect: { default: answered(405) },
-    why: 'The body holds NUL and non-UTF-8 octets, framed by Content-Length alone (RFC 3261 §18.3, §7.4). MESSAGE is not served yet: 405 (§8.2.1).',
+    expect: { default: answered(202) },
+    why: 'The body holds NUL and non-UTF-8 octets, framed by Content-Length alone (RFC 3261 §18.3, §7.4); a MESSAGE body of any type is relayed (RFC 3428 §7), so with no binding for the recipient it is stored, 202.',
     message: (w) => {
       const boundary = '--tortureBoundary42';
       const binary = Buffer.from([0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x00, 0x00, 0xff, 0xfe, 0x80, 0x0d, 0x0a, 0x00, 0xc3, 0x28, 0x0d, 0x0a, 0x2d, 0x2d]);
