@@ -11,6 +11,8 @@ describe('IMDN requests in message/cpim (RFC 5438)', () => {
     expect([...(request?.wants ?? [])]).toEqual(['positive-delivery', 'display']);
     expect(request?.dateTime).toBe('2026-11-29T10:00:00Z');
     expect(wantsStoredNotice(request!)).toBe(true);
+    // Spaces inside the angle brackets and no space before them still name the namespace.
+    expect(imdnRequest(cpim('NS: im< urn:ietf:params:imdn >\r\nim.Message-ID: 1\r\nim.Disposition-Notification: processing\r\n'))?.messageId).toBe('1');
   });
 
   it('asks for nothing without the namespace, a Message-ID or a Disposition-Notification; display alone wants no stored notice', () => {

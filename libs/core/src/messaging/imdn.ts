@@ -22,8 +22,9 @@ export function imdnRequest(cpimBody: string): ImdnRequest | undefined {
   const headers = cpimMessageHeaders(cpimBody);
   const prefixes = new Set(
     headers.filter(([name]) => name === 'ns').flatMap(([, value]) => {
-      const match = /^([^\s<]+)\s*<\s*([^>]+?)\s*>$/.exec(value.trim());
-      return match !== null && match[2]!.toLowerCase() === IMDN_NAMESPACE ? [match[1]!.toLowerCase()] : [];
+      // The URI is trimmed after the match: spaces inside <> matched by the pattern itself made it polynomial (ReDoS check).
+      const match = /^([^\s<]+)\s*<([^>]*)>$/.exec(value.trim());
+      return match !== null && match[2]!.trim().toLowerCase() === IMDN_NAMESPACE ? [match[1]!.toLowerCase()] : [];
     }),
   );
   const valueOf = (local: string) => headers.find(([name]) => [...prefixes].some((prefix) => name === `${prefix}.${local}`))?.[1].trim();
