@@ -1,6 +1,6 @@
 import { sleep, type PresenceFleet } from '@presence/dev-tools';
 import { runWindowed } from '../worker/windowed.js';
-import { startChaosCluster } from './chaos-cluster.js';
+import { startChaosCluster, type ChaosClusterOptions } from './chaos-cluster.js';
 import { ChaosLedger, type Violation, type WindowSummary } from './chaos-ledger.js';
 import { ChaosPublishers } from './chaos-publishers.js';
 import { ChaosSip } from './chaos-sip.js';
@@ -8,20 +8,14 @@ import { ChaosWatchers } from './chaos-watchers.js';
 import type { DisturbanceName } from './disturbances.js';
 import { fetchSequence } from './store-fetch.js';
 
-export interface ChaosConfig {
+/** The cluster's shape (ChaosClusterOptions; Redis fsync `always` by default: nothing acknowledged may be lost) and the load and schedule run on it. */
+export interface ChaosConfig extends Omit<ChaosClusterOptions, 'minExpiresS'> {
   readonly presentities: number;
   readonly watchers: number;
   /** PUBLISH per second over all presentities. */
   readonly rate: number;
   /** Recovery gap after each disturbance (and the quiet baseline before the first), seconds. */
   readonly gapS: number;
-  readonly edges: number;
-  readonly agents: number;
-  readonly redisCluster: boolean;
-  readonly natsCluster: boolean;
-  /** Redis persistence: AOF with fsync always (the default: nothing acknowledged may be lost), everysec, or none. */
-  readonly redisFsync: 'always' | 'everysec' | 'none';
-  readonly leaseSeconds: number;
   /** Expires the watchers ask for; they refresh at half of it. */
   readonly subscribeExpiresS: number;
   /** A NOTIFY later than this after its PUBLISH was sent counts as delayed. */
