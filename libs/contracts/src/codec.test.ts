@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeDeliverRequest, encodeMessage } from './codec.js';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, encodeMessage } from './codec.js';
 import { ContractError } from './contract-error.js';
 import { createSubjects } from './subjects.js';
 
@@ -72,5 +72,17 @@ describe('contracts codec', () => {
     expect(decodeDeliverReply(encodeMessage({ v: 1, type: 'delivered', status: 200, reason: 'OK' }))).toEqual({ v: 1, type: 'delivered', status: 200, reason: 'OK' });
     expect(() => decodeDeliverRequest(bytes({ ...request, headers: { From: 1 } }))).toThrow(/headers/);
     expect(() => decodeDeliverReply(bytes({ v: 1, type: 'delivered', status: 'x', reason: '' }))).toThrow(ContractError);
+  });
+
+  it('xcap change - round-trips created, replaced and deleted documents; the auid subject is one NATS token', () => {
+    const created = { v: 1, type: 'xcap-change', auid: 'pres-rules', scope: 'users', owner: 'sip:alice@example.com', filename: 'index', etag: 'e1', changedAt: 5 } as const;
+    expect(decodeXcapChange(encodeMessage(created))).toEqual(created);
+    const deleted = { v: 1, type: 'xcap-change', auid: 'resource-lists', scope: 'global', owner: '', filename: 'index', previousEtag: 'e1', changedAt: 6 } as const;
+    expect(decodeXcapChange(encodeMessage(deleted))).toEqual(deleted);
+    expect(() => decodeXcapChange(bytes({ ...created, scope: 'everyone' }))).toThrow(/scope/);
+    expect(() => decodeXcapChange(bytes({ ...created, etag: 7 }))).toThrow(ContractError);
+    const subjects = createSubjects('t1.');
+    expect(subjects.xcapChange('org.openmobilealliance.pres-rules')).toBe('t1.xcap.org_openmobilealliance_pres-rules');
+    expect(() => subjects.xcapChange('a b')).toThrow(/auid/);
   });
 });

@@ -1,16 +1,19 @@
-import { RecordReader, SUBSCRIPTION_STATUSES, type RecordProblem } from '@presence/core';
+import { RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem } from '@presence/core';
 import { ContractError } from './contract-error.js';
 import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
 import type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
+import type { XcapChangeEvent } from './messages/xcap-change.js';
 
 /** The one place payload shapes are checked: everything past here is typed and trusted. */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent | DeliverRequest | DeliverReply): Uint8Array {
+export function encodeMessage(
+  message: AgentRequest | AgentReply | ChangeEvent | DeliverRequest | DeliverReply | XcapChangeEvent,
+): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
 
@@ -130,4 +133,22 @@ export function decodeDeliverReply(bytes: Uint8Array): DeliverReply {
   const r = readEnvelope(bytes, 'deliver reply');
   r.oneOf('type', ['delivered'] as const);
   return { v: 1, type: 'delivered', status: r.count('status'), reason: r.string('reason') };
+}
+
+export function decodeXcapChange(bytes: Uint8Array): XcapChangeEvent {
+  const r = readEnvelope(bytes, 'xcap change');
+  r.oneOf('type', ['xcap-change'] as const);
+  const previousEtag = r.optionalString('previousEtag');
+  const etag = r.optionalString('etag');
+  return {
+    v: 1,
+    type: 'xcap-change',
+    auid: r.string('auid'),
+    scope: r.oneOf('scope', XCAP_SCOPES),
+    owner: r.string('owner'),
+    filename: r.string('filename'),
+    ...(previousEtag === undefined ? {} : { previousEtag }),
+    ...(etag === undefined ? {} : { etag }),
+    changedAt: r.count('changedAt'),
+  };
 }

@@ -18,5 +18,6 @@ export type {
 } from './messages/agent-reply.js';
 export type { ChangeEvent } from './messages/change-event.js';
 export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
+export type { XcapChangeEvent } from './messages/xcap-change.js';
 export { ContractError } from './contract-error.js';
-export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply } from './codec.js';
+export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange } from './codec.js';

@@ -3,12 +3,14 @@
  *   <prefix>pa.<partition>              requests to the presence agent owning a partition
  *   <prefix>ps.<partition>.<aor-token>  change events of one presentity (one per change)
  *   <prefix>edge.<edge-token>.deliver   a MESSAGE for a UA whose connection that edge holds (request/reply)
+ *   <prefix>xcap.<auid>                 an XCAP document of that application usage changed (broadcast)
  * NATS tokens cannot contain '.', so the AOR and the edge id travel base64url-encoded.
  */
 export interface Subjects {
   agent(partition: number): string;
   change(partition: number, presentity: string): string;
   edgeDeliver(edgeId: string): string;
+  xcapChange(auid: string): string;
 }
 
 export function createSubjects(prefix = ''): Subjects {
@@ -19,7 +21,14 @@ export function createSubjects(prefix = ''): Subjects {
     agent: (partition) => `${prefix}pa.${partition}`,
     change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
     edgeDeliver: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.deliver`,
+    xcapChange: (auid) => `${prefix}xcap.${auidToken(auid)}`,
   };
+}
+
+/** An auid is a token already (RFC 4825 §5.1) except for '.', which NATS reserves. */
+function auidToken(auid: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(auid)) throw new Error(`XCAP auid "${auid}" is not a token`);
+  return auid.replaceAll('.', '_');
 }
 
 export function aorToken(aor: string): string {
