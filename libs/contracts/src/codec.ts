@@ -1,4 +1,4 @@
-import { RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem } from '@presence/core';
+import { bodyField, readBodyField, RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem } from '@presence/core';
 import { ContractError } from './contract-error.js';
 import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
@@ -11,10 +11,13 @@ import type { XcapChangeEvent } from './messages/xcap-change.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeMessage(
-  message: AgentRequest | AgentReply | ChangeEvent | DeliverRequest | DeliverReply | XcapChangeEvent,
-): Uint8Array {
+export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent): Uint8Array {
   return encoder.encode(JSON.stringify(message));
+}
+
+/** A DeliverRequest with its body bytes as a BodyField (text, or base64 when not UTF-8). */
+export function encodeDeliverRequest(request: DeliverRequest): Uint8Array {
+  return encoder.encode(JSON.stringify({ ...request, ...bodyField(request.body) }));
 }
 
 const contractError = (problem: RecordProblem): ContractError => new ContractError(problem.message);
@@ -124,7 +127,7 @@ export function decodeDeliverRequest(bytes: Uint8Array): DeliverRequest {
     flow: r.string('flow'),
     uri: r.string('uri'),
     headers: r.stringRecord('headers'),
-    body: r.string('body'),
+    body: readBodyField(r),
     ...(branchKey === undefined ? {} : { branchKey }),
   };
 }

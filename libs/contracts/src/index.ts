@@ -20,4 +20,4 @@ export type { ChangeEvent } from './messages/change-event.js';
 export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 export type { XcapChangeEvent } from './messages/xcap-change.js';
 export { ContractError } from './contract-error.js';
-export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange } from './codec.js';
+export { encodeMessage, encodeDeliverRequest, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange } from './codec.js';

@@ -26,6 +26,23 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(received.maxForwards).toBe(69);
     });
 
+    it('message - a body of any bytes (all 256 octets, invalid UTF-8) arrives byte for byte, online and after store + REGISTER; Content-Length counts bytes', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      const octets = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+      const binary = { headers: { 'Content-Type': 'application/octet-stream' } };
+      expect((await alice.sendMessage(bob.aor, octets, binary)).status).toBe(202);
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      const stored = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(Buffer.compare(stored.bodyBytes, octets), 'stored, then delivered on REGISTER').toBe(0);
+      expect(stored.header('content-length')).toBe('256');
+      expect(stored.contentType).toBe('application/octet-stream');
+      expect([200, 202]).toContain((await alice.sendMessage(bob.aor, octets, binary)).status);
+      const online = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(Buffer.compare(online.bodyBytes, octets), 'delivered online').toBe(0);
+      expect(online.header('content-length')).toBe('256');
+    });
+
     it('message - forks to every contact: a 2xx from any wins, else the best failure (RFC 3261 §16.7)', async () => {
       const alice = await ctx.ua('alice');
       const phone = await ctx.ua('bob');

@@ -35,7 +35,8 @@ export interface UaRequestOptions {
   uri?: string;
   /** Override or add headers (case-insensitive names), e.g. a fixed Call-ID. */
   headers?: HeaderFields;
-  body?: string;
+  /** Text is sent UTF-8 encoded, bytes as they are. */
+  body?: string | Uint8Array;
   expires?: number;
 }
 
@@ -140,7 +141,7 @@ export class TestUa {
   }
 
   /** A page-mode MESSAGE (RFC 3428) to `recipient` through the server, text/plain unless the headers say otherwise. */
-  sendMessage(recipient: string, body: string, options: Omit<UaRequestOptions, 'uri' | 'body'> = {}): Promise<SipResponse> {
+  sendMessage(recipient: string, body: string | Uint8Array, options: Omit<UaRequestOptions, 'uri' | 'body'> = {}): Promise<SipResponse> {
     return this.request('MESSAGE', { ...options, uri: recipient, body, headers: mergeHeaders({ 'Content-Type': 'text/plain;charset=utf-8' }, options.headers) });
   }
 
@@ -193,7 +194,7 @@ export class TestUa {
    * and again after a 401 with stale=true. A second 401 that is not stale
    * (wrong credentials) is returned.
    */
-  async send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+  async send(method: string, uri: string, headers: HeaderFields, target: string, body?: string | Uint8Array): Promise<SipResponse> {
     const digest = this.digest;
     if (digest === undefined) return this.sendOnce(method, uri, headers, target, body);
     let current: HeaderFields = headers;
@@ -213,7 +214,7 @@ export class TestUa {
   }
 
   /** Sends a request as it is: no Authorization added, a 401 returned unanswered. */
-  sendOnce(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+  sendOnce(method: string, uri: string, headers: HeaderFields, target: string, body?: string | Uint8Array): Promise<SipResponse> {
     return this.stack.sendRequest({ method, uri, headers, body }, { uri: target });
   }
 

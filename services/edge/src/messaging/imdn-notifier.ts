@@ -14,7 +14,8 @@ const MAX_FORWARDS = '70';
 export interface NoticeSubject {
   readonly sender: string;
   readonly contentType: string | undefined;
-  readonly body: string;
+  /** Decoded as text only when it is message/cpim. */
+  readonly body: Uint8Array;
 }
 
 /**
@@ -40,7 +41,7 @@ export class ImdnNotifier {
   /** Sends the notice if `subject` asked for one; never rejects. */
   async notify(subject: NoticeSubject, recipient: string, notice: IntermediaryNotice): Promise<void> {
     if (subject.contentType?.toLowerCase() !== CPIM) return;
-    const imdn = imdnRequest(subject.body);
+    const imdn = imdnRequest(Buffer.from(subject.body).toString('utf8'));
     if (imdn === undefined || !wantsNotice(imdn, notice)) return;
     const sender = subject.sender;
     try {
@@ -56,7 +57,7 @@ export class ImdnNotifier {
           'Max-Forwards': MAX_FORWARDS,
           'Content-Type': CPIM,
         },
-        body,
+        body: Buffer.from(body, 'utf8'),
       };
       const bindings = await this.store.bindings(sender, now);
       if (bindings.length > 0 && (await forkToContacts(this.delivery, bindings, copy)).delivered) return this.metrics.imdnNotices.inc({ notice, result: 'sent' });

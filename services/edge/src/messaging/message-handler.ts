@@ -73,7 +73,7 @@ export class MessageHandler {
     // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
     const outcome = await this.route(recipient, copy, request.cseq.seq, request.contentType === IS_COMPOSING);
     request.respond(outcome.status, outcome.reason);
-    if (outcome.status === 202) void this.notifier.notify({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.body }, recipient, 'stored');
+    if (outcome.status === 202) void this.notifier.notify({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.bodyBytes }, recipient, 'stored');
   }
 
   /** Sends `copy` to the recipient's contacts, or stores it (202) when it has none or older messages wait. */
@@ -106,7 +106,7 @@ export class MessageHandler {
     if (hops === 0) throw new TooManyHopsError('Too Many Hops');
     const key = loopKey(request);
     if (cameBackToUs(request, key)) throw new LoopDetectedError('Loop Detected');
-    const bytes = Buffer.byteLength(request.body);
+    const bytes = request.bodyBytes.length;
     if (bytes > this.config.maxMessageBytes) throw new RequestEntityTooLargeError(`Message body of ${bytes} bytes exceeds ${this.config.maxMessageBytes}`);
     const cpim = request.contentType === CPIM ? cpimProblem(request.body) : undefined;
     if (cpim !== undefined) throw new BadRequestError(`Malformed message/cpim: ${cpim}`);

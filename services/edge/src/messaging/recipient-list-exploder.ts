@@ -61,7 +61,7 @@ export class RecipientListExploder {
         this.metrics.messageListCopies.inc({ result });
         if (result !== 'failed') return;
         this.logger.info({ sender, recipient: uri, status: outcome.status, reason: outcome.reason }, 'multi-recipient MESSAGE copy not delivered');
-        await this.notifier.notify({ sender, contentType: message.contentType, body: message.body }, uri, 'failed');
+        await this.notifier.notify({ sender, contentType: message.contentType, body: Buffer.from(message.body, 'utf8') }, uri, 'failed');
       }),
     );
   }
@@ -74,7 +74,7 @@ export class RecipientListExploder {
       const callId = `${request.callId}-${createHash('sha256').update(recipient).digest('base64url').slice(0, 10)}`;
       const headers = { ...copy.headers, To: `<${uri}>`, 'Call-ID': callId, 'Content-Type': contentType };
       const key = loopKey({ callId, cseq: request.cseq, from: request.from, to: { ...request.to, uri } });
-      return await this.route(recipient, { headers, body, branchKey: key }, request.cseq.seq);
+      return await this.route(recipient, { headers, body: Buffer.from(body, 'utf8'), branchKey: key }, request.cseq.seq);
     } catch (error) {
       if (error instanceof PresenceError) return { status: error.status, reason: error.reason };
       this.logger.warn({ err: error, recipient: uri }, 'multi-recipient MESSAGE copy failed');
