@@ -3,7 +3,7 @@ import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import { productToken, type Logger } from '@presence/runtime';
+import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
@@ -139,6 +139,9 @@ export function createEdge(deps: EdgeDeps): Edge {
     lockTtlMs: 2 * transactionMs + 5000,
   });
 
+  // Multi-recipient copies and IMDN notices go on after the answer: held here so stop() waits for them (bounded).
+  const background = new BackgroundWork(MAX_BACKGROUND_WORK);
+
   const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
     REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts, config.limits.maxContactsPerAor, (aor) =>
@@ -146,7 +149,18 @@ export function createEdge(deps: EdgeDeps): Edge {
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
-    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger), messagingLogger, (aor) => offline.recipientRegistered(aor)),
+    MESSAGE: new MessageHandler(
+      store,
+      domains,
+      delivery,
+      messaging,
+      clock,
+      metrics,
+      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background),
+      messagingLogger,
+      background,
+      (aor) => offline.recipientRegistered(aor),
+    ),
     OPTIONS: undefined,
   });
   const stopListening = bus.onReconnect(() => resync.everything());
@@ -165,6 +179,12 @@ export function createEdge(deps: EdgeDeps): Edge {
     async stop() {
       stopListening();
       stopSampling();
+      // Work promised by a 202 needs the stack and the store: it finishes (or is given up on, counted) before they stop.
+      const abandoned = await background.drain(BACKGROUND_DRAIN_MS);
+      if (abandoned > 0) {
+        metrics.backgroundWorkAbandoned.inc(abandoned);
+        messagingLogger.warn({ abandoned, deadlineMs: BACKGROUND_DRAIN_MS }, 'stopping with messaging work unfinished (multi-recipient copies, IMDN notices)');
+      }
       // Deliveries and forwarded MESSAGEs in flight end when the stack stops (503: they stay stored), not after their Timer F.
       const delivering = offline.stop();
       const forwarding = responder.stop();
@@ -194,6 +214,11 @@ function requestAuthenticator(
   const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
+
+/** Multi-recipient MESSAGEs and IMDN notices in flight after their answer; past it a list MESSAGE is 503. */
+const MAX_BACKGROUND_WORK = 1000;
+/** How long stop() waits for that work: half the 10 s the process is given to stop (runUntilSignal), the rest for the stack and store. */
+const BACKGROUND_DRAIN_MS = 5000;
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CPIM, imdnRequest, noticeBody, wantsNotice, type Clock, type IntermediaryNotice, type LocationStore, type OfflineMessageStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { MessagingConfig } from '../edge-config.js';
 import type { ContactDelivery } from './contact-delivery.js';
 import { forkToContacts } from './fork.js';
@@ -36,7 +36,17 @@ export class ImdnNotifier {
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
+    /** Where notices sent after the answer are held, so a SIGTERM drain waits for them. */
+    private readonly background: BackgroundWork,
   ) {}
+
+  /** `notify` after the sender's answer, held in the background work; with no room left the notice is counted failed. */
+  notifyLater(subject: NoticeSubject, recipient: string, notice: IntermediaryNotice): void {
+    if (subject.contentType?.toLowerCase() !== CPIM) return;
+    if (this.background.run(() => this.notify(subject, recipient, notice))) return;
+    this.metrics.imdnNotices.inc({ notice, result: 'failed' });
+    this.logger.warn({ recipient, notice }, 'IMDN notice not sent: too much background work in flight');
+  }
 
   /** Sends the notice if `subject` asked for one; never rejects. */
   async notify(subject: NoticeSubject, recipient: string, notice: IntermediaryNotice): Promise<void> {

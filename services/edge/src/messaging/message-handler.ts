@@ -14,7 +14,7 @@ import {
   type OfflineMessageStore,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { IncomingRequest } from '@presence/sip';
 import type { MessagingConfig } from '../edge-config.js';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
@@ -48,12 +48,14 @@ export class MessageHandler {
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
     /** Tells a sender that asked for IMDN what became of its message (RFC 5438). */
-    private readonly notifier: Pick<ImdnNotifier, 'notify'>,
+    private readonly notifier: Pick<ImdnNotifier, 'notify' | 'notifyLater'>,
     logger: Logger,
+    /** Where the copies of a multi-recipient MESSAGE go on after its 202. */
+    background: BackgroundWork,
     /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
     private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
   ) {
-    this.exploder = new RecipientListExploder(config.exploderUser, domains, (recipient, copy, cseq) => this.route(recipient, copy, cseq, false), notifier, metrics, logger);
+    this.exploder = new RecipientListExploder(config.exploderUser, domains, (recipient, copy, cseq) => this.route(recipient, copy, cseq, false), notifier, metrics, logger, background);
   }
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -73,7 +75,7 @@ export class MessageHandler {
     // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
     const outcome = await this.route(recipient, copy, request.cseq.seq, request.contentType === IS_COMPOSING);
     request.respond(outcome.status, outcome.reason);
-    if (outcome.status === 202) void this.notifier.notify({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.bodyBytes }, recipient, 'stored');
+    if (outcome.status === 202) this.notifier.notifyLater({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.bodyBytes }, recipient, 'stored');
   }
 
   /** Sends `copy` to the recipient's contacts, or stores it (202) when it has none or older messages wait. */

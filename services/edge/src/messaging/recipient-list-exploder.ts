@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { BadRequestError, normalizeAor, PresenceError, tryParseSipUri } from '@presence/core';
+import { BadRequestError, normalizeAor, PresenceError, ServiceUnavailableError, tryParseSipUri } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { IncomingRequest } from '@presence/sip';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
 import type { ImdnNotifier } from './imdn-notifier.js';
 import { loopKey, type MessageCopy } from './message-copy.js';
-import { parseRecipientListMessage, RECIPIENT_LIST_MESSAGE, recipientCopy } from './recipient-list.js';
+import { parseRecipientListMessage, RECIPIENT_LIST_MESSAGE, recipientCopy, type RecipientListMessage } from './recipient-list.js';
 
 /** Most recipients one MESSAGE may name: every copy is a delivery of its own. */
 export const MAX_LIST_RECIPIENTS = 100;
+/** Retry-After of a 503 while the background work is full: copies take a transaction (seconds) each. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /** What became of one copy: 200 delivered, 202 stored, else the failure. */
 export interface RouteOutcome {
@@ -37,6 +39,8 @@ export class RecipientListExploder {
     private readonly notifier: Pick<ImdnNotifier, 'notify'>,
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
+    /** Holds the copies sent after the 202, so a SIGTERM drain waits for them; full, a new list MESSAGE is 503. */
+    private readonly background: BackgroundWork,
   ) {}
 
   /** True for a request to the exploder URI of a domain served here. */
@@ -50,7 +54,13 @@ export class RecipientListExploder {
       throw new BadRequestError(`A MESSAGE to the multi-recipient service needs Require: ${RECIPIENT_LIST_MESSAGE}`);
     }
     const message = await parseRecipientListMessage(request.header('content-type') ?? '', request.body, MAX_LIST_RECIPIENTS);
+    if (!this.background.hasRoom) throw new ServiceUnavailableError('Service Unavailable (too many multi-recipient MESSAGEs in progress)', BUSY_RETRY_AFTER_SECONDS);
     request.respond(202, `Accepted (sent on to ${message.recipients.length} recipients)`);
+    this.background.run(() => this.sendCopies(request, copy, message));
+  }
+
+  /** Every recipient's copy, at once; a failed one reported to the sender when it asked (RFC 5365 §6). */
+  private async sendCopies(request: IncomingRequest, copy: MessageCopy, message: RecipientListMessage): Promise<void> {
     const sender = normalizeAor(request.from.uri);
     const boundary = `list-${createHash('sha256').update(request.callId).digest('hex').slice(0, 16)}`;
     const { contentType, body } = recipientCopy(message, boundary);
