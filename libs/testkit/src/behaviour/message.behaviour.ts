@@ -114,6 +114,24 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(bob.messages).toHaveLength(2);
     });
 
+    it('message - a To tag (no dialog here) is 481; Expires (RFC 3428) is checked, passed on, and an already stale message is not stored', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      expect((await alice.sendMessage(bob.aor, 'in a dialog?', { headers: { To: `<${bob.aor}>;tag=nodialog` } })).status).toBe(481);
+      expect((await alice.sendMessage(bob.aor, 'x', { headers: { Expires: 'soon' } })).status).toBe(400);
+      const stale = await alice.sendMessage(bob.aor, 'stale at once', { headers: { Expires: '0' } });
+      expect(stale.status).toBe(480);
+      expect(stale.reason).toMatch(/Expires: 0/);
+      expect((await alice.sendMessage(bob.aor, 'keeps an hour', { headers: { Expires: '3600' } })).status).toBe(202);
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      expect((await bob.nextMessage({ timeoutMs: 10_000 })).body).toBe('keeps an hour');
+      expect([200, 202]).toContain((await alice.sendMessage(bob.aor, 'live', { headers: { Expires: '60' } })).status);
+      const live = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(live.body).toBe('live');
+      expect(live.header('expires')).toBe('60');
+      expect(bob.messages).toHaveLength(2);
+    });
+
     // Not a case over UDP: a body over 64 KiB cannot be one datagram, so a UA sends it over TCP (RFC 3261 §18.1.1).
     if (ctx.transport !== 'udp') it('message - a body over the maximum (64 KiB) is 413', async () => {
       const alice = await ctx.ua('alice');

@@ -48,6 +48,8 @@ export function copyOfRequest(request: SipRequest, key: string, now: number): Me
   };
   const contentType = request.header('content-type');
   if (contentType !== undefined) headers['Content-Type'] = contentType;
+  // RFC 3428 §10: with Date, when the content goes stale; checked a number by the handler.
+  if (request.expires !== undefined) headers.Expires = String(request.expires);
   return { headers, body: request.bodyBytes, branchKey: key };
 }
 

@@ -6,6 +6,7 @@ import {
   cpimProblem,
   IS_COMPOSING,
   LoopDetectedError,
+  NoSuchDialogError,
   normalizeAor,
   RequestEntityTooLargeError,
   TooManyHopsError,
@@ -103,6 +104,9 @@ export class MessageHandler {
 
   /** RFC 3261 §16.3 steps 3 and 4, then the size cap; the copy to send on. */
   private checked(request: IncomingRequest): MessageCopy {
+    // RFC 3428 §4: a page-mode MESSAGE is outside any dialog; one with a To tag names a dialog this server never has (RFC 3261 §12.2.2).
+    if (request.to.params.tag !== undefined) throw new NoSuchDialogError('Call/Transaction Does Not Exist (MESSAGE with a To tag: no such dialog here)');
+    if (request.expires !== undefined && Number.isNaN(request.expires)) throw new BadRequestError('Invalid Expires');
     const hops = request.maxForwards;
     if (hops !== undefined && Number.isNaN(hops)) throw new BadRequestError('Invalid Max-Forwards');
     if (hops === 0) throw new TooManyHopsError('Too Many Hops');
@@ -115,9 +119,16 @@ export class MessageHandler {
     return copyOfRequest(request, key, this.clock.now());
   }
 
-  /** Durable before the answer: 202 means the message will not be lost (issue #13). */
+  /**
+   * Durable before the answer: 202 means the message will not be lost (issue #13).
+   * RFC 3428 §10: Expires is how long the content stays meaningful; a stored
+   * message lapses then (never later than the configured time to live), and
+   * one already stale is not stored at all.
+   */
   private async storeForLater(recipient: string, copy: MessageCopy, cseq: number): Promise<RouteOutcome> {
-    const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: this.config.offlineMessageTtlMs };
+    const expires = copy.headers.Expires === undefined ? undefined : Number(copy.headers.Expires) * 1000;
+    if (expires === 0) return { status: 480, reason: 'Temporarily Unavailable (Expires: 0, not stored)' };
+    const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: Math.min(this.config.offlineMessageTtlMs, expires ?? Number.POSITIVE_INFINITY) };
     const outcome = await this.store.storeOfflineMessage(recipient, storedMessage(copy, cseq), limits);
     if (outcome.expired > 0) this.metrics.messagesExpired.inc(outcome.expired);
     if (!outcome.stored) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadRequestError, normalizeAor, PresenceError, ServiceUnavailableError, tryParseSipUri } from '@presence/core';
+import { ExtensionRequiredError, normalizeAor, PresenceError, ServiceUnavailableError, tryParseSipUri } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { IncomingRequest } from '@presence/sip';
@@ -51,7 +51,8 @@ export class RecipientListExploder {
 
   async explode(request: IncomingRequest, copy: MessageCopy): Promise<void> {
     if (!request.headerValues('require').some((tag) => tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE)) {
-      throw new BadRequestError(`A MESSAGE to the multi-recipient service needs Require: ${RECIPIENT_LIST_MESSAGE}`);
+      // RFC 5365 §5-6: the UAC asks for the service with this option tag; without it, 421 says which (RFC 3261 §21.4.21).
+      throw new ExtensionRequiredError(`Extension Required (a MESSAGE to the multi-recipient service needs Require: ${RECIPIENT_LIST_MESSAGE})`, [RECIPIENT_LIST_MESSAGE]);
     }
     const message = await parseRecipientListMessage(request.header('content-type') ?? '', request.body, MAX_LIST_RECIPIENTS);
     if (!this.background.hasRoom) throw new ServiceUnavailableError('Service Unavailable (too many multi-recipient MESSAGEs in progress)', BUSY_RETRY_AFTER_SECONDS);

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@presence/core';
+import { BadRequestError, UnsupportedMediaTypeError } from '@presence/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRecipientListMessage, recipientCopy } from './recipient-list.js';
@@ -39,9 +39,29 @@ describe('recipient-list MESSAGE bodies (RFC 5365)', () => {
     expect(copy.body).not.toContain('secret');
   });
 
-  it('refuses with 400 naming the problem: not multipart, no list, two message parts, bad XML, bad copyControl, too many, nobody', async () => {
+  it('anonymized entries (RFC 5364 §4) are the anonymous URI in the history; with only bcc entries the copy is the message alone', async () => {
+    const parsed = await parseRecipientListMessage(TYPE, body('Content-Type: text/plain\r\n\r\nhi', list('<entry uri="sip:a@x" cp:anonymize="true"/><entry uri="sip:b@x"/>')), 10);
+    expect(parsed.recipients).toEqual([{ uri: 'sip:a@x', copyControl: 'to', anonymize: true }, { uri: 'sip:b@x', copyControl: 'to' }]);
+    const copy = recipientCopy(parsed, 'zz');
+    expect(copy.body).toContain('<entry uri="sip:anonymous@anonymous.invalid" cp:copyControl="to"/><entry uri="sip:b@x" cp:copyControl="to"/>');
+    expect(copy.body).not.toContain('sip:a@x');
+    expect(recipientCopy({ contentType: 'text/plain', body: 'hi', recipients: [{ uri: 'sip:a@x', copyControl: 'bcc' }] }, 'zz')).toEqual({ contentType: 'text/plain', body: 'hi' });
+    await expect(parseRecipientListMessage(TYPE, body('Content-Type: text/plain\r\n\r\nhi', list('<entry uri="sip:a@x" cp:anonymize="maybe"/>')), 10)).rejects.toThrow(/anonymize/);
+  });
+
+  it('refuses with 415 and Accept a body that is not multipart/mixed, and a URI list in another format (RFC 5363/5365)', async () => {
+    const plain = await parseRecipientListMessage('text/plain', 'hi', 2).catch((caught: unknown) => caught);
+    expect(plain).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect((plain as UnsupportedMediaTypeError).headers()).toEqual({ accept: 'multipart/mixed' });
+    const uriList = `--b-1\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b-1\r\nContent-Type: text/uri-list\r\nContent-Disposition: recipient-list\r\n\r\nsip:a@x\r\n--b-1--\r\n`;
+    const foreign = await parseRecipientListMessage(TYPE, uriList, 2).catch((caught: unknown) => caught);
+    expect(foreign).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect((foreign as UnsupportedMediaTypeError).headers()).toEqual({ accept: 'application/resource-lists+xml' });
+  });
+
+  it('refuses with 400 naming the problem: no boundary, no list, two message parts, bad XML, bad copyControl, too many, nobody', async () => {
     const cases: Array<[string, string, RegExp]> = [
-      ['text/plain', 'hi', /multipart\/mixed/],
+      ['multipart/mixed', 'hi', /without a boundary/],
       [TYPE, '--b-1\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b-1--\r\n', /recipient-list \(found 0\)/],
       [TYPE, body('Content-Type: application/octet-stream\r\n\r\nx\r\n--b-1\r\nContent-Type: text/plain\r\n\r\ny', list('<entry uri="sip:a@x"/>')), /exactly one message part/],
       [TYPE, body('Content-Type: text/plain\r\n\r\nhi', '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list>'), /^Malformed recipient list/],
@@ -59,11 +79,11 @@ describe('recipient-list MESSAGE bodies (RFC 5365)', () => {
 });
 
 describe('recipient-list MESSAGE bodies under adversarial input', () => {
-  it('whatever the body, the parser answers a result or a BadRequestError, never another error', async () => {
+  it('whatever the body, the parser answers a result, a BadRequestError or an UnsupportedMediaTypeError, never another error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 400 }), fc.constantFrom(TYPE, 'multipart/mixed;boundary=x', 'multipart/mixed;boundary='), async (text, type) => {
         const outcome = await parseRecipientListMessage(type, `--b-1\r\n${text}\r\n--b-1--`, 5).catch((error: unknown) => error);
-        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BadRequestError);
+        if (outcome instanceof Error) expect(outcome instanceof BadRequestError || outcome instanceof UnsupportedMediaTypeError, String(outcome)).toBe(true);
       }),
       { numRuns: 200, seed: 5365 },
     );

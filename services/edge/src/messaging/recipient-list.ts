@@ -1,4 +1,4 @@
-import { BadRequestError } from '@presence/core';
+import { BadRequestError, UnsupportedMediaTypeError } from '@presence/core';
 import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, PidfError, type XmlElement } from '@presence/pidf';
 import PostalMime from 'postal-mime';
 
@@ -14,7 +14,12 @@ export type CopyControl = 'to' | 'cc' | 'bcc';
 export interface ListedRecipient {
   readonly uri: string;
   readonly copyControl: CopyControl;
+  /** RFC 5364 §4 `anonymize`: the others see an anonymous URI in its place. */
+  readonly anonymize?: boolean;
 }
+
+/** What stands in for an anonymized entry in the list the others get (RFC 5364 §4, the RFC 3323 anonymous URI). */
+export const ANONYMOUS_URI = 'sip:anonymous@anonymous.invalid';
 
 /** A recipient-list MESSAGE taken apart: who gets it, and the message itself. */
 export interface RecipientListMessage {
@@ -31,11 +36,16 @@ export interface RecipientListMessage {
  * parts is 400 naming what is missing.
  */
 export async function parseRecipientListMessage(contentType: string, body: string, maxRecipients: number): Promise<RecipientListMessage> {
-  if (!/^multipart\/mixed\s*;.*boundary=/i.test(contentType)) throw new BadRequestError(`Recipient-list MESSAGE body must be multipart/mixed with a boundary, not ${contentType || 'none'}`);
+  // RFC 5365 §6: the body is multipart/mixed; another type is one we do not take (415 with Accept, RFC 3261 §21.4.13).
+  if (!/^multipart\/mixed\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError(`Unsupported Media Type (a recipient-list MESSAGE is multipart/mixed, not ${contentType || 'none'})`, ['multipart/mixed']);
+  if (!/;.*boundary=/i.test(contentType)) throw new BadRequestError('Recipient-list MESSAGE body is multipart/mixed without a boundary');
   const mime = await PostalMime.parse(`Content-Type: ${contentType}\r\n\r\n${body}`, { attachmentEncoding: 'utf8' }).catch((error: Error) => {
     throw new BadRequestError(`Malformed multipart/mixed body: ${error.message}`);
   });
   const parts = mime.attachments;
+  // RFC 5363 §4.1 via RFC 5365 §7: a URI list in a format we do not read is 415 naming the one we do.
+  const foreign = parts.find((part) => part.disposition?.toLowerCase() === 'recipient-list' && part.mimeType.toLowerCase() !== RESOURCE_LISTS);
+  if (foreign !== undefined) throw new UnsupportedMediaTypeError(`Unsupported Media Type (recipient list as ${foreign.mimeType}; lists are ${RESOURCE_LISTS})`, [RESOURCE_LISTS]);
   const lists = parts.filter((part) => part.mimeType.toLowerCase() === RESOURCE_LISTS && part.disposition?.toLowerCase() === 'recipient-list');
   if (lists.length !== 1) throw new BadRequestError(`Recipient-list MESSAGE needs one ${RESOURCE_LISTS} part with Content-Disposition: recipient-list (found ${lists.length})`);
   const others = parts.filter((part) => part !== lists[0]);
@@ -74,7 +84,10 @@ function listedRecipients(xml: string, max: number): ListedRecipient[] {
       if (uri === undefined || uri === '') throw new BadRequestError('Recipient list entry without a uri');
       const control = (getAttribute(entry, 'copyControl', COPY_CONTROL_NS) ?? 'to').toLowerCase();
       if (control !== 'to' && control !== 'cc' && control !== 'bcc') throw new BadRequestError(`Recipient list entry ${uri}: copyControl must be to, cc or bcc, not ${control}`);
-      if (!seen.has(uri)) seen.set(uri, { uri, copyControl: control });
+      const anonymize = (getAttribute(entry, 'anonymize', COPY_CONTROL_NS) ?? 'false').trim().toLowerCase();
+      if (anonymize !== 'true' && anonymize !== 'false' && anonymize !== '1' && anonymize !== '0') throw new BadRequestError(`Recipient list entry ${uri}: anonymize must be true or false, not ${anonymize}`);
+      const anonymous = anonymize === 'true' || anonymize === '1';
+      if (!seen.has(uri)) seen.set(uri, { uri, copyControl: control, ...(anonymous ? { anonymize: true } : {}) });
     }
   }
   if (seen.size === 0) throw new BadRequestError('Recipient list names nobody');
@@ -83,13 +96,15 @@ function listedRecipients(xml: string, max: number): ListedRecipient[] {
 }
 
 /**
- * What each recipient gets (RFC 5365 §5): the message, and the list of
- * recipients as a recipient-list-history part without the bcc entries
- * (RFC 5365 §4 privacy), together as multipart/mixed.
+ * What each recipient gets (RFC 5365 §7.3): the message, and the list of
+ * recipients as a recipient-list-history part without the bcc entries and
+ * with anonymized ones as the anonymous URI (RFC 5365 §4, RFC 5364 §4),
+ * together as multipart/mixed; the message alone when no one is left to show.
  */
 export function recipientCopy(message: RecipientListMessage, boundary: string): { contentType: string; body: string } {
   const visible = message.recipients.filter((recipient) => recipient.copyControl !== 'bcc');
-  const entries = visible.map((recipient) => `<entry uri="${escapeXml(recipient.uri)}" cp:copyControl="${recipient.copyControl}"/>`);
+  if (visible.length === 0) return { contentType: message.contentType, body: message.body };
+  const entries = visible.map((recipient) => `<entry uri="${escapeXml(recipient.anonymize === true ? ANONYMOUS_URI : recipient.uri)}" cp:copyControl="${recipient.copyControl}"/>`);
   const history = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<resource-lists xmlns="${RESOURCE_LISTS_NS}" xmlns:cp="${COPY_CONTROL_NS}"><list>${entries.join('')}</list></resource-lists>`,
