@@ -18,6 +18,8 @@ describe('body field', () => {
   it('body field - UTF-8 text is written as text, as records older than the field were, and those still read', () => {
     expect(bodyField(Buffer.from('héllo ✓'))).toEqual({ body: 'héllo ✓' });
     expect(read({ body: 'héllo ✓' }).toString('utf8')).toBe('héllo ✓');
+    const withBom = Buffer.from('\ufeffhi');
+    expect(Buffer.compare(read(bodyField(withBom)), withBom)).toBe(0);
   });
 
   it('body field - an unknown encoding is an error naming it', () => {

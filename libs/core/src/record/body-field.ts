@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { RecordReader } from './record-reader.js';
 
 /**
@@ -13,9 +12,15 @@ export interface BodyField {
   readonly bodyEncoding?: 'base64';
 }
 
+// Fatal: bytes that are not UTF-8 throw instead of turning into U+FFFD; a BOM is kept, as it is part of the bytes.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export function bodyField(bytes: Uint8Array): BodyField {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return isUtf8(buffer) ? { body: buffer.toString('utf8') } : { body: buffer.toString('base64'), bodyEncoding: 'base64' };
+  try {
+    return { body: strictUtf8.decode(bytes) };
+  } catch {
+    return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64' };
+  }
 }
 
 /** The bytes of `body` (and `bodyEncoding` when present; absent in records older than the field: text). */
