@@ -6,6 +6,7 @@ import type { IncomingRequest } from '@presence/sip';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
 import type { ImdnNotifier } from './imdn-notifier.js';
 import { loopKey, type MessageCopy } from './message-copy.js';
+import { valueToken } from './multipart.js';
 import { parseRecipientListMessage, RECIPIENT_LIST_MESSAGE, recipientCopy, type RecipientListMessage } from './recipient-list.js';
 
 /** Most recipients one MESSAGE may name: every copy is a delivery of its own. */
@@ -54,7 +55,7 @@ export class RecipientListExploder {
       // RFC 5365 §5-6: the UAC asks for the service with this option tag; without it, 421 says which (RFC 3261 §21.4.21).
       throw new ExtensionRequiredError(`Extension Required (a MESSAGE to the multi-recipient service needs Require: ${RECIPIENT_LIST_MESSAGE})`, [RECIPIENT_LIST_MESSAGE]);
     }
-    const message = await parseRecipientListMessage(request.header('content-type') ?? '', request.body, MAX_LIST_RECIPIENTS);
+    const message = parseRecipientListMessage(request.header('content-type') ?? '', request.bodyBytes, MAX_LIST_RECIPIENTS);
     if (!this.background.hasRoom) throw new ServiceUnavailableError('Service Unavailable (too many multi-recipient MESSAGEs in progress)', BUSY_RETRY_AFTER_SECONDS);
     request.respond(202, `Accepted (sent on to ${message.recipients.length} recipients)`);
     this.background.run(() => this.sendCopies(request, copy, message));
@@ -72,20 +73,20 @@ export class RecipientListExploder {
         this.metrics.messageListCopies.inc({ result });
         if (result !== 'failed') return;
         this.logger.info({ sender, recipient: uri, status: outcome.status, reason: outcome.reason }, 'multi-recipient MESSAGE copy not delivered');
-        await this.notifier.notify({ sender, contentType: message.contentType, body: Buffer.from(message.body, 'utf8') }, uri, 'failed');
+        await this.notifier.notify({ sender, contentType: valueToken(message.contentType), body: message.body }, uri, 'failed');
       }),
     );
   }
 
   /** One recipient's copy: its own To, Call-ID and loop key; a recipient we do not serve is 404 like any MESSAGE. */
-  private async sendCopy(request: IncomingRequest, copy: MessageCopy, uri: string, contentType: string, body: string): Promise<RouteOutcome> {
+  private async sendCopy(request: IncomingRequest, copy: MessageCopy, uri: string, contentType: string, body: Uint8Array): Promise<RouteOutcome> {
     try {
       const recipient = normalizeAor(uri);
       this.domains.requireServed(recipient);
       const callId = `${request.callId}-${createHash('sha256').update(recipient).digest('base64url').slice(0, 10)}`;
       const headers = { ...copy.headers, To: `<${uri}>`, 'Call-ID': callId, 'Content-Type': contentType };
       const key = loopKey({ callId, cseq: request.cseq, from: request.from, to: { ...request.to, uri } });
-      return await this.route(recipient, { headers, body: Buffer.from(body, 'utf8'), branchKey: key }, request.cseq.seq);
+      return await this.route(recipient, { headers, body, branchKey: key }, request.cseq.seq);
     } catch (error) {
       if (error instanceof PresenceError) return { status: error.status, reason: error.reason };
       this.logger.warn({ err: error, recipient: uri }, 'multi-recipient MESSAGE copy failed');
