@@ -8,6 +8,10 @@ import { createSipStack, type BoundListener, type TlsCertificate, type WireObser
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
+import { PresenceBodies } from './egress/notify-bodies.js';
+import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
+import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
+import { WatcherInfoAgent } from './ingress/watcher-info-agent.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
@@ -100,13 +104,17 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, interest, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
+  // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
+  const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);
+  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
 
   const registry = new SubscriptionRegistry({
     agent,
     interest,
     notifier,
+    packages: { [WINFO_PACKAGE]: { agent: new WatcherInfoAgent(agent, WINFO_LIST_LIMIT), interest: watcherInfo, notifier: watcherInfoNotifier } },
     dialogs: store,
     policy: config.subscribeExpires,
     clock,
@@ -122,6 +130,8 @@ export function createEdge(deps: EdgeDeps): Edge {
   interest.delegate = registry;
   resync.delegate = registry;
   notifier.delegate = registry;
+  watcherInfo.delegate = registry;
+  watcherInfoNotifier.delegate = registry;
 
   // A MESSAGE transaction lasts 64*T1 at most (Timer F); another edge answering for its UA gets that and a margin.
   const transactionMs = 64 * (config.sipT1Ms ?? 500);
@@ -149,7 +159,10 @@ export function createEdge(deps: EdgeDeps): Edge {
     MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger), messagingLogger, (aor) => offline.recipientRegistered(aor)),
     OPTIONS: undefined,
   });
-  const stopListening = bus.onReconnect(() => resync.everything());
+  const stopListening = bus.onReconnect(() => {
+    resync.everything();
+    watcherInfo.refetchAll();
+  });
   const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
@@ -172,6 +185,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       await resync.stop();
       registry.stop();
       interest.close();
+      watcherInfo.close();
       await stack.stop();
       await Promise.all([delivering, forwarding]);
     },
@@ -194,6 +208,9 @@ function requestAuthenticator(
   const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
+
+/** Most watchers a presence.winfo full state lists; a presentity with more gets 500 naming the count (the agent checks). */
+const WINFO_LIST_LIMIT = 1000;
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;

@@ -1,8 +1,8 @@
-import { BadRequestError, normalizeAor, tryParseSipUri, UnsupportedUriSchemeError } from '@presence/core';
+import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedUriSchemeError } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { requireAcceptsPidf, requirePresenceEvent } from './sip-headers.js';
+import { NOTIFY_BODY_TYPE, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -14,8 +14,9 @@ export interface SubscribeHandlerDeps {
 }
 
 /**
- * SUBSCRIBE for the presence package (RFC 6665 §4.2.1, RFC 3856 §6) at the
- * SIP side: checks what the message must carry and hands one command to
+ * SUBSCRIBE for the presence package (RFC 6665 §4.2.1, RFC 3856 §6) and its
+ * watcher information (RFC 3857) at the SIP side: checks what the message
+ * must carry (and, for winfo, that the subscriber is the presentity) and hands one command to
  * subscriptions/, which creates, refreshes or ends the dialog (or serves a
  * fetch) and answers through the SubscribeAnswer given here.
  */
@@ -23,8 +24,8 @@ export class SubscribeHandler {
   constructor(private readonly deps: SubscribeHandlerDeps) {}
 
   async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
-    const event = requirePresenceEvent(request, 'bad-request');
-    requireAcceptsPidf(request);
+    const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
+    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
     const toTag = request.to.params.tag;
     if (toTag) {
@@ -51,6 +52,7 @@ export class SubscribeHandler {
     if (!contact) throw new BadRequestError('Missing Contact header');
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
+    if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -72,6 +74,15 @@ export class SubscribeHandler {
       answerWith200(request),
     );
   }
+}
+
+/**
+ * RFC 3857 leaves who may see a presentity's watchers to policy; ours: the presentity only.
+ * The subscriber is the authenticated user, or (under --auth none) the From
+ * AOR; in-dialog requests are held to the dialog's subscriber by subscriptions.
+ */
+function requireOwnWatcherInfo(presentity: string, subscriber: string): void {
+  if (subscriber !== presentity) throw new ForbiddenError('Forbidden: only the presentity may subscribe to its watcher information');
 }
 
 /**
