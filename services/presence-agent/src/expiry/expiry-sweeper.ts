@@ -2,9 +2,8 @@ import type { Clock, ExpiryIndex, WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { PeriodicTask, type Logger } from '@presence/runtime';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
-import type { WatcherInfoFeed } from '../fanout/watcher-info-feed.js';
+import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
 import { lapsedEvent } from '../handlers/subscribe-handler.js';
-import { WATCHED_PACKAGE } from '../handlers/watchers-handler.js';
 
 export interface ExpirySweeperOptions {
   readonly intervalMs: number;
@@ -31,7 +30,7 @@ export class ExpirySweeper {
     private readonly options: ExpirySweeperOptions,
     private readonly metrics: PresenceMetrics,
     logger: Logger,
-    private readonly feed: WatcherInfoFeed,
+    private readonly listener: WatcherStatusListener,
   ) {
     this.task = new PeriodicTask({
       intervalMs: options.intervalMs,
@@ -58,7 +57,7 @@ export class ExpirySweeper {
           const removed = await this.store.removeWatcher(partition, entry.presentity, entry.subscriptionId);
           this.metrics.expirySweeps.inc({ kind: 'watcher' });
           // The edge holding the dialog normally ends it first; this is the backstop (its edge died, say).
-          if (removed?.event === WATCHED_PACKAGE) this.feed.announce(removed, 'terminated', lapsedEvent(removed));
+          if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: lapsedEvent(removed) });
         } else {
           await this.updater.expire(entry.presentity, partition);
         }

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Bus } from '@presence/bus';
 import { encodeMessage, type Subjects, type WinfoEvent, type WinfoFeedPosition } from '@presence/contracts';
 import { partitionOf, type WatcherRecord } from '@presence/core';
+import type { WatcherStatusChange, WatcherStatusListener } from '../authorization/watcher-status-listener.js';
+
+/** The package whose watchers winfo lists (RFC 3857 §4: presence.winfo is the template applied to presence). */
+export const WATCHED_PACKAGE = 'presence';
 
 /** Presentities whose last event number is remembered; an evicted one costs its winfo subscribers one full re-fetch. */
 const REMEMBERED_PRESENTITIES = 100_000;
@@ -14,8 +18,9 @@ const REMEMBERED_PRESENTITIES = 100_000;
  * counter and each names the number of the presentity's previous event, so
  * an edge tells a gap (lost message, new owner: another epoch) from order.
  * Nothing is stored: a gap costs a full re-fetch, never a wrong list.
+ * It hears of changes as the agent's WatcherStatusListener.
  */
-export class WatcherInfoFeed {
+export class WatcherInfoFeed implements WatcherStatusListener {
   /** Names this process's count: a restarted or other owner counts in another one. */
   readonly epoch = randomBytes(9).toString('base64url');
   private counter = 0;
@@ -33,8 +38,16 @@ export class WatcherInfoFeed {
     return { epoch: this.epoch, seq: this.last.get(presentity) ?? 0 };
   }
 
+  /** Announces a change of a presence watcher: the record after it (or, once gone, before it) in the status it leaves. */
+  onWatcherStatus(change: WatcherStatusChange): void {
+    const record = change.after ?? change.before;
+    // Nothing recorded (a watcher refused outright) has no id to list; other packages' watchers are not listed.
+    if (record === undefined || record.event !== WATCHED_PACKAGE) return;
+    this.announce(record, change.after?.status ?? 'terminated', change.event);
+  }
+
   /** A watcher's subscription moved into `status` by `event` (RFC 3857 §3.2.4); call after the store holds the change. */
-  announce(record: WatcherRecord, status: WatcherRecord['status'], event: WinfoEvent): void {
+  private announce(record: WatcherRecord, status: WatcherRecord['status'], event: WinfoEvent): void {
     const previous = this.last.get(record.presentity) ?? 0;
     const seq = ++this.counter;
     this.last.delete(record.presentity);

@@ -1,9 +1,8 @@
 import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
 import { partitionOf, type Clock, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { emptyPidf } from '@presence/pidf';
-import type { WatcherInfoFeed } from '../fanout/watcher-info-feed.js';
+import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
-import { WATCHED_PACKAGE } from './watchers-handler.js';
 
 /**
  * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): records
@@ -11,8 +10,8 @@ import { WATCHED_PACKAGE } from './watchers-handler.js';
  * current composed state for the NOTIFY the edge sends at once. Expires 0 is a
  * fetch or an unsubscribe: the watcher is removed and the state still returned.
  * Every watcher is authorized (no pres-rules yet), so status is active.
- * Each change of the presence watcher list goes out on the winfo feed
- * (RFC 3857 §3.2.4): a new watcher is `subscribe`, one that unsubscribed
+ * Each change of the watcher list goes to the status listener (the winfo
+ * feed, RFC 3857 §3.2.4): a new watcher is `subscribe`, one that unsubscribed
  * or lapsed `timeout`, one whose NOTIFY failed for good `deactivated`.
  */
 export class SubscribeHandler {
@@ -21,7 +20,7 @@ export class SubscribeHandler {
     private readonly updater: PresentityUpdater,
     private readonly clock: Clock,
     private readonly partitionCount: number,
-    private readonly feed: WatcherInfoFeed,
+    private readonly listener: WatcherStatusListener,
   ) {}
 
   async handle(command: SubscribeCommand): Promise<SubscribedReply> {
@@ -29,7 +28,7 @@ export class SubscribeHandler {
     if (command.expires === 0) {
       const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
       // RFC 3857 §3.2.4: an unsubscribe ends the watcher's subscription as timeout does.
-      if (removed) this.announceEnd(removed, 'timeout');
+      if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: 'timeout' });
     } else {
       const record = {
         presentity: command.presentity,
@@ -41,7 +40,7 @@ export class SubscribeHandler {
         expiresAt: this.clock.now() + command.expires * 1000,
       };
       const previous = await this.store.putWatcher(partition, record);
-      if (previous === undefined && record.event === WATCHED_PACKAGE) this.feed.announce(record, record.status, 'subscribe');
+      if (previous === undefined) this.listener.onWatcherStatus({ before: undefined, after: record, event: 'subscribe' });
     }
     const state = await this.updater.current(command.presentity, partition);
     return {
@@ -61,12 +60,8 @@ export class SubscribeHandler {
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
     const partition = partitionOf(command.presentity, this.partitionCount);
     const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
-    if (removed) this.announceEnd(removed, command.reason === 'notify-failed' ? 'deactivated' : lapsedEvent(removed));
+    if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: command.reason === 'notify-failed' ? 'deactivated' : lapsedEvent(removed) });
     return { v: 1, type: 'unsubscribed' };
-  }
-
-  private announceEnd(record: WatcherRecord, event: WinfoEvent): void {
-    if (record.event === WATCHED_PACKAGE) this.feed.announce(record, 'terminated', event);
   }
 }
 

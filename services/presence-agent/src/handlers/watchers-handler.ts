@@ -1,9 +1,6 @@
 import type { WatchersCommand, WatchersReply } from '@presence/contracts';
 import { ServerInternalError, type Clock, type InspectionStore } from '@presence/core';
-import type { WatcherInfoFeed } from '../fanout/watcher-info-feed.js';
-
-/** The package whose watchers a presence.winfo subscriber is told of (RFC 3857 §4: the template's inner package). */
-export const WATCHED_PACKAGE = 'presence';
+import { WATCHED_PACKAGE, type WatcherInfoFeed } from '../fanout/watcher-info-feed.js';
 
 /**
  * A presence.winfo subscription's full state (RFC 3857 §3.2.3): the
