@@ -5,7 +5,7 @@ import type { TestDialog } from '../test-ua/test-dialog.js';
 import { MIN_EXPIRES, type SuiteContext } from './harness.js';
 
 /** What a winfo subscriber knows: each NOTIFY parsed and merged (RFC 3858 §4.4), so a skipped version fails the merge. */
-class WinfoView {
+export class WatcherInfoView {
   info: WatcherInfo | undefined;
   readonly versions: number[] = [];
   readonly states: string[] = [];
@@ -46,7 +46,7 @@ export function watcherInfoBehaviour(ctx: SuiteContext): void {
 
       const { response, dialog } = await presentity.subscribe(presentity.aor, { event: 'presence.winfo', expires: 600 });
       expect(response.status).toBe(200);
-      const view = new WinfoView(dialog);
+      const view = new WatcherInfoView(dialog);
       const first = await view.next();
       expect(first.notify.header('subscription-state')).toMatch(/^active;expires=(599|600)$/);
       expect(view.states[0]).toBe('full');
@@ -78,7 +78,7 @@ export function watcherInfoBehaviour(ctx: SuiteContext): void {
     it('winfo - a refresh gets the next version in full, an unsubscribe a final terminated NOTIFY', async () => {
       const presentity = await ctx.ua('presentity');
       const { dialog } = await presentity.subscribe(presentity.aor, { event: 'presence.winfo', expires: 600 });
-      const view = new WinfoView(dialog);
+      const view = new WatcherInfoView(dialog);
       await view.next();
       expect((await dialog.refresh(1200)).status).toBe(200);
       const refreshed = await view.next();
