@@ -78,6 +78,10 @@ export class Notifier {
     dialog.dirty = false;
   }
 
+  forget(dialog: WatcherDialog): void {
+    this.deps.bodies.forget(dialog);
+  }
+
   private pump(dialog: WatcherDialog): void {
     const pacing = dialog.pacing;
     if (!dialog.dirty || dialog.inFlight || dialog.terminated || pacing?.timer) return;

@@ -53,4 +53,6 @@ export interface DialogNotifier {
   notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void>;
   /** Nothing more is sent for the dialog (pending pacing dropped). */
   cancel(dialog: WatcherDialog): void;
+  /** The dialog ended without a final NOTIFY (it failed): drop what was kept for its bodies. */
+  forget(dialog: WatcherDialog): void;
 }

@@ -37,6 +37,7 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
     stateChanged: () => void calls.push('changed'),
     notifyTerminated: async (_dialog: WatcherDialog, reason: TerminationReason) => void calls.push(`terminated ${reason} ${clock.now()}`),
     cancel: () => undefined,
+    forget: () => undefined,
   };
   const registry = new SubscriptionRegistry({
     agent,
@@ -188,7 +189,7 @@ describe('SubscriptionRegistry', () => {
       'presence.winfo': {
         agent: { subscribe: async () => (calls.push('winfo list'), { presentity: PRESENTITY }), unsubscribe: async (_p, _id, reason) => void calls.push(`winfo unsubscribe ${reason}`), fetchStates: async () => [{ presentity: PRESENTITY }] },
         interest: { acquire: () => undefined, release: () => undefined, apply: () => true },
-        notifier: { notifyNow: () => void calls.push('winfo notify'), stateChanged: () => void calls.push('winfo changed'), notifyTerminated: async (_d, reason) => void calls.push(`winfo terminated ${reason}`), cancel: () => undefined },
+        notifier: { notifyNow: () => void calls.push('winfo notify'), stateChanged: () => void calls.push('winfo changed'), notifyTerminated: async (_d, reason) => void calls.push(`winfo terminated ${reason}`), cancel: () => undefined, forget: () => void calls.push('winfo forget') },
       },
     });
     const { clock, calls, registry, answer } = setup(undefined, winfo);

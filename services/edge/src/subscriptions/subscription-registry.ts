@@ -279,6 +279,7 @@ export class SubscriptionRegistry {
     if (event.type !== 'unsubscribed') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
     // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
     if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason, document));
+    else served.notifier.forget(dialog);
     served.interest.release(dialog.presentity);
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
