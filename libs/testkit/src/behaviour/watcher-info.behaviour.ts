@@ -100,7 +100,7 @@ export function watcherInfoBehaviour(ctx: SuiteContext): void {
       expect(unacceptable.response.header('accept')).toBe('application/watcherinfo+xml');
       const unknown = await presentity.subscribe(presentity.aor, { event: 'dialog.winfo', accept: 'application/watcherinfo+xml' });
       expect(unknown.response.status).toBe(489);
-      expect(unknown.response.header('allow-events')).toBe('presence, presence.winfo');
+      expect(unknown.response.header('allow-events')).toBe('presence, presence.winfo, xcap-diff');
     });
   });
 }

@@ -6,12 +6,16 @@ export const PRESENCE_EVENT = 'presence';
 export const WINFO_EVENT = 'presence.winfo';
 export const PIDF = 'application/pidf+xml';
 export const WATCHERINFO = 'application/watcherinfo+xml';
+/** RFC 5875: subscriptions to changes of XCAP documents. */
+export const XCAP_DIFF_EVENT = 'xcap-diff';
+export const XCAP_DIFF = 'application/xcap-diff+xml';
+export const RESOURCE_LISTS = 'application/resource-lists+xml';
 /** The packages SUBSCRIBE serves, as Allow-Events lists them (RFC 6665 §8.2.2). */
-export const SUBSCRIBE_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT, WINFO_EVENT]);
+export const SUBSCRIBE_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT, WINFO_EVENT, XCAP_DIFF_EVENT]);
 /** PUBLISH serves presence only (RFC 3903 §4: the package must define publication). */
 export const PUBLISH_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT]);
 /** RFC 6665 §4.2.1 / RFC 3856 §6.7 / RFC 3857 §3.2.2: the body type each package's NOTIFYs carry. */
-export const NOTIFY_BODY_TYPE: Readonly<Record<string, string>> = Object.freeze({ [PRESENCE_EVENT]: PIDF, [WINFO_EVENT]: WATCHERINFO });
+export const NOTIFY_BODY_TYPE: Readonly<Record<string, string>> = Object.freeze({ [PRESENCE_EVENT]: PIDF, [WINFO_EVENT]: WATCHERINFO, [XCAP_DIFF_EVENT]: XCAP_DIFF });
 
 export interface EventHeader {
   readonly packageName: string;

@@ -16,8 +16,8 @@ export interface PackageState {
 
 /** The presentity's agent, as the lifecycle of a dialog needs it. */
 export interface WatcherAgent<S extends PackageState = PresentitySnapshot> {
-  /** Records or refreshes the watcher (RFC 6665 §4.2.1); resolves with the current state. */
-  subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<S>;
+  /** Records or refreshes the watcher (RFC 6665 §4.2.1); resolves with the current state. `body`: the initial SUBSCRIBE's, for packages that read one (xcap-diff). */
+  subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<S>;
   /** Best effort: the agent's own expiry sweep is the backstop. */
   unsubscribe(presentity: string, subscriptionId: string, reason: UnsubscribeReason): Promise<void>;
   fetchStates(presentities: readonly string[]): Promise<readonly S[]>;

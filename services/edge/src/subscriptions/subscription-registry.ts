@@ -92,14 +92,17 @@ export class SubscriptionRegistry {
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
   private async create(served: EventPackage<PackageState>, request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
     const presentity = shared(request.presentity);
-    const snapshot = await served.agent.subscribe({
-      presentity,
-      subscriptionId: id,
-      watcher,
-      event: request.eventPackage,
-      expires,
-      edgeId: this.deps.edgeId,
-    });
+    const snapshot = await served.agent.subscribe(
+      {
+        presentity,
+        subscriptionId: id,
+        watcher,
+        event: request.eventPackage,
+        expires,
+        edgeId: this.deps.edgeId,
+      },
+      request.body,
+    );
     const dialog = new WatcherDialog({
       ...request,
       id,
