@@ -49,9 +49,8 @@ export class WatcherInfoBodies implements NotifyBodies {
     return { body: renderWatcherInfo(info), changedAt: 0 };
   }
 
-  final(dialog: WatcherDialog): string {
-    const body = this.next(dialog)?.body;
-    return typeof body === 'string' ? body : '';
+  final(dialog: WatcherDialog): string | Uint8Array {
+    return this.next(dialog)?.body ?? '';
   }
 
   forget(dialog: WatcherDialog): void {

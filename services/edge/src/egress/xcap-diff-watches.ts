@@ -1,6 +1,6 @@
 import type { Bus, BusMessage, BusSubscription } from '@presence/bus';
 import { decodeXcapChange, type Subjects, type SubscribeCommand, type XcapChangeEvent } from '@presence/contracts';
-import { BadRequestError, type XcapDocumentRef, type XcapDocumentStore } from '@presence/core';
+import { BadRequestError, ForbiddenError, type XcapDocumentRef, type XcapDocumentStore } from '@presence/core';
 import {
   documentSelector,
   MAX_XCAP_DIFF_RESOURCES,
@@ -73,6 +73,8 @@ export class XcapDiffWatches implements NotifyBodies {
     subscribe: async (fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<XcapDiffState> => {
       const resources = body === undefined || body === '' ? this.watches.get(fields.subscriptionId)?.resources : readResources(body);
       if (resources === undefined) throw new BadRequestError('xcap-diff SUBSCRIBE without a resource-lists body');
+      // RFC 5875 §4 leaves access to XCAP's rules: a user's own tree, and the global one (read-only to everyone).
+      if (resources.some((resource) => resource.scope === 'users' && resource.owner !== fields.watcher)) throw new ForbiddenError("Forbidden: xcap-diff of another user's documents");
       return { presentity: fields.presentity, subscriptionId: fields.subscriptionId, resources, etags: await this.readEtags(resources) };
     },
     unsubscribe: async (): Promise<void> => {},
@@ -96,9 +98,8 @@ export class XcapDiffWatches implements NotifyBodies {
     return { body: renderXcapDiff(this.xcapRoot, documents), changedAt: 0 };
   }
 
-  final(dialog: WatcherDialog): string {
-    const body = this.next(dialog)?.body;
-    return typeof body === 'string' ? body : '';
+  final(dialog: WatcherDialog): string | Uint8Array {
+    return this.next(dialog)?.body ?? '';
   }
 
   forget(dialog: WatcherDialog): void {

@@ -2,7 +2,6 @@ import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, Unsuppor
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { parseXcapDiffResources, PolicyError } from '@presence/policy';
 import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
@@ -54,7 +53,7 @@ export class SubscribeHandler {
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
     if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
-    const body = event.packageName === XCAP_DIFF_EVENT ? requireOwnDocuments(request, requester ?? normalizeAor(request.from.uri)) : undefined;
+    const body = event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -80,22 +79,14 @@ export class SubscribeHandler {
 }
 
 /**
- * RFC 5875 §4: the body names the XCAP documents and directories to watch;
- * a user may watch its own tree and the global one (read-only to everyone),
- * not another user's (403). Returns the body for subscriptions/.
+ * RFC 5875 §4: the body names the XCAP documents and directories to watch,
+ * as a resource list; the xcap-diff package reads it (and refuses another
+ * user's documents). The From is the authenticated user (the authenticator's
+ * check), so the package may trust the watcher AOR.
  */
-function requireOwnDocuments(request: IncomingRequest, subscriber: string): string {
+function requireResourceLists(request: IncomingRequest): string {
   if (request.contentType !== RESOURCE_LISTS) throw new UnsupportedMediaTypeError(`Unsupported Media Type: xcap-diff needs a ${RESOURCE_LISTS} body`, [RESOURCE_LISTS]);
-  const body = request.body;
-  let resources;
-  try {
-    resources = parseXcapDiffResources(body);
-  } catch (error) {
-    if (error instanceof PolicyError) throw new BadRequestError(error.reason);
-    throw error;
-  }
-  if (resources.some((resource) => resource.scope === 'users' && resource.owner !== subscriber)) throw new ForbiddenError("Forbidden: xcap-diff of another user's documents");
-  return body;
+  return request.body;
 }
 
 /**
