@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, encodeDeliverRequest, encodeMessage } from './codec.js';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, decodeWatcherInfoEvent, encodeDeliverRequest, encodeMessage } from './codec.js';
 import { ContractError } from './contract-error.js';
 import { createSubjects } from './subjects.js';
 
@@ -98,5 +98,22 @@ describe('contracts codec', () => {
     const subjects = createSubjects('t1.');
     expect(subjects.xcapChange('org.openmobilealliance.pres-rules')).toBe('t1.xcap.org_openmobilealliance_pres-rules');
     expect(() => subjects.xcapChange('a b')).toThrow(/auid/);
+  });
+
+  it('winfo - watchers request and reply, the watcher-info event and the unsubscribe reason round-trip; bad ones name the field', () => {
+    const request = { v: 1, type: 'watchers', presentity: 'sip:a@x', limit: 1000 } as const;
+    expect(decodeAgentRequest(encodeMessage(request))).toEqual(request);
+    const watcher = { id: 's1', watcher: 'sip:b@x', status: 'pending', event: 'subscribe', expiresAt: 99 } as const;
+    const reply = { v: 1, type: 'watchers', presentity: 'sip:a@x', feed: { epoch: 'ep', seq: 4 }, watchers: [watcher] } as const;
+    expect(decodeAgentReply(encodeMessage(reply))).toEqual(reply);
+    const event = { v: 1, type: 'watcher-info', presentity: 'sip:a@x', feed: { epoch: 'ep', previous: 4, seq: 9 }, watcher: { ...watcher, status: 'terminated', event: 'timeout', expiresAt: 0 } } as const;
+    expect(decodeWatcherInfoEvent(encodeMessage(event))).toEqual(event);
+    const unsubscribe = { v: 1, type: 'unsubscribe', presentity: 'sip:a@x', subscriptionId: 's1', reason: 'notify-failed' } as const;
+    expect(decodeAgentRequest(encodeMessage(unsubscribe))).toEqual(unsubscribe);
+    expect(() => decodeAgentRequest(bytes({ ...unsubscribe, reason: 'bored' }))).toThrow(/unsubscribe reason "bored"/);
+    expect(() => decodeWatcherInfoEvent(bytes({ ...event, watcher: { ...watcher, event: 'woke' } }))).toThrow(/watcher\.event/);
+    expect(() => decodeWatcherInfoEvent(bytes({ ...event, feed: { epoch: 'ep', seq: 9 } }))).toThrow(/feed\.previous/);
+    expect(() => decodeAgentRequest(bytes({ ...request, limit: -1 }))).toThrow(/limit/);
+    expect(createSubjects('t1.').watcherInfo(7, 'sip:alice.smith@example.com').split('.')).toEqual(['t1', 'pw', '7', expect.any(String)]);
   });
 });

@@ -5,13 +5,16 @@ import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
 import type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 import type { XcapChangeEvent } from './messages/xcap-change.js';
+import { WINFO_EVENTS, type WatcherInfoEvent, type WinfoFeedPosition, type WinfoWatcher } from './messages/watcher-info.js';
 
 /** The one place payload shapes are checked: everything past here is typed and trusted. */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeMessage(message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent): Uint8Array {
+export function encodeMessage(
+  message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent | WatcherInfoEvent,
+): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
 
@@ -36,7 +39,7 @@ function readEnvelope(bytes: Uint8Array, what: string): RecordReader {
 
 export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
   const r = readEnvelope(bytes, 'agent request');
-  const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch'] as const);
+  const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch', 'watchers'] as const);
   const deadline = r.optionalNumber('deadline');
   return deadline === undefined ? decodeRequestFields(r, type) : { ...decodeRequestFields(r, type), deadline };
 }
@@ -64,10 +67,15 @@ function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): Agent
         expires: r.count('expires'),
         edgeId: r.string('edgeId'),
       };
-    case 'unsubscribe':
-      return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId') };
+    case 'unsubscribe': {
+      const reason = r.optionalString('reason');
+      if (reason !== undefined && reason !== 'expired' && reason !== 'notify-failed') throw new ContractError(`agent request: unknown unsubscribe reason ${JSON.stringify(reason.slice(0, 40))}`);
+      return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId'), ...(reason === undefined ? {} : { reason }) };
+    }
     case 'fetch':
       return { v: 1, type, presentities: r.strings('presentities') };
+    case 'watchers':
+      return { v: 1, type, presentity: r.string('presentity'), limit: r.count('limit') };
   }
 }
 
@@ -82,7 +90,7 @@ function readSnapshot(r: RecordReader): PresentitySnapshot {
 
 export function decodeAgentReply(bytes: Uint8Array): AgentReply {
   const r = readEnvelope(bytes, 'agent reply');
-  const type = r.oneOf('type', ['published', 'subscribed', 'unsubscribed', 'states', 'error'] as const);
+  const type = r.oneOf('type', ['published', 'subscribed', 'unsubscribed', 'states', 'watchers', 'error'] as const);
   switch (type) {
     case 'published':
       return { v: 1, type, etag: r.optionalString('etag'), expires: r.count('expires') };
@@ -98,6 +106,8 @@ export function decodeAgentReply(bytes: Uint8Array): AgentReply {
       return { v: 1, type };
     case 'states':
       return { v: 1, type, states: r.list('states', readSnapshot) };
+    case 'watchers':
+      return { v: 1, type, presentity: r.string('presentity'), feed: readFeedPosition(r.object('feed')), watchers: r.list('watchers', readWinfoWatcher) };
     case 'error':
       return { v: 1, type, status: r.count('status'), reason: r.string('reason'), headers: r.stringRecord('headers') };
   }
@@ -114,6 +124,27 @@ export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
     incarnation: r.optionalString('incarnation'),
     document: r.string('document'),
     changedAt: r.count('changedAt'),
+  };
+}
+
+function readFeedPosition(r: RecordReader): WinfoFeedPosition {
+  return { epoch: r.string('epoch'), seq: r.count('seq') };
+}
+
+function readWinfoWatcher(r: RecordReader): WinfoWatcher {
+  return { id: r.string('id'), watcher: r.string('watcher'), status: r.oneOf('status', SUBSCRIPTION_STATUSES), event: r.oneOf('event', WINFO_EVENTS), expiresAt: r.count('expiresAt') };
+}
+
+export function decodeWatcherInfoEvent(bytes: Uint8Array): WatcherInfoEvent {
+  const r = readEnvelope(bytes, 'watcher-info event');
+  r.oneOf('type', ['watcher-info'] as const);
+  const feed = r.object('feed');
+  return {
+    v: 1,
+    type: 'watcher-info',
+    presentity: r.string('presentity'),
+    feed: { ...readFeedPosition(feed), previous: feed.count('previous') },
+    watcher: readWinfoWatcher(r.object('watcher')),
   };
 }
 

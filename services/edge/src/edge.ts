@@ -1,13 +1,18 @@
 import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore } from '@presence/core';
+import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { Notifier } from './egress/notifier.js';
+import { PresenceBodies } from './egress/notify-bodies.js';
+import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
+import { XCAP_DIFF_PACKAGE, XcapDiffWatches } from './egress/xcap-diff-watches.js';
+import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
+import { WatcherInfoAgent } from './ingress/watcher-info-agent.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
@@ -30,7 +35,7 @@ import { SubscriptionRegistry } from './subscriptions/index.js';
 export interface EdgeDeps {
   readonly bus: Bus;
   /** Users and auth state are read only when authentication is on. */
-  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore & OfflineMessageStore;
+  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore & OfflineMessageStore & XcapDocumentStore;
   /** Also arms the NOTIFY pacing and subscription expiry timers. */
   readonly clock: TimerClock;
   readonly subjects: Subjects;
@@ -100,13 +105,23 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, interest, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
+  // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
+  const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);
+  // RFC 5875 xcap-diff: the documents named in the SUBSCRIBE, their changes from xcap.<auid>.
+  const xcapDiff = new XcapDiffWatches(store, bus, subjects, XCAP_ROOT, logger);
+  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
 
   const registry = new SubscriptionRegistry({
     agent,
     interest,
     notifier,
+    packages: {
+      [WINFO_PACKAGE]: { agent: new WatcherInfoAgent(agent, WINFO_LIST_LIMIT), interest: watcherInfo, notifier: watcherInfoNotifier },
+      [XCAP_DIFF_PACKAGE]: { agent: xcapDiff.agent, interest: xcapDiff.interest, notifier: xcapDiffNotifier },
+    },
     dialogs: store,
     policy: config.subscribeExpires,
     clock,
@@ -122,6 +137,10 @@ export function createEdge(deps: EdgeDeps): Edge {
   interest.delegate = registry;
   resync.delegate = registry;
   notifier.delegate = registry;
+  watcherInfo.delegate = registry;
+  watcherInfoNotifier.delegate = registry;
+  xcapDiff.delegate = registry;
+  xcapDiffNotifier.delegate = registry;
 
   // A MESSAGE transaction lasts 64*T1 at most (Timer F); another edge answering for its UA gets that and a margin.
   const transactionMs = 64 * (config.sipT1Ms ?? 500);
@@ -163,7 +182,10 @@ export function createEdge(deps: EdgeDeps): Edge {
     ),
     OPTIONS: undefined,
   });
-  const stopListening = bus.onReconnect(() => resync.everything());
+  const stopListening = bus.onReconnect(() => {
+    resync.everything();
+    watcherInfo.refetchAll();
+  });
   const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
@@ -192,6 +214,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       await resync.stop();
       registry.stop();
       interest.close();
+      watcherInfo.close();
+      xcapDiff.close();
       await stack.stop();
       await Promise.all([delivering, forwarding]);
     },
@@ -219,6 +243,12 @@ function requestAuthenticator(
 const MAX_BACKGROUND_WORK = 1000;
 /** How long stop() waits for that work: half the 10 s the process is given to stop (runUntilSignal), the rest for the stack and store. */
 const BACKGROUND_DRAIN_MS = 5000;
+
+/** The xcap-root of xcap-diff documents (RFC 5874 §4), relative: the XCAP server's root path (ARCHITECTURE "XCAP"). */
+const XCAP_ROOT = '/xcap-root';
+
+/** Most watchers a presence.winfo full state lists; a presentity with more gets 500 naming the count (the agent checks). */
+const WINFO_LIST_LIMIT = 1000;
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;

@@ -5,10 +5,12 @@ import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
 import { ChangePublisher } from './fanout/change-publisher.js';
+import { WatcherInfoFeed } from './fanout/watcher-info-feed.js';
 import { FetchHandler } from './handlers/fetch-handler.js';
 import { PublishHandler } from './handlers/publish-handler.js';
 import { RequestRouter } from './handlers/request-router.js';
 import { SubscribeHandler } from './handlers/subscribe-handler.js';
+import { WatchersHandler } from './handlers/watchers-handler.js';
 import { DocumentComposer } from './presentity/document-composer.js';
 import { PresentityUpdater } from './presentity/presentity-updater.js';
 import { PartitionCensus } from './partitions/partition-census.js';
@@ -16,8 +18,8 @@ import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
   readonly bus: Bus;
-  /** leaseHolders: the census reads the whole lease table to count partitions without owner. */
-  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore & Pick<InspectionStore, 'leaseHolders'>;
+  /** watchersOf: a winfo subscription's full state (bounded). leaseHolders: the census reads the whole lease table to count partitions without owner. */
+  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore & Pick<InspectionStore, 'leaseHolders' | 'watchersOf'>;
   readonly clock: Clock;
   readonly subjects: Subjects;
   readonly partitionCount: number;
@@ -73,12 +75,14 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
   const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics);
   const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
+  const watcherFeed = new WatcherInfoFeed(deps.bus, deps.subjects, deps.partitionCount);
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
       publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits, deps.clock),
-      subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
+      subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount, watcherFeed),
       fetch: new FetchHandler(updater, deps.partitionCount),
+      watchers: new WatchersHandler(deps.store, watcherFeed, deps.clock),
     },
     deps.logger,
     { clock: deps.clock, deadlineMarginMs, serving: (partition) => ownership.serving(partition), metrics: deps.metrics },
@@ -113,6 +117,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     { intervalMs: deps.sweepIntervalMs ?? 500, batch: deps.sweepBatch ?? 500 },
     deps.metrics,
     deps.logger,
+    watcherFeed,
   );
   const census = new PartitionCensus(
     deps.store,

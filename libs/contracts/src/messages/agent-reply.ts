@@ -1,4 +1,5 @@
 import type { SubscriptionStatus } from '@presence/core';
+import type { WatchersReply } from './watcher-info.js';
 
 export interface PublishedReply {
   readonly v: 1;
@@ -48,4 +49,4 @@ export interface ErrorReply {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export type AgentReply = PublishedReply | SubscribedReply | UnsubscribedReply | StatesReply | ErrorReply;
+export type AgentReply = PublishedReply | SubscribedReply | UnsubscribedReply | StatesReply | WatchersReply | ErrorReply;

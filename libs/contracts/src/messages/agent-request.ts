@@ -1,3 +1,5 @@
+import type { WatchersCommand } from './watcher-info.js';
+
 /** Version 1 of the edge -> presence-agent requests, sent on `Subjects.agent(partition)`. */
 
 /**
@@ -38,7 +40,12 @@ export interface UnsubscribeCommand extends RequestDeadline {
   readonly type: 'unsubscribe';
   readonly presentity: string;
   readonly subscriptionId: string;
+  /** Why the edge ended it, for the watcher's winfo event (RFC 3857 §3.2.4); absent from older edges: expired. */
+  readonly reason?: UnsubscribeReason;
 }
+
+/** How an edge-held subscription ended without the watcher's unsubscribe: it lapsed, or its NOTIFY failed for good. */
+export type UnsubscribeReason = 'expired' | 'notify-failed';
 
 /** Current state of many presentities of one partition (edge convergence after a gap). */
 export interface FetchCommand extends RequestDeadline {
@@ -47,4 +54,4 @@ export interface FetchCommand extends RequestDeadline {
   readonly presentities: readonly string[];
 }
 
-export type AgentRequest = PublishCommand | SubscribeCommand | UnsubscribeCommand | FetchCommand;
+export type AgentRequest = PublishCommand | SubscribeCommand | UnsubscribeCommand | FetchCommand | WatchersCommand;

@@ -5,3 +5,4 @@ export { sleep } from '@presence/dev-tools';
 export { presenceBehaviourSuite } from './presence-behaviour.js';
 export type { ServerProcessTarget } from './malformed-requests.js';
 export { abuseRequest, malformedRequestSuite, nextFinal } from './malformed-requests.js';
+export { WatcherInfoView } from './watcher-info.behaviour.js';

@@ -47,6 +47,8 @@ export interface SubscribeOptions {
   /** Default presence. */
   event?: string;
   headers?: HeaderFields;
+  /** A body (xcap-diff names its resources in a resource-lists document, RFC 5875 §4); give its Content-Type in headers. */
+  body?: string;
 }
 
 interface NotifySink {
@@ -57,6 +59,7 @@ interface NotifySink {
 const DEFAULT_ACCEPT: Readonly<Record<string, string>> = {
   presence: 'application/pidf+xml',
   'presence.winfo': 'application/watcherinfo+xml',
+  'xcap-diff': 'application/xcap-diff+xml',
 };
 
 /** A first 401 is always answered, and a stale one after it once more. */
@@ -180,7 +183,7 @@ export class TestUa {
     // Register the dialog before sending: a NOTIFY may overtake the 2xx (RFC 6665 §4.1.2.4).
     const early: IncomingRequest[] = [];
     this.dialogs.set(callId, { deliver: (n) => early.push(n), close: () => undefined });
-    const response = await this.send('SUBSCRIBE', presentity, mergeHeaders(defaults, options.headers), this.serverUri);
+    const response = await this.send('SUBSCRIBE', presentity, mergeHeaders(defaults, options.headers), this.serverUri, options.body);
     const dialog = new TestDialog(this, { callId, localTag, presentity, event, accept }, response);
     this.dialogs.set(callId, dialog);
     for (const notify of early) dialog.deliver(notify);

@@ -4,6 +4,7 @@ import { silentLogger } from '@presence/runtime';
 import { eventually, FakeClock, metricValue } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { Notifier, type NotifySender } from './notifier.js';
+import { PresenceBodies } from './notify-bodies.js';
 import type { WatchedState } from './presentity-interest.js';
 import type { OutgoingRequest, SipResponse } from '@presence/sip';
 import { testDialog } from '../../test/test-dialog.js';
@@ -22,7 +23,7 @@ function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalM
   const failures: number[] = [];
   const notifier = new Notifier({
     sender,
-    interest: { current: options.state ?? (() => STATE) },
+    bodies: new PresenceBodies({ current: options.state ?? (() => STATE) }),
     clock: options.clock ?? systemClock,
     minIntervalMs: options.minIntervalMs ?? 0,
     metrics,

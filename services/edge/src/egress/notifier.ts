@@ -3,8 +3,8 @@ import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
+import type { NotifyBodies } from './notify-bodies.js';
 import { notifyRequest } from './notify-request.js';
-import type { PresentityInterest } from './presentity-interest.js';
 import type { WatcherDialog } from '../subscriptions/index.js';
 
 export interface NotifySender {
@@ -13,7 +13,8 @@ export interface NotifySender {
 
 export interface NotifierDeps {
   readonly sender: NotifySender;
-  readonly interest: Pick<PresentityInterest, 'current'>;
+  /** The event package's bodies (presence documents, watcherinfo documents). */
+  readonly bodies: NotifyBodies;
   readonly clock: TimerClock;
   /** Per-watcher minimum gap between NOTIFYs (RFC 6446 / RFC 3856 §6.10); 0 = off. */
   readonly minIntervalMs: number;
@@ -67,13 +68,18 @@ export class Notifier {
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void> {
     this.cancel(dialog);
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
-    const body = document ?? this.deps.interest.current(dialog.presentity)?.body ?? '';
+    const body = document ?? this.deps.bodies.final(dialog);
+    this.deps.bodies.forget(dialog);
     this.count(await this.send(dialog, state, body));
   }
 
   cancel(dialog: WatcherDialog): void {
     this.stopPacingTimer(dialog);
     dialog.dirty = false;
+  }
+
+  forget(dialog: WatcherDialog): void {
+    this.deps.bodies.forget(dialog);
   }
 
   private pump(dialog: WatcherDialog): void {
@@ -99,7 +105,7 @@ export class Notifier {
   }
 
   private transmit(dialog: WatcherDialog): void {
-    const watched = this.deps.interest.current(dialog.presentity);
+    const watched = this.deps.bodies.next(dialog);
     if (!watched) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'no_state' });
       dialog.dirty = false;
@@ -131,7 +137,7 @@ export class Notifier {
   private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<number> {
     try {
       dialog.localCseq += 1;
-      const request = notifyRequest(dialog, subscriptionState, body);
+      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       return response.status;
     } catch (error) {

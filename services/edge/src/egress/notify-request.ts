@@ -6,10 +6,10 @@ export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
 /**
  * An in-dialog NOTIFY (RFC 6665 §4.2.2, RFC 3261 §12.2.1.1): to the remote
  * target through the route set, our tag in From, the subscriber's in To.
- * Only these headers are per watcher; the body is the presentity's document
- * as rendered once by its agent and encoded once by this edge.
+ * Only these headers are per watcher; a presence body is the presentity's
+ * document as rendered once by its agent and encoded once by this edge.
  */
-export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): OutgoingRequest {
+export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, contentType: string): OutgoingRequest {
   const headers: Record<string, string | readonly string[]> = {
     from: `<${dialog.localUri}>;tag=${dialog.localTag}`,
     to: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
@@ -18,7 +18,7 @@ export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, 
     contact: `<${dialog.localContact}>`,
     event: dialog.event,
     'subscription-state': subscriptionState,
-    'content-type': PIDF_CONTENT_TYPE,
+    'content-type': contentType,
   };
   if (dialog.routeSet.length > 0) headers.route = dialog.routeSet;
   return { method: 'NOTIFY', uri: dialog.remoteTarget, headers, body };

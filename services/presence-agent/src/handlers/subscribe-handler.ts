@@ -1,6 +1,7 @@
-import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
-import { partitionOf, type Clock, type WatcherStore } from '@presence/core';
+import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
+import { partitionOf, type Clock, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { emptyPidf } from '@presence/pidf';
+import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
 /**
@@ -9,6 +10,9 @@ import type { PresentityUpdater } from '../presentity/presentity-updater.js';
  * current composed state for the NOTIFY the edge sends at once. Expires 0 is a
  * fetch or an unsubscribe: the watcher is removed and the state still returned.
  * Every watcher is authorized (no pres-rules yet), so status is active.
+ * Each change of the watcher list goes to the status listener (the winfo
+ * feed, RFC 3857 §3.2.4): a new watcher is `subscribe`, one that unsubscribed
+ * or lapsed `timeout`, one whose NOTIFY failed for good `deactivated`.
  */
 export class SubscribeHandler {
   constructor(
@@ -16,22 +20,27 @@ export class SubscribeHandler {
     private readonly updater: PresentityUpdater,
     private readonly clock: Clock,
     private readonly partitionCount: number,
+    private readonly listener: WatcherStatusListener,
   ) {}
 
   async handle(command: SubscribeCommand): Promise<SubscribedReply> {
     const partition = partitionOf(command.presentity, this.partitionCount);
     if (command.expires === 0) {
-      await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+      const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+      // RFC 3857 §3.2.4: an unsubscribe ends the watcher's subscription as timeout does.
+      if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: 'timeout' });
     } else {
-      await this.store.putWatcher(partition, {
+      const record = {
         presentity: command.presentity,
         subscriptionId: command.subscriptionId,
         watcher: command.watcher,
         event: command.event,
-        status: 'active',
+        status: 'active' as const,
         edgeId: command.edgeId,
         expiresAt: this.clock.now() + command.expires * 1000,
-      });
+      };
+      const previous = await this.store.putWatcher(partition, record);
+      if (previous === undefined) this.listener.onWatcherStatus({ before: undefined, after: record, event: 'subscribe' });
     }
     const state = await this.updater.current(command.presentity, partition);
     return {
@@ -50,7 +59,13 @@ export class SubscribeHandler {
 
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
     const partition = partitionOf(command.presentity, this.partitionCount);
-    await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: command.reason === 'notify-failed' ? 'deactivated' : lapsedEvent(removed) });
     return { v: 1, type: 'unsubscribed' };
   }
+}
+
+/** RFC 3857 §3.2.4: a subscription that lapsed while still awaiting authorization gave up; an authorized one timed out. */
+export function lapsedEvent(record: WatcherRecord): WinfoEvent {
+  return record.status === 'pending' ? 'giveup' : 'timeout';
 }
