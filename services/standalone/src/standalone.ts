@@ -1,3 +1,4 @@
+import { createXcapServer, type XcapServiceOptions } from '@presence/xcap';
 import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
 import { systemClock, type PublicationLimits, type Store, type TimerClock } from '@presence/core';
@@ -33,11 +34,15 @@ export interface StandaloneOptions {
   readonly onWire?: WireObserver;
   /** What one presentity may hold (the agent's --max-publications-per-presentity, --max-presence-document-bytes). */
   readonly publicationLimits?: PublicationLimits;
+  /** An XCAP server on the same store and bus (`--xcap-listen`); absent: none. */
+  readonly xcap?: Omit<XcapServiceOptions, 'store' | 'bus' | 'subjects' | 'clock' | 'logger' | 'registry'>;
 }
 
 export interface Standalone {
   readonly sip: readonly BoundListener[];
   readonly http: OpsServer | undefined;
+  /** Where XCAP listens, when asked for. */
+  readonly xcap: { readonly host: string; readonly port: number } | undefined;
   readonly metrics: PresenceMetrics;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
@@ -76,6 +81,9 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
     stops.unshift(() => edge.stop());
+    const xcapServer = options.xcap && createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry });
+    const xcap = xcapServer && (await xcapServer.start());
+    if (xcapServer) stops.unshift(() => xcapServer.stop());
     const http = options.http
       ? await startOpsServer({
           ...options.http,
@@ -86,12 +94,16 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         })
       : undefined;
     if (http) stops.push(() => http.close());
-    logger.info({ sip, http: http && `${http.host}:${http.port}` }, 'standalone presence server listening');
+    logger.info({ sip, http: http && `${http.host}:${http.port}`, xcap: xcap && `${xcap.host}:${xcap.port}` }, 'standalone presence server listening');
     return {
       sip,
       http,
+      xcap,
       metrics,
-      reloadCertificate: (certificate) => edge.reloadCertificate(certificate),
+      reloadCertificate: (certificate) => {
+        edge.reloadCertificate(certificate);
+        xcapServer?.reloadCertificate(certificate);
+      },
       async stop() {
         stopping = true;
         for (const stop of stops) await stop();

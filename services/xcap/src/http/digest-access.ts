@@ -1,0 +1,114 @@
+import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { DigestAuthenticator, FailureLedger, ha1, MalformedCredentialsError, NonceKeys, type DigestChallenge, type LockoutPolicy } from '@presence/auth';
+import { aorDomain, type AuthStateStore, type Clock, type DigestAlgorithm, type UserStore } from '@presence/core';
+import { formatAuthHeader, parseAuthHeader, SipParseError, type AuthParam } from '@presence/sip';
+import { XcapFailure } from '../domain/xcap-failure.js';
+import { parseXcapUri } from '../domain/xcap-uri.js';
+import type { XcapAuthenticator, XcapRequester } from './xcap-server.js';
+
+export interface DigestAccessConfig {
+  /** Realm per domain (lower-case); a domain not listed is its own realm, as at the SIP edge. */
+  readonly realms: ReadonlyMap<string, string>;
+  readonly algorithms: readonly DigestAlgorithm[];
+  readonly nonceLifetimeMs: number;
+  readonly nonceKey?: string;
+  readonly lockout: LockoutPolicy;
+}
+
+/**
+ * HTTP authentication of XCAP requests (issue #12) against the SIP users:
+ * Digest (RFC 7616) through libs/auth's DigestAuthenticator, the same
+ * nonces, HA1s and failure ledger as the SIP edge, and Basic (RFC 7617)
+ * only on HTTPS, checked against the stored HA1. The realm is the one of
+ * the domain of the user tree addressed; the global tree (read only) is
+ * open to anyone.
+ */
+export class DigestAccess implements XcapAuthenticator {
+  private readonly digest: DigestAuthenticator;
+  private readonly failures: FailureLedger;
+
+  constructor(
+    private readonly config: DigestAccessConfig,
+    private readonly store: Pick<UserStore, 'user'> & AuthStateStore,
+    private readonly clock: Clock,
+  ) {
+    const configuredKey = config.nonceKey;
+    const keys = new NonceKeys({ load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs }, clock);
+    this.failures = new FailureLedger(store, clock, config.lockout);
+    this.digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures: this.failures, clock });
+  }
+
+  async authenticate(request: IncomingMessage, secure: boolean): Promise<XcapRequester> {
+    const url = new URL(request.url ?? '/', 'http://xcap.invalid');
+    const ref = parseXcapUri(url.pathname, url.search).ref;
+    if (ref.scope === 'global') return { open: true };
+    const domain = aorDomain(ref.owner);
+    const realm = this.config.realms.get(domain) ?? domain;
+    const header = request.headers.authorization;
+    const source = request.socket.remoteAddress ?? 'unknown';
+    if (header !== undefined && /^basic\s/i.test(header)) {
+      if (!secure) throw new XcapFailure(403, 'Forbidden: Basic authentication only over HTTPS; use Digest');
+      return this.basic(header, realm, domain, source);
+    }
+    const credentials = header === undefined ? undefined : digestParams(header, realm);
+    if (credentials !== undefined && credentials.get('uri') !== request.url) throw new XcapFailure(400, 'Bad Request: Authorization uri is not the request URI');
+    let outcome;
+    try {
+      outcome = await this.digest.authenticate({ method: request.method ?? 'GET', realm, domain, credentials, source });
+    } catch (error) {
+      if (error instanceof MalformedCredentialsError) throw new XcapFailure(400, `Bad Request: malformed Authorization: ${error.message}`);
+      throw error;
+    }
+    if (outcome.outcome === 'authenticated') return { aor: outcome.aor };
+    if (outcome.outcome === 'locked-out') throw new XcapFailure(403, 'Forbidden: too many failed authentications');
+    throw new XcapFailure(401, 'Unauthorized', undefined, { 'WWW-Authenticate': outcome.challenges.map(wwwAuthenticate) });
+  }
+
+  /** RFC 7617 Basic over TLS: the password's HA1 for the user's realm must equal the stored one; failures count as digest ones do. */
+  private async basic(header: string, realm: string, domain: string, source: string): Promise<XcapRequester> {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw new XcapFailure(400, 'Bad Request: malformed Basic credentials');
+    const username = decoded.slice(0, colon);
+    const aor = `sip:${username}@${domain}`;
+    const sourceKey = `src:${source}`;
+    const userKey = `user:${aor}`;
+    if ((await this.failures.isLockedOut(sourceKey)) || (await this.failures.isLockedOut(userKey))) throw new XcapFailure(403, 'Forbidden: too many failed authentications');
+    const user = await this.store.user(aor);
+    const algorithm = this.config.algorithms[0]!;
+    const stored = user?.enabled === true && user.realm === realm ? user.ha1[algorithm] : undefined;
+    const offered = Buffer.from(ha1(algorithm, username, realm, decoded.slice(colon + 1)), 'utf8');
+    if (stored === undefined || stored.length !== offered.length || !timingSafeEqual(Buffer.from(stored, 'utf8'), offered)) {
+      await Promise.all([this.failures.recordFailure(sourceKey), this.failures.recordFailure(userKey)]);
+      throw new XcapFailure(401, 'Unauthorized', undefined, { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` });
+    }
+    await this.failures.forget(userKey);
+    return { aor };
+  }
+}
+
+/** The Digest directives of the Authorization for `realm`; another realm's credentials count as none. */
+function digestParams(header: string, realm: string): ReadonlyMap<string, string> | undefined {
+  let parsed;
+  try {
+    parsed = parseAuthHeader(header);
+  } catch (error) {
+    if (error instanceof SipParseError) throw new XcapFailure(400, `Bad Request: malformed Authorization: ${error.message}`);
+    throw error;
+  }
+  if (parsed.scheme.toLowerCase() !== 'digest' || parsed.params.get('realm') !== realm) return undefined;
+  return parsed.params;
+}
+
+function wwwAuthenticate(challenge: DigestChallenge): string {
+  const params: AuthParam[] = [
+    { name: 'realm', value: challenge.realm, quoted: true },
+    { name: 'nonce', value: challenge.nonce, quoted: true },
+    { name: 'opaque', value: challenge.opaque, quoted: true },
+    { name: 'algorithm', value: challenge.algorithm, quoted: false },
+    { name: 'qop', value: challenge.qop, quoted: true },
+  ];
+  if (challenge.stale) params.push({ name: 'stale', value: 'true', quoted: false });
+  return formatAuthHeader('Digest', params);
+}

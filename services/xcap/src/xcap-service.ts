@@ -1,0 +1,27 @@
+import type { Bus } from '@presence/bus';
+import type { Subjects } from '@presence/contracts';
+import type { Clock, XcapDocumentStore } from '@presence/core';
+import type { Logger } from '@presence/runtime';
+import type { Registry } from 'prom-client';
+import type { DocumentValidator } from './documents/document-checks.js';
+import { XcapDocuments } from './documents/xcap-documents.js';
+import { createXcapMetrics } from './http/xcap-metrics.js';
+import { XcapServer, type XcapAuthenticator, type XcapServerOptions } from './http/xcap-server.js';
+
+export interface XcapServiceOptions extends Omit<XcapServerOptions, 'documents' | 'metrics'> {
+  readonly store: XcapDocumentStore;
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  readonly clock: Clock;
+  readonly authenticator: XcapAuthenticator;
+  /** Where presence_xcap_* metrics go; absent: not counted. */
+  readonly registry?: Registry;
+  readonly validator?: DocumentValidator;
+}
+
+/** The XCAP server over a store and a bus: what the `xcap` role and `standalone --xcap-listen` run. */
+export function createXcapServer(options: XcapServiceOptions): XcapServer {
+  const { store, bus, subjects, clock, logger, validator, registry, ...server } = options;
+  const documents = new XcapDocuments({ store, bus, subjects, clock, logger, ...(validator === undefined ? {} : { validator }) });
+  return new XcapServer({ ...server, logger, documents, ...(registry === undefined ? {} : { metrics: createXcapMetrics(registry) }) });
+}

@@ -1,0 +1,172 @@
+import { decodeXcapChange, type XcapChangeEvent } from '@presence/contracts';
+import { eventually } from '@presence/testkit';
+import { expect, it } from 'vitest';
+
+/** What one conformance run needs: a served XCAP root and the changes seen on its bus. */
+export interface XcapTarget {
+  readonly baseUrl: string;
+  readonly changes: readonly XcapChangeEvent[];
+  stop(): Promise<void>;
+}
+
+export const RL_NS = 'urn:ietf:params:xml:ns:resource-lists';
+const ALICE = 'sip:alice@example.com';
+const docPath = (aor = ALICE, file = 'index') => `/xcap-root/resource-lists/users/${aor}/${file}`;
+
+/** RFC 4826 §3.3 shaped buddy list. */
+export const RESOURCE_LISTS = `<?xml version="1.0" encoding="UTF-8"?>
+<resource-lists xmlns="${RL_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <list name="friends">
+    <entry uri="sip:bill@example.com">
+      <display-name>Bill Doe</display-name>
+    </entry>
+    <entry uri="sip:joe@example.com"/>
+  </list>
+</resource-lists>
+`;
+
+export function decodeChange(bytes: Uint8Array): XcapChangeEvent {
+  return decodeXcapChange(bytes);
+}
+
+/**
+ * RFC 4825 conformance over real HTTP: every method on documents, elements,
+ * attributes and namespace bindings, the conditional headers, and each
+ * 409 body. `target()` is the server under test, started by the caller.
+ */
+export function xcapConformanceSuite(target: () => XcapTarget): void {
+  const call = (path: string, init: RequestInit = {}) => fetch(`${target().baseUrl}${path}`, init);
+  const put = (path: string, body: string, contentType: string, headers: Record<string, string> = {}) =>
+    call(path, { method: 'PUT', body, headers: { 'Content-Type': contentType, ...headers } });
+  const sel = (selector: string) => `${docPath()}/~~/${encodeURI(selector).replace(/\[/g, '%5B').replace(/\]/g, '%5D')}`;
+
+  it('PUT creates a document (201, quoted ETag), GET returns it byte for byte, a second PUT replaces it (200)', async () => {
+    const created = await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml');
+    expect(created.status).toBe(201);
+    const etag = created.headers.get('etag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const read = await call(docPath());
+    expect(read.status).toBe(200);
+    expect(read.headers.get('content-type')).toBe('application/resource-lists+xml');
+    expect(read.headers.get('etag')).toBe(etag);
+    expect(await read.text()).toBe(RESOURCE_LISTS);
+    const replaced = await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml', { 'If-Match': etag! });
+    expect(replaced.status).toBe(200);
+    expect(replaced.headers.get('etag')).not.toBe(etag);
+    await eventually(() => expect(target().changes.filter((c) => c.owner === ALICE && c.filename === 'index').length).toBeGreaterThanOrEqual(2));
+    const last = target().changes.filter((c) => c.owner === ALICE).at(-1)!;
+    expect(last).toMatchObject({ type: 'xcap-change', auid: 'resource-lists', scope: 'users', previousEtag: etag!.slice(1, -1), etag: replaced.headers.get('etag')!.slice(1, -1) });
+  });
+
+  it('If-None-Match with the current tag gives 304 on GET, a stale If-Match gives 412 and changes nothing', async () => {
+    const etag = (await call(docPath())).headers.get('etag')!;
+    expect((await call(docPath(), { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect((await call(docPath(), { headers: { 'If-Match': '"stale"' } })).status).toBe(412);
+    expect((await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml', { 'If-Match': '"stale"' })).status).toBe(412);
+    expect((await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml', { 'If-None-Match': '*' })).status).toBe(412);
+    expect((await call(docPath())).headers.get('etag')).toBe(etag);
+  });
+
+  it('a wrong Content-Type is 415; a body that is not XML is 409 <not-well-formed>; a wrong document element 409 <schema-validation-error>', async () => {
+    expect((await put(docPath(), RESOURCE_LISTS, 'text/plain')).status).toBe(415);
+    const broken = await put(docPath(), '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list>', 'application/resource-lists+xml');
+    expect(broken.status).toBe(409);
+    expect(broken.headers.get('content-type')).toBe('application/xcap-error+xml');
+    expect(await broken.text()).toContain('<not-well-formed');
+    const doctype = await put(docPath(), '<!DOCTYPE x [<!ENTITY a "b">]><resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"/>', 'application/resource-lists+xml');
+    expect(await doctype.text()).toContain('<not-well-formed');
+    const wrongRoot = await put(docPath(), '<ruleset xmlns="urn:ietf:params:xml:ns:common-policy"/>', 'application/resource-lists+xml');
+    expect(wrongRoot.status).toBe(409);
+    expect(await wrongRoot.text()).toContain('<schema-validation-error');
+    const latin1 = await call(docPath(), { method: 'PUT', body: Buffer.from([0x3c, 0x61, 0xe9, 0x3e]), headers: { 'Content-Type': 'application/resource-lists+xml' } });
+    expect(await latin1.text()).toContain('<not-utf-8');
+  });
+
+  it('GET of an element by attribute, by position and by name; of an attribute; of the namespace bindings', async () => {
+    const byAttr = await call(sel('resource-lists/list[@name="friends"]/entry[@uri="sip:bill@example.com"]'));
+    expect(byAttr.status).toBe(200);
+    expect(byAttr.headers.get('content-type')).toBe('application/xcap-el+xml');
+    expect(await byAttr.text()).toContain('<display-name>Bill Doe</display-name>');
+    const byPos = await call(sel('resource-lists/list/entry[2]'));
+    expect(await byPos.text()).toBe(`<entry xmlns="${RL_NS}" uri="sip:joe@example.com"/>`);
+    const any = await call(sel('resource-lists/*[1]/entry[1]/display-name'));
+    expect(await any.text()).toContain('Bill Doe');
+    const attribute = await call(sel('resource-lists/list/entry[2]/@uri'));
+    expect(attribute.headers.get('content-type')).toBe('application/xcap-att+xml');
+    expect(await attribute.text()).toBe('sip:joe@example.com');
+    const prefixed = await call(`${sel('r:resource-lists/r:list')}?xmlns(r=${RL_NS})`);
+    expect(prefixed.status).toBe(200);
+    const ns = await call(sel('resource-lists/list/namespace::*'));
+    expect(ns.headers.get('content-type')).toBe('application/xcap-ns+xml');
+    expect(await ns.text()).toContain(`xmlns="${RL_NS}"`);
+    expect((await call(sel('resource-lists/list/entry'))).status).toBe(404);
+    expect((await call(sel('resource-lists/list[@name="nobody"]'))).status).toBe(404);
+  });
+
+  it('PUT of an element inserts it (201) where a GET of the same URI finds it, then replaces it (200); DELETE removes it', async () => {
+    const uri = sel('resource-lists/list[@name="friends"]/entry[@uri="sip:carol@example.com"]');
+    const entry = '<entry uri="sip:carol@example.com"><display-name>Carol</display-name></entry>';
+    const created = await put(uri, entry, 'application/xcap-el+xml');
+    expect(created.status).toBe(201);
+    expect(await (await call(uri)).text()).toBe(`<entry xmlns="${RL_NS}" uri="sip:carol@example.com"><display-name>Carol</display-name></entry>`);
+    expect((await call(docPath())).headers.get('etag')).toBe(created.headers.get('etag'));
+    const replaced = await put(uri, '<entry uri="sip:carol@example.com"/>', 'application/xcap-el+xml');
+    expect(replaced.status).toBe(200);
+    const deleted = await call(uri, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    expect((await call(uri)).status).toBe(404);
+  });
+
+  it('PUT of an element by position lands at that position; past the end plus one is <cannot-insert>; a DELETE the URI would still select is <cannot-delete>', async () => {
+    const created = await put(sel('resource-lists/list/entry[3]'), '<entry uri="sip:third@example.com"/>', 'application/xcap-el+xml');
+    expect(created.status).toBe(201);
+    expect(await (await call(sel('resource-lists/list/entry[3]/@uri'))).text()).toBe('sip:third@example.com');
+    expect(await (await put(sel('resource-lists/list/entry[9]'), '<entry uri="sip:ninth@example.com"/>', 'application/xcap-el+xml')).text()).toContain('<cannot-insert');
+    const stuck = await call(sel('resource-lists/list/entry[1]'), { method: 'DELETE' });
+    expect(stuck.status).toBe(409);
+    expect(await stuck.text()).toContain('<cannot-delete');
+  });
+
+  it('409 bodies: <no-parent> with the closest ancestor, <cannot-insert> for a body the URI would not select, <not-xml-frag>', async () => {
+    const orphan = await put(sel('resource-lists/list[@name="nope"]/entry[@uri="sip:x@example.com"]'), '<entry uri="sip:x@example.com"/>', 'application/xcap-el+xml');
+    expect(orphan.status).toBe(409);
+    const text = await orphan.text();
+    expect(text).toContain('<no-parent');
+    expect(text).toContain(`<ancestor>${docPath()}/~~/resource-lists</ancestor>`);
+    const mismatch = await put(sel('resource-lists/list/entry[@uri="sip:y@example.com"]'), '<entry uri="sip:z@example.com"/>', 'application/xcap-el+xml');
+    expect(await mismatch.text()).toContain('<cannot-insert');
+    const notFrag = await put(sel('resource-lists/list/entry[@uri="sip:y@example.com"]'), '<entry/><entry/>', 'application/xcap-el+xml');
+    expect(await notFrag.text()).toContain('<not-xml-frag');
+    expect((await put(sel('resource-lists/list/entry[@uri="sip:y@example.com"]'), '<entry/>', 'application/resource-lists+xml')).status).toBe(415);
+  });
+
+  it('PUT and DELETE of an attribute', async () => {
+    const uri = sel('resource-lists/list/@name');
+    expect((await put(uri, 'buddies', 'application/xcap-att+xml')).status).toBe(200);
+    expect(await (await call(uri)).text()).toBe('buddies');
+    const added = await put(sel('resource-lists/list/entry[1]/@note'), 'a &amp; b', 'application/xcap-att+xml');
+    expect(added.status).toBe(201);
+    expect(await (await call(sel('resource-lists/list/entry[1]/@note'))).text()).toBe('a &amp; b');
+    expect((await call(sel('resource-lists/list/entry[1]/@note'), { method: 'DELETE' })).status).toBe(200);
+    expect((await call(sel('resource-lists/list/entry[1]/@note'))).status).toBe(404);
+    expect((await put(uri, 'friends', 'application/xcap-att+xml')).status).toBe(200);
+  });
+
+  it('the global tree is read only; xcap-caps lists the usages; unknown auid or user part is 404; a DELETE of the document', async () => {
+    const caps = await call('/xcap-root/xcap-caps/global/index');
+    expect(caps.status).toBe(200);
+    expect(caps.headers.get('content-type')).toBe('application/xcap-caps+xml');
+    const body = await caps.text();
+    for (const auid of ['resource-lists', 'rls-services', 'pres-rules', 'xcap-caps']) expect(body).toContain(`<auid>${auid}</auid>`);
+    expect((await put('/xcap-root/xcap-caps/global/index', body, 'application/xcap-caps+xml')).status).toBe(403);
+    expect((await put('/xcap-root/resource-lists/global/index', RESOURCE_LISTS, 'application/resource-lists+xml')).status).toBe(403);
+    expect((await call('/xcap-root/no-such-usage/users/sip:alice@example.com/index')).status).toBe(404);
+    expect((await call('/xcap-root/resource-lists/users/not-an-aor/index')).status).toBe(404);
+    expect((await call('/elsewhere')).status).toBe(404);
+    const etag = (await call(docPath())).headers.get('etag')!;
+    const removed = await call(docPath(), { method: 'DELETE', headers: { 'If-Match': etag } });
+    expect(removed.status).toBe(200);
+    expect((await call(docPath())).status).toBe(404);
+    await eventually(() => expect(target().changes.some((c) => c.owner === ALICE && c.etag === undefined && c.previousEtag === etag.slice(1, -1))).toBe(true));
+  });
+}
