@@ -3,7 +3,7 @@ import type { XcapChangeEvent } from '@presence/contracts';
 import { silentLogger } from '@presence/runtime';
 import { Children, freePort, startNatsServer, startPresenceProcess, startRedisServer, type ManagedServer } from '@presence/testkit';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { decodeChange, xcapConformanceSuite, type XcapTarget } from '../../xcap/test/xcap-conformance.js';
+import { decodeChange, xcapConformanceSuite, xcapValidationSuite, type XcapTarget } from '../../xcap/test/xcap-conformance.js';
 import { clusterTierAvailable } from './cluster-target.js';
 
 /** `presence xcap` as a cluster runs it: its own redis-server (RedisStore) and nats-server, changes seen on NATS. */
@@ -42,4 +42,5 @@ describe.runIf(clusterTierAvailable())('xcap role on Redis and NATS', () => {
   });
 
   xcapConformanceSuite(() => target);
+  xcapValidationSuite(() => target);
 });

@@ -7,6 +7,8 @@ import type { DocumentValidator } from './documents/document-checks.js';
 import { XcapDocuments } from './documents/xcap-documents.js';
 import { createXcapMetrics } from './http/xcap-metrics.js';
 import { XcapServer, type XcapAuthenticator, type XcapServerOptions } from './http/xcap-server.js';
+import { APPLICATION_USAGES } from './domain/application-usages.js';
+import { XsdDocumentValidator } from './validation/xsd-document-validator.js';
 
 export interface XcapServiceOptions extends Omit<XcapServerOptions, 'documents' | 'metrics'> {
   readonly store: XcapDocumentStore;
@@ -16,12 +18,21 @@ export interface XcapServiceOptions extends Omit<XcapServerOptions, 'documents' 
   readonly authenticator: XcapAuthenticator;
   /** Where presence_xcap_* metrics go; absent: not counted. */
   readonly registry?: Registry;
+  /** Schema validation; absent: the usages' XML schemas through libxml2-wasm. */
   readonly validator?: DocumentValidator;
 }
 
 /** The XCAP server over a store and a bus: what the `xcap` role and `standalone --xcap-listen` run. */
 export function createXcapServer(options: XcapServiceOptions): XcapServer {
   const { store, bus, subjects, clock, logger, validator, registry, ...server } = options;
-  const documents = new XcapDocuments({ store, bus, subjects, clock, logger, ...(validator === undefined ? {} : { validator }) });
+  const documents = new XcapDocuments({ store, bus, subjects, clock, logger, validator: validator ?? sharedValidator() });
   return new XcapServer({ ...server, logger, documents, ...(registry === undefined ? {} : { metrics: createXcapMetrics(registry) }) });
+}
+
+let schemas: XsdDocumentValidator | undefined;
+
+/** The compiled schemas are immutable: one set per process, however many servers (tests start several). */
+function sharedValidator(): XsdDocumentValidator {
+  schemas ??= new XsdDocumentValidator(APPLICATION_USAGES.filter((usage) => usage.userDocuments));
+  return schemas;
 }

@@ -140,16 +140,22 @@ export function xcapConformanceSuite(target: () => XcapTarget): void {
     expect((await put(sel('resource-lists/list/entry[@uri="sip:y@example.com"]'), '<entry/>', 'application/resource-lists+xml')).status).toBe(415);
   });
 
-  it('PUT and DELETE of an attribute', async () => {
-    const uri = sel('resource-lists/list/@name');
-    expect((await put(uri, 'buddies', 'application/xcap-att+xml')).status).toBe(200);
-    expect(await (await call(uri)).text()).toBe('buddies');
-    const added = await put(sel('resource-lists/list/entry[1]/@note'), 'a &amp; b', 'application/xcap-att+xml');
-    expect(added.status).toBe(201);
-    expect(await (await call(sel('resource-lists/list/entry[1]/@note'))).text()).toBe('a &amp; b');
-    expect((await call(sel('resource-lists/list/entry[1]/@note'), { method: 'DELETE' })).status).toBe(200);
-    expect((await call(sel('resource-lists/list/entry[1]/@note'))).status).toBe(404);
-    expect((await put(uri, 'friends', 'application/xcap-att+xml')).status).toBe(200);
+  it('PUT and DELETE of an attribute; the value travels escaped; an attribute the schema forbids is 409', async () => {
+    const name = sel('resource-lists/list/@name');
+    expect((await put(name, 'a &amp; b', 'application/xcap-att+xml')).status).toBe(200);
+    expect(await (await call(name)).text()).toBe('a &amp; b');
+    expect((await call(sel('resource-lists/list[@name="a &amp; b"]'))).status).toBe(200);
+    expect((await call(sel('resource-lists/list[@name="a & b"]'))).status).toBe(400);
+    expect((await put(name, 'friends', 'application/xcap-att+xml')).status).toBe(200);
+    const lang = sel('resource-lists/list/entry[1]/display-name/@xml:lang');
+    expect((await put(lang, 'en', 'application/xcap-att+xml')).status).toBe(201);
+    expect(await (await call(lang)).text()).toBe('en');
+    expect((await call(lang, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(lang)).status).toBe(404);
+    const forbidden = await put(sel('resource-lists/list/entry[1]/@note'), 'x', 'application/xcap-att+xml');
+    expect(forbidden.status).toBe(409);
+    expect(await forbidden.text()).toContain('<schema-validation-error');
+    expect(await (await put(name, 'a"b', 'application/xcap-att+xml')).text()).toContain('<not-xml-att-value');
   });
 
   it('the global tree is read only; xcap-caps lists the usages; unknown auid or user part is 404; a DELETE of the document', async () => {
@@ -168,5 +174,51 @@ export function xcapConformanceSuite(target: () => XcapTarget): void {
     expect(removed.status).toBe(200);
     expect((await call(docPath())).status).toBe(404);
     await eventually(() => expect(target().changes.some((c) => c.owner === ALICE && c.etag === undefined && c.previousEtag === etag.slice(1, -1))).toBe(true));
+  });
+}
+
+/** Schema validation and the usages' uniqueness constraints, over HTTP (RFC 4825 §8.2.5, RFC 4826 §3.4.5 / §4.4.5). */
+export function xcapValidationSuite(target: () => XcapTarget): void {
+  const put = (path: string, body: string, contentType: string) => fetch(`${target().baseUrl}${path}`, { method: 'PUT', body, headers: { 'Content-Type': contentType } });
+  const bob = (auid: string) => `/xcap-root/${auid}/users/sip:bob@example.com/index`;
+
+  it('a document breaking its schema is 409 <schema-validation-error> naming the problem, and nothing is stored', async () => {
+    const missingUri = await put(bob('resource-lists'), `<resource-lists xmlns="${RL_NS}"><list><entry/></list></resource-lists>`, 'application/resource-lists+xml');
+    expect(missingUri.status).toBe(409);
+    expect(missingUri.headers.get('content-type')).toBe('application/xcap-error+xml');
+    const body = await missingUri.text();
+    expect(body).toContain('<schema-validation-error phrase="');
+    expect(body).toContain('uri');
+    expect((await fetch(`${target().baseUrl}${bob('resource-lists')}`)).status).toBe(404);
+    const badAction = await put(bob('pres-rules'), '<ruleset xmlns="urn:ietf:params:xml:ns:common-policy"><rule id="r1"><actions><sub-handling xmlns="urn:ietf:params:xml:ns:pres-rules">maybe</sub-handling></actions></rule></ruleset>', 'application/auth-policy+xml');
+    expect(await badAction.text()).toContain('<schema-validation-error');
+  });
+
+  it('valid pres-rules and rls-services documents are accepted', async () => {
+    const rules = '<cr:ruleset xmlns:cr="urn:ietf:params:xml:ns:common-policy" xmlns:pr="urn:ietf:params:xml:ns:pres-rules"><cr:rule id="a"><cr:conditions><cr:identity><cr:many domain="example.com"/></cr:identity></cr:conditions><cr:actions><pr:sub-handling>allow</pr:sub-handling></cr:actions><cr:transformations><pr:provide-services><pr:all-services/></pr:provide-services></cr:transformations></cr:rule></cr:ruleset>';
+    expect((await put(bob('pres-rules'), rules, 'application/auth-policy+xml')).status).toBe(201);
+    const rls = `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:rl="${RL_NS}"><service uri="sip:bob-buddies@example.com"><list name="b"><rl:entry uri="sip:carol@example.com"/></list><packages><package>presence</package></packages></service></rls-services>`;
+    expect((await put(bob('rls-services'), rls, 'application/rls-services+xml')).status).toBe(201);
+  });
+
+  it('uniqueness: a second entry with the same uri in a list, a second list name, a second service uri: 409 <uniqueness-failure> with <exists field>', async () => {
+    const twice = await put(bob('resource-lists'), `<resource-lists xmlns="${RL_NS}"><list name="a"><entry uri="sip:x@example.com"/><entry uri="sip:x@example.com"/></list></resource-lists>`, 'application/resource-lists+xml');
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain('<exists field="resource-lists/list/entry/@uri">');
+    const lists = await put(bob('resource-lists'), `<resource-lists xmlns="${RL_NS}"><list name="a"/><list name="a"/></resource-lists>`, 'application/resource-lists+xml');
+    expect(await lists.text()).toContain('<exists field="resource-lists/list/@name"><alt-value>a-2</alt-value></exists>');
+    const services = await put(bob('rls-services'), '<rls-services xmlns="urn:ietf:params:xml:ns:rls-services"><service uri="sip:s@example.com"><resource-list>http://x/y</resource-list></service><service uri="sip:s@example.com"><resource-list>http://x/z</resource-list></service></rls-services>', 'application/rls-services+xml');
+    expect(await services.text()).toContain('<uniqueness-failure');
+  });
+
+  it('an element PUT that would break uniqueness is refused and the document is unchanged', async () => {
+    const doc = `<resource-lists xmlns="${RL_NS}"><list name="a"><entry uri="sip:x@example.com"/></list></resource-lists>`;
+    const created = await put(bob('resource-lists'), doc, 'application/resource-lists+xml');
+    expect(created.status).toBe(201);
+    const dup = await put(`${bob('resource-lists')}/~~/resource-lists/list%5B@name=%22a%22%5D/entry%5B2%5D`, '<entry uri="sip:x@example.com"/>', 'application/xcap-el+xml');
+    expect(dup.status).toBe(409);
+    expect(await dup.text()).toContain('<uniqueness-failure');
+    const now = await fetch(`${target().baseUrl}${bob('resource-lists')}`);
+    expect(now.headers.get('etag')).toBe(created.headers.get('etag'));
   });
 }

@@ -5,7 +5,7 @@ import { silentLogger } from '@presence/runtime';
 import { createMemoryStore } from '@presence/store';
 import { createXcapServer, openAccess } from '@presence/xcap';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { decodeChange, xcapConformanceSuite, type XcapTarget } from './xcap-conformance.js';
+import { decodeChange, xcapConformanceSuite, xcapValidationSuite, type XcapTarget } from './xcap-conformance.js';
 
 /** Standalone's XCAP: memory store and in-process bus, over real HTTP. */
 describe('XCAP on the memory store and LocalBus (standalone)', () => {
@@ -31,4 +31,5 @@ describe('XCAP on the memory store and LocalBus (standalone)', () => {
   });
   afterAll(() => target.stop());
   xcapConformanceSuite(() => target);
+  xcapValidationSuite(() => target);
 });

@@ -1,5 +1,6 @@
-import { parseXmlTree, PidfError, type PidfLimits } from '@presence/pidf';
+import { parseXmlTree, PidfError, type PidfLimits, type XmlElement } from '@presence/pidf';
 import type { ApplicationUsage } from '../domain/application-usages.js';
+import { checkUsageConstraints } from '../domain/usage-constraints.js';
 import { conflict, XcapFailure } from '../domain/xcap-failure.js';
 
 /**
@@ -14,7 +15,7 @@ export const XCAP_DOCUMENT_LIMITS: PidfLimits = Object.freeze({
   maxAttributes: 64,
 });
 
-/** What a resulting document must pass beyond being well-formed: its usage's schema and constraints (a 409 when not). */
+/** What a resulting document must pass beyond being well-formed: its usage's XML schema (a 409 <schema-validation-error> when not). */
 export interface DocumentValidator {
   validate(usage: ApplicationUsage, document: string): void;
 }
@@ -33,13 +34,14 @@ export function decodeUtf8(body: Uint8Array): string {
 /**
  * Every document the server would store passes here: the hardened reader
  * first (not well-formed, a DOCTYPE, or past a bound: 409), then the
- * document element of the usage, then the usage's validator.
+ * document element of the usage, then the usage's schema, then its
+ * uniqueness constraints (RFC 4825 §8.2.5 order: schema before constraints).
  */
 export function checkDocument(usage: ApplicationUsage, document: string, validator: DocumentValidator | undefined): void {
   if (Buffer.byteLength(document, 'utf8') > XCAP_DOCUMENT_LIMITS.maxBytes) {
     throw new XcapFailure(409, `Conflict: the document would exceed ${XCAP_DOCUMENT_LIMITS.maxBytes} bytes`, { kind: 'constraint-failure', phrase: `document larger than ${XCAP_DOCUMENT_LIMITS.maxBytes} bytes` });
   }
-  let root: { ns: string; name: string };
+  let root: XmlElement;
   try {
     root = parseXmlTree(document, { limits: XCAP_DOCUMENT_LIMITS, label: `${usage.auid} document` });
   } catch (error) {
@@ -51,4 +53,5 @@ export function checkDocument(usage: ApplicationUsage, document: string, validat
     throw conflict('schema-validation-error', `the document element must be <${usage.rootName}> in ${usage.rootNs}, got <${root.name}> in ${root.ns === '' ? 'no namespace' : root.ns}`);
   }
   validator?.validate(usage, document);
+  checkUsageConstraints(usage.auid, root);
 }
