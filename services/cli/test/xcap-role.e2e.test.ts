@@ -1,8 +1,8 @@
 import { connectNatsBus } from '@presence/bus/nats';
 import type { XcapChangeEvent } from '@presence/contracts';
 import { silentLogger } from '@presence/runtime';
-import { Children, freePort, startNatsServer, startPresenceProcess, startRedisServer, type ManagedServer } from '@presence/testkit';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { Children, freePort, metricValue, startNatsServer, startPresenceProcess, startRedisServer, type ManagedServer, type PresenceProcess } from '@presence/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeChange, xcapConformanceSuite, xcapValidationSuite, type XcapTarget } from '../../xcap/test/xcap-conformance.js';
 import { clusterTierAvailable } from './cluster-target.js';
 
@@ -11,6 +11,7 @@ describe.runIf(clusterTierAvailable())('xcap role on Redis and NATS', () => {
   const children = new Children();
   const servers: ManagedServer[] = [];
   let target: XcapTarget;
+  let process: PresenceProcess;
 
   beforeAll(async () => {
     const nats = await startNatsServer();
@@ -23,9 +24,9 @@ describe.runIf(clusterTierAvailable())('xcap role on Redis and NATS', () => {
       changes.push(decodeChange(message.data));
     });
     const port = await freePort('tcp');
-    const xcap = await startPresenceProcess(children, 'xcap', 'xcap-1', await freePort('tcp'), [
+    const xcap = (process = await startPresenceProcess(children, 'xcap', 'xcap-1', await freePort('tcp'), [
       '--xcap-listen', `127.0.0.1:${port}`, '--nats', nats.url, '--redis', redis.url, '--auth', 'none', '--log-level', 'warn',
-    ]);
+    ]));
     target = {
       baseUrl: `http://127.0.0.1:${port}`,
       changes,
@@ -43,4 +44,11 @@ describe.runIf(clusterTierAvailable())('xcap role on Redis and NATS', () => {
 
   xcapConformanceSuite(() => target);
   xcapValidationSuite(() => target);
+
+  it('counts requests by method and status class on /metrics, never an AOR in a label', async () => {
+    const text = await process.metrics();
+    expect(metricValue(text, 'presence_xcap_requests_total', { method: 'PUT', class: '2xx' })).toBeGreaterThan(0);
+    expect(metricValue(text, 'presence_xcap_requests_total', { method: 'GET', class: '4xx' })).toBeGreaterThan(0);
+    expect(text.split('\n').filter((line) => line.startsWith('presence_xcap') && line.includes('sip:'))).toEqual([]);
+  });
 });
