@@ -1,20 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { DigestAuthenticator, FailureLedger, ha1, MalformedCredentialsError, NonceKeys, type DigestChallenge, type LockoutPolicy } from '@presence/auth';
-import { aorDomain, type AuthStateStore, type Clock, type DigestAlgorithm, type UserStore } from '@presence/core';
-import { formatAuthHeader, parseAuthHeader, SipParseError, type AuthParam } from '@presence/sip';
+import { createDigestAuthenticator, ha1, MalformedCredentialsError, type DigestAuthConfig, type DigestAuthenticator, type FailureLedger } from '@presence/auth';
+import { aorDomain, type AuthStateStore, type Clock, type UserStore } from '@presence/core';
+import { formatDigestChallenge, parseAuthHeader, SipParseError } from '@presence/sip';
 import { XcapFailure } from '../domain/xcap-failure.js';
 import { parseXcapUri } from '../domain/xcap-uri.js';
 import type { XcapAuthenticator, XcapRequester } from './xcap-server.js';
 
-export interface DigestAccessConfig {
-  /** Realm per domain (lower-case); a domain not listed is its own realm, as at the SIP edge. */
-  readonly realms: ReadonlyMap<string, string>;
-  readonly algorithms: readonly DigestAlgorithm[];
-  readonly nonceLifetimeMs: number;
-  readonly nonceKey?: string;
-  readonly lockout: LockoutPolicy;
-}
+/** The SIP edge's digest settings (--auth, --realm, --auth-algorithms, ...), as libs/auth defines them. */
+export type DigestAccessConfig = DigestAuthConfig;
 
 /**
  * HTTP authentication of XCAP requests (issue #12) against the SIP users:
@@ -31,12 +25,9 @@ export class DigestAccess implements XcapAuthenticator {
   constructor(
     private readonly config: DigestAccessConfig,
     private readonly store: Pick<UserStore, 'user'> & AuthStateStore,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
-    const configuredKey = config.nonceKey;
-    const keys = new NonceKeys({ load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs }, clock);
-    this.failures = new FailureLedger(store, clock, config.lockout);
-    this.digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures: this.failures, clock });
+    ({ digest: this.digest, failures: this.failures } = createDigestAuthenticator(config, store, clock));
   }
 
   async authenticate(request: IncomingMessage, secure: boolean): Promise<XcapRequester> {
@@ -62,7 +53,7 @@ export class DigestAccess implements XcapAuthenticator {
     }
     if (outcome.outcome === 'authenticated') return { aor: outcome.aor };
     if (outcome.outcome === 'locked-out') throw new XcapFailure(403, 'Forbidden: too many failed authentications');
-    throw new XcapFailure(401, 'Unauthorized', undefined, { 'WWW-Authenticate': outcome.challenges.map(wwwAuthenticate) });
+    throw new XcapFailure(401, 'Unauthorized', undefined, { 'WWW-Authenticate': outcome.challenges.map(formatDigestChallenge) });
   }
 
   /** RFC 7617 Basic over TLS: the password's HA1 for the user's realm must equal the stored one; failures count as digest ones do. */
@@ -99,16 +90,4 @@ function digestParams(header: string, realm: string): ReadonlyMap<string, string
   }
   if (parsed.scheme.toLowerCase() !== 'digest' || parsed.params.get('realm') !== realm) return undefined;
   return parsed.params;
-}
-
-function wwwAuthenticate(challenge: DigestChallenge): string {
-  const params: AuthParam[] = [
-    { name: 'realm', value: challenge.realm, quoted: true },
-    { name: 'nonce', value: challenge.nonce, quoted: true },
-    { name: 'opaque', value: challenge.opaque, quoted: true },
-    { name: 'algorithm', value: challenge.algorithm, quoted: false },
-    { name: 'qop', value: challenge.qop, quoted: true },
-  ];
-  if (challenge.stale) params.push({ name: 'stale', value: 'true', quoted: false });
-  return formatAuthHeader('Digest', params);
 }
