@@ -1,5 +1,5 @@
-import { isIPv4 } from 'node:net';
 import { parseHostPort, UsageError, type OptionValues } from '@presence/runtime';
+import { isLoopback } from './auth-config-from-options.js';
 
 export interface XcapListen {
   readonly host: string;
@@ -28,9 +28,7 @@ export function xcapLimitsFromOptions(values: OptionValues): { maxBodyBytes: num
 /** `--auth none` serves XCAP unauthenticated: refused off loopback unless --insecure, as for SIP. */
 export function checkXcapExposure(listen: XcapListen, values: OptionValues): void {
   if ((values.auth as string).trim().toLowerCase() !== 'none' || values.insecure === true) return;
-  const host = listen.host.toLowerCase();
-  const loopback = isIPv4(host) ? host.startsWith('127.') : host === '::1' || host === 'localhost';
-  if (!loopback) {
+  if (!isLoopback(listen.host)) {
     throw new UsageError(`--auth none: refusing to serve XCAP without authentication on ${listen.host}:${listen.port} (not loopback); add --insecure to accept that anyone reaching it may edit any user's documents`);
   }
 }

@@ -1,3 +1,5 @@
+import { PIDF_NS } from '@presence/pidf';
+
 /**
  * The application usages served (RFC 4825 §5): what each document is, by
  * its auid. `schema` names the .xsd file in the package's schemas/ folder;
@@ -22,7 +24,6 @@ export const RLS_SERVICES_NS = 'urn:ietf:params:xml:ns:rls-services';
 export const COMMON_POLICY_NS = 'urn:ietf:params:xml:ns:common-policy';
 export const PRES_RULES_NS = 'urn:ietf:params:xml:ns:pres-rules';
 export const XCAP_CAPS_NS = 'urn:ietf:params:xml:ns:xcap-caps';
-export const PIDF_NS = 'urn:ietf:params:xml:ns:pidf';
 
 const usage = (auid: string, mimeType: string, rootNs: string, rootName: string, schema: string, userDocuments = true): ApplicationUsage =>
   Object.freeze({ auid, mimeType, rootNs, rootName, defaultNs: rootNs, schema, userDocuments });
