@@ -65,6 +65,9 @@ export function xcapConformanceSuite(target: () => XcapTarget): void {
     expect((await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml', { 'If-Match': '"stale"' })).status).toBe(412);
     expect((await put(docPath(), RESOURCE_LISTS, 'application/resource-lists+xml', { 'If-None-Match': '*' })).status).toBe(412);
     expect((await call(docPath())).headers.get('etag')).toBe(etag);
+    const list = await call(docPath(), { headers: { 'If-Match': `${etag}, "other"` } });
+    expect(list.status).toBe(400);
+    expect(list.statusText).toContain('not a list');
   });
 
   it('a wrong Content-Type is 415; a body that is not XML is 409 <not-well-formed>; a wrong document element 409 <schema-validation-error>', async () => {
@@ -99,6 +102,9 @@ export function xcapConformanceSuite(target: () => XcapTarget): void {
     const ns = await call(sel('resource-lists/list/namespace::*'));
     expect(ns.headers.get('content-type')).toBe('application/xcap-ns+xml');
     expect(await ns.text()).toContain(`xmlns="${RL_NS}"`);
+    const readOnly = await put(sel('resource-lists/list/namespace::*'), '<list/>', 'application/xcap-ns+xml');
+    expect(readOnly.status).toBe(405);
+    expect(readOnly.headers.get('allow')).toBe('GET');
     expect((await call(sel('resource-lists/list/entry'))).status).toBe(404);
     expect((await call(sel('resource-lists/list[@name="nobody"]'))).status).toBe(404);
   });

@@ -71,7 +71,7 @@ export class XcapDocuments {
     }
     const selector = this.selector(uri);
     const written = parseNodeSelector(uri.nodeSelector);
-    if (selector.terminal?.kind === 'namespaces') throw new XcapFailure(405, 'Method Not Allowed: namespace bindings are read only');
+    if (selector.terminal?.kind === 'namespaces') throw new XcapFailure(405, 'Method Not Allowed: namespace bindings are read only', undefined, { Allow: 'GET' });
     if (selector.terminal?.kind === 'attribute') {
       expectMedia(media, XCAP_ATT_MIME);
       const value = attributeBody(decodeUtf8(body));

@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { createDigestAuthenticator, ha1, MalformedCredentialsError, type DigestAuthConfig, type DigestAuthenticator, type FailureLedger } from '@presence/auth';
-import { aorDomain, type AuthStateStore, type Clock, type UserStore } from '@presence/core';
+import { aorDomain, type AuthStateStore, type Clock, type UserStore, type XcapDocumentRef } from '@presence/core';
 import { formatDigestChallenge, parseAuthHeader, SipParseError } from '@presence/sip';
 import { XcapFailure } from '../domain/xcap-failure.js';
-import { parseXcapUri } from '../domain/xcap-uri.js';
 import type { XcapAuthenticator, XcapRequester } from './xcap-server.js';
 
 /** The SIP edge's digest settings (--auth, --realm, --auth-algorithms, ...), as libs/auth defines them. */
@@ -30,9 +29,7 @@ export class DigestAccess implements XcapAuthenticator {
     ({ digest: this.digest, failures: this.failures } = createDigestAuthenticator(config, store, clock));
   }
 
-  async authenticate(request: IncomingMessage, secure: boolean): Promise<XcapRequester> {
-    const url = new URL(request.url ?? '/', 'http://xcap.invalid');
-    const ref = parseXcapUri(url.pathname, url.search).ref;
+  async authenticate(request: IncomingMessage, ref: XcapDocumentRef, secure: boolean): Promise<XcapRequester> {
     if (ref.scope === 'global') return { open: true };
     const domain = aorDomain(ref.owner);
     const realm = this.config.realms.get(domain) ?? domain;

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { XcapConditions } from '@presence/core';
+import type { XcapConditions, XcapDocumentRef } from '@presence/core';
 import type { Logger } from '@presence/runtime';
 import { checkAccess } from '../domain/access-rules.js';
 import { renderXcapError, XCAP_ERROR_MIME } from '../domain/xcap-error-document.js';
@@ -14,9 +14,9 @@ import { readBody } from './request-body.js';
 /** Who sent a request: an authenticated AOR, or nobody in particular when authentication is off. */
 export type XcapRequester = { readonly aor: string } | { readonly open: true };
 
-/** Authenticates a request or throws the XcapFailure to answer (401 with challenges, 403 locked out, 400 malformed). */
+/** Authenticates a request for the document it names, or throws the XcapFailure to answer (401 with challenges, 403 locked out, 400 malformed). */
 export interface XcapAuthenticator {
-  authenticate(request: IncomingMessage, secure: boolean): Promise<XcapRequester>;
+  authenticate(request: IncomingMessage, ref: XcapDocumentRef, secure: boolean): Promise<XcapRequester>;
 }
 
 export interface XcapServerOptions {
@@ -103,25 +103,25 @@ export class XcapServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     let uri: XcapUri | undefined;
-    let reply: XcapReply;
-    let headers: Record<string, string | readonly string[]> = {};
     try {
       const url = new URL(request.url ?? '/', 'http://xcap.invalid');
       uri = parseXcapUri(url.pathname, url.search);
-      const requester = await this.options.authenticator.authenticate(request, this.options.tls !== undefined);
+      const requester = await this.options.authenticator.authenticate(request, uri.ref, this.options.tls !== undefined);
       checkAccess('aor' in requester ? requester.aor : undefined, method, uri.ref);
-      reply = await this.dispatch(method, uri, request);
+      const reply = await this.dispatch(method, uri, request);
+      countRequest(this.options.metrics, method, reply.status);
+      writeReply(response, reply);
     } catch (error) {
-      if (!(error instanceof XcapFailure)) {
+      let failure: XcapFailure;
+      if (error instanceof XcapFailure) {
+        failure = error;
+      } else {
         this.options.logger.error({ err: error, method }, 'xcap request failed');
-        error = new XcapFailure(500, 'Internal Server Error');
+        failure = new XcapFailure(500, 'Internal Server Error');
       }
-      const failure = error as XcapFailure;
-      headers = { ...failure.headers };
-      reply = failureReply(failure, uri);
+      countRequest(this.options.metrics, method, failure.status);
+      writeReply(response, failureReply(failure, uri), failure);
     }
-    countRequest(this.options.metrics, method, reply.status);
-    writeReply(response, reply, headers, failureReason(reply));
   }
 
   private async dispatch(method: string, uri: XcapUri, request: IncomingMessage): Promise<XcapReply> {
@@ -134,29 +134,20 @@ export class XcapServer {
   }
 }
 
-const reasons = new WeakMap<XcapReply, string>();
-
+/** The answer to a refusal: its reason as text, or for a 409 the xcap-error document, <ancestor> made absolute. */
 function failureReply(failure: XcapFailure, uri: XcapUri | undefined): XcapReply {
   const conflict = failure.conflict;
-  const reply: XcapReply =
-    conflict === undefined
-      ? { status: failure.status, contentType: 'text/plain; charset=utf-8', body: `${failure.reason}\n` }
-      : {
-          status: failure.status,
-          contentType: XCAP_ERROR_MIME,
-          body: renderXcapError(conflict.ancestor === undefined || uri === undefined ? conflict : { ...conflict, ancestor: `${uri.documentPath}${conflict.ancestor}` }),
-        };
-  reasons.set(reply, failure.reason);
-  return reply;
+  if (conflict === undefined) return { status: failure.status, contentType: 'text/plain; charset=utf-8', body: `${failure.reason}\n` };
+  const located = conflict.ancestor === undefined || uri === undefined ? conflict : { ...conflict, ancestor: `${uri.documentPath}${conflict.ancestor}` };
+  return { status: failure.status, contentType: XCAP_ERROR_MIME, body: renderXcapError(located) };
 }
 
-function failureReason(reply: XcapReply): string | undefined {
-  return reasons.get(reply);
-}
-
-function writeReply(response: ServerResponse, reply: XcapReply, headers: Record<string, string | readonly string[]>, reason: string | undefined): void {
-  if (reason !== undefined) response.statusMessage = reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
-  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+/** Writes the reply; a refusal's reason becomes the reason phrase (printable ASCII) and its headers (WWW-Authenticate, Allow) are added. */
+function writeReply(response: ServerResponse, reply: XcapReply, failure?: XcapFailure): void {
+  if (failure !== undefined) {
+    response.statusMessage = failure.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+    for (const [name, value] of Object.entries(failure.headers)) response.setHeader(name, value);
+  }
   if (reply.etag !== undefined) response.setHeader('ETag', `"${reply.etag}"`);
   if (reply.body === undefined || reply.status === 304) {
     response.writeHead(reply.status);
@@ -170,7 +161,11 @@ function writeReply(response: ServerResponse, reply: XcapReply, headers: Record<
   response.end(body);
 }
 
-/** If-Match / If-None-Match reduced to one entity tag each (RFC 9110 §13.1; a list of tags is read by its first, weak tags never match). */
+/**
+ * If-Match / If-None-Match reduced to one entity tag each (RFC 9110 §13.1):
+ * `*` or one quoted tag. A weak tag never matches (strong comparison); a
+ * list of tags is refused with a 400 naming it, not half-read.
+ */
 export function readConditions(request: IncomingMessage): XcapConditions {
   const ifMatch = firstTag(request.headers['if-match']);
   const ifNoneMatch = firstTag(request.headers['if-none-match']);
@@ -181,8 +176,11 @@ function firstTag(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return '*';
-  const match = /^(W\/)?"([^"]*)"/.exec(value);
-  if (match === null) throw new XcapFailure(400, `Bad Request: malformed entity tag "${value.slice(0, 60)}"`);
+  const match = /^(W\/)?"([^"]*)"$/.exec(value);
+  if (match === null) {
+    const list = /^(W\/)?"[^"]*"\s*,/.test(value);
+    throw new XcapFailure(400, list ? 'Bad Request: one entity tag per If-Match / If-None-Match, not a list' : `Bad Request: malformed entity tag "${value.slice(0, 60)}"`);
+  }
   // A weak tag never matches a strong comparison: a tag no document has.
   return match[1] === undefined ? match[2]! : `W/${match[2]!}`;
 }
