@@ -81,7 +81,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
     stops.unshift(() => edge.stop());
-    const xcapServer = options.xcap && createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry });
+    const xcapServer = options.xcap && (await createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
     const xcap = xcapServer && (await xcapServer.start());
     if (xcapServer) stops.unshift(() => xcapServer.stop());
     const http = options.http

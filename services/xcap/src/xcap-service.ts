@@ -8,7 +8,7 @@ import { XcapDocuments } from './documents/xcap-documents.js';
 import { createXcapMetrics } from './http/xcap-metrics.js';
 import { XcapServer, type XcapAuthenticator, type XcapServerOptions } from './http/xcap-server.js';
 import { APPLICATION_USAGES } from './domain/application-usages.js';
-import { XsdDocumentValidator } from './validation/xsd-document-validator.js';
+import type { XsdDocumentValidator } from './validation/xsd-document-validator.js';
 
 export interface XcapServiceOptions extends Omit<XcapServerOptions, 'documents' | 'metrics'> {
   readonly store: XcapDocumentStore;
@@ -22,17 +22,22 @@ export interface XcapServiceOptions extends Omit<XcapServerOptions, 'documents' 
   readonly validator?: DocumentValidator;
 }
 
-/** The XCAP server over a store and a bus: what the `xcap` role and `standalone --xcap-listen` run. */
-export function createXcapServer(options: XcapServiceOptions): XcapServer {
+/**
+ * The XCAP server over a store and a bus: what the `xcap` role and
+ * `standalone --xcap-listen` run. Async because the schemas (libxml2-wasm,
+ * about 100 ms and a few MB to instantiate) are loaded only here, so a
+ * process that serves no XCAP never pays for them.
+ */
+export async function createXcapServer(options: XcapServiceOptions): Promise<XcapServer> {
   const { store, bus, subjects, clock, logger, validator, registry, ...server } = options;
-  const documents = new XcapDocuments({ store, bus, subjects, clock, logger, validator: validator ?? sharedValidator() });
+  const documents = new XcapDocuments({ store, bus, subjects, clock, logger, validator: validator ?? (await sharedValidator()) });
   return new XcapServer({ ...server, logger, documents, ...(registry === undefined ? {} : { metrics: createXcapMetrics(registry) }) });
 }
 
-let schemas: XsdDocumentValidator | undefined;
+let schemas: Promise<XsdDocumentValidator> | undefined;
 
 /** The compiled schemas are immutable: one set per process, however many servers (tests start several). */
-function sharedValidator(): XsdDocumentValidator {
-  schemas ??= new XsdDocumentValidator(APPLICATION_USAGES.filter((usage) => usage.userDocuments));
+function sharedValidator(): Promise<XsdDocumentValidator> {
+  schemas ??= import('./validation/xsd-document-validator.js').then(({ XsdDocumentValidator }) => new XsdDocumentValidator(APPLICATION_USAGES.filter((usage) => usage.userDocuments)));
   return schemas;
 }

@@ -34,8 +34,8 @@ describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap a
     const access = new DigestAccess({ realms: new Map(), algorithms: ['SHA-256', 'MD5'], nonceLifetimeMs: 300_000, lockout: { maxFailures: 10, lockoutMs: 60_000 } }, store, systemClock);
     const common = { port: 0, host: '127.0.0.1', store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: access };
     const certificate = sharedTestCertificate();
-    const secure = createXcapServer({ ...common, tls: { cert: certificate.cert, key: certificate.key } });
-    const plain = createXcapServer(common);
+    const secure = await createXcapServer({ ...common, tls: { cert: certificate.cert, key: certificate.key } });
+    const plain = await createXcapServer(common);
     servers.push(secure, plain);
     https = `https://127.0.0.1:${(await secure.start()).port}/xcap-root/resource-lists/users/sip:carol@example.com/index`;
     http = `http://127.0.0.1:${(await plain.start()).port}/xcap-root/resource-lists/users/sip:carol@example.com/index`;

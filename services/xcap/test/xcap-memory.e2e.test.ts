@@ -17,7 +17,7 @@ describe('XCAP on the memory store and LocalBus (standalone)', () => {
     bus.subscribe('xcap.>', (message) => {
       changes.push(decodeChange(message.data));
     });
-    const server = createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess });
+    const server = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess });
     const address = await server.start();
     target = {
       baseUrl: `http://127.0.0.1:${address.port}`,

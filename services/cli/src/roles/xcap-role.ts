@@ -27,7 +27,7 @@ export async function runXcap(values: OptionValues): Promise<void> {
   let server;
   try {
     const options = xcapServerFromOptions(values, listen, backends.store, systemClock, tlsFiles);
-    server = createXcapServer({ ...options, store: backends.store, bus: backends.bus, subjects: createSubjects(prefixes(values).subjects), clock: systemClock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry });
+    server = await createXcapServer({ ...options, store: backends.store, bus: backends.bus, subjects: createSubjects(prefixes(values).subjects), clock: systemClock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry });
   } catch (error) {
     await backends.close();
     throw error;
