@@ -57,9 +57,10 @@ export class XcapServer {
       const done = this.handle(request, response).finally(() => this.inFlight.delete(done));
       this.inFlight.add(done);
     };
-    this.server = options.tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler);
-    this.server.headersTimeout = options.headersTimeoutMs ?? XCAP_DEFAULTS.headersTimeoutMs;
-    this.server.requestTimeout = 2 * (options.headersTimeoutMs ?? XCAP_DEFAULTS.headersTimeoutMs);
+    const headersTimeout = options.headersTimeoutMs ?? XCAP_DEFAULTS.headersTimeoutMs;
+    // Node checks the header and request timeouts on this interval (30 s by default), so a slow-loris would outlive a short timeout.
+    const limits = { headersTimeout, requestTimeout: 2 * headersTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 2))) };
+    this.server = options.tls === undefined ? createHttpServer(limits, handler) : createHttpsServer({ ...limits, cert: options.tls.cert, key: options.tls.key }, handler);
     this.server.keepAliveTimeout = options.idleTimeoutMs ?? XCAP_DEFAULTS.idleTimeoutMs;
     this.server.on('clientError', (_error, socket) => socket.destroy());
   }
