@@ -69,4 +69,21 @@ describe('XCAP listener limits', () => {
     socket.write('GET /xcap-root/xcap-caps/global/index HTTP/1.1\r\nHost: x\r\n');
     await eventually(() => expect(closed).toBe(true), { timeoutMs: 15_000, intervalMs: 50 });
   });
+
+  it('stop() drains: a request in flight when it begins is still answered, new connections are refused', async () => {
+    const drained = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess });
+    const { port } = await drained.start();
+    const body = '<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"/>';
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    socket.write(`PUT /xcap-root/resource-lists/users/sip:drain@example.com/index HTTP/1.1\r\nHost: x\r\nContent-Type: application/resource-lists+xml\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await eventually(() => expect(drained.requestsInFlight).toBe(1));
+    const stopping = drained.stop();
+    socket.write(body.slice(10));
+    await stopping;
+    await eventually(() => expect(answer).toMatch(/^HTTP\/1\.1 201 /));
+    await expect(fetch(`http://127.0.0.1:${port}/xcap-root/xcap-caps/global/index`)).rejects.toThrow();
+    socket.destroy();
+  });
 });

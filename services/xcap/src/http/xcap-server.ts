@@ -77,6 +77,11 @@ export class XcapServer {
     return { host: this.address.address, port: this.address.port };
   }
 
+  /** Requests being handled now (headers read, reply not yet written). */
+  get requestsInFlight(): number {
+    return this.inFlight.size;
+  }
+
   get port(): number {
     return this.address?.port ?? this.options.port;
   }
