@@ -1,4 +1,3 @@
-import { createXcapServer, type XcapServiceOptions } from '@presence/xcap';
 import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
 import { systemClock, type PublicationLimits, type Store, type TimerClock } from '@presence/core';
@@ -9,6 +8,7 @@ import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer
 import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
 import { meteredBus, meteredStore } from './backend-metrics.js';
+import type { XcapServiceOptions } from '@presence/xcap';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -81,7 +81,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
     stops.unshift(() => edge.stop());
-    const xcapServer = options.xcap && (await createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
+    // Loaded only when asked for: an XCAP server brings its XML schema engine.
+    const xcapServer = options.xcap && (await (await import('@presence/xcap')).createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
     const xcap = xcapServer && (await xcapServer.start());
     if (xcapServer) stops.unshift(() => xcapServer.stop());
     const http = options.http

@@ -8,7 +8,7 @@ import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
-import { xcapListenFromOptions } from '../xcap-config-from-options.js';
+import { checkXcapExposure, xcapListenFromOptions } from '../xcap-config-from-options.js';
 import { openBackends } from './backends.js';
 import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
@@ -22,6 +22,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   const edge = edgeConfigFromOptions(values);
   warnIfUnauthenticated(edge, logger);
   const xcapListen = xcapListenFromOptions(values);
+  if (xcapListen) checkXcapExposure(xcapListen, values); // before anything is opened
   const tlsFiles = tlsFilesFromOptions(values, edge.listen, xcapListen?.secure === true);
   const metrics = createPresenceMetrics({ build: buildInfo() });
   const tracing = await openWireTracing(values, edge.edgeId, logger);
@@ -30,7 +31,12 @@ export async function runStandalone(values: OptionValues): Promise<void> {
     throw error;
   });
   const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
-  const xcap = xcapListen && xcapServerFromOptions(values, xcapListen, store, systemClock, tlsFiles);
+  const xcap =
+    xcapListen &&
+    (await xcapServerFromOptions(values, xcapListen, store, systemClock, tlsFiles).catch(async (error: unknown) => {
+      await Promise.allSettled([bus.close(), store.close(), tracing.close()]);
+      throw error;
+    }));
   const server = await startStandalone({ ...(xcap === undefined ? {} : { xcap }), edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values) });
   processGuard(logger, server.metrics).install();
   runUntilSignal(

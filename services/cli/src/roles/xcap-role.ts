@@ -2,7 +2,6 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { buildInfo, handleHangup, UsageError, type OptionValues } from '@presence/runtime';
-import { createXcapServer } from '@presence/xcap';
 import { prepareAdmin } from '../admin/admin-mount.js';
 import { processId } from '../edge-config-from-options.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
@@ -26,7 +25,8 @@ export async function runXcap(values: OptionValues): Promise<void> {
   const backends = await openBackends(values, id, systemClock, logger, metrics);
   let server;
   try {
-    const options = xcapServerFromOptions(values, listen, backends.store, systemClock, tlsFiles);
+    const options = await xcapServerFromOptions(values, listen, backends.store, systemClock, tlsFiles);
+    const { createXcapServer } = await import('@presence/xcap');
     server = await createXcapServer({ ...options, store: backends.store, bus: backends.bus, subjects: createSubjects(prefixes(values).subjects), clock: systemClock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry });
   } catch (error) {
     await backends.close();
