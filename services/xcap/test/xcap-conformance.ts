@@ -169,7 +169,8 @@ export function xcapConformanceSuite(target: () => XcapTarget): void {
     expect(caps.status).toBe(200);
     expect(caps.headers.get('content-type')).toBe('application/xcap-caps+xml');
     const body = await caps.text();
-    for (const auid of ['resource-lists', 'rls-services', 'pres-rules', 'xcap-caps']) expect(body).toContain(`<auid>${auid}</auid>`);
+    for (const auid of ['resource-lists', 'rls-services', 'pres-rules', 'pidf-manipulation', 'xcap-caps']) expect(body).toContain(`<auid>${auid}</auid>`);
+    expect(body).toContain('<namespace>urn:ietf:params:xml:ns:pres-rules</namespace>');
     expect((await put('/xcap-root/xcap-caps/global/index', body, 'application/xcap-caps+xml')).status).toBe(403);
     expect((await put('/xcap-root/resource-lists/global/index', RESOURCE_LISTS, 'application/resource-lists+xml')).status).toBe(403);
     expect((await call('/xcap-root/no-such-usage/users/sip:alice@example.com/index')).status).toBe(404);
@@ -205,6 +206,10 @@ export function xcapValidationSuite(target: () => XcapTarget): void {
     expect((await put(bob('pres-rules'), rules, 'application/auth-policy+xml')).status).toBe(201);
     const rls = `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:rl="${RL_NS}"><service uri="sip:bob-buddies@example.com"><list name="b"><rl:entry uri="sip:carol@example.com"/></list><packages><package>presence</package></packages></service></rls-services>`;
     expect((await put(bob('rls-services'), rls, 'application/rls-services+xml')).status).toBe(201);
+    const pidf = '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@example.com"><tuple id="t1"><status><basic>open</basic></status></tuple></presence>';
+    expect((await put(bob('pidf-manipulation'), pidf, 'application/pidf+xml')).status).toBe(201);
+    const badBasic = await put(bob('pidf-manipulation'), pidf.replace('open', 'ajar'), 'application/pidf+xml');
+    expect(await badBasic.text()).toContain('<schema-validation-error');
   });
 
   it('uniqueness: a second entry with the same uri in a list, a second list name, a second service uri: 409 <uniqueness-failure> with <exists field>', async () => {

@@ -1,4 +1,4 @@
-import { APPLICATION_USAGES, XCAP_CAPS_NS } from './application-usages.js';
+import { APPLICATION_USAGES, PRES_RULES_NS, XCAP_CAPS_NS } from './application-usages.js';
 import { XCAP_ERROR_NS } from './xcap-error-document.js';
 
 /**
@@ -8,7 +8,7 @@ import { XCAP_ERROR_NS } from './xcap-error-document.js';
  */
 export function renderXcapCaps(extraNamespaces: readonly string[] = []): string {
   const auids = APPLICATION_USAGES.map((usage) => `    <auid>${usage.auid}</auid>`);
-  const namespaces = [...new Set([...APPLICATION_USAGES.map((usage) => usage.rootNs), ...extraNamespaces, XCAP_ERROR_NS])].map((ns) => `    <namespace>${ns}</namespace>`);
+  const namespaces = [...new Set([...APPLICATION_USAGES.map((usage) => usage.rootNs), PRES_RULES_NS, ...extraNamespaces, XCAP_ERROR_NS])].map((ns) => `    <namespace>${ns}</namespace>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<xcap-caps xmlns="${XCAP_CAPS_NS}">`,
