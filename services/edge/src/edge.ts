@@ -1,4 +1,4 @@
-import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
+import { createDigestAuthenticator } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
@@ -229,13 +229,7 @@ function requestAuthenticator(
   domains: DomainPolicy,
   metrics: PresenceMetrics,
 ): RequestAuthenticator {
-  const configuredKey = config.nonceKey;
-  const keys = new NonceKeys(
-    { load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs },
-    clock,
-  );
-  const failures = new FailureLedger(store, clock, config.lockout);
-  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
+  const { digest } = createDigestAuthenticator(config, store, clock);
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
 

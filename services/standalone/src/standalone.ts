@@ -8,6 +8,7 @@ import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer
 import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
 import { meteredBus, meteredStore } from './backend-metrics.js';
+import type { XcapServiceOptions } from '@presence/xcap';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -33,11 +34,15 @@ export interface StandaloneOptions {
   readonly onWire?: WireObserver;
   /** What one presentity may hold (the agent's --max-publications-per-presentity, --max-presence-document-bytes). */
   readonly publicationLimits?: PublicationLimits;
+  /** An XCAP server on the same store and bus (`--xcap-listen`); absent: none. */
+  readonly xcap?: Omit<XcapServiceOptions, 'store' | 'bus' | 'subjects' | 'clock' | 'logger' | 'registry'>;
 }
 
 export interface Standalone {
   readonly sip: readonly BoundListener[];
   readonly http: OpsServer | undefined;
+  /** Where XCAP listens, when asked for. */
+  readonly xcap: { readonly host: string; readonly port: number } | undefined;
   readonly metrics: PresenceMetrics;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
@@ -76,6 +81,10 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
     stops.unshift(() => edge.stop());
+    // Loaded only when asked for: an XCAP server brings its XML schema engine.
+    const xcapServer = options.xcap && (await (await import('@presence/xcap')).createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
+    const xcap = xcapServer && (await xcapServer.start());
+    if (xcapServer) stops.unshift(() => xcapServer.stop());
     const http = options.http
       ? await startOpsServer({
           ...options.http,
@@ -86,12 +95,16 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         })
       : undefined;
     if (http) stops.push(() => http.close());
-    logger.info({ sip, http: http && `${http.host}:${http.port}` }, 'standalone presence server listening');
+    logger.info({ sip, http: http && `${http.host}:${http.port}`, xcap: xcap && `${xcap.host}:${xcap.port}` }, 'standalone presence server listening');
     return {
       sip,
       http,
+      xcap,
       metrics,
-      reloadCertificate: (certificate) => edge.reloadCertificate(certificate),
+      reloadCertificate: (certificate) => {
+        edge.reloadCertificate(certificate);
+        xcapServer?.reloadCertificate(certificate);
+      },
       async stop() {
         stopping = true;
         for (const stop of stops) await stop();
