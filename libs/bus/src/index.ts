@@ -7,7 +7,7 @@ export type { LocalBusOptions } from './memory/local-bus.js';
 export { LocalBus } from './memory/local-bus.js';
 export type { BusErrorListener, BusOperation } from './bus-error-reporting.js';
 export { BUS_OPERATIONS, reportBusErrors } from './bus-error-reporting.js';
-export type { IpcChannel, ProcessEndpoint } from './ipc/ipc-channel.js';
+export type { FrameGuard, IpcChannel, ProcessEndpoint } from './ipc/ipc-channel.js';
 export { processChannel, messagePortChannel } from './ipc/ipc-channel.js';
 export type { IpcBusOptions } from './ipc/ipc-bus.js';
 export { IpcBus } from './ipc/ipc-bus.js';
