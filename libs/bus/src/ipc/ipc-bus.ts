@@ -5,6 +5,7 @@ import { HandlerRunner, type BusHandlerFn } from '../handler-runner.js';
 import { PendingRequest } from '../memory/pending-request.js';
 import { checkPublishSubject, parsePattern } from '../memory/subject-match.js';
 import { AckWait } from './ack-wait.js';
+import { requestRefusal } from '../request-refusal.js';
 import type { IpcChannel } from './ipc-channel.js';
 import { type ClientFrame, decodePayload, encodePayload, type HostFrame, type RequestFailure } from './ipc-frames.js';
 import { IpcSubscription } from './ipc-subscription.js';
@@ -77,12 +78,8 @@ export class IpcBus implements Bus {
   }
 
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
-    if (this.state !== 'open') return Promise.reject(new BusClosedError());
-    try {
-      checkPublishSubject(subject);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const refusal = requestRefusal(this.state === 'open', subject);
+    if (refusal !== undefined) return refusal;
     const rid = this.nextRid++;
     return new Promise<Uint8Array>((resolve, reject) => {
       const forget = (): void => void this.requests.delete(rid);
