@@ -13,6 +13,8 @@ export const MAX_UNANSWERED_REQUESTS = 10_000;
 
 export interface IpcBusHostOptions {
   readonly logger?: BusLogger;
+  /** Default MAX_UNANSWERED_REQUESTS. */
+  readonly maxUnansweredRequests?: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface IpcBusHostOptions {
  */
 export class IpcBusHost {
   private readonly logger: BusLogger;
+  private readonly maxUnanswered: number;
   private readonly subscriptions = new Map<number, BusSubscription>();
   private readonly unanswered = new Map<number, BusMessage>();
   private nextMessageId = 1;
@@ -37,6 +40,7 @@ export class IpcBusHost {
     options: IpcBusHostOptions = {},
   ) {
     this.logger = options.logger ?? silentBusLogger;
+    this.maxUnanswered = options.maxUnansweredRequests ?? MAX_UNANSWERED_REQUESTS;
     this.stopListening = channel.onFrame((frame) => this.receive(frame as ClientFrame));
     this.stopReconnects = bus.onReconnect(() => this.send({ bus: 'reconnected' }));
   }
@@ -110,7 +114,7 @@ export class IpcBusHost {
   }
 
   private remember(mid: number, message: BusMessage): void {
-    if (this.unanswered.size >= MAX_UNANSWERED_REQUESTS) {
+    if (this.unanswered.size >= this.maxUnanswered) {
       const oldest = this.unanswered.keys().next().value as number;
       this.unanswered.delete(oldest);
     }
