@@ -25,6 +25,13 @@ export interface StandaloneOptions {
    * and is metered if its opener made it so. The same goes for the bus.
    */
   readonly store?: Store;
+  /**
+   * The edge's own bus and store when they are not the agent's: how an edge
+   * in another process reaches them (IpcBus, createIpcStore; see
+   * "Standalone on more than one core"). Closed on stop, after the edge.
+   * Absent: the edge shares `bus` and `store` with the agent.
+   */
+  readonly edgeBackends?: { readonly bus: Bus; readonly store: Store };
   readonly subjectPrefix?: string;
   readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
@@ -73,14 +80,23 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     metrics,
     logger: logger.child({ component: 'agent' }),
   });
-  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
+  const edgeBackends = options.edgeBackends ?? { bus, store };
+  const edge = createEdge({ ...edgeBackends, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
+  const closeEdgeBackends = async (): Promise<void> => {
+    if (options.edgeBackends === undefined) return;
+    await options.edgeBackends.bus.close();
+    await options.edgeBackends.store.close();
+  };
   let stopping = false;
   const stops: (() => Promise<void>)[] = [];
   try {
     await agent.start();
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
-    stops.unshift(() => edge.stop());
+    stops.unshift(async () => {
+      await edge.stop();
+      await closeEdgeBackends();
+    });
     // Loaded only when asked for: an XCAP server brings its XML schema engine.
     const xcapServer = options.xcap && (await (await import('@presence/xcap')).createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
     const xcap = xcapServer && (await xcapServer.start());
@@ -114,6 +130,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     };
   } catch (error) {
     for (const stop of stops) await stop().catch(() => undefined);
+    await closeEdgeBackends().catch(() => undefined);
     await bus.close();
     await store.close();
     throw error;
