@@ -59,7 +59,7 @@ describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap c
     await addUser('sip:bob@example.com', 'bob-secret');
     startServer = () =>
       startPresenceProcess(children, 'standalone', 'xcap-curl', http, [
-        '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--xcap-listen', `127.0.0.1:${xcap}`, '--data-dir', dir, '--log-level', 'warn',
+        '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--xcap-listen', `127.0.0.1:${xcap}`, '--domain', 'example.com', '--data-dir', dir, '--log-level', 'warn',
       ]);
     server = await startServer();
   }, 60_000);
@@ -145,6 +145,9 @@ describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap c
     const caps = await curl(undefined, [`${base}/xcap-caps/global/index`]);
     expect(caps.status).toBe(200);
     expect(caps.body).toContain('<auid>pres-rules</auid>');
+    // The rest of the global tree is for the users of the first --domain (challenged in its realm).
+    expect((await curl(undefined, [`${base}/resource-lists/global/index`])).status).toBe(401);
+    expect((await curl('bob:bob-secret', [`${base}/resource-lists/global/index`])).status).toBe(404);
   });
 
   it('documents are durable: after a SIGTERM and a restart on the same --data-dir, the same document with the same ETag', async () => {

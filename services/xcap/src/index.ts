@@ -6,4 +6,4 @@ export { openAccess } from './http/open-access.js';
 export { XCAP_ROOT_PATH } from './domain/xcap-uri.js';
 export { APPLICATION_USAGES } from './domain/application-usages.js';
 export { DigestAccess } from './http/digest-access.js';
-export type { DigestAccessConfig } from './http/digest-access.js';
+export type { DigestAccessConfig, DigestAccessOptions } from './http/digest-access.js';

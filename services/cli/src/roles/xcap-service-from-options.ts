@@ -26,8 +26,14 @@ export async function xcapServerFromOptions(
     port: listen.port,
     ...(tls === undefined ? {} : { tls }),
     ...xcapLimitsFromOptions(values),
-    authenticator: auth === 'none' ? openAccess : new DigestAccess(auth, store, clock),
+    authenticator: auth === 'none' ? openAccess : new DigestAccess(auth, store, clock, globalReaders(values)),
   };
+}
+
+/** The served users read the global tree: those of the first --domain, unless it is "*" (then the Host header names it). */
+function globalReaders(values: OptionValues): { globalDomain?: string } {
+  const first = ((values.domain as string | undefined) ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first === '' || first === '*' ? {} : { globalDomain: first };
 }
 
 export function warnIfXcapOpen(values: OptionValues, logger: Logger): void {

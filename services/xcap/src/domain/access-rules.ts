@@ -4,7 +4,8 @@ import { XcapFailure } from './xcap-failure.js';
 /**
  * Who may do what (issue #12, RFC 4825 §5.7): a user reaches only the
  * documents under `users/<own AOR>`; the global tree is read only for
- * everyone. `requester` undefined means authentication is off (--auth
+ * everyone (who may read it at all is the authenticator's call:
+ * DigestAccess). `requester` undefined means authentication is off (--auth
  * none, loopback only): any user tree is open, the global tree still
  * read only.
  */

@@ -4,18 +4,28 @@ import { createDigestAuthenticator, ha1, MalformedCredentialsError, type DigestA
 import { aorDomain, type AuthStateStore, type Clock, type UserStore, type XcapDocumentRef } from '@presence/core';
 import { formatDigestChallenge, parseAuthHeader, SipParseError } from '@presence/sip';
 import { XcapFailure } from '../domain/xcap-failure.js';
+import { designatesSameResource } from './digest-uri.js';
 import type { XcapAuthenticator, XcapRequester } from './xcap-server.js';
 
 /** The SIP edge's digest settings (--auth, --realm, --auth-algorithms, ...), as libs/auth defines them. */
 export type DigestAccessConfig = DigestAuthConfig;
+
+export interface DigestAccessOptions {
+  /** The domain whose users may read the global tree (the first served --domain); absent: the Host header's name. */
+  readonly globalDomain?: string;
+}
 
 /**
  * HTTP authentication of XCAP requests (issue #12) against the SIP users:
  * Digest (RFC 7616) through libs/auth's DigestAuthenticator, the same
  * nonces, HA1s and failure ledger as the SIP edge, and Basic (RFC 7617)
  * only on HTTPS, checked against the stored HA1. The realm is the one of
- * the domain of the user tree addressed; the global tree (read only) is
- * open to anyone.
+ * the domain of the user tree addressed. The global tree (read only, RFC
+ * 4825 §5.7 lets each usage set who reads it) is for the served users:
+ * they authenticate in the realm of `globalDomain` (else of the Host
+ * header's name). Only xcap-caps stays open to anyone: RFC 4825 §12 has
+ * clients read it first to learn what the server supports, and it holds
+ * nothing but the server's own fixed capability list.
  */
 export class DigestAccess implements XcapAuthenticator {
   private readonly digest: DigestAuthenticator;
@@ -25,13 +35,14 @@ export class DigestAccess implements XcapAuthenticator {
     private readonly config: DigestAccessConfig,
     private readonly store: Pick<UserStore, 'user'> & AuthStateStore,
     clock: Clock,
+    private readonly options: DigestAccessOptions = {},
   ) {
     ({ digest: this.digest, failures: this.failures } = createDigestAuthenticator(config, store, clock));
   }
 
   async authenticate(request: IncomingMessage, ref: XcapDocumentRef, secure: boolean): Promise<XcapRequester> {
-    if (ref.scope === 'global') return { open: true };
-    const domain = aorDomain(ref.owner);
+    if (ref.scope === 'global' && ref.auid === 'xcap-caps') return { open: true };
+    const domain = ref.scope === 'global' ? this.globalDomain(request) : aorDomain(ref.owner);
     const realm = this.config.realms.get(domain) ?? domain;
     const header = request.headers.authorization;
     const source = request.socket.remoteAddress ?? 'unknown';
@@ -40,7 +51,10 @@ export class DigestAccess implements XcapAuthenticator {
       return this.basic(header, realm, domain, source);
     }
     const credentials = header === undefined ? undefined : digestParams(header, realm);
-    if (credentials !== undefined && credentials.get('uri') !== request.url) throw new XcapFailure(400, 'Bad Request: Authorization uri is not the request URI');
+    const digestUri = credentials?.get('uri');
+    if (digestUri !== undefined && !designatesSameResource(digestUri, request.url ?? '/', request.headers.host)) {
+      throw new XcapFailure(400, 'Bad Request: Authorization uri does not designate the request-target');
+    }
     let outcome;
     try {
       outcome = await this.digest.authenticate({ method: request.method ?? 'GET', realm, domain, credentials, source });
@@ -51,6 +65,17 @@ export class DigestAccess implements XcapAuthenticator {
     if (outcome.outcome === 'authenticated') return { aor: outcome.aor };
     if (outcome.outcome === 'locked-out') throw new XcapFailure(403, 'Forbidden: too many failed authentications');
     throw new XcapFailure(401, 'Unauthorized', undefined, { 'WWW-Authenticate': outcome.challenges.map(formatDigestChallenge) });
+  }
+
+  private globalDomain(request: IncomingMessage): string {
+    if (this.options.globalDomain !== undefined) return this.options.globalDomain;
+    const host = request.headers.host;
+    if (host === undefined || host === '') throw new XcapFailure(400, 'Bad Request: no Host header to name the domain of the global tree\'s readers');
+    try {
+      return new URL(`http://${host}`).hostname.toLowerCase();
+    } catch {
+      throw new XcapFailure(400, `Bad Request: malformed Host header "${host.slice(0, 60)}"`);
+    }
   }
 
   /** RFC 7617 Basic over TLS: the password's HA1 for the user's realm must equal the stored one; failures count as digest ones do. */
