@@ -30,7 +30,7 @@ export type {
   StoredMessage,
 } from './ports/offline-message-store.js';
 export type { XcapDocumentStore } from './ports/xcap-document-store.js';
-export type { XcapScope, XcapDocumentRef, XcapDocument, XcapConditions, XcapWriteOutcome, XcapDeleteOutcome } from './xcap/xcap-document.js';
+export type { XcapScope, XcapDocumentRef, XcapDocument, XcapConditions, XcapWriteOutcome, XcapDeleteOutcome, XcapServiceClaim, XcapClaimOutcome } from './xcap/xcap-document.js';
 export { XCAP_SCOPES, xcapConditionsHold, compareXcapRefs } from './xcap/xcap-document.js';
 
 export { PresenceError } from './errors/presence-error.js';

@@ -50,6 +50,9 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   putXcapDocument: true,
   deleteXcapDocument: true,
   listXcapDocuments: true,
+  claimXcapServiceUri: true,
+  xcapServiceClaim: true,
+  releaseXcapServiceUri: true,
   close: true,
 };
 

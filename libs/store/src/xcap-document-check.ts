@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { XCAP_SCOPES, type XcapConditions, type XcapDocumentRef } from '@presence/core';
+import { XCAP_SCOPES, type XcapConditions, type XcapDocumentRef, type XcapServiceClaim } from '@presence/core';
 
 /**
  * Refuses a reference no store may hold (RangeError naming the field): an
@@ -40,4 +40,38 @@ export function xcapRefOf(scope: XcapDocumentRef['scope'], owner: string, field:
 /** A fresh entity tag: 128 random bits, so no two versions of any document share one. */
 export function newXcapEtag(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/** Longest service URI claimed; a longer one is refused (RangeError) rather than stored as a key. */
+const MAX_SERVICE_URI_LENGTH = 2048;
+
+export function assertServiceUri(uri: string): void {
+  if (typeof uri !== 'string' || uri === '' || uri.length > MAX_SERVICE_URI_LENGTH) throw new RangeError(`bad xcap service uri: expected 1 to ${MAX_SERVICE_URI_LENGTH} characters`);
+}
+
+/** The holder as both stores compare it: one exact string per document. */
+export function xcapHolderText(ref: XcapDocumentRef): string {
+  return JSON.stringify([ref.scope, ref.owner, ref.auid, ref.filename]);
+}
+
+/** `<claimedAt>\n<holder>`: both stores keep a claim so, and compare a replaced one by this text. */
+export function encodeXcapClaim(claim: XcapServiceClaim): string {
+  return `${claim.claimedAt}\n${xcapHolderText(claim.holder)}`;
+}
+
+/** The claim back from its text; undefined when it is not one (the caller names the record). */
+export function decodeXcapClaim(text: string): XcapServiceClaim | undefined {
+  const newline = text.indexOf('\n');
+  const claimedAt = Number(text.slice(0, newline));
+  if (newline < 1 || !Number.isSafeInteger(claimedAt)) return undefined;
+  let parts: unknown;
+  try {
+    parts = JSON.parse(text.slice(newline + 1));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parts) || parts.length !== 4 || !parts.every((part) => typeof part === 'string')) return undefined;
+  const [scope, owner, auid, filename] = parts as string[];
+  if (!XCAP_SCOPES.includes(scope as XcapDocumentRef['scope'])) return undefined;
+  return { holder: { scope: scope as XcapDocumentRef['scope'], owner: owner!, auid: auid!, filename: filename! }, claimedAt };
 }

@@ -123,6 +123,52 @@ export function xcapDocumentContract(context: XcapContractContext): void {
       expect(await store.listXcapDocuments('users', owner('alice'), 10)).toEqual([]);
     });
 
+    it('xcap service uris - a claim is held by one document: the same holder again is ok, another is refused with the claim that stands', async () => {
+      const store = context.store();
+      const uri = `sip:friends-${context.tag()}@example.com`;
+      const services = (user: string): XcapDocumentRef => ({ auid: 'rls-services', scope: 'users', owner: owner(user), filename: 'index' });
+      expect(await store.xcapServiceClaim(uri)).toBeUndefined();
+      expect(await store.claimXcapServiceUri(uri, services('alice'), 1_000)).toEqual({ ok: true });
+      expect(await store.claimXcapServiceUri(uri, services('alice'), 2_000)).toEqual({ ok: true });
+      const first = { holder: services('alice'), claimedAt: 1_000 };
+      expect(await store.xcapServiceClaim(uri)).toEqual(first);
+      expect(await store.claimXcapServiceUri(uri, services('bob'), 3_000)).toEqual({ ok: false, claim: first });
+      expect(await store.claimXcapServiceUri(uri, { ...services('alice'), filename: 'other' }, 3_000)).toEqual({ ok: false, claim: first });
+      expect(await store.releaseXcapServiceUri(uri, services('bob'))).toBe(false);
+      expect(await store.xcapServiceClaim(uri)).toEqual(first);
+      expect(await store.releaseXcapServiceUri(uri, services('alice'))).toBe(true);
+      expect(await store.xcapServiceClaim(uri)).toBeUndefined();
+      expect(await store.releaseXcapServiceUri(uri, services('alice'))).toBe(false);
+    });
+
+    it('xcap service uris - a claim is taken over only by naming it exactly (a claim left behind), and bad input is a RangeError', async () => {
+      const store = context.store();
+      const uri = `sip:team-${context.tag()}@example.com`;
+      const services = (user: string): XcapDocumentRef => ({ auid: 'rls-services', scope: 'users', owner: owner(user), filename: 'index' });
+      await store.claimXcapServiceUri(uri, services('alice'), 1_000);
+      expect(await store.claimXcapServiceUri(uri, services('bob'), 5_000, { holder: services('alice'), claimedAt: 999 })).toMatchObject({ ok: false });
+      expect(await store.claimXcapServiceUri(uri, services('bob'), 5_000, { holder: services('carol'), claimedAt: 1_000 })).toMatchObject({ ok: false });
+      expect(await store.claimXcapServiceUri(uri, services('bob'), 5_000, { holder: services('alice'), claimedAt: 1_000 })).toEqual({ ok: true });
+      expect(await store.xcapServiceClaim(uri)).toEqual({ holder: services('bob'), claimedAt: 5_000 });
+      await expect(store.claimXcapServiceUri('', services('bob'), 1)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.claimXcapServiceUri(uri, { ...services('bob'), owner: '' }, 1)).rejects.toThrow(/owner/);
+      await expect(store.xcapServiceClaim('x'.repeat(5000))).rejects.toBeInstanceOf(RangeError);
+      // URIs holding braces and newlines are keys like any other.
+      const odd = `sip:{odd}\n${context.tag()}@example.com`;
+      expect(await store.claimXcapServiceUri(odd, services('alice'), 7)).toEqual({ ok: true });
+      expect(await store.xcapServiceClaim(odd)).toEqual({ holder: services('alice'), claimedAt: 7 });
+    });
+
+    it('xcap service uris - concurrent claims of one URI by five documents: exactly one holds it', async () => {
+      const store = context.store();
+      const uri = `sip:race-${context.tag()}@example.com`;
+      const holders = [1, 2, 3, 4, 5].map((n): XcapDocumentRef => ({ auid: 'rls-services', scope: 'users', owner: owner(`u${n}`), filename: 'index' }));
+      const outcomes = await Promise.all(holders.map((holder, n) => store.claimXcapServiceUri(uri, holder, n)));
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+      const winner = outcomes.findIndex((outcome) => outcome.ok);
+      expect((await store.xcapServiceClaim(uri))?.holder).toEqual(holders[winner]);
+    });
+
     it('xcap documents - concurrent conditional puts on one version: exactly one wins', async () => {
       const store = context.store();
       const first = await store.putXcapDocument(rules('alice'), body(0));

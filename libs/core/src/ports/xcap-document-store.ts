@@ -1,4 +1,4 @@
-import type { XcapConditions, XcapDocument, XcapDocumentRef, XcapWriteOutcome, XcapDeleteOutcome } from '../xcap/xcap-document.js';
+import type { XcapClaimOutcome, XcapConditions, XcapDocument, XcapDocumentRef, XcapServiceClaim, XcapWriteOutcome, XcapDeleteOutcome } from '../xcap/xcap-document.js';
 
 /**
  * Durable XCAP documents (RFC 4825): pres-rules, resource-lists and the
@@ -24,4 +24,16 @@ export interface XcapDocumentStore {
    * at most `limit` of them.
    */
   listXcapDocuments(scope: XcapDocumentRef['scope'], owner: string, limit: number): Promise<XcapDocumentRef[]>;
+  /**
+   * Claims a service URI for the document `holder` (RFC 4826 §4.4.5: unique
+   * across all documents), a key of its own apart from any owner's: ok
+   * when nobody held it, when `holder` already does, or when the claim
+   * held is exactly `replacing` (taking over a claim left behind); else
+   * the claim that stands.
+   */
+  claimXcapServiceUri(uri: string, holder: XcapDocumentRef, claimedAt: number, replacing?: XcapServiceClaim): Promise<XcapClaimOutcome>;
+  /** Who holds a service URI, if anyone. */
+  xcapServiceClaim(uri: string): Promise<XcapServiceClaim | undefined>;
+  /** Gives the URI up if `holder` holds it; true when it did. */
+  releaseXcapServiceUri(uri: string, holder: XcapDocumentRef): Promise<boolean>;
 }

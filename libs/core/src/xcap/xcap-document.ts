@@ -40,6 +40,20 @@ export type XcapDeleteOutcome =
   | { readonly ok: false; readonly reason: 'precondition-failed' | 'not-found' };
 
 /**
+ * RFC 4826 §4.4.5: a service URI of rls-services is unique across every
+ * document on the server, so each one is claimed by the document listing
+ * it. `claimedAt` (ms) lets a claim left by a crash be told from one whose
+ * document is being written right now.
+ */
+export interface XcapServiceClaim {
+  readonly holder: XcapDocumentRef;
+  readonly claimedAt: number;
+}
+
+/** Claimed (or already held by that document), or held by another: that claim. */
+export type XcapClaimOutcome = { readonly ok: true } | { readonly ok: false; readonly claim: XcapServiceClaim };
+
+/**
  * Whether the conditions hold against the current entity tag (undefined:
  * no document). If-Match needs a document and, unless `*`, the same tag;
  * If-None-Match `*` needs no document, a tag needs a different one or none.

@@ -70,4 +70,17 @@ describe('MemoryStore XCAP document durability', () => {
     await store.putXcapDocument(rules, '<ruleset/>');
     expect(await store.xcapDocument(rules)).toMatchObject({ body: '<ruleset/>' });
   });
+
+  it('xcap durability - service URI claims are in the snapshot once made, and come back after a restart (RFC 4826 §4.4.5 holds across it)', async () => {
+    const services: XcapDocumentRef = { auid: 'rls-services', scope: 'users', owner: 'sip:alice@example.com', filename: 'index' };
+    const first = await start();
+    expect(await first.claimXcapServiceUri('sip:friends@example.com', services, 42)).toEqual({ ok: true });
+    const written = JSON.parse(await readFile(join(dataDir, SNAPSHOT_FILE), 'utf8')) as { xcapServiceClaims?: unknown[] };
+    expect(written.xcapServiceClaims).toHaveLength(1);
+    await first.close();
+    const second = await start();
+    expect(await second.xcapServiceClaim('sip:friends@example.com')).toEqual({ holder: services, claimedAt: 42 });
+    expect(await second.claimXcapServiceUri('sip:friends@example.com', { ...services, owner: 'sip:bob@example.com' }, 43)).toMatchObject({ ok: false });
+  });
 });
+

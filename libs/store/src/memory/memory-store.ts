@@ -22,6 +22,8 @@ import type {
   XcapDocument,
   XcapDocumentRef,
   XcapWriteOutcome,
+  XcapServiceClaim,
+  XcapClaimOutcome,
 } from '@presence/core';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
@@ -31,7 +33,7 @@ import { MemorySnapshots } from './memory-snapshots.js';
 import { MemoryTables } from './memory-tables.js';
 import { OfflineMessageFiles } from './offline-message-files.js';
 import { USERS_FILE, UsersFile } from './users-file.js';
-import { assertXcapConditions, assertXcapOwner, assertXcapRef } from '../xcap-document-check.js';
+import { assertServiceUri, assertXcapConditions, assertXcapOwner, assertXcapRef } from '../xcap-document-check.js';
 import { UsersFileSync } from './users-file-sync.js';
 
 export interface MemoryStoreOptions {
@@ -406,6 +408,31 @@ class InMemoryStore implements MemoryStore {
     assertXcapOwner(scope, owner);
     assertListLimit(limit, 'listXcapDocuments');
     return this.tables.xcapDocuments.list(scope, owner, limit);
+  }
+
+  async claimXcapServiceUri(uri: string, holder: XcapDocumentRef, claimedAt: number, replacing?: XcapServiceClaim): Promise<XcapClaimOutcome> {
+    this.assertOpen();
+    assertServiceUri(uri);
+    assertXcapRef(holder);
+    if (replacing !== undefined) assertXcapRef(replacing.holder);
+    const { changed, ...outcome } = this.tables.xcapDocuments.claim(uri, holder, claimedAt, replacing);
+    if (changed) await this.changedDurably();
+    return outcome;
+  }
+
+  async xcapServiceClaim(uri: string): Promise<XcapServiceClaim | undefined> {
+    this.assertOpen();
+    assertServiceUri(uri);
+    return this.tables.xcapDocuments.claimOf(uri);
+  }
+
+  async releaseXcapServiceUri(uri: string, holder: XcapDocumentRef): Promise<boolean> {
+    this.assertOpen();
+    assertServiceUri(uri);
+    assertXcapRef(holder);
+    const released = this.tables.xcapDocuments.release(uri, holder);
+    if (released) await this.changedDurably();
+    return released;
   }
 
   // Lifecycle

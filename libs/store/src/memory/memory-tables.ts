@@ -54,6 +54,7 @@ export class MemoryTables {
       bindings: Array.from(this.locations.entries(), ([aor, bindings]) => ({ aor, bindings })),
       dialogs: Array.from(this.dialogs.values()),
       xcapDocuments: this.xcapDocuments.entries(),
+      xcapServiceClaims: this.xcapDocuments.claimEntries(),
     };
   }
 
@@ -72,5 +73,6 @@ export class MemoryTables {
     }
     for (const dialog of snapshot.dialogs) this.dialogs.save(dialog, now);
     for (const entry of snapshot.xcapDocuments ?? []) this.xcapDocuments.restore(entry);
+    for (const entry of snapshot.xcapServiceClaims ?? []) this.xcapDocuments.restoreClaim(entry);
   }
 }

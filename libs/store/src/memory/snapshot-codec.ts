@@ -1,5 +1,5 @@
 import { XCAP_SCOPES, type Binding, type DialogRecord, type Publication, type RecordProblem, RecordReader, SUBSCRIPTION_STATUSES, type WatcherRecord } from '@presence/core';
-import type { XcapDocumentEntry } from './xcap-document-table.js';
+import type { XcapDocumentEntry, XcapServiceClaimEntry } from './xcap-document-table.js';
 
 /** Everything a MemoryStore holds, with absolute times, as written to `memory-store.json`. */
 export interface StoreSnapshot {
@@ -18,6 +18,8 @@ export interface StoreSnapshot {
   readonly dialogs: readonly DialogRecord[];
   /** Absent in snapshots written before XCAP documents: none. */
   readonly xcapDocuments?: readonly XcapDocumentEntry[];
+  /** RFC 4826 §4.4.5 service URI claims; absent in snapshots written before them: none. */
+  readonly xcapServiceClaims?: readonly XcapServiceClaimEntry[];
 }
 
 function xcapDocument(o: RecordReader): XcapDocumentEntry {
@@ -122,5 +124,6 @@ export function decodeSnapshot(text: string): StoreSnapshot {
     bindings: root.list('bindings', (o) => ({ aor: o.string('aor'), bindings: o.list('bindings', binding) })),
     dialogs: root.list('dialogs', dialog),
     xcapDocuments: root.optionalList('xcapDocuments', xcapDocument),
+    xcapServiceClaims: root.optionalList('xcapServiceClaims', (o) => ({ uri: o.string('uri'), claim: o.string('claim') })),
   };
 }

@@ -1,8 +1,14 @@
-import { type XcapConditions, type XcapDeleteOutcome, type XcapDocument, type XcapDocumentRef, type XcapWriteOutcome, compareXcapRefs, xcapConditionsHold } from '@presence/core';
-import { newXcapEtag, xcapField, xcapRefOf } from '../xcap-document-check.js';
+import { type XcapClaimOutcome, type XcapServiceClaim, type XcapConditions, type XcapDeleteOutcome, type XcapDocument, type XcapDocumentRef, type XcapWriteOutcome, compareXcapRefs, xcapConditionsHold } from '@presence/core';
+import { decodeXcapClaim, encodeXcapClaim, newXcapEtag, xcapField, xcapHolderText, xcapRefOf } from '../xcap-document-check.js';
 
 /** One stored document with where it lives, as kept in the snapshot. */
 export interface XcapDocumentEntry extends XcapDocumentRef, XcapDocument {}
+
+/** One service URI claim as kept in the snapshot: the URI and encodeXcapClaim's text. */
+export interface XcapServiceClaimEntry {
+  readonly uri: string;
+  readonly claim: string;
+}
 
 /**
  * XCAP documents by owner, then `<auid>/<filename>`, like the Redis twin's
@@ -10,6 +16,8 @@ export interface XcapDocumentEntry extends XcapDocumentRef, XcapDocument {}
  */
 export class XcapDocumentTable {
   private readonly owners = new Map<string, Map<string, XcapDocument>>();
+  /** Service URI -> encodeXcapClaim text, compared as the Redis twin's xcap-claim.lua does. */
+  private readonly claims = new Map<string, string>();
 
   get size(): number {
     let count = 0;
@@ -55,6 +63,38 @@ export class XcapDocumentTable {
     return out;
   }
 
+  claim(uri: string, holder: XcapDocumentRef, claimedAt: number, replacing: XcapServiceClaim | undefined): XcapClaimOutcome & { changed: boolean } {
+    const held = this.claims.get(uri);
+    const mine = encodeXcapClaim({ holder, claimedAt });
+    if (held === undefined || (replacing !== undefined && held === encodeXcapClaim(replacing))) {
+      this.claims.set(uri, mine);
+      return { ok: true, changed: true };
+    }
+    if (held.slice(held.indexOf('\n') + 1) === xcapHolderText(holder)) return { ok: true, changed: false };
+    return { ok: false, claim: this.claimOf(uri)!, changed: false };
+  }
+
+  claimOf(uri: string): XcapServiceClaim | undefined {
+    const held = this.claims.get(uri);
+    return held === undefined ? undefined : decodeHeld(uri, held);
+  }
+
+  release(uri: string, holder: XcapDocumentRef): boolean {
+    const held = this.claims.get(uri);
+    if (held === undefined || held.slice(held.indexOf('\n') + 1) !== xcapHolderText(holder)) return false;
+    this.claims.delete(uri);
+    return true;
+  }
+
+  claimEntries(): XcapServiceClaimEntry[] {
+    return Array.from(this.claims, ([uri, claim]) => ({ uri, claim }));
+  }
+
+  restoreClaim(entry: XcapServiceClaimEntry): void {
+    decodeHeld(entry.uri, entry.claim);
+    this.claims.set(entry.uri, entry.claim);
+  }
+
   /** Puts a snapshot's document back with its entity tag, so clients' cached tags stay valid across a restart. */
   restore(entry: XcapDocumentEntry): void {
     this.set(entry, { body: entry.body, etag: entry.etag });
@@ -78,4 +118,10 @@ function ownerKey(scope: XcapDocumentRef['scope'], owner: string): string {
 
 function splitOwnerKey(key: string): { scope: XcapDocumentRef['scope']; owner: string } {
   return key === 'global' ? { scope: 'global', owner: '' } : { scope: 'users', owner: key.slice('users:'.length) };
+}
+
+function decodeHeld(uri: string, text: string): XcapServiceClaim {
+  const claim = decodeXcapClaim(text);
+  if (claim === undefined) throw new Error(`xcap service claim of ${uri} is unreadable: ${JSON.stringify(text.slice(0, 80))}`);
+  return claim;
 }

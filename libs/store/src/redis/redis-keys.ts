@@ -23,6 +23,7 @@
  *     im:pending            zset   aor -> 0 (recipients the sweep retries, paged by AOR bytes)   no TTL
  *     xcap:{aor}            hash   <auid>/<filename> -> <etag>\n<document>   no TTL (durable documents)
  *     xcap:{global}         hash   the global tree's, likewise (an AOR is never `global`)
+ *     xcapsvc:{uri}         string <claimedAt>\n<holder document>   no TTL: an rls-services service URI's claim (RFC 4826 §4.4.5)
  *
  * A tag is the text between the first `{` and the next `}`: an AOR holding
  * `}` gets a shorter tag, the same for all its keys, so they still share a
@@ -109,6 +110,11 @@ export class RedisKeys {
   /** One owner's XCAP documents, each with its entity tag, in one hash so a read or a compare-and-set is one command. */
   xcapDocuments(scope: 'users' | 'global', owner: string): string {
     return `${this.prefix}xcap:{${xcapOwnerTag(scope, owner)}}`;
+  }
+
+  /** Who holds a service URI: its own slot, so claiming never needs the owner's (Redis Cluster). */
+  xcapServiceClaim(uri: string): string {
+    return `${this.prefix}xcapsvc:{${uri}}`;
   }
 }
 

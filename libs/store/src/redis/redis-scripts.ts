@@ -22,6 +22,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'owner-lock': 1,
   'owner-unlock': 1,
   'xcap-change': 1,
+  'xcap-claim': 1,
 };
 
 export type RedisScripts = Record<LuaScriptName, ScriptCall>;

@@ -20,6 +20,8 @@ import type {
   XcapDocument,
   XcapDocumentRef,
   XcapWriteOutcome,
+  XcapServiceClaim,
+  XcapClaimOutcome,
 } from '@presence/core';
 import { type StoreLogger, silentStoreLogger } from '../store-logger.js';
 import { AuthStateRecords } from './auth-state-records.js';
@@ -321,6 +323,18 @@ class RedisBackedStore implements RedisStore {
 
   listXcapDocuments(scope: XcapDocumentRef['scope'], owner: string, limit: number): Promise<XcapDocumentRef[]> {
     return this.xcapDocuments.listXcapDocuments(scope, owner, limit);
+  }
+
+  claimXcapServiceUri(uri: string, holder: XcapDocumentRef, claimedAt: number, replacing?: XcapServiceClaim): Promise<XcapClaimOutcome> {
+    return this.xcapDocuments.claimXcapServiceUri(uri, holder, claimedAt, replacing);
+  }
+
+  xcapServiceClaim(uri: string): Promise<XcapServiceClaim | undefined> {
+    return this.xcapDocuments.xcapServiceClaim(uri);
+  }
+
+  releaseXcapServiceUri(uri: string, holder: XcapDocumentRef): Promise<boolean> {
+    return this.xcapDocuments.releaseXcapServiceUri(uri, holder);
   }
 
   async watchersOf(presentity: string, limit: number): Promise<Page<WatcherRecord>> {
