@@ -7,3 +7,4 @@ export { XCAP_ROOT_PATH } from './domain/xcap-uri.js';
 export { APPLICATION_USAGES } from './domain/application-usages.js';
 export { DigestAccess } from './http/digest-access.js';
 export type { DigestAccessConfig, DigestAccessOptions } from './http/digest-access.js';
+export { STALE_CLAIM_MS } from './documents/service-uri-claims.js';

@@ -232,4 +232,25 @@ export function xcapValidationSuite(target: () => XcapTarget): void {
     const now = await fetch(`${target().baseUrl}${bob('resource-lists')}`);
     expect(now.headers.get('etag')).toBe(created.headers.get('etag'));
   });
+
+  it('rls-services service uris are unique across users and documents (RFC 4826 §4.4.5): 409 <uniqueness-failure> with an alt-value; once freed, taken', async () => {
+    const tag = Date.now().toString(36);
+    const shared = `sip:shared-${tag}@example.com`;
+    const services = (uri: string) => `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services"><service uri="${uri}"><resource-list>http://x/y</resource-list><packages><package>presence</package></packages></service></rls-services>`;
+    const at = (user: string, file = 'shared') => `/xcap-root/rls-services/users/sip:${user}@example.com/${file}`;
+    const mime = 'application/rls-services+xml';
+    expect((await put(at('alice'), services(shared), mime)).status).toBe(201);
+    const refused = await put(at('bob'), services(shared), mime);
+    expect(refused.status).toBe(409);
+    const body = await refused.text();
+    expect(body).toContain('<uniqueness-failure');
+    expect(body).toContain(`<exists field="rls-services/service/@uri"><alt-value>sip:shared-${tag}-2@example.com</alt-value></exists>`);
+    expect((await fetch(`${target().baseUrl}${at('bob')}`)).status).toBe(404);
+    expect((await put(at('alice', 'other'), services(shared), mime)).status).toBe(409);
+    expect((await put(at('alice'), services(`sip:moved-${tag}@example.com`), mime)).status).toBe(200);
+    expect((await put(at('bob'), services(shared), mime)).status).toBe(201);
+    expect((await put(at('alice'), services(shared), mime)).status).toBe(409);
+    expect((await fetch(`${target().baseUrl}${at('bob')}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await put(at('alice'), services(shared), mime)).status).toBe(200);
+  });
 }

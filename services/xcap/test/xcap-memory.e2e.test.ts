@@ -5,7 +5,7 @@ import { systemClock, type Store } from '@presence/core';
 import { silentLogger } from '@presence/runtime';
 import { createMemoryStore } from '@presence/store';
 import { eventually } from '@presence/testkit';
-import { createXcapServer, openAccess, type XcapServer } from '@presence/xcap';
+import { createXcapServer, openAccess, STALE_CLAIM_MS, type XcapServer } from '@presence/xcap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeChange, xcapConformanceSuite, xcapValidationSuite, type XcapTarget } from './xcap-conformance.js';
 
@@ -85,5 +85,51 @@ describe('XCAP listener limits', () => {
     await eventually(() => expect(answer).toMatch(/^HTTP\/1\.1 201 /));
     await expect(fetch(`http://127.0.0.1:${port}/xcap-root/xcap-caps/global/index`)).rejects.toThrow();
     socket.destroy();
+  });
+});
+
+/** RFC 4826 §4.4.5 across a crash: a claim whose document never listed its URI (the writer died between claim and write). */
+describe('XCAP rls-services claims left behind', () => {
+  let server: XcapServer;
+  let store: Store;
+  let bus: LocalBus;
+  let base: string;
+  beforeAll(async () => {
+    store = await createMemoryStore({ clock: systemClock });
+    bus = new LocalBus({ logger: silentLogger });
+    server = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess });
+    base = `http://127.0.0.1:${(await server.start()).port}/xcap-root/rls-services/users`;
+  });
+  afterAll(async () => {
+    await server.stop();
+    await bus.close();
+    await store.close();
+  });
+
+  const services = (uri: string) => `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services"><service uri="${uri}"><resource-list>http://x/y</resource-list><packages><package>presence</package></packages></service></rls-services>`;
+  const put = (user: string, uri: string) => fetch(`${base}/sip:${user}@example.com/index`, { method: 'PUT', body: services(uri), headers: { 'Content-Type': 'application/rls-services+xml' } });
+  const dead = { auid: 'rls-services', scope: 'users', owner: 'sip:dead@example.com', filename: 'index' } as const;
+
+  it('a claim nobody lists is taken over once older than STALE_CLAIM_MS; a young one (a write maybe under way) still refuses', async () => {
+    await store.claimXcapServiceUri('sip:young@example.com', dead, Date.now());
+    expect((await put('erin', 'sip:young@example.com')).status).toBe(409);
+    await store.claimXcapServiceUri('sip:old@example.com', dead, Date.now() - 2 * STALE_CLAIM_MS);
+    expect((await put('erin', 'sip:old@example.com')).status).toBe(201);
+    expect((await store.xcapServiceClaim('sip:old@example.com'))?.holder.owner).toBe('sip:erin@example.com');
+  });
+
+  it('an old claim whose document does list the URI is not taken over', async () => {
+    expect((await put('frank', 'sip:kept@example.com')).status).toBe(201);
+    const claim = await store.xcapServiceClaim('sip:kept@example.com');
+    if (claim === undefined) throw new Error('no claim after the put');
+    await store.claimXcapServiceUri('sip:kept@example.com', claim.holder, Date.now() - 2 * STALE_CLAIM_MS, claim);
+    expect((await put('erin', 'sip:kept@example.com')).status).toBe(409);
+  });
+
+  it('a document stored before the claims existed gets its claim on its next write', async () => {
+    await store.putXcapDocument({ ...dead, owner: 'sip:legacy@example.com' }, services('sip:legacy-list@example.com'));
+    expect(await store.xcapServiceClaim('sip:legacy-list@example.com')).toBeUndefined();
+    expect((await put('legacy', 'sip:legacy-list@example.com')).status).toBe(200);
+    expect((await store.xcapServiceClaim('sip:legacy-list@example.com'))?.holder.owner).toBe('sip:legacy@example.com');
   });
 });

@@ -1,4 +1,5 @@
-import { parseXmlTree, PidfError, type PidfLimits, type XmlElement } from '@presence/pidf';
+import { childElements, getAttribute, parseXmlTree, PidfError, type PidfLimits, type XmlElement } from '@presence/pidf';
+import { RLS_SERVICES_NS } from '../domain/application-usages.js';
 import type { ApplicationUsage } from '../domain/application-usages.js';
 import { checkUsageConstraints } from '../domain/usage-constraints.js';
 import { conflict, XcapFailure } from '../domain/xcap-failure.js';
@@ -54,4 +55,15 @@ export function checkDocument(usage: ApplicationUsage, document: string, validat
   }
   validator?.validate(usage, document);
   checkUsageConstraints(usage.auid, root);
+}
+
+/** The service URIs an rls-services document lists (RFC 4826 §4.4.5), in order; the document passed checkDocument when stored. */
+export function serviceUrisOf(document: string): string[] {
+  const root = parseXmlTree(document, { limits: XCAP_DOCUMENT_LIMITS, label: 'rls-services document' });
+  const uris: string[] = [];
+  for (const service of childElements(root, RLS_SERVICES_NS, 'service')) {
+    const uri = getAttribute(service, 'uri');
+    if (uri !== undefined) uris.push(uri);
+  }
+  return uris;
 }

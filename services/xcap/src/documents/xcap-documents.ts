@@ -9,7 +9,8 @@ import { renderXcapCaps } from '../domain/xcap-caps.js';
 import { conflict, XcapFailure } from '../domain/xcap-failure.js';
 import type { XcapUri } from '../domain/xcap-uri.js';
 import { parseElement, serializeDocument, type XElement } from '../domain/xml-tree.js';
-import { checkDocument, decodeUtf8, type DocumentValidator } from './document-checks.js';
+import { checkDocument, decodeUtf8, serviceUrisOf, type DocumentValidator } from './document-checks.js';
+import { ServiceUriClaims } from './service-uri-claims.js';
 
 export const XCAP_EL_MIME = 'application/xcap-el+xml';
 export const XCAP_ATT_MIME = 'application/xcap-att+xml';
@@ -46,7 +47,11 @@ type Change = (current: XcapDocument | undefined) => { readonly body: string | u
  * each time). Each committed change is announced on the bus.
  */
 export class XcapDocuments {
-  constructor(private readonly deps: XcapDocumentsDeps) {}
+  private readonly serviceClaims: ServiceUriClaims;
+
+  constructor(private readonly deps: XcapDocumentsDeps) {
+    this.serviceClaims = new ServiceUriClaims(deps.store, deps.clock);
+  }
 
   async get(uri: XcapUri, conditions: XcapConditions): Promise<XcapReply> {
     const current = await this.read(uri);
@@ -109,19 +114,34 @@ export class XcapDocuments {
       if (!xcapConditionsHold(current?.etag, conditions)) throw preconditionFailed();
       const next = compute(current);
       const guard: XcapConditions = current === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag };
+      const services = uri.usage.auid === 'rls-services';
+      const listed = services && next.body !== undefined ? serviceUrisOf(next.body) : [];
+      const dropped = services && current !== undefined ? serviceUrisOf(current.body).filter((service) => !listed.includes(service)) : [];
+      await this.serviceClaims.claimAll(uri.ref, listed);
       if (next.body === undefined) {
         if (current === undefined) throw new XcapFailure(404, 'Not Found: no such document');
         const outcome = await this.deps.store.deleteXcapDocument(uri.ref, guard);
         if (!outcome.ok) continue;
+        await this.releaseDropped(uri, dropped);
         this.announce(uri, current.etag, undefined);
         return { status: 200 };
       }
       const outcome = await this.deps.store.putXcapDocument(uri.ref, next.body, guard);
       if (!outcome.ok) continue;
+      await this.releaseDropped(uri, dropped);
       this.announce(uri, current?.etag, outcome.etag);
       return { status: next.created ? 201 : 200, etag: outcome.etag };
     }
     throw new XcapFailure(409, 'Conflict: the document kept changing under this request; retry it');
+  }
+
+  /** After the commit: a failure here must not turn a stored change into a 500; the claim left behind is taken over later (ServiceUriClaims). */
+  private async releaseDropped(uri: XcapUri, dropped: readonly string[]): Promise<void> {
+    try {
+      await this.serviceClaims.releaseDropped(uri.ref, dropped);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, owner: uri.ref.owner, filename: uri.ref.filename }, 'rls-services service uris dropped by a write not released');
+    }
   }
 
   private read(uri: XcapUri): Promise<XcapDocument | undefined> {

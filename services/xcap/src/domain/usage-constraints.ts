@@ -9,7 +9,8 @@ import { XcapFailure } from './xcap-failure.js';
  * - resource-lists (RFC 4826 §3.4.5): within a list, the name of each
  *   sub-list, the uri of each entry, the ref of each entry-ref and the
  *   anchor of each external are unique; top-level list names too;
- * - rls-services (RFC 4826 §4.4.5): each service uri once in the document;
+ * - rls-services (RFC 4826 §4.4.5): each service uri once in the document
+ *   (across documents and users: documents/service-uri-claims.ts);
  * - pres-rules (RFC 4745 §7): rule ids unique.
  */
 export function checkUsageConstraints(auid: string, root: XmlElement): void {
