@@ -30,4 +30,13 @@ describe('the transcribed RFC schemas', () => {
       expect.objectContaining({ status: 409, conflict: expect.objectContaining({ kind: 'schema-validation-error', phrase: expect.stringContaining('entry') }) }),
     );
   });
+
+  it('rls-services as RFC 4826 §4.2 has it: extension elements among <packages>, a foreign attribute on <service> only with its schema (strict)', () => {
+    const services = APPLICATION_USAGES.find((usage) => usage.auid === 'rls-services')!;
+    const withExtension = '<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:x="urn:example:x"><service uri="sip:s@example.com"><resource-list>http://x/y</resource-list><packages><package>presence</package><x:flag/></packages></service></rls-services>';
+    expect(() => validator.validate(services, withExtension)).not.toThrow();
+    const foreignAttribute = '<rls-services xmlns="urn:ietf:params:xml:ns:rls-services" xmlns:x="urn:example:x"><service uri="sip:s@example.com" x:a="1"><resource-list>http://x/y</resource-list></service></rls-services>';
+    expect(() => validator.validate(services, foreignAttribute)).toThrow(expect.objectContaining({ status: 409 }));
+  });
 });
+
