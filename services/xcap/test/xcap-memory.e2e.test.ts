@@ -41,17 +41,11 @@ describe('XCAP listener limits', () => {
   let server: XcapServer;
   let store: Store;
   let bus: LocalBus;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    store = await createMemoryStore({ clock: systemClock });
-    bus = new LocalBus({ logger: silentLogger });
-    server = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess, maxBodyBytes: 4096, headersTimeoutMs: 300 });
-    await server.start();
+    ({ server, store, bus, stop } = await startMemoryXcap({ maxBodyBytes: 4096, headersTimeoutMs: 300 }));
   });
-  afterAll(async () => {
-    await server.stop();
-    await bus.close();
-    await store.close();
-  });
+  afterAll(() => stop());
 
   it('a body past the limit is 413 and nothing is stored', async () => {
     const url = `http://127.0.0.1:${server.port}/xcap-root/resource-lists/users/sip:big@example.com/index`;
@@ -90,21 +84,15 @@ describe('XCAP listener limits', () => {
 
 /** RFC 4826 §4.4.5 across a crash: a claim whose document never listed its URI (the writer died between claim and write). */
 describe('XCAP rls-services claims left behind', () => {
-  let server: XcapServer;
   let store: Store;
-  let bus: LocalBus;
+  let stop: () => Promise<void>;
   let base: string;
   beforeAll(async () => {
-    store = await createMemoryStore({ clock: systemClock });
-    bus = new LocalBus({ logger: silentLogger });
-    server = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess });
-    base = `http://127.0.0.1:${(await server.start()).port}/xcap-root/rls-services/users`;
+    let server: XcapServer;
+    ({ server, store, stop } = await startMemoryXcap({}));
+    base = `http://127.0.0.1:${server.port}/xcap-root/rls-services/users`;
   });
-  afterAll(async () => {
-    await server.stop();
-    await bus.close();
-    await store.close();
-  });
+  afterAll(() => stop());
 
   const services = (uri: string) => `<rls-services xmlns="urn:ietf:params:xml:ns:rls-services"><service uri="${uri}"><resource-list>http://x/y</resource-list><packages><package>presence</package></packages></service></rls-services>`;
   const put = (user: string, uri: string) => fetch(`${base}/sip:${user}@example.com/index`, { method: 'PUT', body: services(uri), headers: { 'Content-Type': 'application/rls-services+xml' } });
@@ -133,3 +121,21 @@ describe('XCAP rls-services claims left behind', () => {
     expect((await store.xcapServiceClaim('sip:legacy-list@example.com'))?.holder.owner).toBe('sip:legacy@example.com');
   });
 });
+
+/** An XCAP server on its own memory store and bus, started; stop() closes all three. */
+async function startMemoryXcap(limits: { maxBodyBytes?: number; headersTimeoutMs?: number }): Promise<{ server: XcapServer; store: Store; bus: LocalBus; stop(): Promise<void> }> {
+  const store = await createMemoryStore({ clock: systemClock });
+  const bus = new LocalBus({ logger: silentLogger });
+  const server = await createXcapServer({ host: '127.0.0.1', port: 0, store, bus, subjects: createSubjects(), clock: systemClock, logger: silentLogger, authenticator: openAccess, ...limits });
+  await server.start();
+  return {
+    server,
+    store,
+    bus,
+    async stop() {
+      await server.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
