@@ -94,4 +94,5 @@ export { IndexedMinHeap } from './schedule/indexed-min-heap.js';
 export { RecentMap } from './cache/recent-map.js';
 export type { RecordFailure, RecordProblem } from './record/record-reader.js';
 export { RecordReader } from './record/record-reader.js';
+export { frozenCopy } from './record/frozen-copy.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';
