@@ -1,4 +1,4 @@
-import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
+import { CachedUsers, DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore } from '@presence/core';
@@ -191,7 +191,8 @@ function requestAuthenticator(
     clock,
   );
   const failures = new FailureLedger(store, clock, config.lockout);
-  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
+  // Users are read through a cache of a few seconds: a round trip to Redis per authenticated request otherwise.
+  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: new CachedUsers(store, clock), nonceCounts: store, keys, failures, clock });
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
 
