@@ -19,6 +19,8 @@ export interface MessagePhaseResult {
   readonly errors: number;
   /** What the errors were: status and reason (with Retry-After) → count, client timeouts, stored messages that never arrived. */
   readonly failures: Readonly<Record<string, number>>;
+  /** The recipients' REGISTERs not answered 200, the same way: each such recipient's MESSAGEs are stored (202), not delivered at once. */
+  readonly registerFailures: Readonly<Record<string, number>>;
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -72,7 +74,7 @@ export async function runMessageBench(mode: TargetMode, config: BenchConfig, log
 }
 
 function emptyPhase(phase: 'online' | 'offline'): MessagePhaseResult {
-  return { phase, sent: 0, delivered: 0, errors: 0, failures: {}, perSecond: 0, p50Ms: 0, p99Ms: 0 };
+  return { phase, sent: 0, delivered: 0, errors: 0, failures: {}, registerFailures: {}, perSecond: 0, p50Ms: 0, p99Ms: 0 };
 }
 
 async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: BenchConfig, log: (line: string) => void): Promise<MessagePhaseResult> {
@@ -121,12 +123,19 @@ async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: Ben
     const aor = `sip:${user}@${domain}`;
     return request(inbox, 'REGISTER', `sip:${domain}`, aor, aor, { contact: inbox.contact(user), headers: ['Expires: 600'] });
   };
+  const timedOut = `no answer in ${config.timeoutS} s`;
+  const registrations = new FailureTally();
+  const registerAll = async (): Promise<void> => {
+    for (const answer of await Promise.all(recipients.map(register))) {
+      if (answer === undefined) registrations.add(timedOut);
+      else if (answer.status !== 200) registrations.answer(answer);
+    }
+  };
   try {
-    if (kind === 'online') await Promise.all(recipients.map(register));
+    if (kind === 'online') await registerAll();
     registeredAt.clear();
     const answers = new LatencyHistogram();
     const failures = new FailureTally();
-    const timedOut = `no answer in ${config.timeoutS} s`;
     let next = 0;
     const started = performance.now();
     const worker = async (): Promise<void> => {
@@ -141,21 +150,21 @@ async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: Ben
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, config.messages) }, worker));
-    if (kind === 'online') return summary(kind, config.messages, answers, failures, performance.now() - started);
+    if (kind === 'online') return summary(kind, config.messages, answers, failures, registrations, performance.now() - started);
     log(`  offline: ${answers.count} stored; registering ${recipients.length} recipients`);
     const registering = performance.now();
-    await Promise.all(recipients.map(register));
+    await registerAll();
     const deadline = Date.now() + config.timeoutS * 1000 * 4;
     while (received < answers.count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     failures.add(`stored, not arrived within ${config.timeoutS * 4} s of REGISTER`, answers.count - received);
-    return summary(kind, config.messages, arrivals, failures, (lastArrival || performance.now()) - registering);
+    return summary(kind, config.messages, arrivals, failures, registrations, (lastArrival || performance.now()) - registering);
   } finally {
     await sender.close();
     await inbox.close();
   }
 }
 
-function summary(phase: 'online' | 'offline', sent: number, latency: LatencyHistogram, failures: FailureTally, elapsedMs: number): MessagePhaseResult {
+function summary(phase: 'online' | 'offline', sent: number, latency: LatencyHistogram, failures: FailureTally, registrations: FailureTally, elapsedMs: number): MessagePhaseResult {
   const delivered = latency.count;
-  return { phase, sent, delivered, errors: failures.total, failures: failures.toRecord(), perSecond: elapsedMs > 0 ? (delivered * 1000) / elapsedMs : 0, p50Ms: latency.percentileMs(50), p99Ms: latency.percentileMs(99) };
+  return { phase, sent, delivered, errors: failures.total, failures: failures.toRecord(), registerFailures: registrations.toRecord(), perSecond: elapsedMs > 0 ? (delivered * 1000) / elapsedMs : 0, p50Ms: latency.percentileMs(50), p99Ms: latency.percentileMs(99) };
 }

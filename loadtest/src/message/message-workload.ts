@@ -39,7 +39,10 @@ export async function runMessageWorkload(config: BenchConfig, log: (line: string
   process.stdout.write(`\n${title}\n${renderTable(COLUMNS, rows)}\n`);
   // The errors column's breakdown: overload (503 + Retry-After), a client timeout and a lost message read differently.
   for (const result of results) {
-    for (const p of result.phases) if (p.errors > 0) process.stdout.write(`${result.label} ${p.phase} errors: ${describeFailures(p.failures)}\n`);
+    for (const p of result.phases) {
+      if (p.errors > 0) process.stdout.write(`${result.label} ${p.phase} errors: ${describeFailures(p.failures)}\n`);
+      if (Object.keys(p.registerFailures).length > 0) process.stdout.write(`${result.label} ${p.phase} REGISTER errors: ${describeFailures(p.registerFailures)}\n`);
+    }
   }
   const name = `message-${config.compare ? `${config.mode}-vs-kamailio` : config.mode}`;
   const path = await writeResult(config.outDir, name, { ...runRecord(startedAt, config), results });
