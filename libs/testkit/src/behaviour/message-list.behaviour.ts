@@ -49,6 +49,8 @@ export function messageListBehaviour(ctx: SuiteContext): void {
         const copy = await ua.nextMessage({ timeoutMs: 5000 });
         expect(copy.from.uri).toBe(alice.aor);
         expect(copy.to.uri).toBe(ua.aor);
+        // The copy is a plain MESSAGE: the service's option tag is not asked of the recipient (RFC 5365 §5).
+        expect(copy.header('require')).toBeUndefined();
         expect(copy.contentType).toBe('multipart/mixed');
         expect(copy.body).toContain('Content-Type: message/cpim');
         expect(copy.body).toContain('imdn.Message-ID: list-1\r\n');
