@@ -44,6 +44,7 @@ export {
   NotAcceptableError,
   ConditionalRequestFailedError,
   UnsupportedMediaTypeError,
+  BadExtensionError,
   ExtensionRequiredError,
   IntervalTooBriefError,
   NoSuchSubscriptionError,
