@@ -1,4 +1,5 @@
 import type { AuthStateStore, Clock, DigestAlgorithm, UserStore } from '@presence/core';
+import { CachedUsers } from './cached-users.js';
 import { DigestAuthenticator } from './digest-authenticator.js';
 import { FailureLedger, type LockoutPolicy } from './failure-ledger.js';
 import { NonceKeys } from './nonce-keys.js';
@@ -30,5 +31,7 @@ export function createDigestAuthenticator(
   const configuredKey = config.nonceKey;
   const keys = new NonceKeys({ load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs }, clock);
   const failures = new FailureLedger(store, clock, config.lockout);
-  return { digest: new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock }), failures };
+  // Users are read through a cache of a few seconds: a round trip to Redis per authenticated request otherwise.
+  const users = new CachedUsers(store, clock);
+  return { digest: new DigestAuthenticator({ algorithms: config.algorithms, users, nonceCounts: store, keys, failures, clock }), failures };
 }

@@ -6,6 +6,8 @@ export type { ChallengeReason, DigestAttempt, DigestAuthenticatorDeps, DigestCha
 export { MalformedCredentialsError, readDigestCredentials } from './digest-credentials.js';
 export type { DigestCredentials } from './digest-credentials.js';
 export { expectedResponse, responseMatches } from './digest-response.js';
+export { CachedUsers, USER_CACHE_ENTRIES, USER_CACHE_TTL_MS } from './cached-users.js';
+export type { CachedUsersOptions } from './cached-users.js';
 export { FailureLedger } from './failure-ledger.js';
 export type { FailureLedgerOptions, LockoutPolicy } from './failure-ledger.js';
 export { MAX_CLOCK_SKEW_MS, NonceCodec } from './nonce-codec.js';

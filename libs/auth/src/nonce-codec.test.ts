@@ -43,4 +43,12 @@ describe('nonce codec', () => {
     expect(codec.opaque('example.com')).not.toBe(codec.opaque('example.org'));
     expect(codec.opaque('example.com')).not.toBe(new NonceCodec('another key', LIFETIME).opaque('example.com'));
   });
+
+  it('nonce - the opaques it remembers stay right past the bound on remembered realms', () => {
+    const codec = new NonceCodec(KEY, LIFETIME);
+    const fresh = (realm: string) => new NonceCodec(KEY, LIFETIME).opaque(realm);
+    const first = codec.opaque('example.com');
+    for (let i = 0; i < 600; i++) expect(codec.opaque(`realm${i}.example.com`)).toBe(fresh(`realm${i}.example.com`));
+    expect(codec.opaque('example.com')).toBe(first);
+  });
 });

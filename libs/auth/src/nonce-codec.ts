@@ -16,6 +16,8 @@ const NONCE_BYTES = TIME_BYTES + RANDOM_BYTES + MAC_BYTES;
 /** Length of the nonce in base64url without padding. */
 const NONCE_LENGTH = Math.ceil((NONCE_BYTES * 4) / 3);
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** Realms whose opaque is remembered; realms are the served domains, so this is rarely reached. */
+const MAX_REMEMBERED_OPAQUES = 256;
 /** How far ahead of ours another edge's clock may be when it issues a nonce we check. */
 export const MAX_CLOCK_SKEW_MS = 30_000;
 
@@ -28,6 +30,7 @@ export const MAX_CLOCK_SKEW_MS = 30_000;
  */
 export class NonceCodec {
   private readonly key: Buffer;
+  private readonly opaques = new Map<string, string>();
 
   constructor(
     key: string,
@@ -60,7 +63,15 @@ export class NonceCodec {
 
   /** The opaque of every challenge for `realm` (RFC 7616 §3.3: returned unchanged by the client); the same on every edge. */
   opaque(realm: string): string {
-    return this.sign(Buffer.from('opaque', 'utf8'), realm).subarray(0, 16).toString('base64url');
+    // Checked on every authenticated request: remembered per realm rather than an HMAC each time.
+    // A new key makes a new codec, so nothing here outlives the key it was signed with.
+    let opaque = this.opaques.get(realm);
+    if (opaque === undefined) {
+      opaque = this.sign(Buffer.from('opaque', 'utf8'), realm).subarray(0, 16).toString('base64url');
+      if (this.opaques.size >= MAX_REMEMBERED_OPAQUES) this.opaques.clear();
+      this.opaques.set(realm, opaque);
+    }
+    return opaque;
   }
 
   private sign(data: Buffer, realm: string): Buffer {

@@ -44,6 +44,7 @@ export {
   NotAcceptableError,
   ConditionalRequestFailedError,
   UnsupportedMediaTypeError,
+  BadExtensionError,
   ExtensionRequiredError,
   IntervalTooBriefError,
   NoSuchSubscriptionError,
@@ -97,4 +98,5 @@ export { RecentMap } from './cache/recent-map.js';
 export type { RecordFailure, RecordProblem } from './record/record-reader.js';
 export { RecordReader } from './record/record-reader.js';
 export { bodyField, readBodyField, type BodyField } from './record/body-field.js';
+export { frozenCopy } from './record/frozen-copy.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

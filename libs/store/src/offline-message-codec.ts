@@ -3,6 +3,7 @@ import { bodyField, readBodyField, RecordReader, type OfflineMessage, type Recor
 /** Checks every field of an offline message as both stores write it (JSON of its fields: a Redis list entry, a memory store file). */
 function readOfflineMessage(r: RecordReader<string>): OfflineMessage {
   const contentType = r.optionalString('contentType');
+  const expires = r.optionalNumber('expires');
   const message: OfflineMessage = {
     id: r.string('id'),
     from: r.string('from'),
@@ -14,6 +15,7 @@ function readOfflineMessage(r: RecordReader<string>): OfflineMessage {
     storedAt: r.count('storedAt'),
     expiresAt: r.count('expiresAt'),
     ...(contentType === undefined ? {} : { contentType }),
+    ...(expires === undefined ? {} : { expires }),
   };
   if (!/^\d{16}$/.test(message.id)) throw new Error(`offline message: bad id ${message.id}`);
   return message;

@@ -23,14 +23,15 @@ export function offlineMessagesContract(ctx: OfflineContractContext): void {
     it('offline messages - stored messages read back oldest first, with every field and an id each', async () => {
       const store = ctx.store();
       const bob = ctx.aor('bob');
-      const first = await store.storeOfflineMessage(bob, message(1), LIMITS);
+      const first = await store.storeOfflineMessage(bob, message(1, { expires: 30 }), LIMITS);
       const second = await store.storeOfflineMessage(bob, message(2, { contentType: undefined }), LIMITS);
       expect(first.stored && second.stored).toBe(true);
       const { messages, expired } = await store.offlineMessages(bob, 10);
       expect(expired).toBe(0);
       expect(messages.map((m) => Buffer.from(m.body).toString('utf8'))).toEqual(['hello 1 ✓', 'hello 2 ✓']);
-      expect(messages[0]).toMatchObject({ ...message(1), expiresAt: messages[0]!.storedAt + LIMITS.ttlMs });
+      expect(messages[0]).toMatchObject({ ...message(1, { expires: 30 }), expiresAt: messages[0]!.storedAt + LIMITS.ttlMs });
       expect(messages[1]!.contentType).toBeUndefined();
+      expect(messages[1]!.expires).toBeUndefined();
       expect(new Set(messages.map((m) => m.id)).size).toBe(2);
       expect((await store.offlineMessages(bob, 1)).messages.map((m) => m.cseq)).toEqual([1]);
       expect((await store.offlineMessages(ctx.aor('nobody'), 10)).messages).toEqual([]);

@@ -824,6 +824,25 @@ export function storeContract(
         expect(await store.dialogsByCallId('never-seen', 10)).toEqual([]);
         await expect(store.dialogsByCallId(callId, -1)).rejects.toBeInstanceOf(RangeError);
       });
+
+      it('inspection - dialogsByCallId follows a Call-ID from one dialog to several and back, and a dialog moved to another Call-ID', async () => {
+        const callId = `call-${tag}@192.0.2.3`;
+        const one = { ...dialog(`sub-d-${tag}`, 60 * SECOND), callId };
+        const two = { ...dialog(`sub-e-${tag}`, 60 * SECOND), callId, remoteTag: 'rt2' };
+        await store.saveDialog(one);
+        await store.saveDialog(one);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([one]);
+        await store.saveDialog(two);
+        await store.deleteDialog(one.subscriptionId);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([two]);
+        await store.deleteDialog(two.subscriptionId);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([]);
+        await store.saveDialog(one);
+        const moved = { ...one, callId: `moved-${callId}` };
+        await store.saveDialog(moved);
+        expect(await store.dialogsByCallId(callId, 10)).toEqual([]);
+        expect(await store.dialogsByCallId(moved.callId, 10)).toEqual([moved]);
+      });
     });
 
     offlineMessagesContract({ store: () => store, advance: (ms) => clock.advance(ms), aor });

@@ -9,6 +9,7 @@ import { LOCAL_SERVER_HOST } from '../targets/bench-target.js';
 import { startTarget } from '../targets/start-target.js';
 import type { Channel, Endpoint } from '../transport/channel.js';
 import { openChannel } from '../transport/open-channel.js';
+import { FailureTally, type FailedAnswer } from './failure-tally.js';
 
 /** One phase's figures: MESSAGEs delivered per second and latency. */
 export interface MessagePhaseResult {
@@ -16,6 +17,10 @@ export interface MessagePhaseResult {
   readonly sent: number;
   readonly delivered: number;
   readonly errors: number;
+  /** What the errors were: status and reason (with Retry-After) → count, client timeouts, stored messages that never arrived. */
+  readonly failures: Readonly<Record<string, number>>;
+  /** The recipients' REGISTERs not answered 200, the same way: each such recipient's MESSAGEs are stored (202), not delivered at once. */
+  readonly registerFailures: Readonly<Record<string, number>>;
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -30,7 +35,9 @@ export interface MessageTargetResult {
   readonly phases: readonly MessagePhaseResult[];
 }
 
-type Pending = { readonly sentAt: number; readonly done: (status: number) => void };
+/** A final answer, or undefined when none came within --timeout. */
+type Answer = FailedAnswer | undefined;
+type Pending = { readonly sentAt: number; readonly done: (answer: Answer) => void };
 
 /**
  * The MESSAGE workload (`npm run bench -- --workload message`), from this
@@ -67,7 +74,7 @@ export async function runMessageBench(mode: TargetMode, config: BenchConfig, log
 }
 
 function emptyPhase(phase: 'online' | 'offline'): MessagePhaseResult {
-  return { phase, sent: 0, delivered: 0, errors: 0, perSecond: 0, p50Ms: 0, p99Ms: 0 };
+  return { phase, sent: 0, delivered: 0, errors: 0, failures: {}, registerFailures: {}, perSecond: 0, p50Ms: 0, p99Ms: 0 };
 }
 
 async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: BenchConfig, log: (line: string) => void): Promise<MessagePhaseResult> {
@@ -94,32 +101,41 @@ async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: Ben
     const entry = pending.get(`${message.callId}/${message.cseqMethod}`);
     if (entry === undefined) return;
     pending.delete(`${message.callId}/${message.cseqMethod}`);
-    entry.done(message.status);
+    const retryAfter = message.headers.get('retry-after');
+    entry.done({ status: message.status, reason: message.reason, ...(retryAfter === undefined ? {} : { retryAfter }) });
   };
   const events = { onMessage, onUnparsable: () => undefined, onClosed: () => undefined };
   const sender = await openChannel(config.transport, endpoint, config.localHost, events);
   const inbox = await openChannel(config.transport, endpoint, config.localHost, events);
-  const request = (channel: Channel, method: string, uri: string, from: string, to: string, extra: { contact?: string; body?: string; headers?: string[] }): Promise<number> =>
+  const request = (channel: Channel, method: string, uri: string, from: string, to: string, extra: { contact?: string; body?: string; headers?: string[] }): Promise<Answer> =>
     new Promise((resolve) => {
       const callId = `${run}-${randomBytes(6).toString('hex')}`;
       const timer = setTimeout(() => {
         pending.delete(`${callId}/${method}`);
-        resolve(408);
+        resolve(undefined);
       }, config.timeoutS * 1000);
-      pending.set(`${callId}/${method}`, { sentAt: performance.now(), done: (status) => (clearTimeout(timer), resolve(status)) });
+      pending.set(`${callId}/${method}`, { sentAt: performance.now(), done: (answer) => (clearTimeout(timer), resolve(answer)) });
       const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
       channel.send(buildRequest({ method, uri, via: channel.via, branch, from: `<${from}>;tag=${randomBytes(4).toString('hex')}`, to: `<${to}>`, callId, cseq: 1, ...extra, contentType: 'text/plain' }));
     });
-  const register = (user: string): Promise<number> => {
+  const register = (user: string): Promise<Answer> => {
     registeredAt.set(user, performance.now());
     const aor = `sip:${user}@${domain}`;
     return request(inbox, 'REGISTER', `sip:${domain}`, aor, aor, { contact: inbox.contact(user), headers: ['Expires: 600'] });
   };
+  const timedOut = `no answer in ${config.timeoutS} s`;
+  const registrations = new FailureTally();
+  const registerAll = async (): Promise<void> => {
+    for (const answer of await Promise.all(recipients.map(register))) {
+      if (answer === undefined) registrations.add(timedOut);
+      else if (answer.status !== 200) registrations.answer(answer);
+    }
+  };
   try {
-    if (kind === 'online') await Promise.all(recipients.map(register));
+    if (kind === 'online') await registerAll();
     registeredAt.clear();
     const answers = new LatencyHistogram();
-    let errors = 0;
+    const failures = new FailureTally();
     let next = 0;
     const started = performance.now();
     const worker = async (): Promise<void> => {
@@ -127,26 +143,28 @@ async function phase(kind: 'online' | 'offline', endpoint: Endpoint, config: Ben
         const n = next++;
         const to = `sip:${recipients[n % recipients.length]}@${domain}`;
         const sentAt = performance.now();
-        const status = await request(sender, 'MESSAGE', to, `sip:sender-${run}@${domain}`, to, { body: `message ${n} of ${run}` });
-        if (status === (kind === 'online' ? 200 : 202)) answers.recordMs(performance.now() - sentAt);
-        else errors++;
+        const answer = await request(sender, 'MESSAGE', to, `sip:sender-${run}@${domain}`, to, { body: `message ${n} of ${run}` });
+        if (answer?.status === (kind === 'online' ? 200 : 202)) answers.recordMs(performance.now() - sentAt);
+        else if (answer === undefined) failures.add(timedOut);
+        else failures.answer(answer);
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, config.messages) }, worker));
-    if (kind === 'online') return summary(kind, config.messages, answers, errors, performance.now() - started);
+    if (kind === 'online') return summary(kind, config.messages, answers, failures, registrations, performance.now() - started);
     log(`  offline: ${answers.count} stored; registering ${recipients.length} recipients`);
     const registering = performance.now();
-    await Promise.all(recipients.map(register));
+    await registerAll();
     const deadline = Date.now() + config.timeoutS * 1000 * 4;
     while (received < answers.count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    return summary(kind, config.messages, arrivals, errors + (answers.count - received), (lastArrival || performance.now()) - registering);
+    failures.add(`stored, not arrived within ${config.timeoutS * 4} s of REGISTER`, answers.count - received);
+    return summary(kind, config.messages, arrivals, failures, registrations, (lastArrival || performance.now()) - registering);
   } finally {
     await sender.close();
     await inbox.close();
   }
 }
 
-function summary(phase: 'online' | 'offline', sent: number, latency: LatencyHistogram, errors: number, elapsedMs: number): MessagePhaseResult {
+function summary(phase: 'online' | 'offline', sent: number, latency: LatencyHistogram, failures: FailureTally, registrations: FailureTally, elapsedMs: number): MessagePhaseResult {
   const delivered = latency.count;
-  return { phase, sent, delivered, errors, perSecond: elapsedMs > 0 ? (delivered * 1000) / elapsedMs : 0, p50Ms: latency.percentileMs(50), p99Ms: latency.percentileMs(99) };
+  return { phase, sent, delivered, errors: failures.total, failures: failures.toRecord(), registerFailures: registrations.toRecord(), perSecond: elapsedMs > 0 ? (delivered * 1000) / elapsedMs : 0, p50Ms: latency.percentileMs(50), p99Ms: latency.percentileMs(99) };
 }

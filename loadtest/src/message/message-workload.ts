@@ -2,6 +2,7 @@ import type { BenchConfig } from '../cli/bench-config.js';
 import { formatMs, formatRate } from '../report/format.js';
 import { renderTable } from '../report/text-table.js';
 import { runRecord, writeResult } from '../report/write-result.js';
+import { describeFailures } from './failure-tally.js';
 import { runMessageBench, type MessageTargetResult } from './message-bench.js';
 
 const COLUMNS = [
@@ -36,6 +37,13 @@ export async function runMessageWorkload(config: BenchConfig, log: (line: string
   );
   const title = `MESSAGE over ${config.transport}, ${config.messages} per phase, ${config.concurrency} in flight (online: send → sender's 200, given after the recipient's 200; offline: recipient's REGISTER → arrival; CPU: every target process, NATS and Redis included)`;
   process.stdout.write(`\n${title}\n${renderTable(COLUMNS, rows)}\n`);
+  // The errors column's breakdown: overload (503 + Retry-After), a client timeout and a lost message read differently.
+  for (const result of results) {
+    for (const p of result.phases) {
+      if (p.errors > 0) process.stdout.write(`${result.label} ${p.phase} errors: ${describeFailures(p.failures)}\n`);
+      if (Object.keys(p.registerFailures).length > 0) process.stdout.write(`${result.label} ${p.phase} REGISTER errors: ${describeFailures(p.registerFailures)}\n`);
+    }
+  }
   const name = `message-${config.compare ? `${config.mode}-vs-kamailio` : config.mode}`;
   const path = await writeResult(config.outDir, name, { ...runRecord(startedAt, config), results });
   process.stdout.write(`\nresults: ${path}\n`);

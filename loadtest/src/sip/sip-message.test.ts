@@ -30,7 +30,7 @@ describe('sip message', () => {
 
   it('sip message - answers a NOTIFY with Via, From, To, Call-ID and CSeq copied', () => {
     const response = parseSipMessage(buildResponse(parseSipMessage(NOTIFY)!, 200, 'OK'))!;
-    expect(response).toMatchObject({ status: 200, callId: 'lt1w7', cseq: 42, cseqMethod: 'NOTIFY', body: '' });
+    expect(response).toMatchObject({ status: 200, reason: 'OK', callId: 'lt1w7', cseq: 42, cseqMethod: 'NOTIFY', body: '' });
     expect(response.vias).toHaveLength(2);
     expect(topBranch(response)).toBe('z9hG4bKabc');
     expect(tagOf(response.to)).toBe('w7');

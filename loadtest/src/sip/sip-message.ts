@@ -9,6 +9,8 @@ export interface SipMessage {
   readonly status: number;
   /** Request method, or '' for responses. */
   readonly method: string;
+  /** A response's reason phrase, or '' for requests. */
+  readonly reason: string;
   readonly callId: string;
   readonly cseq: number;
   readonly cseqMethod: string;
@@ -27,7 +29,7 @@ export interface SipMessage {
 const COMPACT: Readonly<Record<string, string>> = { v: 'via', i: 'call-id', f: 'from', t: 'to', l: 'content-length', c: 'content-type', o: 'event' };
 
 /** Headers kept in `headers`; the rest are skipped without allocating. */
-const WANTED = new Set(['sip-etag', 'subscription-state', 'expires', 'content-length', 'event', 'content-type']);
+const WANTED = new Set(['sip-etag', 'subscription-state', 'expires', 'content-length', 'event', 'content-type', 'retry-after']);
 
 const NO_CHALLENGES: readonly string[] = Object.freeze([]);
 
@@ -39,9 +41,11 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   const first = text.slice(0, firstEnd);
   let status = 0;
   let method = '';
+  let reason = '';
   if (first.startsWith('SIP/2.0 ')) {
     status = Number(first.slice(8, 11));
     if (!Number.isInteger(status)) return undefined;
+    reason = first.slice(12).trim();
   } else {
     const space = first.indexOf(' ');
     if (space <= 0 || !first.endsWith(' SIP/2.0')) return undefined;
@@ -94,7 +98,7 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   const declared = headers.get('content-length');
   const bodyStart = headEnd + 4;
   const body = declared === undefined ? text.slice(bodyStart) : text.slice(bodyStart, bodyStart + Number(declared));
-  return { status, method, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, wwwAuthenticate: wwwAuthenticate ?? NO_CHALLENGES, body };
+  return { status, method, reason, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, wwwAuthenticate: wwwAuthenticate ?? NO_CHALLENGES, body };
 }
 
 /** The branch parameter of the top Via: our transaction key. */

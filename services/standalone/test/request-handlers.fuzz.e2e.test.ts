@@ -1,3 +1,4 @@
+import { sleep } from '@presence/testkit';
 import { DOMAIN } from '@presence/testkit/behaviour';
 import { applyMutations, FuzzTarget, FuzzUdp, fuzzAssertAsync, mutations, overTcp, pidfDocument, serverErrors, sipToken, type Mutation } from '@presence/testkit/fuzz';
 import * as fc from 'fast-check';
@@ -122,6 +123,9 @@ async function openDialog(udp: FuzzUdp, sipPort: number): Promise<Dialog> {
     sipPort,
   );
   const answer = (id: string) => udp.responses.find((r) => r.startsWith('SIP/2.0 2') && new RegExp(`^Call-ID: ${id}\r?$`, 'im').test(r));
+  // sendAll stops at the first quiet 150 ms; a loaded machine may answer later than that.
+  const waitUntil = Date.now() + 10_000;
+  while ((!answer(callId) || !answer(`${callId}-pub`)) && Date.now() < waitUntil) await sleep(50);
   const subscribed = answer(callId);
   const published = answer(`${callId}-pub`);
   const toTag = subscribed && /^To:.*;tag=([^;\r\n]+)/im.exec(subscribed)?.[1];

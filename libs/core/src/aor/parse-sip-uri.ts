@@ -68,6 +68,7 @@ function extractAddrSpec(input: string): string | undefined {
  * upper-case hex digits so equal users give equal strings (RFC 3986 §6.2.2).
  */
 function normalizeEscapes(user: string): string {
+  if (!user.includes('%')) return user;
   return user.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => {
     const decoded = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(decoded) ? decoded : `%${hex.toUpperCase()}`;
@@ -144,19 +145,20 @@ export function tryParseSipUri(input: string): ParsedSipUri | undefined {
   const params = new Map<string, string>();
   const q = paramText.indexOf('?');
   const paramPart = q === -1 ? paramText : paramText.slice(0, q);
-  for (const segment of paramPart.split(';').slice(1)) {
+  for (const segment of paramPart === '' ? [] : paramPart.split(';').slice(1)) {
     const eq = segment.indexOf('=');
     const name = (eq === -1 ? segment : segment.slice(0, eq)).toLowerCase();
     if (!PARAM_NAME.test(name)) return undefined;
     if (!params.has(name)) params.set(name, eq === -1 ? '' : segment.slice(eq + 1));
   }
 
-  const parsed: ParsedSipUri = { scheme, host: host.toLowerCase(), params };
-  return {
-    ...parsed,
-    ...(user !== undefined ? { user } : {}),
-    ...(port !== undefined ? { port } : {}),
-  };
+  // Optional members are set on a plain literal, not spread in: on Node 20's V8
+  // `{ ...parsed, ...(user ? { user } : {}) }` costs about 1 µs, and every
+  // request parses several URIs.
+  const parsed: { -readonly [K in keyof ParsedSipUri]: ParsedSipUri[K] } = { scheme, host: host.toLowerCase(), params };
+  if (user !== undefined) parsed.user = user;
+  if (port !== undefined) parsed.port = port;
+  return parsed;
 }
 
 /** The host as a socket address wants it: an IPv6 reference loses its brackets. */

@@ -99,6 +99,20 @@ export class ExtensionRequiredError extends PresenceError {
   }
 }
 
+/** 420 with Unsupported: a Require option tag not served at this Request-URI (RFC 3261 §8.2.2.3). */
+export class BadExtensionError extends PresenceError {
+  readonly status = 420;
+  constructor(
+    reason: string,
+    readonly unsupported: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { unsupported: this.unsupported.join(', ') };
+  }
+}
+
 /** 423 with Min-Expires (RFC 3261 §10.3, RFC 3903 §6, RFC 6665 §4.2.1.1). */
 export class IntervalTooBriefError extends PresenceError {
   readonly status = 423;

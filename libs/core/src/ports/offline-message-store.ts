@@ -9,6 +9,8 @@ export interface StoredMessage {
   /** The Date header as received, or as stamped when the sender sent none (RFC 3428 §7). */
   readonly date: string;
   readonly contentType?: string;
+  /** The Expires header (seconds) as received: sent on with the kept Date, so the recipient can tell stale content (RFC 3428 §10). */
+  readonly expires?: number;
   /** The bytes as received, any MIME type (issue #13: passed through unchanged, never re-encoded). */
   readonly body: Uint8Array;
 }

@@ -46,16 +46,18 @@ function bindingOf(
   input: RegisterInput,
   now: number,
 ): Binding {
-  return {
+  // Optional members set on the literal rather than spread in: cheaper on V8 (see record/frozen-copy.ts).
+  const binding: { -readonly [K in keyof Binding]: Binding[K] } = {
     contact: request.contact,
     contactKey: key,
     expiresAt: now + expiresSeconds * 1000,
     callId: input.callId,
     cseq: input.cseq,
     edgeId: input.edgeId,
-    ...(request.q !== undefined ? { q: request.q } : {}),
-    ...(input.flow !== undefined ? { flow: input.flow } : {}),
   };
+  if (request.q !== undefined) binding.q = request.q;
+  if (input.flow !== undefined) binding.flow = input.flow;
+  return binding;
 }
 
 /**

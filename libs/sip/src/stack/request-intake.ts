@@ -45,11 +45,12 @@ export class RequestIntake {
 
     this.admission = new RequestAdmission(ctx.admission ?? {}, {
       start: (request) => this.dispatch(request),
-      // RFC 3261 §21.5.4: 503 with Retry-After, so the client backs off instead of retransmitting.
+      // RFC 3261 §21.5.4: 503 with Retry-After, so the client backs off instead of retransmitting;
+      // the reason names the cause, so a client (or a benchmark) can tell shedding from a fault.
       shed: (request, retryAfterS, cause) => {
         ctx.counters.requestsShed++;
         ctx.logger?.debug({ method: request.method, flow: request.flow.token, cause }, 'request shed: 503');
-        request.respond(503, undefined, { headers: { 'Retry-After': String(retryAfterS) } });
+        request.respond(503, `Service Unavailable (overloaded: ${cause})`, { headers: { 'Retry-After': String(retryAfterS) } });
       },
     });
   }

@@ -4,7 +4,9 @@
  * with no live lease; JSON makes it null) and in argument lists (an omitted
  * optional argument), and the numbers NaN and ±Infinity (JSON makes them
  * null, which a store would judge differently from the number a caller gave),
- * and -0 (JSON writes 0).
+ * and -0 (JSON writes 0); and bytes (a stored MESSAGE body is a
+ * Uint8Array, which JSON would turn into an object of numbered keys), as
+ * base64, read back as a Buffer like the stores give them.
  */
 const MARK = '\u0000ipc';
 
@@ -21,16 +23,25 @@ function special(value: unknown): Special | undefined {
 
 const REVIVED: Readonly<Record<Special, unknown>> = { undefined: undefined, NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
 
+const BYTES = 'bytes';
+
 export function encodeStoreValue(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    const kind = special(item);
-    return kind === undefined ? item : { [MARK]: kind };
-  }) ?? JSON.stringify({ [MARK]: 'undefined' });
+  return (
+    JSON.stringify(value, function (this: Record<string, unknown>, key, item: unknown) {
+      // The holder's own value: a Buffer's toJSON has already run on `item`.
+      const original = this[key];
+      if (original instanceof Uint8Array) return { [MARK]: BYTES, base64: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
+      const kind = special(item);
+      return kind === undefined ? item : { [MARK]: kind };
+    }) ?? JSON.stringify({ [MARK]: 'undefined' })
+  );
 }
 
 export function decodeStoreValue(text: string): unknown {
   return JSON.parse(text, (_key, item: unknown) => {
     if (typeof item !== 'object' || item === null || !(MARK in item)) return item;
-    return REVIVED[(item as Record<string, Special>)[MARK] as Special];
+    const marked = item as Record<string, string>;
+    if (marked[MARK] === BYTES) return Buffer.from(marked['base64'] ?? '', 'base64');
+    return REVIVED[marked[MARK] as Special];
   });
 }

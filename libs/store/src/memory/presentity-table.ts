@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CommitOutcome, type PresentityChange, type PresentityState, type Publication, earliestExpiry } from '@presence/core';
+import { type CommitOutcome, type PresentityChange, type PresentityState, type Publication, earliestExpiry, frozenCopy } from '@presence/core';
 import { presentityMember } from '../expiry-member.js';
 import type { PartitionExpiryIndex } from './partition-expiry-index.js';
 
@@ -19,7 +19,7 @@ const EMPTY: readonly Publication[] = Object.freeze([]);
 /** Stored copies are frozen, so later changes to the caller's objects do not reach the store and vice versa. */
 function freezePublications(publications: readonly Publication[]): readonly Publication[] {
   if (publications.length === 0) return EMPTY;
-  return Object.freeze(publications.map((p) => Object.freeze({ ...p })));
+  return Object.freeze(publications.map((p) => frozenCopy(p)));
 }
 
 /**

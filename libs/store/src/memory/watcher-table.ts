@@ -1,4 +1,4 @@
-import type { WatcherRecord } from '@presence/core';
+import { frozenCopy, type WatcherRecord } from '@presence/core';
 import { watcherMember } from '../expiry-member.js';
 import type { PartitionExpiryIndex } from './partition-expiry-index.js';
 
@@ -34,7 +34,7 @@ export class WatcherTable {
     const previous = watchers.get(watcher.subscriptionId);
     if (previous === undefined) this.count++;
     else if (previous.partition !== partition) this.index.unschedule(previous.partition, member);
-    watchers.set(watcher.subscriptionId, { partition, record: Object.freeze({ ...watcher }) });
+    watchers.set(watcher.subscriptionId, { partition, record: frozenCopy(watcher) });
     this.index.schedule(partition, member, watcher.expiresAt);
     return previous?.record;
   }

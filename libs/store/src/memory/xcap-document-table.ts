@@ -1,4 +1,4 @@
-import { type XcapClaimOutcome, type XcapServiceClaim, type XcapConditions, type XcapDeleteOutcome, type XcapDocument, type XcapDocumentRef, type XcapWriteOutcome, compareXcapRefs, xcapConditionsHold } from '@presence/core';
+import { type XcapClaimOutcome, type XcapServiceClaim, type XcapConditions, type XcapDeleteOutcome, type XcapDocument, type XcapDocumentRef, type XcapWriteOutcome, compareXcapRefs, frozenCopy, xcapConditionsHold } from '@presence/core';
 import { decodeXcapClaim, encodeXcapClaim, newXcapEtag, xcapField, xcapHolderText, xcapRefOf } from '../xcap-document-check.js';
 
 /** One stored document with where it lives, as kept in the snapshot. */
@@ -107,7 +107,7 @@ export class XcapDocumentTable {
       documents = new Map();
       this.owners.set(key, documents);
     }
-    documents.set(xcapField(ref), Object.freeze({ ...document }));
+    documents.set(xcapField(ref), frozenCopy(document));
   }
 }
 

@@ -49,6 +49,8 @@ export function messageListBehaviour(ctx: SuiteContext): void {
         const copy = await ua.nextMessage({ timeoutMs: 5000 });
         expect(copy.from.uri).toBe(alice.aor);
         expect(copy.to.uri).toBe(ua.aor);
+        // The copy is a plain MESSAGE: the service's option tag is not asked of the recipient (RFC 5365 §5).
+        expect(copy.header('require')).toBeUndefined();
         expect(copy.contentType).toBe('multipart/mixed');
         expect(copy.body).toContain('Content-Type: message/cpim');
         expect(copy.body).toContain('imdn.Message-ID: list-1\r\n');
@@ -70,7 +72,7 @@ export function messageListBehaviour(ctx: SuiteContext): void {
       expect([bob, carol, dave].map((ua) => ua.messages.length)).toEqual([1, 1, 1]);
     });
 
-    it('message list - refused whole: no Require (421 + Require), Require to another URI (403), not multipart or a list format not read (415 + Accept), a malformed list (400 naming it)', async () => {
+    it('message list - refused whole: no Require (421 + Require), Require to another URI (420 + Unsupported), not multipart or a list format not read (415 + Accept), a malformed list (400 naming it)', async () => {
       const alice = await ctx.ua('alice');
       const bob = await ctx.ua('bob');
       await bob.request('REGISTER', { expires: 300 });
@@ -78,7 +80,9 @@ export function messageListBehaviour(ctx: SuiteContext): void {
       const noRequire = await alice.sendMessage(EXPLODER, body, { headers: { 'Content-Type': LIST_HEADERS['Content-Type'] } });
       expect(noRequire.status).toBe(421);
       expect(noRequire.header('require')).toBe('recipient-list-message');
-      expect((await alice.sendMessage(bob.aor, body, { headers: LIST_HEADERS })).status).toBe(403);
+      const elsewhere = await alice.sendMessage(bob.aor, body, { headers: LIST_HEADERS });
+      expect(elsewhere.status).toBe(420);
+      expect(elsewhere.header('unsupported')).toBe('recipient-list-message');
       // Only recipient-list-message is supported: any other required extension is still 420 (RFC 3261 §8.2.2.3).
       const other = await alice.sendMessage(EXPLODER, body, { headers: { ...LIST_HEADERS, Require: 'recipient-list-message, 100rel' } });
       expect(other.status).toBe(420);

@@ -114,7 +114,7 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(bob.messages).toHaveLength(2);
     });
 
-    it('message - a To tag (no dialog here) is 481; Expires (RFC 3428) is checked, passed on, and an already stale message is not stored', async () => {
+    it('message - a To tag (no dialog here) is 481; Expires (RFC 3428) is checked, passed on (also when stored), and an already stale message is not stored', async () => {
       const alice = await ctx.ua('alice');
       const bob = await ctx.ua('bob');
       expect((await alice.sendMessage(bob.aor, 'in a dialog?', { headers: { To: `<${bob.aor}>;tag=nodialog` } })).status).toBe(481);
@@ -124,7 +124,11 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(stale.reason).toMatch(/Expires: 0/);
       expect((await alice.sendMessage(bob.aor, 'keeps an hour', { headers: { Expires: '3600' } })).status).toBe(202);
       expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
-      expect((await bob.nextMessage({ timeoutMs: 10_000 })).body).toBe('keeps an hour');
+      const stored = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(stored.body).toBe('keeps an hour');
+      // Delivered later, it still says when it goes stale: its Expires beside its kept Date.
+      expect(stored.header('expires')).toBe('3600');
+      expect(stored.header('date')).toBeDefined();
       expect([200, 202]).toContain((await alice.sendMessage(bob.aor, 'live', { headers: { Expires: '60' } })).status);
       const live = await bob.nextMessage({ timeoutMs: 10_000 });
       expect(live.body).toBe('live');

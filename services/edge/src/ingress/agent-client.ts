@@ -94,7 +94,8 @@ export class AgentClient {
     let backoffMs = 25;
     for (;;) {
       try {
-        const data = encodeMessage({ ...request, deadline: now() + this.options.timeoutMs });
+        // Object.assign, not `{ ...request, deadline }`: a spread copy given a new member is a slow path of V8 (core's frozen-copy.ts).
+        const data = encodeMessage(Object.assign({}, request, { deadline: now() + this.options.timeoutMs }));
         const reply = decodeAgentReply(await this.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
         this.metrics.busRequestSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
         return reply;

@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, NotImplementedError, PresenceError, UnauthorizedError } from '@presence/core';
+import { BadExtensionError, MethodNotAllowedError, NotImplementedError, PresenceError, UnauthorizedError } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
@@ -71,9 +71,9 @@ export class RequestDispatcher {
       const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
       if (!handler && request.method !== 'OPTIONS') throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
       checkRequestUriScheme(request.uri);
-      // RFC 3261 §8.2.2.3: any Require but recipient-list-message on a MESSAGE (RFC 5365) is refused with 420.
+      // RFC 3261 §8.2.2.3: any Require but recipient-list-message on a MESSAGE (RFC 5365, whose handler checks the URI) is refused with 420.
       const required = request.headerValues('require').filter((tag) => !(request.method === 'MESSAGE' && tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE));
-      if (required.length > 0) return respond(420, 'Bad Extension', { unsupported: required.join(', ') });
+      if (required.length > 0) throw new BadExtensionError(`Bad Extension (not supported here: ${required.join(', ')})`, required);
       if (!handler) return respond(200, 'OK', capabilities()); // OPTIONS (RFC 3261 §11.2)
       const authenticator = this.authenticator;
       const requester = authenticator?.challenges(request.method) ? await authenticator.authenticate(request) : undefined;

@@ -37,6 +37,13 @@ describe('MESSAGE copies', () => {
     expect(again.branchKey).toBe(loopKey(request));
   });
 
+  it('stored copy - a MESSAGE stored with Expires is delivered later with the same Expires beside its kept Date (RFC 3428 §10)', () => {
+    const copy = { headers: { From: '<sip:alice@example.com>;tag=a1', To: '<sip:bob@example.com>', 'Call-ID': 'c1', CSeq: '7 MESSAGE', Date: 'D', Expires: '3600' }, body: Buffer.from('hi') };
+    const stored = storedMessage(copy, 7);
+    expect(stored.expires).toBe(3600);
+    expect(copyOfStored(stored).headers).toMatchObject({ Date: 'D', Expires: '3600' });
+  });
+
   it('path MTU - a large MESSAGE for a UDP contact goes to TCP at the same address and port; small ones and streams stay', () => {
     const big = { headers: { From: 'a' }, body: Buffer.from('x'.repeat(1200)) };
     const small = { headers: { From: 'a' }, body: Buffer.from('x'.repeat(100)) };

@@ -55,11 +55,11 @@ export function copyOfRequest(request: SipRequest, key: string, now: number): Me
 
 /** What the store keeps of a copy. */
 export function storedMessage(copy: MessageCopy, cseq: number): StoredMessage {
-  const { From: from = '', To: to = '', 'Call-ID': callId = '', Date: date = '', 'Content-Type': contentType } = copy.headers;
-  return { from, to, callId, cseq, date, body: copy.body, ...(contentType === undefined ? {} : { contentType }) };
+  const { From: from = '', To: to = '', 'Call-ID': callId = '', Date: date = '', 'Content-Type': contentType, Expires: expires } = copy.headers;
+  return { from, to, callId, cseq, date, body: copy.body, ...(contentType === undefined ? {} : { contentType }), ...(expires === undefined ? {} : { expires: Number(expires) }) };
 }
 
-/** A stored message, to be sent again as it was received (its Date kept). */
+/** A stored message, to be sent again as it was received (its Date and Expires kept: together they still say when it goes stale). */
 export function copyOfStored(message: StoredMessage): MessageCopy {
   const headers: Record<string, string> = {
     From: message.from,
@@ -69,6 +69,7 @@ export function copyOfStored(message: StoredMessage): MessageCopy {
     Date: message.date,
   };
   if (message.contentType !== undefined) headers['Content-Type'] = message.contentType;
+  if (message.expires !== undefined) headers.Expires = String(message.expires);
   // The From and To were parsed when the MESSAGE arrived, so they parse again.
   const key = loopKey({ callId: message.callId, cseq: { seq: message.cseq, method: 'MESSAGE' }, from: parseNameAddr(message.from), to: parseNameAddr(message.to) });
   return { headers, body: message.body, branchKey: key };

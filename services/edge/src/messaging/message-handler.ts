@@ -1,7 +1,7 @@
 import {
+  BadExtensionError,
   BadRequestError,
   BusyHereError,
-  ForbiddenError,
   CPIM,
   cpimProblem,
   IS_COMPOSING,
@@ -67,7 +67,9 @@ export class MessageHandler {
       return this.exploder.explode(request, copy);
     }
     if (request.headerValues('require').some((tag) => tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE)) {
-      throw new ForbiddenError(`Recipient-list MESSAGEs go to sip:${this.config.exploderUser}@<served domain>`);
+      // RFC 3261 §8.2.2.3: only the exploder URI is a URI-list service (RFC 5365 §7); at any other the option tag is
+      // unsupported, and 420 + Unsupported lets the UAC retry without it (§8.1.3.5) where 403 would read as a refusal.
+      throw new BadExtensionError(`Bad Extension (${RECIPIENT_LIST_MESSAGE} is served at sip:${this.config.exploderUser}@<served domain> only)`, [RECIPIENT_LIST_MESSAGE]);
     }
     const recipient = normalizeAor(request.uri);
     // No open relay: a recipient in a domain we do not serve is 404, whoever asks.

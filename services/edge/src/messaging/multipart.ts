@@ -67,6 +67,22 @@ function part(bytes: Buffer): MimePart {
   return { headerText, headers, body: bytes.subarray(end + 4) };
 }
 
+/** Content-Transfer-Encodings that leave the bytes as they are (RFC 2045 §6.2). */
+const IDENTITY_ENCODINGS: ReadonlySet<string> = new Set(['7bit', '8bit', 'binary']);
+
+/**
+ * A part's content for us to read (RFC 2045 §6): base64 decoded, the
+ * identity encodings as they are (binary when none is named, as SIP bodies
+ * are, RFC 3261 §7.4); another encoding is 400 naming it. Only for a part
+ * this server reads: a part passed on keeps its bytes and its header.
+ */
+export function decodedContent(part: MimePart): Buffer {
+  const encoding = valueToken(part.headers.get('content-transfer-encoding')) ?? 'binary';
+  if (IDENTITY_ENCODINGS.has(encoding)) return part.body;
+  if (encoding === 'base64') return Buffer.from(part.body.toString('latin1'), 'base64');
+  throw new BadRequestError(`Unsupported Content-Transfer-Encoding ${encoding.slice(0, 32)} in a part this server reads (binary, 8bit, 7bit or base64)`);
+}
+
 /** A header value's first token (before any parameters), lower case: the media type or disposition type. */
 export function valueToken(value: string | undefined): string | undefined {
   return value?.split(';', 1)[0]!.trim().toLowerCase();

@@ -78,6 +78,20 @@ describe('recipient-list MESSAGE bodies (RFC 5365)', () => {
     expect((foreign as UnsupportedMediaTypeError).headers()).toEqual({ accept: 'application/resource-lists+xml' });
   });
 
+  it('reads a URI list sent base64 (Content-Transfer-Encoding, RFC 2045 §6.8) and keeps the message part and its encoding header as sent', async () => {
+    const encoded = Buffer.from(list('<entry uri="sip:a@x"/>')).toString('base64');
+    const messagePart = 'Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=';
+    const sent = `--b-1\r\n${messagePart}\r\n--b-1\r\nContent-Type: application/resource-lists+xml\r\nContent-Disposition: recipient-list\r\nContent-Transfer-Encoding: base64\r\n\r\n${encoded}\r\n--b-1--\r\n`;
+    const message = await parse(TYPE, sent, 10);
+    expect(message.recipients).toEqual([{ uri: 'sip:a@x', copyControl: 'to' }]);
+    expect(text(message.body)).toBe('aGk=');
+    expect(message.partHeaders).toContain('Content-Transfer-Encoding: base64');
+    const quoted = sent.replace('Content-Transfer-Encoding: base64\r\n\r\n' + encoded, 'Content-Transfer-Encoding: quoted-printable\r\n\r\n' + list('<entry uri="sip:a@x"/>'));
+    const error = await parse(TYPE, quoted, 10).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).reason).toMatch(/Content-Transfer-Encoding quoted-printable/);
+  });
+
   it('refuses with 400 naming the problem: no boundary, no list, two message parts, bad XML, bad copyControl, too many, nobody', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['multipart/mixed', 'hi', /without a boundary/],

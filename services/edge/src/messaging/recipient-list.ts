@@ -1,6 +1,6 @@
 import { BadRequestError, UnsupportedMediaTypeError } from '@presence/core';
 import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, PidfError, type XmlElement } from '@presence/pidf';
-import { multipartBoundary, splitMultipart, valueToken } from './multipart.js';
+import { decodedContent, multipartBoundary, splitMultipart, valueToken } from './multipart.js';
 
 /** Option tag a UAC puts in Require for a recipient-list MESSAGE (RFC 5365 §4). */
 export const RECIPIENT_LIST_MESSAGE = 'recipient-list-message';
@@ -54,7 +54,7 @@ export function parseRecipientListMessage(contentType: string, body: Uint8Array,
   const others = parts.filter((part) => part !== listed[0]);
   if (others.length !== 1) throw new BadRequestError('Recipient-list MESSAGE needs exactly one message part beside the URI list');
   const message = others[0]!;
-  const recipients = listedRecipients(listed[0]!.body.toString('utf8'), maxRecipients);
+  const recipients = listedRecipients(decodedContent(listed[0]!).toString('utf8'), maxRecipients);
   return { recipients, contentType: message.headers.get('content-type') ?? 'text/plain', partHeaders: message.headerText, body: message.body };
 }
 
