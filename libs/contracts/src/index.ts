@@ -15,9 +15,11 @@ export type {
   StatesReply,
   ErrorReply,
   PresentitySnapshot,
+  AuthorizationChange,
 } from './messages/agent-reply.js';
+export { WHOLE_DOCUMENT_VIEW, POLITE_BLOCK_VIEW } from './messages/agent-reply.js';
 export type { ChangeEvent } from './messages/change-event.js';
 export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 export type { XcapChangeEvent } from './messages/xcap-change.js';
 export { ContractError } from './contract-error.js';
-export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange } from './codec.js';
+export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange, decodeAuthorizationChange } from './codec.js';

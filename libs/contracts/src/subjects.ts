@@ -3,6 +3,7 @@
  *   <prefix>pa.<partition>              requests to the presence agent owning a partition
  *   <prefix>ps.<partition>.<aor-token>  change events of one presentity (one per change)
  *   <prefix>edge.<edge-token>.deliver   a MESSAGE for a UA whose connection that edge holds (request/reply)
+ *   <prefix>edge.<edge-token>.authz     a watcher's authorization changed; that edge holds its dialog
  *   <prefix>xcap.<auid>                 an XCAP document of that application usage changed (broadcast)
  * NATS tokens cannot contain '.', so the AOR and the edge id travel base64url-encoded.
  */
@@ -10,6 +11,7 @@ export interface Subjects {
   agent(partition: number): string;
   change(partition: number, presentity: string): string;
   edgeDeliver(edgeId: string): string;
+  edgeAuthorization(edgeId: string): string;
   xcapChange(auid: string): string;
 }
 
@@ -21,6 +23,7 @@ export function createSubjects(prefix = ''): Subjects {
     agent: (partition) => `${prefix}pa.${partition}`,
     change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
     edgeDeliver: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.deliver`,
+    edgeAuthorization: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.authz`,
     xcapChange: (auid) => `${prefix}xcap.${auidToken(auid)}`,
   };
 }

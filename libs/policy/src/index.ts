@@ -39,3 +39,5 @@ export {
   PresRulesBook,
   presRulesRef,
 } from './authorization/pres-rules-book.js';
+export type { SimpleRule } from './rules/render-pres-rules.js';
+export { renderPresRules } from './rules/render-pres-rules.js';

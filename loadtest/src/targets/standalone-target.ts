@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
 import { UsageError } from '../cli/usage-error.js';
 import type { TransportName } from '../transport/channel.js';
 import { LOCAL_SERVER_HOST, presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
@@ -24,7 +24,8 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   const host = LOCAL_SERVER_HOST;
   const listen = `udp:${host}:${sipPort},tcp:${host}:${sipPort},ws:${host}:${wsPort}`;
   const auth = await authArgs(options.users);
-  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...auth.args, ...(options.extraArgs ?? [])];
+  // Every watcher notified, as the bench measures fan-out (its --pres-rules option puts rules in place instead).
+  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...ALLOW_EVERY_WATCHER_ARGS, ...auth.args, ...(options.extraArgs ?? [])];
   let server;
   try {
     server = await withServerPreload(options.cpuProfileDir, () => startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, args));

@@ -1,10 +1,16 @@
 import type { Bus, BusSubscription } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, ExpiryIndex, PublicationLimits, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, PublicationLimits, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore, XcapDocumentStore } from '@presence/core';
+import { DEFAULT_SUB_HANDLING, PresRulesBook, type SubHandling } from '@presence/policy';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
+import { restrictedWatchersLoader } from './authorization/restricted-watchers.js';
+import { RulesChangeFollower } from './authorization/rules-change-follower.js';
+import { WatcherAuthorizer } from './authorization/watcher-authorizer.js';
+import { NO_WATCHER_STATUS_LISTENER, type WatcherStatusListener } from './authorization/watcher-status-listener.js';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
 import { ChangePublisher } from './fanout/change-publisher.js';
+import { WatcherViews } from './fanout/watcher-views.js';
 import { FetchHandler } from './handlers/fetch-handler.js';
 import { PublishHandler } from './handlers/publish-handler.js';
 import { RequestRouter } from './handlers/request-router.js';
@@ -16,8 +22,17 @@ import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
   readonly bus: Bus;
-  /** leaseHolders: the census reads the whole lease table to count partitions without owner. */
-  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore & Pick<InspectionStore, 'leaseHolders'>;
+  /**
+   * leaseHolders: the census reads the whole lease table to count partitions
+   * without owner; watchersOf and the XCAP documents: authorization (pres-rules).
+   */
+  readonly store: PresentityStore &
+    WatcherStore &
+    ExpiryIndex &
+    LeaseStore &
+    MembershipStore &
+    Pick<InspectionStore, 'leaseHolders' | 'watchersOf'> &
+    Pick<XcapDocumentStore, 'xcapDocument'>;
   readonly clock: Clock;
   readonly subjects: Subjects;
   readonly partitionCount: number;
@@ -40,7 +55,18 @@ export interface PresenceAgentDeps {
   readonly requestDeadlineMarginMs?: number;
   /** Publications and published bytes one presentity may hold (default DEFAULT_PUBLICATION_LIMITS). */
   readonly publicationLimits?: PublicationLimits;
+  /** What a watcher no pres-rule covers gets (issue #12 `--default-sub-handling`; default confirm). */
+  readonly defaultSubHandling?: SubHandling;
+  /** Told of every watcher status the agent decides (the watcher-information seam); default nobody. */
+  readonly watcherStatusListener?: WatcherStatusListener;
 }
+
+/** Presentities whose parsed rules and restricted watchers an agent keeps in memory. */
+const AUTHORIZATION_CACHE_PRESENTITIES = 20_000;
+/** Watchers read per presentity when its rules change or its views are rebuilt. */
+const MAX_WATCHERS_DECIDED = 10_000;
+/** Distinct restricted views rendered per presentity version. */
+const MAX_VIEWS_PER_PRESENTITY = 32;
 
 export interface PresenceAgent {
   /** Joins the membership and takes its share of partition leases before resolving. */
@@ -71,14 +97,20 @@ export const AGENT_QUEUE = 'presence-agents';
  */
 export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
-  const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics);
+  const authorizer = new WatcherAuthorizer(deps.store, new PresRulesBook(AUTHORIZATION_CACHE_PRESENTITIES), deps.defaultSubHandling ?? DEFAULT_SUB_HANDLING, deps.clock);
+  const views = new WatcherViews(
+    { presentities: AUTHORIZATION_CACHE_PRESENTITIES, watchersPerPresentity: MAX_WATCHERS_DECIDED, viewsPerPresentity: MAX_VIEWS_PER_PRESENTITY },
+    restrictedWatchersLoader(deps.store, authorizer, MAX_WATCHERS_DECIDED),
+  );
+  const listener = deps.watcherStatusListener ?? NO_WATCHER_STATUS_LISTENER;
+  const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics, { render: (p, version, document) => views.render(p, version, document), logger: deps.logger });
   const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
       publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits, deps.clock),
-      subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount),
-      fetch: new FetchHandler(updater, deps.partitionCount),
+      subscribe: new SubscribeHandler({ store: deps.store, updater, authorizer, views, listener, clock: deps.clock, partitionCount: deps.partitionCount }),
+      fetch: new FetchHandler(updater, views, deps.partitionCount),
     },
     deps.logger,
     { clock: deps.clock, deadlineMarginMs, serving: (partition) => ownership.serving(partition), metrics: deps.metrics },
@@ -105,6 +137,21 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     },
     deps.logger,
   );
+  const rulesChanges = new RulesChangeFollower({
+    bus: deps.bus,
+    subjects: deps.subjects,
+    store: deps.store,
+    updater,
+    authorizer,
+    views,
+    listener,
+    clock: deps.clock,
+    partitionCount: deps.partitionCount,
+    serving: (partition) => ownership.serving(partition),
+    maxWatchers: MAX_WATCHERS_DECIDED,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  });
   const sweeper = new ExpirySweeper(
     deps.store,
     updater,
@@ -125,6 +172,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   let draining = false;
   return {
     async start() {
+      rulesChanges.start();
       await ownership.start();
       sweeper.start();
       await census.start();
@@ -146,6 +194,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
       // Leases go first so a successor starts serving while queued changes finish here.
       await census.stop();
       await ownership.stop();
+      await rulesChanges.stop();
       await sweeper.stop();
       await updater.idle();
     },

@@ -51,7 +51,8 @@ export async function startStandaloneTarget(options: StandaloneTargetOptions = {
   const { auth, ...rest } = options;
   const store: Store | undefined = auth === 'digest' ? (rest.store ?? (await createMemoryStore({ clock: rest.clock ?? systemClock }))) : rest.store;
   const edge = rest.edge ?? suiteEdgeConfig(auth === 'digest' ? { auth: DEFAULT_DIGEST_AUTH } : {});
-  const server = await startStandalone({ logger: silentLogger, ...rest, edge, store });
+  // The suite is about SIP behaviour, not authorization: every watcher sees every presentity unless a test says otherwise.
+  const server = await startStandalone({ logger: silentLogger, defaultSubHandling: 'allow', ...rest, edge, store });
   return {
     server,
     port(transport: TransportName) {

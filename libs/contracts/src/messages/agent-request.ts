@@ -31,6 +31,8 @@ export interface SubscribeCommand extends RequestDeadline {
   readonly event: string;
   readonly expires: number;
   readonly edgeId: string;
+  /** True for the SUBSCRIBE that creates the dialog (RFC 3857 §3.2.4: its watcher event is `subscribe`); absent reads as a refresh. */
+  readonly initial?: boolean;
 }
 
 export interface UnsubscribeCommand extends RequestDeadline {

@@ -9,6 +9,7 @@ import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { openBackends } from './backends.js';
+import { defaultSubHandlingFromOptions } from './authorization-from-options.js';
 import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 
@@ -26,7 +27,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
     throw error;
   });
   const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values) });
+  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values), defaultSubHandling: defaultSubHandlingFromOptions(values) });
   processGuard(logger, server.metrics).install();
   runUntilSignal(
     {

@@ -22,7 +22,7 @@ function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalM
   const failures: number[] = [];
   const notifier = new Notifier({
     sender,
-    interest: { current: options.state ?? (() => STATE) },
+    interest: { current: options.state ?? (() => STATE), bodyOf: (_presentity: string, state: WatchedState) => state.body },
     clock: options.clock ?? systemClock,
     minIntervalMs: options.minIntervalMs ?? 0,
     metrics,

@@ -1,4 +1,4 @@
-import type { PresentitySnapshot } from '@presence/contracts';
+import { WHOLE_DOCUMENT_VIEW, type AuthorizationChange, type PresentitySnapshot } from '@presence/contracts';
 import {
   ForbiddenError,
   negotiateExpires,
@@ -16,12 +16,12 @@ import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
 import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
-import type { DialogNotifier, InterestHold, WatcherAgent } from './subscription-delegates.js';
+import type { DialogNotifier, InterestHold, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
 
-/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, or its NOTIFY failed. */
-type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' }>;
+/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, its NOTIFY failed, or the presentity's rules ended it. */
+type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' | 'rejected' | 'deactivated' }>;
 
 export interface SubscriptionRegistryDeps {
   readonly agent: WatcherAgent;
@@ -81,14 +81,17 @@ export class SubscriptionRegistry {
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
   private async create(request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
     const presentity = shared(request.presentity);
-    const snapshot = await this.deps.agent.subscribe({
+    const decision = await this.deps.agent.subscribe({
       presentity,
       subscriptionId: id,
       watcher,
       event: request.eventPackage,
       expires,
       edgeId: this.deps.edgeId,
+      initial: true,
     });
+    // The agent answers a block with 403 itself; an agent that reports it as a decision is answered the same way (RFC 3856 §6.6).
+    if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
     const dialog = new WatcherDialog({
       ...request,
       id,
@@ -96,14 +99,16 @@ export class SubscriptionRegistry {
       localCseq: Math.floor(Math.random() * 10_000),
       expiresAt: this.deps.clock.now() + expires * 1000,
     });
+    dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
+      this.deps.interest.apply(decision.state);
       answer.accept(dialog, 0);
       const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
-      await this.deps.notifier.notifyTerminated(dialog, reason, snapshot.document);
+      await this.deps.notifier.notifyTerminated(dialog, reason);
       return;
     }
-    await this.activate(dialog, snapshot);
+    await this.activate(dialog, decision.state);
     admission.held = true;
     answer.accept(dialog, expires);
     this.deps.notifier.notifyNow(dialog);
@@ -121,7 +126,7 @@ export class SubscriptionRegistry {
     dialog.remoteCseq = request.remoteCseq;
     dialog.follow(request.flow, request.localContact);
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
-    const snapshot = await this.deps.agent.subscribe({
+    const decision = await this.deps.agent.subscribe({
       presentity: dialog.presentity,
       subscriptionId: id,
       watcher: dialog.watcher,
@@ -129,14 +134,44 @@ export class SubscriptionRegistry {
       expires,
       edgeId: this.deps.edgeId,
     });
-    if (expires === 0) {
+    this.deps.interest.apply(decision.state);
+    const ended = endedByDecision(dialog, decision);
+    if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
-      answer.accept(dialog, 0);
-      await this.terminate(dialog, { type: 'unsubscribed' }, snapshot.document);
+      // A refresh the rules now refuse is still answered 200 (a refused refresh would leave the subscription standing, RFC 6665 §4.1.2.2); the NOTIFY ends it.
+      answer.accept(dialog, expires === 0 ? 0 : expires);
+      if (ended === undefined) dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
+      await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
       return;
     }
-    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, snapshot);
+    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
     answer.accept(dialog, expires);
+    this.deps.notifier.notifyNow(dialog);
+  }
+
+  /**
+   * A rule change moved a watcher whose dialog is held here (the agent's
+   * AuthorizationChange): pending to active gets a full NOTIFY at once, a new
+   * view a NOTIFY with it, a block ends the dialog with reason rejected, an
+   * active watcher the rules want confirmed again ends deactivated (RFC 6665
+   * §4.1.3 has no way back to pending). A decision that changes nothing for
+   * the dialog sends nothing.
+   */
+  onAuthorization(change: AuthorizationChange): void {
+    const dialog = this.table.get(change.subscriptionId);
+    if (!dialog || dialog.terminated) return;
+    this.deps.interest.apply(change.state);
+    const ended = endedByDecision(dialog, change);
+    if (ended !== undefined) {
+      this.terminateInBackground(dialog, ended);
+      return;
+    }
+    if (change.status === 'pending' || (!dialog.pending && dialog.viewKey === change.viewKey)) return;
+    if (dialog.pending) {
+      dialog.transition({ type: 'authorized' });
+      this.mirrorInBackground(dialog);
+    }
+    dialog.showView(change.viewKey);
     this.deps.notifier.notifyNow(dialog);
   }
 
@@ -181,13 +216,26 @@ export class SubscriptionRegistry {
     this.expiry.schedule(dialog);
   }
 
-  /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
-  private async refresh(dialog: WatcherDialog, expiresAt: number, snapshot: PresentitySnapshot): Promise<void> {
-    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
-    this.deps.interest.apply(snapshot);
+  /**
+   * The new expiry takes effect once mirrored; until then (or if that fails)
+   * the dialog keeps the old one. The agent's decision comes with it: a
+   * pending watcher it now allows turns active, and the view follows the rules.
+   */
+  private async refresh(dialog: WatcherDialog, expiresAt: number, decision: SubscriptionDecision): Promise<void> {
+    const authorized = dialog.pending && decision.status === 'active';
+    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt, ...(authorized ? { status: 'active' } : {}) });
+    if (authorized) dialog.transition({ type: 'authorized' });
+    dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     // Together: the queue orders dialogs by the expiresAt they carry.
     dialog.transition({ type: 'refreshed', expiresAt });
     this.expiry.schedule(dialog);
+  }
+
+  /** The mirror follows a status change made outside a request (best effort: a refresh mirrors again). */
+  private mirrorInBackground(dialog: WatcherDialog): void {
+    this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId)).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, dialog: dialog.id }, 'mirroring an authorization change failed');
+    });
   }
 
   /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends. */
@@ -219,7 +267,7 @@ export class SubscriptionRegistry {
    * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
    * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
    */
-  private async terminate(dialog: WatcherDialog, event: EndEvent, document?: string): Promise<void> {
+  private async terminate(dialog: WatcherDialog, event: EndEvent): Promise<void> {
     if (!this.table.get(dialog.id)) return;
     this.expiry.cancel(dialog);
     this.deps.notifier.cancel(dialog);
@@ -229,7 +277,7 @@ export class SubscriptionRegistry {
     this.deps.interest.release(dialog.presentity);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
     if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
-    if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason, document));
+    if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason));
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
   }
@@ -241,6 +289,17 @@ export class SubscriptionRegistry {
       this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
     });
   }
+}
+
+/**
+ * How the agent's decision ends a live dialog, if it does: a block rejects
+ * it; an active watcher the rules want confirmed again is deactivated, since
+ * RFC 6665 §4.1.3 has no transition from active back to pending.
+ */
+function endedByDecision(dialog: WatcherDialog, decision: Pick<SubscriptionDecision, 'status' | 'reason'>): EndEvent | undefined {
+  if (decision.status === 'terminated') return { type: decision.reason === 'deactivated' ? 'deactivated' : 'rejected' };
+  if (decision.status === 'pending' && !dialog.pending) return { type: 'deactivated' };
+  return undefined;
 }
 
 /** Only the watcher may refresh or end its subscription (the dialog's identifiers are no secret from the path). */

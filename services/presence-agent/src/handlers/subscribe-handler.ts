@@ -1,56 +1,85 @@
-import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
-import { partitionOf, type Clock, type WatcherStore } from '@presence/core';
-import { emptyPidf } from '@presence/pidf';
+import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
+import { partitionOf, type Clock, type WatcherRecord, type WatcherStore } from '@presence/core';
+import { authorizationTransition } from '@presence/policy';
+import { isRestrictedView, type WatcherAuthorization, type WatcherAuthorizer } from '../authorization/watcher-authorizer.js';
+import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
+import { snapshotOf } from '../fanout/snapshots.js';
+import type { WatcherViews } from '../fanout/watcher-views.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
+export interface SubscribeHandlerDeps {
+  readonly store: WatcherStore;
+  readonly updater: PresentityUpdater;
+  readonly authorizer: WatcherAuthorizer;
+  readonly views: WatcherViews;
+  readonly listener: WatcherStatusListener;
+  readonly clock: Clock;
+  readonly partitionCount: number;
+}
+
 /**
- * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): records
- * the watcher (soft state with expiry, RFC 3857 watcher list) and returns the
- * current composed state for the NOTIFY the edge sends at once. Expires 0 is a
- * fetch or an unsubscribe: the watcher is removed and the state still returned.
- * Every watcher is authorized (no pres-rules yet), so status is active.
+ * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): decides
+ * the watcher's authorization from the presentity's pres-rules (RFC 5025),
+ * records the watcher with its status (soft state with expiry, RFC 3857
+ * watcher list) and returns the decision and the state for the NOTIFY the
+ * edge sends at once. Every SUBSCRIBE, refresh included, is decided again:
+ * a refresh re-reads the rules' entity tag, so a rule change whose bus
+ * announcement was lost takes effect at the latest at the next refresh.
+ * Expires 0 is a fetch or an unsubscribe: the watcher is removed.
  */
 export class SubscribeHandler {
-  constructor(
-    private readonly store: WatcherStore,
-    private readonly updater: PresentityUpdater,
-    private readonly clock: Clock,
-    private readonly partitionCount: number,
-  ) {}
+  constructor(private readonly deps: SubscribeHandlerDeps) {}
 
-  async handle(command: SubscribeCommand): Promise<SubscribedReply> {
-    const partition = partitionOf(command.presentity, this.partitionCount);
-    if (command.expires === 0) {
-      await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+  async handle(command: SubscribeCommand): Promise<SubscribedReply | ErrorReply> {
+    const { store, clock, views } = this.deps;
+    const partition = partitionOf(command.presentity, this.deps.partitionCount);
+    const authorization = this.deps.authorizer.decide(await this.deps.authorizer.rulesOf(command.presentity), command.presentity, command.watcher);
+    const view = isRestrictedView(authorization) ? { viewKey: authorization.viewKey, transformations: authorization.transformations } : undefined;
+    if (authorization.status === 'terminated' && command.initial === true) {
+      this.deps.listener.onWatcherStatus({ before: undefined, after: undefined, event: 'rejected' });
+      // RFC 6665 §4.2.1.1 / RFC 3856 §6.6: a subscriber the policy does not authorize is answered 403; nothing is recorded.
+      return { v: 1, type: 'error', status: 403, reason: 'Forbidden', headers: {} };
+    }
+    let after: WatcherRecord | undefined;
+    if (command.expires === 0 || authorization.status === 'terminated') {
+      await store.removeWatcher(partition, command.presentity, command.subscriptionId);
+      views.note(command.presentity, command.subscriptionId, undefined);
     } else {
-      await this.store.putWatcher(partition, {
+      after = {
         presentity: command.presentity,
         subscriptionId: command.subscriptionId,
         watcher: command.watcher,
         event: command.event,
-        status: 'active',
+        status: authorization.status,
         edgeId: command.edgeId,
-        expiresAt: this.clock.now() + command.expires * 1000,
-      });
+        expiresAt: clock.now() + command.expires * 1000,
+      };
+      await store.putWatcher(partition, after);
+      views.note(command.presentity, command.subscriptionId, view);
     }
-    const state = await this.updater.current(command.presentity, partition);
+    if (command.initial === true && after !== undefined) this.announceNew(after, authorization);
+    const state = await this.deps.updater.current(command.presentity, partition);
     return {
       v: 1,
       type: 'subscribed',
-      status: command.expires === 0 ? 'terminated' : 'active',
+      // The decision even for expires 0: the edge's final NOTIFY carries state only to an authorized watcher.
+      status: authorization.status,
+      ...(authorization.reason === undefined ? {} : { reason: authorization.reason }),
+      viewKey: authorization.viewKey,
       expires: command.expires,
-      state: {
-        presentity: command.presentity,
-        version: state.version,
-        incarnation: state.incarnation,
-        document: state.document === '' ? emptyPidf(command.presentity) : state.document,
-      },
+      state: await snapshotOf(state, views, view),
     };
   }
 
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
-    const partition = partitionOf(command.presentity, this.partitionCount);
-    await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    const partition = partitionOf(command.presentity, this.deps.partitionCount);
+    await this.deps.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    this.deps.views.note(command.presentity, command.subscriptionId, undefined);
     return { v: 1, type: 'unsubscribed' };
+  }
+
+  private announceNew(after: WatcherRecord, authorization: WatcherAuthorization): void {
+    const event = authorizationTransition(undefined, authorization.subHandling).winfo?.event;
+    if (event !== undefined) this.deps.listener.onWatcherStatus({ before: undefined, after, event });
   }
 }
