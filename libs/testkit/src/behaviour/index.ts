@@ -3,5 +3,8 @@ export type { BehaviourSuiteOptions } from './presence-behaviour.js';
 export { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, pidf, publish, suiteUser, tuplesOf } from './harness.js';
 export { sleep } from '@presence/dev-tools';
 export { presenceBehaviourSuite } from './presence-behaviour.js';
+export type { AuthorizingTarget } from './authorization.behaviour.js';
+export { authorizationSuite } from './authorization.behaviour.js';
+export { announcePresRules } from './announce-pres-rules.js';
 export type { ServerProcessTarget } from './malformed-requests.js';
 export { abuseRequest, malformedRequestSuite, nextFinal } from './malformed-requests.js';
