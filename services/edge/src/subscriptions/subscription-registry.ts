@@ -139,7 +139,7 @@ export class SubscriptionRegistry {
     if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
       // A refresh the rules now refuse is still answered 200 (a refused refresh would leave the subscription standing, RFC 6665 §4.1.2.2); the NOTIFY ends it.
-      answer.accept(dialog, expires === 0 ? 0 : expires);
+      answer.accept(dialog, expires);
       if (ended === undefined) dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
       await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
       return;
