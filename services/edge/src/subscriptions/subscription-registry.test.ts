@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { InitialSubscribe } from './subscribe-request.js';
 import type { DialogNotifier, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
-import type { WatcherDialog } from './watcher-dialog.js';
+import { fromDialogRecord, type WatcherDialog } from './watcher-dialog.js';
 
 const PRESENTITY = 'sip:p@example.com';
 /** A presentity the agent fails for. */
@@ -205,11 +205,15 @@ describe('SubscriptionRegistry', () => {
     registry.onAuthorization(change('active', 'k1'));
     await settle();
     expect(calls.at(-1)).toMatch(/^notify \d+ view k1$/);
-    expect([...mirror.values()][0]?.status).toBe('active');
+    expect([...mirror.values()][0]).toMatchObject({ status: 'active', viewKey: 'k1' });
     registry.onAuthorization(change('active', 'k1'));
     expect(calls).toHaveLength(3);
     registry.onAuthorization(change('active', POLITE_BLOCK_VIEW));
     expect(calls.at(-1)).toMatch(/view polite-block$/);
+    await settle();
+    // Another edge adopting the mirrored dialog starts from its status and view.
+    const adopted = fromDialogRecord([...mirror.values()][0]!, 'udp|0|5060|192.0.2.9', '192.0.2.9', 'sip:edge@192.0.2.2');
+    expect({ status: adopted.status, viewKey: adopted.viewKey }).toEqual({ status: 'active', viewKey: POLITE_BLOCK_VIEW });
   });
 
   it('subscription registry - authorization: a block ends a live dialog with reason rejected; allowed again to confirm ends it deactivated (no way back to pending)', async () => {

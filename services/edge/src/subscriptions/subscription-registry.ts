@@ -167,11 +167,9 @@ export class SubscriptionRegistry {
       return;
     }
     if (change.status === 'pending' || (!dialog.pending && dialog.viewKey === change.viewKey)) return;
-    if (dialog.pending) {
-      dialog.transition({ type: 'authorized' });
-      this.mirrorInBackground(dialog);
-    }
+    if (dialog.pending) dialog.transition({ type: 'authorized' });
     dialog.showView(change.viewKey);
+    this.mirrorInBackground(dialog);
     this.deps.notifier.notifyNow(dialog);
   }
 
@@ -223,15 +221,16 @@ export class SubscriptionRegistry {
    */
   private async refresh(dialog: WatcherDialog, expiresAt: number, decision: SubscriptionDecision): Promise<void> {
     const authorized = dialog.pending && decision.status === 'active';
+    // The view is the agent's word whatever the mirror does; the status and expiry change once mirrored.
+    dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt, ...(authorized ? { status: 'active' } : {}) });
     if (authorized) dialog.transition({ type: 'authorized' });
-    dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     // Together: the queue orders dialogs by the expiresAt they carry.
     dialog.transition({ type: 'refreshed', expiresAt });
     this.expiry.schedule(dialog);
   }
 
-  /** The mirror follows a status change made outside a request (best effort: a refresh mirrors again). */
+  /** The mirror follows a status or view change made outside a request (best effort: a refresh mirrors again). */
   private mirrorInBackground(dialog: WatcherDialog): void {
     this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId)).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, dialog: dialog.id }, 'mirroring an authorization change failed');

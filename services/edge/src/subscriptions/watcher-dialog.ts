@@ -225,6 +225,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     watcher: dialog.watcher,
     event: dialog.event,
     status: dialog.status,
+    ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -235,8 +236,8 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
 
 /**
  * Adopts a mirrored dialog (e.g. its edge restarted); CSeq jumps ahead since
- * NOTIFYs may have followed the mirror. It keeps its mirrored status; its view
- * comes with the agent's answer to the refresh that adopts it.
+ * NOTIFYs may have followed the mirror. It keeps its mirrored status and view
+ * (the agent's answer to the refresh that adopts it confirms both).
  */
 export function fromDialogRecord(record: DialogRecord, flow: string, source: string, localContact: string): WatcherDialog {
   const dialog = new WatcherDialog({
@@ -257,6 +258,6 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
   });
-  dialog.startAs(record.status === 'pending' ? 'pending' : 'active', WHOLE_DOCUMENT_VIEW);
+  dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
   return dialog;
 }
