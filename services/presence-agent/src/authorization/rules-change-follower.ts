@@ -1,26 +1,17 @@
 import type { Bus, BusMessage, BusSubscription } from '@presence/bus';
 import { decodeXcapChange, encodeMessage, type Subjects } from '@presence/contracts';
-import { KeyedQueue, partitionOf, type Clock, type InspectionStore, type WatcherRecord, type WatcherStore } from '@presence/core';
+import { KeyedQueue, partitionOf, type InspectionStore, type WatcherRecord, type WatcherStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { PRES_RULES_AUID, PRES_RULES_FILENAME, authorizationTransition, type AuthorizationStanding } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { snapshotOf } from '../fanout/snapshots.js';
-import type { WatcherViews } from '../fanout/watcher-views.js';
-import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 import { presenceWatchersOf } from './restricted-watchers.js';
-import type { WatcherAuthorization, WatcherAuthorizer } from './watcher-authorizer.js';
-import type { WatcherStatusListener } from './watcher-status-listener.js';
+import type { AuthorizationDeps, WatcherAuthorization } from './watcher-authorizer.js';
 
-export interface RulesChangeFollowerDeps {
+export interface RulesChangeFollowerDeps extends AuthorizationDeps {
   readonly bus: Bus;
   readonly subjects: Subjects;
   readonly store: WatcherStore & Pick<InspectionStore, 'watchersOf'>;
-  readonly updater: PresentityUpdater;
-  readonly authorizer: WatcherAuthorizer;
-  readonly views: WatcherViews;
-  readonly listener: WatcherStatusListener;
-  readonly clock: Clock;
-  readonly partitionCount: number;
   /** Whether this agent serves the partition now (it owns the presentities in it). */
   readonly serving: (partition: number) => boolean;
   /** Watchers re-decided per rule change at most. */

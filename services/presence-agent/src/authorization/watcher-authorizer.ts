@@ -10,6 +10,9 @@ import {
   type SubHandling,
   type Transformations,
 } from '@presence/policy';
+import type { WatcherViews } from '../fanout/watcher-views.js';
+import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+import type { WatcherStatusListener } from './watcher-status-listener.js';
 
 /** What one watcher of a presentity gets, as the edges carry it. */
 export interface WatcherAuthorization {
@@ -79,4 +82,14 @@ export class WatcherAuthorizer {
 /** True when the watcher's view is one the agent renders (a transformations key), not the document itself or the offline one. */
 export function isRestrictedView(authorization: Pick<WatcherAuthorization, 'status' | 'viewKey'>): boolean {
   return authorization.status === 'active' && authorization.viewKey !== WHOLE_DOCUMENT_VIEW && authorization.viewKey !== POLITE_BLOCK_VIEW;
+}
+
+/** What the agent's authorization paths (a SUBSCRIBE, a rules change) work with. */
+export interface AuthorizationDeps {
+  readonly updater: PresentityUpdater;
+  readonly authorizer: WatcherAuthorizer;
+  readonly views: WatcherViews;
+  readonly listener: WatcherStatusListener;
+  readonly clock: Clock;
+  readonly partitionCount: number;
 }

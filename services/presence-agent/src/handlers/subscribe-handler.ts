@@ -1,20 +1,11 @@
 import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
-import { partitionOf, type Clock, type WatcherRecord, type WatcherStore } from '@presence/core';
+import { partitionOf, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { authorizationTransition } from '@presence/policy';
-import { isRestrictedView, type WatcherAuthorization, type WatcherAuthorizer } from '../authorization/watcher-authorizer.js';
-import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
+import { isRestrictedView, type AuthorizationDeps, type WatcherAuthorization } from '../authorization/watcher-authorizer.js';
 import { snapshotOf } from '../fanout/snapshots.js';
-import type { WatcherViews } from '../fanout/watcher-views.js';
-import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 
-export interface SubscribeHandlerDeps {
+export interface SubscribeHandlerDeps extends AuthorizationDeps {
   readonly store: WatcherStore;
-  readonly updater: PresentityUpdater;
-  readonly authorizer: WatcherAuthorizer;
-  readonly views: WatcherViews;
-  readonly listener: WatcherStatusListener;
-  readonly clock: Clock;
-  readonly partitionCount: number;
 }
 
 /**
