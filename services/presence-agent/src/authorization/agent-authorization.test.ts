@@ -150,5 +150,9 @@ describe('agent authorization (pres-rules)', () => {
     // Rules changed without an announcement: the refresh decides on the new document.
     await store.putXcapDocument(presRulesRef(ALICE), renderPresRules([{ id: 'open', ids: [BOB], subHandling: 'allow', provide: 'everything' }]));
     expect(await subscribe(BOB, 'bob-1')).toMatchObject({ status: 'active', viewKey: '' });
+    await store.putXcapDocument(presRulesRef(ALICE), renderPresRules([{ id: 'no', ids: [BOB], subHandling: 'block' }]));
+    expect(await subscribe(BOB, 'bob-1')).toMatchObject({ status: 'terminated', reason: 'rejected' });
+    expect(statuses.at(-1)).toMatchObject({ before: { subscriptionId: 'bob-1' }, after: undefined, event: 'rejected' });
+    expect((await store.watchersOf(ALICE, 10)).items).toEqual([]);
   });
 });

@@ -33,8 +33,10 @@ export class SubscribeHandler {
     }
     let after: WatcherRecord | undefined;
     if (command.expires === 0 || authorization.status === 'terminated') {
-      await store.removeWatcher(partition, command.presentity, command.subscriptionId);
+      const before = await store.removeWatcher(partition, command.presentity, command.subscriptionId);
       views.note(command.presentity, command.subscriptionId, undefined);
+      // A live watcher the rules now block, found out at its refresh (a lost announcement).
+      if (before !== undefined && authorization.status === 'terminated') this.deps.listener.onWatcherStatus({ before, after: undefined, event: 'rejected' });
     } else {
       after = {
         presentity: command.presentity,
