@@ -9,7 +9,8 @@ WORKDIR /src
 COPY . .
 RUN npm ci --no-audit --no-fund && npm run build
 # What the runtime stage needs and nothing else: the lockfile, and of each
-# workspace its package.json and compiled dist/ (plus the CLI's bin/).
+# workspace its package.json and compiled dist/ (plus the CLI's bin/ and
+# the XCAP server's XML schemas, read at start).
 # npm ci needs every workspace's package.json to match the lockfile.
 RUN mkdir -p /out \
  && cp package.json package-lock.json /out/ \
@@ -18,6 +19,7 @@ RUN mkdir -p /out \
       && if [ -d "$ws/dist" ]; then cp -r "$ws/dist" "/out/$ws/"; fi; \
     done \
  && cp -r services/cli/bin /out/services/cli/bin \
+ && cp -r services/xcap/schemas /out/services/xcap/schemas \
  && find /out -name '*.tsbuildinfo' -delete
 
 # --- runtime: production dependencies only, as a non-root user ------------

@@ -77,7 +77,7 @@ async function onFreePorts(listen: string): Promise<string> {
 
 /** A rendered pod's command, ready to run here: the test's NATS and Redis, free ports, the Secret's files on disk. */
 interface LocalPod {
-  component: 'agent' | 'edge';
+  component: 'agent' | 'edge' | 'xcap';
   args: string[];
   env: Record<string, string>;
   httpUrl: string;
@@ -123,6 +123,8 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
     let args = replaceOption(rest, 'http', `${http.slice(0, http.lastIndexOf(':'))}:${httpPort}`);
     const listen = optionValue(args, 'listen');
     if (listen) args = replaceOption(args, 'listen', await onFreePorts(listen));
+    const xcapListen = optionValue(args, 'xcap-listen');
+    if (xcapListen) args = replaceOption(args, 'xcap-listen', `${xcapListen.slice(0, xcapListen.lastIndexOf(':'))}:${await freePort('tcp')}`);
     return { component, args, env, httpUrl: `http://127.0.0.1:${httpPort}` };
   }
 
@@ -191,6 +193,20 @@ describe.runIf(backendsThere)('the rendered edge and agent, run as local process
 
     // SIGTERM, as Kubernetes stops a pod: both stop cleanly (the agent releasing its leases).
     for (const running of [edge, agent]) await stopLikeKubernetes(running);
+  });
+
+  it('starts the xcap.enabled render\'s XCAP pod with every rendered option: it serves /xcap-root with digest on the edges\' users and stops on SIGTERM', async () => {
+    const objects = renderObjects(['--set', 'xcap.enabled=true']);
+    const pod = await localPod(objects, 'xcap');
+    expect(optionValue(pod.args, 'auth')).toBe('digest');
+    const xcap = await startReady(pod);
+    const listen = optionValue(pod.args, 'xcap-listen')!;
+    const root = `http://127.0.0.1:${listen.slice(listen.lastIndexOf(':') + 1)}/xcap-root`;
+    expect((await fetch(`${root}/xcap-caps/global/index`)).status).toBe(200);
+    const anonymous = await fetch(`${root}/pres-rules/users/sip:alice@example.com/index`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Digest realm="example.com"');
+    await stopLikeKubernetes(xcap);
   });
 
   it('starts an auth.mode none render\'s edge on the pod\'s 0.0.0.0 thanks to the --insecure auth.insecure adds (not without it), at cluster.logLevel', async () => {

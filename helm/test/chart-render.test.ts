@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectChartInvariants } from './chart-invariants.js';
-import { chartWithStandInDependencies, findObject, helm, names, NAMESPACE, renderObjects, VALUE_SETS, valuesFile, type K8sObject, type ValueSet } from './chart-kit.js';
+import { chartWithStandInDependencies, findObject, helm, names, NAMESPACE, helmTemplate, renderObjects, VALUE_SETS, valuesFile, type K8sObject, type ValueSet } from './chart-kit.js';
 import { loadDashboards } from './dashboard-kit.js';
 import { validateAgainstKubernetesSchema } from './kubernetes-schemas.js';
 import { onlyContainer, optionValue, type Workload } from './workload-view.js';
@@ -248,11 +248,26 @@ describe('chart with tls-and-xcap values', () => {
     expect(envOf(edgeOf(objects)).get('PRESENCE_REDIS')?.valueFrom?.secretKeyRef).toEqual({ name: 'presence-secrets', key: 'redis-url' });
   });
 
-  it('runs the XCAP role with its own Service and budget', () => {
+  it('runs the XCAP role with its own Service and budget, authenticated as the edges are (digest, realms, nonce key)', () => {
     const xcap = findObject(objects, 'Deployment', names.of('xcap')) as Workload;
-    expect(onlyContainer(xcap).args.slice(0, 3)).toEqual(['xcap', '--listen', '0.0.0.0:8090']);
+    const args = onlyContainer(xcap).args;
+    expect(args.slice(0, 3)).toEqual(['xcap', '--xcap-listen', '0.0.0.0:8090']);
+    expect(optionValue(args, 'auth')).toBe('digest');
+    expect(optionValue(args, 'realm')).toBe('example.com=Example,example.org=Example Org');
+    expect(optionValue(args, 'nonce-key-file')).toBe('/etc/presence/auth/nonce-key');
+    expect(args).not.toContain('--tls-cert');
     expect(findObject(objects, 'Service', names.of('xcap'))).toBeDefined();
     expect(findObject(objects, 'PodDisruptionBudget', names.of('xcap'))).toBeDefined();
+  });
+
+  it('xcap.https serves HTTPS with the chart certificate, and is refused without tls.enabled', () => {
+    const https = renderObjects(['-f', valuesFile('tls-and-xcap'), '--set', 'xcap.https=true']);
+    const args = onlyContainer(findObject(https, 'Deployment', names.of('xcap')) as Workload).args;
+    expect(optionValue(args, 'xcap-listen')).toBe('https:0.0.0.0:8090');
+    expect(optionValue(args, 'tls-cert')).toBe('/etc/presence/tls/tls.crt');
+    const refused = helmTemplate(['--set', 'xcap.enabled=true,xcap.https=true']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('set tls.enabled=true too');
   });
 });
 

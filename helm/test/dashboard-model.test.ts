@@ -26,7 +26,8 @@ function overlaps(a: PanelModel, b: PanelModel): boolean {
   return p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
 }
 
-describe('Grafana dashboards of the chart', () => {
+// Schema checks of four dashboards run past vitest's 5 s default on a loaded 2-core machine.
+describe('Grafana dashboards of the chart', { timeout: 30_000 }, () => {
   it('are the cluster overview, edges, presence agents and store/bus dashboards, each uid and title once', () => {
     expect(dashboards.map((d) => d.file)).toEqual(['presence-agents.json', 'presence-edges.json', 'presence-overview.json', 'presence-store-bus.json']);
     const uids = dashboards.map((d) => d.model.uid);
@@ -83,7 +84,7 @@ describe('Grafana dashboards of the chart', () => {
   });
 });
 
-describe('the dashboard model check', () => {
+describe('the dashboard model check', { timeout: 60_000 }, () => {
   const [sample] = dashboards;
   /** The sample dashboard with one mistake put in by `spoil`; the check must name it. */
   function errorsWith(spoil: (dashboard: Record<string, any>) => void): string[] {

@@ -25,7 +25,8 @@ const presence = Object.entries(compose.services).filter(([, s]) => s.build === 
 const byRole = (role: string) => presence.filter(([, s]) => s.command?.[0] === role);
 const optionValue = (command: readonly string[], name: string) => command[command.indexOf(`--${name}`) + 1];
 
-describe('compose.yaml', () => {
+// Reading each role's options starts the CLI: seconds on a loaded 2-core machine.
+describe('compose.yaml', { timeout: 30_000 }, () => {
   it('starts NATS, Redis, two agents and two edges', () => {
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['nats', 'redis']));
     expect(byRole('agent')).toHaveLength(2);

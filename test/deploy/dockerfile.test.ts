@@ -60,6 +60,8 @@ describe('Dockerfile', () => {
     expect(prune).toMatch(/cp "\$ws\/package.json" "\/out\/\$ws\/"/);
     expect(prune).toMatch(/cp -r "\$ws\/dist" "\/out\/\$ws\/"/);
     expect(prune).toContain('cp -r services/cli/bin /out/services/cli/bin');
+    // The XCAP server reads its XML schemas at start.
+    expect(prune).toContain('cp -r services/xcap/schemas /out/services/xcap/schemas');
   });
 
   it('ships every runtime entry point of every workspace package within what it copies', () => {

@@ -12,3 +12,5 @@ export { MAX_CLOCK_SKEW_MS, NonceCodec } from './nonce-codec.js';
 export type { NonceCheck } from './nonce-codec.js';
 export { NonceKeys } from './nonce-keys.js';
 export type { NonceKeysOptions } from './nonce-keys.js';
+export { createDigestAuthenticator } from './digest-setup.js';
+export type { DigestAuthConfig } from './digest-setup.js';

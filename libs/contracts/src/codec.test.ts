@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, decodeAuthorizationChange, encodeMessage } from './codec.js';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, decodeAuthorizationChange, decodeWatcherInfoEvent, encodeDeliverRequest, encodeMessage } from './codec.js';
 import { ContractError } from './contract-error.js';
 import { createSubjects } from './subjects.js';
 
@@ -65,13 +65,27 @@ describe('contracts codec', () => {
   });
 
   it('deliver - request and reply round-trip; a malformed one is a ContractError naming the field', () => {
-    const request = { v: 1, type: 'deliver', flow: 'tcp|s|1', uri: 'sip:bob@192.0.2.1', headers: { From: '<sip:a@x>;tag=1' }, body: 'hi', branchKey: 'im-abc' } as const;
-    expect(decodeDeliverRequest(encodeMessage(request))).toEqual(request);
+    const request = { v: 1, type: 'deliver', flow: 'tcp|s|1', uri: 'sip:bob@192.0.2.1', headers: { From: '<sip:a@x>;tag=1' }, body: Buffer.from('hi'), branchKey: 'im-abc' } as const;
+    expect(decodeDeliverRequest(encodeDeliverRequest(request))).toEqual(request);
     const { branchKey: _, ...plain } = request;
-    expect(decodeDeliverRequest(encodeMessage(plain))).toEqual(plain);
+    expect(decodeDeliverRequest(encodeDeliverRequest(plain))).toEqual(plain);
     expect(decodeDeliverReply(encodeMessage({ v: 1, type: 'delivered', status: 200, reason: 'OK' }))).toEqual({ v: 1, type: 'delivered', status: 200, reason: 'OK' });
     expect(() => decodeDeliverRequest(bytes({ ...request, headers: { From: 1 } }))).toThrow(/headers/);
     expect(() => decodeDeliverReply(bytes({ v: 1, type: 'delivered', status: 'x', reason: '' }))).toThrow(ContractError);
+  });
+
+  it('deliver - a body that is not UTF-8 crosses as base64 byte for byte; a text body is plain text on the wire, as v1 was', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const request = { v: 1, type: 'deliver', flow: 'tcp|s|1', uri: 'sip:bob@192.0.2.1', headers: {}, body: all } as const;
+    const wire = JSON.parse(Buffer.from(encodeDeliverRequest(request)).toString('utf8')) as Record<string, unknown>;
+    expect(wire['bodyEncoding']).toBe('base64');
+    expect(Buffer.compare(decodeDeliverRequest(encodeDeliverRequest(request)).body, all)).toBe(0);
+    const text = JSON.parse(Buffer.from(encodeDeliverRequest({ ...request, body: Buffer.from('hé') })).toString('utf8')) as Record<string, unknown>;
+    expect(text).toMatchObject({ body: 'hé' });
+    expect(text['bodyEncoding']).toBeUndefined();
+    // What an edge of the previous release sends still reads.
+    expect(Buffer.from(decodeDeliverRequest(bytes({ ...request, body: 'hé' })).body).toString('utf8')).toBe('hé');
+    expect(() => decodeDeliverRequest(bytes({ ...request, body: 'x', bodyEncoding: 'rot13' }))).toThrow(/bodyEncoding/);
   });
 
   it('xcap change - round-trips created, replaced and deleted documents; the auid subject is one NATS token', () => {
@@ -101,5 +115,22 @@ describe('contracts codec', () => {
     expect(() => decodeAuthorizationChange(bytes({ ...change, state: { ...state, views: { k: 1 } } }))).toThrow(/views/);
     expect(() => decodeAgentReply(bytes({ ...rejected, reason: 'bored' }))).toThrow(/reason/);
     expect(createSubjects('t1.').edgeAuthorization('host.local-42').split('.')).toEqual(['t1', 'edge', expect.any(String), 'authz']);
+  });
+
+  it('winfo - watchers request and reply, the watcher-info event and the unsubscribe reason round-trip; bad ones name the field', () => {
+    const request = { v: 1, type: 'watchers', presentity: 'sip:a@x', limit: 1000 } as const;
+    expect(decodeAgentRequest(encodeMessage(request))).toEqual(request);
+    const watcher = { id: 's1', watcher: 'sip:b@x', status: 'pending', event: 'subscribe', expiresAt: 99 } as const;
+    const reply = { v: 1, type: 'watchers', presentity: 'sip:a@x', feed: { epoch: 'ep', seq: 4 }, watchers: [watcher] } as const;
+    expect(decodeAgentReply(encodeMessage(reply))).toEqual(reply);
+    const event = { v: 1, type: 'watcher-info', presentity: 'sip:a@x', feed: { epoch: 'ep', previous: 4, seq: 9 }, watcher: { ...watcher, status: 'terminated', event: 'timeout', expiresAt: 0 } } as const;
+    expect(decodeWatcherInfoEvent(encodeMessage(event))).toEqual(event);
+    const unsubscribe = { v: 1, type: 'unsubscribe', presentity: 'sip:a@x', subscriptionId: 's1', reason: 'notify-failed' } as const;
+    expect(decodeAgentRequest(encodeMessage(unsubscribe))).toEqual(unsubscribe);
+    expect(() => decodeAgentRequest(bytes({ ...unsubscribe, reason: 'bored' }))).toThrow(/unsubscribe reason "bored"/);
+    expect(() => decodeWatcherInfoEvent(bytes({ ...event, watcher: { ...watcher, event: 'woke' } }))).toThrow(/watcher\.event/);
+    expect(() => decodeWatcherInfoEvent(bytes({ ...event, feed: { epoch: 'ep', seq: 9 } }))).toThrow(/feed\.previous/);
+    expect(() => decodeAgentRequest(bytes({ ...request, limit: -1 }))).toThrow(/limit/);
+    expect(createSubjects('t1.').watcherInfo(7, 'sip:alice.smith@example.com').split('.')).toEqual(['t1', 'pw', '7', expect.any(String)]);
   });
 });

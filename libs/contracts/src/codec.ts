@@ -1,10 +1,11 @@
-import { RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem, type TerminationReason } from '@presence/core';
+import { bodyField, readBodyField, RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem, type TerminationReason } from '@presence/core';
 import { ContractError } from './contract-error.js';
 import type { AgentReply, AuthorizationChange, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
 import type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 import type { XcapChangeEvent } from './messages/xcap-change.js';
+import { WINFO_EVENTS, type WatcherInfoEvent, type WinfoFeedPosition, type WinfoWatcher } from './messages/watcher-info.js';
 
 /** The one place payload shapes are checked: everything past here is typed and trusted. */
 
@@ -12,9 +13,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeMessage(
-  message: AgentRequest | AgentReply | ChangeEvent | DeliverRequest | DeliverReply | XcapChangeEvent | AuthorizationChange,
+  message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent | WatcherInfoEvent | AuthorizationChange,
 ): Uint8Array {
   return encoder.encode(JSON.stringify(message));
+}
+
+/** A DeliverRequest with its body bytes as a BodyField (text, or base64 when not UTF-8). */
+export function encodeDeliverRequest(request: DeliverRequest): Uint8Array {
+  return encoder.encode(JSON.stringify({ ...request, ...bodyField(request.body) }));
 }
 
 const contractError = (problem: RecordProblem): ContractError => new ContractError(problem.message);
@@ -33,7 +39,7 @@ function readEnvelope(bytes: Uint8Array, what: string): RecordReader {
 
 export function decodeAgentRequest(bytes: Uint8Array): AgentRequest {
   const r = readEnvelope(bytes, 'agent request');
-  const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch'] as const);
+  const type = r.oneOf('type', ['publish', 'subscribe', 'unsubscribe', 'fetch', 'watchers'] as const);
   const deadline = r.optionalNumber('deadline');
   return deadline === undefined ? decodeRequestFields(r, type) : { ...decodeRequestFields(r, type), deadline };
 }
@@ -62,10 +68,15 @@ function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): Agent
         edgeId: r.string('edgeId'),
         ...(r.optionalBoolean('initial') === true ? { initial: true } : {}),
       };
-    case 'unsubscribe':
-      return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId') };
+    case 'unsubscribe': {
+      const reason = r.optionalString('reason');
+      if (reason !== undefined && reason !== 'expired' && reason !== 'notify-failed' && reason !== 'deactivated') throw new ContractError(`agent request: unknown unsubscribe reason ${JSON.stringify(reason.slice(0, 40))}`);
+      return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId'), ...(reason === undefined ? {} : { reason }) };
+    }
     case 'fetch':
       return { v: 1, type, presentities: r.strings('presentities') };
+    case 'watchers':
+      return { v: 1, type, presentity: r.string('presentity'), limit: r.count('limit') };
   }
 }
 
@@ -97,7 +108,7 @@ function readReason(r: RecordReader): TerminationReason | undefined {
 
 export function decodeAgentReply(bytes: Uint8Array): AgentReply {
   const r = readEnvelope(bytes, 'agent reply');
-  const type = r.oneOf('type', ['published', 'subscribed', 'unsubscribed', 'states', 'error'] as const);
+  const type = r.oneOf('type', ['published', 'subscribed', 'unsubscribed', 'states', 'watchers', 'error'] as const);
   switch (type) {
     case 'published':
       return { v: 1, type, etag: r.optionalString('etag'), expires: r.count('expires') };
@@ -118,6 +129,8 @@ export function decodeAgentReply(bytes: Uint8Array): AgentReply {
       return { v: 1, type };
     case 'states':
       return { v: 1, type, states: r.list('states', readSnapshot) };
+    case 'watchers':
+      return { v: 1, type, presentity: r.string('presentity'), feed: readFeedPosition(r.object('feed')), watchers: r.list('watchers', readWinfoWatcher) };
     case 'error':
       return { v: 1, type, status: r.count('status'), reason: r.string('reason'), headers: r.stringRecord('headers') };
   }
@@ -153,6 +166,27 @@ export function decodeAuthorizationChange(bytes: Uint8Array): AuthorizationChang
   };
 }
 
+function readFeedPosition(r: RecordReader): WinfoFeedPosition {
+  return { epoch: r.string('epoch'), seq: r.count('seq') };
+}
+
+function readWinfoWatcher(r: RecordReader): WinfoWatcher {
+  return { id: r.string('id'), watcher: r.string('watcher'), status: r.oneOf('status', SUBSCRIPTION_STATUSES), event: r.oneOf('event', WINFO_EVENTS), expiresAt: r.count('expiresAt') };
+}
+
+export function decodeWatcherInfoEvent(bytes: Uint8Array): WatcherInfoEvent {
+  const r = readEnvelope(bytes, 'watcher-info event');
+  r.oneOf('type', ['watcher-info'] as const);
+  const feed = r.object('feed');
+  return {
+    v: 1,
+    type: 'watcher-info',
+    presentity: r.string('presentity'),
+    feed: { ...readFeedPosition(feed), previous: feed.count('previous') },
+    watcher: readWinfoWatcher(r.object('watcher')),
+  };
+}
+
 export function decodeDeliverRequest(bytes: Uint8Array): DeliverRequest {
   const r = readEnvelope(bytes, 'deliver request');
   r.oneOf('type', ['deliver'] as const);
@@ -163,7 +197,7 @@ export function decodeDeliverRequest(bytes: Uint8Array): DeliverRequest {
     flow: r.string('flow'),
     uri: r.string('uri'),
     headers: r.stringRecord('headers'),
-    body: r.string('body'),
+    body: readBodyField(r),
     ...(branchKey === undefined ? {} : { branchKey }),
   };
 }

@@ -6,7 +6,10 @@ export type {
   SubscribeCommand,
   UnsubscribeCommand,
   FetchCommand,
+  UnsubscribeReason,
 } from './messages/agent-request.js';
+export type { WatchersCommand, WatchersReply, WatcherInfoEvent, WinfoWatcher, WinfoEvent, WinfoFeedPosition } from './messages/watcher-info.js';
+export { WINFO_EVENTS } from './messages/watcher-info.js';
 export type {
   AgentReply,
   PublishedReply,
@@ -22,4 +25,15 @@ export type { ChangeEvent } from './messages/change-event.js';
 export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 export type { XcapChangeEvent } from './messages/xcap-change.js';
 export { ContractError } from './contract-error.js';
-export { encodeMessage, decodeAgentRequest, decodeAgentReply, decodeChangeEvent, decodeDeliverRequest, decodeDeliverReply, decodeXcapChange, decodeAuthorizationChange } from './codec.js';
+export {
+  encodeMessage,
+  encodeDeliverRequest,
+  decodeAgentRequest,
+  decodeAgentReply,
+  decodeChangeEvent,
+  decodeDeliverRequest,
+  decodeDeliverReply,
+  decodeXcapChange,
+  decodeWatcherInfoEvent,
+  decodeAuthorizationChange,
+} from './codec.js';

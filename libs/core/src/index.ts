@@ -44,8 +44,10 @@ export {
   NotAcceptableError,
   ConditionalRequestFailedError,
   UnsupportedMediaTypeError,
+  ExtensionRequiredError,
   IntervalTooBriefError,
   NoSuchSubscriptionError,
+  NoSuchDialogError,
   BadEventError,
   ServerInternalError,
   ServiceUnavailableError,
@@ -94,4 +96,5 @@ export { IndexedMinHeap } from './schedule/indexed-min-heap.js';
 export { RecentMap } from './cache/recent-map.js';
 export type { RecordFailure, RecordProblem } from './record/record-reader.js';
 export { RecordReader } from './record/record-reader.js';
+export { bodyField, readBodyField, type BodyField } from './record/body-field.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

@@ -49,6 +49,8 @@ export interface PresenceMetrics {
   readonly messagesFailed: Counter<'reason'>;
   /** IMDN notices (RFC 5438) the server sent senders, by notice (stored, failed: a multi-recipient copy not delivered) and result: delivered to a contact (sent), kept in the sender's own store (stored), or lost (failed). */
   readonly imdnNotices: Counter<'notice' | 'result'>;
+  /** Background messaging work (multi-recipient copies, IMDN notices) still running when a SIGTERM drain's deadline passed. */
+  readonly backgroundWorkAbandoned: Counter;
   /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
   readonly messageListCopies: Counter<'result'>;
   /** New requests over their source's rate limit (--rate-limit), by transport and what they got (reject = 503, drop = nothing). */
@@ -207,6 +209,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       ['rejected', 'unreachable', 'store_full'],
     ),
     imdnNotices: new Counter({ name: `${prefix}imdn_notices_total`, help: 'IMDN notifications the server sent senders, by notice (stored, failed) and result (sent, stored, failed)', labelNames: ['notice', 'result'], registers }),
+    backgroundWorkAbandoned: new Counter({ name: `${prefix}background_work_abandoned_total`, help: 'Multi-recipient copies and IMDN notices still in flight when the stop drain deadline passed', registers }),
     messageListCopies: zeroed(
       new Counter({ name: `${prefix}message_list_copies_total`, help: 'Copies of multi-recipient MESSAGEs (RFC 5365), by result (delivered, stored, failed)', labelNames: ['result'], registers }),
       'result',

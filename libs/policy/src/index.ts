@@ -1,4 +1,4 @@
-export { COMMON_POLICY_NS, PRES_RULES_NS, WATCHERINFO_NS } from './namespaces.js';
+export { COMMON_POLICY_NS, PRES_RULES_NS, RESOURCE_LISTS_NS, WATCHERINFO_NS, XCAP_DIFF_NS } from './namespaces.js';
 export type { PolicyErrorKind } from './policy-error.js';
 export { PolicyError } from './policy-error.js';
 export type { SubHandling } from './rules/sub-handling.js';
@@ -41,3 +41,7 @@ export {
 } from './authorization/pres-rules-book.js';
 export type { SimpleRule } from './rules/render-pres-rules.js';
 export { renderPresRules } from './rules/render-pres-rules.js';
+export type { XcapResource } from './xcap-diff/xcap-diff-resources.js';
+export { MAX_XCAP_DIFF_RESOURCES, defaultXcapDiffLimits, documentSelector, parseXcapDiffResources, resourceCovers, xcapResourceOf } from './xcap-diff/xcap-diff-resources.js';
+export type { XcapDiffDocument } from './xcap-diff/render-xcap-diff.js';
+export { XCAP_DIFF_CONTENT_TYPE, renderXcapDiff } from './xcap-diff/render-xcap-diff.js';

@@ -11,6 +11,7 @@ export type { AdminMount } from './http/admin-route.js';
 export { isLoopbackAddress } from './http/admin-gate.js';
 export type { Stoppable } from './lifecycle/run-until-signal.js';
 export { runUntilSignal } from './lifecycle/run-until-signal.js';
+export { BackgroundWork } from './lifecycle/background-work.js';
 export type { Hangup, Reload } from './lifecycle/hangup.js';
 export { handleHangup } from './lifecycle/hangup.js';
 export { productToken, productVersion } from './config/product.js';

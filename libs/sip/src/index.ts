@@ -32,7 +32,7 @@ export { parseListenSpecs } from './transport/listen-spec.js';
 export { parseNameAddr } from './wire/name-addr.js';
 export type { NameAddr } from './wire/name-addr.js';
 export { isSipsUri } from './wire/sips-scheme.js';
-export { formatAuthHeader, parseAuthHeader } from './wire/auth-params.js';
+export { formatAuthHeader, formatDigestChallenge, parseAuthHeader } from './wire/auth-params.js';
 export type { AuthHeader, AuthParam } from './wire/auth-params.js';
 export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';

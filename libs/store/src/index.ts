@@ -12,3 +12,8 @@ export { createRedisStore } from './redis/redis-store.js';
 export { StoreUnavailableError } from './errors/store-unavailable-error.js';
 export type { StoreErrorListener, StoreOperation, StoreTimingListener } from './store-error-reporting.js';
 export { reportStoreErrors, STORE_OPERATIONS } from './store-error-reporting.js';
+export type { StoreChannel, StoreFrame } from './ipc/ipc-store-frames.js';
+export { isStoreFrame } from './ipc/ipc-store-frames.js';
+export type { IpcStoreOptions } from './ipc/ipc-store.js';
+export { createIpcStore } from './ipc/ipc-store.js';
+export { IpcStoreHost } from './ipc/ipc-store-host.js';

@@ -1,4 +1,4 @@
-import { RecordReader, type OfflineMessage, type RecordProblem } from '@presence/core';
+import { bodyField, readBodyField, RecordReader, type OfflineMessage, type RecordProblem, type StoredMessage } from '@presence/core';
 
 /** Checks every field of an offline message as both stores write it (JSON of its fields: a Redis list entry, a memory store file). */
 function readOfflineMessage(r: RecordReader<string>): OfflineMessage {
@@ -10,13 +10,23 @@ function readOfflineMessage(r: RecordReader<string>): OfflineMessage {
     callId: r.string('callId'),
     cseq: r.count('cseq'),
     date: r.string('date'),
-    body: r.string('body'),
+    body: readBodyField(r),
     storedAt: r.count('storedAt'),
     expiresAt: r.count('expiresAt'),
     ...(contentType === undefined ? {} : { contentType }),
   };
   if (!/^\d{16}$/.test(message.id)) throw new Error(`offline message: bad id ${message.id}`);
   return message;
+}
+
+/**
+ * The JSON both stores write for a message (`extra`: the Redis entry's
+ * times, the memory store file's recipient): the body as a BodyField, so a
+ * body of any bytes reads back identical, and one of UTF-8 text is written
+ * as before (records of older releases, and their readers, still agree).
+ */
+export function encodeOfflineMessage(message: StoredMessage, extra: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify({ ...extra, ...message, ...bodyField(message.body) });
 }
 
 /** `fail` turns a problem into the caller's error (CorruptRecordError naming the key, or a file error). */

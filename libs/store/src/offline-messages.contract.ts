@@ -14,7 +14,7 @@ const SECOND = 1_000;
 const LIMITS = { maxMessages: 3, ttlMs: 60 * SECOND };
 
 export function message(n: number, rest: Partial<StoredMessage> = {}): StoredMessage {
-  return { from: `<sip:alice@example.com>;tag=t${n}`, to: '<sip:bob@example.com>', callId: `call-${n}`, cseq: n, date: 'Sun, 29 Nov 2026 22:00:00 GMT', contentType: 'text/plain', body: `hello ${n} ✓`, ...rest };
+  return { from: `<sip:alice@example.com>;tag=t${n}`, to: '<sip:bob@example.com>', callId: `call-${n}`, cseq: n, date: 'Sun, 29 Nov 2026 22:00:00 GMT', contentType: 'text/plain', body: Buffer.from(`hello ${n} ✓`), ...rest };
 }
 
 /** Store-and-forward of MESSAGEs (OfflineMessageStore), the same for every Store. */
@@ -28,12 +28,23 @@ export function offlineMessagesContract(ctx: OfflineContractContext): void {
       expect(first.stored && second.stored).toBe(true);
       const { messages, expired } = await store.offlineMessages(bob, 10);
       expect(expired).toBe(0);
-      expect(messages.map((m) => m.body)).toEqual(['hello 1 ✓', 'hello 2 ✓']);
+      expect(messages.map((m) => Buffer.from(m.body).toString('utf8'))).toEqual(['hello 1 ✓', 'hello 2 ✓']);
       expect(messages[0]).toMatchObject({ ...message(1), expiresAt: messages[0]!.storedAt + LIMITS.ttlMs });
       expect(messages[1]!.contentType).toBeUndefined();
       expect(new Set(messages.map((m) => m.id)).size).toBe(2);
       expect((await store.offlineMessages(bob, 1)).messages.map((m) => m.cseq)).toEqual([1]);
       expect((await store.offlineMessages(ctx.aor('nobody'), 10)).messages).toEqual([]);
+    });
+
+    it('offline messages - a body of any bytes (every octet, invalid UTF-8) reads back byte for byte', async () => {
+      const store = ctx.store();
+      const bob = ctx.aor('bob');
+      const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await store.storeOfflineMessage(bob, message(1, { contentType: 'application/octet-stream', body: all }), LIMITS);
+      await store.storeOfflineMessage(bob, message(2, { body: Buffer.alloc(0) }), LIMITS);
+      const [binary, empty] = (await store.offlineMessages(bob, 10)).messages;
+      expect(Buffer.compare(Buffer.from(binary!.body), all)).toBe(0);
+      expect(empty!.body.length).toBe(0);
     });
 
     it('offline messages - past the cap a message is refused, never dropped silently; removing one makes room', async () => {

@@ -405,9 +405,10 @@ export function storeContract(
 
       it('watchers - put upserts by subscription id and moves its index entry', async () => {
         const p = aor('alice');
-        await store.putWatcher(7, watcher(p, 'sub-1', 60 * SECOND));
+        const first = watcher(p, 'sub-1', 60 * SECOND);
+        expect(await store.putWatcher(7, first)).toBeUndefined();
         const refreshed = { ...watcher(p, 'sub-1', 120 * SECOND), status: 'terminated' as const };
-        await store.putWatcher(7, refreshed);
+        expect(await store.putWatcher(7, refreshed)).toEqual(first);
         expect(await inspect.listWatchers(p)).toEqual([refreshed]);
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 120 * SECOND }]);
       });

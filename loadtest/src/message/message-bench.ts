@@ -3,6 +3,7 @@ import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
 import { stopOnAbort } from '../modes/abort-cleanup.js';
 import { buildRequest, buildResponse } from '../sip/build-message.js';
 import type { SipMessage } from '../sip/sip-message.js';
+import { targetCpuSeconds } from '../probes/process-cpu.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import { LOCAL_SERVER_HOST } from '../targets/bench-target.js';
 import { startTarget } from '../targets/start-target.js';
@@ -20,6 +21,8 @@ export interface MessagePhaseResult {
   readonly p99Ms: number;
   /** Why the phase did not run (Kamailio has no offline store). */
   readonly skipped?: string;
+  /** CPU seconds every process of the target (NATS and Redis included) used in the phase, per MESSAGE delivered; absent without /proc. */
+  readonly serverCpuSecondsPerMessage?: number;
 }
 
 export interface MessageTargetResult {
@@ -45,9 +48,16 @@ export async function runMessageBench(mode: TargetMode, config: BenchConfig, log
   try {
     log(`${target.label}: MESSAGE workload, ${config.messages} per phase to ${config.presentities} recipients over ${config.transport}`);
     const endpoint = target.endpoints(config.transport)[0]!;
-    const online = await phase('online', endpoint, config, log);
-    const offline: MessagePhaseResult =
-      mode === 'kamailio' ? { ...emptyPhase('offline'), skipped: 'no offline store in the reference (404)' } : await phase('offline', endpoint, config, log);
+    // CPU per MESSAGE: on a shared machine rates move with the neighbours, the target's own CPU time much less.
+    const measured = async (kind: 'online' | 'offline'): Promise<MessagePhaseResult> => {
+      const before = await targetCpuSeconds(target);
+      const result = await phase(kind, endpoint, config, log);
+      const after = await targetCpuSeconds(target);
+      if (before === undefined || after === undefined || result.delivered === 0) return result;
+      return { ...result, serverCpuSecondsPerMessage: (after - before) / result.delivered };
+    };
+    const online = await measured('online');
+    const offline: MessagePhaseResult = mode === 'kamailio' ? { ...emptyPhase('offline'), skipped: 'no offline store in the reference (404)' } : await measured('offline');
     return { label: target.label, phases: [online, offline] };
   } finally {
     registered();

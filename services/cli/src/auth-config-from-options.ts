@@ -85,7 +85,8 @@ function readNonceKey(file: string): string {
   return key;
 }
 
-function isLoopback(host: string): boolean {
+/** An IPv4 127/8, ::1 or IPv4-mapped loopback address (a host name is not: it may resolve anywhere). */
+export function isLoopback(host: string): boolean {
   if (isIPv4(host)) return host.startsWith('127.');
   const lower = host.toLowerCase();
   return lower === '::1' || (lower.startsWith('::ffff:') && isIPv4(lower.slice(7)) && lower.slice(7).startsWith('127.'));

@@ -1,10 +1,11 @@
 import { parseOptions, productToken, renderHelp, UsageError, type OptionTable, type OptionValues } from '@presence/runtime';
 import { sendCtl } from './ctl/ctl-client.js';
 import { CTL_SUMMARY, ctlHelp, parseCtlCommand } from './ctl/ctl-command.js';
-import { AGENT_ROLE_OPTIONS, EDGE_OPTIONS, STANDALONE_OPTIONS } from './options.js';
+import { AGENT_ROLE_OPTIONS, EDGE_OPTIONS, STANDALONE_OPTIONS, XCAP_ROLE_OPTIONS } from './options.js';
 import { runAgent } from './roles/agent-role.js';
 import { runEdge } from './roles/edge-role.js';
 import { runStandalone } from './roles/standalone-role.js';
+import { runXcap } from './roles/xcap-role.js';
 import { parseUserCommand, runUserCommand, USER_SUMMARY, userHelp } from './user/user-command.js';
 import { openUserStoreTarget } from './user/user-store-target.js';
 
@@ -23,6 +24,11 @@ const ROLES: Record<string, { summary: string; options: OptionTable; run: (value
     summary: 'presence agent of a cluster: serves the partitions it holds leases for (NATS + Redis)',
     options: AGENT_ROLE_OPTIONS,
     run: runAgent,
+  },
+  xcap: {
+    summary: 'XCAP server of a cluster (RFC 4825; documents in Redis, changes announced on NATS)',
+    options: XCAP_ROLE_OPTIONS,
+    run: runXcap,
   },
 };
 

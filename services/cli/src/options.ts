@@ -1,4 +1,5 @@
 import type { OptionTable } from '@presence/runtime';
+import { XCAP_OPTIONS } from './xcap-options.js';
 
 /** Option names are a contract others script against: add, never rename. */
 
@@ -278,6 +279,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...PARTITION_OPTIONS,
   ...PUBLICATION_OPTIONS,
   ...AUTHORIZATION_OPTIONS,
+  ...XCAP_OPTIONS,
   'data-dir': {
     kind: 'string',
     placeholder: 'DIR',
@@ -292,6 +294,18 @@ export const STANDALONE_OPTIONS: OptionTable = {
 };
 
 export const EDGE_OPTIONS: OptionTable = { ...SIP_OPTIONS, ...CONNECTION_OPTIONS, ...LIMIT_OPTIONS, ...MESSAGE_OPTIONS, ...PROTECTION_OPTIONS, ...AUTH_OPTIONS, ...PARTITION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS, ...TRACE_OPTIONS };
+
+/** The xcap role: its listener, the SIP TLS and --auth options (same users), the cluster backends. */
+export const XCAP_ROLE_OPTIONS: OptionTable = {
+  ...XCAP_OPTIONS,
+  'tls-cert': SIP_OPTIONS['tls-cert']!,
+  'tls-key': SIP_OPTIONS['tls-key']!,
+  ...AUTH_OPTIONS,
+  ...PARTITION_OPTIONS,
+  ...BACKEND_OPTIONS,
+  ...PROCESS_OPTIONS,
+  ...ADMIN_OPTIONS,
+};
 
 export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...AUTHORIZATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 

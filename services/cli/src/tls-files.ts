@@ -8,16 +8,16 @@ export interface TlsFiles {
   readonly keyFile: string;
 }
 
-/** --tls-cert and --tls-key: both or neither, and given exactly when --listen has a tls or wss listener. */
-export function tlsFilesFromOptions(values: OptionValues, listen: readonly ListenSpec[]): TlsFiles | undefined {
+/** --tls-cert and --tls-key: both or neither, and given exactly when --listen has a tls or wss listener or XCAP is served over HTTPS. */
+export function tlsFilesFromOptions(values: OptionValues, listen: readonly ListenSpec[], xcapHttps = false): TlsFiles | undefined {
   const certFile = values['tls-cert'] as string | undefined;
   const keyFile = values['tls-key'] as string | undefined;
   const secure = listen.find((spec) => isSecureTransport(spec.transport));
-  if (secure === undefined) {
-    if (certFile !== undefined || keyFile !== undefined) throw new UsageError('--tls-cert and --tls-key serve tls and wss listeners, and --listen has none');
+  if (secure === undefined && !xcapHttps) {
+    if (certFile !== undefined || keyFile !== undefined) throw new UsageError('--tls-cert and --tls-key serve tls and wss listeners and https: XCAP, and there is none');
     return undefined;
   }
-  const listener = `the ${secure.transport} listener in --listen`;
+  const listener = secure === undefined ? 'https: in --xcap-listen' : `the ${secure.transport} listener in --listen`;
   if (certFile === undefined) throw new UsageError(`--tls-cert FILE is required by ${listener}`);
   if (keyFile === undefined) throw new UsageError(`--tls-key FILE is required by ${listener}`);
   return { certFile, keyFile };

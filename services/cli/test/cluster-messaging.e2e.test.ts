@@ -30,6 +30,12 @@ describe.runIf(clusterTierAvailable())('cluster MESSAGE faults', () => {
     expect(received.flow.transport).toBe(transport);
     expect(received.flow.remotePort, 'sent on the connection to edge B').toBe(transport === 'ws' ? edgeB.wsPort : edgeB.sipPort);
     expect(metricValue(await edgeA.process.metrics(), 'presence_messages_delivered_total', { path: 'online' })).toBe(1);
+    // Bytes, not text, cross the bus: every octet value, invalid UTF-8 among them, arrives unchanged.
+    const octets = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect((await alice.sendMessage(bob.aor, octets, { headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(200);
+    const binary = await bob.nextMessage();
+    expect(Buffer.compare(binary.bodyBytes, octets)).toBe(0);
+    expect(binary.header('content-length')).toBe('256');
   });
 
   it('kill - SIGKILL of the edge delivering stored messages loses none: after its lock lapses they all arrive, in order', async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestUa, eventually, freePort, freeUdpTcpPort, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let unique = 0;
@@ -89,6 +89,38 @@ describe('standalone MESSAGE store-and-forward', () => {
     for (let n = 1; n <= 3; n++) bodies.push((await phone.nextMessage({ timeoutMs: 5000 })).body);
     expect(bodies).toEqual(['m1', 'm2', 'm3']);
   });
+
+  it('drain - SIGTERM waits for the copies a multi-recipient 202 promised: one answered after the signal is delivered, one never answered is given up at the deadline and counted; exit 0', async () => {
+    const at = await ports();
+    // T1 500 ms: an unanswered copy's transaction (Timer F, 32 s) outlasts the 5 s drain.
+    const server = await start(at, ['--sip-t1', '500']);
+    const alice = await ua(at.sip, aor('alice'));
+    const [bob, carol] = [await ua(at.sip, aor('bob')), await ua(at.sip, aor('carol'))];
+    for (const phone of [bob, carol]) {
+      phone.answerMessagesWith(null);
+      expect((await phone.request('REGISTER', { expires: 300 })).status).toBe(200);
+    }
+    const list = (uri: string) =>
+      [
+        '--b', 'Content-Type: text/plain', '', `to ${uri}`,
+        '--b', 'Content-Type: application/resource-lists+xml', 'Content-Disposition: recipient-list', '',
+        `<?xml version="1.0" encoding="UTF-8"?><resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list><entry uri="${uri}"/></list></resource-lists>`,
+        '--b--', '',
+      ].join('\r\n');
+    const headers = { 'Content-Type': 'multipart/mixed;boundary=b', Require: 'recipient-list-message' };
+    for (const phone of [bob, carol]) expect((await alice.sendMessage('sip:exploder@example.com', list(phone.aor), { headers })).status).toBe(202);
+    const late = await bob.nextMessage({ timeoutMs: 5000 });
+    await carol.nextMessage({ timeoutMs: 5000 });
+
+    const exit = server.stop(20_000);
+    // Stopping: /readyz says so before the edge stops; only then does bob answer.
+    await eventually(async () => expect((await httpGet(`${server.httpUrl}/readyz`, 500).catch(() => ({ status: 0 }))).status).not.toBe(200));
+    late.respond(200);
+    expect(await exit).toBe(0);
+    const log = server.child.stdout() + server.child.stderr();
+    expect(log).toMatch(/"abandoned":1\b/);
+    expect(log).toContain('stopping with messaging work unfinished');
+  }, 40_000);
 
   it('loop - a MESSAGE that comes back to the server with its own Via is 482, and the sender hears it', async () => {
     const at = await ports();

@@ -1,4 +1,4 @@
-import type { LockoutPolicy } from '@presence/auth';
+import type { DigestAuthConfig } from '@presence/auth';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type ExpiresPolicy } from '@presence/core';
 import type { ConnectionLimits, ListenSpec, TlsCertificate } from '@presence/sip';
 import type { ProtectionConfig } from './protection/request-guard.js';
@@ -74,17 +74,8 @@ export interface EdgeLimits {
   readonly maxSubscriptionsPerAddress: number;
 }
 
-export interface DigestAuthConfig {
-  /** Realm per served domain (lower-case); a domain not listed is its own realm. */
-  readonly realms: ReadonlyMap<string, string>;
-  /** Offered in this order (a challenge each) and the only ones accepted; SHA-256, MD5 by default (RFC 8760 §2.4). */
-  readonly algorithms: readonly DigestAlgorithm[];
-  /** How long a nonce may be used (RFC 7616 §3.3); after that it is answered stale=true. */
-  readonly nonceLifetimeMs: number;
-  /** A configured nonce key (every edge the same); absent: the key the store shares between edges. */
-  readonly nonceKey?: string;
-  readonly lockout: LockoutPolicy;
-}
+/** The edge's digest settings: the shape libs/auth defines, shared with the XCAP server. */
+export type { DigestAuthConfig };
 
 /** Nonces live five minutes; failures lock a source or user out for five minutes after the tenth. */
 export const DEFAULT_DIGEST_AUTH: DigestAuthConfig = {

@@ -1,14 +1,19 @@
-import { DigestAuthenticator, FailureLedger, NonceKeys } from '@presence/auth';
+import { createDigestAuthenticator } from '@presence/auth';
 import type { Bus } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore } from '@presence/core';
+import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import { productToken, type Logger } from '@presence/runtime';
+import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
 import { Notifier } from './egress/notifier.js';
+import { PresenceBodies } from './egress/notify-bodies.js';
+import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
+import { XCAP_DIFF_PACKAGE, XcapDiffWatches } from './egress/xcap-diff-watches.js';
+import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
+import { WatcherInfoAgent } from './ingress/watcher-info-agent.js';
 import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
@@ -31,7 +36,7 @@ import { SubscriptionRegistry } from './subscriptions/index.js';
 export interface EdgeDeps {
   readonly bus: Bus;
   /** Users and auth state are read only when authentication is on. */
-  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore & OfflineMessageStore;
+  readonly store: LocationStore & DialogStore & UserStore & AuthStateStore & OfflineMessageStore & XcapDocumentStore;
   /** Also arms the NOTIFY pacing and subscription expiry timers. */
   readonly clock: TimerClock;
   readonly subjects: Subjects;
@@ -101,13 +106,23 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, interest, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
+  // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
+  const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);
+  // RFC 5875 xcap-diff: the documents named in the SUBSCRIBE, their changes from xcap.<auid>.
+  const xcapDiff = new XcapDiffWatches(store, bus, subjects, XCAP_ROOT, logger);
+  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
 
   const registry = new SubscriptionRegistry({
     agent,
     interest,
     notifier,
+    packages: {
+      [WINFO_PACKAGE]: { agent: new WatcherInfoAgent(agent, WINFO_LIST_LIMIT), interest: watcherInfo, notifier: watcherInfoNotifier },
+      [XCAP_DIFF_PACKAGE]: { agent: xcapDiff.agent, interest: xcapDiff.interest, notifier: xcapDiffNotifier },
+    },
     dialogs: store,
     policy: config.subscribeExpires,
     clock,
@@ -125,6 +140,10 @@ export function createEdge(deps: EdgeDeps): Edge {
   authorizations.delegate = registry;
   resync.delegate = registry;
   notifier.delegate = registry;
+  watcherInfo.delegate = registry;
+  watcherInfoNotifier.delegate = registry;
+  xcapDiff.delegate = registry;
+  xcapDiffNotifier.delegate = registry;
 
   // A MESSAGE transaction lasts 64*T1 at most (Timer F); another edge answering for its UA gets that and a margin.
   const transactionMs = 64 * (config.sipT1Ms ?? 500);
@@ -142,6 +161,9 @@ export function createEdge(deps: EdgeDeps): Edge {
     lockTtlMs: 2 * transactionMs + 5000,
   });
 
+  // Multi-recipient copies and IMDN notices go on after the answer: held here so stop() waits for them (bounded).
+  const background = new BackgroundWork(MAX_BACKGROUND_WORK);
+
   const contacts = new RegisteredContacts(config.edgeId);
   dispatcher.serve({
     REGISTER: new RegisterHandler(store, domains, config.registerExpires, clock, config.edgeId, metrics, contacts, config.limits.maxContactsPerAor, (aor) =>
@@ -149,10 +171,24 @@ export function createEdge(deps: EdgeDeps): Edge {
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
     SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
-    MESSAGE: new MessageHandler(store, domains, delivery, messaging, clock, metrics, new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger), messagingLogger, (aor) => offline.recipientRegistered(aor)),
+    MESSAGE: new MessageHandler(
+      store,
+      domains,
+      delivery,
+      messaging,
+      clock,
+      metrics,
+      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background),
+      messagingLogger,
+      background,
+      (aor) => offline.recipientRegistered(aor),
+    ),
     OPTIONS: undefined,
   });
-  const stopListening = bus.onReconnect(() => resync.everything());
+  const stopListening = bus.onReconnect(() => {
+    resync.everything();
+    watcherInfo.refetchAll();
+  });
   const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, registeredContacts: () => contacts.count(clock.now()) });
 
   return {
@@ -168,6 +204,12 @@ export function createEdge(deps: EdgeDeps): Edge {
     async stop() {
       stopListening();
       stopSampling();
+      // Work promised by a 202 needs the stack and the store: it finishes (or is given up on, counted) before they stop.
+      const abandoned = await background.drain(BACKGROUND_DRAIN_MS);
+      if (abandoned > 0) {
+        metrics.backgroundWorkAbandoned.inc(abandoned);
+        messagingLogger.warn({ abandoned, deadlineMs: BACKGROUND_DRAIN_MS }, 'stopping with messaging work unfinished (multi-recipient copies, IMDN notices)');
+      }
       // Deliveries and forwarded MESSAGEs in flight end when the stack stops (503: they stay stored), not after their Timer F.
       const delivering = offline.stop();
       const forwarding = responder.stop();
@@ -176,6 +218,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       authorizations.stop();
       registry.stop();
       interest.close();
+      watcherInfo.close();
+      xcapDiff.close();
       await stack.stop();
       await Promise.all([delivering, forwarding]);
     },
@@ -189,15 +233,20 @@ function requestAuthenticator(
   domains: DomainPolicy,
   metrics: PresenceMetrics,
 ): RequestAuthenticator {
-  const configuredKey = config.nonceKey;
-  const keys = new NonceKeys(
-    { load: configuredKey === undefined ? () => store.nonceKey() : () => Promise.resolve(configuredKey), lifetimeMs: config.nonceLifetimeMs },
-    clock,
-  );
-  const failures = new FailureLedger(store, clock, config.lockout);
-  const digest = new DigestAuthenticator({ algorithms: config.algorithms, users: store, nonceCounts: store, keys, failures, clock });
+  const { digest } = createDigestAuthenticator(config, store, clock);
   return new RequestAuthenticator({ digest, realms: new RealmPolicy(config.realms), domains, metrics });
 }
+
+/** Multi-recipient MESSAGEs and IMDN notices in flight after their answer; past it a list MESSAGE is 503. */
+const MAX_BACKGROUND_WORK = 1000;
+/** How long stop() waits for that work: half the 10 s the process is given to stop (runUntilSignal), the rest for the stack and store. */
+const BACKGROUND_DRAIN_MS = 5000;
+
+/** The xcap-root of xcap-diff documents (RFC 5874 §4), relative: the XCAP server's root path (ARCHITECTURE "XCAP"). */
+const XCAP_ROOT = '/xcap-root';
+
+/** Most watchers a presence.winfo full state lists; a presentity with more gets 500 naming the count (the agent checks). */
+const WINFO_LIST_LIMIT = 1000;
 
 /** Above the PIDF size limit, so an oversize document is refused with 400 naming it rather than dropped. */
 const MAX_SIP_MESSAGE_BYTES = 128 * 1024;

@@ -7,14 +7,16 @@ import type { Logger } from '@presence/runtime';
 import { restrictedWatchersLoader } from './authorization/restricted-watchers.js';
 import { RulesChangeFollower } from './authorization/rules-change-follower.js';
 import { WatcherAuthorizer } from './authorization/watcher-authorizer.js';
-import { NO_WATCHER_STATUS_LISTENER, type WatcherStatusListener } from './authorization/watcher-status-listener.js';
+import type { WatcherStatusListener } from './authorization/watcher-status-listener.js';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
 import { ChangePublisher } from './fanout/change-publisher.js';
 import { WatcherViews } from './fanout/watcher-views.js';
+import { WatcherInfoFeed } from './fanout/watcher-info-feed.js';
 import { FetchHandler } from './handlers/fetch-handler.js';
 import { PublishHandler } from './handlers/publish-handler.js';
 import { RequestRouter } from './handlers/request-router.js';
 import { SubscribeHandler } from './handlers/subscribe-handler.js';
+import { WatchersHandler } from './handlers/watchers-handler.js';
 import { DocumentComposer } from './presentity/document-composer.js';
 import { PresentityUpdater } from './presentity/presentity-updater.js';
 import { PartitionCensus } from './partitions/partition-census.js';
@@ -24,7 +26,8 @@ export interface PresenceAgentDeps {
   readonly bus: Bus;
   /**
    * leaseHolders: the census reads the whole lease table to count partitions
-   * without owner; watchersOf and the XCAP documents: authorization (pres-rules).
+   * without owner; watchersOf and the XCAP documents: authorization (pres-rules); watchersOf
+   * also a winfo subscription's full state (bounded).
    */
   readonly store: PresentityStore &
     WatcherStore &
@@ -57,8 +60,6 @@ export interface PresenceAgentDeps {
   readonly publicationLimits?: PublicationLimits;
   /** What a watcher no pres-rule covers gets (issue #12 `--default-sub-handling`; default confirm). */
   readonly defaultSubHandling?: SubHandling;
-  /** Told of every watcher status the agent decides (the watcher-information seam); default nobody. */
-  readonly watcherStatusListener?: WatcherStatusListener;
 }
 
 /** Presentities whose parsed rules and restricted watchers an agent keeps in memory. */
@@ -102,7 +103,9 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     { presentities: AUTHORIZATION_CACHE_PRESENTITIES, watchersPerPresentity: MAX_WATCHERS_DECIDED, viewsPerPresentity: MAX_VIEWS_PER_PRESENTITY },
     restrictedWatchersLoader(deps.store, authorizer, MAX_WATCHERS_DECIDED),
   );
-  const listener = deps.watcherStatusListener ?? NO_WATCHER_STATUS_LISTENER;
+  const watcherFeed = new WatcherInfoFeed(deps.bus, deps.subjects, deps.partitionCount);
+  // RFC 3857: every watcher status the agent decides goes out on the presentity's winfo feed.
+  const listener: WatcherStatusListener = watcherFeed;
   const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics, { render: (p, version, document) => views.render(p, version, document), logger: deps.logger });
   const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
@@ -111,6 +114,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
       publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits, deps.clock),
       subscribe: new SubscribeHandler({ store: deps.store, updater, authorizer, views, listener, clock: deps.clock, partitionCount: deps.partitionCount }),
       fetch: new FetchHandler(updater, views, deps.partitionCount),
+      watchers: new WatchersHandler(deps.store, watcherFeed, deps.clock),
     },
     deps.logger,
     { clock: deps.clock, deadlineMarginMs, serving: (partition) => ownership.serving(partition), metrics: deps.metrics },
@@ -160,6 +164,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     { intervalMs: deps.sweepIntervalMs ?? 500, batch: deps.sweepBatch ?? 500 },
     deps.metrics,
     deps.logger,
+    listener,
   );
   const census = new PartitionCensus(
     deps.store,

@@ -8,6 +8,7 @@ import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer
 import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
 import { meteredBus, meteredStore } from './backend-metrics.js';
+import type { XcapServiceOptions } from '@presence/xcap';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -24,6 +25,13 @@ export interface StandaloneOptions {
    * and is metered if its opener made it so. The same goes for the bus.
    */
   readonly store?: Store;
+  /**
+   * The edge's own bus and store when they are not the agent's: how an edge
+   * in another process reaches them (IpcBus, createIpcStore; see
+   * "Standalone on more than one core"). Closed on stop, after the edge.
+   * Absent: the edge shares `bus` and `store` with the agent.
+   */
+  readonly edgeBackends?: { readonly bus: Bus; readonly store: Store };
   readonly subjectPrefix?: string;
   readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
@@ -35,11 +43,15 @@ export interface StandaloneOptions {
   readonly publicationLimits?: PublicationLimits;
   /** What a watcher no pres-rule covers gets (`--default-sub-handling`; default confirm). */
   readonly defaultSubHandling?: PresenceAgentDeps['defaultSubHandling'];
+  /** An XCAP server on the same store and bus (`--xcap-listen`); absent: none. */
+  readonly xcap?: Omit<XcapServiceOptions, 'store' | 'bus' | 'subjects' | 'clock' | 'logger' | 'registry'>;
 }
 
 export interface Standalone {
   readonly sip: readonly BoundListener[];
   readonly http: OpsServer | undefined;
+  /** Where XCAP listens, when asked for. */
+  readonly xcap: { readonly host: string; readonly port: number } | undefined;
   readonly metrics: PresenceMetrics;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
@@ -71,14 +83,27 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     metrics,
     logger: logger.child({ component: 'agent' }),
   });
-  const edge = createEdge({ bus, store, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
+  const edgeBackends = options.edgeBackends ?? { bus, store };
+  const edge = createEdge({ ...edgeBackends, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
+  const closeEdgeBackends = async (): Promise<void> => {
+    if (options.edgeBackends === undefined) return;
+    await options.edgeBackends.bus.close();
+    await options.edgeBackends.store.close();
+  };
   let stopping = false;
   const stops: (() => Promise<void>)[] = [];
   try {
     await agent.start();
     stops.unshift(() => agent.stop());
     const sip = await edge.start();
-    stops.unshift(() => edge.stop());
+    stops.unshift(async () => {
+      await edge.stop();
+      await closeEdgeBackends();
+    });
+    // Loaded only when asked for: an XCAP server brings its XML schema engine.
+    const xcapServer = options.xcap && (await (await import('@presence/xcap')).createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
+    const xcap = xcapServer && (await xcapServer.start());
+    if (xcapServer) stops.unshift(() => xcapServer.stop());
     const http = options.http
       ? await startOpsServer({
           ...options.http,
@@ -89,12 +114,16 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         })
       : undefined;
     if (http) stops.push(() => http.close());
-    logger.info({ sip, http: http && `${http.host}:${http.port}` }, 'standalone presence server listening');
+    logger.info({ sip, http: http && `${http.host}:${http.port}`, xcap: xcap && `${xcap.host}:${xcap.port}` }, 'standalone presence server listening');
     return {
       sip,
       http,
+      xcap,
       metrics,
-      reloadCertificate: (certificate) => edge.reloadCertificate(certificate),
+      reloadCertificate: (certificate) => {
+        edge.reloadCertificate(certificate);
+        xcapServer?.reloadCertificate(certificate);
+      },
       async stop() {
         stopping = true;
         for (const stop of stops) await stop();
@@ -104,6 +133,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     };
   } catch (error) {
     for (const stop of stops) await stop().catch(() => undefined);
+    await closeEdgeBackends().catch(() => undefined);
     await bus.close();
     await store.close();
     throw error;

@@ -1,5 +1,5 @@
 import { createSipStack, newCallId, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
-import { createTestUa, freeUdpTcpPort, type TestUa } from '@presence/testkit';
+import { createTestUa, eventually, freeUdpTcpPort, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
 
@@ -54,6 +54,25 @@ describe('MESSAGE larger than the path MTU to a UDP contact', () => {
     expect((await sender.sendMessage(bob, 'z'.repeat(3000))).status).toBe(200);
     expect((await sender.sendMessage(bob, 'short')).status).toBe(200);
     expect(received).toEqual(['MESSAGE tcp 3000', 'MESSAGE udp 5']);
+  });
+
+  it('mtu - each copy of a multi-recipient MESSAGE (RFC 5365) above the limit reaches a UDP contact over TCP; a UDP-only contact gets none (513 for it, counted)', async () => {
+    target = await startStandaloneTarget();
+    const [bob, carol] = [`sip:bob-list-${process.pid}@example.com`, `sip:carol-list-${process.pid}@example.com`];
+    const bobGot: string[] = [];
+    const carolGot: string[] = [];
+    await phone(bob, true, bobGot);
+    await phone(carol, false, carolGot);
+    const text = 'y'.repeat(1500);
+    const list = `<?xml version="1.0" encoding="UTF-8"?><resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists"><list><entry uri="${bob}"/><entry uri="${carol}"/></list></resource-lists>`;
+    const body = ['--b', 'Content-Type: text/plain', '', text, '--b', 'Content-Type: application/resource-lists+xml', 'Content-Disposition: recipient-list', '', list, '--b--', ''].join('\r\n');
+    const sender = await alice();
+    const headers = { 'Content-Type': 'multipart/mixed;boundary=b', Require: 'recipient-list-message' };
+    expect((await sender.sendMessage('sip:exploder@example.com', body, { headers })).status).toBe(202);
+    await eventually(() => expect(bobGot).toEqual([expect.stringMatching(/^MESSAGE tcp \d{4}$/)]));
+    const failedCopies = async () => (await target!.server.metrics.messageListCopies.get()).values.find((v) => v.labels.result === 'failed')?.value;
+    await eventually(async () => expect(await failedCopies()).toBe(1));
+    expect(carolGot).toEqual([]);
   });
 
   it('mtu - without TCP at the contact the sender gets 513 and nothing is sent over UDP', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Child, Children, eventually, freePort, metricValue, which } from '@presence/testkit';
+import { type Child, Children, createTestUa, eventually, freePort, metricValue, which } from '@presence/testkit';
 import { DEFAULT_DIGEST_AUTH } from '@presence/edge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from './standalone-target.js';
@@ -24,6 +24,8 @@ import { startStandaloneTarget, suiteEdgeConfig, type StandaloneTarget } from '.
  * (202 while its recipient is offline, 200 after), message-register.xml and
  * message-receiver.xml are that recipient, checking the Date and hop count;
  * message-list.xml sends a multi-recipient MESSAGE (RFC 5365) to the exploder.
+ * test/sipp/winfo-subscriber.xml is a presentity subscribed to its own
+ * watcher information (RFC 3857), checking each watcherinfo body (RFC 3858).
  */
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const SIPP = which('sipp');
@@ -57,7 +59,7 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
   });
 
   async function sipp(
-    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth' | 'message-sender' | 'message-register' | 'message-receiver' | 'message-list',
+    scenario: 'watcher' | 'publisher' | 'register' | 'publication' | 'register-auth' | 'publisher-auth' | 'message-sender' | 'message-register' | 'message-receiver' | 'message-list' | 'winfo-subscriber',
     user: string,
     transport: 'udp' | 'tcp',
     serverPort: number,
@@ -147,6 +149,28 @@ describe.skipIf(!SIPP && !CI)('standalone driven by SIPp', () => {
     },
     40_000,
   );
+
+  it('sipp - a SIPp presentity subscribed to its watcher information gets full state, then a partial NOTIFY per watcher change (RFC 3857/3858)', async () => {
+    const { server, port } = await startServer('udp');
+    const user = `sipp-winfo-${process.pid}`;
+    const subscriber = await sipp('winfo-subscriber', user, 'udp', port);
+    try {
+      await eventually(async () => expect(metricValue(await server.metrics.render(), 'presence_subscriptions', { state: 'active' })).toBe(1), { timeoutMs: 5000 });
+    } catch (error) {
+      expect.unreachable(`no winfo subscription held within 5 s (${(error as Error).message})\n${await report(subscriber)}`);
+    }
+    const watcher = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port }, aor: 'sip:winfo-watcher@example.com' });
+    try {
+      const { dialog } = await watcher.subscribe(`sip:${user}@example.com`, { expires: 600 });
+      await dialog.nextNotify();
+      expect((await dialog.unsubscribe()).status).toBe(200);
+      await expectSuccess(subscriber);
+    } finally {
+      await watcher.close();
+    }
+    // The watcher's 2 NOTIFYs, and the winfo subscriber's 4 (full, subscribe, timeout, terminated), all answered 200.
+    expect(metricValue(await server.metrics.render(), 'presence_notifies_sent_total', { result: 'ok' })).toBe(6);
+  }, 40_000);
 
   it.each(['udp', 'tcp'] as const)(
     'sipp - REGISTER and PUBLISH answers carry Contact, SIP-ETag (the removed one after a removal), Expires and Min-Expires spelled as the RFCs do, over %s',

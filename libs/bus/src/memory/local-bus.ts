@@ -5,6 +5,7 @@ import { LocalMessage } from './local-message.js';
 import { type BusHandler, LocalSubscription, type SubscriptionRegistry } from './local-subscription.js';
 import { HandlerRunner } from '../handler-runner.js';
 import { PendingRequest } from './pending-request.js';
+import { requestRefusal } from '../request-refusal.js';
 import { checkPublishSubject, parsePattern } from './subject-match.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
@@ -78,12 +79,8 @@ export class LocalBus implements Bus {
   }
 
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
-    if (this.state !== 'open') return Promise.reject(new BusClosedError());
-    try {
-      checkPublishSubject(subject);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const refusal = requestRefusal(this.state === 'open', subject);
+    if (refusal !== undefined) return refusal;
     return new Promise<Uint8Array>((resolve, reject) => {
       const pending = new PendingRequest(this.pendingRequests, subject, resolve, reject);
       if (this.dispatch(new LocalMessage(subject, data, pending)) === 0) {

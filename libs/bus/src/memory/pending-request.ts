@@ -30,7 +30,8 @@ export class PendingRequest {
     this.fail(new BusClosedError());
   }
 
-  private fail(error: Error): void {
+  /** Rejects with `error` unless already settled (a bus relaying another process's refusal). */
+  fail(error: Error): void {
     if (this.settled) return;
     this.finish();
     this.reject(error);

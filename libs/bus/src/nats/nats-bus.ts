@@ -8,6 +8,7 @@ import { checkQueueName } from './check-queue-name.js';
 import { NATS_BUS_DEFAULTS, type NatsBusOptions, toConnectionOptions } from './nats-bus-options.js';
 import { NatsBusSubscription, type SubscriptionRegistry } from './nats-bus-subscription.js';
 import { describeNatsError, isClosedCode, natsErrorCode } from './nats-error-code.js';
+import { requestRefusal } from '../request-refusal.js';
 import { NatsMessage, type Responder } from './nats-message.js';
 
 /**
@@ -113,12 +114,8 @@ export class NatsBus implements Bus, SubscriptionRegistry {
   }
 
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
-    if (this.state !== 'open') return Promise.reject(new BusClosedError());
-    try {
-      checkPublishSubject(subject);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const refusal = requestRefusal(this.state === 'open', subject);
+    if (refusal !== undefined) return refusal;
     // nats.js refuses timeouts below 1 ms and takes 0 for its default: round up instead.
     const timeout = Math.max(1, Math.ceil(options.timeoutMs));
     return this.connection.request(subject, data, { timeout }).then(

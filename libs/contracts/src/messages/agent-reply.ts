@@ -1,4 +1,5 @@
 import type { SubscriptionStatus, TerminationReason } from '@presence/core';
+import type { WatchersReply } from './watcher-info.js';
 
 export interface PublishedReply {
   readonly v: 1;
@@ -87,4 +88,4 @@ export interface ErrorReply {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export type AgentReply = PublishedReply | SubscribedReply | UnsubscribedReply | StatesReply | ErrorReply;
+export type AgentReply = PublishedReply | SubscribedReply | UnsubscribedReply | StatesReply | WatchersReply | ErrorReply;

@@ -1,3 +1,5 @@
+import type { WatchersCommand } from './watcher-info.js';
+
 /** Version 1 of the edge -> presence-agent requests, sent on `Subjects.agent(partition)`. */
 
 /**
@@ -40,7 +42,16 @@ export interface UnsubscribeCommand extends RequestDeadline {
   readonly type: 'unsubscribe';
   readonly presentity: string;
   readonly subscriptionId: string;
+  /** Why the edge ended it, for the watcher's winfo event (RFC 3857 §3.2.4); absent from older edges: expired. */
+  readonly reason?: UnsubscribeReason;
 }
+
+/**
+ * How an edge-held subscription ended without the watcher's unsubscribe: it
+ * lapsed, its NOTIFY failed for good, or the agent's decision at a refresh
+ * wants an active watcher confirmed again (RFC 6665 §4.1.3: no way back to pending).
+ */
+export type UnsubscribeReason = 'expired' | 'notify-failed' | 'deactivated';
 
 /** Current state of many presentities of one partition (edge convergence after a gap). */
 export interface FetchCommand extends RequestDeadline {
@@ -49,4 +60,4 @@ export interface FetchCommand extends RequestDeadline {
   readonly presentities: readonly string[];
 }
 
-export type AgentRequest = PublishCommand | SubscribeCommand | UnsubscribeCommand | FetchCommand;
+export type AgentRequest = PublishCommand | SubscribeCommand | UnsubscribeCommand | FetchCommand | WatchersCommand;

@@ -12,7 +12,12 @@ export interface DeliverRequest {
   readonly uri: string;
   /** Header fields of the MESSAGE, canonical names (From, To, Call-ID, CSeq, Date, Content-Type, ...). */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /**
+   * The body's bytes, unchanged. On the wire (still v1): `body` is the text
+   * when the bytes are valid UTF-8, as before; otherwise base64 with
+   * `bodyEncoding: "base64"` (core's BodyField).
+   */
+  readonly body: Uint8Array;
   /** Via branch key of the forwarding edge (loop detection, RFC 3261 §16.6 step 8). */
   readonly branchKey?: string;
 }

@@ -85,6 +85,20 @@ export class UnsupportedMediaTypeError extends PresenceError {
   }
 }
 
+/** 421 with Require naming the extensions the request must use (RFC 3261 §21.4.21). */
+export class ExtensionRequiredError extends PresenceError {
+  readonly status = 421;
+  constructor(
+    reason: string,
+    readonly required: readonly string[],
+  ) {
+    super(reason);
+  }
+  override headers(): Record<string, string> {
+    return { require: this.required.join(', ') };
+  }
+}
+
 /** 423 with Min-Expires (RFC 3261 §10.3, RFC 3903 §6, RFC 6665 §4.2.1.1). */
 export class IntervalTooBriefError extends PresenceError {
   readonly status = 423;
@@ -98,6 +112,11 @@ export class IntervalTooBriefError extends PresenceError {
 
 /** 481: no such subscription dialog (RFC 6665 §4.2.1.2). */
 export class NoSuchSubscriptionError extends PresenceError {
+  readonly status = 481;
+}
+
+/** 481 for a request inside a dialog this server does not have (RFC 3261 §12.2.2), such as a MESSAGE with a To tag. */
+export class NoSuchDialogError extends PresenceError {
   readonly status = 481;
 }
 

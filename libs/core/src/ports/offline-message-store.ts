@@ -9,7 +9,8 @@ export interface StoredMessage {
   /** The Date header as received, or as stamped when the sender sent none (RFC 3428 §7). */
   readonly date: string;
   readonly contentType?: string;
-  readonly body: string;
+  /** The bytes as received, any MIME type (issue #13: passed through unchanged, never re-encoded). */
+  readonly body: Uint8Array;
 }
 
 export interface OfflineMessage extends StoredMessage {

@@ -6,7 +6,7 @@ import { sleep } from '../sleep.js';
 /** The committed `presence` entry; works from src (vitest) and dist alike (same depth). */
 const PRESENCE_BIN = fileURLToPath(new URL('../../../../services/cli/bin/presence.js', import.meta.url));
 
-export type PresenceRole = 'standalone' | 'edge' | 'agent';
+export type PresenceRole = 'standalone' | 'edge' | 'agent' | 'xcap';
 
 /**
  * What tests and tools that are not about authorization pass to a standalone

@@ -21,7 +21,9 @@ export interface SipMessageView {
   readonly cseq: { readonly seq: number; readonly method: string };
   readonly from: NameAddr;
   readonly to: NameAddr;
-  /** UTF-8 decoded. */
+  /** The body's bytes as received (RFC 3261 §7.4: Content-Length counts these). */
+  readonly bodyBytes: Buffer;
+  /** The body decoded as UTF-8 (U+FFFD for bytes that are not), for text bodies. */
   readonly body: string;
   /** Media type lower-cased without parameters. */
   readonly contentType: string | undefined;
@@ -48,7 +50,8 @@ export interface SipResponse extends SipMessageView {
 
 export interface ResponseOptions {
   headers?: HeaderFields;
-  body?: string;
+  /** A string is sent UTF-8 encoded, bytes as they are. */
+  body?: string | Uint8Array;
   /** Added to To if the request's To has no tag (else a random tag is added to responses above 100). */
   toTag?: string;
 }

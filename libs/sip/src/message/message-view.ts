@@ -23,16 +23,23 @@ export class MessageView implements SipMessageView {
   readonly cseq: CSeq;
   readonly from: NameAddr;
   readonly to: NameAddr;
+  private text: string | undefined;
 
   constructor(
     protected readonly fields: HeaderMap,
-    readonly body: string,
+    readonly bodyBytes: Buffer,
     core: CoreHeaders,
   ) {
     this.callId = core.callId;
     this.cseq = core.cseq;
     this.from = core.from;
     this.to = core.to;
+  }
+
+  /** Decoded once, when first asked: a request that only forwards its body never pays for it. */
+  get body(): string {
+    this.text ??= this.bodyBytes.length === 0 ? '' : this.bodyBytes.toString('utf8');
+    return this.text;
   }
 
   header(name: string): string | undefined {

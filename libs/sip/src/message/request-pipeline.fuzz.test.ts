@@ -64,7 +64,7 @@ function intakeThenRead(bytes: Buffer): 'dropped' | 'refused' | 'read' {
   if (vias.length === 0 || parseVia(vias[0]!) === undefined) return 'refused';
   const core = readCoreHeaders(message.headers);
   if (typeof core === 'string') return 'refused';
-  const view = new RequestView(message.method, message.uri, FLOW, message.headers, message.body, core);
+  const view = new RequestView(message.method, message.uri, FLOW, message.headers, message.bodyBytes, core);
   if ((requestProblem(view) ?? bodyProblem(view.header('content-type'), message.bodyIsUtf8 !== false)) !== undefined) return 'refused';
   void view.contacts;
   void view.expires;

@@ -23,10 +23,23 @@ function view(extra: string[]): RequestView {
   const parsed = parseWholeMessage(Buffer.from(text)) as ParsedMessage;
   const core = readCoreHeaders(parsed.headers);
   if (typeof core === 'string') throw new Error(core);
-  return new RequestView(parsed.method!, parsed.uri, FLOW, parsed.headers, parsed.body, core);
+  return new RequestView(parsed.method!, parsed.uri, FLOW, parsed.headers, parsed.bodyBytes, core);
 }
 
 describe('request view', () => {
+  it('view - body bytes are the bytes received (any octet, invalid UTF-8 kept); body is their UTF-8 text', () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const head = `MESSAGE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: c\r\nCSeq: 1 MESSAGE\r\nContent-Length: ${bytes.length}\r\n\r\n`;
+    const parsed = parseWholeMessage(Buffer.concat([Buffer.from(head), bytes])) as ParsedMessage;
+    const core = readCoreHeaders(parsed.headers);
+    if (typeof core === 'string') throw new Error(core);
+    const r = new RequestView(parsed.method!, parsed.uri, FLOW, parsed.headers, parsed.bodyBytes, core);
+    expect(Buffer.compare(r.bodyBytes, bytes)).toBe(0);
+    expect(r.body).toBe(bytes.toString('utf8'));
+    expect(r.body).toBe(r.body);
+    expect(view([]).body).toBe('');
+  });
+
   it('view - headerLines keeps each Authorization line whole (commas inside are not a list)', () => {
     const r = view(['Authorization: Digest username="a", realm="x"', 'authorization: Digest username="a", realm="y"']);
     expect(r.headerLines('Authorization')).toEqual(['Digest username="a", realm="x"', 'Digest username="a", realm="y"']);

@@ -12,7 +12,7 @@ export class RequestView extends MessageView implements SipRequest {
     readonly uri: string,
     readonly flow: Flow,
     fields: HeaderMap,
-    body: string,
+    body: Buffer,
     core: CoreHeaders,
   ) {
     super(fields, body, core);

@@ -1,4 +1,5 @@
 import { canonicalHeaderName, type HeaderMap } from '../wire/header-names.js';
+import { EMPTY_BODY } from '../wire/parse-message.js';
 import type { HeaderFields } from '../wire/serialize.js';
 import type { SipResponse } from './message-types.js';
 import { MessageView, type CoreHeaders } from './message-view.js';
@@ -9,7 +10,7 @@ export class ResponseView extends MessageView implements SipResponse {
     readonly status: number,
     readonly reason: string,
     fields: HeaderMap,
-    body: string,
+    body: Buffer,
     core: CoreHeaders,
   ) {
     super(fields, body, core);
@@ -32,5 +33,5 @@ export function synthesizeResponse(status: number, reason: string, request: Head
     if (!ECHOED.has(key) || key === 'via' || value === undefined) continue;
     fields.set(key, typeof value === 'string' ? [value] : [...(value as readonly string[])]);
   }
-  return new ResponseView(status, reason, fields, '', readCoreHeadersLeniently(fields));
+  return new ResponseView(status, reason, fields, EMPTY_BODY, readCoreHeadersLeniently(fields));
 }

@@ -15,7 +15,7 @@ export class IncomingRequestImpl extends RequestView implements IncomingRequest 
     uri: string,
     flow: InternalFlow,
     fields: HeaderMap,
-    body: string,
+    body: Buffer,
     core: CoreHeaders,
     tx: ServerTransaction,
     transactions: ServerTransactions,

@@ -116,7 +116,7 @@ export class RequestIntake {
     if (core.cseq.method !== method) return this.reject(tx, 'CSeq method does not match');
     if (method === 'CANCEL') return this.cancel(tx, key);
 
-    const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.body, core, tx, this.transactions);
+    const request = new IncomingRequestImpl(method, message.uri, flow, fields, message.bodyBytes, core, tx, this.transactions);
     const problem = requestProblem(request) ?? bodyProblem(request.header('content-type'), message.bodyIsUtf8 !== false);
     if (problem !== undefined) return this.reject(tx, problem);
     this.admission.offer(request);

@@ -286,7 +286,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       this.droppedFrom(`bad response: ${core}`, flow);
       return;
     }
-    const response = new ResponseView(message.status, message.reason, message.headers, message.body, core);
+    const response = new ResponseView(message.status, message.reason, message.headers, message.bodyBytes, core);
     // §18.1.2: a response that matches no client transaction is discarded.
     if (!this.client.onResponse(branch, response)) this.droppedFrom('response matches no transaction', flow);
   }

@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { connect as connectTls, createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from 'node:tls';
-import type { ParsedMessage } from '../wire/parse-message.js';
+import { EMPTY_BODY, type ParsedMessage } from '../wire/parse-message.js';
 import { MESSAGE_TOO_LARGE, StreamFramer } from '../wire/stream-framer.js';
 import { bindError, remoteKey, type TransportSink } from './internal-flow.js';
 import { StreamConnection } from './stream-connection.js';
@@ -78,7 +78,7 @@ export class TcpConnection extends StreamConnection {
     this.socket.pause();
     this.sink.limitClosed('message_too_large', this.transport, this.describe());
     if (head?.method !== undefined) {
-      head.body = '';
+      head.bodyBytes = EMPTY_BODY;
       head.framingError = MESSAGE_TOO_LARGE;
       this.sink.receive(head, this, Buffer.alloc(0));
     }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Socket } from 'node:net';
@@ -72,7 +73,8 @@ export class WsConnection extends StreamConnection {
       this.closeFor('write_queue_full');
       return false;
     }
-    this.ws.send(data, { binary: false });
+    // RFC 7118 §5.1: a message with a body that is not UTF-8 text (any MESSAGE body) goes in a binary frame; a text frame must be UTF-8.
+    this.ws.send(data, { binary: !isUtf8(data) });
     return true;
   }
 

@@ -76,6 +76,29 @@ export interface AuthParam {
   readonly quoted: boolean;
 }
 
+/** What a Digest challenge says (RFC 7616 §3.3), whoever issued it. */
+export interface DigestChallengeParams {
+  readonly realm: string;
+  readonly nonce: string;
+  readonly opaque: string;
+  readonly algorithm: string;
+  readonly qop: string;
+  readonly stale: boolean;
+}
+
+/** A WWW-Authenticate value for one Digest challenge (RFC 7616 §3.3): the same text for SIP (RFC 3261 §22.4) and HTTP. */
+export function formatDigestChallenge(challenge: DigestChallengeParams): string {
+  const params: AuthParam[] = [
+    { name: 'realm', value: challenge.realm, quoted: true },
+    { name: 'nonce', value: challenge.nonce, quoted: true },
+    { name: 'opaque', value: challenge.opaque, quoted: true },
+    { name: 'algorithm', value: challenge.algorithm, quoted: false },
+    { name: 'qop', value: challenge.qop, quoted: true },
+  ];
+  if (challenge.stale) params.push({ name: 'stale', value: 'true', quoted: false });
+  return formatAuthHeader('Digest', params);
+}
+
 /**
  * Writes a WWW-Authenticate (or Authorization) value: `Digest realm="x",
  * algorithm=SHA-256, ...`, quoted values escaped (RFC 3261 §25.1

@@ -29,7 +29,7 @@ function expectRead(message: ParsedMessage | string, written: GeneratedMessage):
   const headers = new Map<string, string[]>();
   for (const { name, value } of written.headers) headers.set(canonicalHeaderName(name), [...(headers.get(canonicalHeaderName(name)) ?? []), value]);
   headers.set('content-length', [String(Buffer.byteLength(written.body))]);
-  expect(message).toEqual({ method: written.method, uri: written.uri, status: 0, reason: '', headers, body: written.body });
+  expect(message).toEqual({ method: written.method, uri: written.uri, status: 0, reason: '', headers, bodyBytes: Buffer.from(written.body) });
 }
 
 /** Cut points for a stream: sorted, distinct, inside it. */

@@ -11,7 +11,11 @@ export interface ParsedMessage {
   readonly status: number;
   readonly reason: string;
   readonly headers: HeaderMap;
-  body: string;
+  /**
+   * The body's bytes, as received (a view into the read buffer, not a
+   * copy): decoded only by those that want text (MessageView.body).
+   */
+  bodyBytes: Buffer;
   /**
    * Set when the head parsed but the message is broken below the level of
    * header grammar: framing (body shorter than Content-Length) or a control
@@ -26,13 +30,14 @@ export interface ParsedMessage {
    */
   unsupportedVersion?: string;
   /**
-   * False when the body bytes are not valid UTF-8: `body` then holds U+FFFD
-   * in place of the bad bytes, and an XML body is refused (message/body-problem.ts).
+   * False when the body bytes are not valid UTF-8: decoded as text they
+   * hold U+FFFD in place of the bad bytes, so an XML body is refused
+   * (message/body-problem.ts).
    */
   bodyIsUtf8?: boolean;
 }
 
-export type ParsedHead = Omit<ParsedMessage, 'body'>;
+export type ParsedHead = Omit<ParsedMessage, 'bodyBytes'>;
 
 const CR = 13;
 const LF = 10;
@@ -228,12 +233,14 @@ export function parseWholeMessage(buf: Buffer): ParsedMessage | string {
   return message;
 }
 
-/** Decodes buf[start, end) as the message body, noting whether it was valid UTF-8. */
+export const EMPTY_BODY: Buffer = Buffer.alloc(0);
+
+/** Takes buf[start, end) as the message body, noting whether it is valid UTF-8. */
 export function setBody(message: ParsedMessage, buf: Buffer, start: number, end: number): void {
   if (end <= start) {
-    message.body = '';
+    message.bodyBytes = EMPTY_BODY;
     return;
   }
-  message.body = buf.toString('utf8', start, end);
-  if (!isUtf8(buf.subarray(start, end))) message.bodyIsUtf8 = false;
+  message.bodyBytes = buf.subarray(start, end);
+  if (!isUtf8(message.bodyBytes)) message.bodyIsUtf8 = false;
 }

@@ -19,7 +19,7 @@ describe('stream-framer', () => {
       const { f, messages } = framer();
       expect(f.push(bytes.subarray(0, cut))).toBeUndefined();
       expect(f.push(bytes.subarray(cut))).toBeUndefined();
-      expect(messages.map((m) => m.body)).toEqual(['ünïcode body', 'second']);
+      expect(messages.map((m) => m.bodyBytes.toString('utf8'))).toEqual(['ünïcode body', 'second']);
     }
   });
 

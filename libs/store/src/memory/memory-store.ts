@@ -159,10 +159,11 @@ class InMemoryStore implements MemoryStore {
 
   // WatcherStore
 
-  async putWatcher(partition: number, watcher: WatcherRecord): Promise<void> {
+  async putWatcher(partition: number, watcher: WatcherRecord): Promise<WatcherRecord | undefined> {
     this.assertOpen();
-    this.tables.watchers.put(partition, watcher);
+    const previous = this.tables.watchers.put(partition, watcher);
     this.changed();
+    return previous;
   }
 
   async removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined> {

@@ -40,6 +40,18 @@ describe('MemoryStore offline messages on disk', () => {
     expect(await third.offlineRecipients(10)).toEqual(['sip:bob@example.com']);
   });
 
+  it('offline files - a file written before bodies were bytes (body as text, no bodyEncoding) still loads; a binary body survives a restart', async () => {
+    const first = await openStore();
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await first.storeOfflineMessage('sip:bob@example.com', message(1, { body: all }), limits);
+    const old = { recipient: 'sip:bob@example.com', ...message(2), body: 'hé ✓', id: '0000000000000050', storedAt: clock.now(), expiresAt: clock.now() + 60_000 };
+    await writeFile(join(dataDir, OFFLINE_MESSAGES_DIR, '0000000000000050.json'), JSON.stringify(old));
+    const second = await openStore();
+    const [binary, text] = (await second.offlineMessages('sip:bob@example.com', 10)).messages;
+    expect(Buffer.compare(Buffer.from(binary!.body), all)).toBe(0);
+    expect(Buffer.from(text!.body).toString('utf8')).toBe('hé ✓');
+  });
+
   it('offline files - an unreadable file is set aside and the others load', async () => {
     const first = await openStore();
     await first.storeOfflineMessage('sip:bob@example.com', message(1), limits);

@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OfflineMessage } from '@presence/core';
-import { decodeOfflineMessage } from '../offline-message-codec.js';
+import { decodeOfflineMessage, encodeOfflineMessage } from '../offline-message-codec.js';
 import type { StoreLogger } from '../store-logger.js';
 import { quarantine, readTextIfExists, writeFileAtomic } from './snapshot-file.js';
 
@@ -47,7 +47,7 @@ export class OfflineMessageFiles {
   async write(recipient: string, message: OfflineMessage): Promise<void> {
     if (!this.made) await mkdir(this.directory, { recursive: true });
     this.made = true;
-    await writeFileAtomic(this.pathOf(message.id), JSON.stringify({ recipient, ...message }));
+    await writeFileAtomic(this.pathOf(message.id), encodeOfflineMessage(message, { recipient }));
   }
 
   private async names(): Promise<string[]> {

@@ -24,7 +24,7 @@ export class WatcherTable {
     return this.count;
   }
 
-  put(partition: number, watcher: WatcherRecord): void {
+  put(partition: number, watcher: WatcherRecord): WatcherRecord | undefined {
     let watchers = this.byPresentity.get(watcher.presentity);
     if (watchers === undefined) {
       watchers = new Map();
@@ -36,6 +36,7 @@ export class WatcherTable {
     else if (previous.partition !== partition) this.index.unschedule(previous.partition, member);
     watchers.set(watcher.subscriptionId, { partition, record: Object.freeze({ ...watcher }) });
     this.index.schedule(partition, member, watcher.expiresAt);
+    return previous?.record;
   }
 
   remove(partition: number, presentity: string, subscriptionId: string): WatcherRecord | undefined {

@@ -1,5 +1,5 @@
 import type { Clock, OfflineMessage, OfflineMessages, OfflineMessageStore, OfflineQueueLimits, OfflineStoreOutcome, StoredMessage } from '@presence/core';
-import { decodeOfflineMessage } from '../offline-message-codec.js';
+import { decodeOfflineMessage, encodeOfflineMessage } from '../offline-message-codec.js';
 import { assertOfflineLimits, assertPositiveTtl } from '../ttl-check.js';
 import { assertListLimit } from '../user-record-check.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
@@ -32,7 +32,7 @@ export class OfflineMessageRecords implements OfflineMessageStore {
     const now = this.clock.now();
     const ttlMs = Math.max(1, Math.ceil(limits.ttlMs));
     await this.calls.run('storeOfflineMessage', () => this.client.zadd(this.keys.offlinePending(), 'NX', 0, recipient));
-    const fields = JSON.stringify({ ...message, storedAt: now, expiresAt: now + limits.ttlMs });
+    const fields = encodeOfflineMessage(message, { storedAt: now, expiresAt: now + limits.ttlMs });
     const keys = [this.keys.offlineQueue(recipient), this.keys.offlineSequence(recipient)];
     const [stored, id, expired] = (await this.calls.run('storeOfflineMessage', () => this.scripts['offline-queue'](keys, ['store', now, limits.maxMessages, ttlMs, fields]))) as [number, string, number];
     return stored === 1 ? { stored: true, id, expired } : { stored: false, reason: 'full', expired };

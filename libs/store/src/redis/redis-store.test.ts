@@ -282,6 +282,20 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       }
     });
 
+    it('offline messages - a list entry written before bodies were bytes (body as text, no bodyEncoding) still reads', async () => {
+      const keyPrefix = uniquePrefix();
+      const store = await open({ keyPrefix });
+      const raw = new Redis(server.url);
+      try {
+        const old = { id: '0000000000000001', from: '<sip:a@example.com>;tag=1', to: '<sip:bob@example.com>', callId: 'c1', cseq: 1, date: 'Sun, 29 Nov 2026 22:00:00 GMT', contentType: 'text/plain', body: 'hé ✓', storedAt: Date.now(), expiresAt: Date.now() + 60 * SECOND };
+        await raw.rpush(new RedisKeys(keyPrefix).offlineQueue('sip:bob@example.com'), JSON.stringify(old));
+        const [message] = (await store.offlineMessages('sip:bob@example.com', 10)).messages;
+        expect(Buffer.from(message!.body).toString('utf8')).toBe('hé ✓');
+      } finally {
+        raw.disconnect();
+      }
+    });
+
     it('auth - the nonce key is shared: stores on one Redis racing for it all get the same key, and it outlives them', async () => {
       const keyPrefix = uniquePrefix();
       const stores = await Promise.all(Array.from({ length: 4 }, () => open({ keyPrefix })));

@@ -191,7 +191,7 @@ class RedisBackedStore implements RedisStore {
     return this.presentities.commitPresentity(change);
   }
 
-  putWatcher(partition: number, watcher: WatcherRecord): Promise<void> {
+  putWatcher(partition: number, watcher: WatcherRecord): Promise<WatcherRecord | undefined> {
     return this.watchers.putWatcher(partition, watcher);
   }
 

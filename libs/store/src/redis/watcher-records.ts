@@ -24,18 +24,19 @@ export class WatcherRecords implements WatcherStore {
     private readonly scripts: RedisScripts,
   ) {}
 
-  async putWatcher(partition: number, watcher: WatcherRecord): Promise<void> {
+  async putWatcher(partition: number, watcher: WatcherRecord): Promise<WatcherRecord | undefined> {
     const member = watcherMember(watcher.presentity, watcher.subscriptionId);
     const key = this.keys.watchers(watcher.presentity);
     await this.calls.run('putWatcher', () => this.client.zadd(this.keys.expiry(partition), watcher.expiresAt, member));
     const previous = (await this.calls.run('putWatcher', () =>
       this.scripts['hash-swap']([key], [watcher.subscriptionId, encodeWatcher(partition, watcher)]),
     )) as string | null;
-    if (previous === null) return;
-    const previousPartition = decodeWatcher(key, watcher.presentity, watcher.subscriptionId, previous).partition;
-    if (previousPartition !== partition) {
-      await this.calls.bestEffort('putWatcher move', () => this.client.zrem(this.keys.expiry(previousPartition), member));
+    if (previous === null) return undefined;
+    const replaced = decodeWatcher(key, watcher.presentity, watcher.subscriptionId, previous);
+    if (replaced.partition !== partition) {
+      await this.calls.bestEffort('putWatcher move', () => this.client.zrem(this.keys.expiry(replaced.partition), member));
     }
+    return replaced.record;
   }
 
   /** HLEN for the total, then HSCAN steps until `limit` records: never the whole hash at once. */

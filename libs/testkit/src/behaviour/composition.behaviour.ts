@@ -42,7 +42,7 @@ export function compositionBehaviour(ctx: SuiteContext): void {
       const response = await ua.request('OPTIONS', { uri: ctx.aor('any') });
       expect(response.status).toBe(200);
       expect(response.header('allow')).toContain('SUBSCRIBE');
-      expect(response.header('allow-events')).toBe('presence');
+      expect(response.header('allow-events')).toBe('presence, presence.winfo, xcap-diff');
     });
 
     it('methods - methods an RFC defines that we do not serve get 405 with Allow', async () => {

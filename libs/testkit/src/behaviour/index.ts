@@ -8,3 +8,4 @@ export { authorizationSuite } from './authorization.behaviour.js';
 export { announcePresRules } from './announce-pres-rules.js';
 export type { ServerProcessTarget } from './malformed-requests.js';
 export { abuseRequest, malformedRequestSuite, nextFinal } from './malformed-requests.js';
+export { WatcherInfoView } from './watcher-info.behaviour.js';

@@ -26,6 +26,23 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect(received.maxForwards).toBe(69);
     });
 
+    it('message - a body of any bytes (all 256 octets, invalid UTF-8) arrives byte for byte, online and after store + REGISTER; Content-Length counts bytes', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      const octets = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+      const binary = { headers: { 'Content-Type': 'application/octet-stream' } };
+      expect((await alice.sendMessage(bob.aor, octets, binary)).status).toBe(202);
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      const stored = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(Buffer.compare(stored.bodyBytes, octets), 'stored, then delivered on REGISTER').toBe(0);
+      expect(stored.header('content-length')).toBe('256');
+      expect(stored.contentType).toBe('application/octet-stream');
+      expect([200, 202]).toContain((await alice.sendMessage(bob.aor, octets, binary)).status);
+      const online = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(Buffer.compare(online.bodyBytes, octets), 'delivered online').toBe(0);
+      expect(online.header('content-length')).toBe('256');
+    });
+
     it('message - forks to every contact: a 2xx from any wins, else the best failure (RFC 3261 §16.7)', async () => {
       const alice = await ctx.ua('alice');
       const phone = await ctx.ua('bob');
@@ -94,6 +111,24 @@ export function messageBehaviour(ctx: SuiteContext): void {
       expect((await bob.nextMessage()).contentType).toBe('application/im-iscomposing+xml');
       expect((await alice.sendMessage(bob.aor, cpim(`From: <${alice.aor}>\r\n`), { headers: { 'Content-Type': 'message/cpim' } })).status).toBe(200);
       expect((await bob.nextMessage()).body).toContain('hi in cpim');
+      expect(bob.messages).toHaveLength(2);
+    });
+
+    it('message - a To tag (no dialog here) is 481; Expires (RFC 3428) is checked, passed on, and an already stale message is not stored', async () => {
+      const alice = await ctx.ua('alice');
+      const bob = await ctx.ua('bob');
+      expect((await alice.sendMessage(bob.aor, 'in a dialog?', { headers: { To: `<${bob.aor}>;tag=nodialog` } })).status).toBe(481);
+      expect((await alice.sendMessage(bob.aor, 'x', { headers: { Expires: 'soon' } })).status).toBe(400);
+      const stale = await alice.sendMessage(bob.aor, 'stale at once', { headers: { Expires: '0' } });
+      expect(stale.status).toBe(480);
+      expect(stale.reason).toMatch(/Expires: 0/);
+      expect((await alice.sendMessage(bob.aor, 'keeps an hour', { headers: { Expires: '3600' } })).status).toBe(202);
+      expect((await bob.request('REGISTER', { expires: 300 })).status).toBe(200);
+      expect((await bob.nextMessage({ timeoutMs: 10_000 })).body).toBe('keeps an hour');
+      expect([200, 202]).toContain((await alice.sendMessage(bob.aor, 'live', { headers: { Expires: '60' } })).status);
+      const live = await bob.nextMessage({ timeoutMs: 10_000 });
+      expect(live.body).toBe('live');
+      expect(live.header('expires')).toBe('60');
       expect(bob.messages).toHaveLength(2);
     });
 

@@ -9,6 +9,7 @@ import { useSuiteContext, type PresenceTarget } from './harness.js';
 import { publishBehaviour } from './publish.behaviour.js';
 import { registrarBehaviour } from './registrar.behaviour.js';
 import { subscribeBehaviour } from './subscribe.behaviour.js';
+import { watcherInfoBehaviour } from './watcher-info.behaviour.js';
 
 export type { PresenceTarget } from './harness.js';
 
@@ -36,6 +37,7 @@ export function presenceBehaviourSuite(name: string, transport: TransportName, s
     registrarBehaviour(ctx);
     publishBehaviour(ctx);
     subscribeBehaviour(ctx);
+    watcherInfoBehaviour(ctx);
     compositionBehaviour(ctx);
     messageBehaviour(ctx);
     imdnBehaviour(ctx);

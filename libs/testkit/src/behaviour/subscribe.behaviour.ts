@@ -86,7 +86,7 @@ export function subscribeBehaviour(ctx: SuiteContext): void {
       expect(missing.status).toBe(400);
       const { response } = await watcher.subscribe(ctx.aor('presentity'), { event: 'dialog', accept: 'application/dialog-info+xml' });
       expect(response.status).toBe(489);
-      expect(response.header('allow-events')).toBe('presence');
+      expect(response.header('allow-events')).toBe('presence, presence.winfo, xcap-diff');
     });
 
     it('subscribe - too brief an interval is 423 with Min-Expires, too long is clamped', async () => {

@@ -35,7 +35,8 @@ export interface UaRequestOptions {
   uri?: string;
   /** Override or add headers (case-insensitive names), e.g. a fixed Call-ID. */
   headers?: HeaderFields;
-  body?: string;
+  /** Text is sent UTF-8 encoded, bytes as they are. */
+  body?: string | Uint8Array;
   expires?: number;
 }
 
@@ -46,6 +47,8 @@ export interface SubscribeOptions {
   /** Default presence. */
   event?: string;
   headers?: HeaderFields;
+  /** A body (xcap-diff names its resources in a resource-lists document, RFC 5875 §4); give its Content-Type in headers. */
+  body?: string;
 }
 
 interface NotifySink {
@@ -56,6 +59,7 @@ interface NotifySink {
 const DEFAULT_ACCEPT: Readonly<Record<string, string>> = {
   presence: 'application/pidf+xml',
   'presence.winfo': 'application/watcherinfo+xml',
+  'xcap-diff': 'application/xcap-diff+xml',
 };
 
 /** A first 401 is always answered, and a stale one after it once more. */
@@ -140,7 +144,7 @@ export class TestUa {
   }
 
   /** A page-mode MESSAGE (RFC 3428) to `recipient` through the server, text/plain unless the headers say otherwise. */
-  sendMessage(recipient: string, body: string, options: Omit<UaRequestOptions, 'uri' | 'body'> = {}): Promise<SipResponse> {
+  sendMessage(recipient: string, body: string | Uint8Array, options: Omit<UaRequestOptions, 'uri' | 'body'> = {}): Promise<SipResponse> {
     return this.request('MESSAGE', { ...options, uri: recipient, body, headers: mergeHeaders({ 'Content-Type': 'text/plain;charset=utf-8' }, options.headers) });
   }
 
@@ -179,7 +183,7 @@ export class TestUa {
     // Register the dialog before sending: a NOTIFY may overtake the 2xx (RFC 6665 §4.1.2.4).
     const early: IncomingRequest[] = [];
     this.dialogs.set(callId, { deliver: (n) => early.push(n), close: () => undefined });
-    const response = await this.send('SUBSCRIBE', presentity, mergeHeaders(defaults, options.headers), this.serverUri);
+    const response = await this.send('SUBSCRIBE', presentity, mergeHeaders(defaults, options.headers), this.serverUri, options.body);
     const dialog = new TestDialog(this, { callId, localTag, presentity, event, accept }, response);
     this.dialogs.set(callId, dialog);
     for (const notify of early) dialog.deliver(notify);
@@ -193,7 +197,7 @@ export class TestUa {
    * and again after a 401 with stale=true. A second 401 that is not stale
    * (wrong credentials) is returned.
    */
-  async send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+  async send(method: string, uri: string, headers: HeaderFields, target: string, body?: string | Uint8Array): Promise<SipResponse> {
     const digest = this.digest;
     if (digest === undefined) return this.sendOnce(method, uri, headers, target, body);
     let current: HeaderFields = headers;
@@ -213,7 +217,7 @@ export class TestUa {
   }
 
   /** Sends a request as it is: no Authorization added, a 401 returned unanswered. */
-  sendOnce(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse> {
+  sendOnce(method: string, uri: string, headers: HeaderFields, target: string, body?: string | Uint8Array): Promise<SipResponse> {
     return this.stack.sendRequest({ method, uri, headers, body }, { uri: target });
   }
 

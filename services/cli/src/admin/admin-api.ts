@@ -14,7 +14,7 @@ export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
 export interface AdminDeps {
-  readonly role: 'standalone' | 'edge' | 'agent';
+  readonly role: 'standalone' | 'edge' | 'agent' | 'xcap';
   readonly store: InspectionStore & PresentityStore & LocationStore & MembershipStore;
   readonly clock: Clock;
   readonly partitionCount: number;

@@ -8,10 +8,12 @@ import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
+import { checkXcapExposure, xcapListenFromOptions } from '../xcap-config-from-options.js';
 import { openBackends } from './backends.js';
 import { defaultSubHandlingFromOptions } from './authorization-from-options.js';
 import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
+import { xcapServerFromOptions } from './xcap-service-from-options.js';
 
 /** Every role in one process: in-process bus and memory store unless --nats / --redis say otherwise. */
 export async function runStandalone(values: OptionValues): Promise<void> {
@@ -20,6 +22,9 @@ export async function runStandalone(values: OptionValues): Promise<void> {
   const adminMount = await prepareAdmin(values);
   const edge = edgeConfigFromOptions(values);
   warnIfUnauthenticated(edge, logger);
+  const xcapListen = xcapListenFromOptions(values);
+  if (xcapListen) checkXcapExposure(xcapListen, values); // before anything is opened
+  const tlsFiles = tlsFilesFromOptions(values, edge.listen, xcapListen?.secure === true);
   const metrics = createPresenceMetrics({ build: buildInfo() });
   const tracing = await openWireTracing(values, edge.edgeId, logger);
   const { bus, store } = await openBackends(values, edge.edgeId, systemClock, logger, metrics).catch(async (error: unknown) => {
@@ -27,7 +32,13 @@ export async function runStandalone(values: OptionValues): Promise<void> {
     throw error;
   });
   const admin = adminMount({ role: 'standalone', store, clock: systemClock, partitionCount: edge.partitionCount, logger, tracing: () => tracing.counters() });
-  const server = await startStandalone({ edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values), defaultSubHandling: defaultSubHandlingFromOptions(values) });
+  const xcap =
+    xcapListen &&
+    (await xcapServerFromOptions(values, xcapListen, store, systemClock, tlsFiles).catch(async (error: unknown) => {
+      await Promise.allSettled([bus.close(), store.close(), tracing.close()]);
+      throw error;
+    }));
+  const server = await startStandalone({ ...(xcap === undefined ? {} : { xcap }), edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values), defaultSubHandling: defaultSubHandlingFromOptions(values) });
   processGuard(logger, server.metrics).install();
   runUntilSignal(
     {
@@ -37,6 +48,6 @@ export async function runStandalone(values: OptionValues): Promise<void> {
       },
     },
     logger,
-    { reload: withLogLevelReload(values, logger, certificateReload(tlsFilesFromOptions(values, edge.listen), server)) },
+    { reload: withLogLevelReload(values, logger, certificateReload(tlsFiles, server)) },
   );
 }

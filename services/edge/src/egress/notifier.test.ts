@@ -5,6 +5,7 @@ import { eventually, FakeClock, metricValue } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { POLITE_BLOCK_VIEW } from '@presence/contracts';
 import { Notifier, type NotifySender } from './notifier.js';
+import { PresenceBodies } from './notify-bodies.js';
 import type { WatchedState } from './presentity-interest.js';
 import type { OutgoingRequest, SipResponse } from '@presence/sip';
 import { testDialog } from '../../test/test-dialog.js';
@@ -23,7 +24,7 @@ function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalM
   const failures: number[] = [];
   const notifier = new Notifier({
     sender,
-    interest: { current: options.state ?? (() => STATE), bodyOf: (_presentity: string, state: WatchedState) => state.body },
+    bodies: new PresenceBodies({ current: options.state ?? (() => STATE), bodyOf: (_presentity: string, state: WatchedState) => state.body }),
     clock: options.clock ?? systemClock,
     minIntervalMs: options.minIntervalMs ?? 0,
     metrics,
@@ -142,7 +143,7 @@ describe('notifier', () => {
     const metrics = createPresenceMetrics({ processMetrics: false });
     const notifier = new Notifier({
       sender,
-      interest: { current: () => stateAt(1), bodyOf: (_presentity, state, viewKey) => (views.push(viewKey), viewKey === 'k' ? new TextEncoder().encode('view k') : state.body) },
+      bodies: new PresenceBodies({ current: () => stateAt(1), bodyOf: (_presentity, state, viewKey) => (views.push(viewKey), viewKey === 'k' ? new TextEncoder().encode('view k') : state.body) }),
       clock: systemClock,
       minIntervalMs: 0,
       metrics,

@@ -4,8 +4,8 @@ import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
+import type { NotifyBodies } from './notify-bodies.js';
 import { notifyRequest } from './notify-request.js';
-import type { PresentityInterest } from './presentity-interest.js';
 import type { WatcherDialog } from '../subscriptions/index.js';
 
 export interface NotifySender {
@@ -14,7 +14,8 @@ export interface NotifySender {
 
 export interface NotifierDeps {
   readonly sender: NotifySender;
-  readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>;
+  /** The event package's bodies (presence documents, watcherinfo documents). */
+  readonly bodies: NotifyBodies;
   readonly clock: TimerClock;
   /** Per-watcher minimum gap between NOTIFYs (RFC 6446 / RFC 3856 §6.10); 0 = off. */
   readonly minIntervalMs: number;
@@ -72,21 +73,25 @@ export class Notifier {
   /**
    * The final NOTIFY (terminated), sent regardless of rate limit; the dialog
    * (already ended by its state machine) sends nothing after it. It carries
-   * the watcher's view of the current state, except to a watcher who was never
-   * authorized or is ended by the rules (rejected, deactivated): no state.
+   * the package's current state (for presence, the watcher's view of it),
+   * except to a watcher who was never authorized or is ended by the rules
+   * (rejected, deactivated): no state.
    */
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void> {
     this.cancel(dialog);
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
-    const watched = this.deps.interest.current(dialog.presentity);
-    const stateless = dialog.pending || reason === 'rejected' || reason === 'deactivated' || watched === undefined;
-    const body = stateless ? '' : this.deps.interest.bodyOf(dialog.presentity, watched, dialog.viewKey);
+    const body = dialog.pending || reason === 'rejected' || reason === 'deactivated' ? '' : this.deps.bodies.final(dialog);
+    this.deps.bodies.forget(dialog);
     this.count(await this.send(dialog, state, body));
   }
 
   cancel(dialog: WatcherDialog): void {
     this.stopPacingTimer(dialog);
     dialog.dirty = false;
+  }
+
+  forget(dialog: WatcherDialog): void {
+    this.deps.bodies.forget(dialog);
   }
 
   private pump(dialog: WatcherDialog): void {
@@ -112,11 +117,11 @@ export class Notifier {
   }
 
   private transmit(dialog: WatcherDialog): void {
-    const watched = this.deps.interest.current(dialog.presentity);
     if (dialog.pending) {
       this.transmitPending(dialog);
       return;
     }
+    const watched = this.deps.bodies.next(dialog);
     if (!watched) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'no_state' });
       dialog.dirty = false;
@@ -129,7 +134,7 @@ export class Notifier {
     if (this.deps.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
     if (watched.changedAt > 0) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
-    this.sendAndPump(dialog, state, this.deps.interest.bodyOf(dialog.presentity, watched, dialog.viewKey));
+    this.sendAndPump(dialog, state, watched.body);
   }
 
   /** RFC 6665 §4.2.1 / RFC 3856 §6.6: the NOTIFY of a pending subscription says so and carries no state. */
@@ -159,7 +164,7 @@ export class Notifier {
   private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<number> {
     try {
       dialog.localCseq += 1;
-      const request = notifyRequest(dialog, subscriptionState, body);
+      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       return response.status;
     } catch (error) {

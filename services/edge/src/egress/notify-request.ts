@@ -6,11 +6,11 @@ export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
 /**
  * An in-dialog NOTIFY (RFC 6665 §4.2.2, RFC 3261 §12.2.1.1): to the remote
  * target through the route set, our tag in From, the subscriber's in To.
- * Only these headers are per watcher; the body is the watcher's view of the
- * presentity's document as rendered once by its agent and encoded once by
- * this edge, or empty when the watcher may see no state.
+ * Only these headers are per watcher; a presence body is the watcher's view
+ * of the presentity's document as rendered once by its agent and encoded
+ * once by this edge, or empty when the watcher may see no state.
  */
-export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): OutgoingRequest {
+export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, contentType: string): OutgoingRequest {
   const headers: Record<string, string | readonly string[]> = {
     from: `<${dialog.localUri}>;tag=${dialog.localTag}`,
     to: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
@@ -21,7 +21,7 @@ export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, 
     'subscription-state': subscriptionState,
   };
   // A NOTIFY without state (pending, rejected) has no body, so no Content-Type (RFC 3261 §20.15).
-  if (body.length > 0) headers['content-type'] = PIDF_CONTENT_TYPE;
+  if (body.length > 0) headers['content-type'] = contentType;
   if (dialog.routeSet.length > 0) headers.route = dialog.routeSet;
   return { method: 'NOTIFY', uri: dialog.remoteTarget, headers, body };
 }

@@ -21,7 +21,7 @@ describe('agent client', () => {
       message.respond(encodeMessage({ v: 1, type: 'unsubscribed' }));
     });
     const client = new AgentClient(bus, subjects, { partitionCount: 4, timeoutMs: 2000, retryBudgetMs: 1000, retryAfterSeconds: 1, clock }, createPresenceMetrics({ processMetrics: false }));
-    await client.unsubscribe(ALICE, 's1');
-    expect(received).toEqual([{ v: 1, type: 'unsubscribe', presentity: ALICE, subscriptionId: 's1', deadline: clock.now() + 2000 }]);
+    await client.unsubscribe(ALICE, 's1', 'expired');
+    expect(received).toEqual([{ v: 1, type: 'unsubscribe', presentity: ALICE, subscriptionId: 's1', reason: 'expired', deadline: clock.now() + 2000 }]);
   });
 });

@@ -8,6 +8,8 @@ import {
   type SubscribeCommand,
   type SubscribedReply,
   type Subjects,
+  type UnsubscribeReason,
+  type WatchersReply,
 } from '@presence/contracts';
 import { partitionOf, PresenceError, ServiceUnavailableError, type Clock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
@@ -66,8 +68,13 @@ export class AgentClient {
     return this.send(fields.presentity, { v: 1, type: 'subscribe', ...fields }, 'subscribed');
   }
 
-  async unsubscribe(presentity: string, subscriptionId: string): Promise<void> {
-    await this.send(presentity, { v: 1, type: 'unsubscribe', presentity, subscriptionId }, 'unsubscribed');
+  async unsubscribe(presentity: string, subscriptionId: string, reason: UnsubscribeReason): Promise<void> {
+    await this.send(presentity, { v: 1, type: 'unsubscribe', presentity, subscriptionId, reason }, 'unsubscribed');
+  }
+
+  /** The presentity's watchers (RFC 3857 full state), at most `limit`; a longer list is refused by the agent. */
+  async watchers(presentity: string, limit: number): Promise<WatchersReply> {
+    return this.send(presentity, { v: 1, type: 'watchers', presentity, limit }, 'watchers');
   }
 
   /** Current states of presentities of one partition (the first names it). */

@@ -2,7 +2,7 @@ import { negotiateExpires, normalizeAor, type ExpiresPolicy } from '@presence/co
 import type { IncomingRequest } from '@presence/sip';
 import type { AgentClient } from './agent-client.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { PIDF, requirePidfBody, requirePresenceEvent } from './sip-headers.js';
+import { PIDF, PUBLISH_EVENTS, requirePidfBody, requireServedEvent } from './sip-headers.js';
 
 /**
  * PUBLISH (RFC 3903 §6) at the edge: checks the SIP-level parts (event,
@@ -17,7 +17,7 @@ export class PublishHandler {
   ) {}
 
   async handle(request: IncomingRequest): Promise<void> {
-    requirePresenceEvent(request, 'bad-event');
+    requireServedEvent(request, PUBLISH_EVENTS, 'bad-event');
     const presentity = normalizeAor(request.uri);
     this.domains.requireServed(presentity);
     requirePidfBody(request);

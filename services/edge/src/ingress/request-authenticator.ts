@@ -1,7 +1,7 @@
-import { MalformedCredentialsError, type DigestAuthenticator, type DigestChallenge } from '@presence/auth';
+import { MalformedCredentialsError, type DigestAuthenticator } from '@presence/auth';
 import { aorDomain, BadRequestError, ForbiddenError, normalizeAor, UnauthorizedError } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import { formatAuthHeader, parseAuthHeader, SipParseError, type AuthParam, type SipRequest } from '@presence/sip';
+import { formatDigestChallenge, parseAuthHeader, SipParseError, type SipRequest } from '@presence/sip';
 import { CHALLENGED_METHODS } from './challenged-methods.js';
 import type { DomainPolicy } from './domain-policy.js';
 import type { RealmPolicy } from './realm-policy.js';
@@ -61,7 +61,7 @@ export class RequestAuthenticator {
       case 'challenged':
         metrics.authChallenges.inc({ reason: outcome.reason === 'foreign-nonce' ? 'foreign_nonce' : outcome.reason });
         if (outcome.reason === 'rejected') metrics.authFailures.inc({ reason: 'credentials' });
-        throw new UnauthorizedError('Unauthorized', outcome.challenges.map(wwwAuthenticate));
+        throw new UnauthorizedError('Unauthorized', outcome.challenges.map(formatDigestChallenge));
       case 'authenticated':
         // RFC 3261 §22.1 leaves the policy to us: a user acts for its own AOR only.
         if (outcome.aor !== claimed) {
@@ -91,16 +91,4 @@ function credentialsFor(request: SipRequest, realm: string): ReadonlyMap<string,
     if (header.scheme.toLowerCase() === 'digest' && header.params.get('realm') === realm) return header.params;
   }
   return undefined;
-}
-
-function wwwAuthenticate(challenge: DigestChallenge): string {
-  const params: AuthParam[] = [
-    { name: 'realm', value: challenge.realm, quoted: true },
-    { name: 'nonce', value: challenge.nonce, quoted: true },
-    { name: 'opaque', value: challenge.opaque, quoted: true },
-    { name: 'algorithm', value: challenge.algorithm, quoted: false },
-    { name: 'qop', value: challenge.qop, quoted: true },
-  ];
-  if (challenge.stale) params.push({ name: 'stale', value: 'true', quoted: false });
-  return formatAuthHeader('Digest', params);
 }

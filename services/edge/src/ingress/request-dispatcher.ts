@@ -5,7 +5,7 @@ import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
 import { RECIPIENT_LIST_MESSAGE } from '../messaging/recipient-list.js';
 import { checkRequestUriScheme } from './request-uri-scheme.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
-import { PIDF, PRESENCE_EVENT } from './sip-headers.js';
+import { PIDF, SUBSCRIBE_EVENTS } from './sip-headers.js';
 
 export interface MethodHandler {
   /** `requester` is the AOR the request proved to act for; undefined when authentication is off (--auth none). */
@@ -94,7 +94,7 @@ export function methodLabel(method: string): string {
 }
 
 function capabilities(): Record<string, string> {
-  return { allow: ALLOWED.join(', '), accept: PIDF, 'allow-events': PRESENCE_EVENT };
+  return { allow: ALLOWED.join(', '), accept: PIDF, 'allow-events': SUBSCRIBE_EVENTS.join(', ') };
 }
 
 export { ALLOWED as ALLOWED_METHODS };

@@ -2,7 +2,20 @@ import { BadEventError, BadRequestError, NotAcceptableError, UnsupportedMediaTyp
 import type { SipRequest } from '@presence/sip';
 
 export const PRESENCE_EVENT = 'presence';
+/** RFC 3857: the watcher information template package applied to presence. */
+export const WINFO_EVENT = 'presence.winfo';
 export const PIDF = 'application/pidf+xml';
+export const WATCHERINFO = 'application/watcherinfo+xml';
+/** RFC 5875: subscriptions to changes of XCAP documents. */
+export const XCAP_DIFF_EVENT = 'xcap-diff';
+export const XCAP_DIFF = 'application/xcap-diff+xml';
+export const RESOURCE_LISTS = 'application/resource-lists+xml';
+/** The packages SUBSCRIBE serves, as Allow-Events lists them (RFC 6665 §8.2.2). */
+export const SUBSCRIBE_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT, WINFO_EVENT, XCAP_DIFF_EVENT]);
+/** PUBLISH serves presence only (RFC 3903 §4: the package must define publication). */
+export const PUBLISH_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT]);
+/** RFC 6665 §4.2.1 / RFC 3856 §6.7 / RFC 3857 §3.2.2: the body type each package's NOTIFYs carry. */
+export const NOTIFY_BODY_TYPE: Readonly<Record<string, string>> = Object.freeze({ [PRESENCE_EVENT]: PIDF, [WINFO_EVENT]: WATCHERINFO, [XCAP_DIFF_EVENT]: XCAP_DIFF });
 
 export interface EventHeader {
   readonly packageName: string;
@@ -11,27 +24,31 @@ export interface EventHeader {
 }
 
 /**
- * We serve the presence package only: another package gets 489 with
- * Allow-Events (RFC 6665 §8.2.1). A missing Event is 489 for PUBLISH (RFC 3903
- * §6 step 2) and 400 for SUBSCRIBE, which RFC 6665 §8.2.1 allows.
+ * The Event must name a package the method serves here: another gets 489
+ * with Allow-Events (RFC 6665 §8.2.1). A missing Event is 489 for PUBLISH
+ * (RFC 3903 §6 step 2) and 400 for SUBSCRIBE, which RFC 6665 §8.2.1 allows.
  */
-export function requirePresenceEvent(request: SipRequest, missing: 'bad-request' | 'bad-event'): EventHeader {
+export function requireServedEvent(request: SipRequest, served: readonly string[], missing: 'bad-request' | 'bad-event'): EventHeader {
   const value = request.header('event');
   if (value === undefined || value.trim() === '') {
-    if (missing === 'bad-event') throw new BadEventError('Bad Event: missing Event header', [PRESENCE_EVENT]);
+    if (missing === 'bad-event') throw new BadEventError('Bad Event: missing Event header', served);
     throw new BadRequestError('Missing Event header');
   }
   const packageName = value.split(';')[0]!.trim().toLowerCase();
-  if (packageName !== PRESENCE_EVENT) throw new BadEventError(`Bad Event: ${packageName} not supported`, [PRESENCE_EVENT]);
+  if (!served.includes(packageName)) throw new BadEventError(`Bad Event: ${packageName} not supported`, served);
   return { packageName, value: value.trim() };
 }
 
-/** RFC 6665 §4.2.1.1 / RFC 3856 §6.7: the watcher must accept application/pidf+xml (absent Accept means it does). */
-export function requireAcceptsPidf(request: SipRequest): void {
+/**
+ * RFC 6665 §4.2.1.1: the subscriber must accept the package's body type
+ * (RFC 3856 §6.7 application/pidf+xml, RFC 3857 §3.2.2
+ * application/watcherinfo+xml); an absent Accept means it does.
+ */
+export function requireAccepts(request: SipRequest, bodyType: string): void {
   const accepted = request.headerValues('accept').map((v) => v.split(';')[0]!.trim().toLowerCase());
   if (accepted.length === 0) return;
-  if (accepted.some((type) => type === PIDF || type === 'application/*' || type === '*/*')) return;
-  throw new NotAcceptableError('Not Acceptable: application/pidf+xml required', [PIDF]);
+  if (accepted.some((type) => type === bodyType || type === 'application/*' || type === '*/*')) return;
+  throw new NotAcceptableError(`Not Acceptable: ${bodyType} required`, [bodyType]);
 }
 
 /** RFC 3903 §6 step 7 / RFC 3261 §21.4.13: bodies other than PIDF get 415 with Accept. */

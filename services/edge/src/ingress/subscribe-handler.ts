@@ -1,8 +1,8 @@
-import { BadRequestError, normalizeAor, tryParseSipUri, UnsupportedUriSchemeError } from '@presence/core';
+import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { requireAcceptsPidf, requirePresenceEvent } from './sip-headers.js';
+import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -14,8 +14,9 @@ export interface SubscribeHandlerDeps {
 }
 
 /**
- * SUBSCRIBE for the presence package (RFC 6665 §4.2.1, RFC 3856 §6) at the
- * SIP side: checks what the message must carry and hands one command to
+ * SUBSCRIBE for the presence package (RFC 6665 §4.2.1, RFC 3856 §6) and its
+ * watcher information (RFC 3857) at the SIP side: checks what the message
+ * must carry (and, for winfo, that the subscriber is the presentity) and hands one command to
  * subscriptions/, which creates, refreshes or ends the dialog (or serves a
  * fetch) and answers through the SubscribeAnswer given here.
  */
@@ -23,8 +24,8 @@ export class SubscribeHandler {
   constructor(private readonly deps: SubscribeHandlerDeps) {}
 
   async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
-    const event = requirePresenceEvent(request, 'bad-request');
-    requireAcceptsPidf(request);
+    const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
+    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
     const toTag = request.to.params.tag;
     if (toTag) {
@@ -51,6 +52,8 @@ export class SubscribeHandler {
     if (!contact) throw new BadRequestError('Missing Contact header');
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
+    if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
+    const body = event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -68,10 +71,31 @@ export class SubscribeHandler {
         localContact,
         remoteCseq: request.cseq.seq,
         requestedExpires: request.expires,
+        ...(body === undefined ? {} : { body }),
       },
       answerWith200(request),
     );
   }
+}
+
+/**
+ * RFC 5875 §4: the body names the XCAP documents and directories to watch,
+ * as a resource list; the xcap-diff package reads it (and refuses another
+ * user's documents). The From is the authenticated user (the authenticator's
+ * check), so the package may trust the watcher AOR.
+ */
+function requireResourceLists(request: IncomingRequest): string {
+  if (request.contentType !== RESOURCE_LISTS) throw new UnsupportedMediaTypeError(`Unsupported Media Type: xcap-diff needs a ${RESOURCE_LISTS} body`, [RESOURCE_LISTS]);
+  return request.body;
+}
+
+/**
+ * RFC 3857 leaves who may see a presentity's watchers to policy; ours: the presentity only.
+ * The subscriber is the authenticated user, or (under --auth none) the From
+ * AOR; in-dialog requests are held to the dialog's subscriber by subscriptions.
+ */
+function requireOwnWatcherInfo(presentity: string, subscriber: string): void {
+  if (subscriber !== presentity) throw new ForbiddenError('Forbidden: only the presentity may subscribe to its watcher information');
 }
 
 /**

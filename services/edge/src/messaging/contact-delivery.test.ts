@@ -8,7 +8,7 @@ import { ContactDelivery } from './contact-delivery.js';
 import { DeliveryResponder } from './delivery-responder.js';
 
 const subjects = createSubjects('t.');
-const copy = { headers: { From: '<sip:alice@example.com>;tag=a', To: '<sip:bob@example.com>', 'Call-ID': 'c1', CSeq: '1 MESSAGE' }, body: 'hi', branchKey: 'im-key' };
+const copy = { headers: { From: '<sip:alice@example.com>;tag=a', To: '<sip:bob@example.com>', 'Call-ID': 'c1', CSeq: '1 MESSAGE' }, body: Buffer.from('hi'), branchKey: 'im-key' };
 const binding = (edgeId: string, flow: string): Binding => ({ contact: 'sip:bob@192.0.2.7:5070;transport=tcp', contactKey: 'k', expiresAt: Date.now() + 60_000, callId: 'r', cseq: 1, edgeId, flow });
 
 /** A SIP stack's sending side that records what it was asked to send and answers `status`. */
@@ -43,7 +43,7 @@ describe('MESSAGE to a contact, wherever its flow lives', () => {
     const responder = new DeliveryResponder(shared, subjects, 'edge-b', new ContactDelivery({ ...deps, stack: there, edgeId: 'edge-b' }), silentLogger);
     expect(await delivery.send(binding('edge-b', 'tcp|s|7'), copy)).toEqual({ status: 486, reason: 'Busy Here' });
     expect(here.sent).toEqual([]);
-    expect(there.sent).toEqual([{ request: { method: 'MESSAGE', uri: binding('edge-b', '').contact, headers: copy.headers, body: 'hi', branchKey: 'im-key' }, target: { flow: 'tcp|s|7', uri: binding('edge-b', '').contact } }]);
+    expect(there.sent).toEqual([{ request: { method: 'MESSAGE', uri: binding('edge-b', '').contact, headers: copy.headers, body: Buffer.from('hi'), branchKey: 'im-key' }, target: { flow: 'tcp|s|7', uri: binding('edge-b', '').contact } }]);
     await responder.stop();
   });
 

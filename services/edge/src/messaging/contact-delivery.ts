@@ -1,5 +1,5 @@
 import { BusTimeoutError, NoRespondersError, type Bus } from '@presence/bus';
-import { decodeDeliverReply, encodeMessage, type Subjects } from '@presence/contracts';
+import { decodeDeliverReply, encodeDeliverRequest, type Subjects } from '@presence/contracts';
 import type { Binding } from '@presence/core';
 import type { Logger } from '@presence/runtime';
 import type { SipStack } from '@presence/sip';
@@ -57,7 +57,7 @@ export class ContactDelivery {
   }
 
   private async forward(edgeId: string, flow: string, contact: string, copy: MessageCopy): Promise<BranchOutcome> {
-    const request = encodeMessage({ v: 1, type: 'deliver', flow, uri: contact, headers: copy.headers, body: copy.body, branchKey: copy.branchKey });
+    const request = encodeDeliverRequest({ v: 1, type: 'deliver', flow, uri: contact, headers: copy.headers, body: copy.body, branchKey: copy.branchKey });
     try {
       const reply = decodeDeliverReply(await this.deps.bus.request(this.deps.subjects.edgeDeliver(edgeId), request, { timeoutMs: this.deps.forwardTimeoutMs }));
       return { status: reply.status, reason: reply.reason };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CPIM, imdnRequest, noticeBody, wantsNotice, type Clock, type IntermediaryNotice, type LocationStore, type OfflineMessageStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { MessagingConfig } from '../edge-config.js';
 import type { ContactDelivery } from './contact-delivery.js';
 import { forkToContacts } from './fork.js';
@@ -14,7 +14,8 @@ const MAX_FORWARDS = '70';
 export interface NoticeSubject {
   readonly sender: string;
   readonly contentType: string | undefined;
-  readonly body: string;
+  /** Decoded as text only when it is message/cpim. */
+  readonly body: Uint8Array;
 }
 
 /**
@@ -35,12 +36,22 @@ export class ImdnNotifier {
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
     private readonly logger: Logger,
+    /** Where notices sent after the answer are held, so a SIGTERM drain waits for them. */
+    private readonly background: BackgroundWork,
   ) {}
+
+  /** `notify` after the sender's answer, held in the background work; with no room left the notice is counted failed. */
+  notifyLater(subject: NoticeSubject, recipient: string, notice: IntermediaryNotice): void {
+    if (subject.contentType?.toLowerCase() !== CPIM) return;
+    if (this.background.run(() => this.notify(subject, recipient, notice))) return;
+    this.metrics.imdnNotices.inc({ notice, result: 'failed' });
+    this.logger.warn({ recipient, notice }, 'IMDN notice not sent: too much background work in flight');
+  }
 
   /** Sends the notice if `subject` asked for one; never rejects. */
   async notify(subject: NoticeSubject, recipient: string, notice: IntermediaryNotice): Promise<void> {
     if (subject.contentType?.toLowerCase() !== CPIM) return;
-    const imdn = imdnRequest(subject.body);
+    const imdn = imdnRequest(Buffer.from(subject.body).toString('utf8'));
     if (imdn === undefined || !wantsNotice(imdn, notice)) return;
     const sender = subject.sender;
     try {
@@ -56,7 +67,7 @@ export class ImdnNotifier {
           'Max-Forwards': MAX_FORWARDS,
           'Content-Type': CPIM,
         },
-        body,
+        body: Buffer.from(body, 'utf8'),
       };
       const bindings = await this.store.bindings(sender, now);
       if (bindings.length > 0 && (await forkToContacts(this.delivery, bindings, copy)).delivered) return this.metrics.imdnNotices.inc({ notice, result: 'sent' });

@@ -29,17 +29,17 @@ describe('MESSAGE copies', () => {
   });
 
   it('stored copy - keeps From, To, Call-ID, CSeq, Date and Content-Type, and has the loop key of the original', () => {
-    const copy = { headers: { From: '<sip:alice@example.com>;tag=a1', To: '<sip:bob@example.com>', 'Call-ID': 'c1', CSeq: '7 MESSAGE', Date: 'D', 'Content-Type': 'text/plain', 'Max-Forwards': '69' }, body: 'hi' };
+    const copy = { headers: { From: '<sip:alice@example.com>;tag=a1', To: '<sip:bob@example.com>', 'Call-ID': 'c1', CSeq: '7 MESSAGE', Date: 'D', 'Content-Type': 'text/plain', 'Max-Forwards': '69' }, body: Buffer.from('hi') };
     const stored = storedMessage(copy, 7);
-    expect(stored).toEqual({ from: copy.headers.From, to: copy.headers.To, callId: 'c1', cseq: 7, date: 'D', contentType: 'text/plain', body: 'hi' });
+    expect(stored).toEqual({ from: copy.headers.From, to: copy.headers.To, callId: 'c1', cseq: 7, date: 'D', contentType: 'text/plain', body: Buffer.from('hi') });
     const again = copyOfStored(stored);
     expect(again.headers).toEqual({ From: copy.headers.From, To: copy.headers.To, 'Call-ID': 'c1', CSeq: '7 MESSAGE', Date: 'D', 'Content-Type': 'text/plain' });
     expect(again.branchKey).toBe(loopKey(request));
   });
 
   it('path MTU - a large MESSAGE for a UDP contact goes to TCP at the same address and port; small ones and streams stay', () => {
-    const big = { headers: { From: 'a' }, body: 'x'.repeat(1200) };
-    const small = { headers: { From: 'a' }, body: 'x'.repeat(100) };
+    const big = { headers: { From: 'a' }, body: Buffer.from('x'.repeat(1200)) };
+    const small = { headers: { From: 'a' }, body: Buffer.from('x'.repeat(100)) };
     expect(udpTooBig('udp|0|5070|192.0.2.7', 'sip:bob@192.0.2.7:5070', big)).toEqual({ tcpTarget: 'sip:192.0.2.7:5070;transport=tcp' });
     expect(udpTooBig('udp|0|5070|2001:db8::7', 'sip:bob@[2001:db8::7]:5070', big)).toEqual({ tcpTarget: 'sip:[2001:db8::7]:5070;transport=tcp' });
     expect(udpTooBig(undefined, 'sip:bob@192.0.2.7', big)).toEqual({ tcpTarget: 'sip:192.0.2.7:5060;transport=tcp' });

@@ -10,7 +10,8 @@ import { parseNameAddr, type OutgoingRequest, type SipRequest } from '@presence/
  */
 export interface MessageCopy {
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** The bytes as received: any MIME body passes through unchanged (issue #13), Content-Length counts them. */
+  readonly body: Uint8Array;
   /** RFC 3261 §16.6 step 8: put in the branch of every copy we send, found again if one comes back. */
   readonly branchKey?: string;
 }
@@ -47,7 +48,9 @@ export function copyOfRequest(request: SipRequest, key: string, now: number): Me
   };
   const contentType = request.header('content-type');
   if (contentType !== undefined) headers['Content-Type'] = contentType;
-  return { headers, body: request.body, branchKey: key };
+  // RFC 3428 §10: with Date, when the content goes stale; checked a number by the handler.
+  if (request.expires !== undefined) headers.Expires = String(request.expires);
+  return { headers, body: request.bodyBytes, branchKey: key };
 }
 
 /** What the store keeps of a copy. */

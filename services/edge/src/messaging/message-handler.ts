@@ -6,6 +6,7 @@ import {
   cpimProblem,
   IS_COMPOSING,
   LoopDetectedError,
+  NoSuchDialogError,
   normalizeAor,
   RequestEntityTooLargeError,
   TooManyHopsError,
@@ -14,7 +15,7 @@ import {
   type OfflineMessageStore,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
-import type { Logger } from '@presence/runtime';
+import type { BackgroundWork, Logger } from '@presence/runtime';
 import type { IncomingRequest } from '@presence/sip';
 import type { MessagingConfig } from '../edge-config.js';
 import type { DomainPolicy } from '../ingress/domain-policy.js';
@@ -48,12 +49,14 @@ export class MessageHandler {
     private readonly clock: Clock,
     private readonly metrics: PresenceMetrics,
     /** Tells a sender that asked for IMDN what became of its message (RFC 5438). */
-    private readonly notifier: Pick<ImdnNotifier, 'notify'>,
+    private readonly notifier: Pick<ImdnNotifier, 'notify' | 'notifyLater'>,
     logger: Logger,
+    /** Where the copies of a multi-recipient MESSAGE go on after its 202. */
+    background: BackgroundWork,
     /** Told when a message joined the queue of a recipient that has bindings (delivery goes on from the store). */
     private readonly onQueuedForReachable: (recipient: string) => void = () => undefined,
   ) {
-    this.exploder = new RecipientListExploder(config.exploderUser, domains, (recipient, copy, cseq) => this.route(recipient, copy, cseq, false), notifier, metrics, logger);
+    this.exploder = new RecipientListExploder(config.exploderUser, domains, (recipient, copy, cseq) => this.route(recipient, copy, cseq, false), notifier, metrics, logger, background);
   }
 
   async handle(request: IncomingRequest): Promise<void> {
@@ -73,7 +76,7 @@ export class MessageHandler {
     // RFC 3994 §3: an is-composing indication is live state; stale, it would mislead, so it is never stored.
     const outcome = await this.route(recipient, copy, request.cseq.seq, request.contentType === IS_COMPOSING);
     request.respond(outcome.status, outcome.reason);
-    if (outcome.status === 202) void this.notifier.notify({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.body }, recipient, 'stored');
+    if (outcome.status === 202) this.notifier.notifyLater({ sender: normalizeAor(request.from.uri), contentType: request.contentType, body: request.bodyBytes }, recipient, 'stored');
   }
 
   /** Sends `copy` to the recipient's contacts, or stores it (202) when it has none or older messages wait. */
@@ -101,21 +104,31 @@ export class MessageHandler {
 
   /** RFC 3261 §16.3 steps 3 and 4, then the size cap; the copy to send on. */
   private checked(request: IncomingRequest): MessageCopy {
+    // RFC 3428 §4: a page-mode MESSAGE is outside any dialog; one with a To tag names a dialog this server never has (RFC 3261 §12.2.2).
+    if (request.to.params.tag !== undefined) throw new NoSuchDialogError('Call/Transaction Does Not Exist (MESSAGE with a To tag: no such dialog here)');
+    if (request.expires !== undefined && Number.isNaN(request.expires)) throw new BadRequestError('Invalid Expires');
     const hops = request.maxForwards;
     if (hops !== undefined && Number.isNaN(hops)) throw new BadRequestError('Invalid Max-Forwards');
     if (hops === 0) throw new TooManyHopsError('Too Many Hops');
     const key = loopKey(request);
     if (cameBackToUs(request, key)) throw new LoopDetectedError('Loop Detected');
-    const bytes = Buffer.byteLength(request.body);
+    const bytes = request.bodyBytes.length;
     if (bytes > this.config.maxMessageBytes) throw new RequestEntityTooLargeError(`Message body of ${bytes} bytes exceeds ${this.config.maxMessageBytes}`);
     const cpim = request.contentType === CPIM ? cpimProblem(request.body) : undefined;
     if (cpim !== undefined) throw new BadRequestError(`Malformed message/cpim: ${cpim}`);
     return copyOfRequest(request, key, this.clock.now());
   }
 
-  /** Durable before the answer: 202 means the message will not be lost (issue #13). */
+  /**
+   * Durable before the answer: 202 means the message will not be lost (issue #13).
+   * RFC 3428 §10: Expires is how long the content stays meaningful; a stored
+   * message lapses then (never later than the configured time to live), and
+   * one already stale is not stored at all.
+   */
   private async storeForLater(recipient: string, copy: MessageCopy, cseq: number): Promise<RouteOutcome> {
-    const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: this.config.offlineMessageTtlMs };
+    const expires = copy.headers.Expires === undefined ? undefined : Number(copy.headers.Expires) * 1000;
+    if (expires === 0) return { status: 480, reason: 'Temporarily Unavailable (Expires: 0, not stored)' };
+    const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: Math.min(this.config.offlineMessageTtlMs, expires ?? Number.POSITIVE_INFINITY) };
     const outcome = await this.store.storeOfflineMessage(recipient, storedMessage(copy, cseq), limits);
     if (outcome.expired > 0) this.metrics.messagesExpired.inc(outcome.expired);
     if (!outcome.stored) {

@@ -37,6 +37,8 @@ const MAX_PENDING = 10_000;
  */
 export class OfflineDelivery {
   private readonly running = new Map<string, Promise<void>>();
+  /** Recipients told of again while their delivery ran here: it goes round once more, so nothing stored meanwhile waits for the sweep. */
+  private readonly again = new Set<string>();
   private readonly sweep: PeriodicTask;
   private stopped = false;
   /** Where the sweep goes on: the last recipient of its previous page. */
@@ -56,10 +58,18 @@ export class OfflineDelivery {
 
   /** The recipient may be reachable now (it registered): deliver what waits for it, in the background. */
   recipientRegistered(recipient: string): void {
-    if (this.stopped || this.running.has(recipient) || this.running.size >= MAX_PENDING) return;
-    const work = this.deliverTo(recipient)
+    if (this.stopped) return;
+    if (this.running.has(recipient)) {
+      this.again.add(recipient);
+      return;
+    }
+    if (this.running.size >= MAX_PENDING) return;
+    const work = this.deliverUntilSettled(recipient)
       .catch((error: unknown) => this.deps.logger.warn({ err: error, recipient }, 'offline delivery failed; the sweep retries'))
-      .finally(() => this.running.delete(recipient));
+      .finally(() => {
+        this.running.delete(recipient);
+        this.again.delete(recipient);
+      });
     this.running.set(recipient, work);
   }
 
@@ -80,34 +90,56 @@ export class OfflineDelivery {
     await Promise.all(this.running.values());
   }
 
-  private async deliverTo(recipient: string): Promise<void> {
+  /**
+   * Rounds until the queue was emptied with nothing left behind. A message
+   * stored while a round ran (queued behind the ones being delivered) was
+   * announced to a deliverer that could not take the lock — this one, on
+   * this edge or another: so after letting the lock go the queue is looked
+   * at again, and a message found there gets another round.
+   */
+  private async deliverUntilSettled(recipient: string): Promise<void> {
+    for (;;) {
+      this.again.delete(recipient);
+      const drained = await this.deliverTo(recipient);
+      if (this.stopped) return;
+      if (this.again.has(recipient)) continue;
+      if (!drained || (await this.deps.store.offlineMessages(recipient, 1)).messages.length === 0) return;
+    }
+  }
+
+  /** One round under the lock; true when it ended with the queue empty (not stopped by a failure or a lost lock). */
+  private async deliverTo(recipient: string): Promise<boolean> {
     const { store, edgeId, lockTtlMs } = this.deps;
-    if (!(await store.acquireDeliveryLock(recipient, edgeId, lockTtlMs))) return;
+    if (!(await store.acquireDeliveryLock(recipient, edgeId, lockTtlMs))) return false;
     try {
-      while (!this.stopped && (await this.deliverBatch(recipient)));
+      for (;;) {
+        if (this.stopped) return false;
+        const outcome = await this.deliverBatch(recipient);
+        if (outcome !== 'more') return outcome === 'empty';
+      }
     } finally {
       await store.releaseDeliveryLock(recipient, edgeId);
     }
   }
 
-  /** Delivers up to BATCH messages in order; true when all went and more may wait. */
-  private async deliverBatch(recipient: string): Promise<boolean> {
+  /** Delivers up to BATCH messages in order: 'more' when all went (read again), 'empty' when none waited, 'stopped' when one was not delivered. */
+  private async deliverBatch(recipient: string): Promise<'more' | 'empty' | 'stopped'> {
     const { store, metrics } = this.deps;
     const { messages, expired } = await store.offlineMessages(recipient, BATCH);
     if (expired > 0) metrics.messagesExpired.inc(expired);
     for (const message of messages) {
       // Renewed before each message (each may take a whole transaction): lost, another deliverer goes on.
-      if (this.stopped || !(await store.acquireDeliveryLock(recipient, this.deps.edgeId, this.deps.lockTtlMs))) return false;
+      if (this.stopped || !(await store.acquireDeliveryLock(recipient, this.deps.edgeId, this.deps.lockTtlMs))) return 'stopped';
       const bindings = await store.bindings(recipient, this.deps.clock.now());
-      if (bindings.length === 0) return false;
+      if (bindings.length === 0) return 'stopped';
       const result = await forkToContacts(this.deps.delivery, bindings, copyOfStored(message));
       if (!result.delivered) {
         this.deps.logger.info({ recipient, status: result.status }, 'stored MESSAGE not delivered; kept for a later try');
-        return false;
+        return 'stopped';
       }
       await store.removeOfflineMessage(recipient, message.id);
       metrics.messagesDelivered.inc({ path: 'offline' });
     }
-    return messages.length === BATCH;
+    return messages.length === 0 ? 'empty' : 'more';
   }
 }

@@ -25,7 +25,7 @@ export function udpTooBig(flow: string | undefined, contact: string, copy: Messa
 }
 
 function estimatedBytes(contact: string, copy: MessageCopy): number {
-  let bytes = contact.length + Buffer.byteLength(copy.body);
+  let bytes = contact.length + copy.body.length;
   for (const [name, value] of Object.entries(copy.headers)) bytes += name.length + value.length + 4;
   return bytes;
 }

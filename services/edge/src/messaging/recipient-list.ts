@@ -1,6 +1,6 @@
-import { BadRequestError } from '@presence/core';
+import { BadRequestError, UnsupportedMediaTypeError } from '@presence/core';
 import { childElements, defaultPidfLimits, getAttribute, parseXmlTree, PidfError, type XmlElement } from '@presence/pidf';
-import PostalMime from 'postal-mime';
+import { multipartBoundary, splitMultipart, valueToken } from './multipart.js';
 
 /** Option tag a UAC puts in Require for a recipient-list MESSAGE (RFC 5365 §4). */
 export const RECIPIENT_LIST_MESSAGE = 'recipient-list-message';
@@ -14,47 +14,48 @@ export type CopyControl = 'to' | 'cc' | 'bcc';
 export interface ListedRecipient {
   readonly uri: string;
   readonly copyControl: CopyControl;
+  /** RFC 5364 §4 `anonymize`: the others see an anonymous URI in its place. */
+  readonly anonymize?: boolean;
 }
+
+/** What stands in for an anonymized entry in the list the others get (RFC 5364 §4, the RFC 3323 anonymous URI). */
+export const ANONYMOUS_URI = 'sip:anonymous@anonymous.invalid';
 
 /** A recipient-list MESSAGE taken apart: who gets it, and the message itself. */
 export interface RecipientListMessage {
   readonly recipients: readonly ListedRecipient[];
+  /** The message part's media type with its parameters ('text/plain' when the part says none, RFC 2046 §5.1.1). */
   readonly contentType: string;
-  readonly body: string;
+  /** The message part's header section as received, sent on unchanged ('' for none). */
+  readonly partHeaders: string;
+  /** The message part's bytes, unchanged. */
+  readonly body: Uint8Array;
 }
 
 /**
  * Splits a multipart/mixed MESSAGE body (RFC 5365 §4) into its URI list
  * (the application/resource-lists+xml part with Content-Disposition
- * recipient-list) and the one other part, the message to send on. The
- * MIME parsing is postal-mime's; a body that does not have exactly these
- * parts is 400 naming what is missing.
+ * recipient-list) and the one other part, the message to send on, whose
+ * bytes are kept as they are. A body that does not have exactly these
+ * parts is 400 naming what is missing; one that is not multipart/mixed, or
+ * a list in another format, 415.
  */
-export async function parseRecipientListMessage(contentType: string, body: string, maxRecipients: number): Promise<RecipientListMessage> {
-  if (!/^multipart\/mixed\s*;.*boundary=/i.test(contentType)) throw new BadRequestError(`Recipient-list MESSAGE body must be multipart/mixed with a boundary, not ${contentType || 'none'}`);
-  const mime = await PostalMime.parse(`Content-Type: ${contentType}\r\n\r\n${body}`, { attachmentEncoding: 'utf8' }).catch((error: Error) => {
-    throw new BadRequestError(`Malformed multipart/mixed body: ${error.message}`);
-  });
-  const parts = mime.attachments;
-  const lists = parts.filter((part) => part.mimeType.toLowerCase() === RESOURCE_LISTS && part.disposition?.toLowerCase() === 'recipient-list');
-  if (lists.length !== 1) throw new BadRequestError(`Recipient-list MESSAGE needs one ${RESOURCE_LISTS} part with Content-Disposition: recipient-list (found ${lists.length})`);
-  const others = parts.filter((part) => part !== lists[0]);
-  const text = mime.text;
-  if (others.length + (text === undefined ? 0 : 1) !== 1) throw new BadRequestError('Recipient-list MESSAGE needs exactly one message part beside the URI list');
-  const recipients = listedRecipients(String(lists[0]!.content), maxRecipients);
-  if (others.length === 1) return { recipients, contentType: others[0]!.mimeType, body: canonicalLines(String(others[0]!.content)) };
-  // postal-mime ends a text body with a line break the part did not have.
-  return { recipients, contentType: 'text/plain;charset=utf-8', body: canonicalLines((text as string).replace(/\r?\n$/, '')) };
-}
-
-/**
- * postal-mime hands text back with bare LF line ends; a SIP body, message/cpim
- * above all (RFC 3862), has CRLF, MIME's canonical form for text (RFC 2046
- * §4.1.1). The parts sent on are text; binary ones would not survive the
- * UTF-8 decoding anyway.
- */
-function canonicalLines(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
+export function parseRecipientListMessage(contentType: string, body: Uint8Array, maxRecipients: number): RecipientListMessage {
+  // RFC 5365 §6: the body is multipart/mixed; another type is one we do not take (415 with Accept, RFC 3261 §21.4.13).
+  if (!/^multipart\/mixed\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError(`Unsupported Media Type (a recipient-list MESSAGE is multipart/mixed, not ${contentType || 'none'})`, ['multipart/mixed']);
+  const boundary = multipartBoundary(contentType);
+  if (boundary === undefined) throw new BadRequestError('Recipient-list MESSAGE body is multipart/mixed without a boundary');
+  const parts = splitMultipart(Buffer.from(body.buffer, body.byteOffset, body.byteLength), boundary);
+  // RFC 5363 §4.1 via RFC 5365 §7: a URI list in a format we do not read is 415 naming the one we do.
+  const listed = parts.filter((part) => valueToken(part.headers.get('content-disposition')) === 'recipient-list');
+  const foreign = listed.find((part) => valueToken(part.headers.get('content-type')) !== RESOURCE_LISTS);
+  if (foreign !== undefined) throw new UnsupportedMediaTypeError(`Unsupported Media Type (recipient list as ${valueToken(foreign.headers.get('content-type')) ?? 'text/plain'}; lists are ${RESOURCE_LISTS})`, [RESOURCE_LISTS]);
+  if (listed.length !== 1) throw new BadRequestError(`Recipient-list MESSAGE needs one ${RESOURCE_LISTS} part with Content-Disposition: recipient-list (found ${listed.length})`);
+  const others = parts.filter((part) => part !== listed[0]);
+  if (others.length !== 1) throw new BadRequestError('Recipient-list MESSAGE needs exactly one message part beside the URI list');
+  const message = others[0]!;
+  const recipients = listedRecipients(listed[0]!.body.toString('utf8'), maxRecipients);
+  return { recipients, contentType: message.headers.get('content-type') ?? 'text/plain', partHeaders: message.headerText, body: message.body };
 }
 
 /** The entries of a resource-lists document (RFC 4826 §3), each URI once, at most `max`. */
@@ -74,7 +75,10 @@ function listedRecipients(xml: string, max: number): ListedRecipient[] {
       if (uri === undefined || uri === '') throw new BadRequestError('Recipient list entry without a uri');
       const control = (getAttribute(entry, 'copyControl', COPY_CONTROL_NS) ?? 'to').toLowerCase();
       if (control !== 'to' && control !== 'cc' && control !== 'bcc') throw new BadRequestError(`Recipient list entry ${uri}: copyControl must be to, cc or bcc, not ${control}`);
-      if (!seen.has(uri)) seen.set(uri, { uri, copyControl: control });
+      const anonymize = (getAttribute(entry, 'anonymize', COPY_CONTROL_NS) ?? 'false').trim().toLowerCase();
+      if (anonymize !== 'true' && anonymize !== 'false' && anonymize !== '1' && anonymize !== '0') throw new BadRequestError(`Recipient list entry ${uri}: anonymize must be true or false, not ${anonymize}`);
+      const anonymous = anonymize === 'true' || anonymize === '1';
+      if (!seen.has(uri)) seen.set(uri, { uri, copyControl: control, ...(anonymous ? { anonymize: true } : {}) });
     }
   }
   if (seen.size === 0) throw new BadRequestError('Recipient list names nobody');
@@ -83,22 +87,23 @@ function listedRecipients(xml: string, max: number): ListedRecipient[] {
 }
 
 /**
- * What each recipient gets (RFC 5365 §5): the message, and the list of
- * recipients as a recipient-list-history part without the bcc entries
- * (RFC 5365 §4 privacy), together as multipart/mixed.
+ * What each recipient gets (RFC 5365 §7.3): the message part as it came
+ * (headers and bytes), and the list of recipients as a
+ * recipient-list-history part without the bcc entries and with anonymized
+ * ones as the anonymous URI (RFC 5365 §4, RFC 5364 §4), together as
+ * multipart/mixed; the message alone when no one is left to show.
  */
-export function recipientCopy(message: RecipientListMessage, boundary: string): { contentType: string; body: string } {
+export function recipientCopy(message: RecipientListMessage, boundary: string): { contentType: string; body: Uint8Array } {
   const visible = message.recipients.filter((recipient) => recipient.copyControl !== 'bcc');
-  const entries = visible.map((recipient) => `<entry uri="${escapeXml(recipient.uri)}" cp:copyControl="${recipient.copyControl}"/>`);
+  if (visible.length === 0) return { contentType: message.contentType, body: message.body };
+  const entries = visible.map((recipient) => `<entry uri="${escapeXml(recipient.anonymize === true ? ANONYMOUS_URI : recipient.uri)}" cp:copyControl="${recipient.copyControl}"/>`);
   const history = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<resource-lists xmlns="${RESOURCE_LISTS_NS}" xmlns:cp="${COPY_CONTROL_NS}"><list>${entries.join('')}</list></resource-lists>`,
   ].join('\r\n');
-  const body = [
-    `--${boundary}`,
-    `Content-Type: ${message.contentType}`,
+  const head = message.partHeaders === '' ? `--${boundary}\r\n\r\n` : `--${boundary}\r\n${message.partHeaders}\r\n\r\n`;
+  const tail = [
     '',
-    message.body,
     `--${boundary}`,
     `Content-Type: ${RESOURCE_LISTS}`,
     'Content-Disposition: recipient-list-history; handling=optional',
@@ -107,7 +112,7 @@ export function recipientCopy(message: RecipientListMessage, boundary: string): 
     `--${boundary}--`,
     '',
   ].join('\r\n');
-  return { contentType: `multipart/mixed;boundary=${boundary}`, body };
+  return { contentType: `multipart/mixed;boundary=${boundary}`, body: Buffer.concat([Buffer.from(head), message.body, Buffer.from(tail)]) };
 }
 
 function escapeXml(text: string): string {

@@ -16,6 +16,8 @@ export interface InitialSubscribe extends Omit<DialogFields, 'id' | 'localCseq' 
   readonly eventPackage: string;
   /** Expires header (undefined when absent): the duration is granted by policy, once the request is otherwise valid. */
   readonly requestedExpires: number | undefined;
+  /** The SUBSCRIBE body, for a package that reads one (RFC 5875 §4: xcap-diff names its resources there). */
+  readonly body?: string;
 }
 
 /** A SUBSCRIBE inside a dialog: refresh, or unsubscribe when expires is 0 (RFC 6665 §4.2.1.2, §4.2.1.4). */

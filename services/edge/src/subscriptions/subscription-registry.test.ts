@@ -5,7 +5,7 @@ import { silentLogger } from '@presence/runtime';
 import { FakeClock } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import type { InitialSubscribe } from './subscribe-request.js';
-import type { DialogNotifier, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
+import type { DialogNotifier, EventPackage, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 import { fromDialogRecord, type WatcherDialog } from './watcher-dialog.js';
 
@@ -15,7 +15,7 @@ const UNREACHABLE = 'sip:down@example.com';
 const SNAPSHOT: PresentitySnapshot = { presentity: PRESENTITY, version: 1, document: '<presence/>' };
 
 /** A registry on a fake clock, with every door out of it recorded. */
-function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds: 5 }) {
+function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds: 5 }, packages: (calls: string[]) => Record<string, EventPackage<PackageState>> = () => ({})) {
   const clock = new FakeClock();
   /** What the agent decides for the next SUBSCRIBE (tests change it between requests). */
   const decision: { next: Omit<SubscriptionDecision, 'state'> } = { next: { status: 'active' } };
@@ -39,6 +39,7 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
     stateChanged: () => void calls.push('changed'),
     notifyTerminated: async (_dialog: WatcherDialog, reason: TerminationReason) => void calls.push(`terminated ${reason} ${clock.now()}`),
     cancel: () => undefined,
+    forget: () => undefined,
   };
   const registry = new SubscriptionRegistry({
     agent,
@@ -51,6 +52,7 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
     metrics: createPresenceMetrics({ processMetrics: false }),
     logger: silentLogger,
     limits,
+    packages: packages(calls),
   });
   const answers: number[] = [];
   const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires) };
@@ -247,5 +249,28 @@ describe('SubscriptionRegistry', () => {
     expect(calls.at(-1)).toMatch(/^terminated rejected/);
     await expect(registry.subscribe({ ...initial(60), callId: 'call-9' }, answer)).rejects.toMatchObject({ status: 403 });
     expect(registry.size).toBe(0);
+  });
+
+  it('subscription registry - each event package has its own dialogs: a presence change never reaches a winfo dialog of the same presentity', async () => {
+    const winfo = (calls: string[]): Record<string, EventPackage<PackageState>> => ({
+      'presence.winfo': {
+        agent: { subscribe: async () => (calls.push('winfo list'), { status: 'active', state: { presentity: PRESENTITY } }), unsubscribe: async (_p, _id, reason) => void calls.push(`winfo unsubscribe ${reason}`), fetchStates: async () => [{ presentity: PRESENTITY }] },
+        interest: { acquire: () => undefined, release: () => undefined, apply: () => true },
+        notifier: { notifyNow: () => void calls.push('winfo notify'), stateChanged: () => void calls.push('winfo changed'), notifyTerminated: async (_d, reason) => void calls.push(`winfo terminated ${reason}`), cancel: () => undefined, forget: () => void calls.push('winfo forget') },
+      },
+    });
+    const { clock, calls, registry, answer } = setup(undefined, winfo);
+    await registry.subscribe(initial(600), answer);
+    await registry.subscribe({ ...initial(60), callId: 'call-2', event: 'presence.winfo', eventPackage: 'presence.winfo' }, answer);
+    expect(registry.size).toBe(2);
+    calls.length = 0;
+    registry.onPresentityChanged(PRESENTITY);
+    registry.onPackageChanged('presence.winfo', PRESENTITY);
+    expect(calls).toEqual(['changed', 'winfo changed']);
+    clock.advance(60_000);
+    await settle();
+    expect(registry.size).toBe(1);
+    expect(calls.slice(2).sort()).toEqual(['winfo terminated timeout', 'winfo unsubscribe expired']);
+    await expect(registry.subscribe({ ...initial(60), callId: 'call-3', event: 'dialog', eventPackage: 'dialog' }, answer)).rejects.toMatchObject({ status: 489 });
   });
 });

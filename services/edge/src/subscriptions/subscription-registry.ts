@@ -1,5 +1,6 @@
 import { WHOLE_DOCUMENT_VIEW, type AuthorizationChange, type PresentitySnapshot } from '@presence/contracts';
 import {
+  BadEventError,
   ForbiddenError,
   negotiateExpires,
   NoSuchSubscriptionError,
@@ -16,7 +17,7 @@ import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
 import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
-import type { DialogNotifier, InterestHold, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
+import type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
 
@@ -24,9 +25,12 @@ import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './wat
 type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' | 'rejected' | 'deactivated' }>;
 
 export interface SubscriptionRegistryDeps {
+  /** The presence package (RFC 3856): its agent, interest and notifier. */
   readonly agent: WatcherAgent;
   readonly interest: InterestHold;
   readonly notifier: DialogNotifier;
+  /** Other event packages served, by package name (presence.winfo). */
+  readonly packages?: Readonly<Record<string, EventPackage<PackageState>>>;
   readonly dialogs: DialogStore;
   /** Durations granted to SUBSCRIBE (RFC 6665 §4.2.1.1). */
   readonly policy: ExpiresPolicy;
@@ -45,18 +49,24 @@ export interface SubscriptionRegistryDeps {
  * the agent and the NOTIFYs only through subscription-delegates.ts.
  */
 export class SubscriptionRegistry {
-  private readonly table = new DialogTable();
+  /** One table per event package: a presentity's fan-out walks only the dialogs of the package that changed. */
+  private readonly tables = new Map<string, DialogTable>();
+  private readonly packages: ReadonlyMap<string, EventPackage<PackageState>>;
   /** RFC 6665 §4.2.2: a subscription not refreshed in time ends with terminated;reason=timeout. */
   private readonly expiry: SubscriptionExpiry<WatcherDialog>;
   private readonly caps: SubscriptionCaps;
 
   constructor(private readonly deps: SubscriptionRegistryDeps) {
     this.caps = new SubscriptionCaps(deps.limits, deps.metrics);
+    this.packages = new Map([[PRESENCE_PACKAGE, { agent: deps.agent, interest: deps.interest, notifier: deps.notifier }], ...Object.entries(deps.packages ?? {})]);
+    for (const name of this.packages.keys()) this.tables.set(name, new DialogTable());
     this.expiry = new SubscriptionExpiry(deps.clock, (dialog) => this.lapsed(dialog));
   }
 
   get size(): number {
-    return this.table.size;
+    let size = 0;
+    for (const table of this.tables.values()) size += table.size;
+    return size;
   }
 
   /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
@@ -70,8 +80,9 @@ export class SubscriptionRegistry {
     // A fetch (expires 0) holds nothing, so no cap applies to it.
     const admission = { held: false };
     if (expires > 0) this.caps.admit(watcher, request.source);
+    const served = this.packageNamed(request.eventPackage);
     try {
-      await this.withInterest(presentity, async () => this.create(request, id, watcher, expires, answer, admission));
+      await this.withInterest(served, presentity, async () => this.create(served, request, id, watcher, expires, answer, admission));
     } finally {
       // Counted from admission; once held, the count is released when the dialog ends (terminate).
       if (expires > 0 && !admission.held) this.caps.release(watcher, request.source);
@@ -79,17 +90,20 @@ export class SubscriptionRegistry {
   }
 
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
-  private async create(request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
+  private async create(served: EventPackage<PackageState>, request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
     const presentity = shared(request.presentity);
-    const decision = await this.deps.agent.subscribe({
-      presentity,
-      subscriptionId: id,
-      watcher,
-      event: request.eventPackage,
-      expires,
-      edgeId: this.deps.edgeId,
-      initial: true,
-    });
+    const decision = await served.agent.subscribe(
+      {
+        presentity,
+        subscriptionId: id,
+        watcher,
+        event: request.eventPackage,
+        expires,
+        edgeId: this.deps.edgeId,
+        initial: true,
+      },
+      request.body,
+    );
     // The agent answers a block with 403 itself; an agent that reports it as a decision is answered the same way (RFC 3856 §6.6).
     if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
     const dialog = new WatcherDialog({
@@ -102,22 +116,23 @@ export class SubscriptionRegistry {
     dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
-      this.deps.interest.apply(decision.state);
       answer.accept(dialog, 0);
       const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
-      await this.deps.notifier.notifyTerminated(dialog, reason);
+      // Held (withInterest) until this resolves: the final NOTIFY's body is the state the interest holds.
+      served.interest.apply(decision.state);
+      await served.notifier.notifyTerminated(dialog, reason);
       return;
     }
-    await this.activate(dialog, decision.state);
+    await this.activate(served, dialog, decision.state);
     admission.held = true;
     answer.accept(dialog, expires);
-    this.deps.notifier.notifyNow(dialog);
+    served.notifier.notifyNow(dialog);
   }
 
   /** A SUBSCRIBE inside a dialog held here or mirrored: refresh, or unsubscribe when expires is 0. */
   async resubscribe(request: InDialogSubscribe, answer: SubscribeAnswer): Promise<void> {
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
-    const held = this.table.get(id);
+    const held = this.heldDialog(id);
     if (held) requireWatcher(held.watcher, request.requester);
     const dialog = held ?? (await this.adopt(id, request));
     if (!dialog) throw new NoSuchSubscriptionError('Subscription does not exist');
@@ -126,15 +141,16 @@ export class SubscriptionRegistry {
     dialog.remoteCseq = request.remoteCseq;
     dialog.follow(request.flow, request.localContact);
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
-    const decision = await this.deps.agent.subscribe({
+    const served = this.packageOf(dialog);
+    const decision = await served.agent.subscribe({
       presentity: dialog.presentity,
       subscriptionId: id,
       watcher: dialog.watcher,
-      event: dialog.event.split(';')[0]!.trim(),
+      event: eventPackageOf(dialog.event),
       expires,
       edgeId: this.deps.edgeId,
     });
-    this.deps.interest.apply(decision.state);
+    served.interest.apply(decision.state);
     const ended = endedByDecision(dialog, decision);
     if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
@@ -146,19 +162,20 @@ export class SubscriptionRegistry {
     }
     await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
     answer.accept(dialog, expires);
-    this.deps.notifier.notifyNow(dialog);
+    served.notifier.notifyNow(dialog);
   }
 
   /**
-   * A rule change moved a watcher whose dialog is held here (the agent's
-   * AuthorizationChange): pending to active gets a full NOTIFY at once, a new
-   * view a NOTIFY with it, a block ends the dialog with reason rejected, an
-   * active watcher the rules want confirmed again ends deactivated (RFC 6665
-   * §4.1.3 has no way back to pending). A decision that changes nothing for
-   * the dialog sends nothing.
+   * A rule change moved a watcher whose presence dialog is held here (the
+   * agent's AuthorizationChange): pending to active gets a full NOTIFY at
+   * once, a new view a NOTIFY with it, a block ends the dialog with reason
+   * rejected, an active watcher the rules want confirmed again ends
+   * deactivated (RFC 6665 §4.1.3 has no way back to pending). A decision that
+   * changes nothing for the dialog sends nothing. Other packages are not
+   * subject to pres-rules.
    */
   onAuthorization(change: AuthorizationChange): void {
-    const dialog = this.table.get(change.subscriptionId);
+    const dialog = this.tables.get(PRESENCE_PACKAGE)!.get(change.subscriptionId);
     if (!dialog || dialog.terminated) return;
     this.deps.interest.apply(change.state);
     const ended = endedByDecision(dialog, change);
@@ -178,12 +195,12 @@ export class SubscriptionRegistry {
    * the presentity, so changes committed meanwhile are not missed; the hold
    * passes to the dialog if `work` activates one, and is released otherwise.
    */
-  private async withInterest<T>(presentity: string, work: () => Promise<T>): Promise<T> {
-    this.deps.interest.acquire(presentity);
+  private async withInterest<T>(served: EventPackage<PackageState>, presentity: string, work: () => Promise<T>): Promise<T> {
+    served.interest.acquire(presentity);
     try {
       return await work();
     } finally {
-      this.deps.interest.release(presentity);
+      served.interest.release(presentity);
     }
   }
 
@@ -192,25 +209,27 @@ export class SubscriptionRegistry {
     const record = await this.deps.dialogs.loadDialog(id);
     if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
     requireWatcher(record.watcher, request.requester);
+    const served = this.packages.get(eventPackageOf(record.event));
+    if (!served) return undefined;
     const dialog = fromDialogRecord(record, request.flow, request.source, request.localContact);
-    await this.withInterest(dialog.presentity, async () => this.activate(dialog, await this.currentState(dialog.presentity, id)));
+    await this.withInterest(served, dialog.presentity, async () => this.activate(served, dialog, await this.currentState(served, dialog.presentity, id)));
     // Held here from now on: counted, never refused (a refresh always passes).
     this.caps.count(dialog.watcher, dialog.source);
     return dialog;
   }
 
-  private async currentState(presentity: string, id: string): Promise<PresentitySnapshot> {
-    const state = (await this.deps.agent.fetchStates([presentity]))[0];
+  private async currentState(served: EventPackage<PackageState>, presentity: string, id: string): Promise<PackageState> {
+    const state = (await served.agent.fetchStates([presentity]))[0];
     if (!state) throw new NoSuchSubscriptionError(`No state for adopted subscription ${id}`);
     return state;
   }
 
   /** Starts holding a new (or adopted) dialog, inside withInterest. */
-  private async activate(dialog: WatcherDialog, snapshot: PresentitySnapshot): Promise<void> {
+  private async activate(served: EventPackage<PackageState>, dialog: WatcherDialog, snapshot: PackageState): Promise<void> {
     await this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId));
-    this.deps.interest.acquire(dialog.presentity);
-    this.deps.interest.apply(snapshot);
-    this.table.add(dialog);
+    served.interest.acquire(dialog.presentity);
+    served.interest.apply(snapshot);
+    this.tableOf(dialog).add(dialog);
     this.expiry.schedule(dialog);
   }
 
@@ -219,7 +238,7 @@ export class SubscriptionRegistry {
    * the dialog keeps the old one. The agent's decision comes with it: a
    * pending watcher it now allows turns active, and the view follows the rules.
    */
-  private async refresh(dialog: WatcherDialog, expiresAt: number, decision: SubscriptionDecision): Promise<void> {
+  private async refresh(dialog: WatcherDialog, expiresAt: number, decision: SubscriptionDecision<PackageState>): Promise<void> {
     const authorized = dialog.pending && decision.status === 'active';
     // The view is the agent's word whatever the mirror does; the status and expiry change once mirrored.
     dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
@@ -245,17 +264,49 @@ export class SubscriptionRegistry {
 
   /** A presentity this edge watches changed: every local watcher gets (rate-limited) word of it. */
   onPresentityChanged(presentity: string): void {
-    for (const dialog of this.table.watchersOf(presentity)) this.deps.notifier.stateChanged(dialog);
+    this.onPackageChanged(PRESENCE_PACKAGE, presentity);
+  }
+
+  /** The state of an event package about a presentity changed: that package's dialogs watching it hear of it. */
+  onPackageChanged(eventPackage: string, presentity: string): void {
+    const served = this.packageNamed(eventPackage);
+    for (const dialog of this.tables.get(eventPackage)!.watchersOf(presentity)) served.notifier.stateChanged(dialog);
   }
 
   /** Stops timers; dialogs stay mirrored so a restarted or other edge can adopt them. */
   stop(): void {
     this.expiry.stop();
-    for (const dialog of this.table.all()) this.deps.notifier.cancel(dialog);
+    for (const [name, table] of this.tables) {
+      const { notifier } = this.packageNamed(name);
+      for (const dialog of table.all()) notifier.cancel(dialog);
+    }
+  }
+
+  private packageNamed(eventPackage: string): EventPackage<PackageState> {
+    const served = this.packages.get(eventPackage);
+    // Ingress admits only the packages served here (489 otherwise); reaching this is a wiring bug.
+    if (!served) throw new BadEventError(`Bad Event: ${eventPackage} not supported`, [...this.packages.keys()]);
+    return served;
+  }
+
+  private packageOf(dialog: WatcherDialog): EventPackage<PackageState> {
+    return this.packageNamed(eventPackageOf(dialog.event));
+  }
+
+  private tableOf(dialog: WatcherDialog): DialogTable {
+    return this.tables.get(eventPackageOf(dialog.event))!;
+  }
+
+  private heldDialog(id: string): WatcherDialog | undefined {
+    for (const table of this.tables.values()) {
+      const dialog = table.get(id);
+      if (dialog) return dialog;
+    }
+    return undefined;
   }
 
   private lapsed(dialog: WatcherDialog): void {
-    if (this.table.get(dialog.id) !== dialog) return;
+    if (this.heldDialog(dialog.id) !== dialog) return;
     this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
     this.terminateInBackground(dialog, { type: 'expired' });
   }
@@ -267,16 +318,20 @@ export class SubscriptionRegistry {
    * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
    */
   private async terminate(dialog: WatcherDialog, event: EndEvent): Promise<void> {
-    if (!this.table.get(dialog.id)) return;
+    if (!this.heldDialog(dialog.id)) return;
+    const served = this.packageOf(dialog);
     this.expiry.cancel(dialog);
-    this.deps.notifier.cancel(dialog);
+    served.notifier.cancel(dialog);
     const { reason } = dialog.transition(event);
-    this.table.remove(dialog);
+    this.tableOf(dialog).remove(dialog);
     this.caps.release(dialog.watcher, dialog.source);
-    this.deps.interest.release(dialog.presentity);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
-    if (event.type !== 'unsubscribed') work.push(this.deps.agent.unsubscribe(dialog.presentity, dialog.id));
-    if (event.type !== 'notify-failed' && reason) work.push(this.deps.notifier.notifyTerminated(dialog, reason));
+    // An unsubscribe has told the agent already, and a rejection is the agent's own decision (the record is gone).
+    if (event.type !== 'unsubscribed' && event.type !== 'rejected') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
+    // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
+    if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason));
+    else served.notifier.forget(dialog);
+    served.interest.release(dialog.presentity);
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const failure of failures) this.deps.logger.warn({ err: (failure as PromiseRejectedResult).reason, dialog: dialog.id }, 'cleanup after subscription end failed');
   }
@@ -295,11 +350,20 @@ export class SubscriptionRegistry {
  * it; an active watcher the rules want confirmed again is deactivated, since
  * RFC 6665 §4.1.3 has no transition from active back to pending.
  */
-function endedByDecision(dialog: WatcherDialog, decision: Pick<SubscriptionDecision, 'status' | 'reason'>): EndEvent | undefined {
+function endedByDecision(dialog: WatcherDialog, decision: Pick<SubscriptionDecision<PackageState>, 'status' | 'reason'>): EndEvent | undefined {
   if (decision.status === 'terminated') return { type: decision.reason === 'deactivated' ? 'deactivated' : 'rejected' };
   if (decision.status === 'pending' && !dialog.pending) return { type: 'deactivated' };
   return undefined;
 }
+
+/** The package name of an Event header value (RFC 6665 §8.2.1: the token before any parameter), as the agent records it. */
+export function eventPackageOf(event: string): string {
+  const semicolon = event.indexOf(';');
+  return (semicolon < 0 ? event : event.slice(0, semicolon)).trim().toLowerCase();
+}
+
+/** The package every edge serves (RFC 3856). */
+export const PRESENCE_PACKAGE = 'presence';
 
 /** Only the watcher may refresh or end its subscription (the dialog's identifiers are no secret from the path). */
 function requireWatcher(watcher: string, requester: string | undefined): void {

@@ -4,6 +4,7 @@ import {
   decodeAgentReply,
   decodeAuthorizationChange,
   decodeChangeEvent,
+  decodeWatcherInfoEvent,
   encodeMessage,
   POLITE_BLOCK_VIEW,
   type AgentReply,
@@ -11,6 +12,7 @@ import {
   type AuthorizationChange,
   type ChangeEvent,
   type SubscribeCommand,
+  type WatcherInfoEvent,
   type XcapChangeEvent,
 } from '@presence/contracts';
 import { partitionOf } from '@presence/core';
@@ -22,7 +24,6 @@ import { openMemoryStoreForTest } from '@presence/store/test-support';
 import { eventually } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresenceAgent, type PresenceAgent } from '../agent.js';
-import type { WatcherStatusChange } from './watcher-status-listener.js';
 
 const PARTITIONS = 4;
 const ALICE = 'sip:alice@example.com';
@@ -36,12 +37,13 @@ describe('agent authorization (pres-rules)', () => {
   let bus: LocalBus;
   let store: MemoryStore;
   let agent: PresenceAgent;
-  const statuses: WatcherStatusChange[] = [];
+  /** The agent's winfo feed (RFC 3857 §3.2.4) for alice, as an edge holding her presence.winfo dialog hears it. */
+  const feed: WatcherInfoEvent[] = [];
 
   async function start(defaultSubHandling?: SubHandling): Promise<void> {
     bus = new LocalBus();
     ({ store } = await openMemoryStoreForTest({ clock }));
-    statuses.length = 0;
+    feed.length = 0;
     agent = createPresenceAgent({
       bus,
       store,
@@ -52,8 +54,8 @@ describe('agent authorization (pres-rules)', () => {
       metrics: createPresenceMetrics({ processMetrics: false }),
       logger: silentLogger,
       ...(defaultSubHandling === undefined ? {} : { defaultSubHandling }),
-      watcherStatusListener: { onWatcherStatus: (change) => void statuses.push(change) },
     });
+    bus.subscribe(subjects.watcherInfo(partitionOf(ALICE, PARTITIONS), ALICE), (m) => void feed.push(decodeWatcherInfoEvent(m.data)));
     await agent.start();
   }
 
@@ -87,7 +89,7 @@ describe('agent authorization (pres-rules)', () => {
     await start();
     await publish();
     expect(await subscribe(BOB, 's1', { initial: true })).toMatchObject({ type: 'subscribed', status: 'pending' });
-    expect(statuses).toMatchObject([{ before: undefined, after: { status: 'pending' }, event: 'subscribe' }]);
+    await eventually(() => expect(feed).toMatchObject([{ watcher: { id: 's1', watcher: BOB, status: 'pending', event: 'subscribe' } }]));
     expect(await subscribe(ALICE, 's2', { initial: true })).toMatchObject({ status: 'active', viewKey: '' });
   });
 
@@ -118,7 +120,7 @@ describe('agent authorization (pres-rules)', () => {
     expect(view).not.toContain('id="h"');
     expect(received.find((c) => c.subscriptionId === 'eve-1')).toMatchObject({ status: 'terminated', reason: 'rejected' });
     expect((await store.watchersOf(ALICE, 10)).items).toMatchObject([{ subscriptionId: 'bob-1', status: 'active' }]);
-    expect(statuses.map((s) => s.event).sort()).toEqual(['approved', 'rejected', 'subscribe', 'subscribe']);
+    await eventually(() => expect(feed.map((e) => `${e.watcher.id} ${e.watcher.status} ${e.watcher.event}`).sort()).toEqual(['bob-1 active approved', 'bob-1 pending subscribe', 'eve-1 pending subscribe', 'eve-1 terminated rejected']));
   });
 
   it('agent authz - one render per version per distinct view: the change event carries each restricted view once, rebuilt after a restart', async () => {
@@ -152,7 +154,7 @@ describe('agent authorization (pres-rules)', () => {
     expect(await subscribe(BOB, 'bob-1')).toMatchObject({ status: 'active', viewKey: '' });
     await store.putXcapDocument(presRulesRef(ALICE), renderPresRules([{ id: 'no', ids: [BOB], subHandling: 'block' }]));
     expect(await subscribe(BOB, 'bob-1')).toMatchObject({ status: 'terminated', reason: 'rejected' });
-    expect(statuses.at(-1)).toMatchObject({ before: { subscriptionId: 'bob-1' }, after: undefined, event: 'rejected' });
+    await eventually(() => expect(feed.at(-1)).toMatchObject({ watcher: { id: 'bob-1', status: 'terminated', event: 'rejected' } }));
     expect((await store.watchersOf(ALICE, 10)).items).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type { FetchHandler } from './fetch-handler.js';
 import type { PublishHandler } from './publish-handler.js';
 import { deadlinePassed, RequestExpiredError } from './request-deadline.js';
 import type { SubscribeHandler } from './subscribe-handler.js';
+import type { WatchersHandler } from './watchers-handler.js';
 
 export interface RequestGuards {
   readonly clock: Clock;
@@ -31,7 +32,7 @@ const DROPPED = Symbol('dropped');
  */
 export class RequestRouter {
   constructor(
-    private readonly handlers: { publish: PublishHandler; subscribe: SubscribeHandler; fetch: FetchHandler },
+    private readonly handlers: { publish: PublishHandler; subscribe: SubscribeHandler; fetch: FetchHandler; watchers: WatchersHandler },
     private readonly logger: Logger,
     private readonly guards: RequestGuards,
   ) {}
@@ -61,6 +62,8 @@ export class RequestRouter {
           return await this.handlers.subscribe.handleUnsubscribe(request);
         case 'fetch':
           return await this.handlers.fetch.handle(request);
+        case 'watchers':
+          return await this.handlers.watchers.handle(request);
       }
     } catch (error) {
       if (error instanceof RequestExpiredError) return this.expired(request);

@@ -1,4 +1,4 @@
-import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply } from '@presence/contracts';
+import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
 import { partitionOf, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { authorizationTransition } from '@presence/policy';
 import { isRestrictedView, type AuthorizationDeps, type WatcherAuthorization } from '../authorization/watcher-authorizer.js';
@@ -17,28 +17,33 @@ export interface SubscribeHandlerDeps extends AuthorizationDeps {
  * a refresh re-reads the rules' entity tag, so a rule change whose bus
  * announcement was lost takes effect at the latest at the next refresh.
  * Expires 0 is a fetch or an unsubscribe: the watcher is removed.
+ * Each change of the watcher list goes to the status listener (the winfo
+ * feed, RFC 3857 §3.2.4): a new watcher is `subscribe` (pending or active as
+ * decided), one the rules now block `rejected`, one that unsubscribed or
+ * lapsed `timeout` (`giveup` while pending), one whose NOTIFY failed for
+ * good `deactivated`.
  */
 export class SubscribeHandler {
   constructor(private readonly deps: SubscribeHandlerDeps) {}
 
   async handle(command: SubscribeCommand): Promise<SubscribedReply | ErrorReply> {
-    const { store, clock, views } = this.deps;
+    const { store, clock, views, listener } = this.deps;
     const partition = partitionOf(command.presentity, this.deps.partitionCount);
     const authorization = this.deps.authorizer.decide(await this.deps.authorizer.rulesOf(command.presentity), command.presentity, command.watcher);
     const view = isRestrictedView(authorization) ? { viewKey: authorization.viewKey, transformations: authorization.transformations } : undefined;
     if (authorization.status === 'terminated' && command.initial === true) {
-      this.deps.listener.onWatcherStatus({ before: undefined, after: undefined, event: 'rejected' });
+      listener.onWatcherStatus({ before: undefined, after: undefined, event: 'rejected' });
       // RFC 6665 §4.2.1.1 / RFC 3856 §6.6: a subscriber the policy does not authorize is answered 403; nothing is recorded.
       return { v: 1, type: 'error', status: 403, reason: 'Forbidden', headers: {} };
     }
-    let after: WatcherRecord | undefined;
     if (command.expires === 0 || authorization.status === 'terminated') {
       const before = await store.removeWatcher(partition, command.presentity, command.subscriptionId);
       views.note(command.presentity, command.subscriptionId, undefined);
-      // A live watcher the rules now block, found out at its refresh (a lost announcement).
-      if (before !== undefined && authorization.status === 'terminated') this.deps.listener.onWatcherStatus({ before, after: undefined, event: 'rejected' });
+      // An unsubscribe ends the subscription as timeout does (RFC 3857 §3.2.4); a live watcher the rules now block,
+      // found out at its refresh (a lost announcement), is rejected.
+      if (before !== undefined) listener.onWatcherStatus({ before, after: undefined, event: command.expires === 0 ? 'timeout' : 'rejected' });
     } else {
-      after = {
+      const after: WatcherRecord = {
         presentity: command.presentity,
         subscriptionId: command.subscriptionId,
         watcher: command.watcher,
@@ -47,10 +52,10 @@ export class SubscribeHandler {
         edgeId: command.edgeId,
         expiresAt: clock.now() + command.expires * 1000,
       };
-      await store.putWatcher(partition, after);
+      const previous = await store.putWatcher(partition, after);
       views.note(command.presentity, command.subscriptionId, view);
+      if (previous === undefined) this.announceNew(after, authorization);
     }
-    if (command.initial === true && after !== undefined) this.announceNew(after, authorization);
     const state = await this.deps.updater.current(command.presentity, partition);
     return {
       v: 1,
@@ -66,13 +71,20 @@ export class SubscribeHandler {
 
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
     const partition = partitionOf(command.presentity, this.deps.partitionCount);
-    await this.deps.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    const removed = await this.deps.store.removeWatcher(partition, command.presentity, command.subscriptionId);
     this.deps.views.note(command.presentity, command.subscriptionId, undefined);
+    if (removed) this.deps.listener.onWatcherStatus({ before: removed, after: undefined, event: command.reason === undefined || command.reason === 'expired' ? lapsedEvent(removed) : 'deactivated' });
     return { v: 1, type: 'unsubscribed' };
   }
 
+  /** A watcher the store did not hold: `subscribe`, in the status just decided (pending or active). */
   private announceNew(after: WatcherRecord, authorization: WatcherAuthorization): void {
     const event = authorizationTransition(undefined, authorization.subHandling).winfo?.event;
     if (event !== undefined) this.deps.listener.onWatcherStatus({ before: undefined, after, event });
   }
+}
+
+/** RFC 3857 §3.2.4: a subscription that lapsed while still awaiting authorization gave up; an authorized one timed out. */
+export function lapsedEvent(record: WatcherRecord): WinfoEvent {
+  return record.status === 'pending' ? 'giveup' : 'timeout';
 }
