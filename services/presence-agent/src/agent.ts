@@ -151,7 +151,8 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     listener,
     clock: deps.clock,
     partitionCount: deps.partitionCount,
-    serving: (partition) => ownership.serving(partition),
+    // Only the lease holder re-decides: every agent hears the rule change, and two deciding would announce twice (two winfo epochs).
+    serving: (partition) => ownership.owns(partition) && ownership.serving(partition),
     maxWatchers: MAX_WATCHERS_DECIDED,
     metrics: deps.metrics,
     logger: deps.logger,
