@@ -66,6 +66,10 @@ describe('chart defaults', () => {
     );
   });
 
+  it('runs the agents with the issue #12 default authorization: watchers no pres-rule covers wait for confirmation', () => {
+    expect(optionValue(onlyContainer(agentOf(objects)).args, 'default-sub-handling')).toBe('confirm');
+  });
+
   it('publishes SIP over UDP, TCP and WS with the client address kept', () => {
     const sip = findObject(objects, 'Service', names.of('sip')).spec as { type: string; externalTrafficPolicy: string; ports: { port: number; protocol: string }[] };
     expect(sip.type).toBe('LoadBalancer');
@@ -203,6 +207,7 @@ describe('chart with external-services values', () => {
     expect(edge.spec.replicas).toBe(3);
     expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
     expect(optionValue(onlyContainer(agentOf(objects)).args, 'lease-time')).toBe('5');
+    expect(optionValue(onlyContainer(agentOf(objects)).args, 'default-sub-handling')).toBe('allow');
     expect(findObject(objects, 'ConfigMap', names.fullname).data).toEqual({
       PRESENCE_PARTITIONS: '64',
       PRESENCE_LOG_LEVEL: 'warn',

@@ -16,6 +16,7 @@ describe('chart values schema', () => {
     { set: 'edge.service.type=Ingress', error: /\/edge\/service\/type/ },
     { set: 'agent.terminationGracePeriodSeconds=5', error: /\/agent\/terminationGracePeriodSeconds.*minimum/ },
     { set: 'auth.insecure=yes', error: /\/auth\/insecure.*boolean/ },
+    { set: 'agent.defaultSubHandling=polite-block', error: /\/agent\/defaultSubHandling/ },
     { set: 'admin.enabled=maybe', error: /\/admin\/enabled.*boolean/ },
     { set: 'admin.token=too-short', error: /\/admin\/token/ },
     { set: 'admin.token=has a space in it somewhere', error: /\/admin\/token/ },

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Children, freePort, freeUdpTcpPort, metricValue, startPresenceProcess } from '@presence/dev-tools';
+import { Children, freePort, freeUdpTcpPort, metricValue, startPresenceProcess, ALLOW_EVERY_WATCHER_ARGS } from '@presence/dev-tools';
 import { runPublishFlood, type FloodResult } from './flood/publish-flood.js';
 
 /**
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const children = new Children();
   const sip = await freeUdpTcpPort();
   const server = await startPresenceProcess(children, 'standalone', 'flood-target', await freePort('tcp'), [
-    '--listen', `udp:127.0.0.1:${sip}`, '--auth', 'none', '--log-level', 'error', ...serverArgs,
+    '--listen', `udp:127.0.0.1:${sip}`, '--auth', 'none', ...ALLOW_EVERY_WATCHER_ARGS, '--log-level', 'error', ...serverArgs,
   ]);
   try {
     const result = await runPublishFlood({ sources, rate: number('rate', 1e6), durationS: number('duration', 3600), drainS: number('drain', 600), server: { port: sip, pid: server.child.process.pid! } });

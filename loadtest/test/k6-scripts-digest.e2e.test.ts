@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ha1ForAll } from '@presence/auth';
-import { Children, freePort, metricValue, startPresenceProcess, type PresenceProcess } from '@presence/dev-tools';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, metricValue, startPresenceProcess, type PresenceProcess } from '@presence/dev-tools';
 import { createUsersFileStore } from '@presence/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6, thresholdResults, value } from './k6-harness-runner.js';
@@ -33,7 +33,7 @@ describe('k6 scripts against presence standalone with digest authentication', ()
     await users.close();
     const ws = await freePort('tcp');
     server = await startPresenceProcess(children, 'standalone', 'k6-digest', await freePort('tcp'), [
-      '--listen', `ws:127.0.0.1:${ws}`, '--domain', DOMAIN, '--data-dir', dataDir, '--log-level', 'warn',
+      '--listen', `ws:127.0.0.1:${ws}`, '--domain', DOMAIN, '--data-dir', dataDir, '--log-level', 'warn', ...ALLOW_EVERY_WATCHER_ARGS,
     ]);
     env = { SIP_URL: `ws://127.0.0.1:${ws}`, SIP_DOMAIN: DOMAIN, USERS: String(USERS), SIP_PASSWORD: PASSWORD, REGISTER_P95_MS: '10000', LATENCY_P95_MS: '10000' };
   });

@@ -1,4 +1,4 @@
-import { Children, freePort, metricValue, startPresenceProcess, type PresenceProcess } from '@presence/dev-tools';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, metricValue, startPresenceProcess, type PresenceProcess } from '@presence/dev-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authNoneArgs, runK6, thresholdResults, value } from './k6-harness-runner.js';
 
@@ -21,7 +21,7 @@ describe('k6 scripts against presence standalone', () => {
     const ws = await freePort('tcp');
     const http = await freePort('tcp');
     server = await startPresenceProcess(children, 'standalone', 'k6-e2e', http, [
-      '--listen', `ws:127.0.0.1:${ws}`, '--domain', DOMAIN, '--log-level', 'warn', ...authNoneArgs(),
+      '--listen', `ws:127.0.0.1:${ws}`, '--domain', DOMAIN, '--log-level', 'warn', ...authNoneArgs(), ...ALLOW_EVERY_WATCHER_ARGS,
     ]);
     env = { SIP_URL: `ws://127.0.0.1:${ws}`, SIP_DOMAIN: DOMAIN, USERS: '50' };
   });

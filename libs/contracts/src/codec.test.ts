@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, decodeWatcherInfoEvent, encodeDeliverRequest, encodeMessage } from './codec.js';
+import { decodeAgentReply, decodeAgentRequest, decodeChangeEvent, decodeDeliverReply, decodeXcapChange, decodeDeliverRequest, decodeAuthorizationChange, decodeWatcherInfoEvent, encodeDeliverRequest, encodeMessage } from './codec.js';
 import { ContractError } from './contract-error.js';
 import { createSubjects } from './subjects.js';
 
@@ -98,6 +98,23 @@ describe('contracts codec', () => {
     const subjects = createSubjects('t1.');
     expect(subjects.xcapChange('org.openmobilealliance.pres-rules')).toBe('t1.xcap.org_openmobilealliance_pres-rules');
     expect(() => subjects.xcapChange('a b')).toThrow(/auid/);
+  });
+
+  it('authorization - decisions, views and the per-edge authorization change round-trip; a bad status or view map is refused', () => {
+    const state = { presentity: 'sip:a@x', version: 3, incarnation: 'i', document: '<d/>', views: { k: '<v/>' } };
+    const reply = { v: 1, type: 'subscribed', status: 'pending', viewKey: '', expires: 60, state } as const;
+    expect(decodeAgentReply(encodeMessage(reply))).toEqual(reply);
+    const rejected = { v: 1, type: 'subscribed', status: 'terminated', reason: 'rejected', viewKey: '', expires: 60, state } as const;
+    expect(decodeAgentReply(encodeMessage(rejected))).toEqual(rejected);
+    const change = { v: 1, type: 'authorization', subscriptionId: 's', status: 'active', viewKey: 'k', state } as const;
+    expect(decodeAuthorizationChange(encodeMessage(change))).toEqual(change);
+    const event = { v: 1, type: 'change', presentity: 'sip:a@x', version: 1, document: '<d/>', views: { k: '<v/>' }, changedAt: 5 } as const;
+    expect(decodeChangeEvent(encodeMessage(event))).toEqual(event);
+    expect(decodeAgentRequest(encodeMessage({ v: 1, type: 'subscribe', presentity: 'p', subscriptionId: 's', watcher: 'w', event: 'presence', expires: 1, edgeId: 'e', initial: true }))).toMatchObject({ initial: true });
+    expect(() => decodeAuthorizationChange(bytes({ ...change, status: 'maybe' }))).toThrow(/status/);
+    expect(() => decodeAuthorizationChange(bytes({ ...change, state: { ...state, views: { k: 1 } } }))).toThrow(/views/);
+    expect(() => decodeAgentReply(bytes({ ...rejected, reason: 'bored' }))).toThrow(/reason/);
+    expect(createSubjects('t1.').edgeAuthorization('host.local-42').split('.')).toEqual(['t1', 'edge', expect.any(String), 'authz']);
   });
 
   it('winfo - watchers request and reply, the watcher-info event and the unsubscribe reason round-trip; bad ones name the field', () => {

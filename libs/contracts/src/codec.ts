@@ -1,6 +1,6 @@
-import { bodyField, readBodyField, RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem } from '@presence/core';
+import { bodyField, readBodyField, RecordReader, SUBSCRIPTION_STATUSES, XCAP_SCOPES, type RecordProblem, type TerminationReason } from '@presence/core';
 import { ContractError } from './contract-error.js';
-import type { AgentReply, PresentitySnapshot } from './messages/agent-reply.js';
+import type { AgentReply, AuthorizationChange, PresentitySnapshot } from './messages/agent-reply.js';
 import type { AgentRequest } from './messages/agent-request.js';
 import type { ChangeEvent } from './messages/change-event.js';
 import type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeMessage(
-  message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent | WatcherInfoEvent,
+  message: AgentRequest | AgentReply | ChangeEvent | DeliverReply | XcapChangeEvent | WatcherInfoEvent | AuthorizationChange,
 ): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
@@ -68,10 +68,11 @@ function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): Agent
         event: r.string('event'),
         expires: r.count('expires'),
         edgeId: r.string('edgeId'),
+        ...(r.optionalBoolean('initial') === true ? { initial: true } : {}),
       };
     case 'unsubscribe': {
       const reason = r.optionalString('reason');
-      if (reason !== undefined && reason !== 'expired' && reason !== 'notify-failed') throw new ContractError(`agent request: unknown unsubscribe reason ${JSON.stringify(reason.slice(0, 40))}`);
+      if (reason !== undefined && reason !== 'expired' && reason !== 'notify-failed' && reason !== 'deactivated') throw new ContractError(`agent request: unknown unsubscribe reason ${JSON.stringify(reason.slice(0, 40))}`);
       return { v: 1, type, presentity: r.string('presentity'), subscriptionId: r.string('subscriptionId'), ...(reason === undefined ? {} : { reason }) };
     }
     case 'fetch':
@@ -82,12 +83,29 @@ function decodeRequestFields(r: RecordReader, type: AgentRequest['type']): Agent
 }
 
 function readSnapshot(r: RecordReader): PresentitySnapshot {
+  const views = readViews(r);
   return {
     presentity: r.string('presentity'),
     version: r.count('version'),
     incarnation: r.optionalString('incarnation'),
     document: r.string('document'),
+    ...viewsField(views),
   };
+}
+
+function readViews(r: RecordReader): Readonly<Record<string, string>> | undefined {
+  return r.optionalStringRecord('views');
+}
+
+function viewsField(views: Readonly<Record<string, string>> | undefined): { views?: Readonly<Record<string, string>> } {
+  return views === undefined ? {} : { views };
+}
+
+/** RFC 6665 §4.1.3 reasons an agent's decision may carry. */
+const DECISION_REASONS: readonly TerminationReason[] = ['rejected', 'deactivated'];
+
+function readReason(r: RecordReader): TerminationReason | undefined {
+  return r.optionalOneOf('reason', DECISION_REASONS);
 }
 
 export function decodeAgentReply(bytes: Uint8Array): AgentReply {
@@ -96,14 +114,19 @@ export function decodeAgentReply(bytes: Uint8Array): AgentReply {
   switch (type) {
     case 'published':
       return { v: 1, type, etag: r.optionalString('etag'), expires: r.count('expires') };
-    case 'subscribed':
+    case 'subscribed': {
+      const reason = readReason(r);
+      const viewKey = r.optionalString('viewKey');
       return {
         v: 1,
         type,
         status: r.oneOf('status', SUBSCRIPTION_STATUSES),
+        ...(reason === undefined ? {} : { reason }),
+        ...(viewKey === undefined ? {} : { viewKey }),
         expires: r.count('expires'),
         state: readSnapshot(r.object('state')),
       };
+    }
     case 'unsubscribed':
       return { v: 1, type };
     case 'states':
@@ -125,7 +148,23 @@ export function decodeChangeEvent(bytes: Uint8Array): ChangeEvent {
     version: r.count('version'),
     incarnation: r.optionalString('incarnation'),
     document: r.string('document'),
+    ...viewsField(readViews(r)),
     changedAt: r.count('changedAt'),
+  };
+}
+
+export function decodeAuthorizationChange(bytes: Uint8Array): AuthorizationChange {
+  const r = readEnvelope(bytes, 'authorization change');
+  r.oneOf('type', ['authorization'] as const);
+  const reason = readReason(r);
+  return {
+    v: 1,
+    type: 'authorization',
+    subscriptionId: r.string('subscriptionId'),
+    status: r.oneOf('status', SUBSCRIPTION_STATUSES),
+    ...(reason === undefined ? {} : { reason }),
+    viewKey: r.string('viewKey'),
+    state: readSnapshot(r.object('state')),
   };
 }
 

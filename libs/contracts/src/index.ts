@@ -18,7 +18,9 @@ export type {
   StatesReply,
   ErrorReply,
   PresentitySnapshot,
+  AuthorizationChange,
 } from './messages/agent-reply.js';
+export { WHOLE_DOCUMENT_VIEW, POLITE_BLOCK_VIEW } from './messages/agent-reply.js';
 export type { ChangeEvent } from './messages/change-event.js';
 export type { DeliverReply, DeliverRequest } from './messages/deliver-message.js';
 export type { XcapChangeEvent } from './messages/xcap-change.js';
@@ -33,4 +35,5 @@ export {
   decodeDeliverReply,
   decodeXcapChange,
   decodeWatcherInfoEvent,
+  decodeAuthorizationChange,
 } from './codec.js';

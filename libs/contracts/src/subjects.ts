@@ -4,6 +4,7 @@
  *   <prefix>ps.<partition>.<aor-token>  change events of one presentity (one per change)
  *   <prefix>pw.<partition>.<aor-token>  watcher changes of one presentity (RFC 3857 winfo feed, one per change)
  *   <prefix>edge.<edge-token>.deliver   a MESSAGE for a UA whose connection that edge holds (request/reply)
+ *   <prefix>edge.<edge-token>.authz     a watcher's authorization changed; that edge holds its dialog
  *   <prefix>xcap.<auid>                 an XCAP document of that application usage changed (broadcast)
  * NATS tokens cannot contain '.', so the AOR and the edge id travel base64url-encoded.
  */
@@ -12,6 +13,7 @@ export interface Subjects {
   change(partition: number, presentity: string): string;
   watcherInfo(partition: number, presentity: string): string;
   edgeDeliver(edgeId: string): string;
+  edgeAuthorization(edgeId: string): string;
   xcapChange(auid: string): string;
 }
 
@@ -24,6 +26,7 @@ export function createSubjects(prefix = ''): Subjects {
     change: (partition, presentity) => `${prefix}ps.${partition}.${aorToken(presentity)}`,
     watcherInfo: (partition, presentity) => `${prefix}pw.${partition}.${aorToken(presentity)}`,
     edgeDeliver: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.deliver`,
+    edgeAuthorization: (edgeId) => `${prefix}edge.${aorToken(edgeId)}.authz`,
     xcapChange: (auid) => `${prefix}xcap.${auidToken(auid)}`,
   };
 }

@@ -39,6 +39,8 @@ export {
   PresRulesBook,
   presRulesRef,
 } from './authorization/pres-rules-book.js';
+export type { SimpleRule } from './rules/render-pres-rules.js';
+export { renderPresRules } from './rules/render-pres-rules.js';
 export type { XcapResource } from './xcap-diff/xcap-diff-resources.js';
 export { MAX_XCAP_DIFF_RESOURCES, defaultXcapDiffLimits, documentSelector, parseXcapDiffResources, resourceCovers, xcapResourceOf } from './xcap-diff/xcap-diff-resources.js';
 export type { XcapDiffDocument } from './xcap-diff/render-xcap-diff.js';

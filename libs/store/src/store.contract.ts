@@ -500,6 +500,12 @@ export function storeContract(
         expect(await store.loadDialog('other')).toBeUndefined();
       });
 
+      it('dialogs - a pending status and a watcher view (pres-rules) are kept for the edge that adopts the dialog', async () => {
+        const d = { ...dialog(`sub-view-${tag}`, 60 * SECOND), status: 'pending' as const, viewKey: '{"services":{"all":false}}' };
+        await store.saveDialog(d);
+        expect(await store.loadDialog(d.subscriptionId)).toEqual(d);
+      });
+
       it('dialogs - a dialog stays loadable for the grace after it expires, then lapses', async () => {
         const d = dialog(`sub-${tag}`, 60 * SECOND);
         await store.saveDialog(d);

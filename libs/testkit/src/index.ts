@@ -16,6 +16,7 @@ export type { EventuallyOptions } from './eventually.js';
 // code such as `npm run cluster` and the load generator uses them); tests keep
 // importing them from here.
 export {
+  ALLOW_EVERY_WATCHER_ARGS,
   binaryGate,
   Children,
   freePort,

@@ -3,6 +3,7 @@ import type { Endpoint, TransportName } from '../transport/channel.js';
 export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
 export type AuthMode = 'none' | 'digest';
+export type PresRulesMode = 'none' | 'allow-domain';
 export type Workload = 'publish' | 'message';
 /** Who sends the traffic: our worker processes, SIPp with loadtest/sipp/, or each in turn (`both`). */
 export type GeneratorChoice = 'native' | 'sipp' | 'both';
@@ -36,6 +37,8 @@ export interface BenchConfig {
   readonly register: boolean;
   /** digest: the target authenticates a user per AOR and the generator answers its challenges. */
   readonly auth: AuthMode;
+  /** allow-domain: every presentity gets a pres-rules document allowing the watchers' domain everything, written to the target's store before the run (issue #12). */
+  readonly presRules: PresRulesMode;
   readonly unsubscribe: boolean;
   readonly domain: string | undefined;
   readonly localHost: string;

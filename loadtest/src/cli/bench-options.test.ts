@@ -60,6 +60,11 @@ describe('bench options', () => {
     });
   });
 
+  it('bench options - --pres-rules allow-domain for the servers the bench starts; none by default', () => {
+    expect(config().presRules).toBe('none');
+    expect(config('--mode', 'cluster', '--pres-rules', 'allow-domain').presRules).toBe('allow-domain');
+  });
+
   it('bench options - usage errors name the option', () => {
     const cases: [string[], RegExp][] = [
       [['--rate', 'fast'], /--rate/],
@@ -74,6 +79,8 @@ describe('bench options', () => {
       [['--warmup=-1'], /--warmup: must be at least 0/],
       [['--compare', '--mode', 'kamailio'], /--compare/],
       [['--auth', 'basic'], /--auth: expected one of none, digest/],
+      [['--pres-rules', 'allow-all'], /--pres-rules: expected one of none, allow-domain/],
+      [['--pres-rules', 'allow-domain', '--mode', 'kamailio'], /--pres-rules allow-domain: .*not --mode kamailio/],
       [['--auth', 'digest', '--mode', 'kamailio'], /--auth digest: .*not --mode kamailio/],
       [['--auth', 'digest', '--target', '127.0.0.1:5060'], /--auth digest: .*not --mode external/],
       [['--auth', 'digest', '--compare'], /--auth digest: the Kamailio reference/],

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TransportName } from '../transport/channel.js';
-import type { AuthMode, BenchConfig, GeneratorChoice, RunKind, TargetMode, Workload } from './bench-config.js';
+import type { AuthMode, BenchConfig, GeneratorChoice, PresRulesMode, RunKind, TargetMode, Workload } from './bench-config.js';
 import { UsageError } from './usage-error.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
@@ -67,6 +67,11 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
     arg: 'none|digest',
     help: 'Authentication of the server the bench starts (default none). digest: standalone or cluster with --auth digest and a user per AOR (written to its store before the run); the generator answers each 401 and reuses the nonce with a rising count, as phones do.',
   },
+  'pres-rules': {
+    type: 'string',
+    arg: 'none|allow-domain',
+    help: 'Authorization rules in place before the run (default none). allow-domain: every presentity gets a pres-rules document with one <many domain> rule allowing the watchers\' domain everything (written to the store of the standalone or cluster the bench starts), so each SUBSCRIBE is decided by a rule.',
+  },
   'skip-register': { type: 'boolean', help: 'Do not REGISTER watchers before subscribing (memory mode never does).' },
   unsubscribe: { type: 'boolean', help: 'End every subscription (Expires: 0) before stopping.' },
   domain: { type: 'string', arg: 'DOMAIN', help: 'Domain of every AOR (default: the target host, e.g. 127.0.0.1).' },
@@ -122,6 +127,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
     if (flag('unsubscribe')) throw new UsageError(`${what}: --unsubscribe is native only (the SIPp watchers hold their dialogs until SIPp stops)`);
   }
   const auth = oneOf<AuthMode>('auth', str('auth') ?? 'none', ['none', 'digest']);
+  const presRules = oneOf<PresRulesMode>('pres-rules', str('pres-rules') ?? 'none', ['none', 'allow-domain']);
+  if (presRules !== 'none' && mode !== 'standalone' && mode !== 'cluster') throw new UsageError(`--pres-rules ${presRules}: the bench writes rules only into the servers it starts (standalone, cluster), not --mode ${mode}`);
   if (auth === 'digest') {
     if (mode !== 'standalone' && mode !== 'cluster') throw new UsageError(`--auth digest: the bench makes users only for the servers it starts (standalone, cluster), not --mode ${mode}`);
     if (flag('compare')) throw new UsageError('--auth digest: the Kamailio reference runs without authentication; compare runs with --auth none');
@@ -162,6 +169,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       expires: int('expires', 3600),
       register: run !== 'memory' && !flag('skip-register'),
       auth,
+      presRules,
       unsubscribe: flag('unsubscribe'),
       domain: str('domain'),
       localHost: str('local-host') ?? '127.0.0.1',

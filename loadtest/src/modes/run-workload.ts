@@ -48,9 +48,14 @@ export type Log = (line: string) => void;
 export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log: Log, generator: GeneratorName = 'native'): Promise<TargetResult> {
   const runId = newRunId();
   // The servers the bench starts listen on LOCAL_SERVER_HOST, the AORs' domain unless --domain.
-  const users = config.auth === 'digest' ? benchUsers(runId, config.domain ?? LOCAL_SERVER_HOST, config.presentities, config.watchers) : undefined;
-  log(`starting ${mode}${users === undefined ? '' : ` with digest authentication and ${users.presentities + users.subscriptions} users`}...`);
-  const target = await startTarget(mode, config, users);
+  const domain = config.domain ?? LOCAL_SERVER_HOST;
+  const users = config.auth === 'digest' ? benchUsers(runId, domain, config.presentities, config.watchers) : undefined;
+  const presRules = config.presRules === 'allow-domain' ? { runId, domain, presentities: config.presentities } : undefined;
+  log(
+    `starting ${mode}${users === undefined ? '' : ` with digest authentication and ${users.presentities + users.subscriptions} users`}` +
+      `${presRules === undefined ? '' : `, pres-rules allowing ${domain} for ${presRules.presentities} presentities`}...`,
+  );
+  const target = await startTarget(mode, config, users, presRules);
   const registered = stopOnAbort(() => target.stop());
   try {
     return await runWorkload(target, mode, generator, config, runId, users, log);

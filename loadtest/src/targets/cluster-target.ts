@@ -1,6 +1,7 @@
 import { startLocalCluster } from '@presence/dev-tools';
 import type { TransportName } from '../transport/channel.js';
 import { LOCAL_SERVER_HOST, presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { writePresRulesToRedis, type BenchPresRules } from './bench-pres-rules.js';
 import { writeUsersToRedis, type BenchUsers } from './bench-users.js';
 
 export interface ClusterOptions {
@@ -13,6 +14,8 @@ export interface ClusterOptions {
   readonly edgeArgs?: readonly string[];
   /** --auth digest at the edges with these users (in the cluster's Redis); none: --auth none. */
   readonly users?: BenchUsers;
+  /** --pres-rules allow-domain: these documents in the cluster's Redis before the first SUBSCRIBE. */
+  readonly presRules?: BenchPresRules;
 }
 
 /** startLocalCluster: own nats-server and redis-server on free ports, agents and edges as processes. */
@@ -25,15 +28,20 @@ export async function startClusterTarget(options: ClusterOptions): Promise<Bench
       edgeArgs: [...presenceServerArgs(options.maxExpires), ...(options.edgeArgs ?? [])],
       logLevel: 'warn',
       auth: options.users === undefined ? 'none' : 'digest',
+      // With rules the agents keep the server default (confirm): only the rules let watchers see.
+      defaultSubHandling: options.presRules === undefined ? 'allow' : 'confirm',
     }),
   );
-  if (options.users !== undefined) {
-    // The edges read users from Redis per request: written before the first one, they are all there.
-    await writeUsersToRedis(cluster.redis.url, options.users).catch(async (error: unknown) => {
-      await cluster.stop();
-      throw error;
-    });
-  }
+  // The edges read users, and the agents rules, from Redis per request: written before the first one, they are all there.
+  const { users, presRules } = options;
+  const load = async (): Promise<void> => {
+    if (users !== undefined) await writeUsersToRedis(cluster.redis.url, users);
+    if (presRules !== undefined) await writePresRulesToRedis(cluster.redis.url, presRules);
+  };
+  await load().catch(async (error: unknown) => {
+    await cluster.stop();
+    throw error;
+  });
   return {
     kind: 'cluster',
     label: `cluster ${options.edges}e/${options.agents}a${options.users === undefined ? '' : '+digest'}`,

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/dev-tools';
 import { UsageError } from '../cli/usage-error.js';
 import type { TransportName } from '../transport/channel.js';
 import { LOCAL_SERVER_HOST, presenceServerArgs, withServerPreload, type BenchTarget } from './bench-target.js';
+import { writePresRulesToDataDir, type BenchPresRules } from './bench-pres-rules.js';
 import { writeUsersToDataDir, type BenchUsers } from './bench-users.js';
 
 export interface StandaloneOptions {
@@ -13,6 +14,8 @@ export interface StandaloneOptions {
   readonly extraArgs?: readonly string[];
   /** --auth digest with these users (in a data directory of its own); none: --auth none. */
   readonly users?: BenchUsers;
+  /** --pres-rules allow-domain: these documents in its data directory before it starts. */
+  readonly presRules?: BenchPresRules;
 }
 
 /** `presence standalone` on free ports of 127.0.0.1 (UDP+TCP share one, WebSocket its own). */
@@ -23,8 +26,10 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   const httpPort = await freePort('tcp');
   const host = LOCAL_SERVER_HOST;
   const listen = `udp:${host}:${sipPort},tcp:${host}:${sipPort},ws:${host}:${wsPort}`;
-  const auth = await authArgs(options.users);
-  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...auth.args, ...(options.extraArgs ?? [])];
+  const auth = await dataDirArgs(options.users, options.presRules);
+  // Without rules every watcher is allowed by default; with them the server keeps its default (confirm), so only the rules let watchers see.
+  const authorization = options.presRules === undefined ? ALLOW_EVERY_WATCHER_ARGS : [];
+  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...authorization, ...auth.args, ...(options.extraArgs ?? [])];
   let server;
   try {
     server = await withServerPreload(options.cpuProfileDir, () => startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, args));
@@ -46,19 +51,24 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   };
 }
 
-/** `--auth none`, or `--auth digest` on a data directory of its own holding the users, which `remove` deletes. */
-async function authArgs(users: BenchUsers | undefined): Promise<{ args: string[]; remove(): Promise<void> }> {
-  if (users === undefined) return { args: ['--auth', 'none'], remove: async () => undefined };
+/**
+ * `--auth none`, or `--auth digest`; with users or pres-rules, on a data
+ * directory of its own holding them, which `remove` deletes.
+ */
+async function dataDirArgs(users: BenchUsers | undefined, presRules: BenchPresRules | undefined): Promise<{ args: string[]; remove(): Promise<void> }> {
+  const auth = ['--auth', users === undefined ? 'none' : 'digest'];
+  if (users === undefined && presRules === undefined) return { args: auth, remove: async () => undefined };
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-standalone-'));
   const remove = (): Promise<void> => rm(dataDir, { recursive: true, force: true });
   try {
-    // Before the server starts: it reads users.json then, so it refuses none of them meanwhile.
-    await writeUsersToDataDir(dataDir, users);
+    // Before the server starts: it reads users.json and its store's snapshot then, so it refuses none of them meanwhile.
+    if (users !== undefined) await writeUsersToDataDir(dataDir, users);
+    if (presRules !== undefined) await writePresRulesToDataDir(dataDir, presRules);
   } catch (error) {
     await remove();
     throw error;
   }
-  return { args: ['--auth', 'digest', '--data-dir', dataDir], remove };
+  return { args: [...auth, '--data-dir', dataDir], remove };
 }
 
 export function requireStreamOrDatagram(label: string, transport: TransportName): void {

@@ -1,5 +1,6 @@
 import type { BenchConfig, TargetMode } from '../cli/bench-config.js';
 import type { BenchTarget } from './bench-target.js';
+import type { BenchPresRules } from './bench-pres-rules.js';
 import type { BenchUsers } from './bench-users.js';
 import { startClusterTarget } from './cluster-target.js';
 import { externalTarget } from './external-target.js';
@@ -10,10 +11,10 @@ import { startStandaloneTarget } from './standalone-target.js';
 const MAX_EXPIRES = 86_400;
 
 /** Starts (or names) the target; `users`: it authenticates them (--auth digest; standalone and cluster only). */
-export async function startTarget(mode: TargetMode, config: BenchConfig, users?: BenchUsers): Promise<BenchTarget> {
+export async function startTarget(mode: TargetMode, config: BenchConfig, users?: BenchUsers, presRules?: BenchPresRules): Promise<BenchTarget> {
   const cpuProfileDir = config.serverCpuProfileDir;
   if (users !== undefined && mode !== 'standalone' && mode !== 'cluster') throw new Error(`--auth digest: the bench creates users only for the servers it starts, not --mode ${mode}`);
-  const optional = { ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }), ...(users === undefined ? {} : { users }) };
+  const optional = { ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }), ...(users === undefined ? {} : { users }), ...(presRules === undefined ? {} : { presRules }) };
   switch (mode) {
     case 'standalone':
       return startStandaloneTarget({ maxExpires: MAX_EXPIRES, ...optional });

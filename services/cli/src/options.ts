@@ -207,6 +207,16 @@ export const PUBLICATION_OPTIONS: OptionTable = {
   },
 };
 
+/** Who may watch whom (issue #12, RFC 5025 pres-rules); kept in one block (agent and standalone take it). */
+export const AUTHORIZATION_OPTIONS: OptionTable = {
+  'default-sub-handling': {
+    kind: 'string',
+    placeholder: 'ACTION',
+    default: 'confirm',
+    help: 'What a watcher no rule of the presentity\'s pres-rules covers gets: confirm (pending until a rule allows it: Subscription-State pending, no presence shown), allow (sees everything, as without authorization) or block (403).',
+  },
+};
+
 const natsOption = (help: string, fallback?: string): OptionTable => ({
   nats: { kind: 'string', placeholder: 'URL', default: fallback, help },
 });
@@ -268,6 +278,7 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...AUTH_OPTIONS,
   ...PARTITION_OPTIONS,
   ...PUBLICATION_OPTIONS,
+  ...AUTHORIZATION_OPTIONS,
   ...XCAP_OPTIONS,
   'data-dir': {
     kind: 'string',
@@ -296,7 +307,7 @@ export const XCAP_ROLE_OPTIONS: OptionTable = {
   ...ADMIN_OPTIONS,
 };
 
-export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
+export const AGENT_ROLE_OPTIONS: OptionTable = { ...PARTITION_OPTIONS, ...AGENT_OPTIONS, ...PUBLICATION_OPTIONS, ...AUTHORIZATION_OPTIONS, ...BACKEND_OPTIONS, ...PROCESS_OPTIONS, ...ADMIN_OPTIONS };
 
 /** `presence user …`: the store the roles use (--data-dir or --redis/--prefix, the same names and variables) and what a user record holds. */
 export const USER_OPTIONS: OptionTable = {

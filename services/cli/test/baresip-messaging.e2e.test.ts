@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryGate, type Child, Children, eventually, freePort, freeUdpTcpPort, metricValue, requireOrSkip, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, binaryGate, type Child, Children, eventually, freePort, freeUdpTcpPort, metricValue, requireOrSkip, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Where Debian's baresip-core puts its modules. */
@@ -27,7 +27,7 @@ describe.runIf(requireOrSkip(binaryGate('baresip', 'apt-get install baresip-core
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'presence-baresip-im-'));
     sipPort = await freeUdpTcpPort();
-    server = await startPresenceProcess(children, 'standalone', 'baresip-im-target', await freePort('tcp'), [
+    server = await startPresenceProcess(children, 'standalone', 'baresip-im-target', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
       '--domain', 'example.com',
       '--data-dir', join(dir, 'data'),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ALLOW_EVERY_WATCHER_ARGS,
   binaryGate,
   Children,
   createTestUa,
@@ -57,7 +58,7 @@ describe.runIf(requireOrSkip(binaryGate('baresip', 'apt-get install baresip-core
     sipPort = await freeUdpTcpPort();
     tlsPort = await freePort('tcp');
     const certificate = sharedTestCertificate();
-    server = await startPresenceProcess(children, 'standalone', 'baresip-target', await freePort('tcp'), [
+    server = await startPresenceProcess(children, 'standalone', 'baresip-target', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},tls:127.0.0.1:${tlsPort}`,
       '--tls-cert', certificate.certFile,
       '--tls-key', certificate.keyFile,

@@ -1,8 +1,10 @@
+import { connectNatsBus } from '@presence/bus/nats';
+import { createSubjects } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import type { TransportName } from '@presence/sip';
 import { createRedisStore, type RedisStore } from '@presence/store';
 import { binaryGate, requireOrSkip, startLocalCluster, type ClusterEdge, type LocalCluster, type LocalClusterOptions } from '@presence/testkit';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type PresenceTarget } from '@presence/testkit/behaviour';
+import { announcePresRules, DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type AuthorizingTarget, type PresenceTarget } from '@presence/testkit/behaviour';
 
 /** Options of every edge so the cluster is configured as the behaviour suite expects (see PresenceTarget). */
 export const SUITE_EDGE_ARGS = [
@@ -60,6 +62,32 @@ export async function startClusterTarget(options: LocalClusterOptions = {}): Pro
       await cluster.stop();
     },
   };
+}
+
+/**
+ * Two edges and two agents with the shipped authorization default (confirm);
+ * a test writes pres-rules into the cluster's Redis and announces them on
+ * its NATS, as the XCAP server does.
+ */
+export async function startAuthorizingClusterTarget(): Promise<AuthorizingTarget & ClusterTarget> {
+  const target = await startClusterTarget({ defaultSubHandling: 'confirm' });
+  try {
+    const store = await createRedisStore({ url: target.cluster.redis.url, clock: systemClock });
+    const bus = await connectNatsBus({ servers: target.cluster.nats.url });
+    const subjects = createSubjects();
+    return {
+      ...target,
+      writePresRules: (owner, document) => announcePresRules(store, bus, subjects, owner, document),
+      async stop() {
+        await bus.close();
+        await store.close();
+        await target.stop();
+      },
+    };
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
 }
 
 function fail(message: string): never {

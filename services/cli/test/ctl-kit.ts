@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, type TestUa } from '@presence/testkit';
 import { pidf, publish } from '@presence/testkit/behaviour';
 import { expect } from 'vitest';
 
@@ -93,6 +93,7 @@ export async function startStandaloneProcess(children: Children, args: readonly 
     '--domain', 'example.com',
     '--log-level', 'warn',
     '--auth', 'none', // these tests are about operating the server; authentication has its own
+    ...ALLOW_EVERY_WATCHER_ARGS,
     ...args,
   ]);
   await eventually(

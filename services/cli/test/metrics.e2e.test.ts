@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import {
+  ALLOW_EVERY_WATCHER_ARGS,
   binaryGate,
   Children,
   createTestUa,
@@ -121,7 +122,7 @@ describe.runIf(promtoolAvailable)('metrics of the real processes', () => {
   it('standalone - promtool accepts /metrics; the operations series are there with the values the traffic gives', async () => {
     const sipPort = await freeUdpTcpPort();
     const wsPort = await freePort('tcp');
-    const standalone = await startPresenceProcess(children, 'standalone', 'metrics-standalone', await freePort('tcp'), [
+    const standalone = await startPresenceProcess(children, 'standalone', 'metrics-standalone', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${wsPort}`,
       '--partitions', '16',
       '--log-level', 'warn',

@@ -1,4 +1,5 @@
 import {
+  ALLOW_EVERY_WATCHER_ARGS,
   Children,
   freePort,
   freeUdpTcpPort,
@@ -23,7 +24,7 @@ async function startStandaloneOnBackends(): Promise<PresenceTarget> {
     const sip = await freeUdpTcpPort();
     const ws = await freePort('tcp');
     const listen = `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip},ws:127.0.0.1:${ws}`;
-    const server = await startPresenceProcess(children, 'standalone', 'standalone-1', await freePort('tcp'), [
+    const server = await startPresenceProcess(children, 'standalone', 'standalone-1', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--nats', nats.url, '--redis', redis.url, '--listen', listen, '--partitions', '16', '--log-level', 'warn', '--auth', 'none', ...SUITE_EDGE_ARGS,
     ]);
     return {

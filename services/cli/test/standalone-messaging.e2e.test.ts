@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, rawUdp, startLine, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let unique = 0;
@@ -29,7 +29,7 @@ describe('standalone MESSAGE store-and-forward', () => {
 
   function start(at: { sip: number; http: number }, args: readonly string[] = []): Promise<PresenceProcess> {
     const listen = `udp:127.0.0.1:${at.sip},tcp:127.0.0.1:${at.sip}`;
-    return startPresenceProcess(children, 'standalone', 'im-standalone', at.http, ['--listen', listen, '--domain', 'example.com', '--auth', 'none', '--sip-t1', '50', '--log-level', 'warn', ...args]);
+    return startPresenceProcess(children, 'standalone', 'im-standalone', at.http, [...ALLOW_EVERY_WATCHER_ARGS, '--listen', listen, '--domain', 'example.com', '--auth', 'none', '--sip-t1', '50', '--log-level', 'warn', ...args]);
   }
 
   async function ua(port: number, address: string): Promise<TestUa> {

@@ -6,6 +6,7 @@ import { ha1ForAll } from '@presence/auth';
 import { systemClock } from '@presence/core';
 import { createMemoryStore, createRedisStore, createUsersFileStore, USERS_FILE } from '@presence/store';
 import {
+  ALLOW_EVERY_WATCHER_ARGS,
   binaryGate,
   Children,
   eventually,
@@ -125,7 +126,7 @@ describe('presence user on a data directory', () => {
   it('data dir - a running standalone server\'s store sees a user added by the command without restart, and the server never writes users back', async () => {
     const sip = await freeUdpTcpPort();
     const ws = await freePort('tcp');
-    const server = await startPresenceProcess(children, 'standalone', 'standalone-users', await freePort('tcp'), [
+    const server = await startPresenceProcess(children, 'standalone', 'standalone-users', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--data-dir', dataDir, '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip},ws:127.0.0.1:${ws}`, '--log-level', 'warn',
     ]);
     // A store over the server's directory that keeps running, as the server's does: it follows users.json.

@@ -23,8 +23,7 @@ export function sampleEdgeGauges(metrics: PresenceMetrics, sources: EdgeGaugeSou
     metrics.sipTransactions.set({ kind: 'client' }, stats.clientTransactions);
     metrics.notifiesInFlight.set(stats.pendingRequests.get('NOTIFY') ?? 0);
     metrics.subscriptions.set({ state: 'active' }, sources.subscriptions());
-    // Every dialog held here is active: the agent authorizes a SUBSCRIBE before its
-    // dialog exists. Pending ones come with pres-rules (planned); until then 0 is the truth.
+    // The registry does not count dialogs by status yet: pending ones (pres-rules) are in `active`.
     metrics.subscriptions.set({ state: 'pending' }, 0);
     metrics.registeredContacts.set(sources.registeredContacts());
   });

@@ -7,6 +7,7 @@ import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
 import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
+import { AuthorizationChanges } from './egress/authorization-changes.js';
 import { Notifier } from './egress/notifier.js';
 import { PresenceBodies } from './egress/notify-bodies.js';
 import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
@@ -134,7 +135,9 @@ export function createEdge(deps: EdgeDeps): Edge {
       retryAfterSeconds: config.retryAfterSeconds,
     },
   });
+  const authorizations = new AuthorizationChanges(bus, subjects, config.edgeId, logger);
   interest.delegate = registry;
+  authorizations.delegate = registry;
   resync.delegate = registry;
   notifier.delegate = registry;
   watcherInfo.delegate = registry;
@@ -212,6 +215,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       const forwarding = responder.stop();
       guard?.stop();
       await resync.stop();
+      authorizations.stop();
       registry.stop();
       interest.close();
       watcherInfo.close();

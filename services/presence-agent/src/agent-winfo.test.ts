@@ -27,7 +27,7 @@ describe('presence agent - watcher information feed', () => {
     const clock = { now: () => time };
     bus = new LocalBus();
     ({ store } = await openMemoryStoreForTest({ clock }));
-    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10 });
+    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10, defaultSubHandling: 'allow' });
     await agent.start();
     feed = [];
     bus.subscribe(subjects.watcherInfo(partition, ALICE), (m) => void feed.push(decodeWatcherInfoEvent(m.data)));

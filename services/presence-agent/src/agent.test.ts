@@ -37,7 +37,7 @@ describe('presence agent', () => {
     clock = { now: () => time, advance: (ms) => void (time += ms) };
     bus = new LocalBus();
     ({ store, inspect } = await openMemoryStoreForTest({ clock }));
-    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10 });
+    agent = createPresenceAgent({ bus, store, clock, subjects, partitionCount: PARTITIONS, memberId: 'agent-1', metrics: createPresenceMetrics({ processMetrics: false }), logger: silentLogger, sweepIntervalMs: 10, defaultSubHandling: 'allow' });
     await agent.start();
     events = [];
     bus.subscribe(subjects.change(partitionOf(ALICE, PARTITIONS), ALICE), (m) => void events.push(decodeChangeEvent(m.data)));

@@ -1,10 +1,16 @@
 import type { Bus, BusSubscription } from '@presence/bus';
 import type { Subjects } from '@presence/contracts';
-import type { Clock, ExpiryIndex, PublicationLimits, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore } from '@presence/core';
+import type { Clock, ExpiryIndex, PublicationLimits, InspectionStore, LeaseStore, MembershipStore, PresentityStore, WatcherStore, XcapDocumentStore } from '@presence/core';
+import { DEFAULT_SUB_HANDLING, PresRulesBook, type SubHandling } from '@presence/policy';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
+import { restrictedWatchersLoader } from './authorization/restricted-watchers.js';
+import { RulesChangeFollower } from './authorization/rules-change-follower.js';
+import { WatcherAuthorizer } from './authorization/watcher-authorizer.js';
+import type { WatcherStatusListener } from './authorization/watcher-status-listener.js';
 import { ExpirySweeper } from './expiry/expiry-sweeper.js';
 import { ChangePublisher } from './fanout/change-publisher.js';
+import { WatcherViews } from './fanout/watcher-views.js';
 import { WatcherInfoFeed } from './fanout/watcher-info-feed.js';
 import { FetchHandler } from './handlers/fetch-handler.js';
 import { PublishHandler } from './handlers/publish-handler.js';
@@ -18,8 +24,18 @@ import { PartitionOwnership } from './partitions/partition-ownership.js';
 
 export interface PresenceAgentDeps {
   readonly bus: Bus;
-  /** watchersOf: a winfo subscription's full state (bounded). leaseHolders: the census reads the whole lease table to count partitions without owner. */
-  readonly store: PresentityStore & WatcherStore & ExpiryIndex & LeaseStore & MembershipStore & Pick<InspectionStore, 'leaseHolders' | 'watchersOf'>;
+  /**
+   * leaseHolders: the census reads the whole lease table to count partitions
+   * without owner; watchersOf and the XCAP documents: authorization (pres-rules); watchersOf
+   * also a winfo subscription's full state (bounded).
+   */
+  readonly store: PresentityStore &
+    WatcherStore &
+    ExpiryIndex &
+    LeaseStore &
+    MembershipStore &
+    Pick<InspectionStore, 'leaseHolders' | 'watchersOf'> &
+    Pick<XcapDocumentStore, 'xcapDocument'>;
   readonly clock: Clock;
   readonly subjects: Subjects;
   readonly partitionCount: number;
@@ -42,7 +58,16 @@ export interface PresenceAgentDeps {
   readonly requestDeadlineMarginMs?: number;
   /** Publications and published bytes one presentity may hold (default DEFAULT_PUBLICATION_LIMITS). */
   readonly publicationLimits?: PublicationLimits;
+  /** What a watcher no pres-rule covers gets (issue #12 `--default-sub-handling`; default confirm). */
+  readonly defaultSubHandling?: SubHandling;
 }
+
+/** Presentities whose parsed rules and restricted watchers an agent keeps in memory. */
+const AUTHORIZATION_CACHE_PRESENTITIES = 20_000;
+/** Watchers read per presentity when its rules change or its views are rebuilt. */
+const MAX_WATCHERS_DECIDED = 10_000;
+/** Distinct restricted views rendered per presentity version. */
+const MAX_VIEWS_PER_PRESENTITY = 32;
 
 export interface PresenceAgent {
   /** Joins the membership and takes its share of partition leases before resolving. */
@@ -73,15 +98,22 @@ export const AGENT_QUEUE = 'presence-agents';
  */
 export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const composer = new DocumentComposer();
-  const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics);
-  const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
+  const authorizer = new WatcherAuthorizer(deps.store, new PresRulesBook(AUTHORIZATION_CACHE_PRESENTITIES), deps.defaultSubHandling ?? DEFAULT_SUB_HANDLING, deps.clock);
+  const views = new WatcherViews(
+    { presentities: AUTHORIZATION_CACHE_PRESENTITIES, watchersPerPresentity: MAX_WATCHERS_DECIDED, viewsPerPresentity: MAX_VIEWS_PER_PRESENTITY },
+    restrictedWatchersLoader(deps.store, authorizer, MAX_WATCHERS_DECIDED),
+  );
   const watcherFeed = new WatcherInfoFeed(deps.bus, deps.subjects, deps.partitionCount);
+  // RFC 3857: every watcher status the agent decides goes out on the presentity's winfo feed.
+  const listener: WatcherStatusListener = watcherFeed;
+  const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics, { render: (p, version, document) => views.render(p, version, document), logger: deps.logger });
+  const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(
     {
       publish: new PublishHandler(updater, composer, deps.partitionCount, deps.metrics, deadlineMarginMs, deps.publicationLimits, deps.clock),
-      subscribe: new SubscribeHandler(deps.store, updater, deps.clock, deps.partitionCount, watcherFeed),
-      fetch: new FetchHandler(updater, deps.partitionCount),
+      subscribe: new SubscribeHandler({ store: deps.store, updater, authorizer, views, listener, clock: deps.clock, partitionCount: deps.partitionCount }),
+      fetch: new FetchHandler(updater, views, deps.partitionCount),
       watchers: new WatchersHandler(deps.store, watcherFeed, deps.clock),
     },
     deps.logger,
@@ -109,6 +141,22 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     },
     deps.logger,
   );
+  const rulesChanges = new RulesChangeFollower({
+    bus: deps.bus,
+    subjects: deps.subjects,
+    store: deps.store,
+    updater,
+    authorizer,
+    views,
+    listener,
+    clock: deps.clock,
+    partitionCount: deps.partitionCount,
+    // Only the lease holder re-decides: every agent hears the rule change, and two deciding would announce twice (two winfo epochs).
+    serving: (partition) => ownership.owns(partition) && ownership.serving(partition),
+    maxWatchers: MAX_WATCHERS_DECIDED,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  });
   const sweeper = new ExpirySweeper(
     deps.store,
     updater,
@@ -117,7 +165,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
     { intervalMs: deps.sweepIntervalMs ?? 500, batch: deps.sweepBatch ?? 500 },
     deps.metrics,
     deps.logger,
-    watcherFeed,
+    listener,
   );
   const census = new PartitionCensus(
     deps.store,
@@ -130,6 +178,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   let draining = false;
   return {
     async start() {
+      rulesChanges.start();
       await ownership.start();
       sweeper.start();
       await census.start();
@@ -151,6 +200,7 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
       // Leases go first so a successor starts serving while queued changes finish here.
       await census.stop();
       await ownership.stop();
+      await rulesChanges.stop();
       await sweeper.stop();
       await updater.idle();
     },

@@ -3,7 +3,7 @@ import { createSubjects } from '@presence/contracts';
 import { systemClock, type PublicationLimits, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
 import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
-import { createPresenceAgent } from '@presence/presence-agent';
+import { createPresenceAgent, type PresenceAgentDeps } from '@presence/presence-agent';
 import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
@@ -41,6 +41,8 @@ export interface StandaloneOptions {
   readonly onWire?: WireObserver;
   /** What one presentity may hold (the agent's --max-publications-per-presentity, --max-presence-document-bytes). */
   readonly publicationLimits?: PublicationLimits;
+  /** What a watcher no pres-rule covers gets (`--default-sub-handling`; default confirm). */
+  readonly defaultSubHandling?: PresenceAgentDeps['defaultSubHandling'];
   /** An XCAP server on the same store and bus (`--xcap-listen`); absent: none. */
   readonly xcap?: Omit<XcapServiceOptions, 'store' | 'bus' | 'subjects' | 'clock' | 'logger' | 'registry'>;
 }
@@ -77,6 +79,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     partitionCount: options.edge.partitionCount,
     memberId: options.edge.edgeId,
     publicationLimits: options.publicationLimits,
+    defaultSubHandling: options.defaultSubHandling,
     metrics,
     logger: logger.child({ component: 'agent' }),
   });

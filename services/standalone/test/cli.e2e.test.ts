@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
 import type { SipResponse } from '@presence/sip';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -104,7 +104,7 @@ describe('presence command', () => {
     const sip = await freeUdpTcpPort();
     const http = await freePort('tcp');
     const base = `http://127.0.0.1:${http}`;
-    const child = presence(['standalone', '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn', ...args]);
+    const child = presence(['standalone', ...ALLOW_EVERY_WATCHER_ARGS, '--listen', `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn', ...args]);
     await eventually(
       async () => {
         expect(child.exited(), `presence exited early: ${child.stderr()}`).toBe(false);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, rawTcp, requestText, startLine, type RawTcp, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, type Child, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, rawTcp, requestText, startLine, type RawTcp, type TestUa } from '@presence/testkit';
 import { pidf, publish } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -22,7 +22,7 @@ describe('connection limits of presence standalone', () => {
     const base = `http://127.0.0.1:${http}`;
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
     const listen = `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`;
-    const child = children.spawn(process.execPath, [BIN, 'standalone', '--listen', listen, '--http', `127.0.0.1:${http}`, '--auth', 'none', '--log-level', 'warn', ...args], { cwd: ROOT, env });
+    const child = children.spawn(process.execPath, [BIN, 'standalone', ...ALLOW_EVERY_WATCHER_ARGS, '--listen', listen, '--http', `127.0.0.1:${http}`, '--auth', 'none', '--log-level', 'warn', ...args], { cwd: ROOT, env });
     await eventually(
       async () => {
         expect(child.exited(), `presence exited early: ${child.stderr()}`).toBe(false);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestUa, eventually, freePort, freeUdpTcpPort, httpGet, metricValue, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** The caps of README "Limits", set small by option on a real `presence standalone` (built dist/). */
@@ -22,7 +22,7 @@ describe('limits', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
     const child = children.spawn(
       process.execPath,
-      [BIN, 'standalone', '--listen', `udp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn', '--auth', 'none', ...args],
+      [BIN, 'standalone', ...ALLOW_EVERY_WATCHER_ARGS, '--listen', `udp:127.0.0.1:${sip}`, '--http', `127.0.0.1:${http}`, '--log-level', 'warn', '--auth', 'none', ...args],
       { cwd: ROOT, env },
     );
     await eventually(

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import {
+  ALLOW_EVERY_WATCHER_ARGS,
   Children,
   createTestUa,
   eventually,
@@ -42,7 +43,7 @@ describe('rate limits and overload', () => {
     const base = `http://127.0.0.1:${http}`;
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
     const listen = `udp:127.0.0.1:${sip},tcp:127.0.0.1:${sip}`;
-    const child = children.spawn(process.execPath, [BIN, 'standalone', '--listen', listen, '--http', `127.0.0.1:${http}`, '--log-level', 'error', '--auth', 'none', ...args], {
+    const child = children.spawn(process.execPath, [BIN, 'standalone', ...ALLOW_EVERY_WATCHER_ARGS, '--listen', listen, '--http', `127.0.0.1:${http}`, '--log-level', 'error', '--auth', 'none', ...args], {
       cwd: ROOT,
       env,
     });

@@ -1,10 +1,12 @@
+import { LocalBus } from '@presence/bus';
+import { createSubjects } from '@presence/contracts';
 import { systemClock, type Store } from '@presence/core';
 import { DEFAULT_DIGEST_AUTH, type EdgeConfig } from '@presence/edge';
 import { silentLogger } from '@presence/runtime';
 import type { TransportName } from '@presence/sip';
 import { createMemoryStore } from '@presence/store';
 import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
-import { DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type PresenceTarget } from '@presence/testkit/behaviour';
+import { announcePresRules, DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type AuthorizingTarget, type PresenceTarget } from '@presence/testkit/behaviour';
 import { sharedTestCertificate } from '@presence/testkit';
 
 /** The edge configuration the behaviour suite expects (see PresenceTarget). */
@@ -51,7 +53,8 @@ export async function startStandaloneTarget(options: StandaloneTargetOptions = {
   const { auth, ...rest } = options;
   const store: Store | undefined = auth === 'digest' ? (rest.store ?? (await createMemoryStore({ clock: rest.clock ?? systemClock }))) : rest.store;
   const edge = rest.edge ?? suiteEdgeConfig(auth === 'digest' ? { auth: DEFAULT_DIGEST_AUTH } : {});
-  const server = await startStandalone({ logger: silentLogger, ...rest, edge, store });
+  // The suite is about SIP behaviour, not authorization: every watcher sees every presentity unless a test says otherwise.
+  const server = await startStandalone({ logger: silentLogger, defaultSubHandling: 'allow', ...rest, edge, store });
   return {
     server,
     port(transport: TransportName) {
@@ -62,4 +65,17 @@ export async function startStandaloneTarget(options: StandaloneTargetOptions = {
     addUser: auth === 'digest' && store !== undefined ? (aor, password) => store.putUser(suiteUser(aor, password)) : undefined,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * A standalone server with the shipped authorization default (confirm) whose
+ * pres-rules a test writes through the store and announces on the bus, as
+ * the XCAP server does.
+ */
+export async function startAuthorizingStandaloneTarget(options: StandaloneTargetOptions = {}): Promise<AuthorizingTarget & StandaloneTarget> {
+  const store = options.store ?? (await createMemoryStore({ clock: options.clock ?? systemClock }));
+  const bus = options.bus ?? new LocalBus();
+  const target = await startStandaloneTarget({ defaultSubHandling: 'confirm', ...options, store, bus });
+  const subjects = createSubjects(options.subjectPrefix);
+  return { ...target, writePresRules: (owner, document) => announcePresRules(store, bus, subjects, owner, document) };
 }

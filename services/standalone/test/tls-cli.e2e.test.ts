@@ -1,6 +1,6 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Children, createTestCertificate, createTestUa, eventually, rawTls, startLine, type Child, type TestCertificate, type TestUa } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestCertificate, createTestUa, eventually, rawTls, startLine, type Child, type TestCertificate, type TestUa } from '@presence/testkit';
 import { pidf } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { answer200, bodyOf, responseAndRequest, securePeer, sipRequest, type SecurePeer } from './secure-peer.js';
@@ -28,7 +28,7 @@ describe('presence standalone over tls and wss', () => {
 
   function presence(args: readonly string[]): Child {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PRESENCE_')));
-    return children.spawn(process.execPath, [BIN, 'standalone', ...args], { cwd: ROOT, env });
+    return children.spawn(process.execPath, [BIN, 'standalone', ...ALLOW_EVERY_WATCHER_ARGS, ...args], { cwd: ROOT, env });
   }
 
   /** Every listener on port 0; the ports come from the "listening" log line. */

@@ -1,4 +1,4 @@
-import { Children, createTestCertificate, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/testkit';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, createTestCertificate, freePort, freeUdpTcpPort, startPresenceProcess } from '@presence/testkit';
 import { tortureSuite } from '@presence/testkit/torture';
 
 // The RFC 4475 torture cases against the real `presence standalone` process
@@ -9,7 +9,7 @@ tortureSuite('standalone process', async () => {
   const sipPort = await freeUdpTcpPort();
   const [ws, tls, wss] = [await freePort('tcp'), await freePort('tcp'), await freePort('tcp')];
   try {
-    const process = await startPresenceProcess(children, 'standalone', 'torture', await freePort('tcp'), [
+    const process = await startPresenceProcess(children, 'standalone', 'torture', await freePort('tcp'), [...ALLOW_EVERY_WATCHER_ARGS, 
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort},ws:127.0.0.1:${ws},tls:127.0.0.1:${tls},wss:127.0.0.1:${wss}`,
       '--tls-cert', certificate.certFile, '--tls-key', certificate.keyFile,
       '--domain', 'example.com',

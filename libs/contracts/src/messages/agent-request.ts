@@ -33,6 +33,8 @@ export interface SubscribeCommand extends RequestDeadline {
   readonly event: string;
   readonly expires: number;
   readonly edgeId: string;
+  /** True for the SUBSCRIBE that creates the dialog (RFC 3857 §3.2.4: its watcher event is `subscribe`); absent reads as a refresh. */
+  readonly initial?: boolean;
 }
 
 export interface UnsubscribeCommand extends RequestDeadline {
@@ -44,8 +46,12 @@ export interface UnsubscribeCommand extends RequestDeadline {
   readonly reason?: UnsubscribeReason;
 }
 
-/** How an edge-held subscription ended without the watcher's unsubscribe: it lapsed, or its NOTIFY failed for good. */
-export type UnsubscribeReason = 'expired' | 'notify-failed';
+/**
+ * How an edge-held subscription ended without the watcher's unsubscribe: it
+ * lapsed, its NOTIFY failed for good, or the agent's decision at a refresh
+ * wants an active watcher confirmed again (RFC 6665 §4.1.3: no way back to pending).
+ */
+export type UnsubscribeReason = 'expired' | 'notify-failed' | 'deactivated';
 
 /** Current state of many presentities of one partition (edge convergence after a gap). */
 export interface FetchCommand extends RequestDeadline {

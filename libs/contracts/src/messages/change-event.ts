@@ -13,6 +13,8 @@ export interface ChangeEvent {
    */
   readonly incarnation?: string;
   readonly document: string;
+  /** The version through each restricted view in use by the presentity's watchers, rendered once by its agent (PresentitySnapshot.views). */
+  readonly views?: Readonly<Record<string, string>>;
   /** When the agent committed the change (ms since epoch), for publish-to-notify latency. */
   readonly changedAt: number;
 }

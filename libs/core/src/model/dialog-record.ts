@@ -23,6 +23,8 @@ export interface DialogRecord {
   readonly watcher: string;
   readonly event: string;
   readonly status: SubscriptionStatus;
+  /** The watcher's view of the document as its agent decided (pres-rules); absent: the whole document. */
+  readonly viewKey?: string;
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;

@@ -86,6 +86,10 @@ export class RecordReader<K extends string | number = string> {
     return value;
   }
 
+  optionalBoolean(key: K): boolean | undefined {
+    return this.absent(key) ? undefined : this.boolean(key);
+  }
+
   oneOf<T extends string>(key: K, allowed: readonly T[]): T {
     const value = this.string(key);
     if (!(allowed as readonly string[]).includes(value)) throw this.wrong(key, `one of ${allowed.join('|')}`);
@@ -103,6 +107,15 @@ export class RecordReader<K extends string | number = string> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.wrong(key, 'an object');
     for (const item of Object.values(value)) if (typeof item !== 'string') throw this.wrong(key, 'an object of strings');
     return value as Record<string, string>;
+  }
+
+  /** A string map that older records may lack: undefined when absent. */
+  optionalStringRecord(key: K): Record<string, string> | undefined {
+    return this.absent(key) ? undefined : this.stringRecord(key);
+  }
+
+  optionalOneOf<T extends string>(key: K, allowed: readonly T[]): T | undefined {
+    return this.absent(key) ? undefined : this.oneOf(key, allowed);
   }
 
   object(key: K): RecordReader<string> {

@@ -21,6 +21,12 @@ export interface PresenceFleetOptions {
    * the caller creates in `redis`.
    */
   readonly auth?: 'none' | 'digest';
+  /**
+   * The agents' --default-sub-handling: allow (the default here, for tests
+   * and tools that are not about authorization: every watcher sees every
+   * presentity), or the server's own default confirm, or block.
+   */
+  readonly defaultSubHandling?: 'allow' | 'confirm' | 'block';
 }
 
 export interface ClusterEdge {
@@ -75,7 +81,7 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
   const tcp = (): Promise<number> => ports.next(() => freePort('tcp'));
 
   const runAgent = (id: string, http: number): Promise<PresenceProcess> =>
-    startPresenceProcess(children, 'agent', id, http, [...common, ...(options.agentArgs ?? [])]);
+    startPresenceProcess(children, 'agent', id, http, [...common, '--default-sub-handling', options.defaultSubHandling ?? 'allow', ...(options.agentArgs ?? [])]);
 
   const runEdge = async (plan: EdgePlan): Promise<ClusterEdge> => {
     let listen = `udp:127.0.0.1:${plan.sipPort},tcp:127.0.0.1:${plan.sipPort},ws:127.0.0.1:${plan.wsPort}`;

@@ -8,6 +8,13 @@ const PRESENCE_BIN = fileURLToPath(new URL('../../../../services/cli/bin/presenc
 
 export type PresenceRole = 'standalone' | 'edge' | 'agent' | 'xcap';
 
+/**
+ * What tests and tools that are not about authorization pass to a standalone
+ * or an agent: every watcher sees every presentity, as before pres-rules
+ * (the server's own default is confirm: pending until a rule allows).
+ */
+export const ALLOW_EVERY_WATCHER_ARGS: readonly string[] = Object.freeze(['--default-sub-handling', 'allow']);
+
 export interface PresenceProcess {
   readonly role: PresenceRole;
   readonly id: string;

@@ -95,6 +95,7 @@ function dialog(o: RecordReader): DialogRecord {
     expiresAt: o.number('expiresAt'),
     edgeId: o.string('edgeId'),
     flow: o.string('flow'),
+    ...(o.optionalString('viewKey') === undefined ? {} : { viewKey: o.string('viewKey') }),
   };
 }
 

@@ -96,6 +96,8 @@ export function encodeDialog(d: DialogRecord): string {
     d.expiresAt,
     d.edgeId,
     d.flow,
+    // Trailing and only when set: records written before views read the same.
+    ...(d.viewKey === undefined ? [] : [d.viewKey]),
   ]);
 }
 
@@ -119,7 +121,12 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     expiresAt: f.number(13),
     edgeId: f.string(14),
     flow: f.string(15),
+    ...viewKeyField(f.optionalString(16)),
   };
+}
+
+function viewKeyField(viewKey: string | undefined): { viewKey?: string } {
+  return viewKey === undefined ? {} : { viewKey };
 }
 
 export function encodeUser(u: UserRecord): string {

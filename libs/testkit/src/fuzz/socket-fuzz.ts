@@ -2,7 +2,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { Children, freePort, freeUdpTcpPort, metricSamples, nonZeroSamples, sleep, startPresenceProcess, type PresenceProcess } from '@presence/dev-tools';
+import { Children, freePort, freeUdpTcpPort, metricSamples, nonZeroSamples, sleep, startPresenceProcess, type PresenceProcess, ALLOW_EVERY_WATCHER_ARGS } from '@presence/dev-tools';
 import { SIP_METHODS } from '@presence/sip';
 import { DOMAIN } from '../behaviour/harness.js';
 import { abuseRequest, nextFinal } from '../behaviour/malformed-requests.js';
@@ -142,6 +142,7 @@ export class FuzzTarget {
       '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
       '--domain', DOMAIN,
       '--auth', 'none',
+      ...ALLOW_EVERY_WATCHER_ARGS,
       '--log-level', 'error',
       // Thousands of requests from 127.0.0.1 as fast as the machine sends them: a parser test, not a rate-limit one.
       '--rate-limit', '0',

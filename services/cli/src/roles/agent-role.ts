@@ -7,6 +7,7 @@ import { prepareAdmin } from '../admin/admin-mount.js';
 import { processId } from '../edge-config-from-options.js';
 import { openBackends } from './backends.js';
 import { hostRole } from './host-role.js';
+import { defaultSubHandlingFromOptions } from './authorization-from-options.js';
 import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { prefixes, roleLogger } from './role-context.js';
 
@@ -30,6 +31,7 @@ export async function runAgent(values: OptionValues): Promise<void> {
     leaseTickMs: Math.max(100, Math.floor(leaseTtlMs / 4)),
     requestDeadlineMarginMs: values['deadline-margin'] as number,
     publicationLimits: publicationLimitsFromOptions(values),
+    defaultSubHandling: defaultSubHandlingFromOptions(values),
     metrics,
     logger,
   });

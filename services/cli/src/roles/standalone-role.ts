@@ -10,6 +10,7 @@ import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
 import { openWireTracing } from '../trace/wire-tracing.js';
 import { checkXcapExposure, xcapListenFromOptions } from '../xcap-config-from-options.js';
 import { openBackends } from './backends.js';
+import { defaultSubHandlingFromOptions } from './authorization-from-options.js';
 import { publicationLimitsFromOptions } from './publication-limits-from-options.js';
 import { httpAddress, prefixes, roleLogger } from './role-context.js';
 import { xcapServerFromOptions } from './xcap-service-from-options.js';
@@ -37,7 +38,7 @@ export async function runStandalone(values: OptionValues): Promise<void> {
       await Promise.allSettled([bus.close(), store.close(), tracing.close()]);
       throw error;
     }));
-  const server = await startStandalone({ ...(xcap === undefined ? {} : { xcap }), edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values) });
+  const server = await startStandalone({ ...(xcap === undefined ? {} : { xcap }), edge, http: httpAddress(values), bus, store, subjectPrefix: prefixes(values).subjects, logger, metrics, admin, onWire: tracing.observer, publicationLimits: publicationLimitsFromOptions(values), defaultSubHandling: defaultSubHandlingFromOptions(values) });
   processGuard(logger, server.metrics).install();
   runUntilSignal(
     {

@@ -3,6 +3,7 @@ import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
 import { eventually, FakeClock, metricValue } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
+import { POLITE_BLOCK_VIEW } from '@presence/contracts';
 import { Notifier, type NotifySender } from './notifier.js';
 import { PresenceBodies } from './notify-bodies.js';
 import type { WatchedState } from './presentity-interest.js';
@@ -23,7 +24,7 @@ function setup(sender: NotifySender, options: { clock?: TimerClock; minIntervalM
   const failures: number[] = [];
   const notifier = new Notifier({
     sender,
-    bodies: new PresenceBodies({ current: options.state ?? (() => STATE) }),
+    bodies: new PresenceBodies({ current: options.state ?? (() => STATE), bodyOf: (_presentity: string, state: WatchedState) => state.body }),
     clock: options.clock ?? systemClock,
     minIntervalMs: options.minIntervalMs ?? 0,
     metrics,
@@ -111,6 +112,49 @@ describe('notifier', () => {
     await settle();
     expect(sent).toEqual(['v1', 'v1']);
     expect(clock.pending).toBe(0);
+  });
+
+  it('notifier - authorization: a pending dialog is told so without a body; a change sends it nothing, nor a politely blocked one', async () => {
+    const requests: OutgoingRequest[] = [];
+    const sender: NotifySender = { sendRequest: (request) => (requests.push(request), Promise.resolve({ status: 200 } as SipResponse)) };
+    const { notifier } = setup(sender, { state: () => stateAt(1) });
+    const pending = dialog();
+    pending.startAs('pending', '');
+    notifier.notifyNow(pending);
+    await settle();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.headers['subscription-state']).toMatch(/^pending;expires=/);
+    expect(requests[0]!.headers['content-type']).toBeUndefined();
+    expect(requests[0]!.body).toBe('');
+    notifier.stateChanged(pending);
+    const quiet = dialog();
+    quiet.startAs('active', POLITE_BLOCK_VIEW);
+    notifier.stateChanged(quiet);
+    await settle();
+    expect(requests).toHaveLength(1);
+    await notifier.notifyTerminated(pending, 'rejected');
+    expect(requests[1]!.headers['subscription-state']).toBe('terminated;reason=rejected');
+    expect(requests[1]!.body).toBe('');
+  });
+
+  it('notifier - authorization: an active dialog gets the body of its view', async () => {
+    const { sender, sent } = recordingSender();
+    const views: string[] = [];
+    const metrics = createPresenceMetrics({ processMetrics: false });
+    const notifier = new Notifier({
+      sender,
+      bodies: new PresenceBodies({ current: () => stateAt(1), bodyOf: (_presentity, state, viewKey) => (views.push(viewKey), viewKey === 'k' ? new TextEncoder().encode('view k') : state.body) }),
+      clock: systemClock,
+      minIntervalMs: 0,
+      metrics,
+      logger: silentLogger,
+    });
+    const restricted = dialog();
+    restricted.startAs('active', 'k');
+    notifier.notifyNow(restricted);
+    await settle();
+    expect(sent).toEqual(['view k']);
+    expect(views).toEqual(['k']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { POLITE_BLOCK_VIEW } from '@presence/contracts';
 import type { TerminationReason, TimerClock } from '@presence/core';
 import { subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
@@ -46,9 +47,14 @@ export class Notifier {
 
   constructor(private readonly deps: NotifierDeps) {}
 
-  /** The watched state changed: notify when the rate limit and the outstanding NOTIFY allow. */
+  /**
+   * The watched state changed: notify when the rate limit and the outstanding
+   * NOTIFY allow. A pending watcher learns nothing of it (RFC 3856 §6.6), and
+   * a politely blocked one sees what an offline presentity's watchers see:
+   * no NOTIFY at all (RFC 5025 §3.2.1).
+   */
   stateChanged(dialog: WatcherDialog): void {
-    if (dialog.terminated) return;
+    if (dialog.terminated || dialog.pending || dialog.viewKey === POLITE_BLOCK_VIEW) return;
     if (dialog.dirty) {
       this.deps.metrics.notifiesCoalesced.inc();
       return;
@@ -64,11 +70,17 @@ export class Notifier {
     if (!dialog.inFlight) this.transmit(dialog);
   }
 
-  /** The final NOTIFY (terminated), sent regardless of rate limit; the dialog (already ended by its state machine) sends nothing after it. */
-  async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void> {
+  /**
+   * The final NOTIFY (terminated), sent regardless of rate limit; the dialog
+   * (already ended by its state machine) sends nothing after it. It carries
+   * the package's current state (for presence, the watcher's view of it),
+   * except to a watcher who was never authorized or is ended by the rules
+   * (rejected, deactivated): no state.
+   */
+  async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void> {
     this.cancel(dialog);
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
-    const body = document ?? this.deps.bodies.final(dialog);
+    const body = dialog.pending || reason === 'rejected' || reason === 'deactivated' ? '' : this.deps.bodies.final(dialog);
     this.deps.bodies.forget(dialog);
     this.count(await this.send(dialog, state, body));
   }
@@ -105,6 +117,10 @@ export class Notifier {
   }
 
   private transmit(dialog: WatcherDialog): void {
+    if (dialog.pending) {
+      this.transmitPending(dialog);
+      return;
+    }
     const watched = this.deps.bodies.next(dialog);
     if (!watched) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'no_state' });
@@ -118,7 +134,18 @@ export class Notifier {
     if (this.deps.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
     if (watched.changedAt > 0) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
-    this.send(dialog, state, watched.body)
+    this.sendAndPump(dialog, state, watched.body);
+  }
+
+  /** RFC 6665 §4.2.1 / RFC 3856 §6.6: the NOTIFY of a pending subscription says so and carries no state. */
+  private transmitPending(dialog: WatcherDialog): void {
+    dialog.dirty = false;
+    dialog.inFlight = true;
+    this.sendAndPump(dialog, subscriptionStateHeader({ status: 'pending', expiresAt: dialog.expiresAt }, this.deps.clock.now()), '');
+  }
+
+  private sendAndPump(dialog: WatcherDialog, state: string, body: string | Uint8Array): void {
+    this.send(dialog, state, body)
       .then((status) => {
         dialog.inFlight = false;
         this.count(status);

@@ -24,18 +24,22 @@ export interface NotifyBodies {
   forget(dialog: WatcherDialog): void;
 }
 
-/** Presence (RFC 3856): every watcher of a presentity gets the bytes the interest holds, encoded once per version. */
+/**
+ * Presence (RFC 3856): every watcher of a presentity gets the bytes the
+ * interest holds for its view (pres-rules, RFC 5025), encoded once per version.
+ */
 export class PresenceBodies implements NotifyBodies {
   readonly contentType = PIDF_CONTENT_TYPE;
 
-  constructor(private readonly interest: Pick<PresentityInterest, 'current'>) {}
+  constructor(private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>) {}
 
   next(dialog: WatcherDialog): NotifyBody | undefined {
-    return this.interest.current(dialog.presentity);
+    const watched = this.interest.current(dialog.presentity);
+    return watched && { body: this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey), changedAt: watched.changedAt };
   }
 
   final(dialog: WatcherDialog): string | Uint8Array {
-    return this.interest.current(dialog.presentity)?.body ?? '';
+    return this.next(dialog)?.body ?? '';
   }
 
   forget(): void {}

@@ -6,8 +6,9 @@ export const PIDF_CONTENT_TYPE = 'application/pidf+xml';
 /**
  * An in-dialog NOTIFY (RFC 6665 §4.2.2, RFC 3261 §12.2.1.1): to the remote
  * target through the route set, our tag in From, the subscriber's in To.
- * Only these headers are per watcher; a presence body is the presentity's
- * document as rendered once by its agent and encoded once by this edge.
+ * Only these headers are per watcher; a presence body is the watcher's view
+ * of the presentity's document as rendered once by its agent and encoded
+ * once by this edge, or empty when the watcher may see no state.
  */
 export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, contentType: string): OutgoingRequest {
   const headers: Record<string, string | readonly string[]> = {
@@ -18,8 +19,9 @@ export function notifyRequest(dialog: WatcherDialog, subscriptionState: string, 
     contact: `<${dialog.localContact}>`,
     event: dialog.event,
     'subscription-state': subscriptionState,
-    'content-type': contentType,
   };
+  // A NOTIFY without state (pending, rejected) has no body, so no Content-Type (RFC 3261 §20.15).
+  if (body.length > 0) headers['content-type'] = contentType;
   if (dialog.routeSet.length > 0) headers.route = dialog.routeSet;
   return { method: 'NOTIFY', uri: dialog.remoteTarget, headers, body };
 }

@@ -1,6 +1,7 @@
 import type { Bus, BusMessage, BusSubscription } from '@presence/bus';
-import { decodeChangeEvent, type ChangeEvent, type PresentitySnapshot, type Subjects } from '@presence/contracts';
+import { decodeChangeEvent, POLITE_BLOCK_VIEW, WHOLE_DOCUMENT_VIEW, type ChangeEvent, type PresentitySnapshot, type Subjects } from '@presence/contracts';
 import { partitionOf } from '@presence/core';
+import { emptyPidf } from '@presence/pidf';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 
@@ -11,6 +12,8 @@ export interface WatchedState {
   incarnation: string;
   /** The composed document, UTF-8 encoded once per version: every watcher's NOTIFY carries these bytes as they are. */
   body: Uint8Array;
+  /** The same version through each restricted view its agent rendered (pres-rules transformations), encoded once; undefined when none. */
+  views: Map<string, Uint8Array> | undefined;
   /** When the agent committed this version; 0 when it came from a snapshot. */
   changedAt: number;
   holders: number;
@@ -71,7 +74,7 @@ export class PresentityInterest {
     }
     const subject = this.subjects.change(partitionOf(presentity, this.partitionCount), presentity);
     const subscription = this.bus.subscribe(subject, this.onMessage);
-    this.watched.set(presentity, { version: -1, incarnation: '', body: EMPTY_BODY, changedAt: 0, holders: 1, subscription });
+    this.watched.set(presentity, { version: -1, incarnation: '', body: EMPTY_BODY, views: undefined, changedAt: 0, holders: 1, subscription });
     this.metrics.watchedPresentities.set(this.watched.size);
   }
 
@@ -83,16 +86,41 @@ export class PresentityInterest {
     this.metrics.watchedPresentities.set(this.watched.size);
   }
 
-  /** Records a snapshot or event if it is newer than what we have; true when it moved the version. */
+  /**
+   * Records a snapshot or event if it is newer than what we have; true when
+   * it moved the version. Views of the version held already are added (a
+   * reply may carry a watcher's view the last event did not).
+   */
   apply(snapshot: PresentitySnapshot, changedAt = 0): boolean {
     const state = this.watched.get(snapshot.presentity);
     const incarnation = snapshot.incarnation ?? '';
-    if (!state || !isNewer(incarnation, snapshot.version, state)) return false;
+    if (!state) return false;
+    if (!isNewer(incarnation, snapshot.version, state)) {
+      if (snapshot.views !== undefined && incarnation === state.incarnation && snapshot.version === state.version) addViews(state, snapshot.views);
+      return false;
+    }
     state.version = snapshot.version;
     state.incarnation = incarnation;
     state.body = encodeOnce(snapshot.document);
+    state.views = undefined;
+    if (snapshot.views !== undefined) addViews(state, snapshot.views);
     state.changedAt = changedAt;
     return true;
+  }
+
+  /**
+   * The NOTIFY body of `viewKey` at the held version: the document itself,
+   * the offline document for a politely blocked watcher (RFC 5025 §3.2.1),
+   * or the restricted view its agent rendered. A restricted view missing
+   * (more views than the agent renders) shows the offline document: failing
+   * closed never reveals what the rules hide.
+   */
+  bodyOf(presentity: string, state: WatchedState, viewKey: string): Uint8Array {
+    if (viewKey === WHOLE_DOCUMENT_VIEW) return state.body;
+    const view = viewKey === POLITE_BLOCK_VIEW ? undefined : state.views?.get(viewKey);
+    if (view !== undefined) return view;
+    if (viewKey !== POLITE_BLOCK_VIEW) this.metrics.notifiesDropped.inc({ reason: 'no_view' });
+    return encodeOnce(emptyPidf(presentity));
   }
 
   close(): void {
@@ -116,6 +144,11 @@ export class PresentityInterest {
 }
 
 const EMPTY_BODY = new Uint8Array(0);
+
+function addViews(state: WatchedState, views: Readonly<Record<string, string>>): void {
+  const held = (state.views ??= new Map());
+  for (const [key, document] of Object.entries(views)) if (!held.has(key)) held.set(key, encodeOnce(document));
+}
 
 /**
  * Ordered by (incarnation, version): versions only compare within one store

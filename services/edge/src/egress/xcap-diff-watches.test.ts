@@ -48,13 +48,13 @@ describe('xcap-diff watches', () => {
     bus.publish(subjects.xcapChange('pres-rules'), encodeMessage({ v: 1, type: 'xcap-change', auid: 'pres-rules', scope: 'users', owner: ALICE, filename, ...(previousEtag ? { previousEtag } : {}), ...(etag ? { etag } : {}), changedAt: 1 }));
 
   it('xcap-diff watches - a refresh without a body keeps the resources; a new body moves the auid subscriptions; forgetting the last dialog ends them', async () => {
-    const first = await watches.agent.subscribe(fields('d1'), body(`pres-rules/users/${ALICE}/index`));
+    const { state: first } = await watches.agent.subscribe(fields('d1'), body(`pres-rules/users/${ALICE}/index`));
     watches.interest.apply(first);
     expect(open.get(subjects.xcapChange('pres-rules'))).toBe(1);
-    const refreshed = await watches.agent.subscribe(fields('d1'));
+    const { state: refreshed } = await watches.agent.subscribe(fields('d1'));
     expect(refreshed.resources).toEqual(first.resources);
     await expect(watches.agent.subscribe(fields('unknown'))).rejects.toMatchObject({ status: 400 });
-    watches.interest.apply(await watches.agent.subscribe(fields('d1'), body(`resource-lists/users/${ALICE}/`)));
+    watches.interest.apply((await watches.agent.subscribe(fields('d1'), body(`resource-lists/users/${ALICE}/`))).state);
     expect(open.get(subjects.xcapChange('pres-rules'))).toBe(0);
     expect(open.get(subjects.xcapChange('resource-lists'))).toBe(1);
     watches.forget(testDialog({ id: 'd1', presentity: ALICE }));
@@ -63,7 +63,7 @@ describe('xcap-diff watches', () => {
 
   it('xcap-diff watches - changes queue per dialog and go in one NOTIFY; past the queue bound, full state instead', async () => {
     const dialog = testDialog({ id: 'd2', presentity: ALICE, event: XCAP_DIFF_PACKAGE });
-    watches.interest.apply(await watches.agent.subscribe(fields('d2'), body(`pres-rules/users/${ALICE}/`)));
+    watches.interest.apply((await watches.agent.subscribe(fields('d2'), body(`pres-rules/users/${ALICE}/`))).state);
     expect(String(watches.next(dialog)?.body)).toMatch(/<xcap-diff [^>]*xcap-root="\/xcap-root"\/>$/);
     announce('index', undefined, 'e1');
     announce('index', 'e1', 'e2');

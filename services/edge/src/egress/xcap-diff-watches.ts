@@ -13,7 +13,7 @@ import {
   type XcapResource,
 } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
-import type { WatcherDialog } from '../subscriptions/index.js';
+import { authorized, type SubscriptionDecision, type WatcherDialog } from '../subscriptions/index.js';
 import type { NotifyBodies, NotifyBody } from './notify-bodies.js';
 
 export const XCAP_DIFF_PACKAGE = 'xcap-diff';
@@ -70,12 +70,12 @@ export class XcapDiffWatches implements NotifyBodies {
 
   /** The package's "agent": parses the resources (initial SUBSCRIBE) or keeps the dialog's (refresh), and reads their entity tags. */
   readonly agent = {
-    subscribe: async (fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<XcapDiffState> => {
+    subscribe: async (fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<SubscriptionDecision<XcapDiffState>> => {
       const resources = body === undefined || body === '' ? this.watches.get(fields.subscriptionId)?.resources : readResources(body);
       if (resources === undefined) throw new BadRequestError('xcap-diff SUBSCRIBE without a resource-lists body');
       // RFC 5875 §4 leaves access to XCAP's rules: a user's own tree, and the global one (read-only to everyone).
       if (resources.some((resource) => resource.scope === 'users' && resource.owner !== fields.watcher)) throw new ForbiddenError("Forbidden: xcap-diff of another user's documents");
-      return { presentity: fields.presentity, subscriptionId: fields.subscriptionId, resources, etags: await this.readEtags(resources) };
+      return authorized({ presentity: fields.presentity, subscriptionId: fields.subscriptionId, resources, etags: await this.readEtags(resources) });
     },
     unsubscribe: async (): Promise<void> => {},
     // Adoption: the watched resources are not mirrored, so there is no state to give (481 to the refresh).

@@ -6,6 +6,7 @@ import {
   type AgentRequest,
   type PresentitySnapshot,
   type SubscribeCommand,
+  type SubscribedReply,
   type Subjects,
   type UnsubscribeReason,
   type WatchersReply,
@@ -62,10 +63,9 @@ export class AgentClient {
     return reply as Extract<Success, { type: T }>;
   }
 
-  /** Records or refreshes a watcher at the agent; resolves with the presentity's current state. */
-  async subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<PresentitySnapshot> {
-    const reply = await this.send(fields.presentity, { v: 1, type: 'subscribe', ...fields }, 'subscribed');
-    return reply.state;
+  /** Records or refreshes a watcher at the agent; resolves with its authorization decision and the presentity's current state. */
+  async subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<SubscribedReply> {
+    return this.send(fields.presentity, { v: 1, type: 'subscribe', ...fields }, 'subscribed');
   }
 
   async unsubscribe(presentity: string, subscriptionId: string, reason: UnsubscribeReason): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SubscribeCommand, UnsubscribeReason, WatchersReply } from '@presence/contracts';
-import type { WatcherAgent } from '../subscriptions/index.js';
+import { authorized, type SubscriptionDecision, type WatcherAgent } from '../subscriptions/index.js';
 import type { AgentClient } from './agent-client.js';
 
 /**
@@ -15,8 +15,9 @@ export class WatcherInfoAgent implements WatcherAgent<WatchersReply> {
     private readonly listLimit: number,
   ) {}
 
-  subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<WatchersReply> {
-    return this.agent.watchers(fields.presentity, this.listLimit);
+  /** Not subject to pres-rules: only the presentity may subscribe to its own watcher list (ingress checks). */
+  async subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<SubscriptionDecision<WatchersReply>> {
+    return authorized(await this.agent.watchers(fields.presentity, this.listLimit));
   }
 
   async unsubscribe(_presentity: string, _subscriptionId: string, _reason: UnsubscribeReason): Promise<void> {}

@@ -1,4 +1,4 @@
-import type { PresentitySnapshot, SubscribeCommand, UnsubscribeReason } from '@presence/contracts';
+import type { PresentitySnapshot, SubscribeCommand, SubscribedReply, UnsubscribeReason } from '@presence/contracts';
 import type { TerminationReason } from '@presence/core';
 import type { WatcherDialog } from './watcher-dialog.js';
 
@@ -16,11 +16,28 @@ export interface PackageState {
 
 /** The presentity's agent, as the lifecycle of a dialog needs it. */
 export interface WatcherAgent<S extends PackageState = PresentitySnapshot> {
-  /** Records or refreshes the watcher (RFC 6665 §4.2.1); resolves with the current state. `body`: the initial SUBSCRIBE's, for packages that read one (xcap-diff). */
-  subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<S>;
+  /**
+   * Records or refreshes the watcher (RFC 6665 §4.2.1); resolves with the
+   * agent's authorization decision and the current state. `body`: the initial
+   * SUBSCRIBE's, for packages that read one (xcap-diff).
+   */
+  subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>, body?: string): Promise<SubscriptionDecision<S>>;
   /** Best effort: the agent's own expiry sweep is the backstop. */
   unsubscribe(presentity: string, subscriptionId: string, reason: UnsubscribeReason): Promise<void>;
   fetchStates(presentities: readonly string[]): Promise<readonly S[]>;
+}
+
+/**
+ * What the agent decided for a watcher (SubscribedReply): its status, why it
+ * ended, its view, the package's state. Only presence is subject to
+ * pres-rules (RFC 5025); the other packages admit only the presentity itself
+ * and answer `authorized(state)`.
+ */
+export type SubscriptionDecision<S extends PackageState = PresentitySnapshot> = Pick<SubscribedReply, 'status' | 'reason' | 'viewKey'> & { readonly state: S };
+
+/** The decision of a package without pres-rules: active, the whole state. */
+export function authorized<S extends PackageState>(state: S): SubscriptionDecision<S> {
+  return { status: 'active', state };
 }
 
 /** This edge's hold on presentities' change events (egress/presentity-interest.ts). */
@@ -49,8 +66,8 @@ export interface DialogNotifier {
   notifyNow(dialog: WatcherDialog): void;
   /** The watched state changed: a paced, coalesced NOTIFY. */
   stateChanged(dialog: WatcherDialog): void;
-  /** The final NOTIFY; never rejects. */
-  notifyTerminated(dialog: WatcherDialog, reason: TerminationReason, document?: string): Promise<void>;
+  /** The final NOTIFY, with the state the package's interest holds; never rejects. */
+  notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void>;
   /** Nothing more is sent for the dialog (pending pacing dropped). */
   cancel(dialog: WatcherDialog): void;
   /** The dialog ended without a final NOTIFY (it failed): drop what was kept for its bodies. */

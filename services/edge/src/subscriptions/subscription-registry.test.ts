@@ -1,13 +1,13 @@
-import type { PresentitySnapshot } from '@presence/contracts';
+import { POLITE_BLOCK_VIEW, type AuthorizationChange, type PresentitySnapshot } from '@presence/contracts';
 import type { DialogRecord, DialogStore, TerminationReason } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
 import { FakeClock } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import type { InitialSubscribe } from './subscribe-request.js';
-import type { DialogNotifier, EventPackage, PackageState, WatcherAgent } from './subscription-delegates.js';
+import type { DialogNotifier, EventPackage, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
-import type { WatcherDialog } from './watcher-dialog.js';
+import { fromDialogRecord, type WatcherDialog } from './watcher-dialog.js';
 
 const PRESENTITY = 'sip:p@example.com';
 /** A presentity the agent fails for. */
@@ -17,6 +17,8 @@ const SNAPSHOT: PresentitySnapshot = { presentity: PRESENTITY, version: 1, docum
 /** A registry on a fake clock, with every door out of it recorded. */
 function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds: 5 }, packages: (calls: string[]) => Record<string, EventPackage<PackageState>> = () => ({})) {
   const clock = new FakeClock();
+  /** What the agent decides for the next SUBSCRIBE (tests change it between requests). */
+  const decision: { next: Omit<SubscriptionDecision, 'state'> } = { next: { status: 'active' } };
   const calls: string[] = [];
   const mirror = new Map<string, DialogRecord>();
   const dialogs: DialogStore = {
@@ -27,13 +29,13 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
   const agent: WatcherAgent = {
     subscribe: async (fields) => {
       if (fields.presentity === UNREACHABLE) throw new Error('agent unreachable');
-      return calls.push(`subscribe ${fields.expires}`), SNAPSHOT;
+      return calls.push(`subscribe ${fields.expires}`), { ...decision.next, state: SNAPSHOT };
     },
     unsubscribe: async () => void calls.push('unsubscribe'),
     fetchStates: async () => [SNAPSHOT],
   };
   const notifier: DialogNotifier = {
-    notifyNow: () => void calls.push(`notify ${clock.now()}`),
+    notifyNow: (dialog: WatcherDialog) => void calls.push(`notify ${clock.now()}${dialog.pending ? ' pending' : ''}${dialog.viewKey === '' ? '' : ` view ${dialog.viewKey}`}`),
     stateChanged: () => void calls.push('changed'),
     notifyTerminated: async (_dialog: WatcherDialog, reason: TerminationReason) => void calls.push(`terminated ${reason} ${clock.now()}`),
     cancel: () => undefined,
@@ -54,7 +56,7 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
   });
   const answers: number[] = [];
   const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires) };
-  return { clock, calls, mirror, registry, answer, answers };
+  return { clock, calls, mirror, registry, answer, answers, decision };
 }
 
 const initial = (requestedExpires: number | undefined): InitialSubscribe => ({
@@ -184,10 +186,75 @@ describe('SubscriptionRegistry', () => {
     expect(registry.size).toBe(1);
   });
 
+  it('subscription registry - authorization: a pending watcher is held pending, turns active (mirrored) when a rule change allows it, and a repeated decision sends nothing', async () => {
+    const { calls, mirror, registry, answer, decision } = setup();
+    decision.next = { status: 'pending', viewKey: '' };
+    await registry.subscribe(initial(60), answer);
+    expect(calls.at(-1)).toMatch(/^notify \d+ pending$/);
+    const [record] = [...mirror.values()];
+    expect(record?.status).toBe('pending');
+    const change = (status: AuthorizationChange['status'], viewKey: string, reason?: AuthorizationChange['reason']): AuthorizationChange => ({
+      v: 1,
+      type: 'authorization',
+      subscriptionId: record!.subscriptionId,
+      status,
+      viewKey,
+      ...(reason === undefined ? {} : { reason }),
+      state: SNAPSHOT,
+    });
+    registry.onAuthorization(change('pending', ''));
+    expect(calls).toHaveLength(2);
+    registry.onAuthorization(change('active', 'k1'));
+    await settle();
+    expect(calls.at(-1)).toMatch(/^notify \d+ view k1$/);
+    expect([...mirror.values()][0]).toMatchObject({ status: 'active', viewKey: 'k1' });
+    registry.onAuthorization(change('active', 'k1'));
+    expect(calls).toHaveLength(3);
+    registry.onAuthorization(change('active', POLITE_BLOCK_VIEW));
+    expect(calls.at(-1)).toMatch(/view polite-block$/);
+    await settle();
+    // Another edge adopting the mirrored dialog starts from its status and view.
+    const adopted = fromDialogRecord([...mirror.values()][0]!, 'udp|0|5060|192.0.2.9', '192.0.2.9', 'sip:edge@192.0.2.2');
+    expect({ status: adopted.status, viewKey: adopted.viewKey }).toEqual({ status: 'active', viewKey: POLITE_BLOCK_VIEW });
+  });
+
+  it('subscription registry - authorization: a block ends a live dialog with reason rejected; allowed again to confirm ends it deactivated (no way back to pending)', async () => {
+    const { calls, mirror, registry, answer } = setup();
+    await registry.subscribe(initial(60), answer);
+    const id = [...mirror.keys()][0]!;
+    registry.onAuthorization({ v: 1, type: 'authorization', subscriptionId: id, status: 'terminated', reason: 'rejected', viewKey: '', state: SNAPSHOT });
+    await settle();
+    expect(registry.size).toBe(0);
+    expect(calls.filter((c) => c.startsWith('terminated'))).toEqual([expect.stringMatching(/^terminated rejected/)]);
+
+    const second = setup();
+    await second.registry.subscribe(initial(60), second.answer);
+    second.registry.onAuthorization({ v: 1, type: 'authorization', subscriptionId: [...second.mirror.keys()][0]!, status: 'pending', viewKey: '', state: SNAPSHOT });
+    await settle();
+    expect(second.registry.size).toBe(0);
+    expect(second.calls.filter((c) => c.startsWith('terminated'))).toEqual([expect.stringMatching(/^terminated deactivated/)]);
+  });
+
+  it('subscription registry - authorization: a refresh carries the decision: approved turns active, blocked is answered 200 then ended rejected; a new blocked SUBSCRIBE is refused 403', async () => {
+    const { calls, registry, answer, answers, decision } = setup();
+    decision.next = { status: 'pending' };
+    await registry.subscribe(initial(60), answer);
+    decision.next = { status: 'active', viewKey: 'k2' };
+    await registry.resubscribe({ ...inDialog, remoteCseq: 2, requestedExpires: 60 }, answer);
+    expect(calls.at(-1)).toMatch(/^notify \d+ view k2$/);
+    decision.next = { status: 'terminated', reason: 'rejected' };
+    await registry.resubscribe({ ...inDialog, remoteCseq: 3, requestedExpires: 60 }, answer);
+    expect(answers).toEqual([60, 60, 60]);
+    expect(registry.size).toBe(0);
+    expect(calls.at(-1)).toMatch(/^terminated rejected/);
+    await expect(registry.subscribe({ ...initial(60), callId: 'call-9' }, answer)).rejects.toMatchObject({ status: 403 });
+    expect(registry.size).toBe(0);
+  });
+
   it('subscription registry - each event package has its own dialogs: a presence change never reaches a winfo dialog of the same presentity', async () => {
     const winfo = (calls: string[]): Record<string, EventPackage<PackageState>> => ({
       'presence.winfo': {
-        agent: { subscribe: async () => (calls.push('winfo list'), { presentity: PRESENTITY }), unsubscribe: async (_p, _id, reason) => void calls.push(`winfo unsubscribe ${reason}`), fetchStates: async () => [{ presentity: PRESENTITY }] },
+        agent: { subscribe: async () => (calls.push('winfo list'), { status: 'active', state: { presentity: PRESENTITY } }), unsubscribe: async (_p, _id, reason) => void calls.push(`winfo unsubscribe ${reason}`), fetchStates: async () => [{ presentity: PRESENTITY }] },
         interest: { acquire: () => undefined, release: () => undefined, apply: () => true },
         notifier: { notifyNow: () => void calls.push('winfo notify'), stateChanged: () => void calls.push('winfo changed'), notifyTerminated: async (_d, reason) => void calls.push(`winfo terminated ${reason}`), cancel: () => undefined, forget: () => void calls.push('winfo forget') },
       },

@@ -1,4 +1,4 @@
-import type { PresentitySnapshot } from '@presence/contracts';
+import { WHOLE_DOCUMENT_VIEW, type AuthorizationChange, type PresentitySnapshot } from '@presence/contracts';
 import {
   BadEventError,
   ForbiddenError,
@@ -17,12 +17,12 @@ import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
 import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
-import type { DialogNotifier, EventPackage, InterestHold, PackageState, WatcherAgent } from './subscription-delegates.js';
+import type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
 
-/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, or its NOTIFY failed. */
-type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' }>;
+/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, its NOTIFY failed, or the presentity's rules ended it. */
+type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' | 'rejected' | 'deactivated' }>;
 
 export interface SubscriptionRegistryDeps {
   /** The presence package (RFC 3856): its agent, interest and notifier. */
@@ -92,7 +92,7 @@ export class SubscriptionRegistry {
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
   private async create(served: EventPackage<PackageState>, request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
     const presentity = shared(request.presentity);
-    const snapshot = await served.agent.subscribe(
+    const decision = await served.agent.subscribe(
       {
         presentity,
         subscriptionId: id,
@@ -100,9 +100,12 @@ export class SubscriptionRegistry {
         event: request.eventPackage,
         expires,
         edgeId: this.deps.edgeId,
+        initial: true,
       },
       request.body,
     );
+    // The agent answers a block with 403 itself; an agent that reports it as a decision is answered the same way (RFC 3856 §6.6).
+    if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
     const dialog = new WatcherDialog({
       ...request,
       id,
@@ -110,16 +113,17 @@ export class SubscriptionRegistry {
       localCseq: Math.floor(Math.random() * 10_000),
       expiresAt: this.deps.clock.now() + expires * 1000,
     });
+    dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
       answer.accept(dialog, 0);
       const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
-      // Held (withInterest) until this resolves: a package that renders per dialog finds the state there.
-      served.interest.apply(snapshot);
-      await served.notifier.notifyTerminated(dialog, reason, snapshot.document);
+      // Held (withInterest) until this resolves: the final NOTIFY's body is the state the interest holds.
+      served.interest.apply(decision.state);
+      await served.notifier.notifyTerminated(dialog, reason);
       return;
     }
-    await this.activate(served, dialog, snapshot);
+    await this.activate(served, dialog, decision.state);
     admission.held = true;
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
@@ -138,7 +142,7 @@ export class SubscriptionRegistry {
     dialog.follow(request.flow, request.localContact);
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
     const served = this.packageOf(dialog);
-    const snapshot = await served.agent.subscribe({
+    const decision = await served.agent.subscribe({
       presentity: dialog.presentity,
       subscriptionId: id,
       watcher: dialog.watcher,
@@ -146,15 +150,44 @@ export class SubscriptionRegistry {
       expires,
       edgeId: this.deps.edgeId,
     });
-    if (expires === 0) {
+    served.interest.apply(decision.state);
+    const ended = endedByDecision(dialog, decision);
+    if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
-      answer.accept(dialog, 0);
-      await this.terminate(dialog, { type: 'unsubscribed' }, snapshot.document);
+      // A refresh the rules now refuse is still answered 200 (a refused refresh would leave the subscription standing, RFC 6665 §4.1.2.2); the NOTIFY ends it.
+      answer.accept(dialog, expires);
+      if (ended === undefined) dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
+      await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
       return;
     }
-    await this.refresh(served, dialog, this.deps.clock.now() + expires * 1000, snapshot);
+    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
+  }
+
+  /**
+   * A rule change moved a watcher whose presence dialog is held here (the
+   * agent's AuthorizationChange): pending to active gets a full NOTIFY at
+   * once, a new view a NOTIFY with it, a block ends the dialog with reason
+   * rejected, an active watcher the rules want confirmed again ends
+   * deactivated (RFC 6665 §4.1.3 has no way back to pending). A decision that
+   * changes nothing for the dialog sends nothing. Other packages are not
+   * subject to pres-rules.
+   */
+  onAuthorization(change: AuthorizationChange): void {
+    const dialog = this.tables.get(PRESENCE_PACKAGE)!.get(change.subscriptionId);
+    if (!dialog || dialog.terminated) return;
+    this.deps.interest.apply(change.state);
+    const ended = endedByDecision(dialog, change);
+    if (ended !== undefined) {
+      this.terminateInBackground(dialog, ended);
+      return;
+    }
+    if (change.status === 'pending' || (!dialog.pending && dialog.viewKey === change.viewKey)) return;
+    if (dialog.pending) dialog.transition({ type: 'authorized' });
+    dialog.showView(change.viewKey);
+    this.mirrorInBackground(dialog);
+    this.deps.notifier.notifyNow(dialog);
   }
 
   /**
@@ -200,13 +233,27 @@ export class SubscriptionRegistry {
     this.expiry.schedule(dialog);
   }
 
-  /** The new expiry takes effect once mirrored; until then (or if that fails) the dialog keeps the old one. */
-  private async refresh(served: EventPackage<PackageState>, dialog: WatcherDialog, expiresAt: number, snapshot: PackageState): Promise<void> {
-    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt });
-    served.interest.apply(snapshot);
+  /**
+   * The new expiry takes effect once mirrored; until then (or if that fails)
+   * the dialog keeps the old one. The agent's decision comes with it: a
+   * pending watcher it now allows turns active, and the view follows the rules.
+   */
+  private async refresh(dialog: WatcherDialog, expiresAt: number, decision: SubscriptionDecision<PackageState>): Promise<void> {
+    const authorized = dialog.pending && decision.status === 'active';
+    // The view is the agent's word whatever the mirror does; the status and expiry change once mirrored.
+    dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
+    await this.deps.dialogs.saveDialog({ ...toDialogRecord(dialog, this.deps.edgeId), expiresAt, ...(authorized ? { status: 'active' } : {}) });
+    if (authorized) dialog.transition({ type: 'authorized' });
     // Together: the queue orders dialogs by the expiresAt they carry.
     dialog.transition({ type: 'refreshed', expiresAt });
     this.expiry.schedule(dialog);
+  }
+
+  /** The mirror follows a status or view change made outside a request (best effort: a refresh mirrors again). */
+  private mirrorInBackground(dialog: WatcherDialog): void {
+    this.deps.dialogs.saveDialog(toDialogRecord(dialog, this.deps.edgeId)).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, dialog: dialog.id }, 'mirroring an authorization change failed');
+    });
   }
 
   /** A NOTIFY failed for good (RFC 6665 §4.2.2: 481, Timer F, unreachable): the subscription ends. */
@@ -270,7 +317,7 @@ export class SubscriptionRegistry {
    * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
    * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
    */
-  private async terminate(dialog: WatcherDialog, event: EndEvent, document?: string): Promise<void> {
+  private async terminate(dialog: WatcherDialog, event: EndEvent): Promise<void> {
     if (!this.heldDialog(dialog.id)) return;
     const served = this.packageOf(dialog);
     this.expiry.cancel(dialog);
@@ -279,9 +326,10 @@ export class SubscriptionRegistry {
     this.tableOf(dialog).remove(dialog);
     this.caps.release(dialog.watcher, dialog.source);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
-    if (event.type !== 'unsubscribed') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
+    // An unsubscribe has told the agent already, and a rejection is the agent's own decision (the record is gone).
+    if (event.type !== 'unsubscribed' && event.type !== 'rejected') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
     // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
-    if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason, document));
+    if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason));
     else served.notifier.forget(dialog);
     served.interest.release(dialog.presentity);
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
@@ -295,6 +343,17 @@ export class SubscriptionRegistry {
       this.deps.logger.error({ err: error, dialog: dialog.id }, 'ending a subscription failed');
     });
   }
+}
+
+/**
+ * How the agent's decision ends a live dialog, if it does: a block rejects
+ * it; an active watcher the rules want confirmed again is deactivated, since
+ * RFC 6665 §4.1.3 has no transition from active back to pending.
+ */
+function endedByDecision(dialog: WatcherDialog, decision: Pick<SubscriptionDecision<PackageState>, 'status' | 'reason'>): EndEvent | undefined {
+  if (decision.status === 'terminated') return { type: decision.reason === 'deactivated' ? 'deactivated' : 'rejected' };
+  if (decision.status === 'pending' && !dialog.pending) return { type: 'deactivated' };
+  return undefined;
 }
 
 /** The package name of an Event header value (RFC 6665 §8.2.1: the token before any parameter), as the agent records it. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
 import {
   nextSubscriptionState,
   normalizeAor,
@@ -49,6 +50,7 @@ export interface NotifyPacing {
 const IN_FLIGHT = 1;
 const DIRTY = 2;
 const TERMINATED = 4;
+const PENDING = 8;
 const NO_ROUTES: readonly string[] = Object.freeze([]);
 
 /**
@@ -78,6 +80,12 @@ export class WatcherDialog implements Expiring {
   pacing: NotifyPacing | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
+  /**
+   * Which view of the presentity's document the watcher gets, as its agent
+   * decided (WHOLE_DOCUMENT_VIEW, POLITE_BLOCK_VIEW or a restricted view's
+   * key); shared, one copy per distinct key.
+   */
+  viewKey: string = WHOLE_DOCUMENT_VIEW;
   /** Links among the dialogs watching the same presentity; only DialogTable writes them. */
   previousWatcher: WatcherDialog | undefined = undefined;
   nextWatcher: WatcherDialog | undefined = undefined;
@@ -153,18 +161,39 @@ export class WatcherDialog implements Expiring {
     return (this.#flags & TERMINATED) !== 0;
   }
 
+  /** RFC 6665 §4.1.3 pending: waiting for the presentity's confirmation; NOTIFYs carry no state (RFC 3856 §6.6). Kept once terminated: the final NOTIFY of a pending subscription carries none either. */
+  get pending(): boolean {
+    return (this.#flags & PENDING) !== 0;
+  }
+
+  get status(): SubscriptionState['status'] {
+    return this.terminated ? 'terminated' : this.pending ? 'pending' : 'active';
+  }
+
+  /** A new dialog's authorization as its agent decided it (before it is held: no state machine event yet). */
+  startAs(status: 'pending' | 'active', viewKey: string): void {
+    this.setFlag(PENDING, status === 'pending');
+    this.viewKey = shared(viewKey);
+  }
+
+  /** A live dialog's new view (same status): polite-block and the views of the document swap without a state change. */
+  showView(viewKey: string): void {
+    this.viewKey = shared(viewKey);
+  }
+
   /**
    * Runs core's RFC 6665 state machine (nextSubscriptionState) on this
    * dialog. The state lives in the TERMINATED bit and expiresAt, not in a
    * state object per dialog: it is read into a transient value for the
-   * transition and written back. A dialog is active from the start (the
-   * agent authorizes before the dialog exists; no pending state here).
+   * transition and written back. A dialog starts active or pending as its
+   * agent decided (startAs); 'authorized' moves pending to active.
    * @throws NoSuchSubscriptionError (481) on an event after termination.
    */
   transition(event: SubscriptionEvent): SubscriptionState {
-    const next = nextSubscriptionState({ status: this.terminated ? 'terminated' : 'active', expiresAt: this.expiresAt }, event);
+    const next = nextSubscriptionState({ status: this.status, expiresAt: this.expiresAt }, event);
     this.expiresAt = next.expiresAt;
     this.setFlag(TERMINATED, next.status === 'terminated');
+    if (next.status !== 'terminated') this.setFlag(PENDING, next.status === 'pending');
     return next;
   }
 
@@ -195,7 +224,8 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     presentity: dialog.presentity,
     watcher: dialog.watcher,
     event: dialog.event,
-    status: dialog.terminated ? 'terminated' : 'active',
+    status: dialog.status,
+    ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -204,9 +234,13 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
   };
 }
 
-/** Adopts a mirrored dialog (e.g. its edge restarted); CSeq jumps ahead since NOTIFYs may have followed the mirror. */
+/**
+ * Adopts a mirrored dialog (e.g. its edge restarted); CSeq jumps ahead since
+ * NOTIFYs may have followed the mirror. It keeps its mirrored status and view
+ * (the agent's answer to the refresh that adopts it confirms both).
+ */
 export function fromDialogRecord(record: DialogRecord, flow: string, source: string, localContact: string): WatcherDialog {
-  return new WatcherDialog({
+  const dialog = new WatcherDialog({
     id: record.subscriptionId,
     callId: record.callId,
     localTag: record.localTag,
@@ -224,4 +258,6 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
   });
+  dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
+  return dialog;
 }

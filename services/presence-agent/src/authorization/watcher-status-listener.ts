@@ -11,12 +11,9 @@ export interface WatcherStatusChange {
 /**
  * Who hears of watcher status changes the agent decides (a new watcher,
  * approved, rejected, deactivated): the seam for watcher information
- * (presence.winfo, RFC 3857). Called after the store holds the change;
+ * (presence.winfo, RFC 3857): the agent's WatcherInfoFeed. Called after the store holds the change;
  * must not throw.
  */
 export interface WatcherStatusListener {
   onWatcherStatus(change: WatcherStatusChange): void;
 }
-
-/** The default: nobody listens. */
-export const NO_WATCHER_STATUS_LISTENER: WatcherStatusListener = { onWatcherStatus() {} };

@@ -1,67 +1,86 @@
-import type { SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
-import { partitionOf, type Clock, type WatcherRecord, type WatcherStore } from '@presence/core';
-import { emptyPidf } from '@presence/pidf';
-import type { WatcherStatusListener } from '../authorization/watcher-status-listener.js';
-import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
+import { partitionOf, type WatcherRecord, type WatcherStore } from '@presence/core';
+import { authorizationTransition } from '@presence/policy';
+import { isRestrictedView, type AuthorizationDeps, type WatcherAuthorization } from '../authorization/watcher-authorizer.js';
+import { snapshotOf } from '../fanout/snapshots.js';
+
+export interface SubscribeHandlerDeps extends AuthorizationDeps {
+  readonly store: WatcherStore;
+}
 
 /**
- * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): records
- * the watcher (soft state with expiry, RFC 3857 watcher list) and returns the
- * current composed state for the NOTIFY the edge sends at once. Expires 0 is a
- * fetch or an unsubscribe: the watcher is removed and the state still returned.
- * Every watcher is authorized (no pres-rules yet), so status is active.
+ * The agent's side of a subscription (RFC 6665 §4.2.1, RFC 3856 §6): decides
+ * the watcher's authorization from the presentity's pres-rules (RFC 5025),
+ * records the watcher with its status (soft state with expiry, RFC 3857
+ * watcher list) and returns the decision and the state for the NOTIFY the
+ * edge sends at once. Every SUBSCRIBE, refresh included, is decided again:
+ * a refresh re-reads the rules' entity tag, so a rule change whose bus
+ * announcement was lost takes effect at the latest at the next refresh.
+ * Expires 0 is a fetch or an unsubscribe: the watcher is removed.
  * Each change of the watcher list goes to the status listener (the winfo
- * feed, RFC 3857 §3.2.4): a new watcher is `subscribe`, one that unsubscribed
- * or lapsed `timeout`, one whose NOTIFY failed for good `deactivated`.
+ * feed, RFC 3857 §3.2.4): a new watcher is `subscribe` (pending or active as
+ * decided), one the rules now block `rejected`, one that unsubscribed or
+ * lapsed `timeout` (`giveup` while pending), one whose NOTIFY failed for
+ * good `deactivated`.
  */
 export class SubscribeHandler {
-  constructor(
-    private readonly store: WatcherStore,
-    private readonly updater: PresentityUpdater,
-    private readonly clock: Clock,
-    private readonly partitionCount: number,
-    private readonly listener: WatcherStatusListener,
-  ) {}
+  constructor(private readonly deps: SubscribeHandlerDeps) {}
 
-  async handle(command: SubscribeCommand): Promise<SubscribedReply> {
-    const partition = partitionOf(command.presentity, this.partitionCount);
-    if (command.expires === 0) {
-      const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
-      // RFC 3857 §3.2.4: an unsubscribe ends the watcher's subscription as timeout does.
-      if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: 'timeout' });
+  async handle(command: SubscribeCommand): Promise<SubscribedReply | ErrorReply> {
+    const { store, clock, views, listener } = this.deps;
+    const partition = partitionOf(command.presentity, this.deps.partitionCount);
+    const authorization = this.deps.authorizer.decide(await this.deps.authorizer.rulesOf(command.presentity), command.presentity, command.watcher);
+    const view = isRestrictedView(authorization) ? { viewKey: authorization.viewKey, transformations: authorization.transformations } : undefined;
+    if (authorization.status === 'terminated' && command.initial === true) {
+      listener.onWatcherStatus({ before: undefined, after: undefined, event: 'rejected' });
+      // RFC 6665 §4.2.1.1 / RFC 3856 §6.6: a subscriber the policy does not authorize is answered 403; nothing is recorded.
+      return { v: 1, type: 'error', status: 403, reason: 'Forbidden', headers: {} };
+    }
+    if (command.expires === 0 || authorization.status === 'terminated') {
+      const before = await store.removeWatcher(partition, command.presentity, command.subscriptionId);
+      views.note(command.presentity, command.subscriptionId, undefined);
+      // An unsubscribe ends the subscription as timeout does (RFC 3857 §3.2.4); a live watcher the rules now block,
+      // found out at its refresh (a lost announcement), is rejected.
+      if (before !== undefined) listener.onWatcherStatus({ before, after: undefined, event: command.expires === 0 ? 'timeout' : 'rejected' });
     } else {
-      const record = {
+      const after: WatcherRecord = {
         presentity: command.presentity,
         subscriptionId: command.subscriptionId,
         watcher: command.watcher,
         event: command.event,
-        status: 'active' as const,
+        status: authorization.status,
         edgeId: command.edgeId,
-        expiresAt: this.clock.now() + command.expires * 1000,
+        expiresAt: clock.now() + command.expires * 1000,
       };
-      const previous = await this.store.putWatcher(partition, record);
-      if (previous === undefined) this.listener.onWatcherStatus({ before: undefined, after: record, event: 'subscribe' });
+      const previous = await store.putWatcher(partition, after);
+      views.note(command.presentity, command.subscriptionId, view);
+      if (previous === undefined) this.announceNew(after, authorization);
     }
-    const state = await this.updater.current(command.presentity, partition);
+    const state = await this.deps.updater.current(command.presentity, partition);
     return {
       v: 1,
       type: 'subscribed',
-      status: command.expires === 0 ? 'terminated' : 'active',
+      // The decision even for expires 0: the edge's final NOTIFY carries state only to an authorized watcher.
+      status: authorization.status,
+      ...(authorization.reason === undefined ? {} : { reason: authorization.reason }),
+      viewKey: authorization.viewKey,
       expires: command.expires,
-      state: {
-        presentity: command.presentity,
-        version: state.version,
-        incarnation: state.incarnation,
-        document: state.document === '' ? emptyPidf(command.presentity) : state.document,
-      },
+      state: await snapshotOf(state, views, view),
     };
   }
 
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
-    const partition = partitionOf(command.presentity, this.partitionCount);
-    const removed = await this.store.removeWatcher(partition, command.presentity, command.subscriptionId);
-    if (removed) this.listener.onWatcherStatus({ before: removed, after: undefined, event: command.reason === 'notify-failed' ? 'deactivated' : lapsedEvent(removed) });
+    const partition = partitionOf(command.presentity, this.deps.partitionCount);
+    const removed = await this.deps.store.removeWatcher(partition, command.presentity, command.subscriptionId);
+    this.deps.views.note(command.presentity, command.subscriptionId, undefined);
+    if (removed) this.deps.listener.onWatcherStatus({ before: removed, after: undefined, event: command.reason === undefined || command.reason === 'expired' ? lapsedEvent(removed) : 'deactivated' });
     return { v: 1, type: 'unsubscribed' };
+  }
+
+  /** A watcher the store did not hold: `subscribe`, in the status just decided (pending or active). */
+  private announceNew(after: WatcherRecord, authorization: WatcherAuthorization): void {
+    const event = authorizationTransition(undefined, authorization.subHandling).winfo?.event;
+    if (event !== undefined) this.deps.listener.onWatcherStatus({ before: undefined, after, event });
   }
 }
 

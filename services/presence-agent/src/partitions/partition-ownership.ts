@@ -59,6 +59,11 @@ export class PartitionOwnership {
     });
   }
 
+  /** Whether this worker holds the partition's lease (serving() also answers true for one it was never given). */
+  owns(partition: number): boolean {
+    return this.owned.has(partition);
+  }
+
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
   }

@@ -132,7 +132,7 @@ export class PresentityUpdater {
         // A presentity left without publications is mostly gone for good (its users moved on): not worth remembering.
         if (outcome.state.publications.length === 0) this.recent.delete(presentity);
         else this.recent.set(presentity, outcome.state);
-        if (outcome.state.version !== state.version) this.changes.publish(partition, outcome.state, now);
+        if (outcome.state.version !== state.version) await this.changes.publish(partition, outcome.state, now);
         return { result: mutation.result, state: outcome.state };
       }
       state = outcome.current;
