@@ -4,8 +4,10 @@ import type { SipStack } from '@presence/sip';
 /** Where the edge's gauges are read from: each keeps its figure up to date, so a read costs nothing. */
 export interface EdgeGaugeSources {
   readonly stack: Pick<SipStack, 'stats'>;
-  /** Subscription dialogs held. */
+  /** Subscription dialogs held, whatever their state. */
   readonly subscriptions: () => number;
+  /** Of those, the ones pending (RFC 6665 §4.1.3: awaiting the presentity's authorization). */
+  readonly pendingSubscriptions: () => number;
   /** Location bindings registered through this edge, not lapsed. */
   readonly registeredContacts: () => number;
 }
@@ -22,9 +24,9 @@ export function sampleEdgeGauges(metrics: PresenceMetrics, sources: EdgeGaugeSou
     metrics.sipTransactions.set({ kind: 'server' }, stats.serverTransactions);
     metrics.sipTransactions.set({ kind: 'client' }, stats.clientTransactions);
     metrics.notifiesInFlight.set(stats.pendingRequests.get('NOTIFY') ?? 0);
-    metrics.subscriptions.set({ state: 'active' }, sources.subscriptions());
-    // The registry does not count dialogs by status yet: pending ones (pres-rules) are in `active`.
-    metrics.subscriptions.set({ state: 'pending' }, 0);
+    const pending = sources.pendingSubscriptions();
+    metrics.subscriptions.set({ state: 'active' }, sources.subscriptions() - pending);
+    metrics.subscriptions.set({ state: 'pending' }, pending);
     metrics.registeredContacts.set(sources.registeredContacts());
   });
 }

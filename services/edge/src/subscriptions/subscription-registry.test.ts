@@ -191,6 +191,7 @@ describe('SubscriptionRegistry', () => {
     decision.next = { status: 'pending', viewKey: '' };
     await registry.subscribe(initial(60), answer);
     expect(calls.at(-1)).toMatch(/^notify \d+ pending$/);
+    expect({ size: registry.size, pending: registry.pendingCount() }).toEqual({ size: 1, pending: 1 });
     const [record] = [...mirror.values()];
     expect(record?.status).toBe('pending');
     const change = (status: AuthorizationChange['status'], viewKey: string, reason?: AuthorizationChange['reason']): AuthorizationChange => ({
@@ -208,6 +209,7 @@ describe('SubscriptionRegistry', () => {
     await settle();
     expect(calls.at(-1)).toMatch(/^notify \d+ view k1$/);
     expect([...mirror.values()][0]).toMatchObject({ status: 'active', viewKey: 'k1' });
+    expect({ size: registry.size, pending: registry.pendingCount() }).toEqual({ size: 1, pending: 0 });
     registry.onAuthorization(change('active', 'k1'));
     expect(calls).toHaveLength(3);
     registry.onAuthorization(change('active', POLITE_BLOCK_VIEW));

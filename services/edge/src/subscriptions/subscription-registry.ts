@@ -69,6 +69,17 @@ export class SubscriptionRegistry {
     return size;
   }
 
+  /**
+   * Dialogs held pending (RFC 6665 §4.1.3), counted by walking them: read at
+   * a scrape only, and a dialog's status changes in its own state machine, so
+   * a running count would have to follow every transition to stay true.
+   */
+  pendingCount(): number {
+    let pending = 0;
+    for (const table of this.tables.values()) for (const dialog of table.all()) if (dialog.status === 'pending') pending++;
+    return pending;
+  }
+
   /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
   async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
