@@ -106,7 +106,16 @@ export function createPresenceAgent(deps: PresenceAgentDeps): PresenceAgent {
   const watcherFeed = new WatcherInfoFeed(deps.bus, deps.subjects, deps.partitionCount);
   // RFC 3857: every watcher status the agent decides goes out on the presentity's winfo feed.
   const listener: WatcherStatusListener = watcherFeed;
-  const changes = new ChangePublisher(deps.bus, deps.subjects, deps.metrics, { render: (p, version, document) => views.render(p, version, document), logger: deps.logger });
+  const changes = new ChangePublisher(
+    deps.bus,
+    deps.subjects,
+    deps.metrics,
+    { render: (p, version, document) => views.render(p, version, document), logger: deps.logger },
+    // RFC 4745 §7.2: a new sphere can change what sphere rules decide for the presentity's watchers.
+    (partition, state) => {
+      if (authorizer.spheres.observe(state)) rulesChanges.sphereChanged(state.presentity, partition);
+    },
+  );
   const updater = new PresentityUpdater(deps.store, composer, changes, deps.clock, deps.metrics);
   const deadlineMarginMs = deps.requestDeadlineMarginMs ?? 250;
   const router = new RequestRouter(

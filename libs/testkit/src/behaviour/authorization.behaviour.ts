@@ -26,6 +26,11 @@ function classedPidf(entity: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${entity}">${tuple('work', 'business')}${tuple('home', 'home')}</presence>`;
 }
 
+/** A tuple and a person stating the sphere it is in (RFC 4480 §3.7). */
+function spherePidf(entity: string, sphere: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${entity}"><tuple id="d1"><status><basic>open</basic></status></tuple><dm:person id="p1"><rpid:sphere><rpid:${sphere}/></rpid:sphere></dm:person></presence>`;
+}
+
 /**
  * Issue #12 end to end over real sockets: subscriptions authorized by the
  * presentity's pres-rules. The target runs with the default
@@ -50,6 +55,24 @@ export function authorizationSuite(name: string, transport: TransportName, start
       const active = await dialog.nextNotify({ timeoutMs: 10_000 });
       expect(active.header('subscription-state')).toMatch(/^active;expires=\d+$/);
       expect(tuplesOf(active.body)).toEqual(['d1:open']);
+    });
+
+    it('authz - sphere (RFC 4745 §7.2): a watcher allowed only in sphere work is pending while the presentity is home, active with a full NOTIFY once it publishes work', async () => {
+      const presentity = await ctx.ua('presentity');
+      const colleague = await ctx.ua('colleague');
+      const atWork = `<cr:rule id="at-work"><cr:conditions><cr:identity>${one(colleague.aor)}</cr:identity><cr:sphere value="work"/></cr:conditions><cr:actions><pr:sub-handling>allow</pr:sub-handling></cr:actions>${EVERYTHING}</cr:rule>`;
+      await rules().writePresRules(presentity.aor, ruleset(atWork));
+      const published = await publish(presentity, presentity.aor, { body: spherePidf(presentity.aor, 'home'), expires: 600 });
+      expect(published.status).toBe(200);
+      const { dialog } = await colleague.subscribe(presentity.aor, { expires: 600 });
+      const pending = await dialog.nextNotify();
+      expect(pending.header('subscription-state')).toMatch(/^pending/);
+      expect(pending.body).toBe('');
+      expect((await publish(presentity, presentity.aor, { body: spherePidf(presentity.aor, 'work'), ifMatch: published.header('sip-etag')!, expires: 600 })).status).toBe(200);
+      const active = await dialog.nextNotify({ timeoutMs: 10_000 });
+      expect(active.header('subscription-state')).toMatch(/^active;expires=\d+$/);
+      expect(tuplesOf(active.body)).toEqual(['d1:open']);
+      expect(active.body).toContain('work');
     });
 
     it('authz - block: a new SUBSCRIBE gets 403; a live subscription ends with terminated;reason=rejected', async () => {

@@ -15,8 +15,10 @@ export async function presenceWatchersOf(store: Pick<InspectionStore, 'watchersO
 /** The watchers of `records` the rules give a restricted view, and that view. */
 export function restrictedWatchers(authorizer: WatcherAuthorizer, ruleset: Ruleset, presentity: string, records: readonly WatcherRecord[]): RestrictedWatcher[] {
   const restricted: RestrictedWatcher[] = [];
+  // The sphere of the version being rendered was observed as it was committed (PresentitySpheres.observe).
+  const sphere = authorizer.spheres.lastKnown(presentity);
   for (const record of records) {
-    const authorization = authorizer.decide(ruleset, presentity, record.watcher);
+    const authorization = authorizer.decide(ruleset, presentity, record.watcher, sphere);
     if (isRestrictedView(authorization)) restricted.push({ subscriptionId: record.subscriptionId, view: { viewKey: authorization.viewKey, transformations: authorization.transformations } });
   }
   return restricted;

@@ -5,6 +5,7 @@ import type { PresenceMetrics } from '@presence/metrics';
 import { PRES_RULES_AUID, PRES_RULES_FILENAME, authorizationTransition, type AuthorizationStanding } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { snapshotOf } from '../fanout/snapshots.js';
+import { usesSphere } from './presentity-spheres.js';
 import { presenceWatchersOf } from './restricted-watchers.js';
 import type { AuthorizationDeps, WatcherAuthorization } from './watcher-authorizer.js';
 
@@ -58,21 +59,43 @@ export class RulesChangeFollower {
     const partition = partitionOf(presentity, this.deps.partitionCount);
     if (!this.deps.serving(partition)) return;
     this.deps.authorizer.forget(presentity);
-    this.queue
-      .run(presentity, () => this.decideAgain(presentity, partition))
-      .catch((error: unknown) => {
-        this.deps.metrics.internalErrors.inc({ source: 'authorization' });
-        this.deps.logger.error({ err: error, presentity }, 'applying a pres-rules change failed; refreshes will apply it');
-      });
+    this.inOrder(presentity, 'applying a pres-rules change', () => this.decideAgain(presentity, partition));
   };
+
+  /**
+   * The presentity's sphere changed (a PUBLISH or a lapse moved its
+   * `<rpid:sphere>`): a rule with a sphere condition (RFC 4745 §7.2) may
+   * now match or stop matching, so its watchers are decided again as on a
+   * rule change. Rules without one are left alone.
+   */
+  sphereChanged(presentity: string, partition: number): void {
+    if (!this.deps.serving(partition)) return;
+    this.inOrder(presentity, 'applying a sphere change', async () => {
+      if (usesSphere(await this.deps.authorizer.rulesOf(presentity))) await this.decideAgain(presentity, partition);
+    });
+  }
+
+  private inOrder(presentity: string, what: string, work: () => Promise<void>): void {
+    this.queue.run(presentity, work).catch((error: unknown) => {
+      this.deps.metrics.internalErrors.inc({ source: 'authorization' });
+      this.deps.logger.error({ err: error, presentity }, `${what} failed; refreshes will apply it`);
+    });
+  }
 
   private async decideAgain(presentity: string, partition: number): Promise<void> {
     const { authorizer, store, clock } = this.deps;
-    const [ruleset, records] = await Promise.all([authorizer.rulesOf(presentity), presenceWatchersOf(store, presentity, this.deps.maxWatchers)]);
+    const [ruleset, records, current] = await Promise.all([
+      authorizer.rulesOf(presentity),
+      presenceWatchersOf(store, presentity, this.deps.maxWatchers),
+      this.deps.updater.current(presentity, partition),
+    ]);
     // Rebuilt from the store at the next render, with the new decisions.
     this.deps.views.forget(presentity);
     const now = clock.now();
-    const decided = records.filter((record) => record.expiresAt > now).map((record) => ({ record, authorization: afterChange(record, authorizer.decide(ruleset, presentity, record.watcher)) }));
+    const sphere = authorizer.spheres.sphereOf(current);
+    const decided = records
+      .filter((record) => record.expiresAt > now)
+      .map((record) => ({ record, authorization: afterChange(record, authorizer.decide(ruleset, presentity, record.watcher, sphere)) }));
     for (const { record, authorization } of decided) {
       if (authorization.status === record.status) continue;
       const after = authorization.status === 'terminated' ? undefined : { ...record, status: authorization.status };
@@ -82,7 +105,7 @@ export class RulesChangeFollower {
       if (event !== undefined) this.deps.listener.onWatcherStatus({ before: record, after, event });
     }
     if (decided.length === 0) return;
-    const state = await snapshotOf(await this.deps.updater.current(presentity, partition), this.deps.views);
+    const state = await snapshotOf(current, this.deps.views);
     for (const { record, authorization } of decided) {
       const change = encodeMessage({
         v: 1,

@@ -12,6 +12,7 @@ import {
 } from '@presence/policy';
 import type { WatcherViews } from '../fanout/watcher-views.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+import { PresentitySpheres } from './presentity-spheres.js';
 import type { WatcherStatusListener } from './watcher-status-listener.js';
 
 /** What one watcher of a presentity gets, as the edges carry it. */
@@ -37,12 +38,18 @@ const EVERYTHING_KEY = viewKey(EVERYTHING_PROVIDED);
  * bus announcement left stale.
  */
 export class WatcherAuthorizer {
+  /** The presentities' current spheres, for rules with a sphere condition (bounded like the rules book). */
+  readonly spheres: PresentitySpheres;
+
   constructor(
     private readonly documents: Pick<XcapDocumentStore, 'xcapDocument'>,
     private readonly book: PresRulesBook,
     private readonly defaultSubHandling: SubHandling,
     private readonly clock: Clock,
-  ) {}
+    spheresKept = 10_000,
+  ) {
+    this.spheres = new PresentitySpheres(spheresKept);
+  }
 
   /** The presentity's current rules (none when it has no readable document). */
   async rulesOf(presentity: string): Promise<Ruleset> {
@@ -60,11 +67,12 @@ export class WatcherAuthorizer {
    * polite-block are active (polite-block shows the offline document,
    * §3.2.1 "polite-block"), confirm is pending (RFC 6665 §4.1.3), block is
    * terminated with reason rejected. The presentity watching itself is
-   * always allowed everything: its own rules restrict others.
+   * always allowed everything: its own rules restrict others. `sphere` is
+   * the presentity's current one (RFC 4745 §7.2), undefined when it states none.
    */
-  decide(ruleset: Ruleset, presentity: string, watcher: string): WatcherAuthorization {
+  decide(ruleset: Ruleset, presentity: string, watcher: string, sphere?: string): WatcherAuthorization {
     if (watcher === presentity) return { subHandling: 'allow', status: 'active', viewKey: WHOLE_DOCUMENT_VIEW, transformations: EVERYTHING_PROVIDED };
-    const decision = evaluateRules(ruleset, { watcher, now: this.clock.now() }, this.defaultSubHandling);
+    const decision = evaluateRules(ruleset, { watcher, now: this.clock.now(), ...(sphere === undefined ? {} : { sphere }) }, this.defaultSubHandling);
     const { subHandling, transformations } = decision;
     switch (subHandling) {
       case 'block':

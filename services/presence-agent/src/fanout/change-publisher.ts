@@ -20,9 +20,12 @@ export class ChangePublisher {
     private readonly subjects: Subjects,
     private readonly metrics: PresenceMetrics,
     private readonly views?: { readonly render: ViewRenderer; readonly logger: Logger },
+    /** Told of each committed version before its views are rendered (the sphere follower). */
+    private readonly onCommitted?: (partition: number, state: PresentityState) => void,
   ) {}
 
   async publish(partition: number, state: PresentityState, changedAt: number): Promise<void> {
+    this.onCommitted?.(partition, state);
     const views = await this.viewsOf(state);
     const event = encodeMessage({
       v: 1,

@@ -2,6 +2,7 @@ import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand,
 import { partitionOf, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { authorizationTransition } from '@presence/policy';
 import { isRestrictedView, type AuthorizationDeps, type WatcherAuthorization } from '../authorization/watcher-authorizer.js';
+import { usesSphere } from '../authorization/presentity-spheres.js';
 import { snapshotOf } from '../fanout/snapshots.js';
 
 export interface SubscribeHandlerDeps extends AuthorizationDeps {
@@ -29,7 +30,7 @@ export class SubscribeHandler {
   async handle(command: SubscribeCommand): Promise<SubscribedReply | ErrorReply> {
     const { store, clock, views, listener } = this.deps;
     const partition = partitionOf(command.presentity, this.deps.partitionCount);
-    const authorization = this.deps.authorizer.decide(await this.deps.authorizer.rulesOf(command.presentity), command.presentity, command.watcher);
+    const authorization = await this.decide(command, partition);
     const view = isRestrictedView(authorization) ? { viewKey: authorization.viewKey, transformations: authorization.transformations } : undefined;
     if (authorization.status === 'terminated' && command.initial === true) {
       listener.onWatcherStatus({ before: undefined, after: undefined, event: 'rejected' });
@@ -67,6 +68,14 @@ export class SubscribeHandler {
       expires: command.expires,
       state: await snapshotOf(state, views, view),
     };
+  }
+
+  /** Rules with a sphere condition need the presentity's current sphere (RFC 4745 §7.2): only they read its state first. */
+  private async decide(command: SubscribeCommand, partition: number): Promise<WatcherAuthorization> {
+    const { authorizer, updater } = this.deps;
+    const ruleset = await authorizer.rulesOf(command.presentity);
+    const sphere = usesSphere(ruleset) ? authorizer.spheres.sphereOf(await updater.current(command.presentity, partition)) : undefined;
+    return authorizer.decide(ruleset, command.presentity, command.watcher, sphere);
   }
 
   async handleUnsubscribe(command: UnsubscribeCommand): Promise<UnsubscribedReply> {
