@@ -72,8 +72,8 @@ describe('agent authorization (pres-rules)', () => {
   const publish = () => ask({ v: 1, type: 'publish', presentity: ALICE, contentType: 'application/pidf+xml', body: doc, expires: 60 });
 
   /** What the XCAP server does: write the document through the store, then announce it. */
-  async function writeRules(rules: SimpleRule[]): Promise<void> {
-    const outcome = await store.putXcapDocument(presRulesRef(ALICE), renderPresRules(rules));
+  async function writeRules(rules: SimpleRule[] | string): Promise<void> {
+    const outcome = await store.putXcapDocument(presRulesRef(ALICE), typeof rules === 'string' ? rules : renderPresRules(rules));
     if (!outcome.ok) throw new Error('rules not written');
     const event: XcapChangeEvent = { v: 1, type: 'xcap-change', auid: 'pres-rules', scope: 'users', owner: ALICE, filename: 'index', etag: outcome.etag, changedAt: Date.now() };
     bus.publish(subjects.xcapChange('pres-rules'), encodeMessage(event));
@@ -121,6 +121,29 @@ describe('agent authorization (pres-rules)', () => {
     expect(received.find((c) => c.subscriptionId === 'eve-1')).toMatchObject({ status: 'terminated', reason: 'rejected' });
     expect((await store.watchersOf(ALICE, 10)).items).toMatchObject([{ subscriptionId: 'bob-1', status: 'active' }]);
     await eventually(() => expect(feed.map((e) => `${e.watcher.id} ${e.watcher.status} ${e.watcher.event}`).sort()).toEqual(['bob-1 active approved', 'bob-1 pending subscribe', 'eve-1 pending subscribe', 'eve-1 terminated rejected']));
+  });
+
+  it('agent authz - sphere (RFC 4745 §7.2): a PUBLISH moving the sphere re-decides the watchers, one keeping it does not', async () => {
+    await start();
+    await writeRules(
+      '<cr:ruleset xmlns:cr="urn:ietf:params:xml:ns:common-policy" xmlns:pr="urn:ietf:params:xml:ns:pres-rules">' +
+        `<cr:rule id="at-work"><cr:conditions><cr:identity><cr:one id="${BOB}"/></cr:identity><cr:sphere value="work"/></cr:conditions>` +
+        '<cr:actions><pr:sub-handling>allow</pr:sub-handling></cr:actions></cr:rule></cr:ruleset>',
+    );
+    const inSphere = (sphere: string, note: string) =>
+      `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${ALICE}"><tuple id="t"><status><basic>open</basic></status><note>${note}</note></tuple><dm:person id="p"><rpid:sphere><rpid:${sphere}/></rpid:sphere></dm:person></presence>`;
+    const publishIn = (sphere: string, note: string) => ask({ v: 1, type: 'publish', presentity: ALICE, contentType: 'application/pidf+xml', body: inSphere(sphere, note), expires: 60 });
+    await publishIn('home', 'one');
+    const received = edgeMessages();
+    expect(await subscribe(BOB, 'bob-1', { initial: true })).toMatchObject({ status: 'pending' });
+    await publishIn('home', 'two');
+    await publishIn('work', 'three');
+    await eventually(() => expect(received).toHaveLength(1));
+    expect(received[0]).toMatchObject({ subscriptionId: 'bob-1', status: 'active' });
+    expect(received[0]!.state.document).toContain('three');
+    expect((await store.watchersOf(ALICE, 10)).items).toMatchObject([{ subscriptionId: 'bob-1', status: 'active' }]);
+    // A refresh in sphere work stays active; the decision on SUBSCRIBE reads the sphere too.
+    expect(await subscribe(BOB, 'bob-1')).toMatchObject({ status: 'active' });
   });
 
   it('agent authz - one render per version per distinct view: the change event carries each restricted view once, rebuilt after a restart', async () => {
