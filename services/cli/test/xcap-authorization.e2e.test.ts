@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { binaryGate, Children, createTestUa, eventually, freePort, freeUdpTcpPort, requireOrSkip, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
+import { binaryGate, Children, createTestUa, eventually, freePort, freeUdpTcpPort, metricValue, requireOrSkip, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf, WatcherInfoView } from '@presence/testkit/behaviour';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFaultCluster } from './cluster-faults-kit.js';
@@ -19,7 +19,7 @@ const BOB = 'sip:bob@example.com';
 const PASSWORDS: Readonly<Record<string, string>> = { [ALICE]: 'alice-secret', [BOB]: 'bob-secret' };
 
 /** A pres-rules document (RFC 5025) with one rule for `watcher`: its sub-handling, and everything shown when allowed. */
-function presRules(watcher: string, subHandling: 'allow' | 'block'): string {
+function presRules(watcher: string, subHandling: 'allow' | 'polite-block' | 'block'): string {
   const everything =
     subHandling === 'allow'
       ? '<cr:transformations><pr:provide-services><pr:all-services/></pr:provide-services><pr:provide-persons><pr:all-persons/></pr:provide-persons><pr:provide-devices><pr:all-devices/></pr:provide-devices><pr:provide-all-attributes/></cr:transformations>'
@@ -42,7 +42,7 @@ async function putRules(auth: readonly string[], url: string, document: string):
  * pres-rules over XCAP, first allowing the watcher, then blocking it. The
  * watcher's NOTIFYs and the presentity's presence.winfo follow each write.
  */
-async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (document: string) => Promise<number>): Promise<void> {
+async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (document: string) => Promise<number>, whilePending?: () => Promise<void>): Promise<void> {
   const winfo = new WatcherInfoView((await presentity.subscribe(presentity.aor, { event: 'presence.winfo', expires: 600 })).dialog);
   expect((await winfo.next()).entries).toEqual([]);
 
@@ -52,6 +52,7 @@ async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (doc
   expect(pending.header('subscription-state')).toMatch(/^pending;expires=\d+$/);
   expect(pending.body).toBe('');
   expect((await winfo.next()).entries).toEqual([expect.objectContaining({ uri: watcher.aor, status: 'pending', event: 'subscribe' })]);
+  await whilePending?.();
 
   const allowedAt = Date.now();
   expect(await put(presRules(watcher.aor, 'allow'))).toBe(201);
@@ -61,6 +62,12 @@ async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (doc
   expect(active.header('subscription-state')).toMatch(/^active;expires=\d+$/);
   expect(tuplesOf(active.body)).toEqual(['d1:open']);
   expect((await winfo.next()).entries).toEqual([expect.objectContaining({ uri: watcher.aor, status: 'active', event: 'approved' })]);
+
+  // RFC 5025 §3.2.1 polite-block: still active, shown what an offline presentity shows (no tuple); winfo has no event for it.
+  expect(await put(presRules(watcher.aor, 'polite-block'))).toBe(200);
+  const neutral = await dialog.nextNotify({ timeoutMs: 10_000 });
+  expect(neutral.header('subscription-state')).toMatch(/^active;expires=\d+$/);
+  expect(tuplesOf(neutral.body)).toEqual([]);
 
   expect(await put(presRules(watcher.aor, 'block'))).toBe(200);
   const ended = await dialog.nextNotify({ timeoutMs: 10_000 });
@@ -79,6 +86,7 @@ async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (doc
  * alice waits pending; alice PUTs pres-rules over HTTP with curl --digest
  * allowing him: bob gets the full NOTIFY, and alice's presence.winfo
  * subscription (RFC 3857) sees him go pending -> active (approved). A PUT
+ * politely blocking him shows him the offline document, one
  * blocking him ends his subscription (terminated;reason=rejected) and winfo
  * shows him rejected.
  */
@@ -127,7 +135,13 @@ describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap c
     const bob = await ua(BOB);
     // The server reads users.json about once a second; they were added just before it started.
     await eventually(async () => expect((await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 'd1', basic: 'open' }]), expires: 600 })).status).toBe(200));
-    await rulesDecideWatcher(alice, bob, (document) => putRules(['--digest', '-u', `alice:${PASSWORDS[ALICE]}`], rulesUrl, document));
+    // The edge counts the pending dialog as pending, not active.
+    const pendingCounted = async () =>
+      eventually(async () => {
+        const text = await server.metrics();
+        expect([metricValue(text, 'presence_subscriptions', { state: 'pending' }), metricValue(text, 'presence_subscriptions', { state: 'active' })]).toEqual([1, 1]);
+      });
+    await rulesDecideWatcher(alice, bob, (document) => putRules(['--digest', '-u', `alice:${PASSWORDS[ALICE]}`], rulesUrl, document), pendingCounted);
   });
 });
 
