@@ -33,7 +33,8 @@ export class ListBodies implements NotifyBodies {
     const full = list.version < 0 || (list.changed.size === 0 && list.removed.length === 0);
     const shown = full ? [...list.members.values()] : [...list.changed];
     const removed = full ? [] : list.removed;
-    list.version += 1;
+    // An adopted list starts at its dialog's CSeq: the mirror's CSeq jumps past every NOTIFY the previous edge sent, so do the versions.
+    list.version = list.version < 0 && list.adopted ? dialog.localCseq : list.version + 1;
     list.changed.clear();
     list.removed = [];
     const token = randomBytes(12).toString('base64url');

@@ -37,6 +37,8 @@ export interface ListSubscription {
   removed: MemberState[];
   /** RFC 4662 §5.2: versions count from 0 per subscription; -1 before the first NOTIFY. */
   version: number;
+  /** Rebuilt by an edge adopting the dialog from its mirror: its versions go on above any the previous edge sent. */
+  readonly adopted: boolean;
   /** Set by the first NOTIFY built: the dialog member changes are reported to. */
   dialog: WatcherDialog | undefined;
 }

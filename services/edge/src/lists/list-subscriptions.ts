@@ -171,6 +171,7 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
       changed: new Set(),
       removed: [],
       version: -1,
+      adopted: fields.initial !== true,
       dialog: undefined,
     };
     this.lists.set(list.id, list);
