@@ -145,10 +145,20 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
 
   it('rls - an XCAP edit of the list reaches the live subscription: the new member in the next NOTIFY, the removed one terminated', { timeout: 30_000 }, async () => {
     const hank = `sip:hank@${DOMAIN}`;
+    const subscriber = await ua(hank);
+    // Before the service exists the URI is a plain presentity (and the edge remembers it is no list)...
+    const before = await subscriber.subscribe(`sip:hank-list@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+    expect(before.response.header('require')).toBeUndefined();
+    expect((await before.dialog.nextNotify()).header('content-type')).toBe('application/pidf+xml');
     await putLists(hank, resourceLists(`<list name="l">${entries([member(0), member(1)])}</list>`));
     await putServices(hank, rlsServices(`<service uri="sip:hank-list@${DOMAIN}"><resource-list>${listUri(hank, 'list[@name="l"]')}</resource-list></service>`));
-    const subscriber = await ua(hank);
-    const { dialog } = await subscriber.subscribe(`sip:hank-list@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+    // ...until the rls-services write is announced: then the same URI is a list.
+    let listed: Awaited<ReturnType<TestUa['subscribe']>> | undefined;
+    await eventually(async () => {
+      listed = await subscriber.subscribe(`sip:hank-list@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+      expect(listed.response.header('require')).toBe('eventlist');
+    });
+    const { dialog } = listed!;
     const full = await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }));
     expect([...full.resources.keys()]).toEqual([member(0), member(1)]);
 

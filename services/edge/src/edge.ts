@@ -122,11 +122,11 @@ export function createEdge(deps: EdgeDeps): Edge {
   const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
 
   // RFC 4662 resource lists: one dialog per list, each member watched through the same interest and decided by its own agent.
-  const listDirectory = new ListDirectory(store, config.limits.maxListMembers ?? DEFAULT_MAX_LIST_MEMBERS);
+  const listDirectory = new ListDirectory(store, config.limits.maxListMembers ?? DEFAULT_MAX_LIST_MEMBERS, clock);
   const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger });
   const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   lists.notifier = listNotifier;
-  const listEdits = new ListEdits(bus, subjects, lists, logger);
+  const listEdits = new ListEdits(bus, subjects, { hasOwner: (o) => lists.hasOwner(o), ownerChanged: (o) => lists.ownerChanged(o), servicesChanged: () => listDirectory.servicesChanged() }, logger);
 
   const registry = new SubscriptionRegistry({
     agent,

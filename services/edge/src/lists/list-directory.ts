@@ -1,4 +1,4 @@
-import { BadRequestError, ForbiddenError, NoSuchSubscriptionError, type XcapDocumentStore } from '@presence/core';
+import { BadRequestError, ForbiddenError, NoSuchSubscriptionError, type Clock, type XcapDocumentStore } from '@presence/core';
 import { bodyList, findService, ListTooLargeError, PolicyError, resolveList, type ListMember, type ServiceList } from '@presence/policy';
 
 /** Where a list subscription's members come from: the service's owner and its list, or an RFC 5367 body (the subscriber's own). */
@@ -10,6 +10,10 @@ export interface ListSource {
 }
 
 const RLS_SERVICES_AUID = 'rls-services';
+/** How long a URI found to be no list is believed without asking the store again (a lost rls-services announcement heals in this). */
+const NOT_A_LIST_MS = 30_000;
+/** URIs remembered as no list; past it the oldest is forgotten. */
+const MAX_NOT_LISTS = 100_000;
 const RLS_SERVICES_FILE = 'index';
 
 /**
@@ -19,10 +23,19 @@ const RLS_SERVICES_FILE = 'index';
  * §4.4.5), so one read names the document that defines it; no scan.
  */
 export class ListDirectory {
+  /** URI -> until when it is known to be no list: a SUBSCRIBE to a presentity costs no store read while it is here. */
+  private readonly notLists = new Map<string, number>();
+
   constructor(
     private readonly store: XcapDocumentStore,
     private readonly maxMembers: number,
+    private readonly clock: Clock,
   ) {}
+
+  /** Some rls-services document changed (announced on the bus): a URI may have become a list. */
+  servicesChanged(): void {
+    this.notLists.clear();
+  }
 
   /** The service a URI names, if it is a list here; undefined for a presentity (or a claim whose document no longer lists it). */
   async service(uri: string): Promise<ListSource | undefined> {
@@ -43,9 +56,17 @@ export class ListDirectory {
 
   /** Whether a URI is a list service here (what a SUBSCRIBE without eventlist support is refused for, RFC 4662 §4.1). */
   async isList(uri: string): Promise<boolean> {
-    // Cheap for the common case: a presentity has no claim, one read.
+    const now = this.clock.now();
+    const until = this.notLists.get(uri);
+    if (until !== undefined && until > now) return false;
+    // A presentity has no claim: one read, then none for a while.
     const claim = await this.store.xcapServiceClaim(uri);
-    return claim !== undefined && claim.holder.auid === RLS_SERVICES_AUID && (await this.service(uri)) !== undefined;
+    const list = claim !== undefined && claim.holder.auid === RLS_SERVICES_AUID && (await this.service(uri)) !== undefined;
+    if (list) return true;
+    this.notLists.delete(uri);
+    if (this.notLists.size >= MAX_NOT_LISTS) this.notLists.delete(this.notLists.keys().next().value!);
+    this.notLists.set(uri, now + NOT_A_LIST_MS);
+    return false;
   }
 
   /** An RFC 5367 list in a SUBSCRIBE body; references may read only the subscriber's own documents. */

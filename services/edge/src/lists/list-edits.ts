@@ -8,10 +8,13 @@ import { decodedXcapChange } from '../egress/xcap-diff-watches.js';
 export interface ListOwners {
   hasOwner(owner: string): boolean;
   ownerChanged(owner: string): Promise<void>;
+  /** Any rls-services document changed: service URIs may have come or gone. */
+  servicesChanged(): void;
 }
 
 /** The documents a service list is made of (RFC 4826): its rls-services and the resource-lists it references. */
-const LIST_AUIDS = ['rls-services', RESOURCE_LISTS_AUID];
+const RLS_SERVICES_AUID = 'rls-services';
+const LIST_AUIDS = [RLS_SERVICES_AUID, RESOURCE_LISTS_AUID];
 
 /**
  * Live list edits (issue #14): the XCAP server announces every write on
@@ -43,6 +46,7 @@ export class ListEdits {
   private readonly onMessage = (message: BusMessage): void => {
     const change = decodedXcapChange(message, this.logger);
     if (change === undefined) return;
+    if (change.auid === RLS_SERVICES_AUID) this.owners.servicesChanged();
     if (change.scope !== 'users' || !this.owners.hasOwner(change.owner)) return;
     this.reread(change.owner);
   };

@@ -33,7 +33,7 @@ function setup(minIntervalMs: number) {
     },
     unsubscribe: async () => undefined,
   };
-  const directory = new ListDirectory({} as XcapDocumentStore, 1000);
+  const directory = new ListDirectory({} as XcapDocumentStore, 1000, clock);
   const lists = new ListSubscriptions({ directory, agent, interest, serves: () => true, edgeId: 'e1', clock, logger: silentLogger });
   const sent: string[] = [];
   const sender = {
