@@ -1,5 +1,5 @@
 import { Children, createTestUa, eventually, freePort, freeUdpTcpPort, metricValue, startPresenceProcess, type PresenceProcess, type TestUa } from '@presence/testkit';
-import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
+import { pidf, publish, tuplesOf, WatcherInfoView } from '@presence/testkit/behaviour';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entries, LIST_HEADERS, listUri, parseListNotify, resourceLists, rlsServices } from './rls-kit.js';
 
@@ -132,10 +132,15 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
       `<?xml version="1.0" encoding="UTF-8"?>\n<cr:ruleset xmlns:cr="urn:ietf:params:xml:ns:common-policy" xmlns:pr="urn:ietf:params:xml:ns:pres-rules"><cr:rule id="r1"><cr:conditions><cr:identity><cr:one id="${gina}"/></cr:identity></cr:conditions><cr:actions><pr:sub-handling>${handling}</pr:sub-handling></cr:actions></cr:rule></cr:ruleset>`;
     await put('pres-rules', member(1), 'application/auth-policy+xml', rules('block'));
     await put('pres-rules', member(2), 'application/auth-policy+xml', rules('polite-block'));
-    await putServices(gina, rlsServices(`<service uri="sip:gina-list@${DOMAIN}"><list>${[member(0), member(1), member(2)].map((u) => `<rl:entry uri="${u}"/>`).join('')}</list></service>`));
+    // The member's watcher information (RFC 3857) shows the list's subscriber as its watcher, as a single SUBSCRIBE would.
+    const member3 = await ua(member(3));
+    const winfo = new WatcherInfoView((await member3.subscribe(member(3), { event: 'presence.winfo', expires: 600 })).dialog);
+    await winfo.next();
+    await putServices(gina, rlsServices(`<service uri="sip:gina-list@${DOMAIN}"><list>${[member(0), member(1), member(2), member(3)].map((u) => `<rl:entry uri="${u}"/>`).join('')}</list></service>`));
     const subscriber = await ua(gina);
     const { dialog } = await subscriber.subscribe(`sip:gina-list@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
     const full = await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }));
+    expect((await winfo.next()).entries).toEqual([expect.objectContaining({ uri: gina, status: 'active', event: 'subscribe' })]);
     expect(tuplesOf(full.resources.get(member(0))!.pidf!)).toEqual(['t0:open']);
     expect(full.resources.get(member(1))).toEqual({ state: 'terminated', reason: 'rejected' });
     expect(full.resources.get(member(2))?.state).toBe('active');
