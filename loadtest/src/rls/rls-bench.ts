@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BenchConfig } from '../cli/bench-config.js';
 import { stopOnAbort } from '../modes/abort-cleanup.js';
+import { targetCpuSeconds } from '../probes/process-cpu.js';
 import { readProcessMemory } from '../probes/process-memory.js';
 import { buildRequest, buildResponse } from '../sip/build-message.js';
 import { pidfWithTimestamp } from '../sip/pidf-timestamp.js';
@@ -11,9 +12,13 @@ import { startTarget } from '../targets/start-target.js';
 import type { Channel } from '../transport/channel.js';
 import { openChannel } from '../transport/open-channel.js';
 
+/** How each watcher follows its L presentities: one list subscription, or L single ones (the comparison issue #14 asks for). */
+export type RlsShape = 'list' | 'singles';
+
 /** One list size's figures. */
 export interface RlsResult {
   readonly label: string;
+  readonly shape: RlsShape;
   readonly listSize: number;
   readonly watchers: number;
   readonly presentities: number;
@@ -27,6 +32,10 @@ export interface RlsResult {
   /** Heap and RSS growth from the list subscriptions, per list member held: of the edges in a cluster, of the whole process in standalone. */
   readonly heapBytesPerMember: number | undefined;
   readonly rssBytesPerMember: number | undefined;
+  /** CPU seconds of every target process during the PUBLISH phase, per PUBLISH; undefined without /proc. */
+  readonly cpuMsPerPublish: number | undefined;
+  /** NOTIFY body bytes towards the watchers per PUBLISH (the headers, ~400 B a NOTIFY, not counted). */
+  readonly notifyBytesPerPublish: number;
 }
 
 const MARK = 'lt-ts=';
@@ -42,7 +51,7 @@ const RL = 'urn:ietf:params:xml:ns:resource-lists';
  * member part. Memory: the server's heap and RSS before and after the
  * subscriptions, per member held.
  */
-export async function runRlsBench(config: BenchConfig, listSize: number, log: (line: string) => void): Promise<RlsResult> {
+export async function runRlsBench(config: BenchConfig, listSize: number, shape: RlsShape, log: (line: string) => void): Promise<RlsResult> {
   const target = await startTarget(config.mode, config);
   const registered = stopOnAbort(() => target.stop());
   const presentities = Math.max(config.presentities, listSize);
@@ -119,12 +128,25 @@ export async function runRlsBench(config: BenchConfig, listSize: number, log: (l
     const probes = edges.length > 0 ? edges : target.probes;
     const before = await readProcessMemory(probes);
 
-    log(`${target.label}: rls, ${config.watchers} list subscriptions of ${listSize} members`);
+    log(`${target.label}: rls, ${config.watchers} watchers of ${listSize} presentities each, as ${shape === 'list' ? 'one list subscription' : 'single subscriptions'}`);
     const owed: number[] = Array.from({ length: presentities }, () => 0);
     for (let w = 0; w < config.watchers; w++) {
       const first = (w * 7919) % presentities;
       const members = Array.from({ length: listSize }, (_, k) => (first + k) % presentities);
       for (const m of members) owed[m]!++;
+      if (shape === 'singles') {
+        const watcher = `sip:rw-${run}-${w}@${domain}`;
+        for (let k = 0; k < members.length; k += 100) {
+          const answers = await Promise.all(
+            members.slice(k, k + 100).map((m) =>
+              request(watcherChannel, 'SUBSCRIBE', aor(m), watcher, { contact: watcherChannel.contact(`rw-${w}`), headers: ['Event: presence', 'Expires: 3600', 'Accept: application/pidf+xml'] }, true),
+            ),
+          );
+          const refused = answers.find(([answer]) => answer!.status !== 200);
+          if (refused !== undefined) throw new Error(`SUBSCRIBE: ${refused[0]!.status} ${refused[0]!.reason}`);
+        }
+        continue;
+      }
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="${RL}"><list>${members.map((m) => `<entry uri="${aor(m)}"/>`).join('')}</list></resource-lists>`;
       const watcher = `sip:rw-${run}-${w}@${domain}`;
       const [answer] = await request(watcherChannel, 'SUBSCRIBE', `sip:list-${run}-${w}@${domain}`, watcher, {
@@ -145,6 +167,7 @@ export async function runRlsBench(config: BenchConfig, listSize: number, log: (l
     };
 
     log(`${target.label}: rls, PUBLISH at ${config.rate}/s for ${config.durationS} s`);
+    const cpuBefore = await targetCpuSeconds(target);
     counting = true;
     const intervalMs = 1000 / config.rate;
     const started = performance.now();
@@ -163,11 +186,13 @@ export async function runRlsBench(config: BenchConfig, listSize: number, log: (l
     await Promise.all(inFlight);
     await new Promise((resolve) => setTimeout(resolve, config.drainS * 1000));
     counting = false;
+    const cpuAfter = await targetCpuSeconds(target);
     const elapsedS = (performance.now() - started) / 1000 - config.drainS;
     await publisher.close();
     await watcherChannel.close();
     return {
       label: target.label,
+      shape,
       listSize,
       watchers: config.watchers,
       presentities,
@@ -179,6 +204,8 @@ export async function runRlsBench(config: BenchConfig, listSize: number, log: (l
       deliveredPct: owedParts === 0 ? 100 : (100 * Math.min(partsDelivered, owedParts)) / owedParts,
       heapBytesPerMember: growth((m) => m.heapUsedBytes),
       rssBytesPerMember: growth((m) => m.rssBytes),
+      cpuMsPerPublish: cpuBefore === undefined || cpuAfter === undefined || publishes === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / publishes,
+      notifyBytesPerPublish: publishes === 0 ? 0 : notifyBytes / publishes,
     };
   } finally {
     registered();
