@@ -95,4 +95,19 @@ describe('list subscriptions (RFC 4662 at the edge)', () => {
     expect(resourcesOf(sent[1]!)).toEqual(members);
     expect(sent[1]).toContain('v="2"');
   });
+
+  it('lists - a list whose dialog never sent a NOTIFY (the registry failed after asking) is ended when a later list is built 30 s on', async () => {
+    const { clock, bus, interest, lists } = setup(0);
+    buses.push(bus);
+    const fields = (id: string) => ({ presentity: LIST, subscriptionId: id, watcher: WATCHER, event: 'presence', expires: 600, edgeId: 'e1', initial: true });
+    await lists.subscribe(fields('orphan'), body);
+    clock.advance(29_000);
+    await lists.subscribe(fields('d2'), body);
+    expect(lists.get('orphan')).toBeDefined();
+    clock.advance(1_000);
+    await lists.subscribe(fields('d3'), body);
+    expect(lists.get('orphan')).toBeUndefined();
+    expect(lists.memberCount).toBe(6);
+    expect(interest.size).toBe(3);
+  });
 });

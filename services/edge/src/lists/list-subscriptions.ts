@@ -16,6 +16,8 @@ export const RESOURCE_LIST_PACKAGE = 'presence;eventlist';
 
 /** Member subscriptions asked of the agents at once: a 1,000-member list does not put 1,000 requests on the bus together. */
 const MEMBER_CONCURRENCY = 32;
+/** A list whose dialog has sent no NOTIFY this long after it was built was never held (the registry failed after asking, e.g. its mirror write). */
+const ORPHAN_MS = 30_000;
 
 export interface MemberAgent {
   subscribe(fields: Omit<SubscribeCommand, 'v' | 'type'>): Promise<SubscribedReply>;
@@ -56,6 +58,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   private readonly listsOf = new Map<string, Set<ListSubscription>>();
   /** Member subscription id -> its list and member: where a member's authorization change goes. */
   private readonly memberIds = new Map<string, { list: ListSubscription; member: MemberState }>();
+  /** List id -> when it must have a dialog, in build order: the orphan check looks only at the oldest. */
+  private readonly unconfirmed = new Map<string, number>();
 
   constructor(private readonly deps: ListSubscriptionsDeps) {}
 
@@ -130,6 +134,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     const { list, member } = held;
     if (member.watching) this.deps.interest.apply(change.state);
     if (this.decide(member, change.status, change.reason, change.viewKey)) this.changed(list, member);
+    // Blocked now: the agent dropped the record, and this list stops following the member.
+    if (member.status === 'terminated' && member.watching) this.unwatch(list, member);
     return true;
   }
 
@@ -162,6 +168,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   }
 
   private create(fields: Omit<SubscribeCommand, 'v' | 'type'>, source: ListSource, members: readonly ListMember[]): ListSubscription {
+    const now = this.deps.clock.now();
+    this.endOrphans(now);
     const list: ListSubscription = {
       id: fields.subscriptionId,
       uri: fields.presentity,
@@ -175,8 +183,19 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
       dialog: undefined,
     };
     this.lists.set(list.id, list);
+    if (fields.expires > 0) this.unconfirmed.set(list.id, now + ORPHAN_MS);
     this.reconcile(list, members);
     return list;
+  }
+
+  /** Ends the lists built longer than ORPHAN_MS ago that never got a dialog (checked as lists are built: no timer of its own). */
+  private endOrphans(now: number): void {
+    for (const [id, deadline] of this.unconfirmed) {
+      if (deadline > now) return;
+      this.unconfirmed.delete(id);
+      const list = this.lists.get(id);
+      if (list !== undefined && list.dialog === undefined) this.end(list, 'expired');
+    }
   }
 
   /** Brings the list's members to `members`: new ones added (not yet subscribed), dropped ones unsubscribed and kept to show terminated once. Returns the added. */
