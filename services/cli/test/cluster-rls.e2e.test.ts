@@ -1,3 +1,5 @@
+import { connectNatsBus } from '@presence/bus/nats';
+import { createSubjects, encodeMessage } from '@presence/contracts';
 import { systemClock } from '@presence/core';
 import { createRedisStore } from '@presence/store';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
@@ -16,7 +18,7 @@ import { entries, LIST_HEADERS, listUri, parseListNotify, resourceLists, rlsServ
 describe.runIf(clusterTierAvailable())('cluster resource lists', () => {
   const ctx = useFaultCluster();
 
-  it('rls cluster - a list dialog is adopted by another edge on refresh: full state with versions going on, then member changes through it', { timeout: 60_000 }, async () => {
+  it('rls cluster - a list dialog is adopted by another edge on refresh: full state with versions going on, then member changes and a list edit announced on NATS through it', { timeout: 60_000 }, async () => {
     const { cluster } = await ctx.start();
     const [edgeA, edgeB] = [cluster.edges[0]!, cluster.edges[1]!];
     const watcher = await ctx.ua(edgeA.sipPort, 'list-owner');
@@ -24,9 +26,9 @@ describe.runIf(clusterTierAvailable())('cluster resource lists', () => {
     const members = [aor('m1'), aor('m2'), aor('m3')];
     const service = aor('buddies');
     const store = await createRedisStore({ url: cluster.redis.url, clock: systemClock });
+    const lists = { auid: 'resource-lists', scope: 'users' as const, owner: watcher.aor, filename: 'index' };
+    const services = { auid: 'rls-services', scope: 'users' as const, owner: watcher.aor, filename: 'index' };
     try {
-      const lists = { auid: 'resource-lists', scope: 'users' as const, owner: watcher.aor, filename: 'index' };
-      const services = { auid: 'rls-services', scope: 'users' as const, owner: watcher.aor, filename: 'index' };
       expect((await store.putXcapDocument(lists, resourceLists(`<list name="l">${entries(members)}</list>`))).ok).toBe(true);
       expect((await store.claimXcapServiceUri(service, services, Date.now())).ok).toBe(true);
       expect((await store.putXcapDocument(services, rlsServices(`<service uri="${service}"><resource-list>${listUri(watcher.aor, 'list[@name="l"]')}</resource-list></service>`))).ok).toBe(true);
@@ -59,6 +61,23 @@ describe.runIf(clusterTierAvailable())('cluster resource lists', () => {
     expect(changed).toMatchObject({ fullState: false, version: adopted.version + 1 });
     expect([...changed.resources.keys()]).toEqual([members[2]]);
     expect(tuplesOf(changed.resources.get(members[2]!)!.pidf!)).toEqual(['c:open']);
+
+    // A list edit as the xcap role makes it: the document in Redis, the announcement on NATS; the adopting edge follows it.
+    const edited = await createRedisStore({ url: cluster.redis.url, clock: systemClock });
+    const bus = await connectNatsBus({ servers: cluster.nats.url });
+    try {
+      const added = aor('m4');
+      const put = await edited.putXcapDocument(lists, resourceLists(`<list name="l">${entries([members[0]!, members[1]!, added])}</list>`));
+      if (!put.ok) throw new Error('list edit failed');
+      bus.publish(createSubjects().xcapChange('resource-lists'), encodeMessage({ v: 1, type: 'xcap-change', ...lists, etag: put.etag, changedAt: Date.now() }));
+      const live = await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }));
+      expect(live.fullState).toBe(false);
+      expect(live.resources.get(added)?.state).toBe('active');
+      expect(live.resources.get(members[2]!)).toEqual({ state: 'terminated', reason: 'noresource' });
+    } finally {
+      await bus.close();
+      await edited.close();
+    }
     expectAllRunning([edgeB.process, ...cluster.agents]);
   });
 });
