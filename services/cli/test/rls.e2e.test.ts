@@ -58,6 +58,7 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     const full = await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }));
     // One bus interest per member, held by the list (nobody else watches them here).
     expect(metricValue(await server.metrics(), 'presence_watched_presentities')).toBe(200);
+    expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(200);
     expect(full).toMatchObject({ version: 0, fullState: true });
     expect([...full.resources.keys()]).toEqual(members);
     expect([...full.resources.values()].every((r) => r.state === 'active')).toBe(true);
@@ -74,6 +75,7 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     expect((await dialog.unsubscribe()).status).toBe(200);
     expect((await dialog.nextNotify()).header('subscription-state')).toMatch(/^terminated/);
     await eventually(async () => expect(metricValue(await server.metrics(), 'presence_watched_presentities')).toBe(0));
+    expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(0);
   });
 
   it('rls - a list URI without Supported: eventlist is 421 with Require: eventlist; a plain presentity is not', async () => {

@@ -211,7 +211,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     resync.everything();
     watcherInfo.refetchAll();
   });
-  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, pendingSubscriptions: () => registry.pendingCount(), registeredContacts: () => contacts.count(clock.now()) });
+  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, pendingSubscriptions: () => registry.pendingCount(), registeredContacts: () => contacts.count(clock.now()), listMembers: () => lists.memberCount });
 
   return {
     async start() {
