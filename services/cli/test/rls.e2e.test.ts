@@ -118,6 +118,13 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     // Without the disposition the body is no list: 400 naming it.
     const refused = await erin.subscribe(`sip:adhoc@${DOMAIN}`, { expires: 600, body, headers: { ...LIST_HEADERS, Require: 'recipient-list-subscribe', 'Content-Type': 'application/resource-lists+xml' } });
     expect(refused.response.status).toBe(400);
+    const bodyList = { ...LIST_HEADERS, Require: 'recipient-list-subscribe', 'Content-Disposition': 'recipient-list' };
+    const malformed = await erin.subscribe(`sip:adhoc@${DOMAIN}`, { expires: 600, body: '<!DOCTYPE x [<!ENTITY a "a">]><resource-lists/>', headers: { ...bodyList, 'Content-Type': 'application/resource-lists+xml' } });
+    expect(malformed.response.status).toBe(400);
+    expect(malformed.response.reason).toMatch(/DOCTYPE/);
+    const foreignType = await erin.subscribe(`sip:adhoc@${DOMAIN}`, { expires: 600, body: 'sip:a@example.com', headers: { ...bodyList, 'Content-Type': 'text/uri-list' } });
+    expect(foreignType.response.status).toBe(415);
+    expect(foreignType.response.header('accept')).toBe('application/resource-lists+xml');
   });
 
   it('rls - the member limit (--rls-max-members 250): a longer list is 403 naming it', async () => {
