@@ -110,4 +110,16 @@ describe('list subscriptions (RFC 4662 at the edge)', () => {
     expect(lists.memberCount).toBe(6);
     expect(interest.size).toBe(3);
   });
+
+  it('lists - past the members one edge may hold across its lists, a new list is 503 with Retry-After; a refresh of a held one passes', async () => {
+    const { clock, bus, interest } = setup(0);
+    buses.push(bus);
+    const agent = { subscribe: async (f: Omit<SubscribeCommand, 'v' | 'type'>): Promise<SubscribedReply> => ({ v: 1, type: 'subscribed', status: 'active', viewKey: '', expires: f.expires, state: snapshot(f.presentity, 1) }), unsubscribe: async () => undefined };
+    const lists = new ListSubscriptions({ directory: new ListDirectory({} as XcapDocumentStore, 1000, clock), agent, interest, serves: () => true, edgeId: 'e1', clock, logger: silentLogger, maxHeldMembers: 5 });
+    const fields = (id: string, expires = 600) => ({ presentity: LIST, subscriptionId: id, watcher: WATCHER, event: 'presence', expires, edgeId: 'e1', initial: true });
+    await lists.subscribe(fields('d1'), body);
+    const refused = await lists.subscribe(fields('d2'), body).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, retryAfterSeconds: 30 });
+    await expect(lists.subscribe({ ...fields('d1'), initial: false })).resolves.toMatchObject({ status: 'active' });
+  });
 });

@@ -1,5 +1,5 @@
 import { WHOLE_DOCUMENT_VIEW, POLITE_BLOCK_VIEW, type AuthorizationChange, type SubscribeCommand, type SubscribedReply, type UnsubscribeReason } from '@presence/contracts';
-import { normalizeAor, type Clock } from '@presence/core';
+import { normalizeAor, ServiceUnavailableError, type Clock } from '@presence/core';
 import { memberKey, type ListMember } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { AgentRejection } from '../ingress/agent-client.js';
@@ -16,6 +16,10 @@ export const RESOURCE_LIST_PACKAGE = 'presence;eventlist';
 
 /** Member subscriptions asked of the agents at once: a 1,000-member list does not put 1,000 requests on the bus together. */
 const MEMBER_CONCURRENCY = 32;
+/** Members all the lists of one edge may hold together (the per-watcher cap counts a list as one dialog): past it a new list is 503. */
+export const MAX_HELD_LIST_MEMBERS = 1_000_000;
+/** Retry-After of that 503: lists end and lapse all the time. */
+const HELD_MEMBERS_RETRY_AFTER_S = 30;
 /** A list whose dialog has sent no NOTIFY this long after it was built was never held (the registry failed after asking, e.g. its mirror write). */
 const ORPHAN_MS = 30_000;
 
@@ -33,6 +37,8 @@ export interface ListSubscriptionsDeps {
   readonly edgeId: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Default MAX_HELD_LIST_MEMBERS. */
+  readonly maxHeldMembers?: number;
 }
 
 /** Who sends a list's NOTIFYs when a member changes (the list package's notifier). */
@@ -87,6 +93,9 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
       // Without a body: the service's list (an adopted dialog's too; an adopted ad-hoc list is gone, 481).
       const source = body !== undefined ? this.deps.directory.adHoc(fields.watcher, body) : await this.deps.directory.serviceOrGone(fields.presentity);
       const members = await this.deps.directory.members(source);
+      if (this.memberIds.size + members.length > (this.deps.maxHeldMembers ?? MAX_HELD_LIST_MEMBERS)) {
+        throw new ServiceUnavailableError('Service Unavailable: this edge holds as many list members as it may', HELD_MEMBERS_RETRY_AFTER_S);
+      }
       list = this.create(fields, source, members);
     } else if (list.owner !== undefined && fields.expires > 0) {
       // A refresh re-reads the service: an XCAP change whose announcement was lost is picked up here at the latest.
