@@ -101,6 +101,11 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     const full = await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }));
     expect([...full.resources.keys()]).toEqual([member(12), member(13), member(11), member(10)]);
     expect(full.resources.get(member(10))?.name).toBe('Ten');
+    // Dave's list is his: who is on it is nobody else's business.
+    const other = await ua(`sip:mallory@${DOMAIN}`);
+    const refused = await other.subscribe(`sip:dave-list@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+    expect(refused.response.status).toBe(403);
+    expect(refused.response.reason).toMatch(/only the owner/);
   });
 
   it('rls - RFC 5367: the list in the SUBSCRIBE body; a member of a domain not served is terminated noresource', { timeout: 30_000 }, async () => {

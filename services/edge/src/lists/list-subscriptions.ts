@@ -1,5 +1,5 @@
 import { WHOLE_DOCUMENT_VIEW, POLITE_BLOCK_VIEW, type AuthorizationChange, type SubscribeCommand, type SubscribedReply, type UnsubscribeReason } from '@presence/contracts';
-import { normalizeAor, ServiceUnavailableError, type Clock } from '@presence/core';
+import { ForbiddenError, normalizeAor, ServiceUnavailableError, type Clock } from '@presence/core';
 import { memberKey, type ListMember } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { AgentRejection } from '../ingress/agent-client.js';
@@ -92,6 +92,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     if (list === undefined) {
       // Without a body: the service's list (an adopted dialog's too; an adopted ad-hoc list is gone, 481).
       const source = body !== undefined ? this.deps.directory.adHoc(fields.watcher, body) : await this.deps.directory.serviceOrGone(fields.presentity);
+      // A user's list is that user's (its members' URIs are the owner's business); a service of the global tree is anyone's.
+      if (source.owner !== '' && source.owner !== fields.watcher) throw new ForbiddenError('Forbidden: only the owner of a resource list may subscribe to it');
       const members = await this.deps.directory.members(source);
       if (this.memberIds.size + members.length > (this.deps.maxHeldMembers ?? MAX_HELD_LIST_MEMBERS)) {
         throw new ServiceUnavailableError('Service Unavailable: this edge holds as many list members as it may', HELD_MEMBERS_RETRY_AFTER_S);
