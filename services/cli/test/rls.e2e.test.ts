@@ -73,7 +73,13 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
 
     // Unsubscribing ends the list and every member's interest: the edge watches nothing any more.
     expect((await dialog.unsubscribe()).status).toBe(200);
-    expect((await dialog.nextNotify()).header('subscription-state')).toMatch(/^terminated/);
+    // The final NOTIFY carries the list's full state (RFC 6665 §4.2.1.4, RFC 4662 §5.2), the last change included.
+    const finalNotify = await dialog.nextNotify({ timeoutMs: 10_000 });
+    expect(finalNotify.header('subscription-state')).toBe('terminated;reason=timeout');
+    const last = await parseListNotify(finalNotify);
+    expect(last).toMatchObject({ version: 2, fullState: true });
+    expect([...last.resources.keys()]).toEqual(members);
+    expect(tuplesOf(last.resources.get(member(7))!.pidf!)).toEqual(['t7:open']);
     await eventually(async () => expect(metricValue(await server.metrics(), 'presence_watched_presentities')).toBe(0));
     expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(0);
   });
@@ -189,5 +195,49 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     expect(tuplesOf(edited.resources.get(member(2))!.pidf!)).toEqual(['t2:open']);
     expect(edited.resources.get(member(1))).toEqual({ state: 'terminated', reason: 'noresource' });
     expect(edited.resources.has(member(0))).toBe(false);
+  });
+
+  it('rls - a fetch (Expires: 0) of a list gets one NOTIFY, terminated, with the full state of the list', { timeout: 30_000 }, async () => {
+    const ivy = `sip:ivy@${DOMAIN}`;
+    await putServices(ivy, rlsServices(`<service uri="sip:ivy-list@${DOMAIN}"><list>${[member(1), member(2), 'sip:x@elsewhere.org'].map((u) => `<rl:entry uri="${u}"/>`).join('')}</list></service>`));
+    const subscriber = await ua(ivy);
+    const heldBefore = metricValue(await server.metrics(), 'presence_list_members');
+    const { response, dialog } = await subscriber.subscribe(`sip:ivy-list@${DOMAIN}`, { expires: 0, headers: LIST_HEADERS });
+    expect(response.status).toBe(200);
+    const notify = await dialog.nextNotify({ timeoutMs: 10_000 });
+    expect(notify.header('subscription-state')).toBe('terminated;reason=timeout');
+    const fetched = await parseListNotify(notify);
+    expect(fetched).toMatchObject({ version: 0, fullState: true });
+    expect(tuplesOf(fetched.resources.get(member(1))!.pidf!)).toEqual(['t1:open']);
+    expect(tuplesOf(fetched.resources.get(member(2))!.pidf!)).toEqual(['t2:open']);
+    expect(fetched.resources.get('sip:x@elsewhere.org')).toEqual({ state: 'terminated', reason: 'noresource' });
+    // Nothing stays held for a fetch.
+    await eventually(async () => expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(heldBefore));
+  });
+
+  it('rls - a deleted service ends its list subscription: NOTIFY terminated;reason=noresource (RFC 6665 §4.1.3), no body', { timeout: 30_000 }, async () => {
+    const jack = `sip:jack@${DOMAIN}`;
+    const service = (uri: string) => `<service uri="${uri}"><list><rl:entry uri="${member(1)}"/></list></service>`;
+    await putServices(jack, rlsServices(service(`sip:jack-a@${DOMAIN}`) + service(`sip:jack-b@${DOMAIN}`)));
+    const subscriber = await ua(jack);
+    const heldBefore = metricValue(await server.metrics(), 'presence_list_members');
+    const a = await subscriber.subscribe(`sip:jack-a@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+    const b = await subscriber.subscribe(`sip:jack-b@${DOMAIN}`, { expires: 600, headers: LIST_HEADERS });
+    for (const { dialog } of [a, b]) expect((await parseListNotify(await dialog.nextNotify({ timeoutMs: 10_000 }))).fullState).toBe(true);
+
+    // The service element removed from the document: that list ends, the other lives on.
+    await putServices(jack, rlsServices(service(`sip:jack-b@${DOMAIN}`)));
+    const endedA = await a.dialog.nextNotify({ timeoutMs: 10_000 });
+    expect(endedA.header('subscription-state')).toBe('terminated;reason=noresource');
+    expect(endedA.bodyBytes.length).toBe(0);
+    // The dialog is gone: a refresh is 481.
+    expect((await a.dialog.refresh(600, LIST_HEADERS)).status).toBe(481);
+
+    // The whole rls-services document deleted: the other list ends too.
+    const deleted = await fetch(`${xcapBase}/rls-services/users/${jack}/index`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    const endedB = await b.dialog.nextNotify({ timeoutMs: 10_000 });
+    expect(endedB.header('subscription-state')).toBe('terminated;reason=noresource');
+    await eventually(async () => expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(heldBefore));
   });
 });

@@ -149,6 +149,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       retryAfterSeconds: config.retryAfterSeconds,
     },
   });
+  lists.dialogs = registry;
   const authorizations = new AuthorizationChanges(bus, subjects, config.edgeId, logger);
   // A presentity's change reaches its single watchers and the lists holding it; a member's authorization its list.
   const changes = {

@@ -47,6 +47,7 @@ describe('nextSubscriptionState', () => {
     ['rejected', 'rejected'],
     ['notify-failed', 'deactivated'],
     ['deactivated', 'deactivated'],
+    ['gone', 'noresource'],
   ])('nextSubscriptionState - %s terminates with reason %s', (type, reason) => {
     for (const from of [pending, active]) {
       const next = nextSubscriptionState(from, { type } as SubscriptionEvent);

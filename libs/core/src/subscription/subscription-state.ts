@@ -35,7 +35,9 @@ export type SubscriptionEvent =
   /** A NOTIFY failed with 481, Timer F or a transport error. */
   | { type: 'notify-failed' }
   /** The notifier ends the subscription and invites an immediate re-subscribe (e.g. shutdown, migration). */
-  | { type: 'deactivated' };
+  | { type: 'deactivated' }
+  /** The resource subscribed to no longer exists (e.g. a resource list whose service was deleted). */
+  | { type: 'gone' };
 
 /**
  * State of a subscription just accepted (RFC 6665 §4.2.1.1, §4.2.1.3): 'active'
@@ -71,6 +73,8 @@ const terminated = (state: SubscriptionState, reason: TerminationReason): Subscr
  *   subscription lost on the notifier→subscriber path; "giveup" means
  *   authorization could not be obtained in time, and "timeout" a missing refresh.
  * - deactivated → terminated;reason=deactivated (§4.1.3).
+ * - gone → terminated;reason=noresource (§4.1.3: the state monitored no longer
+ *   exists; the subscriber should not retry until told it exists again).
  *
  * Terminated is final: the subscription no longer exists, so any further event
  * is answered as for an unknown dialog (481, RFC 6665 §4.2.1.2 / RFC 3261 §12.2.2).
@@ -94,6 +98,8 @@ export function nextSubscriptionState(state: SubscriptionState, event: Subscript
     case 'notify-failed':
     case 'deactivated':
       return terminated(state, 'deactivated');
+    case 'gone':
+      return terminated(state, 'noresource');
   }
 }
 

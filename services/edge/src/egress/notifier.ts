@@ -75,14 +75,15 @@ export class Notifier {
    * (already ended by its state machine) sends nothing after it. It carries
    * the package's current state (for presence, the watcher's view of it),
    * except to a watcher who was never authorized or is ended by the rules
-   * (rejected, deactivated): no state.
+   * (rejected, deactivated), or whose resource is gone (noresource): no state.
    */
   async notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void> {
     this.cancel(dialog);
     const state = subscriptionStateHeader({ status: 'terminated', expiresAt: dialog.expiresAt, reason }, this.deps.clock.now());
-    const body = dialog.pending || reason === 'rejected' || reason === 'deactivated' ? '' : this.deps.bodies.final(dialog);
+    const final = dialog.pending || reason === 'rejected' || reason === 'deactivated' || reason === 'noresource' ? '' : this.deps.bodies.final(dialog);
     this.deps.bodies.forget(dialog);
-    this.count(await this.send(dialog, state, body));
+    const { body, headers } = typeof final === 'string' || final instanceof Uint8Array ? { body: final, headers: undefined } : final;
+    this.count(await this.send(dialog, state, body, headers));
   }
 
   cancel(dialog: WatcherDialog): void {

@@ -20,8 +20,8 @@ export interface NotifyBodies {
   readonly contentType: string;
   /** The body of the NOTIFY about to go to the dialog; undefined while no state is known here. */
   next(dialog: WatcherDialog): NotifyBody | undefined;
-  /** The final NOTIFY's body when the subscriptions gave none. */
-  final(dialog: WatcherDialog): string | Uint8Array;
+  /** The final NOTIFY's body (a NotifyBody when it needs headers of its own, as a list's multipart does). */
+  final(dialog: WatcherDialog): string | Uint8Array | NotifyBody;
   /** The dialog sends nothing more: drop what was kept for it. */
   forget(dialog: WatcherDialog): void;
 }

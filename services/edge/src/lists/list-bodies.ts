@@ -30,7 +30,23 @@ export class ListBodies implements NotifyBodies {
     const list = this.lists.get(dialog.id);
     if (list === undefined) return undefined;
     list.dialog = dialog;
-    const full = list.version < 0 || (list.changed.size === 0 && list.removed.length === 0);
+    return this.render(list, dialog, list.version < 0 || (list.changed.size === 0 && list.removed.length === 0));
+  }
+
+  /**
+   * The final NOTIFY (unsubscribe, expiry, fetch) carries the list's full
+   * state: RFC 6665 §4.2.1.4 and §4.4.3 give the last NOTIFY the resource's
+   * current state, and RFC 4662 §5.2 makes a NOTIFY with every resource a
+   * fullState one, so the subscriber ends with a complete picture even after
+   * a lost partial NOTIFY. The registry sends none when the list is gone
+   * (noresource) or the subscriber was refused.
+   */
+  final(dialog: WatcherDialog): NotifyBody | string {
+    const list = this.lists.get(dialog.id);
+    return list === undefined ? '' : this.render(list, dialog, true);
+  }
+
+  private render(list: ListSubscription, dialog: WatcherDialog, full: boolean): NotifyBody {
     const shown = full ? [...list.members.values()] : [...list.changed];
     const removed = full ? [] : list.removed;
     // An adopted list starts at its dialog's CSeq: the mirror's CSeq jumps past every NOTIFY the previous edge sent, so do the versions.
@@ -56,11 +72,6 @@ export class ListBodies implements NotifyBodies {
     const rlmi = renderRlmi({ uri: list.uri, version: list.version, fullState: full, resources });
     const { contentType, body } = multipartRelated(rlmi, `${token}@${domain}`, parts, `rls-${token}`);
     return { body, changedAt, headers: { 'content-type': contentType, require: REQUIRE_EVENTLIST } };
-  }
-
-  /** The final NOTIFY of a list carries no body: the list subscription ends, and with it every instance (RFC 4662 §4.5). */
-  final(): string {
-    return '';
   }
 
   forget(dialog: WatcherDialog): void {

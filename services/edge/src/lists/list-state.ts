@@ -41,6 +41,10 @@ export interface ListSubscription {
   readonly adopted: boolean;
   /** Set by the first NOTIFY built: the dialog member changes are reported to. */
   dialog: WatcherDialog | undefined;
+  /** A fetch (expires 0): members are held only until its one NOTIFY is built. */
+  readonly fetch: boolean;
+  /** The list subscription ended: member subscriptions are ended at their agents, their state kept until the final NOTIFY is built (full state, RFC 4662 §4.5). */
+  closing: boolean;
 }
 
 /** Member subscription id: the list dialog's id and a digest of the member (fixed length, bus and key safe). */

@@ -57,8 +57,8 @@ describe('list subscriptions (RFC 4662 at the edge)', () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close()));
   });
 
-  it('lists - one back-end subscription per member with the list subscriber as watcher; unsubscribing releases every member interest', async () => {
-    const { bus, interest, lists, asked } = setup(0);
+  it('lists - one back-end subscription per member with the list subscriber as watcher; unsubscribing releases every member interest once the final NOTIFY (full state) is built', async () => {
+    const { clock, bus, interest, lists, asked, notifier, sent } = setup(0);
     buses.push(bus);
     const decision = await lists.subscribe({ presentity: LIST, subscriptionId: 'd1', watcher: WATCHER, event: 'presence', expires: 600, edgeId: 'e1', initial: true }, body);
     expect(decision).toEqual({ status: 'active', viewKey: RESOURCE_LIST_VIEW, state: { presentity: LIST } });
@@ -68,6 +68,14 @@ describe('list subscriptions (RFC 4662 at the edge)', () => {
     expect(lists.memberCount).toBe(3);
     await lists.subscribe({ presentity: LIST, subscriptionId: 'd1', watcher: WATCHER, event: 'presence', expires: 0, edgeId: 'e1' });
     expect(asked.slice(3).map((a) => a.expires)).toEqual([0, 0, 0]);
+    // Still held: the final NOTIFY shows the members' state (RFC 6665 §4.2.1.4).
+    expect(interest.size).toBe(3);
+    const dialog = testDialog({ id: 'd1', presentity: LIST, expiresAt: clock.now() });
+    dialog.startAs('active', RESOURCE_LIST_VIEW);
+    dialog.transition({ type: 'unsubscribed' });
+    await notifier.notifyTerminated(dialog, 'timeout');
+    expect(sent.map(rlmiOf)).toEqual(['0 true']);
+    expect(resourcesOf(sent[0]!)).toEqual(members);
     expect(interest.size).toBe(0);
     expect(lists.memberCount).toBe(0);
   });

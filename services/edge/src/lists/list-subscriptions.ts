@@ -46,6 +46,11 @@ export interface ListNotifier {
   stateChanged(dialog: WatcherDialog): void;
 }
 
+/** Who ends a list dialog whose service was deleted (the registry: terminated, reason noresource). */
+export interface ListDialogs {
+  resourceGone(id: string): void;
+}
+
 /**
  * The resource list server at the edge (RFC 4662): one list subscription
  * dialog per subscriber, and per member a back-end subscription at the
@@ -59,12 +64,14 @@ export interface ListNotifier {
 export class ListSubscriptions implements WatcherAgent<PackageState> {
   /** Set once while wiring (edge.ts). */
   notifier: ListNotifier | undefined;
+  /** Set once while wiring (edge.ts). */
+  dialogs: ListDialogs | undefined;
   private readonly lists = new Map<string, ListSubscription>();
   /** Lists holding each watched member AOR: the fan-out of a member's change. */
   private readonly listsOf = new Map<string, Set<ListSubscription>>();
   /** Member subscription id -> its list and member: where a member's authorization change goes. */
   private readonly memberIds = new Map<string, { list: ListSubscription; member: MemberState }>();
-  /** List id -> when it must have a dialog, in build order: the orphan check looks only at the oldest. */
+  /** List id -> when it must have a dialog (or, ending, its final NOTIFY), in order of deadline: the orphan check looks only at the oldest. */
   private readonly unconfirmed = new Map<string, number>();
 
   constructor(private readonly deps: ListSubscriptionsDeps) {}
@@ -102,15 +109,20 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     } else if (list.owner !== undefined && fields.expires > 0) {
       // A refresh re-reads the service: an XCAP change whose announcement was lost is picked up here at the latest.
       const source = await this.deps.directory.service(list.uri);
-      if (source !== undefined) this.reconcile(list, await this.deps.directory.members(source));
+      if (source === undefined) {
+        // The service was deleted: the registry ends the dialog on this decision, reason noresource (RFC 6665 §4.1.3).
+        this.end(list, 'unsubscribed');
+        return { status: 'terminated', reason: 'noresource', viewKey: RESOURCE_LIST_VIEW, state: { presentity: list.uri } };
+      }
+      this.reconcile(list, await this.deps.directory.members(source));
     }
     await this.subscribeMembers(list, fields.expires);
-    // The members were unsubscribed by the expires-0 requests themselves.
+    // The members were unsubscribed by the expires-0 requests themselves; their state stays for the final NOTIFY.
     if (fields.expires === 0) this.end(list, 'none');
     return { status: 'active', viewKey: RESOURCE_LIST_VIEW, state: { presentity: list.uri } };
   }
 
-  /** The list dialog ended without an unsubscribe (expired, NOTIFY failed): its members' subscriptions end too. */
+  /** The list dialog ended without an unsubscribe (expired, NOTIFY failed): its members' subscriptions end too (their state stays for the final NOTIFY). */
   async unsubscribe(_presentity: string, subscriptionId: string, reason: UnsubscribeReason): Promise<void> {
     const list = this.lists.get(subscriptionId);
     if (list !== undefined) this.end(list, reason);
@@ -121,10 +133,12 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     return presentities.map((presentity) => ({ presentity }));
   }
 
-  /** The dialog sends nothing more (its final NOTIFY went, or it failed): whatever is still held for it goes. */
+  /** The dialog sends nothing more (its final NOTIFY was built, or it failed): whatever is still held for it goes. */
   ended(dialog: WatcherDialog): void {
     const list = this.lists.get(dialog.id);
-    if (list !== undefined) this.end(list, 'expired');
+    if (list === undefined) return;
+    this.end(list, 'expired');
+    this.release(list);
   }
 
   /** A watched presentity changed: each list holding it as an active member NOTIFYs it (politely blocked ones see nothing, RFC 5025 §3.2.1). */
@@ -156,8 +170,12 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     for (const list of affected) {
       try {
         const source = await this.deps.directory.service(list.uri);
-        const members = source === undefined ? [] : await this.deps.directory.members(source);
-        if (!this.lists.has(list.id)) continue;
+        if (source === undefined) {
+          this.gone(list);
+          continue;
+        }
+        const members = await this.deps.directory.members(source);
+        if (!this.lists.has(list.id) || list.closing) continue;
         const added = this.reconcile(list, members);
         const now = this.deps.clock.now();
         await this.subscribeMembers(list, Math.max(1, Math.ceil(((list.dialog?.expiresAt ?? now) - now) / 1000)), added);
@@ -175,7 +193,19 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   }
 
   close(): void {
-    for (const list of [...this.lists.values()]) this.forgetList(list);
+    for (const list of [...this.lists.values()]) {
+      list.closing = true;
+      this.release(list);
+    }
+  }
+
+  /** The list's service was deleted (RFC 4662 has no list left to show): its members are unsubscribed and the dialog ends, reason noresource. */
+  private gone(list: ListSubscription): void {
+    if (this.lists.get(list.id) !== list || list.closing) return;
+    this.end(list, 'unsubscribed');
+    this.deps.logger.info({ list: list.uri }, 'resource list service deleted: ending its subscription');
+    // The registry's final NOTIFY releases the list (forget); without a dialog held there, the orphan check does.
+    this.dialogs?.resourceGone(list.id);
   }
 
   private create(fields: Omit<SubscribeCommand, 'v' | 'type'>, source: ListSource, members: readonly ListMember[]): ListSubscription {
@@ -192,20 +222,24 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
       version: -1,
       adopted: fields.initial !== true,
       dialog: undefined,
+      fetch: fields.expires === 0,
+      closing: false,
     };
     this.lists.set(list.id, list);
-    if (fields.expires > 0) this.unconfirmed.set(list.id, now + ORPHAN_MS);
+    this.unconfirmed.set(list.id, now + ORPHAN_MS);
     this.reconcile(list, members);
     return list;
   }
 
-  /** Ends the lists built longer than ORPHAN_MS ago that never got a dialog (checked as lists are built: no timer of its own). */
+  /** Ends the lists built (or ended) longer than ORPHAN_MS ago whose dialog never sent a NOTIFY (or its final one): checked as lists are built, no timer of its own. */
   private endOrphans(now: number): void {
     for (const [id, deadline] of this.unconfirmed) {
       if (deadline > now) return;
       this.unconfirmed.delete(id);
       const list = this.lists.get(id);
-      if (list !== undefined && list.dialog === undefined) this.end(list, 'expired');
+      if (list === undefined || (list.dialog !== undefined && !list.closing)) continue;
+      this.end(list, 'expired');
+      this.release(list);
     }
   }
 
@@ -238,7 +272,7 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     }
     for (const [key, member] of list.members) {
       if (next.has(key)) continue;
-      this.dropMember(list, member, 'unsubscribed');
+      this.dropMember(list, member);
       list.changed.delete(member);
       if (list.version >= 0) list.removed.push(member);
     }
@@ -266,7 +300,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   /** Asks the member's agent for this watcher's decision (holding interest first, so no change slips between), then records it. */
   private async subscribeMember(list: ListSubscription, member: MemberState, expires: number): Promise<void> {
     const aor = member.aor!;
-    if (expires > 0 && !member.watching && this.lists.has(list.id)) {
+    // A fetch holds its members too: its one NOTIFY shows their state.
+    if ((expires > 0 || list.fetch) && !member.watching && this.lists.has(list.id) && !list.closing) {
       this.deps.interest.acquire(aor);
       member.watching = true;
       this.hold(list, aor);
@@ -301,7 +336,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   }
 
   private changed(list: ListSubscription, member: MemberState, notify = true): void {
-    if (list.version < 0) return;
+    // Ending: the final NOTIFY shows every member as it is then.
+    if (list.version < 0 || list.closing) return;
     list.changed.add(member);
     if (notify && list.dialog !== undefined) this.notifier?.stateChanged(list.dialog);
   }
@@ -321,15 +357,19 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     if (holding?.size === 0) this.listsOf.delete(aor);
   }
 
-  /**
-   * A member leaves the list: its interest released, its back-end
-   * subscription ended at its agent, best effort (the agent's expiry sweep
-   * is the backstop): removed from the list is an unsubscribe (expires 0),
-   * the list ending for another reason says that reason.
-   */
-  private dropMember(list: ListSubscription, member: MemberState, how: UnsubscribeReason | 'unsubscribed' | 'none'): void {
+  /** A member leaves the list: its interest released and its back-end subscription ended (expires 0 at its agent). */
+  private dropMember(list: ListSubscription, member: MemberState): void {
     if (member.watching) this.unwatch(list, member);
     this.memberIds.delete(member.subscriptionId);
+    this.endMember(list, member, 'unsubscribed');
+  }
+
+  /**
+   * Ends a member's back-end subscription at its agent, best effort (the
+   * agent's expiry sweep is the backstop): an unsubscribe is expires 0, the
+   * list ending for another reason says that reason.
+   */
+  private endMember(list: ListSubscription, member: MemberState, how: UnsubscribeReason | 'unsubscribed' | 'none'): void {
     const aor = member.aor;
     if (how === 'none' || aor === undefined || member.status === 'terminated') return;
     const done =
@@ -339,14 +379,28 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     done.catch((error: unknown) => this.deps.logger.debug({ err: error, member: aor }, 'list member unsubscribe failed'));
   }
 
-  private end(list: ListSubscription, how: UnsubscribeReason | 'none'): void {
-    if (this.lists.get(list.id) !== list) return;
-    this.lists.delete(list.id);
-    for (const member of list.members.values()) this.dropMember(list, member, how);
+  /**
+   * The list subscription ends: every member's back-end subscription ends
+   * now, but the members' state stays held until the final NOTIFY is built
+   * (RFC 4662 §4.5, RFC 6665 §4.2.1.4: it carries the list's full state);
+   * release() then lets it go, or the orphan check if no NOTIFY comes.
+   */
+  private end(list: ListSubscription, how: UnsubscribeReason | 'unsubscribed' | 'none'): void {
+    if (this.lists.get(list.id) !== list || list.closing) return;
+    list.closing = true;
+    for (const member of list.members.values()) this.endMember(list, member, how);
+    this.unconfirmed.delete(list.id);
+    this.unconfirmed.set(list.id, this.deps.clock.now() + ORPHAN_MS);
   }
 
-  private forgetList(list: ListSubscription): void {
+  /** Lets go of everything held for an ended list (interest, member ids). */
+  private release(list: ListSubscription): void {
+    if (this.lists.get(list.id) !== list) return;
     this.lists.delete(list.id);
-    for (const member of list.members.values()) this.dropMember(list, member, 'none');
+    this.unconfirmed.delete(list.id);
+    for (const member of list.members.values()) {
+      if (member.watching) this.unwatch(list, member);
+      this.memberIds.delete(member.subscriptionId);
+    }
   }
 }

@@ -21,8 +21,8 @@ import type { DialogNotifier, EventPackage, InterestHold, PackageState, Subscrip
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
 
-/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, its NOTIFY failed, or the presentity's rules ended it. */
-type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' | 'rejected' | 'deactivated' }>;
+/** How a held dialog ends here (RFC 6665 §4.1.3): unsubscribed, lapsed, its NOTIFY failed, the presentity's rules ended it, or its resource is gone. */
+type EndEvent = Extract<SubscriptionEvent, { type: 'unsubscribed' | 'expired' | 'notify-failed' | 'rejected' | 'deactivated' | 'gone' }>;
 
 export interface SubscriptionRegistryDeps {
   /** The presence package (RFC 3856): its agent, interest and notifier. */
@@ -329,6 +329,12 @@ export class SubscriptionRegistry {
     return undefined;
   }
 
+  /** The package's agent found the dialog's resource gone (a list whose service was deleted): it ends with reason noresource (RFC 6665 §4.1.3). */
+  resourceGone(id: string): void {
+    const dialog = this.heldDialog(id);
+    if (dialog !== undefined && !dialog.terminated) this.terminateInBackground(dialog, { type: 'gone' });
+  }
+
   private lapsed(dialog: WatcherDialog): void {
     if (this.heldDialog(dialog.id) !== dialog) return;
     this.deps.metrics.expirySweeps.inc({ kind: 'subscription' });
@@ -350,8 +356,8 @@ export class SubscriptionRegistry {
     this.tableOf(dialog).remove(dialog);
     this.caps.release(dialog.watcher, dialog.source);
     const work: Promise<unknown>[] = [this.deps.dialogs.deleteDialog(dialog.id)];
-    // An unsubscribe has told the agent already, and a rejection is the agent's own decision (the record is gone).
-    if (event.type !== 'unsubscribed' && event.type !== 'rejected') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
+    // An unsubscribe has told the agent already; a rejection or a resource gone is the agent's own finding (the record is gone).
+    if (event.type !== 'unsubscribed' && event.type !== 'rejected' && event.type !== 'gone') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
     // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
     if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason));
     else served.notifier.forget(dialog);
@@ -375,7 +381,7 @@ export class SubscriptionRegistry {
  * RFC 6665 §4.1.3 has no transition from active back to pending.
  */
 function endedByDecision(dialog: WatcherDialog, decision: Pick<SubscriptionDecision<PackageState>, 'status' | 'reason'>): EndEvent | undefined {
-  if (decision.status === 'terminated') return { type: decision.reason === 'deactivated' ? 'deactivated' : 'rejected' };
+  if (decision.status === 'terminated') return { type: decision.reason === 'deactivated' ? 'deactivated' : decision.reason === 'noresource' ? 'gone' : 'rejected' };
   if (decision.status === 'pending' && !dialog.pending) return { type: 'deactivated' };
   return undefined;
 }
