@@ -53,6 +53,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
       maxListMembers: values['rls-max-members'] as number,
+      rlsForeignMembers: rlsForeignMembersFromOptions(values),
     },
     messaging: {
       maxMessageBytes: values['max-message-bytes'] as number,
@@ -71,4 +72,14 @@ function serverHeader(values: OptionValues): string | false | undefined {
   if (values['no-server-header'] === true || name === '') return false;
   if (name !== undefined && /[\r\n]/.test(name)) throw new UsageError('--server-header: must not contain CR or LF');
   return name;
+}
+
+const RLS_FOREIGN_MEMBERS = ['noresource', 'subscribe'] as const;
+
+/** --rls-foreign-members: one of its two choices, else a usage error naming them. */
+function rlsForeignMembersFromOptions(values: OptionValues): (typeof RLS_FOREIGN_MEMBERS)[number] {
+  const value = values['rls-foreign-members'] as string;
+  const choice = RLS_FOREIGN_MEMBERS.find((c) => c === value);
+  if (choice === undefined) throw new UsageError(`--rls-foreign-members: "${value}" is none of ${RLS_FOREIGN_MEMBERS.join(', ')}`);
+  return choice;
 }

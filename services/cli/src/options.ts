@@ -107,6 +107,12 @@ export const LIMIT_OPTIONS: OptionTable = {
     min: 1,
     help: 'Members one resource list subscription (RFC 4662: an rls-services list or an RFC 5367 body list) may hold once nested lists and references are flattened; a longer list gets 403 naming the limit.',
   },
+  'rls-foreign-members': {
+    kind: 'string',
+    placeholder: 'HOW',
+    default: 'noresource',
+    help: 'Resource list members in domains not served here: noresource (shown terminated, reason noresource) or subscribe (a back-end SUBSCRIBE to the member\'s SIP URI host and port, no DNS SRV/NAPTR; its NOTIFYs fill the member\'s instance). At most 100 per list and 10,000 per edge; past them, noresource.',
+  },
 };
 
 /** Page-mode MESSAGE (README "Instant messaging"); kept in one block (edge and standalone take it). */

@@ -74,6 +74,8 @@ export interface EdgeLimits {
   readonly maxSubscriptionsPerAddress: number;
   /** Members one resource list may flatten to (--rls-max-members, RFC 4662); more gets 403 naming it. Absent: 1,000. */
   readonly maxListMembers?: number;
+  /** Members of resource lists in domains not served here (--rls-foreign-members): shown noresource, or followed by a back-end SUBSCRIBE. Absent: noresource. */
+  readonly rlsForeignMembers?: 'noresource' | 'subscribe';
 }
 
 /** The edge's digest settings: the shape libs/auth defines, shared with the XCAP server. */

@@ -4,7 +4,7 @@ import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
+import { createSipStack, type BoundListener, type SipStack, type TlsCertificate, type WireObserver } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
@@ -37,6 +37,7 @@ import { ListDirectory } from './lists/list-directory.js';
 import { ListEdits } from './lists/list-edits.js';
 import { ListIngress } from './lists/list-ingress.js';
 import { ListSubscriptions, RESOURCE_LIST_PACKAGE } from './lists/list-subscriptions.js';
+import { ForeignMembers } from './lists/foreign-members.js';
 import { DEFAULT_MAX_LIST_MEMBERS } from '@presence/policy';
 
 export interface EdgeDeps {
@@ -123,7 +124,12 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   // RFC 4662 resource lists: one dialog per list, each member watched through the same interest and decided by its own agent.
   const listDirectory = new ListDirectory(store, config.limits.maxListMembers ?? DEFAULT_MAX_LIST_MEMBERS, clock);
-  const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger });
+  // Members in other domains: a back-end SUBSCRIBE each when configured (the edge is their subscriber), NOTIFYs back through the dispatcher.
+  const foreign =
+    config.limits.rlsForeignMembers === 'subscribe'
+      ? new ForeignMembers({ sender: stack, contact: () => ownContact(stack), clock, logger, onState: (key, state) => lists.onForeignState(key, state), maxDialogs: MAX_FOREIGN_DIALOGS, expiresS: FOREIGN_EXPIRES_S })
+      : undefined;
+  const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger, ...(foreign ? { foreign } : {}) });
   const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   lists.notifier = listNotifier;
   const listEdits = new ListEdits(bus, subjects, { hasOwner: (o) => lists.hasOwner(o), ownerChanged: (o) => lists.ownerChanged(o), servicesChanged: () => listDirectory.servicesChanged() }, logger);
@@ -207,6 +213,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       (aor) => offline.recipientRegistered(aor),
     ),
     OPTIONS: undefined,
+    ...(foreign ? { NOTIFY: { handle: async (request) => foreign.handleNotify(request) } } : {}),
   });
   const stopListening = bus.onReconnect(() => {
     resync.everything();
@@ -245,10 +252,25 @@ export function createEdge(deps: EdgeDeps): Edge {
       xcapDiff.close();
       listEdits.close();
       lists.close();
+      foreign?.close();
       await stack.stop();
       await Promise.all([delivering, forwarding]);
     },
   };
+}
+
+/** Back-end SUBSCRIBE dialogs to foreign list members one edge holds at most (--rls-foreign-members subscribe); past it members show noresource. */
+const MAX_FOREIGN_DIALOGS = 10_000;
+/** Duration asked in each back-end SUBSCRIBE: refreshed at 80 % of what is granted. */
+const FOREIGN_EXPIRES_S = 600;
+
+/** Where a member's server sends the NOTIFYs of a back-end subscription: our UDP listener, else TCP. */
+function ownContact(stack: Pick<SipStack, 'contactUri'>): string {
+  try {
+    return stack.contactUri('udp');
+  } catch {
+    return stack.contactUri('tcp');
+  }
 }
 
 function requestAuthenticator(

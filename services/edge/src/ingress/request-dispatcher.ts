@@ -14,8 +14,12 @@ export interface MethodHandler {
 
 const ALLOWED = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'MESSAGE', 'OPTIONS'] as const;
 
-/** The handler of each method we serve; OPTIONS without one is answered here. */
-export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>>;
+/**
+ * The handler of each method we serve; OPTIONS without one is answered here.
+ * NOTIFY only where the edge holds back-end subscriptions (resource list
+ * members in other domains): not in Allow, since outside those dialogs it is 481.
+ */
+export type MethodHandlers = Readonly<Record<(typeof ALLOWED)[number], MethodHandler | undefined>> & { readonly NOTIFY?: MethodHandler };
 
 /**
  * Entry of every SIP request: extension checks common to all methods,

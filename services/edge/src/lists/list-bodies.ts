@@ -60,6 +60,11 @@ export class ListBodies implements NotifyBodies {
     const resources: RlmiResource[] = shown.map((member) => {
       const resource = { uri: member.uri, ...(member.name === undefined ? {} : { name: member.name }) };
       const state = member.status ?? 'pending';
+      if (state === 'active' && member.foreignBody !== undefined) {
+        const cid = `${token}.${parts.length}@${domain}`;
+        parts.push({ cid, contentType: PIDF_CONTENT_TYPE, body: member.foreignBody });
+        return { ...resource, instances: [{ id: instanceIdOf(member), state, cid }] };
+      }
       if (state !== 'active' || member.aor === undefined) return { ...resource, instances: [{ id: instanceIdOf(member), state, ...reasonOf(member) }] };
       const watched = this.interest.current(member.aor);
       if (watched === undefined) return { ...resource, instances: [{ id: instanceIdOf(member), state }] };
@@ -81,7 +86,7 @@ export class ListBodies implements NotifyBodies {
 
 function reasonOf(member: MemberState): { reason?: string } {
   if (member.status !== 'terminated') return {};
-  return { reason: member.aor === undefined ? 'noresource' : (member.reason ?? 'rejected') };
+  return { reason: member.reason ?? (member.aor === undefined ? 'noresource' : 'rejected') };
 }
 
 function safeDomain(uri: string): string {

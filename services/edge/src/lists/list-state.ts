@@ -22,6 +22,10 @@ export interface MemberState {
   viewKey: string;
   /** This list holds interest in the member's changes. */
   watching: boolean;
+  /** A member in another domain followed through a back-end SIP SUBSCRIBE (--rls-foreign-members subscribe). */
+  foreign?: boolean;
+  /** The foreign member's last PIDF document, as its server sent it. */
+  foreignBody?: Uint8Array;
 }
 
 /** A list subscription held here: its members in list order and what changed since its last NOTIFY. */

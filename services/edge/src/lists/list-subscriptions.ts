@@ -5,6 +5,7 @@ import type { Logger } from '@presence/runtime';
 import { AgentRejection } from '../ingress/agent-client.js';
 import type { PresentityInterest } from '../egress/presentity-interest.js';
 import type { InterestHold, PackageState, SubscriptionDecision, WatcherAgent, WatcherDialog } from '../subscriptions/index.js';
+import type { ForeignMembers, ForeignState } from './foreign-members.js';
 import type { ListDirectory, ListSource } from './list-directory.js';
 import { memberSubscriptionId, type ListSubscription, type MemberState } from './list-state.js';
 
@@ -39,7 +40,14 @@ export interface ListSubscriptionsDeps {
   readonly logger: Logger;
   /** Default MAX_HELD_LIST_MEMBERS. */
   readonly maxHeldMembers?: number;
+  /** Back-end SUBSCRIBEs to members in other domains (--rls-foreign-members subscribe); absent: they are shown noresource. */
+  readonly foreign?: Pick<ForeignMembers, 'subscribe' | 'unsubscribe'>;
+  /** Foreign members one list follows at most (the rest are shown noresource). */
+  readonly maxForeignPerList?: number;
 }
+
+/** Default of ListSubscriptionsDeps.maxForeignPerList. */
+export const MAX_FOREIGN_PER_LIST = 100;
 
 /** Who sends a list's NOTIFYs when a member changes (the list package's notifier). */
 export interface ListNotifier {
@@ -247,6 +255,10 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
   private reconcile(list: ListSubscription, members: readonly ListMember[]): MemberState[] {
     const next = new Map<string, MemberState>();
     const added: MemberState[] = [];
+    // Foreign members followed, kept ones first: the per-list bound of back-end subscriptions.
+    const followed = { count: 0 };
+    const listedKeys = new Set(members.map((m) => memberKey(m.uri)));
+    for (const [key, member] of list.members) if (member.foreign === true && listedKeys.has(key)) followed.count++;
     for (const listed of members) {
       const key = memberKey(listed.uri);
       const kept = list.members.get(key);
@@ -264,10 +276,10 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
         viewKey: WHOLE_DOCUMENT_VIEW,
         watching: false,
       };
-      if (member.aor === undefined) member.status = 'terminated';
       next.set(key, member);
       added.push(member);
       this.memberIds.set(member.subscriptionId, { list, member });
+      if (member.aor === undefined) this.followForeign(list, member, followed);
       if (list.version >= 0) list.changed.add(member);
     }
     for (const [key, member] of list.members) {
@@ -278,6 +290,35 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
     }
     list.members = next;
     return added;
+  }
+
+  /**
+   * A member in a domain not served here: with back-end SUBSCRIBEs on, one
+   * is sent (pending until its first NOTIFY), up to the per-list bound; else
+   * (or past it, for a fetch, or a URI no SUBSCRIBE can go to) it is shown
+   * terminated, reason noresource.
+   */
+  private followForeign(list: ListSubscription, member: MemberState, followed: { count: number }): void {
+    member.status = 'terminated';
+    const foreign = this.deps.foreign;
+    if (foreign === undefined || list.fetch || !/^sips?:[^@]+@[^@]+$/i.test(member.uri)) return;
+    if (followed.count >= (this.deps.maxForeignPerList ?? MAX_FOREIGN_PER_LIST)) return;
+    if (!foreign.subscribe(member.subscriptionId, member.uri, list.watcher)) return;
+    followed.count++;
+    member.foreign = true;
+    member.status = 'pending';
+  }
+
+  /** A back-end NOTIFY about a foreign member: its instance shows the state and document its server sent. */
+  onForeignState(key: string, state: ForeignState): void {
+    const held = this.memberIds.get(key);
+    if (held === undefined || held.member.foreign !== true) return;
+    const { list, member } = held;
+    const bodyChanged = state.body !== undefined && state.status === 'active';
+    if (bodyChanged) member.foreignBody = state.body;
+    if (state.status === 'terminated') member.foreign = false;
+    const moved = this.decide(member, state.status, state.status === 'terminated' ? (state.reason ?? 'noresource') : undefined, WHOLE_DOCUMENT_VIEW);
+    if (moved || bodyChanged) this.changed(list, member);
   }
 
   /** A member this edge can watch: a SIP AOR in a served domain. */
@@ -370,6 +411,8 @@ export class ListSubscriptions implements WatcherAgent<PackageState> {
    * list ending for another reason says that reason.
    */
   private endMember(list: ListSubscription, member: MemberState, how: UnsubscribeReason | 'unsubscribed' | 'none'): void {
+    // A back-end SIP subscription was never asked an expires 0 by the list's own unsubscribe: it is ended here whatever the reason.
+    if (member.foreign === true) this.deps.foreign?.unsubscribe(member.subscriptionId);
     const aor = member.aor;
     if (how === 'none' || aor === undefined || member.status === 'terminated') return;
     const done =
