@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { protectionMetrics } from './protection-metrics.js';
+import type { MetricsSnapshot } from './aggregate-metrics.js';
 
 /**
  * The metric catalogue: every metric the processes export, in one place.
@@ -51,6 +52,10 @@ export interface PresenceMetrics {
   readonly imdnNotices: Counter<'notice' | 'result'>;
   /** Background messaging work (multi-recipient copies, IMDN notices) still running when a SIGTERM drain's deadline passed. */
   readonly backgroundWorkAbandoned: Counter;
+  /** `standalone --workers`: UDP datagrams read by one worker for another and dropped on the way (link congested, owner down). */
+  readonly udpRelaysDropped: Counter;
+  /** `standalone --workers`: edge workers that exited unasked and were forked again. */
+  readonly workerRestarts: Counter;
   /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
   readonly messageListCopies: Counter<'result'>;
   /** New requests over their source's rate limit (--rate-limit), by transport and what they got (reject = 503, drop = nothing). */
@@ -95,6 +100,8 @@ export interface PresenceMetrics {
   onRender(sample: () => void): () => void;
   /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
+  /** The samples render() would show, as prom-client JSON: one process's part of a sum over processes (aggregateMetrics). */
+  snapshot(): Promise<MetricsSnapshot>;
   readonly contentType: string;
 }
 
@@ -124,7 +131,8 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
   const operations = {
-    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], registers }),
+    // Summed over a standalone server's worker processes it would count them: one build, one 1.
+    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], aggregator: 'max', registers }),
     connections: new Gauge({ name: `${prefix}connections`, help: 'Open SIP connections, by transport (UDP has none)', labelNames: ['transport'], registers }),
     subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
     notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
@@ -210,6 +218,8 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     ),
     imdnNotices: new Counter({ name: `${prefix}imdn_notices_total`, help: 'IMDN notifications the server sent senders, by notice (stored, failed) and result (sent, stored, failed)', labelNames: ['notice', 'result'], registers }),
     backgroundWorkAbandoned: new Counter({ name: `${prefix}background_work_abandoned_total`, help: 'Multi-recipient copies and IMDN notices still in flight when the stop drain deadline passed', registers }),
+    udpRelaysDropped: new Counter({ name: `${prefix}udp_relays_dropped_total`, help: 'UDP datagrams read by one worker for another (standalone --workers) and dropped on the way: link congested or owner down', registers }),
+    workerRestarts: new Counter({ name: `${prefix}worker_restarts_total`, help: 'Edge workers (standalone --workers) that exited unasked and were forked again', registers }),
     messageListCopies: zeroed(
       new Counter({ name: `${prefix}message_list_copies_total`, help: 'Copies of multi-recipient MESSAGEs (RFC 5365), by result (delivered, stored, failed)', labelNames: ['result'], registers }),
       'result',
@@ -224,6 +234,10 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     render: () => {
       for (const sample of samplers) sample();
       return registry.metrics();
+    },
+    snapshot: () => {
+      for (const sample of samplers) sample();
+      return registry.getMetricsAsJSON();
     },
     contentType: registry.contentType,
   };

@@ -4,7 +4,7 @@ import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver } from '@presence/sip';
+import { createSipStack, type BoundListener, type TlsCertificate, type WireObserver, type WorkerSharing } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
@@ -45,6 +45,8 @@ export interface EdgeDeps {
   readonly config: EdgeConfig;
   /** Sees every SIP message in and out (HEP, pcap tracing); absent costs nothing. */
   readonly onWire?: WireObserver;
+  /** This edge is one worker process of a standalone server sharing its listeners (`--workers`); absent: they are its own. */
+  readonly sharing?: WorkerSharing;
 }
 
 export interface Edge {
@@ -54,6 +56,8 @@ export interface Edge {
   readonly subscriptions: number;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
+  /** A UDP datagram this worker owns that another read (see EdgeDeps.sharing); false when not listening. */
+  takeDatagram(listenerIndex: number, datagram: Buffer, address: string, port: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -103,6 +107,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     logger,
     onWire: deps.onWire,
+    sharing: deps.sharing,
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
@@ -178,7 +183,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       messaging,
       clock,
       metrics,
-      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background),
+      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background, (aor) => offline.recipientRegistered(aor)),
       messagingLogger,
       background,
       (aor) => offline.recipientRegistered(aor),
@@ -201,6 +206,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       return registry.size;
     },
     reloadCertificate: (certificate) => stack.reloadCertificate(certificate),
+    takeDatagram: (listenerIndex, datagram, address, port) => stack.takeDatagram(listenerIndex, datagram, address, port),
     async stop() {
       stopListening();
       stopSampling();
