@@ -52,10 +52,12 @@ export interface PresenceMetrics {
   readonly imdnNotices: Counter<'notice' | 'result'>;
   /** Background messaging work (multi-recipient copies, IMDN notices) still running when a SIGTERM drain's deadline passed. */
   readonly backgroundWorkAbandoned: Counter;
-  /** `standalone --workers`: UDP datagrams read by one worker for another and dropped on the way (link congested, owner down). */
-  readonly udpRelaysDropped: Counter;
+  /** `standalone --workers`: UDP datagrams read by one worker for another, by result (relayed; dropped: link congested or owner down). */
+  readonly udpRelays: Counter<'result'>;
   /** `standalone --workers`: edge workers that exited unasked and were forked again. */
   readonly workerRestarts: Counter;
+  /** `standalone --workers`: edge workers listening now (set by the primary). */
+  readonly edgeWorkers: Gauge;
   /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
   readonly messageListCopies: Counter<'result'>;
   /** New requests over their source's rate limit (--rate-limit), by transport and what they got (reject = 503, drop = nothing). */
@@ -218,7 +220,8 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     ),
     imdnNotices: new Counter({ name: `${prefix}imdn_notices_total`, help: 'IMDN notifications the server sent senders, by notice (stored, failed) and result (sent, stored, failed)', labelNames: ['notice', 'result'], registers }),
     backgroundWorkAbandoned: new Counter({ name: `${prefix}background_work_abandoned_total`, help: 'Multi-recipient copies and IMDN notices still in flight when the stop drain deadline passed', registers }),
-    udpRelaysDropped: new Counter({ name: `${prefix}udp_relays_dropped_total`, help: 'UDP datagrams read by one worker for another (standalone --workers) and dropped on the way: link congested or owner down', registers }),
+    udpRelays: new Counter({ name: `${prefix}udp_relays_total`, help: 'UDP datagrams one worker read for another (standalone --workers), by result: relayed, or dropped (link congested, owner down)', labelNames: ['result'], registers }),
+    edgeWorkers: new Gauge({ name: `${prefix}edge_workers`, help: 'Edge worker processes listening (standalone --workers; 0 when the edge runs in the one process)', registers }),
     workerRestarts: new Counter({ name: `${prefix}worker_restarts_total`, help: 'Edge workers (standalone --workers) that exited unasked and were forked again', registers }),
     messageListCopies: zeroed(
       new Counter({ name: `${prefix}message_list_copies_total`, help: 'Copies of multi-recipient MESSAGEs (RFC 5365), by result (delivered, stored, failed)', labelNames: ['result'], registers }),
@@ -267,6 +270,7 @@ function startAtZero(metrics: PresenceMetrics): void {
   zeroed(metrics.connectionsClosed, 'reason', ['header_timeout', 'idle_timeout', 'message_too_large', 'write_queue_full']);
   zeroed(metrics.busErrors, 'operation', ['publish', 'subscribe']);
   zeroed(metrics.leaseChanges, 'change', ['gained', 'lost']);
+  zeroed(metrics.udpRelays, 'result', ['relayed', 'dropped']);
   zeroed(metrics.busRequestsExpired, 'type', ['publish', 'subscribe', 'unsubscribe', 'fetch']);
 }
 

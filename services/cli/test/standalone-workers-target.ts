@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, freeUdpTcpPort, startPresenceProcess, type PresenceProcess } from '@presence/testkit';
+import { systemClock } from '@presence/core';
+import { createRedisStore } from '@presence/store';
+import { ALLOW_EVERY_WATCHER_ARGS, Children, freePort, freeUdpTcpPort, startPresenceProcess, startRedisServer, type ManagedServer, type PresenceProcess } from '@presence/testkit';
 import { suiteUser, type PresenceTarget } from '@presence/testkit/behaviour';
-import { createUsersFileStore } from '@presence/store';
 import { SUITE_EDGE_ARGS } from './cluster-target.js';
 
 export interface WorkersTarget extends PresenceTarget {
@@ -15,15 +16,16 @@ export interface WorkersTarget extends PresenceTarget {
 /**
  * `presence standalone --workers N` as an operator runs it: one primary and
  * N edge worker processes sharing udp and tcp on one port. With `digest`,
- * users go into the data directory's users.json as `presence user add`
- * puts them; the server picks a change up within about a second, so
- * addUser waits until the new user is served (readUser through a REGISTER
- * is the behaviour under test: the wait is on the file, see addUser).
+ * the primary's store is a Redis of its own (`--redis`, served to the
+ * workers like the memory store) and addUser puts users there, seen at
+ * once (users.json of a data directory is only re-read every second).
  */
 export async function startWorkersTarget(options: { workers?: number; digest?: boolean; args?: readonly string[] } = {}): Promise<WorkersTarget> {
   const children = new Children();
   const dataDir = await mkdtemp(join(tmpdir(), 'presence-workers-'));
+  let redis: ManagedServer | undefined;
   try {
+    redis = options.digest ? await startRedisServer() : undefined;
     const sipPort = await freeUdpTcpPort();
     const server = await startPresenceProcess(children, 'standalone', 'workers-1', await freePort('tcp'), [
       ...ALLOW_EVERY_WATCHER_ARGS,
@@ -33,10 +35,11 @@ export async function startWorkersTarget(options: { workers?: number; digest?: b
       '--partitions', '16',
       '--log-level', 'warn',
       '--auth', options.digest ? 'digest' : 'none',
+      ...(redis ? ['--redis', redis.url] : []),
       ...SUITE_EDGE_ARGS,
       ...(options.args ?? []),
     ]);
-    const users = options.digest ? createUsersFileStore({ dataDir }) : undefined;
+    const users = redis && (await createRedisStore({ url: redis.url, clock: systemClock }));
     return {
       server,
       sipPort,
@@ -47,11 +50,13 @@ export async function startWorkersTarget(options: { workers?: number; digest?: b
         await users?.close();
         await server.stop();
         await children.killAll();
+        await redis?.stop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await children.killAll();
+    await redis?.stop();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }

@@ -120,8 +120,9 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         bus,
         store,
         logger: logger.child({ component: 'workers' }),
-        onRelayDropped: () => metrics.udpRelaysDropped.inc(),
+        onRelayDropped: () => metrics.udpRelays.inc({ result: 'dropped' }),
         onRestart: () => metrics.workerRestarts.inc(),
+        onListening: (count) => metrics.edgeWorkers.set(count),
       });
       const pool = workers;
       stops.unshift(() => pool.stop());

@@ -53,7 +53,7 @@ export async function runEdgeWorker(values: OptionValues): Promise<void> {
     logger,
     onWire: tracing.observer,
     reload: (target): Reload | undefined => withLogLevelReload(values, logger, certificateReload(tlsFiles, target)),
-    onRelayDropped: () => metrics.udpRelaysDropped.inc(),
+    onRelay: (relayed) => metrics.udpRelays.inc({ result: relayed ? 'relayed' : 'dropped' }),
   }).catch(async (error: unknown) => {
     await tracing.close();
     throw error;

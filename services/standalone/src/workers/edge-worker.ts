@@ -20,8 +20,8 @@ export interface EdgeWorkerOptions {
   readonly onWire?: WireObserver;
   /** What a `reload` from the primary runs here (the certificate files, the log level file); absent: nothing. */
   readonly reload?: (edge: EdgeWorker) => Reload | undefined;
-  /** A relayed datagram dropped (the link to the primary congested): counted. */
-  readonly onRelayDropped?: () => void;
+  /** A datagram for another worker handed to the primary (true) or dropped, the link congested (false): counted. */
+  readonly onRelay?: (relayed: boolean) => void;
 }
 
 export interface EdgeWorker {
@@ -51,9 +51,10 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
     workers: options.count,
     relay(datagram, owner, listener, address, port) {
       if (!link.connected || link.send === undefined || relaysInFlight >= MAX_RELAYS_IN_FLIGHT) {
-        options.onRelayDropped?.();
+        options.onRelay?.(false);
         return;
       }
+      options.onRelay?.(true);
       relaysInFlight++;
       const frame: WorkerFrame = { worker: 'datagram', owner, listener, address, port, data: datagram.toString('base64') };
       link.send(frame, undefined, undefined, () => void relaysInFlight--);

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
   readonly onRelayDropped?: () => void;
   /** A worker exited unasked and is forked again: counted. */
   readonly onRestart?: () => void;
+  /** How many workers listen, after each change. */
+  readonly onListening?: (workers: number) => void;
 }
 
 export interface WorkerPool {
@@ -67,6 +69,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const restartTimers = new Map<number, ReturnType<typeof setTimeout>>();
   const backoffs = new Map<number, number>();
   const waiters = new Map<string, Waiter>();
+  const listening = new Set<number>();
+  const report = (): void => options.onListening?.(listening.size);
   let nextId = 1;
   let stopping = false;
 
@@ -135,7 +139,11 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const exited = (member: Member, code: number | null, signal: string | null): void => {
     member.busHost.close();
     member.storeHost.close();
-    if (members.get(member.index) === member) members.delete(member.index);
+    if (members.get(member.index) === member) {
+      members.delete(member.index);
+      listening.delete(member.index);
+      report();
+    }
     settle(`start:${member.index}`, { worker: 'failed', reason: `worker ${member.index} exited (${signal ?? `code ${String(code)}`})` });
     if (stopping) return;
     const stable = Date.now() - member.startedAt > RESTART_BACKOFF_MS.stableMs;
@@ -154,7 +162,11 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const start = async (index: number): Promise<readonly BoundListener[]> => {
     const member = fork(index);
     const answer = await waitFor(`start:${index}`, START_DEADLINE_MS);
-    if (answer?.worker === 'ready') return answer.listeners;
+    if (answer?.worker === 'ready') {
+      listening.add(index);
+      report();
+      return answer.listeners;
+    }
     member.process.kill('SIGKILL');
     throw new Error(answer?.worker === 'failed' ? answer.reason : `worker ${index} did not start within ${START_DEADLINE_MS} ms`);
   };
