@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestUa, eventually, metricValue, type TestDialog, type TestUa } from '@presence/testkit';
+import { createTestUa, eventually, httpGet, metricValue, type TestDialog, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkersTarget, type WorkersTarget } from './standalone-workers-target.js';
@@ -35,8 +35,8 @@ describe('standalone --workers 2: datagrams on the wrong worker, a worker crash,
     await target?.stop();
     target = undefined;
   });
-  const ua = async (name: string): Promise<TestUa> => {
-    const agent = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: target!.sipPort }, aor: `sip:${name}@example.com` });
+  const ua = async (name: string, transport: 'udp' | 'tcp' = 'udp'): Promise<TestUa> => {
+    const agent = await createTestUa({ transport, server: { host: '127.0.0.1', port: target!.sipPort }, aor: `sip:${name}@example.com` });
     uas.push(agent);
     return agent;
   };
@@ -84,6 +84,27 @@ describe('standalone --workers 2: datagrams on the wrong worker, a worker crash,
     expect(changed.status).toBe(200);
     for (const dialog of dialogs) expect(tuplesOf((await dialog.nextNotify()).body)).toEqual(['t:closed']);
     expect(target.server.child.exited()).toBe(false);
+  });
+
+  it('workers - TCP: a MESSAGE read by one worker for a contact whose connection another worker holds goes out on that connection (forwarded through the primary)', async () => {
+    target = await startWorkersTarget();
+    const url = target.server.httpUrl;
+    // Connections are accepted round robin: register over TCP until two UAs sit on different workers (the binding names its edge).
+    const byWorker = new Map<string, TestUa>();
+    for (let i = 0; i < 8 && byWorker.size < 2; i++) {
+      const agent = await ua(`tcp${i}`, 'tcp');
+      expect((await agent.request('REGISTER', { expires: 300 })).status).toBe(200);
+      const answer = await httpGet(`${url}/admin/v1/bindings/${encodeURIComponent(agent.aor)}`);
+      const { bindings } = JSON.parse(answer.body) as { bindings: { edgeId: string }[] };
+      byWorker.set(bindings[0]!.edgeId, agent);
+    }
+    expect([...byWorker.keys()].sort()).toEqual(['workers-1-w0', 'workers-1-w1']);
+    const [sender, recipient] = [...byWorker.values()] as [TestUa, TestUa];
+    const sent = await sender.sendMessage(recipient.aor, 'across workers');
+    expect(sent.status).toBe(200);
+    const received = await recipient.nextMessage();
+    expect(received.body).toBe('across workers');
+    expect(received.flow.transport).toBe('tcp');
   });
 
   it('workers - SIGHUP reloads in every worker and ends nothing; SIGTERM stops the workers, then the rest, exit 0, the store snapshot written', async () => {
