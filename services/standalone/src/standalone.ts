@@ -120,7 +120,6 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
         bus,
         store,
         logger: logger.child({ component: 'workers' }),
-        onRelayDropped: () => metrics.udpRelays.inc({ result: 'dropped' }),
         onRestart: () => metrics.workerRestarts.inc(),
         onListening: (count) => metrics.edgeWorkers.set(count),
       });

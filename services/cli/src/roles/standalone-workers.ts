@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { createPresenceMetrics } from '@presence/metrics';
 import { buildInfo, handleHangup, processGuard, UsageError, type OptionValues, type Reload } from '@presence/runtime';
-import { startEdgeWorker, WORKER_COUNT_ENV, WORKER_INDEX_ENV, workerEdgeId } from '@presence/standalone';
+import { startEdgeWorker, WORKER_COUNT_ENV, WORKER_INDEX_ENV, WORKER_RELAY_KEY_ENV, workerEdgeId } from '@presence/standalone';
 import { edgeConfigFromOptions } from '../edge-config-from-options.js';
 import { withLogLevelReload } from '../log-level-file.js';
 import { certificateReload, tlsFilesFromOptions } from '../tls-files.js';
@@ -47,6 +47,7 @@ export async function runEdgeWorker(values: OptionValues): Promise<void> {
   const worker = await startEdgeWorker({
     index,
     count,
+    relayKey: Buffer.from(process.env[WORKER_RELAY_KEY_ENV] ?? '', 'hex'),
     edge,
     subjectPrefix: prefixes(values).subjects,
     metrics,

@@ -6,11 +6,14 @@ import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger, Reload } from '@presence/runtime';
 import type { TlsCertificate, WireObserver, WorkerSharing } from '@presence/sip';
 import { createIpcStore, isStoreFrame } from '@presence/store';
-import { isWorkerFrame, MAX_RELAYS_IN_FLIGHT, type WorkerFrame } from './worker-frames.js';
+import { DatagramRelay } from './datagram-relay.js';
+import { isWorkerFrame, type WorkerFrame } from './worker-frames.js';
 
 export interface EdgeWorkerOptions {
   readonly index: number;
   readonly count: number;
+  /** The server's relay key (the primary's WORKER_RELAY_KEY_ENV), which frames between workers start with. */
+  readonly relayKey: Buffer;
   /** The edge's configuration, its edgeId this worker's own (workerEdgeId). */
   readonly edge: EdgeConfig;
   readonly subjectPrefix?: string;
@@ -20,7 +23,7 @@ export interface EdgeWorkerOptions {
   readonly onWire?: WireObserver;
   /** What a `reload` from the primary runs here (the certificate files, the log level file); absent: nothing. */
   readonly reload?: (edge: EdgeWorker) => Reload | undefined;
-  /** A datagram for another worker handed to the primary (true) or dropped, the link congested (false): counted. */
+  /** A datagram for another worker passed on to it (true) or dropped (false: owner down, queue full, a frame without the key): counted. */
   readonly onRelay?: (relayed: boolean) => void;
 }
 
@@ -45,32 +48,26 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
   };
   const bus = new IpcBus(processChannel(link), { logger: logger.child({ component: 'bus' }) });
   const store = createIpcStore(processChannel(link, isStoreFrame));
-  let relaysInFlight = 0;
+  // Set once the edge exists: a relayed datagram arriving before it is dropped (its sender retransmits).
+  let take: (listener: number, datagram: Buffer, address: string, port: number) => void = () => undefined;
+  const relay = await DatagramRelay.open(options.relayKey, (listener, datagram, address, port) => take(listener, datagram, address, port), () => options.onRelay?.(false));
+  let peers: readonly number[] = [];
   const sharing: WorkerSharing = {
     worker: options.index,
     workers: options.count,
     relay(datagram, owner, listener, address, port) {
-      if (!link.connected || link.send === undefined || relaysInFlight >= MAX_RELAYS_IN_FLIGHT) {
-        options.onRelay?.(false);
-        return;
-      }
-      options.onRelay?.(true);
-      relaysInFlight++;
-      const frame: WorkerFrame = { worker: 'datagram', owner, listener, address, port, data: datagram.toString('base64') };
-      link.send(frame, undefined, undefined, () => void relaysInFlight--);
+      const peer = peers[owner] ?? 0;
+      options.onRelay?.(peer !== 0 && relay.send(peer, listener, datagram, address, port));
     },
   };
-  const edge: Edge = createEdge({
-    bus,
-    store,
-    clock: options.clock ?? systemClock,
-    subjects: createSubjects(options.subjectPrefix),
-    metrics,
-    logger,
-    config: options.edge,
-    onWire: options.onWire,
-    sharing,
-  });
+  let edge: Edge;
+  try {
+    edge = createEdge({ bus, store, clock: options.clock ?? systemClock, subjects: createSubjects(options.subjectPrefix), metrics, logger, config: options.edge, onWire: options.onWire, sharing });
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
+  take = (listener, datagram, address, port) => void edge.takeDatagram(listener, datagram, address, port);
 
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -81,6 +78,7 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
         await edge.stop();
         await bus.close();
         await store.close();
+        await relay.close();
       } catch (error) {
         logger.error({ err: error }, 'edge worker did not stop cleanly');
       } finally {
@@ -94,8 +92,8 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
   const reload = options.reload?.(worker);
   const onFrame = (frame: WorkerFrame): void => {
     switch (frame.worker) {
-      case 'datagram':
-        edge.takeDatagram(frame.listener, Buffer.from(frame.data, 'base64'), frame.address, frame.port);
+      case 'peers':
+        peers = frame.relayPorts;
         return;
       case 'stop':
         void stop();
@@ -126,7 +124,7 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
 
   try {
     const listeners = await edge.start();
-    send({ worker: 'ready', listeners });
+    send({ worker: 'ready', listeners, relayPort: relay.port });
   } catch (error) {
     send({ worker: 'failed', reason: error instanceof Error ? error.message : String(error) });
     await stop();

@@ -1,11 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { IpcBusHost, processChannel, type Bus } from '@presence/bus';
 import type { Store } from '@presence/core';
 import type { MetricsSnapshot } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { BoundListener } from '@presence/sip';
 import { IpcStoreHost, isStoreFrame } from '@presence/store';
-import { isWorkerFrame, MAX_RELAYS_IN_FLIGHT, WORKER_COUNT_ENV, WORKER_INDEX_ENV, type WorkerFrame } from './worker-frames.js';
+import { RELAY_KEY_BYTES } from './datagram-relay.js';
+import { isWorkerFrame, WORKER_COUNT_ENV, WORKER_INDEX_ENV, WORKER_RELAY_KEY_ENV, type WorkerFrame } from './worker-frames.js';
 
 export interface WorkerPoolOptions {
   /** Worker processes, each running the edge (2 or more). */
@@ -14,8 +16,6 @@ export interface WorkerPoolOptions {
   readonly bus: Bus;
   readonly store: Store;
   readonly logger: Logger;
-  /** A datagram relay dropped (link congested or owner down): counted. */
-  readonly onRelayDropped?: () => void;
   /** A worker exited unasked and is forked again: counted. */
   readonly onRestart?: () => void;
   /** How many workers listen, after each change. */
@@ -47,7 +47,6 @@ interface Member {
   readonly busHost: IpcBusHost;
   readonly storeHost: IpcStoreHost;
   readonly startedAt: number;
-  relaysInFlight: number;
 }
 
 interface Waiter {
@@ -69,8 +68,14 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const restartTimers = new Map<number, ReturnType<typeof setTimeout>>();
   const backoffs = new Map<number, number>();
   const waiters = new Map<string, Waiter>();
-  const listening = new Set<number>();
-  const report = (): void => options.onListening?.(listening.size);
+  /** Relay port of each listening worker: every worker learns them all, to pass datagrams straight to their owner. */
+  const relayPorts = new Map<number, number>();
+  const relayKey = randomBytes(RELAY_KEY_BYTES).toString('hex');
+  const report = (): void => {
+    options.onListening?.(relayPorts.size);
+    const frame: WorkerFrame = { worker: 'peers', relayPorts: Array.from({ length: count }, (_, index) => relayPorts.get(index) ?? 0) };
+    for (const member of members.values()) if (member.process.isConnected()) member.process.send(frame);
+  };
   let nextId = 1;
   let stopping = false;
 
@@ -90,21 +95,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     waiter.resolve(frame);
   };
 
-  const relay = (frame: Extract<WorkerFrame, { worker: 'datagram' }>): void => {
-    const owner = members.get(frame.owner);
-    if (owner === undefined || !owner.process.isConnected() || owner.relaysInFlight >= MAX_RELAYS_IN_FLIGHT) {
-      options.onRelayDropped?.();
-      return;
-    }
-    owner.relaysInFlight++;
-    owner.process.send(frame, undefined, () => owner.relaysInFlight--);
-  };
-
   const onFrame = (index: number, frame: WorkerFrame): void => {
     switch (frame.worker) {
-      case 'datagram':
-        relay(frame);
-        return;
       case 'ready':
       case 'failed':
         settle(`start:${index}`, frame);
@@ -119,14 +111,13 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   };
 
   const fork = (index: number): Member => {
-    const child = cluster.fork({ [WORKER_INDEX_ENV]: String(index), [WORKER_COUNT_ENV]: String(count) });
+    const child = cluster.fork({ [WORKER_INDEX_ENV]: String(index), [WORKER_COUNT_ENV]: String(count), [WORKER_RELAY_KEY_ENV]: relayKey });
     const member: Member = {
       index,
       process: child,
       busHost: new IpcBusHost(bus, processChannel(child), { logger: logger.child({ component: 'bus-host', worker: String(index) }) }),
       storeHost: new IpcStoreHost(store, processChannel(child, isStoreFrame)),
       startedAt: Date.now(),
-      relaysInFlight: 0,
     };
     members.set(index, member);
     child.on('message', (message: unknown) => {
@@ -141,7 +132,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     member.storeHost.close();
     if (members.get(member.index) === member) {
       members.delete(member.index);
-      listening.delete(member.index);
+      relayPorts.delete(member.index);
       report();
     }
     settle(`start:${member.index}`, { worker: 'failed', reason: `worker ${member.index} exited (${signal ?? `code ${String(code)}`})` });
@@ -163,7 +154,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     const member = fork(index);
     const answer = await waitFor(`start:${index}`, START_DEADLINE_MS);
     if (answer?.worker === 'ready') {
-      listening.add(index);
+      relayPorts.set(index, answer.relayPort);
       report();
       return answer.listeners;
     }
