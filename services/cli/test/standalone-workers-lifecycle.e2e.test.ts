@@ -1,8 +1,9 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestUa, eventually, httpGet, metricValue, type TestDialog, type TestUa } from '@presence/testkit';
+import { createTestCertificate, createTestUa, eventually, freePort, httpGet, metricValue, rawTls, type TestDialog, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startWorkersTarget, type WorkersTarget } from './standalone-workers-target.js';
 
 /** The pids whose parent is `pid`: a standalone primary's edge workers. */
@@ -105,6 +106,38 @@ describe('standalone --workers 2: datagrams on the wrong worker, a worker crash,
     const received = await recipient.nextMessage();
     expect(received.body).toBe('across workers');
     expect(received.flow.transport).toBe('tcp');
+  });
+
+  it('workers - SIGHUP: every worker serves the new TLS certificate on new connections; a bad file is refused by each, naming it, and the old one stays', async () => {
+    const first = createTestCertificate();
+    const second = createTestCertificate();
+    onTestFinished(() => [first, second].forEach((c) => c.remove()));
+    const tlsPort = await freePort('tcp');
+    target = await startWorkersTarget({ extraListen: `tls:127.0.0.1:${tlsPort}`, args: ['--tls-cert', first.certFile, '--tls-key', first.keyFile, '--log-level', 'info'] });
+    const { child } = target.server;
+    // Connections are accepted round robin: four in a row reach both workers.
+    const fingerprints = async (): Promise<string[]> => {
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const connection = await rawTls(tlsPort);
+        seen.push(connection.socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+        connection.close();
+      }
+      return seen;
+    };
+    expect(await fingerprints()).toEqual(Array(4).fill(first.fingerprint));
+
+    copyFileSync(second.certFile, first.certFile);
+    copyFileSync(second.keyFile, first.keyFile);
+    child.process.kill('SIGHUP');
+    await eventually(() => expect(child.stderr().match(/"fingerprint":"[^"]*"[^\n]*reloaded \(asked by the primary\)/g)).toHaveLength(2));
+    expect(await fingerprints()).toEqual(Array(4).fill(second.fingerprint));
+
+    writeFileSync(first.certFile, 'not a certificate\n');
+    child.process.kill('SIGHUP');
+    await eventually(() => expect(child.stderr()).toMatch(/worker 0: --tls-cert [^;]*; worker 1: --tls-cert /));
+    expect(await fingerprints()).toEqual(Array(4).fill(second.fingerprint));
+    expect(child.exited()).toBe(false);
   });
 
   it('workers - SIGHUP reloads in every worker and ends nothing; SIGTERM stops the workers, then the rest, exit 0, the store snapshot written', async () => {

@@ -20,7 +20,7 @@ export interface WorkersTarget extends PresenceTarget {
  * workers like the memory store) and addUser puts users there, seen at
  * once (users.json of a data directory is only re-read every second).
  */
-export async function startWorkersTarget(options: { workers?: number; digest?: boolean; args?: readonly string[] } = {}): Promise<WorkersTarget> {
+export async function startWorkersTarget(options: { workers?: number; digest?: boolean; args?: readonly string[]; extraListen?: string } = {}): Promise<WorkersTarget> {
   const children = new Children();
   const dataDir = await mkdtemp(join(tmpdir(), 'presence-workers-'));
   let redis: ManagedServer | undefined;
@@ -30,7 +30,7 @@ export async function startWorkersTarget(options: { workers?: number; digest?: b
     const server = await startPresenceProcess(children, 'standalone', 'workers-1', await freePort('tcp'), [
       ...ALLOW_EVERY_WATCHER_ARGS,
       '--workers', String(options.workers ?? 2),
-      '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}`,
+      '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}${options.extraListen === undefined ? '' : `,${options.extraListen}`}`,
       '--data-dir', dataDir,
       '--partitions', '16',
       '--log-level', 'warn',

@@ -58,5 +58,11 @@ export async function runStandalone(values: OptionValues): Promise<void> {
 /** SIGHUP with edge workers: this process's own reload (the XCAP certificate), then each worker's (its certificate and log level). */
 function reloadWithWorkers(own: Reload | undefined, workers: WorkerPool | undefined): Reload | undefined {
   if (workers === undefined) return own;
-  return async () => ({ ...(own === undefined ? {} : await own()), ...(await workers.reload()) });
+  return async () => {
+    // Both parts run whatever the other does; the failures are reported together (the previous configuration stays where one failed).
+    const [mine, theirs] = await Promise.allSettled([own === undefined ? Promise.resolve({}) : own(), workers.reload()]);
+    const failures = [mine, theirs].flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)] : []));
+    if (failures.length > 0) throw new Error(failures.join('; '));
+    return { ...(mine.status === 'fulfilled' ? mine.value : {}), ...(theirs.status === 'fulfilled' ? theirs.value : {}) };
+  };
 }
