@@ -9,4 +9,5 @@ presenceBehaviourSuite('standalone --workers 2', 'tcp', () => startWorkersTarget
 
 describe.runIf(clusterTierAvailable())('standalone --workers 2 with digest users in Redis', () => {
   presenceBehaviourSuite('standalone --workers 2 --redis', 'udp', () => startWorkersTarget({ digest: true }), { authenticated: true });
+  presenceBehaviourSuite('standalone --workers 2 --redis', 'tcp', () => startWorkersTarget({ digest: true }), { authenticated: true });
 });
