@@ -1,10 +1,12 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestCertificate, createTestUa, eventually, freePort, httpGet, metricValue, rawTls, type TestDialog, type TestUa } from '@presence/testkit';
+import { binaryGate, createTestCertificate, createTestUa, eventually, freePort, httpGet, metricSamples, metricValue, promtoolCheckMetrics, rawTls, requireOrSkip, type TestDialog, type TestUa } from '@presence/testkit';
 import { pidf, publish, tuplesOf } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startWorkersTarget, type WorkersTarget } from './standalone-workers-target.js';
+
+const promtoolAvailable = requireOrSkip(binaryGate('promtool', 'apt-get install prometheus'), 'promtool check of the summed /metrics');
 
 /** The pids whose parent is `pid`: a standalone primary's edge workers. */
 async function childPids(pid: number): Promise<number[]> {
@@ -63,6 +65,11 @@ describe('standalone --workers 2: datagrams on the wrong worker, a worker crash,
     await eventually(async () => expect(metricValue(await metrics(), 'presence_notifies_sent_total', { result: 'ok' })).toBe(12));
     expect(metricValue(await metrics(), 'presence_notifies_sent_total', { result: 'timeout' })).toBe(0);
     expect(metricValue(await metrics(), 'presence_udp_relays_total', { result: 'relayed' }), 'some datagrams were read by the worker that does not own them').toBeGreaterThan(0);
+    // One exposition over three processes: Prometheus' own linter accepts it, and the build is one build.
+    const summed = await metrics();
+    expect(metricSamples(summed, 'presence_build_info').map((line) => line.slice(line.lastIndexOf(' ') + 1))).toEqual(['1']);
+    expect(metricValue(summed, 'presence_subscriptions', { state: 'active' })).toBe(12);
+    if (promtoolAvailable) expect((await promtoolCheckMetrics(summed)).output).toBe('');
 
     const workers = await childPids(target.server.child.process.pid!);
     expect(workers).toHaveLength(2);
