@@ -20,17 +20,19 @@ export interface WorkersTarget extends PresenceTarget {
  * workers like the memory store) and addUser puts users there, seen at
  * once (users.json of a data directory is only re-read every second).
  */
-export async function startWorkersTarget(options: { workers?: number; digest?: boolean; args?: readonly string[]; extraListen?: string } = {}): Promise<WorkersTarget> {
+export async function startWorkersTarget(options: { workers?: number; digest?: boolean; args?: readonly string[]; extraListen?: string; ws?: boolean } = {}): Promise<WorkersTarget> {
   const children = new Children();
   const dataDir = await mkdtemp(join(tmpdir(), 'presence-workers-'));
   let redis: ManagedServer | undefined;
   try {
     redis = options.digest ? await startRedisServer() : undefined;
     const sipPort = await freeUdpTcpPort();
+    const wsPort = options.ws ? await freePort('tcp') : undefined;
+    const listen = [`udp:127.0.0.1:${sipPort}`, `tcp:127.0.0.1:${sipPort}`, ...(wsPort === undefined ? [] : [`ws:127.0.0.1:${wsPort}`]), ...(options.extraListen === undefined ? [] : [options.extraListen])];
     const server = await startPresenceProcess(children, 'standalone', 'workers-1', await freePort('tcp'), [
       ...ALLOW_EVERY_WATCHER_ARGS,
       '--workers', String(options.workers ?? 2),
-      '--listen', `udp:127.0.0.1:${sipPort},tcp:127.0.0.1:${sipPort}${options.extraListen === undefined ? '' : `,${options.extraListen}`}`,
+      '--listen', listen.join(','),
       '--data-dir', dataDir,
       '--partitions', '16',
       '--log-level', 'warn',
@@ -44,7 +46,7 @@ export async function startWorkersTarget(options: { workers?: number; digest?: b
       server,
       sipPort,
       dataDir,
-      port: () => sipPort,
+      port: (transport) => (transport === 'ws' && wsPort !== undefined ? wsPort : sipPort),
       addUser: users && ((aor, password) => users.putUser(suiteUser(aor, password))),
       async stop() {
         await users?.close();

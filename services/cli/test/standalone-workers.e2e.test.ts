@@ -6,6 +6,7 @@ import { startWorkersTarget } from './standalone-workers-target.js';
 // The whole behaviour list through `presence standalone --workers 2`: UDP datagrams spread by the kernel over two workers, each dialog on its Call-ID's owner.
 presenceBehaviourSuite('standalone --workers 2', 'udp', () => startWorkersTarget());
 presenceBehaviourSuite('standalone --workers 2', 'tcp', () => startWorkersTarget());
+presenceBehaviourSuite('standalone --workers 2', 'ws', () => startWorkersTarget({ ws: true }));
 
 describe.runIf(clusterTierAvailable())('standalone --workers 2 with digest users in Redis', () => {
   presenceBehaviourSuite('standalone --workers 2 --redis', 'udp', () => startWorkersTarget({ digest: true }), { authenticated: true });
