@@ -2,7 +2,7 @@ import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, Unsuppor
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { EVENTLIST, NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -11,6 +11,18 @@ export interface SubscribeHandlerDeps {
   readonly subscriptions: Pick<SubscriptionRegistry, 'subscribe' | 'resubscribe'>;
   readonly domains: DomainPolicy;
   readonly contacts: LocalContacts;
+  /** Resource lists (lists/); absent: every presence SUBSCRIBE names one presentity. */
+  readonly lists?: ListRouting;
+}
+
+/** Resource lists (RFC 4662, RFC 5367): whether an initial presence SUBSCRIBE names a list, and how subscriptions are to take it. */
+export interface ListRouting {
+  /**
+   * Undefined for a single presentity; else the registry's package for
+   * lists and, for an RFC 5367 list, the body that holds it.
+   * @throws 421 without eventlist support, 415/400 for a list body it cannot read.
+   */
+  route(request: IncomingRequest, presentity: string): Promise<{ readonly eventPackage: string; readonly body?: string } | undefined>;
 }
 
 /**
@@ -53,7 +65,8 @@ export class SubscribeHandler {
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
     if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
-    const body = event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    const list = event.packageName === PRESENCE_EVENT ? await this.deps.lists?.route(request, presentity) : undefined;
+    const body = list !== undefined ? list.body : event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -65,7 +78,7 @@ export class SubscribeHandler {
         routeSet: request.recordRoute,
         presentity,
         event: event.value,
-        eventPackage: event.packageName,
+        eventPackage: list?.eventPackage ?? event.packageName,
         flow: request.flow.token,
         source: request.flow.remoteAddress,
         localContact,
@@ -73,7 +86,8 @@ export class SubscribeHandler {
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
       },
-      answerWith200(request),
+      // RFC 4662 §4.1: the answer to a list SUBSCRIBE says it is one.
+      answerWith200(request, list === undefined ? undefined : { require: EVENTLIST }),
     );
   }
 }
@@ -113,12 +127,12 @@ function dialogContact(contacts: LocalContacts, request: IncomingRequest): strin
 }
 
 /** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1). */
-function answerWith200(request: IncomingRequest): SubscribeAnswer {
+function answerWith200(request: IncomingRequest, extra?: Readonly<Record<string, string>>): SubscribeAnswer {
   return {
     accept: (dialog, expires) =>
       request.respond(200, 'OK', {
         toTag: dialog.localTag,
-        headers: { expires: String(expires), contact: `<${dialog.localContact}>` },
+        headers: { expires: String(expires), contact: `<${dialog.localContact}>`, ...extra },
       }),
   };
 }
