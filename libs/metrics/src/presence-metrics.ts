@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { protectionMetrics } from './protection-metrics.js';
+import type { MetricsSnapshot } from './aggregate-metrics.js';
 
 /**
  * The metric catalogue: every metric the processes export, in one place.
@@ -51,6 +52,12 @@ export interface PresenceMetrics {
   readonly imdnNotices: Counter<'notice' | 'result'>;
   /** Background messaging work (multi-recipient copies, IMDN notices) still running when a SIGTERM drain's deadline passed. */
   readonly backgroundWorkAbandoned: Counter;
+  /** `standalone --workers`: UDP datagrams read by one worker for another, by result (relayed; dropped: link congested or owner down). */
+  readonly udpRelays: Counter<'result'>;
+  /** `standalone --workers`: edge workers that exited unasked and were forked again. */
+  readonly workerRestarts: Counter;
+  /** `standalone --workers`: edge workers listening now (set by the primary). */
+  readonly edgeWorkers: Gauge;
   /** Copies a multi-recipient MESSAGE (RFC 5365) was exploded into, by result: delivered, stored (recipient offline), failed. */
   readonly messageListCopies: Counter<'result'>;
   /** New requests over their source's rate limit (--rate-limit), by transport and what they got (reject = 503, drop = nothing). */
@@ -97,6 +104,8 @@ export interface PresenceMetrics {
   onRender(sample: () => void): () => void;
   /** Prometheus text exposition of everything above plus the Node.js process metrics. */
   render(): Promise<string>;
+  /** The samples render() would show, as prom-client JSON: one process's part of a sum over processes (aggregateMetrics). */
+  snapshot(): Promise<MetricsSnapshot>;
   readonly contentType: string;
 }
 
@@ -126,7 +135,8 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
   const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
   const operations = {
-    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], registers }),
+    // Summed over a standalone server's worker processes it would count them: one build, one 1.
+    buildInfo: new Gauge({ name: `${prefix}build_info`, help: 'Version and commit of the running code (always 1)', labelNames: ['version', 'commit'], aggregator: 'max', registers }),
     connections: new Gauge({ name: `${prefix}connections`, help: 'Open SIP connections, by transport (UDP has none)', labelNames: ['transport'], registers }),
     subscriptions: new Gauge({ name: `${prefix}subscriptions`, help: 'Subscription dialogs held by this edge, by state (active, pending)', labelNames: ['state'], registers }),
     notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
@@ -213,6 +223,9 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     ),
     imdnNotices: new Counter({ name: `${prefix}imdn_notices_total`, help: 'IMDN notifications the server sent senders, by notice (stored, failed) and result (sent, stored, failed)', labelNames: ['notice', 'result'], registers }),
     backgroundWorkAbandoned: new Counter({ name: `${prefix}background_work_abandoned_total`, help: 'Multi-recipient copies and IMDN notices still in flight when the stop drain deadline passed', registers }),
+    udpRelays: new Counter({ name: `${prefix}udp_relays_total`, help: 'UDP datagrams one worker read for another (standalone --workers), by result: relayed, or dropped (link congested, owner down)', labelNames: ['result'], registers }),
+    edgeWorkers: new Gauge({ name: `${prefix}edge_workers`, help: 'Edge worker processes listening (standalone --workers; 0 when the edge runs in the one process)', registers }),
+    workerRestarts: new Counter({ name: `${prefix}worker_restarts_total`, help: 'Edge workers (standalone --workers) that exited unasked and were forked again', registers }),
     messageListCopies: zeroed(
       new Counter({ name: `${prefix}message_list_copies_total`, help: 'Copies of multi-recipient MESSAGEs (RFC 5365), by result (delivered, stored, failed)', labelNames: ['result'], registers }),
       'result',
@@ -227,6 +240,10 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     render: () => {
       for (const sample of samplers) sample();
       return registry.metrics();
+    },
+    snapshot: () => {
+      for (const sample of samplers) sample();
+      return registry.getMetricsAsJSON();
     },
     contentType: registry.contentType,
   };
@@ -256,6 +273,7 @@ function startAtZero(metrics: PresenceMetrics): void {
   zeroed(metrics.connectionsClosed, 'reason', ['header_timeout', 'idle_timeout', 'message_too_large', 'write_queue_full']);
   zeroed(metrics.busErrors, 'operation', ['publish', 'subscribe']);
   zeroed(metrics.leaseChanges, 'change', ['gained', 'lost']);
+  zeroed(metrics.udpRelays, 'result', ['relayed', 'dropped']);
   zeroed(metrics.busRequestsExpired, 'type', ['publish', 'subscribe', 'unsubscribe', 'fetch']);
 }
 

@@ -38,3 +38,6 @@ export { SipParseError } from './wire/sip-parse-error.js';
 export { reasonPhrase } from './wire/reason-phrases.js';
 export { newBranch, newCallId, newTag } from './ids/random-ids.js';
 export { SIP_METHODS } from './wire/methods.js';
+export type { WorkerSharing } from './transport/worker-sharing.js';
+export { workerCallId } from './transport/worker-sharing.js';
+export { callIdHash, datagramOwner } from './transport/worker-sharing.js';

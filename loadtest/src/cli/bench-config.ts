@@ -45,6 +45,8 @@ export interface BenchConfig {
   readonly edges: number;
   readonly agents: number;
   readonly partitions: number;
+  /** standalone: `--workers` of the server the bench starts (1: one process). */
+  readonly serverWorkers: number;
   readonly target: Endpoint | undefined;
   readonly metricsUrls: readonly string[];
   readonly redis: Endpoint | undefined;

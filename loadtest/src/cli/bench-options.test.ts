@@ -19,6 +19,13 @@ describe('bench options', () => {
     expect(config('--memory', '--big').memory.subscriptions).toBe(1_000_000);
   });
 
+  it('bench options - --server-workers starts the standalone server with --workers N, also under --compare; standalone only', () => {
+    expect(config().serverWorkers).toBe(1);
+    expect(config('--mode', 'standalone', '--compare', '--server-workers', '2')).toMatchObject({ compare: true, serverWorkers: 2 });
+    expect(() => config('--mode', 'cluster', '--server-workers', '2')).toThrow(/--server-workers: only with --mode standalone/);
+    expect(() => config('--server-workers', '0')).toThrow(UsageError);
+  });
+
   it('bench options - the warm-up gives every presentity one PUBLISH at the first rate unless set; 0 turns it off', () => {
     expect(config('--presentities', '1000', '--rate', '300').warmupS).toBe(5);
     expect(config('--presentities', '100', '--rate', '1000').warmupS).toBe(2);

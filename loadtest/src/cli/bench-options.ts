@@ -79,6 +79,7 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   'metrics-url': { type: 'string', multiple: true, arg: 'URL', help: 'External target: a /metrics URL to read memory and counters from (repeatable).' },
   redis: { type: 'string', arg: 'HOST:PORT', help: 'External target: Redis to read INFO memory from.' },
   out: { type: 'string', arg: 'DIR', help: 'Where the JSON result goes (default loadtest/bench-results/).' },
+  'server-workers': { type: 'string', arg: 'N', help: 'standalone (also with --compare): start it with --workers N, its edge in N worker processes (default 1: one process).' },
   'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
   help: { type: 'boolean', help: 'This text.' },
 };
@@ -141,6 +142,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   for (const name of ['edges', 'agents', 'partitions']) {
     if (str(name) !== undefined && mode !== 'cluster') throw new UsageError(`--${name}: only with --mode cluster`);
   }
+  if (str('server-workers') !== undefined && mode !== 'standalone') throw new UsageError('--server-workers: only with --mode standalone (the server the bench starts)');
 
   const subscriptions = flag('big') ? BIG_SUBSCRIPTIONS : int('subscriptions', 100_000);
   const watchers = int('watchers', 10);
@@ -177,6 +179,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       edges: int('edges', 2),
       agents: int('agents', 2),
       partitions: int('partitions', 256),
+      serverWorkers: int('server-workers', 1),
       target,
       metricsUrls: (values['metrics-url'] as string[] | undefined) ?? [],
       redis: str('redis') === undefined ? undefined : hostPort('redis', str('redis')!),
@@ -235,6 +238,7 @@ export function renderBenchHelp(): string {
     '  npm run bench -- --mode cluster --edges 2 --agents 2 --find-max',
     '  npm run bench -- --memory --subscriptions 100000 [--big]',
     '  npm run bench -- --mode standalone --compare',
+    '  npm run bench -- --mode standalone --server-workers 2 --presentities 1000 --watchers 10 --rate 500 --duration 10',
     '  npm run bench -- --mode standalone --compare --generator both --presentities 100 --watchers 10 --rate 200',
     '  npm run bench -- --mode cluster --auth digest --presentities 200 --watchers 10 --rate 400',
     '',

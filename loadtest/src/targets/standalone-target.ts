@@ -10,6 +10,8 @@ import { writeUsersToDataDir, type BenchUsers } from './bench-users.js';
 
 export interface StandaloneOptions {
   readonly maxExpires: number;
+  /** `--workers` (default 1: one process); the CPU probe counts the workers too (they are the server's children). */
+  readonly workers?: number;
   readonly cpuProfileDir?: string;
   readonly extraArgs?: readonly string[];
   /** --auth digest with these users (in a data directory of its own); none: --auth none. */
@@ -29,7 +31,8 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   const auth = await dataDirArgs(options.users, options.presRules);
   // Without rules every watcher is allowed by default; with them the server keeps its default (confirm), so only the rules let watchers see.
   const authorization = options.presRules === undefined ? ALLOW_EVERY_WATCHER_ARGS : [];
-  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...authorization, ...auth.args, ...(options.extraArgs ?? [])];
+  const workers = options.workers ?? 1;
+  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...authorization, ...auth.args, ...(workers > 1 ? ['--workers', String(workers)] : []), ...(options.extraArgs ?? [])];
   let server;
   try {
     server = await withServerPreload(options.cpuProfileDir, () => startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, args));
@@ -39,7 +42,7 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   }
   return {
     kind: 'standalone',
-    label: options.users === undefined ? 'standalone' : 'standalone+digest',
+    label: `standalone${workers > 1 ? ` --workers ${workers}` : ''}${options.users === undefined ? '' : '+digest'}`,
     endpoints: (transport: TransportName) => [{ host, port: transport === 'ws' ? wsPort : sipPort }],
     probes: [{ name: 'standalone', metricsUrl: `${server.httpUrl}/metrics`, pid: server.child.process.pid }],
     async stop() {

@@ -301,6 +301,12 @@ export const STANDALONE_OPTIONS: OptionTable = {
   ...natsOption(`${CLUSTER_HELP.nats} Unset: an in-process bus.`),
   ...redisOption(`${CLUSTER_HELP.redis} Unset: the in-memory store.`),
   prefix: BACKEND_OPTIONS.prefix!,
+  workers: {
+    kind: 'string',
+    placeholder: 'N|auto',
+    default: '1',
+    help: 'Edge worker processes sharing the SIP listeners (auto: one per CPU). 1: everything in one process. Above 1, this process keeps the agent, store, HTTP and XCAP, and each UDP dialog stays on one worker (by Call-ID).',
+  },
   ...PROCESS_OPTIONS,
   ...ADMIN_OPTIONS,
   ...TRACE_OPTIONS,

@@ -9,7 +9,8 @@ const ALICE = `sip:alice@${HOME}`;
 /** Server B serves the domain 127.0.0.1: a member URI naming its host and port routes there without DNS (RFC 3263 basics). */
 const FOREIGN_DOMAIN = '127.0.0.1';
 
-describe('resource list members in another domain (--rls-foreign-members subscribe): a back-end SUBSCRIBE from server A to server B', () => {
+// With --workers 2 on server A the back-end dialog's Call-ID is drawn so that server B's NOTIFYs reach the worker holding it.
+describe.each([[[] as string[]], [['--workers', '2']]])('resource list members in another domain (--rls-foreign-members subscribe): a back-end SUBSCRIBE from server A (%j) to server B', (workers) => {
   const children = new Children();
   const uas: TestUa[] = [];
   let serverA: PresenceProcess;
@@ -21,7 +22,7 @@ describe('resource list members in another domain (--rls-foreign-members subscri
     [sipA, sipB] = [await freeUdpTcpPort(), await freeUdpTcpPort()];
     const common = ['--auth', 'none', '--default-sub-handling', 'allow', '--log-level', 'warn'];
     serverA = await startPresenceProcess(children, 'standalone', 'rls-a', await freePort('tcp'), [
-      '--listen', `udp:127.0.0.1:${sipA},tcp:127.0.0.1:${sipA}`, '--domain', HOME, '--rls-foreign-members', 'subscribe', ...common,
+      '--listen', `udp:127.0.0.1:${sipA},tcp:127.0.0.1:${sipA}`, '--domain', HOME, '--rls-foreign-members', 'subscribe', ...workers, ...common,
     ]);
     serverB = await startPresenceProcess(children, 'standalone', 'rls-b', await freePort('tcp'), ['--listen', `udp:127.0.0.1:${sipB},tcp:127.0.0.1:${sipB}`, '--domain', FOREIGN_DOMAIN, ...common]);
   }, 60_000);

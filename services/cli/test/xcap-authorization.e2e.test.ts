@@ -90,60 +90,63 @@ async function rulesDecideWatcher(presentity: TestUa, watcher: TestUa, put: (doc
  * blocking him ends his subscription (terminated;reason=rejected) and winfo
  * shows him rejected.
  */
-describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap curl tier'))('pres-rules written over XCAP authorize watchers (standalone --xcap-listen)', () => {
-  const children = new Children();
-  const uas: TestUa[] = [];
-  let dir: string;
-  let server: PresenceProcess;
-  let sip: number;
-  let rulesUrl: string;
+// Also with the edge in two worker processes (`--workers 2`): the XCAP server, agent and store in the primary, the dialogs and their NOTIFYs in the workers.
+for (const workers of [1, 2]) {
+  describe.runIf(requireOrSkip(binaryGate('curl', 'apt-get install curl'), 'xcap curl tier'))(`pres-rules written over XCAP authorize watchers (standalone --xcap-listen${workers > 1 ? ` --workers ${workers}` : ''})`, () => {
+    const children = new Children();
+    const uas: TestUa[] = [];
+    let dir: string;
+    let server: PresenceProcess;
+    let sip: number;
+    let rulesUrl: string;
 
-  async function addUser(aor: string): Promise<void> {
-    const child = children.spawn(process.execPath, [PRESENCE_BIN, 'user', 'add', aor, '--data-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv });
-    child.process.stdin?.end(`${PASSWORDS[aor]}\n`);
-    const { code } = await child.exit(15_000);
-    expect(code, child.stderr()).toBe(0);
-  }
+    async function addUser(aor: string): Promise<void> {
+      const child = children.spawn(process.execPath, [PRESENCE_BIN, 'user', 'add', aor, '--data-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv });
+      child.process.stdin?.end(`${PASSWORDS[aor]}\n`);
+      const { code } = await child.exit(15_000);
+      expect(code, child.stderr()).toBe(0);
+    }
 
-  async function ua(aor: string): Promise<TestUa> {
-    const created = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: sip }, aor, credentials: { password: PASSWORDS[aor]! } });
-    uas.push(created);
-    return created;
-  }
+    async function ua(aor: string): Promise<TestUa> {
+      const created = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: sip }, aor, credentials: { password: PASSWORDS[aor]! } });
+      uas.push(created);
+      return created;
+    }
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'presence-xcap-authz-'));
-    sip = await freeUdpTcpPort();
-    const xcap = await freePort('tcp');
-    const http = await freePort('tcp');
-    rulesUrl = `http://127.0.0.1:${xcap}/xcap-root/pres-rules/users/${ALICE}/index`;
-    await addUser(ALICE);
-    await addUser(BOB);
-    server = await startPresenceProcess(children, 'standalone', 'xcap-authz', http, [
-      '--listen', `udp:127.0.0.1:${sip}`, '--xcap-listen', `127.0.0.1:${xcap}`, '--data-dir', dir, '--log-level', 'warn',
-    ]);
-  }, 60_000);
-  afterAll(async () => {
-    for (const each of uas) await each.close();
-    await server?.stop();
-    await children.killAll();
-    await rm(dir, { recursive: true, force: true });
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'presence-xcap-authz-'));
+      sip = await freeUdpTcpPort();
+      const xcap = await freePort('tcp');
+      const http = await freePort('tcp');
+      rulesUrl = `http://127.0.0.1:${xcap}/xcap-root/pres-rules/users/${ALICE}/index`;
+      await addUser(ALICE);
+      await addUser(BOB);
+      server = await startPresenceProcess(children, 'standalone', 'xcap-authz', http, [
+        '--listen', `udp:127.0.0.1:${sip}`, '--xcap-listen', `127.0.0.1:${xcap}`, '--data-dir', dir, '--log-level', 'warn', '--workers', String(workers),
+      ]);
+    }, 60_000);
+    afterAll(async () => {
+      for (const each of uas) await each.close();
+      await server?.stop();
+      await children.killAll();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('xcap authz - pending until a PUT allows (full NOTIFY, winfo approved), then a PUT blocks (rejected in both)', { timeout: 60_000 }, async () => {
+      const alice = await ua(ALICE);
+      const bob = await ua(BOB);
+      // The server reads users.json about once a second; they were added just before it started.
+      await eventually(async () => expect((await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 'd1', basic: 'open' }]), expires: 600 })).status).toBe(200));
+      // The edge counts the pending dialog as pending, not active.
+      const pendingCounted = async () =>
+        eventually(async () => {
+          const text = await server.metrics();
+          expect([metricValue(text, 'presence_subscriptions', { state: 'pending' }), metricValue(text, 'presence_subscriptions', { state: 'active' })]).toEqual([1, 1]);
+        });
+      await rulesDecideWatcher(alice, bob, (document) => putRules(['--digest', '-u', `alice:${PASSWORDS[ALICE]}`], rulesUrl, document), pendingCounted);
+    });
   });
-
-  it('xcap authz - pending until a PUT allows (full NOTIFY, winfo approved), then a PUT blocks (rejected in both)', { timeout: 60_000 }, async () => {
-    const alice = await ua(ALICE);
-    const bob = await ua(BOB);
-    // The server reads users.json about once a second; they were added just before it started.
-    await eventually(async () => expect((await publish(alice, ALICE, { body: pidf(ALICE, [{ id: 'd1', basic: 'open' }]), expires: 600 })).status).toBe(200));
-    // The edge counts the pending dialog as pending, not active.
-    const pendingCounted = async () =>
-      eventually(async () => {
-        const text = await server.metrics();
-        expect([metricValue(text, 'presence_subscriptions', { state: 'pending' }), metricValue(text, 'presence_subscriptions', { state: 'active' })]).toEqual([1, 1]);
-      });
-    await rulesDecideWatcher(alice, bob, (document) => putRules(['--digest', '-u', `alice:${PASSWORDS[ALICE]}`], rulesUrl, document), pendingCounted);
-  });
-});
+}
 
 /**
  * The same in a cluster: `presence xcap` on the cluster's Redis and NATS

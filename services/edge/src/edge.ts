@@ -4,7 +4,7 @@ import type { Subjects } from '@presence/contracts';
 import type { AuthStateStore, Clock, DialogStore, LocationStore, OfflineMessageStore, TimerClock, UserStore, XcapDocumentStore } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import { BackgroundWork, productToken, type Logger } from '@presence/runtime';
-import { createSipStack, type BoundListener, type SipStack, type TlsCertificate, type WireObserver } from '@presence/sip';
+import { createSipStack, newCallId, workerCallId, type BoundListener, type SipStack, type TlsCertificate, type WireObserver, type WorkerSharing } from '@presence/sip';
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
@@ -52,6 +52,8 @@ export interface EdgeDeps {
   readonly config: EdgeConfig;
   /** Sees every SIP message in and out (HEP, pcap tracing); absent costs nothing. */
   readonly onWire?: WireObserver;
+  /** This edge is one worker process of a standalone server sharing its listeners (`--workers`); absent: they are its own. */
+  readonly sharing?: WorkerSharing;
 }
 
 export interface Edge {
@@ -61,6 +63,8 @@ export interface Edge {
   readonly subscriptions: number;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
+  /** A UDP datagram this worker owns that another read (see EdgeDeps.sharing); false when not listening. */
+  takeDatagram(listenerIndex: number, datagram: Buffer, address: string, port: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -110,6 +114,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
     logger,
     onWire: deps.onWire,
+    sharing: deps.sharing,
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
@@ -127,7 +132,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   // Members in other domains: a back-end SUBSCRIBE each when configured (the edge is their subscriber), NOTIFYs back through the dispatcher.
   const foreign =
     config.limits.rlsForeignMembers === 'subscribe'
-      ? new ForeignMembers({ sender: stack, contact: () => ownContact(stack), clock, logger, onState: (key, state) => lists.onForeignState(key, state), maxDialogs: MAX_FOREIGN_DIALOGS, expiresS: FOREIGN_EXPIRES_S })
+      ? new ForeignMembers({ sender: stack, contact: () => ownContact(stack), clock, logger, onState: (key, state) => lists.onForeignState(key, state), maxDialogs: MAX_FOREIGN_DIALOGS, expiresS: FOREIGN_EXPIRES_S, ...(deps.sharing ? { callId: () => workerCallId(deps.sharing!, newCallId) } : {}) })
       : undefined;
   const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger, ...(foreign ? { foreign } : {}) });
   const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
@@ -207,7 +212,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       messaging,
       clock,
       metrics,
-      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background),
+      new ImdnNotifier(store, delivery, messaging, clock, metrics, messagingLogger, background, (aor) => offline.recipientRegistered(aor)),
       messagingLogger,
       background,
       (aor) => offline.recipientRegistered(aor),
@@ -231,6 +236,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       return registry.size;
     },
     reloadCertificate: (certificate) => stack.reloadCertificate(certificate),
+    takeDatagram: (listenerIndex, datagram, address, port) => stack.takeDatagram(listenerIndex, datagram, address, port),
     async stop() {
       stopListening();
       stopSampling();

@@ -2,13 +2,14 @@ import { LocalBus, type Bus } from '@presence/bus';
 import { createSubjects } from '@presence/contracts';
 import { systemClock, type PublicationLimits, type Store, type TimerClock } from '@presence/core';
 import { createEdge, type EdgeConfig } from '@presence/edge';
-import { createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
+import { aggregateMetrics, createPresenceMetrics, type PresenceMetrics } from '@presence/metrics';
 import { createPresenceAgent, type PresenceAgentDeps } from '@presence/presence-agent';
 import { buildInfo, startOpsServer, type AdminMount, type Logger, type OpsServer } from '@presence/runtime';
 import { createMemoryStore } from '@presence/store';
 import type { BoundListener, TlsCertificate, WireObserver } from '@presence/sip';
 import { meteredBus, meteredStore } from './backend-metrics.js';
 import type { XcapServiceOptions } from '@presence/xcap';
+import { startWorkerPool, type WorkerPool } from './workers/worker-pool.js';
 
 export interface StandaloneOptions {
   readonly edge: EdgeConfig;
@@ -32,6 +33,13 @@ export interface StandaloneOptions {
    * Absent: the edge shares `bus` and `store` with the agent.
    */
   readonly edgeBackends?: { readonly bus: Bus; readonly store: Store };
+  /**
+   * `--workers N` (N ≥ 2): the edge runs in N worker processes forked with
+   * node:cluster (this process must be the cluster primary, and the forked
+   * process must run startEdgeWorker); this one keeps the agent, bus, store,
+   * HTTP and XCAP. Absent: the edge runs here.
+   */
+  readonly workers?: { readonly count: number };
   readonly subjectPrefix?: string;
   readonly clock?: TimerClock;
   readonly metrics?: PresenceMetrics;
@@ -53,6 +61,8 @@ export interface Standalone {
   /** Where XCAP listens, when asked for. */
   readonly xcap: { readonly host: string; readonly port: number } | undefined;
   readonly metrics: PresenceMetrics;
+  /** The edge worker processes (`workers`); absent: the edge runs in this process. */
+  readonly workers: WorkerPool | undefined;
   /** New TLS handshakes present `certificate`; connections stay. Throws, changing nothing, when it is unusable. */
   reloadCertificate(certificate: TlsCertificate): void;
   /** Drains in reverse order of start: SIP first, then the agent, bus, store (snapshot), HTTP. */
@@ -84,7 +94,8 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     logger: logger.child({ component: 'agent' }),
   });
   const edgeBackends = options.edgeBackends ?? { bus, store };
-  const edge = createEdge({ ...edgeBackends, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire });
+  const inProcessEdge = options.workers === undefined;
+  const edge = inProcessEdge ? createEdge({ ...edgeBackends, clock, subjects, metrics, logger: logger.child({ component: 'edge' }), config: options.edge, onWire: options.onWire }) : undefined;
   const closeEdgeBackends = async (): Promise<void> => {
     if (options.edgeBackends === undefined) return;
     await options.edgeBackends.bus.close();
@@ -95,11 +106,30 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
   try {
     await agent.start();
     stops.unshift(() => agent.stop());
-    const sip = await edge.start();
-    stops.unshift(async () => {
-      await edge.stop();
-      await closeEdgeBackends();
-    });
+    let sip: readonly BoundListener[];
+    let workers: WorkerPool | undefined;
+    if (edge !== undefined) {
+      sip = await edge.start();
+      stops.unshift(async () => {
+        await edge.stop();
+        await closeEdgeBackends();
+      });
+    } else {
+      workers = await startWorkerPool({
+        count: options.workers?.count ?? 2,
+        bus,
+        store,
+        logger: logger.child({ component: 'workers' }),
+        onRestart: () => metrics.workerRestarts.inc(),
+        onListening: (count) => metrics.edgeWorkers.set(count),
+      });
+      const pool = workers;
+      stops.unshift(() => pool.stop());
+      sip = pool.listeners;
+    }
+    // With workers, /metrics sums this process's series and theirs (prom-client's AggregatorRegistry).
+    const pool = workers;
+    const served: PresenceMetrics = pool === undefined ? metrics : { ...metrics, render: async () => aggregateMetrics([await metrics.snapshot(), ...(await pool.snapshots())]) };
     // Loaded only when asked for: an XCAP server brings its XML schema engine.
     const xcapServer = options.xcap && (await (await import('@presence/xcap')).createXcapServer({ ...options.xcap, store, bus, subjects, clock, logger: logger.child({ component: 'xcap' }), registry: metrics.registry }));
     const xcap = xcapServer && (await xcapServer.start());
@@ -107,7 +137,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     const http = options.http
       ? await startOpsServer({
           ...options.http,
-          metrics,
+          metrics: served,
           health: { live: () => !stopping, ready: async () => !stopping && (await store.ping()) },
           about: { role: 'standalone', id: options.edge.edgeId },
           admin: options.admin,
@@ -116,12 +146,14 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     if (http) stops.push(() => http.close());
     logger.info({ sip, http: http && `${http.host}:${http.port}`, xcap: xcap && `${xcap.host}:${xcap.port}` }, 'standalone presence server listening');
     return {
-      sip,
+      sip: [...sip],
       http,
       xcap,
       metrics,
+      workers,
+      // With workers, each reads the certificate files itself when told to reload (WorkerPool.reload).
       reloadCertificate: (certificate) => {
-        edge.reloadCertificate(certificate);
+        edge?.reloadCertificate(certificate);
         xcapServer?.reloadCertificate(certificate);
       },
       async stop() {

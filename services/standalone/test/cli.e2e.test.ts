@@ -57,6 +57,7 @@ const STANDALONE_OPTION_NAMES = [
   'auth-max-failures',
   'auth-lockout',
   'data-dir',
+  'workers',
   'http',
   'id',
   'log-level',

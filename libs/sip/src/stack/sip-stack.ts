@@ -17,6 +17,7 @@ import { certificateProblem, serverTlsOptions, type TlsCertificate } from '../tr
 import { isSecureTransport, type BoundListener, type ListenSpec, type StreamTransportName, type TransportName } from '../transport/transport-types.js';
 import { UdpFlow, UdpListener } from '../transport/udp-transport.js';
 import { WsListener } from '../transport/ws-transport.js';
+import { workerBranchMark, type WorkerSharing } from '../transport/worker-sharing.js';
 import type { ParsedMessage } from '../wire/parse-message.js';
 import { formatHost } from '../wire/host-port.js';
 import { firstListItem } from '../wire/split-list.js';
@@ -36,6 +37,7 @@ export class SipStackImpl implements SipStack, TransportSink {
   readonly connectionLimits: ResolvedConnectionLimits;
   readonly gate: ConnectionGate;
   readonly logger: Logger | undefined;
+  readonly sharing: WorkerSharing | undefined;
   readonly counters: SipStackCounters = {
     requestsReceived: 0, responsesReceived: 0, retransmissionsAbsorbed: 0, requestsShed: 0, requestsScreenedOut: 0, messagesDropped: 0,
     requestsSent: 0, responsesSent: 0, clientTimeouts: 0, transportFailures: 0, internalErrors: 0, tlsHandshakeFailures: 0,
@@ -60,9 +62,13 @@ export class SipStackImpl implements SipStack, TransportSink {
   private readonly requestDefaults: readonly DefaultHeader[];
   /** options.onWire behind a guard, or undefined: tracing off costs one check per message. */
   private readonly wire: WireObserver | undefined;
+  /** Ends every branch we draw when workers share the listeners, so a UDP response finds this worker. */
+  private readonly branchMark: string;
 
   constructor(private readonly options: SipStackOptions) {
     this.logger = options.logger;
+    this.sharing = options.sharing;
+    this.branchMark = options.sharing === undefined ? '' : workerBranchMark(options.sharing.worker);
     this.maxMessageBytes = options.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isInteger(this.maxMessageBytes) || this.maxMessageBytes < 1024) {
       throw new RangeError('limits.maxMessageBytes must be an integer >= 1024');
@@ -206,7 +212,7 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
     if (request.branchKey !== undefined && !/^[A-Za-z0-9-]+$/.test(request.branchKey)) return Promise.reject(new TypeError(`invalid branch key ${request.branchKey}`));
-    const branch = newBranch(request.branchKey);
+    const branch = newBranch(request.branchKey) + this.branchMark;
     let flow = this.state === 'started' ? this.resolve(target) : undefined;
     let via = this.viaFor(flow?.transport ?? 'udp', branch);
     if (flow === undefined) {
@@ -232,6 +238,13 @@ export class SipStackImpl implements SipStack, TransportSink {
     return new Promise((resolve) => {
       this.client.start(new ClientTransaction(branch, request.method, data, chosen, request.headers, via, resolve, this.client));
     });
+  }
+
+  takeDatagram(listenerIndex: number, datagram: Buffer, address: string, port: number): boolean {
+    const listener = this.udp[listenerIndex];
+    if (this.state !== 'started' || listener === undefined) return false;
+    listener.take(datagram, address, port);
+    return true;
   }
 
   /** RFC 3261 §8.1.1.7 Via with branch; RFC 3581 §3 rport on UDP. */

@@ -5,6 +5,7 @@ import type { IncomingRequest, OutgoingRequest, SipRequest, SipResponse } from '
 import type { ConnectionClosedReason, ConnectionLimits, ConnectionRefusedReason } from '../transport/connection-limits.js';
 import type { SipTlsOptions, TlsCertificate } from '../transport/tls-settings.js';
 import type { BoundListener, Flow, ListenSpec, TransportName } from '../transport/transport-types.js';
+import type { WorkerSharing } from '../transport/worker-sharing.js';
 
 /** Which way a message crossed the wire: received (`in`) or sent (`out`). */
 export type WireDirection = 'in' | 'out';
@@ -71,6 +72,13 @@ export interface SipStackOptions {
   /** How many new requests run at once and how long they may wait for it (request-admission.ts). */
   admission?: AdmissionLimits;
   logger?: Logger;
+  /**
+   * This stack is one of several worker processes sharing the listeners
+   * (node:cluster): binds are not exclusive, each UDP datagram is taken by
+   * the worker that owns it (worker-sharing.ts), and our request branches
+   * name this worker. Absent: the listeners are this process's alone.
+   */
+  sharing?: WorkerSharing;
   /** Message tracing (HEP, pcap): absent costs nothing; a throwing observer is logged, never fails the message. */
   onWire?: WireObserver;
 }
@@ -126,6 +134,12 @@ export interface SipStack {
    * nothing, when it is unusable or no such listener exists.
    */
   reloadCertificate(certificate: TlsCertificate): void;
+  /**
+   * A datagram another worker read from the shared UDP socket of listener
+   * `listenerIndex` (the n-th udp listener) and relayed here, its owner:
+   * taken as if read here. False when no such listener is running.
+   */
+  takeDatagram(listenerIndex: number, datagram: Buffer, address: string, port: number): boolean;
   /** Resolves with the final response; 408 on Timer F, 503 on transport failure. Never rejects for network reasons. */
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
   readonly counters: Readonly<SipStackCounters>;

@@ -3,6 +3,7 @@ import type { ParsedMessage } from '../wire/parse-message.js';
 import type { ConnectionClosedReason, ConnectionGate, ResolvedConnectionLimits } from './connection-limits.js';
 import type { StreamConnection } from './stream-connection.js';
 import type { Flow, StreamTransportName } from './transport-types.js';
+import type { WorkerSharing } from './worker-sharing.js';
 
 /** Something bound to a flow that must learn when the flow dies (a pending client transaction). */
 export interface FlowUser {
@@ -28,6 +29,8 @@ export interface TransportSink {
   /** A connection was closed by a limit (timeout, size, write queue): counted and logged at debug. */
   limitClosed(reason: ConnectionClosedReason, transport: StreamTransportName, remote: string): void;
   readonly logger: Logger | undefined;
+  /** Set in a worker process sharing its listeners with others: binds are shared, datagrams go to their owner. */
+  readonly sharing: WorkerSharing | undefined;
   /** `raw` is the message's bytes as received (for tracing); valid during the call only. */
   receive(message: ParsedMessage, flow: InternalFlow, raw: Buffer): void;
   /** A message (or connection) was dropped; counted and logged at debug. */

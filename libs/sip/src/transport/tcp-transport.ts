@@ -150,7 +150,7 @@ export class TcpListener {
         reject(bindError(transport, host, port, err));
       };
       server.once('error', onError);
-      server.listen({ host, port, exclusive: true }, () => {
+      server.listen({ host, port, exclusive: this.sink.sharing === undefined }, () => {
         server.off('error', onError);
         server.on('error', (err) => this.sink.logger?.warn({ err, transport }, 'server error'));
         const address = server.address();

@@ -4,6 +4,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { parseWholeMessage } from '../wire/parse-message.js';
 import { bindError, type FlowUser, type InternalFlow, type TransportSink } from './internal-flow.js';
 import type { BoundListener, ListenSpec } from './transport-types.js';
+import { datagramOwner } from './worker-sharing.js';
 
 // Large kernel buffers absorb bursts (thousands of NOTIFYs); the kernel caps them at net.core.[rw]mem_max.
 const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -63,7 +64,8 @@ export class UdpListener {
       };
       socket.once('error', onError);
       socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-      socket.bind({ address: host, port, exclusive: true }, () => {
+      // Workers share one socket through the cluster primary (node:cluster): not exclusive.
+      socket.bind({ address: host, port, exclusive: this.sink.sharing === undefined }, () => {
         socket.off('error', onError);
         this.enlargeBuffers(socket);
         socket.on('error', (err) => this.sink.logger?.warn({ err, transport: 'udp' }, 'UDP socket error'));
@@ -87,15 +89,32 @@ export class UdpListener {
       this.sink.dropped('datagram exceeds the size limit', 'udp', `${rinfo.address}:${rinfo.port}`);
       return;
     }
+    const sharing = this.sink.sharing;
+    if (sharing !== undefined) {
+      const owner = datagramOwner(msg, sharing.workers);
+      if (owner !== undefined && owner !== sharing.worker) {
+        sharing.relay(msg, owner, this.index, rinfo.address, rinfo.port);
+        return;
+      }
+    }
+    this.take(msg, rinfo.address, rinfo.port);
+  }
+
+  /**
+   * A datagram this worker owns, read here or relayed by the worker that
+   * read it from the shared socket: handled as if read here (replies leave
+   * from the same socket, so the same port).
+   */
+  take(msg: Buffer, address: string, port: number): void {
     try {
       const parsed = parseWholeMessage(msg);
       if (typeof parsed === 'string') {
-        if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${rinfo.address}:${rinfo.port}`);
+        if (parsed.length > 0) this.sink.dropped(parsed, 'udp', `${address}:${port}`);
         return;
       }
-      this.sink.receive(parsed, new UdpFlow(this, rinfo.address, rinfo.port), msg);
+      this.sink.receive(parsed, new UdpFlow(this, address, port), msg);
     } catch (error) {
-      this.sink.internalError(error, 'udp', `${rinfo.address}:${rinfo.port}`);
+      this.sink.internalError(error, 'udp', `${address}:${port}`);
     }
   }
 

@@ -204,7 +204,7 @@ export class WsListener {
         reject(bindError(transport, host, port, err));
       };
       http.once('error', onError);
-      http.listen({ host, port, exclusive: true }, () => {
+      http.listen({ host, port, exclusive: this.sink.sharing === undefined }, () => {
         http.off('error', onError);
         http.on('error', (err) => this.sink.logger?.warn({ err, transport }, 'WebSocket server error'));
         const address = http.address();

@@ -23,6 +23,8 @@ export interface ForeignMembersDeps {
   readonly maxDialogs: number;
   /** Expires asked for in each back-end SUBSCRIBE, seconds. */
   readonly expiresS: number;
+  /** A new Call-ID (a worker of `standalone --workers` draws one whose NOTIFYs come back to it). Default newCallId. */
+  readonly callId?: () => string;
 }
 
 interface BackendDialog {
@@ -63,7 +65,7 @@ export class ForeignMembers {
   subscribe(key: string, memberUri: string, watcher: string): boolean {
     if (this.byKey.has(key)) return true;
     if (this.byKey.size >= this.deps.maxDialogs) return false;
-    const dialog: BackendDialog = { key, callId: newCallId(), localTag: newTag(), localUri: watcher, memberUri, remoteTag: undefined, cseq: 0, refresh: undefined };
+    const dialog: BackendDialog = { key, callId: (this.deps.callId ?? newCallId)(), localTag: newTag(), localUri: watcher, memberUri, remoteTag: undefined, cseq: 0, refresh: undefined };
     this.byCallId.set(dialog.callId, dialog);
     this.byKey.set(key, dialog);
     this.send(dialog, this.deps.expiresS);

@@ -38,6 +38,8 @@ export class ImdnNotifier {
     private readonly logger: Logger,
     /** Where notices sent after the answer are held, so a SIGTERM drain waits for them. */
     private readonly background: BackgroundWork,
+    /** Told when a notice was stored for a sender that has bindings by then (it registered while the notice was on its way). */
+    private readonly onStoredForReachable: (sender: string) => void = () => undefined,
   ) {}
 
   /** `notify` after the sender's answer, held in the background work; with no room left the notice is counted failed. */
@@ -74,6 +76,10 @@ export class ImdnNotifier {
       const limits = { maxMessages: this.config.offlineMessagesPerUser, ttlMs: this.config.offlineMessageTtlMs };
       const outcome = await this.store.storeOfflineMessage(sender, storedMessage(copy, 1), limits);
       this.metrics.imdnNotices.inc({ notice, result: outcome.stored ? 'stored' : 'failed' });
+      // A notice goes out after the sender's answer, so the sender may register between our look at its bindings and
+      // the store: its REGISTER then found no notice to deliver. Looking again after storing closes that gap (one of the
+      // two always sees the other), rather than leaving the notice to the next offline sweep.
+      if (outcome.stored && (await this.store.bindings(sender, this.clock.now())).length > 0) this.onStoredForReachable(sender);
     } catch (error) {
       this.metrics.imdnNotices.inc({ notice, result: 'failed' });
       this.logger.warn({ err: error, sender, recipient, messageId: imdn.messageId }, 'IMDN notice not sent');

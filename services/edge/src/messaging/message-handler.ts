@@ -86,7 +86,12 @@ export class MessageHandler {
     const bindings = await this.store.bindings(recipient, this.clock.now());
     if (bindings.length === 0) {
       if (live) return { status: 480, reason: 'Temporarily Unavailable (isComposing is never stored)' };
-      return this.storeForLater(recipient, copy, cseq);
+      const stored = await this.storeForLater(recipient, copy, cseq);
+      // The recipient may have registered between our look at its bindings and the store (a list copy goes on after
+      // the sender's 202; the store may be a hop away): its REGISTER then found nothing to deliver. Looking again after
+      // storing closes that gap (one of the two always sees the other), rather than leaving it to the offline sweep.
+      if (stored.status === 202 && (await this.store.bindings(recipient, this.clock.now())).length > 0) this.onQueuedForReachable(recipient);
+      return stored;
     }
     // Stored messages still waiting (being delivered, or their delivery failed): this one queues behind them, never overtakes.
     if (!live && (await this.store.offlineMessages(recipient, 1)).messages.length > 0) {

@@ -117,13 +117,7 @@ export class SubscriptionRegistry {
     );
     // The agent answers a block with 403 itself; an agent that reports it as a decision is answered the same way (RFC 3856 §6.6).
     if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
-    const dialog = new WatcherDialog({
-      ...request,
-      id,
-      presentity,
-      localCseq: Math.floor(Math.random() * 10_000),
-      expiresAt: this.deps.clock.now() + expires * 1000,
-    });
+    const dialog = new WatcherDialog(request, { id, presentity, localCseq: Math.floor(Math.random() * 10_000), expiresAt: this.deps.clock.now() + expires * 1000 });
     dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.

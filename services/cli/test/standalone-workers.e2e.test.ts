@@ -1,0 +1,14 @@
+import { presenceBehaviourSuite } from '@presence/testkit/behaviour';
+import { describe } from 'vitest';
+import { clusterTierAvailable } from './cluster-target.js';
+import { startWorkersTarget } from './standalone-workers-target.js';
+
+// The whole behaviour list through `presence standalone --workers 2`: UDP datagrams spread by the kernel over two workers, each dialog on its Call-ID's owner.
+presenceBehaviourSuite('standalone --workers 2', 'udp', () => startWorkersTarget());
+presenceBehaviourSuite('standalone --workers 2', 'tcp', () => startWorkersTarget());
+presenceBehaviourSuite('standalone --workers 2', 'ws', () => startWorkersTarget({ ws: true }));
+
+describe.runIf(clusterTierAvailable())('standalone --workers 2 with digest users in Redis', () => {
+  presenceBehaviourSuite('standalone --workers 2 --redis', 'udp', () => startWorkersTarget({ digest: true }), { authenticated: true });
+  presenceBehaviourSuite('standalone --workers 2 --redis', 'tcp', () => startWorkersTarget({ digest: true }), { authenticated: true });
+});
