@@ -7,7 +7,7 @@ import { runMessageWorkload } from './message/message-workload.js';
 import { runRlsWorkload } from './rls/rls-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
-import { memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
+import { hopCostTable, memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
 import { runRecord, writeResult } from './report/write-result.js';
 
 /**
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
 function render(config: BenchConfig, results: readonly TargetResult[], comparisons: readonly Comparison[]): string {
   const parts = [`subscribe phase (${config.transport}, ${results[0]?.workers ?? 0} generator processes)`, subscribeTable(results)];
   if (config.run !== 'memory') parts.push('', 'PUBLISH steps (rates per second, PUBLISH→NOTIFY latency in ms)', stepTable(config, results));
+  // A target of several processes (a cluster) gets each one's cost: the hops.
+  if (results.some((r) => r.steps.some((s) => Object.keys(s.summary.serverCpu?.byProcess ?? {}).length > 1))) {
+    parts.push('', 'CPU per process over each PUBLISH step (window and drain): µs per NOTIFY received, per PUBLISH accepted; cores = CPU s / wall s', hopCostTable(results));
+  }
   for (const result of results) {
     const busy = result.steps.filter((s) => s.summary.workerCpuPctMax > GENERATOR_BUSY_PCT);
     if (busy.length === 0) continue;

@@ -26,15 +26,19 @@ describe('bench smoke', () => {
 
   /** Runs the built bench for 2 s of PUBLISH at 20/s (10 presentities × 5 watchers) and returns its stdout and JSON result. */
   async function runBench(...extra: string[]): Promise<{ stdout: string; result: TargetResult }> {
+    return runBenchAgainst('standalone', ...extra);
+  }
+
+  async function runBenchAgainst(mode: 'standalone' | 'cluster', ...extra: string[]): Promise<{ stdout: string; result: TargetResult }> {
     expect(existsSync(BENCH), `${BENCH} missing: run npx tsc -b first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
-    const args = ['--mode', 'standalone', '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out, ...extra];
+    const args = ['--mode', mode, '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out, ...extra];
     const child = children.spawn(process.execPath, [BENCH, ...args], { cwd: ROOT });
     const { code } = await child.exit(60_000);
     expect(code, child.stderr()).toBe(0);
     expect(child.stdout()).toMatch(/PUBLISH steps/);
     const [file] = await readdir(out);
-    expect(file).toMatch(/-standalone\.json$/);
+    expect(file).toMatch(new RegExp(`-${mode}\\.json$`));
     const { results } = JSON.parse(await readFile(join(out, file!), 'utf8')) as { results: TargetResult[] };
     return { stdout: child.stdout(), result: results[0]! };
   }
@@ -79,4 +83,24 @@ describe('bench smoke', () => {
     // the server's view: every PUBLISH of the step authenticated, none challenged
     expect(result.server).toMatchObject({ publishRequests: step.publishSent, notifiesOk: step.notifies, authChallenges: 0, authSuccesses: step.publishSent });
   }, 90_000);
+
+  it('bench smoke - cluster 1 edge + 2 agents: a CPU table per process (edge, agents, NATS, Redis) with positive µs per NOTIFY and PUBLISH', async () => {
+    // 200/s for 3 s: enough work that each process (Redis too) runs for several 10 ms clock ticks of /proc/<pid>/stat
+    const { stdout, result } = await runBenchAgainst('cluster', '--edges', '1', '--agents', '2', '--rate', '200', '--duration', '3');
+    const step = result.steps[0]!.summary;
+    expect(step.changesDelivered).toBe(step.changesOwed);
+    const byProcess = step.serverCpu?.byProcess ?? {};
+    const processes = Object.keys(byProcess);
+    expect(processes.map((name) => name.replace(/-\d+$/, '')).sort()).toEqual(['agent', 'agent', 'edge', 'nats-server', 'redis-server']);
+    expect(Object.values(byProcess).reduce((a, b) => a + b, 0)).toBeCloseTo(step.serverCpu!.cpuSeconds, 6);
+    const table = stdout.slice(stdout.indexOf('CPU per process over each PUBLISH step'));
+    for (const process of [...processes, 'all']) {
+      // target, rate, process, CPU s, cores, share, µs/NOTIFY, µs/PUBLISH
+      const row = new RegExp(`^cluster 1e/2a\\s+200\\s+${process}\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)%\\s+(\\S+)\\s+(\\S+)$`, 'm').exec(table);
+      expect(row, `${process} row in\n${table}`).not.toBeNull();
+      const [perNotify, perPublish] = [Number(row![4]), Number(row![5])];
+      expect(perNotify, `${process} µs/NOTIFY`).toBeGreaterThan(0);
+      expect(perPublish, `${process} µs/PUBLISH`).toBeGreaterThan(perNotify);
+    }
+  }, 120_000);
 });

@@ -60,7 +60,12 @@ export interface StepSummary extends StepCounts {
   readonly latency: LatencySummary;
   readonly publishRtt: LatencySummary;
   /** CPU seconds the target's processes used over the step (window and drain), and that wall time; set by the run when /proc allows. */
-  readonly serverCpu?: { readonly cpuSeconds: number; readonly wallSeconds: number };
+  readonly serverCpu?: {
+    readonly cpuSeconds: number;
+    readonly wallSeconds: number;
+    /** cpuSeconds split by process (edge-N, agent-N, nats-server, redis-server, standalone...): the cost of each hop. */
+    readonly byProcess?: Readonly<Record<string, number>>;
+  };
 }
 
 export type Progress = (line: string) => void;

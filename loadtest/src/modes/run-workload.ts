@@ -1,7 +1,7 @@
 import type { BenchConfig, GeneratorName, TargetMode } from '../cli/bench-config.js';
 import { LoadSession, type GeneratorSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
 import { readProcessMemory } from '../probes/process-memory.js';
-import { targetCpuSeconds } from '../probes/process-cpu.js';
+import { cpuDelta, sumCpu, targetCpuByProcess, targetCpuSeconds, type CpuByProcess } from '../probes/process-cpu.js';
 import { readRedisMemory } from '../probes/redis-info.js';
 import { SippSession } from '../sipp/sipp-session.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
@@ -106,7 +106,7 @@ async function runWorkload(
     const countersBefore = await readServerCounters(target.probes);
     // Profiles: <pid>-1 = start + subscribe phase, <pid>-2 = the PUBLISH steps, <pid>-3 = shutdown.
     if (profiling) signalServers(target);
-    const { steps, findMax } = await runSteps(session, config, log, warmup === undefined ? 0 : 1, () => targetCpuSeconds(target));
+    const { steps, findMax } = await runSteps(session, config, log, warmup === undefined ? 0 : 1, () => targetCpuByProcess(target));
     if (profiling) signalServers(target);
     const server = counterDelta(countersBefore, await readServerCounters(target.probes));
     const end = await readMemory();
@@ -149,19 +149,21 @@ async function runSteps(
   config: BenchConfig,
   log: Log,
   firstIndex: number,
-  cpuSeconds: () => Promise<number | undefined>,
+  cpuByProcess: () => Promise<CpuByProcess | undefined>,
 ): Promise<{ steps: JudgedStep[]; findMax?: Omit<FindMaxOutcome, 'steps'> }> {
   const { p99LimitMs, errorLimitPct, deliveryLimitPct } = config.findMax;
   const limits = { p99LimitMs, errorLimitPct, deliveryLimitPct };
   let index = firstIndex;
   const runStep = async (rate: number): Promise<StepSummary> => {
     log(`PUBLISH step ${index} at ${rate}/s for ${config.durationS} s...`);
-    const cpuBefore = await cpuSeconds();
+    const cpuBefore = await cpuByProcess();
     const startedAt = performance.now();
     const summary = await session.step(index++, rate, config.durationS, config.drainS);
     const wallSeconds = (performance.now() - startedAt) / 1000;
-    const cpuAfter = await cpuSeconds();
-    return cpuBefore === undefined || cpuAfter === undefined ? summary : { ...summary, serverCpu: { cpuSeconds: cpuAfter - cpuBefore, wallSeconds } };
+    const cpuAfter = await cpuByProcess();
+    if (cpuBefore === undefined || cpuAfter === undefined) return summary;
+    const byProcess = cpuDelta(cpuBefore, cpuAfter);
+    return { ...summary, serverCpu: { cpuSeconds: sumCpu(byProcess), wallSeconds, byProcess } };
   };
   switch (config.run) {
     case 'memory':

@@ -150,3 +150,40 @@ function rolesWithSeveralProcesses(processes: readonly BytesPerSubscription[]): 
   for (const [role, members] of roles) if (members.length < 2) roles.delete(role);
   return roles;
 }
+
+const HOP_COLUMNS: Column[] = [
+  { title: 'target' },
+  { title: 'rate', align: 'right' },
+  { title: 'process' },
+  { title: 'CPU s', align: 'right' },
+  { title: 'cores', align: 'right' },
+  { title: 'share', align: 'right' },
+  { title: 'µs/NOTIFY', align: 'right' },
+  { title: 'µs/PUBLISH', align: 'right' },
+];
+
+/**
+ * CPU of each process over each PUBLISH step (window and drain), per NOTIFY
+ * the watchers received and per PUBLISH answered 2xx: in a cluster, what
+ * each hop (edge, agents, NATS, Redis) costs. The `all` row is the step's CPU column.
+ */
+export function hopCostTable(results: readonly TargetResult[]): string {
+  const rows = results.flatMap((result) =>
+    result.steps.flatMap(({ summary: s }) => {
+      const cpu = s.serverCpu;
+      if (cpu?.byProcess === undefined) return [];
+      const row = (process: string, seconds: number): string[] => [
+        result.label,
+        formatRate(s.targetRate),
+        process,
+        seconds.toFixed(2),
+        (seconds / cpu.wallSeconds).toFixed(2),
+        cpu.cpuSeconds > 0 ? formatPercent(seconds / cpu.cpuSeconds) : '-',
+        s.notifies > 0 ? ((seconds * 1e6) / s.notifies).toFixed(1) : '-',
+        s.publishAccepted > 0 ? ((seconds * 1e6) / s.publishAccepted).toFixed(0) : '-',
+      ];
+      return [...Object.entries(cpu.byProcess).map(([name, seconds]) => row(name, seconds)), row('all', cpu.cpuSeconds)];
+    }),
+  );
+  return renderTable(HOP_COLUMNS, rows);
+}

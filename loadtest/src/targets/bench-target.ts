@@ -18,8 +18,8 @@ export interface BenchTarget {
   readonly probes: readonly MemoryProbe[];
   /** Redis to read INFO memory from (cluster mode, or given for an external target). */
   readonly redis?: Endpoint;
-  /** Processes that serve the target without a probe of their own (cluster: nats-server, redis-server); counted in its CPU. */
-  readonly helperPids?: () => number[];
+  /** Processes that serve the target without a probe of their own (cluster: nats-server, redis-server); counted in its CPU, each under its name. */
+  readonly helperProcesses?: () => readonly { readonly name: string; readonly pid: number }[];
   stop(): Promise<void>;
 }
 

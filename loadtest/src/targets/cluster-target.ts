@@ -51,7 +51,11 @@ export async function startClusterTarget(options: ClusterOptions): Promise<Bench
       ...cluster.agents.map((agent) => ({ name: agent.id, metricsUrl: `${agent.httpUrl}/metrics`, pid: agent.child.process.pid })),
     ],
     redis: { host: '127.0.0.1', port: cluster.redis.port },
-    helperPids: () => [cluster.nats.pid, cluster.redis.pid].filter((pid): pid is number => pid !== undefined),
+    helperProcesses: () =>
+      [
+        { name: 'nats-server', pid: cluster.nats.pid },
+        { name: 'redis-server', pid: cluster.redis.pid },
+      ].filter((p): p is { name: string; pid: number } => p.pid !== undefined),
     stop: () => cluster.stop(),
   };
 }

@@ -42,6 +42,12 @@ import type { RedisScripts } from './redis-scripts.js';
  * behind either. Pending marks are removed with the entry, so the side
  * hash only holds presentities that have an entry.
  *
+ * "Before" is Redis's order of execution, not a wait: on one Redis node
+ * both scripts travel down one connection, which Redis runs in order, so
+ * the commit is sent right behind the lower without waiting for its reply
+ * (PresentityRecords.lowerThenCommit); only a Redis Cluster, where the two
+ * slots may live on different nodes, makes the commit wait.
+ *
  * Step 3 is best effort for the caller: once the commit succeeded, a
  * failed settle only leaves an early entry, so the store reports the
  * commit as done and logs the settle failure.

@@ -36,8 +36,13 @@ export class RedisCalls {
     try {
       await this.run(operation, command);
     } catch (error) {
-      this.logger.warn({ err: error, operation }, 'redis store follow-up write failed; the expiry sweep repairs it');
+      this.followUpFailed(operation, error);
     }
+  }
+
+  /** A write whose failure leaves only harmless state failed: said in the log, nothing thrown. */
+  followUpFailed(operation: string, error: unknown): void {
+    this.logger.warn({ err: error, operation }, 'redis store follow-up write failed; the expiry sweep repairs it');
   }
 
   /** Follow-up writes nobody waits for (bestEffort ones, which never reject); close() waits for them. */

@@ -18,6 +18,7 @@ import { presentityMember } from '../expiry-member.js';
 import { storeContract } from '../store.contract.js';
 import { openRedisStoreForTest } from '../test-support/redis-store-for-test.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
+import { LUA_SOURCES } from './lua-sources.js';
 import { PresentityIndex } from './presentity-index.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
@@ -370,6 +371,28 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       try {
         await raw.set(new RedisKeys(keyPrefix).user('sip:bad@example.com'), '["bad","example.com","plain-password","x",true,null]');
         await expect(store.user('sip:bad@example.com')).rejects.toBeInstanceOf(CorruptRecordError);
+      } finally {
+        raw.disconnect();
+      }
+    });
+
+    it('index - the commit goes right behind its lower: after a SCRIPT FLUSH that leaves only the commit script known, the lower is resent and the entry still ends at the earliest expiry', async () => {
+      const keyPrefix = uniquePrefix();
+      const keys = new RedisKeys(keyPrefix);
+      const store = await open({ keyPrefix });
+      const raw = new Redis(server.url);
+      try {
+        const p = 'sip:flushed@example.com';
+        expect((await store.commitPresentity(change(p, 0, [publication('e1', 50_000)]))).ok).toBe(true);
+        // The server forgets every script, then learns the commit's again: the next lower is refused (NOSCRIPT) alone.
+        await raw.script('FLUSH');
+        await raw.script('LOAD', LUA_SOURCES['commit-presentity']);
+        const second = await store.commitPresentity(change(p, 1, [publication('e2', 90_000)]));
+        expect(second).toMatchObject({ ok: true, state: { revision: 2 } });
+        await store.close(); // waits for the settle sent after the commit
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('90000');
+        // The resent lower marked revision 2 pending and its settle, sent after it, applied (the mark goes only with the entry).
+        expect(await raw.hget(keys.expiryRevisions(7), presentityMember(p))).toBe('2');
       } finally {
         raw.disconnect();
       }
