@@ -106,14 +106,15 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifyPacing = { minIntervalMs: config.notifyMinIntervalMs, keepAliveMinIntervalMs: config.notifyKeepAliveMinIntervalMs };
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, ...notifyPacing, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
   // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
   const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);
   // RFC 5875 xcap-diff: the documents named in the SUBSCRIBE, their changes from xcap.<auid>.
   const xcapDiff = new XcapDiffWatches(store, bus, subjects, XCAP_ROOT, logger);
-  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
-  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, ...notifyPacing, metrics, logger });
+  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, ...notifyPacing, metrics, logger });
 
   const registry = new SubscriptionRegistry({
     agent,

@@ -1,4 +1,5 @@
 import type { WatcherDialog } from '../subscriptions/index.js';
+import { EntityTags } from './entity-tags.js';
 import { PIDF_CONTENT_TYPE } from './notify-request.js';
 import type { PresentityInterest } from './presentity-interest.js';
 
@@ -6,6 +7,8 @@ import type { PresentityInterest } from './presentity-interest.js';
 export interface NotifyBody {
   readonly body: string | Uint8Array;
   readonly changedAt: number;
+  /** RFC 5839 entity-tag of the body (SIP-ETag); undefined for a package that issues none. */
+  readonly etag?: string;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface NotifyBodies {
   final(dialog: WatcherDialog): string | Uint8Array;
   /** The dialog sends nothing more: drop what was kept for it. */
   forget(dialog: WatcherDialog): void;
+  /** RFC 5839: the entity-tag of the state the dialog would be sent now; undefined without one. Absent: the package issues none. */
+  entityTag?(dialog: WatcherDialog): string | undefined;
 }
 
 /**
@@ -30,12 +35,19 @@ export interface NotifyBodies {
  */
 export class PresenceBodies implements NotifyBodies {
   readonly contentType = PIDF_CONTENT_TYPE;
+  private readonly tags = new EntityTags();
 
   constructor(private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>) {}
 
   next(dialog: WatcherDialog): NotifyBody | undefined {
     const watched = this.interest.current(dialog.presentity);
-    return watched && { body: this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey), changedAt: watched.changedAt };
+    if (!watched) return undefined;
+    return { body: this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey), changedAt: watched.changedAt, etag: this.tags.of(dialog.presentity, watched, dialog.viewKey) };
+  }
+
+  entityTag(dialog: WatcherDialog): string | undefined {
+    const watched = this.interest.current(dialog.presentity);
+    return watched && this.tags.of(dialog.presentity, watched, dialog.viewKey);
   }
 
   final(dialog: WatcherDialog): string | Uint8Array {

@@ -1,7 +1,8 @@
-import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError } from '@presence/core';
+import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError, withoutRateParameters } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
+import { notifyControls } from './notify-controls.js';
 import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
@@ -27,6 +28,7 @@ export class SubscribeHandler {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
+    const controls = notifyControls(request, event.value);
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -40,6 +42,7 @@ export class SubscribeHandler {
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
           requester,
+          controls,
         },
         answerWith200(request),
       );
@@ -64,7 +67,8 @@ export class SubscribeHandler {
         remoteTarget: contact.uri,
         routeSet: request.recordRoute,
         presentity,
-        event: event.value,
+        // The rates are reflected in Subscription-State (RFC 6446 §5.2); the rest of the Event is echoed.
+        event: withoutRateParameters(event.value),
         eventPackage: event.packageName,
         flow: request.flow.token,
         source: request.flow.remoteAddress,
@@ -72,6 +76,7 @@ export class SubscribeHandler {
         remoteCseq: request.cseq.seq,
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
+        controls,
       },
       answerWith200(request),
     );
@@ -112,13 +117,12 @@ function dialogContact(contacts: LocalContacts, request: IncomingRequest): strin
   return contacts.contactUri(transport, undefined, sips);
 }
 
-/** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1). */
+/** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1); or 204 when no NOTIFY follows (RFC 5839 §6.3). */
 function answerWith200(request: IncomingRequest): SubscribeAnswer {
-  return {
-    accept: (dialog, expires) =>
-      request.respond(200, 'OK', {
-        toTag: dialog.localTag,
-        headers: { expires: String(expires), contact: `<${dialog.localContact}>` },
-      }),
-  };
+  const respond = (status: 200 | 204, phrase: string) => (dialog: { readonly localTag: string; readonly localContact: string }, expires: number) =>
+    request.respond(status, phrase, {
+      toTag: dialog.localTag,
+      headers: { expires: String(expires), contact: `<${dialog.localContact}>` },
+    });
+  return { accept: respond(200, 'OK'), noNotification: respond(204, 'No Notification') };
 }

@@ -1,5 +1,6 @@
 import type { PresentitySnapshot, SubscribeCommand, SubscribedReply, UnsubscribeReason } from '@presence/contracts';
 import type { TerminationReason } from '@presence/core';
+import type { NotifyControls } from './subscribe-request.js';
 import type { WatcherDialog } from './watcher-dialog.js';
 
 /*
@@ -72,4 +73,10 @@ export interface DialogNotifier {
   cancel(dialog: WatcherDialog): void;
   /** The dialog ended without a final NOTIFY (it failed): drop what was kept for its bodies. */
   forget(dialog: WatcherDialog): void;
+  /**
+   * The watcher's controls from its SUBSCRIBE, once the dialog shows its
+   * current view (RFC 6446 rates for `expiresSeconds`, RFC 5839 condition);
+   * true when the condition holds. A package without them ignores them.
+   */
+  applyControls?(dialog: WatcherDialog, controls: NotifyControls, expiresSeconds: number): boolean;
 }

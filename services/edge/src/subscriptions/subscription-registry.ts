@@ -16,7 +16,7 @@ import type { Logger } from '@presence/runtime';
 import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
-import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
+import type { InDialogSubscribe, InitialSubscribe, NotifyControls, SubscribeAnswer } from './subscribe-request.js';
 import type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
@@ -131,11 +131,15 @@ export class SubscriptionRegistry {
       const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
       // Held (withInterest) until this resolves: the final NOTIFY's body is the state the interest holds.
       served.interest.apply(decision.state);
+      // RFC 5839 §5.4: a poll whose entity-tag is current gets that NOTIFY without a body.
+      served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, 0);
       await served.notifier.notifyTerminated(dialog, reason);
       return;
     }
     await this.activate(served, dialog, decision.state);
     admission.held = true;
+    // RFC 5839 §5.5: resuming with a current entity-tag, the first NOTIFY carries no body.
+    served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, expires);
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
   }
@@ -166,12 +170,22 @@ export class SubscriptionRegistry {
     if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
       // A refresh the rules now refuse is still answered 200 (a refused refresh would leave the subscription standing, RFC 6665 §4.1.2.2); the NOTIFY ends it.
-      answer.accept(dialog, expires);
       if (ended === undefined) dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
-      await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
+      // RFC 5839 §5.7: an unsubscribe whose entity-tag is current gets 204, which concludes the subscription without a NOTIFY.
+      const quiet = ended === undefined && served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, 0) === true;
+      if (quiet) answer.noNotification(dialog, 0);
+      else answer.accept(dialog, expires);
+      await this.terminate(dialog, ended ?? { type: 'unsubscribed' }, quiet);
       return;
     }
+    const wasPending = dialog.pending;
     await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
+    // RFC 5839 §6.3: a refresh whose entity-tag is current gets 204 and no NOTIFY, unless it moved pending to active (a reportable change, §6.2).
+    const current = served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, expires) === true;
+    if (current && wasPending === dialog.pending) {
+      answer.noNotification(dialog, expires);
+      return;
+    }
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
   }
@@ -326,9 +340,10 @@ export class SubscriptionRegistry {
    * Ends a held dialog through its state machine, then frees it here, in the
    * mirror and at the agent. The event decides the rest: an unsubscribe has
    * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
-   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
+   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason,
+   * unless `silent` (RFC 5839 §5.7: the 204 concluded it).
    */
-  private async terminate(dialog: WatcherDialog, event: EndEvent): Promise<void> {
+  private async terminate(dialog: WatcherDialog, event: EndEvent, silent = false): Promise<void> {
     if (!this.heldDialog(dialog.id)) return;
     const served = this.packageOf(dialog);
     this.expiry.cancel(dialog);
@@ -340,7 +355,7 @@ export class SubscriptionRegistry {
     // An unsubscribe has told the agent already, and a rejection is the agent's own decision (the record is gone).
     if (event.type !== 'unsubscribed' && event.type !== 'rejected') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
     // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
-    if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason));
+    if (event.type !== 'notify-failed' && reason && !silent) work.push(served.notifier.notifyTerminated(dialog, reason));
     else served.notifier.forget(dialog);
     served.interest.release(dialog.presentity);
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
@@ -372,6 +387,9 @@ export function eventPackageOf(event: string): string {
   const semicolon = event.indexOf(';');
   return (semicolon < 0 ? event : event.slice(0, semicolon)).trim().toLowerCase();
 }
+
+/** A SUBSCRIBE that asks nothing of its NOTIFYs. */
+const NO_CONTROLS: NotifyControls = Object.freeze({});
 
 /** The package every edge serves (RFC 3856). */
 export const PRESENCE_PACKAGE = 'presence';

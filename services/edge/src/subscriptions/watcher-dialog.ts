@@ -5,6 +5,7 @@ import {
   normalizeAor,
   type DialogRecord,
   type SubscriptionEvent,
+  type RateSchedule,
   type SubscriptionState,
   type TimerHandle,
 } from '@presence/core';
@@ -41,16 +42,30 @@ export interface DialogFields {
   readonly expiresAt: number;
 }
 
-/** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
+/** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set or the watcher negotiated rates. */
 export interface NotifyPacing {
   lastNotifyAt: number;
   timer: TimerHandle | undefined;
+  /** The timer is a keep-alive (RFC 6446 min-rate, adaptive-min-rate), not the wait for the max-rate window. */
+  keepAlive?: boolean;
+  /** The rates this watcher negotiated (RFC 6446); undefined when it asked for none. */
+  rates?: RateSchedule;
 }
+
+/**
+ * RFC 5839 Suppress-If-Match of the watcher's latest SUBSCRIBE, while it
+ * holds: 'match' (its entity-tag was current; false again at the next change
+ * of state or view) or 'any' (the "*" wildcard: always true).
+ */
+export type NotifyCondition = 'none' | 'match' | 'any';
 
 const IN_FLIGHT = 1;
 const DIRTY = 2;
 const TERMINATED = 4;
 const PENDING = 8;
+/** Two bits: the NotifyCondition (no field of its own: most watchers never set one). */
+const CONDITION_MATCH = 16;
+const CONDITION_ANY = 32;
 const NO_ROUTES: readonly string[] = Object.freeze([]);
 
 /**
@@ -178,7 +193,18 @@ export class WatcherDialog implements Expiring {
 
   /** A live dialog's new view (same status): polite-block and the views of the document swap without a state change. */
   showView(viewKey: string): void {
+    // Another view is another entity (RFC 5839 §4): the watcher's entity-tag no longer matches.
+    if (viewKey !== this.viewKey && this.condition === 'match') this.condition = 'none';
     this.viewKey = shared(viewKey);
+  }
+
+  get condition(): NotifyCondition {
+    return (this.#flags & CONDITION_ANY) !== 0 ? 'any' : (this.#flags & CONDITION_MATCH) !== 0 ? 'match' : 'none';
+  }
+
+  set condition(condition: NotifyCondition) {
+    this.setFlag(CONDITION_MATCH, condition === 'match');
+    this.setFlag(CONDITION_ANY, condition === 'any');
   }
 
   /**
