@@ -104,7 +104,12 @@ export function rateParameters(rates: NegotiatedRates): string {
 
 /** A rate in the grammar of §9.2: at most two integer digits, at most ten decimals, never zero. */
 export function formatRate(rate: number): string {
-  return rounded(rate).toFixed(10).replace(/\.?0+$/, '');
+  const text = rounded(rate).toFixed(10);
+  // Trailing zeros (and a bare point) dropped by hand: ten decimals always leave a point to stop at.
+  let end = text.length;
+  while (text[end - 1] === '0') end--;
+  if (text[end - 1] === '.') end--;
+  return text.slice(0, end);
 }
 
 function rounded(rate: number): number {

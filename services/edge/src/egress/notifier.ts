@@ -40,6 +40,13 @@ function rateParameters(pacing: NotifyPacing | undefined): string {
   return pacing?.rates?.parameters ?? '';
 }
 
+/** A NOTIFY went (or was suppressed in the watcher's stead): the gap and the keep-alive count from now, the adaptive count grows. */
+function markSent(pacing: NotifyPacing | undefined, now: number): void {
+  if (pacing === undefined) return;
+  pacing.lastNotifyAt = now;
+  pacing.rates?.sent(now);
+}
+
 /** The status a NOTIFY we could not build or hand to the stack counts as: a transport failure. */
 const NOT_SENT = 503;
 
@@ -193,20 +200,14 @@ export class Notifier {
     if (suppressed && !reportable) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'unchanged' });
       // Counted as sent: the watcher said it holds this state, and an adaptive timeout must not shrink to nothing meanwhile.
-      if (dialog.pacing !== undefined) {
-        dialog.pacing.lastNotifyAt = now;
-        dialog.pacing.rates?.sent(now);
-      }
+      markSent(dialog.pacing, now);
       this.pump(dialog);
       return;
     }
     dialog.inFlight = true;
     // Without a minimum interval or negotiated rates there is nothing to pace: no per-dialog state for it.
     if (this.deps.minIntervalMs > 0) dialog.pacing ??= { lastNotifyAt: now, timer: undefined };
-    if (dialog.pacing !== undefined) {
-      dialog.pacing.lastNotifyAt = now;
-      dialog.pacing.rates?.sent(now);
-    }
+    markSent(dialog.pacing, now);
     if (watched.changedAt > 0 && !suppressed) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now) + rateParameters(dialog.pacing);
     this.sendAndPump(dialog, state, suppressed ? '' : watched.body, watched.etag);
@@ -217,10 +218,7 @@ export class Notifier {
     dialog.dirty = false;
     dialog.inFlight = true;
     const now = this.deps.clock.now();
-    if (dialog.pacing !== undefined) {
-      dialog.pacing.lastNotifyAt = now;
-      dialog.pacing.rates?.sent(now);
-    }
+    markSent(dialog.pacing, now);
     this.sendAndPump(dialog, subscriptionStateHeader({ status: 'pending', expiresAt: dialog.expiresAt }, now) + rateParameters(dialog.pacing), '');
   }
 
