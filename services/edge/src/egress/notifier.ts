@@ -1,13 +1,13 @@
 import { POLITE_BLOCK_VIEW } from '@presence/contracts';
 import type { TerminationReason, TimerClock } from '@presence/core';
-import { subscriptionStateHeader } from '@presence/core';
+import { parseRateControl, subscriptionStateHeader } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
 import type { OutgoingRequest, SendTarget, SipResponse } from '@presence/sip';
 import type { NotifyBodies } from './notify-bodies.js';
-import { applyCondition, applyRates } from './notify-controls.js';
+import { applyCondition, applyRates, type RatePolicy } from './notify-controls.js';
 import { notifyRequest } from './notify-request.js';
-import type { NotifyControls, NotifyPacing, WatcherDialog } from '../subscriptions/index.js';
+import { eventPackageOf, type NotifyControls, type NotifyPacing, type WatcherDialog } from '../subscriptions/index.js';
 
 export interface NotifySender {
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse>;
@@ -97,7 +97,7 @@ export class Notifier {
   /** RFC 6446 rates and the RFC 5839 condition of the dialog's latest SUBSCRIBE; true when the condition holds. */
   applyControls(dialog: WatcherDialog, controls: NotifyControls, expiresSeconds: number): boolean {
     if (dialog.pacing?.keepAlive) this.stopPacingTimer(dialog);
-    applyRates(dialog, controls, expiresSeconds, { minIntervalMs: this.deps.minIntervalMs, keepAliveMinIntervalMs: this.deps.keepAliveMinIntervalMs ?? DEFAULT_KEEPALIVE_MIN_INTERVAL_MS }, this.deps.clock);
+    applyRates(dialog, controls, expiresSeconds, this.ratePolicy(), this.deps.clock);
     const holds = applyCondition(dialog, controls, this.deps.bodies);
     // A refresh answered 204 sends nothing: the keep-alive restarts from the new rates.
     this.pump(dialog);
@@ -244,11 +244,35 @@ export class Notifier {
       dialog.localCseq += 1;
       const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType, etag);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
+      if (response.status < 300 && dialog.pacing?.rates !== undefined) this.ratesFromAnswer(dialog, response);
       return response.status;
     } catch (error) {
       this.internalError(error, dialog, 'NOTIFY not sent: ending the subscription');
       return NOT_SENT;
     }
+  }
+
+  /**
+   * RFC 6446 §9.3: a watcher with negotiated rates may restate them all in
+   * the Event of its 2xx to a NOTIFY (none given: removed). A response cannot
+   * be refused, so one naming another package or a malformed rate changes
+   * nothing.
+   */
+  private ratesFromAnswer(dialog: WatcherDialog, response: SipResponse): void {
+    const event = response.header('event');
+    if (event === undefined || eventPackageOf(event) !== eventPackageOf(dialog.event)) return;
+    let rates: NotifyControls['rates'];
+    try {
+      rates = parseRateControl(event);
+    } catch {
+      return;
+    }
+    const now = this.deps.clock.now();
+    applyRates(dialog, rates === undefined ? {} : { rates }, Math.max(1, Math.ceil((dialog.expiresAt - now) / 1000)), this.ratePolicy(), this.deps.clock);
+  }
+
+  private ratePolicy(): RatePolicy {
+    return { minIntervalMs: this.deps.minIntervalMs, keepAliveMinIntervalMs: this.deps.keepAliveMinIntervalMs ?? DEFAULT_KEEPALIVE_MIN_INTERVAL_MS };
   }
 
   private internalError(error: unknown, dialog: WatcherDialog, message: string): void {

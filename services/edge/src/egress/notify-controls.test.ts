@@ -16,7 +16,7 @@ const START = 1_700_000_000_000;
  * A notifier on a fake clock whose watched state is `state.version`, every
  * NOTIFY recorded with its Subscription-State, SIP-ETag and body.
  */
-function setup(options: { minIntervalMs?: number; keepAliveMinIntervalMs?: number } = {}) {
+function setup(options: { minIntervalMs?: number; keepAliveMinIntervalMs?: number; answerEvent?: () => string | undefined } = {}) {
   const clock = new FakeClock(START);
   const metrics = createPresenceMetrics({ processMetrics: false });
   const sent: { at: number; state: string; etag: string | undefined; body: string }[] = [];
@@ -25,7 +25,8 @@ function setup(options: { minIntervalMs?: number; keepAliveMinIntervalMs?: numbe
     sender: {
       sendRequest: (request: OutgoingRequest) => {
         sent.push({ at: clock.now() - START, state: request.headers['subscription-state'] as string, etag: request.headers['sip-etag'] as string | undefined, body: typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body) });
-        return Promise.resolve({ status: 200 } as SipResponse);
+        const event = options.answerEvent?.();
+        return Promise.resolve({ status: 200, header: (name: string) => (name === 'event' ? event : undefined) } as SipResponse);
       },
     },
     bodies: new PresenceBodies({ current: () => state, bodyOf: (_p, s, viewKey) => (viewKey === POLITE_BLOCK_VIEW ? encode('offline') : s.body) }),
@@ -131,6 +132,34 @@ describe('RFC 6446 rate control at the notifier', () => {
     expect(sent).toHaveLength(10);
     await advance(1);
     expect(sent.map((n) => n.at).at(-1)).toBe(30_000);
+  });
+
+  it('RFC 6446 §9.3 - the rates restated in the Event of a 2xx to a NOTIFY apply from then on; one of another package is ignored', async () => {
+    let answerEvent: string | undefined = 'presence;max-rate=0.1';
+    const { notifier, sent, dialog, change, advance } = setup({ answerEvent: () => answerEvent });
+    await subscribe(notifier, dialog, { rates: { maxRate: 1 } });
+    answerEvent = 'presence.winfo;max-rate=5';
+    change(2);
+    notifier.stateChanged(dialog);
+    await advance(9999);
+    expect(sent).toHaveLength(1);
+    await advance(1);
+    expect(sent.map((n) => [n.at, n.state])).toEqual([
+      [0, 'active;expires=3600;max-rate=1'],
+      [10_000, 'active;expires=3590;max-rate=0.1'],
+    ]);
+    answerEvent = 'presence';
+    change(3);
+    notifier.stateChanged(dialog);
+    await advance(10_000);
+    change(4);
+    notifier.stateChanged(dialog);
+    await settle();
+    // The 2xx to the third NOTIFY named no rate: rate control is gone, the fourth goes at once, reflecting none.
+    expect(sent.map((n) => [n.at, n.state]).slice(2)).toEqual([
+      [20_000, 'active;expires=3580;max-rate=0.1'],
+      [20_000, 'active;expires=3580'],
+    ]);
   });
 
   it('a refresh without rate parameters removes them: nothing reflected, no keep-alive', async () => {
