@@ -41,11 +41,16 @@ function setup(options: { minIntervalMs?: number; keepAliveMinIntervalMs?: numbe
     state.body = encode(`v${version}`);
   };
   const dialog = testDialog({ expiresAt: START + 3_600_000 });
+  /** The watched state moves to `version` and the dialog hears of it, as the interest tells the registry. */
+  const changed = (version: number) => {
+    change(version);
+    notifier.stateChanged(dialog);
+  };
   const advance = async (ms: number) => {
     clock.advance(ms);
     await settle();
   };
-  return { clock, notifier, sent, dialog, change, advance, metrics };
+  return { clock, notifier, sent, dialog, change, changed, advance, metrics };
 }
 
 /** Subscribes the dialog with `controls` as the registry does: controls, then the immediate NOTIFY. */
@@ -58,13 +63,11 @@ async function subscribe(notifier: Notifier, dialog: ReturnType<typeof testDialo
 
 describe('RFC 6446 rate control at the notifier', () => {
   it('max-rate - no NOTIFY sooner than 1/max-rate after the last; changes meanwhile go as one at the end of the gap, reflected in Subscription-State', async () => {
-    const { notifier, sent, dialog, change, advance } = setup();
+    const { notifier, sent, dialog, advance, changed } = setup();
     await subscribe(notifier, dialog, { rates: { maxRate: 0.5 } });
     expect(sent[0]).toMatchObject({ at: 0, state: 'active;expires=3600;max-rate=0.5', body: 'v1' });
-    change(2);
-    notifier.stateChanged(dialog);
-    change(3);
-    notifier.stateChanged(dialog);
+    changed(2);
+    changed(3);
     await advance(1999);
     expect(sent).toHaveLength(1);
     await advance(1);
@@ -75,11 +78,10 @@ describe('RFC 6446 rate control at the notifier', () => {
   });
 
   it('max-rate - the server policy is the floor of the gap, and is reflected as the applied max-rate', async () => {
-    const { notifier, sent, dialog, change, advance } = setup({ minIntervalMs: 5000 });
+    const { notifier, sent, dialog, advance, changed } = setup({ minIntervalMs: 5000 });
     await subscribe(notifier, dialog, { rates: { maxRate: 10 } });
     expect(sent[0]!.state).toBe('active;expires=3600;max-rate=0.2');
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await advance(4999);
     expect(sent).toHaveLength(1);
     await advance(1);
@@ -87,7 +89,7 @@ describe('RFC 6446 rate control at the notifier', () => {
   });
 
   it('min-rate - the current state is sent again when 1/min-rate passes without a NOTIFY; a change restarts the period', async () => {
-    const { notifier, sent, dialog, change, advance } = setup();
+    const { notifier, sent, dialog, advance, changed } = setup();
     await subscribe(notifier, dialog, { rates: { minRate: 0.1 } });
     await advance(10_000);
     expect(sent.map((n) => [n.at, n.body, n.state])).toEqual([
@@ -95,8 +97,7 @@ describe('RFC 6446 rate control at the notifier', () => {
       [10_000, 'v1', 'active;expires=3590;min-rate=0.1'],
     ]);
     await advance(4000);
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await settle();
     await advance(9999);
     expect(sent.map((n) => n.at)).toEqual([0, 10_000, 14_000]);
@@ -115,7 +116,7 @@ describe('RFC 6446 rate control at the notifier', () => {
   });
 
   it('adaptive-min-rate - keep-alives follow RFC 6446 §7.4: 1/rate at first, longer after a burst of changes', async () => {
-    const { notifier, sent, dialog, change, advance } = setup();
+    const { notifier, sent, dialog, advance, changed } = setup();
     await subscribe(notifier, dialog, { rates: { adaptiveMinRate: 0.1 } });
     expect(sent[0]!.state).toBe('active;expires=3600;adaptive-min-rate=0.1');
     // History of 10 over the last 100 s plus the first NOTIFY: timeout = 11 / (0.01 × 100) = 11 s.
@@ -123,8 +124,7 @@ describe('RFC 6446 rate control at the notifier', () => {
     expect(sent.map((n) => n.at)).toEqual([0, 11_000]);
     // A burst of 8 changes: within the last 100 s are 9 of the initial history, the 2 NOTIFYs and the 8, so 19 s after the last.
     for (let version = 2; version <= 9; version++) {
-      change(version);
-      notifier.stateChanged(dialog);
+      changed(version);
       await settle();
     }
     expect(sent).toHaveLength(10);
@@ -136,11 +136,10 @@ describe('RFC 6446 rate control at the notifier', () => {
 
   it('RFC 6446 §9.3 - the rates restated in the Event of a 2xx to a NOTIFY apply from then on; one of another package is ignored', async () => {
     let answerEvent: string | undefined = 'presence;max-rate=0.1';
-    const { notifier, sent, dialog, change, advance } = setup({ answerEvent: () => answerEvent });
+    const { notifier, sent, dialog, advance, changed } = setup({ answerEvent: () => answerEvent });
     await subscribe(notifier, dialog, { rates: { maxRate: 1 } });
     answerEvent = 'presence.winfo;max-rate=5';
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await advance(9999);
     expect(sent).toHaveLength(1);
     await advance(1);
@@ -149,11 +148,9 @@ describe('RFC 6446 rate control at the notifier', () => {
       [10_000, 'active;expires=3590;max-rate=0.1'],
     ]);
     answerEvent = 'presence';
-    change(3);
-    notifier.stateChanged(dialog);
+    changed(3);
     await advance(10_000);
-    change(4);
-    notifier.stateChanged(dialog);
+    changed(4);
     await settle();
     // The 2xx to the third NOTIFY named no rate: rate control is gone, the fourth goes at once, reflecting none.
     expect(sent.map((n) => [n.at, n.state]).slice(2)).toEqual([
@@ -181,10 +178,9 @@ describe('RFC 6446 rate control at the notifier', () => {
 
 describe('RFC 5839 conditional notification at the notifier', () => {
   it('SIP-ETag - every NOTIFY with state carries the tag of its version and view; a new version has a new one', async () => {
-    const { notifier, sent, dialog, change } = setup();
+    const { notifier, sent, dialog, change, changed } = setup();
     await subscribe(notifier, dialog, {});
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await settle();
     const blocked = testDialog({ id: 'd2', expiresAt: START + 3_600_000 });
     blocked.startAs('active', POLITE_BLOCK_VIEW);
@@ -200,13 +196,12 @@ describe('RFC 5839 conditional notification at the notifier', () => {
   });
 
   it('a SUBSCRIBE with the current tag: its NOTIFY has no body but the tag; the next change is sent in full', async () => {
-    const { notifier, sent, dialog, change } = setup();
+    const { notifier, sent, dialog, changed } = setup();
     await subscribe(notifier, dialog, {});
     const tag = sent[0]!.etag!;
     expect(await subscribe(notifier, dialog, { suppressIfMatch: tag })).toBe(true);
     expect(sent[1]).toMatchObject({ etag: tag, body: '' });
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await settle();
     expect(sent[2]!.body).toBe('v2');
     expect(sent[2]!.etag).not.toBe(tag);
@@ -219,14 +214,13 @@ describe('RFC 5839 conditional notification at the notifier', () => {
   });
 
   it('while the tag holds, keep-alives are suppressed whole (nothing changed); "*" suppresses changes too until the next SUBSCRIBE', async () => {
-    const { notifier, sent, dialog, change, advance, metrics } = setup();
+    const { notifier, sent, dialog, advance, metrics, changed } = setup();
     await subscribe(notifier, dialog, { rates: { minRate: 0.1 } });
     notifier.applyControls(dialog, { rates: { minRate: 0.1 }, suppressIfMatch: sent[0]!.etag! }, 3600);
     await advance(30_000);
     expect(sent).toHaveLength(1);
     notifier.applyControls(dialog, { suppressIfMatch: '*' }, 3600);
-    change(2);
-    notifier.stateChanged(dialog);
+    changed(2);
     await settle();
     expect(sent).toHaveLength(1);
     expect(metricValue(await metrics.render(), 'presence_notifies_dropped_total', { reason: 'unchanged' })).toBe(4);
