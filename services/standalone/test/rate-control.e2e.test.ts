@@ -75,7 +75,7 @@ describe('watcher-driven notification control (standalone, udp)', () => {
     const { dialog } = await bob.subscribe(ALICE, { expires: 600 });
     const first = await dialog.nextNotify();
     const tag = first.header('sip-etag')!;
-    expect(tag).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(tag).toMatch(/^[A-Za-z0-9_.-]+$/);
     expect(first.body).toContain('<note>v1</note>');
 
     const quiet = await dialog.refresh(600, { 'Suppress-If-Match': tag });
