@@ -87,6 +87,17 @@ export class Notifier {
     this.pump(dialog);
   }
 
+  /**
+   * An active watcher was shown another view: a NOTIFY with it, paced like a
+   * change (RFC 6446 §5.2 exempts only SUBSCRIBE, pending to active and the
+   * end), including the offline document of a watcher now politely blocked.
+   */
+  viewChanged(dialog: WatcherDialog): void {
+    if (dialog.terminated) return;
+    dialog.dirty = true;
+    this.pump(dialog);
+  }
+
   /** Subscription created or refreshed: RFC 6665 §4.2.1 requires an immediate NOTIFY. */
   notifyNow(dialog: WatcherDialog): void {
     dialog.dirty = true;

@@ -50,7 +50,15 @@ function setup(options: { minIntervalMs?: number; keepAliveMinIntervalMs?: numbe
     clock.advance(ms);
     await settle();
   };
-  return { clock, notifier, sent, dialog, change, changed, advance, metrics };
+  /** Nothing is sent for `ms` - 1 more, then one NOTIFY: the gap or keep-alive ends exactly then. */
+  const nextAfter = async (ms: number) => {
+    const before = sent.length;
+    await advance(ms - 1);
+    expect(sent).toHaveLength(before);
+    await advance(1);
+    expect(sent).toHaveLength(before + 1);
+  };
+  return { clock, notifier, sent, dialog, change, changed, advance, nextAfter, metrics };
 }
 
 /** Subscribes the dialog with `controls` as the registry does: controls, then the immediate NOTIFY. */
@@ -63,28 +71,36 @@ async function subscribe(notifier: Notifier, dialog: ReturnType<typeof testDialo
 
 describe('RFC 6446 rate control at the notifier', () => {
   it('max-rate - no NOTIFY sooner than 1/max-rate after the last; changes meanwhile go as one at the end of the gap, reflected in Subscription-State', async () => {
-    const { notifier, sent, dialog, advance, changed } = setup();
+    const { notifier, sent, dialog, changed, nextAfter } = setup();
     await subscribe(notifier, dialog, { rates: { maxRate: 0.5 } });
     expect(sent[0]).toMatchObject({ at: 0, state: 'active;expires=3600;max-rate=0.5', body: 'v1' });
     changed(2);
     changed(3);
-    await advance(1999);
-    expect(sent).toHaveLength(1);
-    await advance(1);
+    await nextAfter(2_000);
     expect(sent.map((n) => [n.at, n.body])).toEqual([
       [0, 'v1'],
       [2000, 'v3'],
     ]);
   });
 
+  it('max-rate - a new view from a rule change keeps to the gap too (only SUBSCRIBE, pending to active and the end are exempt, §5.2)', async () => {
+    const { notifier, sent, dialog, nextAfter } = setup();
+    await subscribe(notifier, dialog, { rates: { maxRate: 0.5 } });
+    dialog.showView(POLITE_BLOCK_VIEW);
+    notifier.viewChanged(dialog);
+    await nextAfter(2_000);
+    expect(sent.map((n) => [n.at, n.body])).toEqual([
+      [0, 'v1'],
+      [2000, 'offline'],
+    ]);
+  });
+
   it('max-rate - the server policy is the floor of the gap, and is reflected as the applied max-rate', async () => {
-    const { notifier, sent, dialog, advance, changed } = setup({ minIntervalMs: 5000 });
+    const { notifier, sent, dialog, changed, nextAfter } = setup({ minIntervalMs: 5000 });
     await subscribe(notifier, dialog, { rates: { maxRate: 10 } });
     expect(sent[0]!.state).toBe('active;expires=3600;max-rate=0.2');
     changed(2);
-    await advance(4999);
-    expect(sent).toHaveLength(1);
-    await advance(1);
+    await nextAfter(5_000);
     expect(sent[1]!.at).toBe(5000);
   });
 
@@ -116,7 +132,7 @@ describe('RFC 6446 rate control at the notifier', () => {
   });
 
   it('adaptive-min-rate - keep-alives follow RFC 6446 §7.4: 1/rate at first, longer after a burst of changes', async () => {
-    const { notifier, sent, dialog, advance, changed } = setup();
+    const { notifier, sent, dialog, advance, changed, nextAfter } = setup();
     await subscribe(notifier, dialog, { rates: { adaptiveMinRate: 0.1 } });
     expect(sent[0]!.state).toBe('active;expires=3600;adaptive-min-rate=0.1');
     // History of 10 over the last 100 s plus the first NOTIFY: timeout = 11 / (0.01 × 100) = 11 s.
@@ -128,21 +144,17 @@ describe('RFC 6446 rate control at the notifier', () => {
       await settle();
     }
     expect(sent).toHaveLength(10);
-    await advance(18_999);
-    expect(sent).toHaveLength(10);
-    await advance(1);
+    await nextAfter(19_000);
     expect(sent.map((n) => n.at).at(-1)).toBe(30_000);
   });
 
   it('RFC 6446 §9.3 - the rates restated in the Event of a 2xx to a NOTIFY apply from then on; one of another package is ignored', async () => {
     let answerEvent: string | undefined = 'presence;max-rate=0.1';
-    const { notifier, sent, dialog, advance, changed } = setup({ answerEvent: () => answerEvent });
+    const { notifier, sent, dialog, advance, changed, nextAfter } = setup({ answerEvent: () => answerEvent });
     await subscribe(notifier, dialog, { rates: { maxRate: 1 } });
     answerEvent = 'presence.winfo;max-rate=5';
     changed(2);
-    await advance(9999);
-    expect(sent).toHaveLength(1);
-    await advance(1);
+    await nextAfter(10_000);
     expect(sent.map((n) => [n.at, n.state])).toEqual([
       [0, 'active;expires=3600;max-rate=1'],
       [10_000, 'active;expires=3590;max-rate=0.1'],

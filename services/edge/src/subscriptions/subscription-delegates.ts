@@ -67,6 +67,8 @@ export interface DialogNotifier {
   notifyNow(dialog: WatcherDialog): void;
   /** The watched state changed: a paced, coalesced NOTIFY. */
   stateChanged(dialog: WatcherDialog): void;
+  /** The dialog was shown another view (its rules changed): a paced NOTIFY with it, polite-block's offline document included. */
+  viewChanged?(dialog: WatcherDialog): void;
   /** The final NOTIFY, with the state the package's interest holds; never rejects. */
   notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void>;
   /** Nothing more is sent for the dialog (pending pacing dropped). */

@@ -209,10 +209,13 @@ export class SubscriptionRegistry {
       return;
     }
     if (change.status === 'pending' || (!dialog.pending && dialog.viewKey === change.viewKey)) return;
-    if (dialog.pending) dialog.transition({ type: 'authorized' });
+    const authorized = dialog.pending;
+    if (authorized) dialog.transition({ type: 'authorized' });
     dialog.showView(change.viewKey);
     this.mirrorInBackground(dialog);
-    this.deps.notifier.notifyNow(dialog);
+    // RFC 6446 §5.2: pending to active goes at once; a new view of an active watcher keeps to its max-rate.
+    if (authorized || this.deps.notifier.viewChanged === undefined) this.deps.notifier.notifyNow(dialog);
+    else this.deps.notifier.viewChanged(dialog);
   }
 
   /**
