@@ -55,6 +55,8 @@ export class Notifier {
    */
   stateChanged(dialog: WatcherDialog): void {
     if (dialog.terminated || dialog.pending || dialog.viewKey === POLITE_BLOCK_VIEW) return;
+    // A watcher's filter may hold the change back (RFC 4661 triggers); only watchers that sent one are asked.
+    if (dialog.filter !== undefined && this.deps.bodies.wants?.(dialog) === false) return;
     if (dialog.dirty) {
       this.deps.metrics.notifiesCoalesced.inc();
       return;

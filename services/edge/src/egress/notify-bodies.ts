@@ -1,5 +1,6 @@
 import type { WatcherDialog } from '../subscriptions/index.js';
 import { PIDF_CONTENT_TYPE } from './notify-request.js';
+import type { FilteredViews } from './filtered-views.js';
 import type { PresentityInterest } from './presentity-interest.js';
 
 /** A NOTIFY body and when the state it shows was committed (0: unknown, e.g. from a snapshot). */
@@ -22,6 +23,8 @@ export interface NotifyBodies {
   final(dialog: WatcherDialog): string | Uint8Array;
   /** The dialog sends nothing more: drop what was kept for it. */
   forget(dialog: WatcherDialog): void;
+  /** For a dialog holding a notification filter: whether the state now held notifies it (RFC 4661 triggers). */
+  wants?(dialog: WatcherDialog): boolean;
 }
 
 /**
@@ -31,11 +34,24 @@ export interface NotifyBodies {
 export class PresenceBodies implements NotifyBodies {
   readonly contentType = PIDF_CONTENT_TYPE;
 
-  constructor(private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>) {}
+  constructor(
+    private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>,
+    /** Watchers with a notification filter get their class's bytes (RFC 4661), rendered once per version. */
+    private readonly filtered?: FilteredViews,
+  ) {}
 
   next(dialog: WatcherDialog): NotifyBody | undefined {
     const watched = this.interest.current(dialog.presentity);
-    return watched && { body: this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey), changedAt: watched.changedAt };
+    if (!watched) return undefined;
+    const body = this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey);
+    const filter = dialog.filter;
+    return { body: filter && this.filtered ? this.filtered.bodyOf(filter, dialog.presentity, dialog.viewKey, body) : body, changedAt: watched.changedAt };
+  }
+
+  wants(dialog: WatcherDialog): boolean {
+    const watched = this.interest.current(dialog.presentity);
+    if (!watched || !dialog.filter || !this.filtered) return true;
+    return this.filtered.wants(dialog.filter, dialog.presentity, dialog.viewKey, this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey));
   }
 
   final(dialog: WatcherDialog): string | Uint8Array {

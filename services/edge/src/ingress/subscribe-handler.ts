@@ -2,7 +2,8 @@ import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, Unsuppor
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { subscribeFilter } from './subscribe-filter.js';
+import { NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -27,6 +28,8 @@ export class SubscribeHandler {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
+    // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
+    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -40,6 +43,7 @@ export class SubscribeHandler {
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
           requester,
+          ...(filter === undefined ? {} : { filter }),
         },
         answerWith200(request),
       );
@@ -72,6 +76,7 @@ export class SubscribeHandler {
         remoteCseq: request.cseq.seq,
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
+        ...(filter === undefined ? {} : { filter }),
       },
       answerWith200(request),
     );

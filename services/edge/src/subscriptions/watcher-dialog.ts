@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
+import type { FilterSet } from '@presence/policy';
 import {
   nextSubscriptionState,
   normalizeAor,
@@ -78,6 +79,8 @@ export class WatcherDialog implements Expiring {
   expiresAt: number;
   /** Undefined while no minimum NOTIFY interval is configured. */
   pacing: NotifyPacing | undefined = undefined;
+  /** The watcher's notification filters (RFC 4660/4661); undefined (one empty slot) for the watchers that sent none. */
+  filter: FilterSet | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
   /**
