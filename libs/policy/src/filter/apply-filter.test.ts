@@ -83,6 +83,12 @@ describe('filter evaluation', () => {
     expect(notifies(basic, presence('open'), presence('closed'))).toBe(true);
     expect(notifies(basic, presence('open', 'at desk'), presence('open', 'in a meeting', 'away'))).toBe(false);
     expect(notifies(basic, presence('open'), presence('open', 'x', 'busy', 'open'))).toBe(true);
+    // Offline (no tuple) to online and back: the status changed from and to nothing.
+    const offline = '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"/>';
+    expect(notifies(basic, offline, presence('open'))).toBe(true);
+    expect(notifies(basic, presence('open'), offline)).toBe(true);
+    const toClosed = set(filterSet('<filter id="f"><trigger><changed to="closed">//pidf:basic</changed></trigger></filter>'));
+    expect(notifies(toClosed, offline, presence('open', 'n', 'busy', 'open'))).toBe(false);
   });
 
   it('trigger - from, to and by narrow changed', () => {

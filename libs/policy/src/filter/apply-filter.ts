@@ -129,9 +129,11 @@ function prune(element: XmlElement, selections: readonly Selection[], parents: r
  * the filter's triggers. Triggers are or-ed, the conditions inside one
  * and-ed. Nodes are paired across the two versions by key (their path with
  * ids, else positions among same-named siblings):
- * - changed: a node in both whose value differs (text of an element, value
- *   of an attribute), and was `from`, and became `to`, and moved at least
- *   `by` when both values are numbers (by never fires on non-numbers);
+ * - changed: a node whose value differs (text of an element, value of an
+ *   attribute), a node on one side only counting as a change from or to
+ *   nothing (the presentity coming online or going offline changes its
+ *   basic status); it must have been `from` and become `to`, and moved at
+ *   least `by` when both values are numbers (by never fires otherwise);
  * - added: a node in `current` with no pair in `previous`;
  * - removed: a node in `previous` with no pair in `current`.
  */
@@ -146,12 +148,14 @@ function conditionHolds(condition: TriggerCondition, previous: XmlElement, curre
     const [from, to] = condition.kind === 'added' ? [before, after] : [after, before];
     return [...to.keys()].some((k) => !from.has(k));
   }
-  for (const [key, value] of after) {
+  // A node on one side only changed from (or to) nothing: the presentity coming online changes its basic status.
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
     const old = before.get(key);
-    if (old === undefined || old === value) continue;
+    const value = after.get(key);
+    if (old === value) continue;
     if (condition.from !== undefined && old !== condition.from) continue;
     if (condition.to !== undefined && value !== condition.to) continue;
-    if (condition.by !== undefined && !movedBy(old, value, condition.by)) continue;
+    if (condition.by !== undefined && (old === undefined || value === undefined || !movedBy(old, value, condition.by))) continue;
     return true;
   }
   return false;
