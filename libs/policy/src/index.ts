@@ -46,7 +46,8 @@ export { MAX_XCAP_DIFF_RESOURCES, defaultXcapDiffLimits, documentSelector, parse
 export type { XcapDiffDocument } from './xcap-diff/render-xcap-diff.js';
 export { XCAP_DIFF_CONTENT_TYPE, renderXcapDiff } from './xcap-diff/render-xcap-diff.js';
 export type { FilterDefinition, FilterOperation, FilterSet, Selector, TriggerCondition } from './filter/filter-set.js';
-export { MAX_EXPRESSIONS, MAX_FILTERS, SIMPLE_FILTER_CONTENT_TYPE, SIMPLE_FILTER_NS, defaultFilterLimits, mergeFilterSet, parseFilterDocument } from './filter/filter-set.js';
+export { MAX_EXPRESSIONS, MAX_FILTERS, SIMPLE_FILTER_CONTENT_TYPE, SIMPLE_FILTER_NS, defaultFilterLimits, filterSetOf, mergeFilterSet, parseFilterDocument } from './filter/filter-set.js';
+export { renderFilterSet } from './filter/render-filter-set.js';
 export type { FilteredVersion } from './filter/apply-filter.js';
 export { activeFilters, changeNotifies, filterDocument, triggerFires } from './filter/apply-filter.js';
 export { UnsupportedFilterError } from './filter/filter-error.js';

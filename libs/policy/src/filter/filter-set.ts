@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { childElements, getAttribute, isElement, type PidfLimits, type XmlElement } from '@presence/pidf';
 import { parsePolicyXml, trimmedText } from '../rules/xml-input.js';
 import { malformedFilter, unsupportedFilter } from './filter-error.js';
+import { renderFilterSet } from './render-filter-set.js';
 import { compileXPath, type CompiledPath, type NsBindings } from './xpath-subset.js';
 
 /** RFC 4661 §5: the filter document's namespace and MIME type. */
@@ -42,6 +43,8 @@ export type FilterOperation = { readonly op: 'put'; readonly filter: FilterDefin
 /** The filters a subscription holds; `digest` is equal for equal sets, so watchers with one filter share its work. */
 export interface FilterSet {
   readonly filters: readonly FilterDefinition[];
+  /** The set as one canonical filter-set document (renderFilterSet): what a dialog mirror stores. */
+  readonly document: string;
   readonly digest: string;
 }
 
@@ -92,25 +95,14 @@ export function mergeFilterSet(current: FilterSet | undefined, operations: reado
   let expressions = 0;
   for (const filter of filters) expressions += (filter.what?.include.length ?? 0) + (filter.what?.exclude.length ?? 0) + filter.triggers.reduce((n, t) => n + t.length, 0);
   if (expressions > MAX_EXPRESSIONS) throw unsupportedFilter(`more than ${MAX_EXPRESSIONS} expressions`);
-  return { filters, digest: digestOf(filters) };
+  const document = renderFilterSet(filters);
+  // Equal filters render equal documents: the digest of the canonical text is the set's identity.
+  return { filters, document, digest: createHash('sha256').update(document).digest('base64url').slice(0, 22) };
 }
 
-/** Equal filters, equal digest: ids, targets, enabled, expressions with the namespaces their prefixes mean. */
-function digestOf(filters: readonly FilterDefinition[]): string {
-  const canonical = filters.map((f) => [
-    f.id,
-    f.uri ?? '',
-    f.domain ?? '',
-    f.enabled,
-    f.what === undefined ? null : [f.what.include.map(selectorText), f.what.exclude.map(selectorText)],
-    f.triggers.map((t) => t.map((c) => [c.kind, c.source, c.kind === 'changed' ? [c.from ?? null, c.to ?? null, c.by ?? null] : null])),
-    [...f.bindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-  ]);
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
-}
-
-function selectorText(selector: Selector): string {
-  return selector.type === 'xpath' ? `x:${selector.source}` : `n:${selector.uri}`;
+/** The filter set a mirrored dialog stored (FilterSet.document); undefined when it holds no filter. */
+export function filterSetOf(document: string): FilterSet | undefined {
+  return mergeFilterSet(undefined, parseFilterDocument(document));
 }
 
 /** Children in the filter namespace; an element of another namespace is an extension this notifier does not process. */

@@ -6,7 +6,7 @@ import { PolicyError } from '../policy-error.js';
 import { activeFilters, filterDocument, triggerFires } from './apply-filter.js';
 import { UnsupportedFilterError } from './filter-error.js';
 import { BASIC_STATUS_FILTER, filterSet } from './filter-test-documents.js';
-import { mergeFilterSet, parseFilterDocument } from './filter-set.js';
+import { filterSetOf, mergeFilterSet, parseFilterDocument } from './filter-set.js';
 
 /**
  * Properties of the filter parser (RFC 4661) and of evaluation over
@@ -66,6 +66,25 @@ describe('filter properties', { timeout: 60_000 }, () => {
       }),
       20261133,
       400,
+    );
+  });
+
+  it('property - a filter set survives its canonical document (what a dialog mirror stores): same filters, same digest', () => {
+    const trigger = fc.tuple(fc.constantFrom('changed from="open"', 'added', 'removed', 'changed by="0.5"'), expression).map(([kind, e]) => `<trigger><${kind}>${e}</${kind.split(' ')[0]}></trigger>`);
+    const filter = fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.boolean(), filterOf, fc.array(trigger, { maxLength: 2 })).map(([id, enabled, what, triggers]) =>
+      what.replace('<filter id="f">', `<filter id="${id}"${enabled ? '' : ' enabled="false"'}>`).replace('</what></filter>', `</what>${triggers.join('')}</filter>`),
+    );
+    fuzzAssert(
+      'canonical round trip',
+      fc.property(filter, filter, (first, second) => {
+        const set = mergeFilterSet(mergeFilterSet(undefined, parseFilterDocument(first)), parseFilterDocument(second))!;
+        const again = filterSetOf(set.document)!;
+        expect(again.document).toBe(set.document);
+        expect(again.digest).toBe(set.digest);
+        expect(again.filters.map((f) => f.id)).toEqual(set.filters.map((f) => f.id));
+      }),
+      20261136,
+      300,
     );
   });
 

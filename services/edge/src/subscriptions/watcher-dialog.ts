@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
-import type { FilterSet } from '@presence/policy';
+import { filterSetOf, type FilterSet } from '@presence/policy';
 import {
   nextSubscriptionState,
   normalizeAor,
@@ -229,6 +229,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     event: dialog.event,
     status: dialog.status,
     ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
+    ...(dialog.filter === undefined ? {} : { filter: dialog.filter.document }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -262,5 +263,7 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     expiresAt: record.expiresAt,
   });
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
+  // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
+  if (record.filter !== undefined) dialog.filter = filterSetOf(record.filter);
   return dialog;
 }
