@@ -4,6 +4,7 @@ import { renderTable, type Column } from './text-table.js';
 
 const PROFILE_COLUMNS: Column[] = [
   { title: 'target' },
+  { title: 'watchers', align: 'right' },
   { title: 'changes', align: 'right' },
   { title: 'NOTIFYs', align: 'right' },
   { title: 'NOTIFY/change', align: 'right' },
@@ -37,7 +38,8 @@ export function profileTable(results: readonly TargetResult[]): string {
       refreshNoNotify += s.refreshNoNotify;
     }
     const per = (n: number, d: number, digits: number) => (d === 0 ? '-' : (n / d).toFixed(digits));
-    return [result.label, String(changes), String(notifies), per(notifies, changes, 2), per(bytes, changes, 0), String(refreshNotifies), String(refreshNoNotify), per(bytes, notifies, 0)];
+    // Subscribed watchers: NOTIFYs per change scale with them, so profiles compare only when these match.
+    return [result.label, String(result.subscribe.subscribed), String(changes), String(notifies), per(notifies, changes, 2), per(bytes, changes, 0), String(refreshNotifies), String(refreshNoNotify), per(bytes, notifies, 0)];
   });
   return renderTable(PROFILE_COLUMNS, rows);
 }
