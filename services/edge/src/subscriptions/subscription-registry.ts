@@ -186,8 +186,9 @@ export class SubscriptionRegistry {
       await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
       return;
     }
-    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
+    // Before the refresh mirrors the dialog: the mirror carries the filters the refresh set.
     dialog.filter = filter;
+    await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
   }
