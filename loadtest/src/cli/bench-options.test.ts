@@ -33,6 +33,9 @@ describe('bench options', () => {
     expect(() => config('--watcher-profile', 'full,full')).toThrow(/named twice/);
     expect(() => config('--watcher-profile', 'partial', '--generator', 'sipp')).toThrow(/native generator/);
     expect(() => config('--watcher-profile', 'partial', '--memory')).toThrow(UsageError);
+    expect(config().statusEvery).toBe(1);
+    expect(config('--status-every', '4').statusEvery).toBe(4);
+    expect(() => config('--status-every', '0')).toThrow(UsageError);
   });
 
   it('bench options - --auth is none unless digest is asked for, against standalone or cluster', () => {

@@ -87,6 +87,11 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
       'Comma list of full, partial, filtered, conditional (issue #15): the workload runs once per profile, each watcher refreshing once per step, and a table gives NOTIFYs and NOTIFY bytes per change. ' +
       'partial: Accept lists application/pidf-diff+xml (RFC 5263); filtered: an RFC 4661 filter for the basic status with a changed trigger (its NOTIFYs carry no timestamp: no latency, no delivery check); conditional: refreshes carry SIP-If-Match with the last NOTIFY\'s SIP-ETag (RFC 5839). Native generator only.',
   },
+  'status-every': {
+    type: 'string',
+    arg: 'N',
+    help: 'The publisher turns the basic status on every Nth PUBLISH of a presentity (default 1: every one); the others change only the note. What a basic-status filter (--watcher-profile filtered) can save in NOTIFYs. Native generator only.',
+  },
   'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
   help: { type: 'boolean', help: 'This text.' },
 };
@@ -155,6 +160,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   const rate = num('rate', 100, { min: 0.1 });
   if (str('warmup') !== undefined && run === 'memory') throw new UsageError('--warmup: memory mode sends no PUBLISH');
   const watcherProfiles = profilesOf(str('watcher-profile'));
+  if (str('status-every') !== undefined && generator !== 'native') throw new UsageError('--status-every: the native generator only (the SIPp publisher toggles on every PUBLISH)');
   if (watcherProfiles.length > 0 && (generator !== 'native' || run === 'memory' || workload !== 'publish')) {
     throw new UsageError('--watcher-profile: a publish workload (no --memory) with the native generator');
   }
@@ -203,6 +209,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       outDir: resolve(str('out') ?? DEFAULT_OUT),
       serverCpuProfileDir: str('server-cpu-prof') === undefined ? undefined : resolve(str('server-cpu-prof')!),
       watcherProfiles,
+      statusEvery: int('status-every', 1),
     },
   };
 }

@@ -33,6 +33,8 @@ export interface WorkloadOptions {
   readonly initialNotifyWaitMs: number;
   /** --watcher-profile: what the watchers ask for (undefined: plain watchers, no refresh round). */
   readonly profile?: WatcherProfile;
+  /** --status-every: the basic status turns on every Nth PUBLISH (undefined: every one). */
+  readonly statusEvery?: number;
   readonly localHost: string;
   /** Domain of every AOR; undefined: the first endpoint's host. */
   readonly domain: string | undefined;
@@ -115,6 +117,7 @@ export class LoadSession implements GeneratorSession {
       concurrency: options.concurrency,
       initialNotifyWaitMs: options.initialNotifyWaitMs,
       ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.statusEvery === undefined ? {} : { statusEvery: options.statusEvery }),
     }));
     const pool = await WorkerPool.start(configs);
     const perWorker = configs.map((c) => ownedIndices(options.presentities, c.workerIndex, workers).length);

@@ -206,6 +206,7 @@ function openSession(
       localHost,
       domain: config.domain,
       ...(config.watcherProfile === undefined ? {} : { profile: config.watcherProfile }),
+      ...(config.statusEvery === 1 ? {} : { statusEvery: config.statusEvery }),
     },
     log,
   );

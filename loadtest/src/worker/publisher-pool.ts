@@ -115,7 +115,8 @@ export class PublisherPool {
   private publish(publisher: Publisher): void {
     const { config } = this.ctx;
     const step = this.ctx.step;
-    publisher.open = !publisher.open;
+    // --status-every N: the basic status turns on every Nth PUBLISH of the presentity; the others change only the note (its timestamp).
+    if (publisher.cseq % (config.statusEvery ?? 1) === 0) publisher.open = !publisher.open;
     const sentAt = timestampNowMs();
     const headers = ['Event: presence', `Expires: ${config.expires}`];
     if (publisher.etag !== undefined) headers.push(`SIP-If-Match: ${publisher.etag}`);
