@@ -56,7 +56,7 @@ export interface BenchConfig {
   readonly serverCpuProfileDir: string | undefined;
   /** --watcher-profile: each profile in turn on the same workload (empty: plain watchers, no refresh round). */
   readonly watcherProfiles: readonly WatcherProfile[];
-  /** --status-every: the basic status turns on every Nth PUBLISH of a presentity, the others change only the note (default 1). */
+  /** --status-every: one PUBLISH in N turns its presentity's basic status, the others change only the note (default 1). */
   readonly statusEvery: number;
   /** The profile of the run under way (set per run from watcherProfiles). */
   readonly watcherProfile?: WatcherProfile;

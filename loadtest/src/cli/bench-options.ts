@@ -90,7 +90,7 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   'status-every': {
     type: 'string',
     arg: 'N',
-    help: 'The publisher turns the basic status on every Nth PUBLISH of a presentity (default 1: every one); the others change only the note. What a basic-status filter (--watcher-profile filtered) can save in NOTIFYs. Native generator only.',
+    help: 'One PUBLISH in N turns its presentity\'s basic status (default 1: every one); the others change only the note. What a basic-status filter (--watcher-profile filtered) can save in NOTIFYs. Native generator only.',
   },
   'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
   help: { type: 'boolean', help: 'This text.' },

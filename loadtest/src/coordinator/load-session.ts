@@ -33,7 +33,7 @@ export interface WorkloadOptions {
   readonly initialNotifyWaitMs: number;
   /** --watcher-profile: what the watchers ask for (undefined: plain watchers, no refresh round). */
   readonly profile?: WatcherProfile;
-  /** --status-every: the basic status turns on every Nth PUBLISH (undefined: every one). */
+  /** --status-every: one PUBLISH in N turns the basic status (undefined: every one). */
   readonly statusEvery?: number;
   readonly localHost: string;
   /** Domain of every AOR; undefined: the first endpoint's host. */

@@ -37,7 +37,7 @@ export interface WorkerConfig {
   readonly initialNotifyWaitMs: number;
   /** --watcher-profile: what the SUBSCRIBEs ask for, and a refresh round in each drain; undefined: plain watchers, no refreshes. */
   readonly profile?: WatcherProfile;
-  /** --status-every: the basic status turns on every Nth PUBLISH of a presentity (undefined: every one). */
+  /** --status-every: one PUBLISH in N (per worker) turns its presentity's basic status (undefined: every one). */
   readonly statusEvery?: number;
 }
 
