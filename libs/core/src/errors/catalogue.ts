@@ -137,7 +137,7 @@ export class NoSuchDialogError extends PresenceError {
 /**
  * 488 Not Acceptable Here (RFC 3261 §21.4.26): the request is valid but asks
  * for something this server cannot do here, such as a notification filter
- * it cannot process (RFC 4660 §4); the reason phrase names what.
+ * it cannot process (RFC 4660, notifier operation); the reason phrase names what.
  */
 export class NotAcceptableHereError extends PresenceError {
   readonly status = 488;

@@ -4,7 +4,7 @@ import type { FilterDefinition, FilterSet, Selector, TriggerCondition } from './
 import { selectNodes, type CompiledPath } from './xpath-subset.js';
 
 /**
- * The filters of `set` that apply to `presentity` (RFC 4661 §3.3): enabled,
+ * The filters of `set` that apply to `presentity` (RFC 4661): enabled,
  * and with no uri or domain, or the presentity's own. A filter for another
  * resource (meant for a list server) does not apply to a single presentity.
  */
@@ -43,7 +43,7 @@ const EMPTY_STATUS: XmlElement = Object.freeze({ ns: PIDF_NS, name: 'status', at
 type Standing = 'in' | 'out' | 'maybe';
 
 /**
- * The document a watcher with these filters receives (RFC 4661 §3.4): the
+ * The document a watcher with these filters receives (RFC 4661): the
  * union over the active filters of what each <what> selects — an included
  * element with its whole subtree, an included attribute with its element —
  * less what the same filter excludes, inside the ancestors that lead to it
@@ -115,7 +115,7 @@ function prune(element: XmlElement, selections: readonly Selection[], parents: r
     if (children.length > 0 || inside) children.unshift(EMPTY_STATUS);
   }
   const attributeIncluded = element.attributes.some((a) => selections.some((s, i) => standing[i] !== 'out' && s.includeAttributes.has(a)));
-  // An element no filter took whole stays only as the way to something one did (RFC 4661 §3.4: ancestors of a selected node).
+  // An element no filter took whole stays only as the way to something one did (RFC 4661: ancestors of a selected node).
   if (!inside && !attributeIncluded && children.length === 0) return undefined;
   // An attribute goes when every filter that still sees the element excludes it.
   const attributes = element.attributes.filter((a) => selections.some((s, i) => standing[i] !== 'out' && !s.excludeAttributes.has(a)));
@@ -124,7 +124,7 @@ function prune(element: XmlElement, selections: readonly Selection[], parents: r
 }
 
 /**
- * RFC 4661 §3.5: whether a change from `previous` to `current` (the document
+ * RFC 4661: whether a change from `previous` to `current` (the document
  * last notified to this filter's watchers, and the new one) fires one of
  * the filter's triggers. Triggers are or-ed, the conditions inside one
  * and-ed. Nodes are paired across the two versions by key (their path with

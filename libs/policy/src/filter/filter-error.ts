@@ -3,9 +3,9 @@ import { PolicyError } from '../policy-error.js';
 /**
  * A filter document that is well formed and valid but asks for what this
  * notifier cannot do (XPath beyond the subset, an extension element, another
- * event package, too many filters). RFC 4660 §4.1 (notifier processing of
- * SUBSCRIBE): a filter the notifier cannot process rejects the subscription
- * with 488 Not Acceptable Here; the reason phrase names what was refused.
+ * event package, too many filters). RFC 4660 (notifier operation): a filter
+ * the notifier cannot process rejects the subscription, with 488 Not
+ * Acceptable Here (RFC 3261 §21.4.26); the reason phrase names what.
  */
 export class UnsupportedFilterError extends PolicyError {
   constructor(reason: string) {

@@ -5,7 +5,7 @@ import { malformedFilter, unsupportedFilter } from './filter-error.js';
 import { renderFilterSet } from './render-filter-set.js';
 import { compileXPath, type CompiledPath, type NsBindings } from './xpath-subset.js';
 
-/** RFC 4661 §5: the filter document's namespace and MIME type. */
+/** RFC 4661: the filter document's namespace and MIME type. */
 export const SIMPLE_FILTER_NS = 'urn:ietf:params:xml:ns:simple-filter';
 export const SIMPLE_FILTER_CONTENT_TYPE = 'application/simple-filter+xml';
 
@@ -15,15 +15,15 @@ export const defaultFilterLimits: PidfLimits = Object.freeze({ maxBytes: 16 * 10
 export const MAX_FILTERS = 16;
 export const MAX_EXPRESSIONS = 64;
 
-/** An <include> or <exclude> (RFC 4661 §3.4): an XPath location path, or every element of a namespace. */
+/** An <include> or <exclude> (RFC 4661): an XPath location path, or every element of a namespace. */
 export type Selector = { readonly type: 'xpath'; readonly source: string; readonly path: CompiledPath } | { readonly type: 'namespace'; readonly uri: string };
 
-/** One condition of a <trigger> (RFC 4661 §3.5); a trigger fires when all of its conditions do. */
+/** One condition of a <trigger> (RFC 4661); a trigger fires when all of its conditions do. */
 export type TriggerCondition =
   | { readonly kind: 'changed'; readonly source: string; readonly path: CompiledPath; readonly from?: string; readonly to?: string; readonly by?: number }
   | { readonly kind: 'added' | 'removed'; readonly source: string; readonly path: CompiledPath };
 
-/** One <filter> (RFC 4661 §3.3): what it selects, when it fires, which resource it is for. */
+/** One <filter> (RFC 4661): what it selects, when it fires, which resource it is for. */
 export interface FilterDefinition {
   readonly id: string;
   readonly uri: string | undefined;
@@ -76,7 +76,7 @@ export function parseFilterDocument(xml: string, limits: PidfLimits = defaultFil
 }
 
 /**
- * RFC 4660 §3.3.3 / RFC 4661 §3.3: a SUBSCRIBE (initial or refresh) with a
+ * RFC 4660 §3.3.3 / RFC 4661: a SUBSCRIBE (initial or refresh) with a
  * filter document changes the subscription's filters by id: a filter with a
  * new id is added, one with a held id replaces it, `remove="true"` drops it.
  * A refresh without a body keeps the filters (the caller does not call

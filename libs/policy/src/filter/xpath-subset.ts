@@ -1,7 +1,7 @@
 import { PIDF_NS, getAttribute, isElement, textContent, type XmlAttribute, type XmlElement } from '@presence/pidf';
 import { malformedFilter, unsupportedFilter } from './filter-error.js';
 
-/** prefix -> namespace URI, from the filter document's <ns-bindings> (RFC 4661 §3.2). */
+/** prefix -> namespace URI, from the filter document's <ns-bindings> (RFC 4661). */
 export type NsBindings = ReadonlyMap<string, string>;
 
 /** A name test: `ns` undefined matches any namespace (`*`), `local` undefined any local name (`prefix:*`). */
