@@ -47,7 +47,7 @@ const SELF: NameTest = ANY;
 
 /**
  * Compiles an expression of the XPath 1.0 subset a filter may use (RFC 4661
- * §3.3-3.5 address PIDF by location paths): child `/` and descendant `//`
+ * filters address PIDF by location paths): child `/` and descendant `//`
  * steps, `.`, name tests (`name`, `prefix:name`, `prefix:*`, `*`), a final
  * attribute step `@name`, and predicates made of positions, `and`, `or`,
  * parentheses, existence of a relative path, and `=` / `!=` against a string
