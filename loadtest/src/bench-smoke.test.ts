@@ -93,7 +93,8 @@ describe('bench smoke', () => {
     // Full documents carry the publisher's timestamp note; the filter leaves only the basic status, and every PUBLISH toggles it.
     expect(full!.notifies).toBe(full!.publishAccepted * 5);
     expect(filtered!).toMatchObject({ notifies: 0, notifiesWithoutTimestamp: filtered!.publishAccepted * 5 });
-    const perNotify = (s: typeof full) => s!.notifyBytes / (s!.notifies + s!.notifiesWithoutTimestamp + s!.refreshNotifies);
+    const perNotify = (s: typeof full) => s!.notifyBytes / (s!.notifies + s!.notifiesWithoutTimestamp);
     expect(perNotify(filtered)).toBeLessThan(perNotify(full));
+    expect(filtered!.refreshBytes / 50).toBeLessThan(full!.refreshBytes / 50);
   }, 120_000);
 });

@@ -247,14 +247,15 @@ export class WatcherPool {
       if (ts !== undefined && ts > sub.lastTs) sub.lastTs = ts;
       return;
     }
-    step.counts.notifyBytes += message.size;
     this.lastNotifyAt = now;
     // The NOTIFY a refresh brings shows no newer change (RFC 6665 §4.2.1.2); conditional ones carry no body (RFC 5839).
     if (sub.refreshPending && (ts === undefined || ts <= sub.lastTs)) {
       sub.refreshPending = false;
       step.counts.refreshNotifies++;
+      step.counts.refreshBytes += message.size;
       return;
     }
+    step.counts.notifyBytes += message.size;
     if (ts === undefined) {
       step.counts.notifiesWithoutTimestamp++;
       return;
