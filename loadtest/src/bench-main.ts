@@ -6,6 +6,7 @@ import { compareResults, type Comparison } from './modes/compare-results.js';
 import { runMessageWorkload } from './message/message-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
+import { profileTable } from './report/profile-table.js';
 import { memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
 import { runRecord, writeResult } from './report/write-result.js';
 
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
   for (const generator of generators) {
     const modes = config.compare ? [config.mode, 'kamailio' as const] : [config.mode];
     const pair: TargetResult[] = [];
-    for (const mode of modes) pair.push(await runAgainstMode(mode, config, log, generator));
+    // --watcher-profile: the same workload once per profile, each against a fresh server.
+    const profiled = config.watcherProfiles.length === 0 ? [config] : config.watcherProfiles.map((watcherProfile) => ({ ...config, watcherProfile }));
+    for (const mode of modes) for (const run of profiled) pair.push(await runAgainstMode(mode, run, log, generator));
     results.push(...pair);
     if (config.compare && pair.length === 2) comparisons.push(compareResults(pair[0]!, pair[1]!));
   }
@@ -51,6 +54,14 @@ async function main(): Promise<void> {
 function render(config: BenchConfig, results: readonly TargetResult[], comparisons: readonly Comparison[]): string {
   const parts = [`subscribe phase (${config.transport}, ${results[0]?.workers ?? 0} generator processes)`, subscribeTable(results)];
   if (config.run !== 'memory') parts.push('', 'PUBLISH steps (rates per second, PUBLISH→NOTIFY latency in ms)', stepTable(config, results));
+  if (config.watcherProfiles.length > 0) {
+    parts.push(
+      '',
+      'watcher profiles (per change = per accepted PUBLISH: the NOTIFYs of changes and their bytes; then the refresh round, one refresh per watcher per step, and the NOTIFY bytes per refresh)',
+      profileTable(results),
+      'note: partial (RFC 5263) and conditional (RFC 5839) are what the watchers ask for; a server without them answers with full documents, and the figures say so.',
+    );
+  }
   for (const result of results) {
     const busy = result.steps.filter((s) => s.summary.workerCpuPctMax > GENERATOR_BUSY_PCT);
     if (busy.length === 0) continue;

@@ -49,6 +49,7 @@ export {
   IntervalTooBriefError,
   NoSuchSubscriptionError,
   NoSuchDialogError,
+  NotAcceptableHereError,
   BadEventError,
   ServerInternalError,
   ServiceUnavailableError,

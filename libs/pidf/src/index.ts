@@ -20,7 +20,7 @@ export type { TreeParseOptions } from './xml-tree-parser.js';
 export { parseXmlTree } from './xml-tree-parser.js';
 export { escapeAttribute, escapeText } from './xml-escape.js';
 export { XML_DECLARATION } from './render-pidf.js';
-export { renderPidf } from './render-pidf.js';
+export { renderPidf, renderPresence } from './render-pidf.js';
 export type { PidfSource } from './compose-pidf.js';
 export { composePidf, emptyPidf } from './compose-pidf.js';
 export { entityMatches } from './entity-matches.js';

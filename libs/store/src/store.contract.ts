@@ -506,6 +506,16 @@ export function storeContract(
         expect(await store.loadDialog(d.subscriptionId)).toEqual(d);
       });
 
+      it('dialogs - a notification filter (RFC 4661 document) is kept, with or without a view', async () => {
+        const filter = '<filter-set xmlns="urn:ietf:params:xml:ns:simple-filter"><filter id="a"><what><include type="xpath">//basic</include></what></filter></filter-set>';
+        const alone = { ...dialog(`sub-filter-${tag}`, 60 * SECOND), filter };
+        const viewed = { ...dialog(`sub-filter-view-${tag}`, 60 * SECOND), viewKey: 'v', filter };
+        await store.saveDialog(alone);
+        await store.saveDialog(viewed);
+        expect(await store.loadDialog(alone.subscriptionId)).toEqual(alone);
+        expect(await store.loadDialog(viewed.subscriptionId)).toEqual(viewed);
+      });
+
       it('dialogs - a dialog stays loadable for the grace after it expires, then lapses', async () => {
         const d = dialog(`sub-${tag}`, 60 * SECOND);
         await store.saveDialog(d);

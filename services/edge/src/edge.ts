@@ -8,6 +8,7 @@ import { createSipStack, type BoundListener, type TlsCertificate, type WireObser
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
+import { FilteredViews } from './egress/filtered-views.js';
 import { Notifier } from './egress/notifier.js';
 import { PresenceBodies } from './egress/notify-bodies.js';
 import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
@@ -107,7 +108,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
   const notifyPacing = { minIntervalMs: config.notifyMinIntervalMs, keepAliveMinIntervalMs: config.notifyKeepAliveMinIntervalMs };
-  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, ...notifyPacing, metrics, logger });
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest, new FilteredViews(metrics)), clock, ...notifyPacing, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
   // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
   const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);

@@ -25,6 +25,8 @@ export interface DialogRecord {
   readonly status: SubscriptionStatus;
   /** The watcher's view of the document as its agent decided (pres-rules); absent: the whole document. */
   readonly viewKey?: string;
+  /** The watcher's notification filters (RFC 4660/4661) as one canonical filter-set document; absent: none. */
+  readonly filter?: string;
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;

@@ -96,8 +96,8 @@ export function encodeDialog(d: DialogRecord): string {
     d.expiresAt,
     d.edgeId,
     d.flow,
-    // Trailing and only when set: records written before views read the same.
-    ...(d.viewKey === undefined ? [] : [d.viewKey]),
+    // Trailing and only when set: records written before views (and filters) read the same; null holds a place.
+    ...(d.filter !== undefined ? [d.viewKey ?? null, d.filter] : d.viewKey === undefined ? [] : [d.viewKey]),
   ]);
 }
 
@@ -121,12 +121,13 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     expiresAt: f.number(13),
     edgeId: f.string(14),
     flow: f.string(15),
-    ...viewKeyField(f.optionalString(16)),
+    ...optionalField('viewKey', f.optionalString(16)),
+    ...optionalField('filter', f.optionalString(17)),
   };
 }
 
-function viewKeyField(viewKey: string | undefined): { viewKey?: string } {
-  return viewKey === undefined ? {} : { viewKey };
+function optionalField<K extends 'viewKey' | 'filter'>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 export function encodeUser(u: UserRecord): string {

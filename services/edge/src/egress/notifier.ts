@@ -77,8 +77,11 @@ export class Notifier {
    */
   stateChanged(dialog: WatcherDialog): void {
     if (dialog.terminated || dialog.pending || dialog.viewKey === POLITE_BLOCK_VIEW) return;
-    // A new version is a new entity: the entity-tag the watcher holds is stale now (RFC 5839 §6.1).
+    // A new version is a new entity: the entity-tag the watcher holds is stale now (RFC 5839 §6.1), even when
+    // its filter holds the NOTIFY back (the filtered document's tag moves with the version too).
     if (dialog.condition === 'match') dialog.condition = 'none';
+    // A watcher's filter may hold the change back (RFC 4661 triggers); only watchers that sent one are asked.
+    if (dialog.filter !== undefined && this.deps.bodies.wants?.(dialog) === false) return;
     if (dialog.dirty) {
       this.deps.metrics.notifiesCoalesced.inc();
       return;

@@ -3,7 +3,8 @@ import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from 
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
 import { notifyControls } from './notify-controls.js';
-import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { subscribeFilter } from './subscribe-filter.js';
+import { NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -29,6 +30,8 @@ export class SubscribeHandler {
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
     const controls = notifyControls(request, event.value);
+    // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
+    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -43,6 +46,7 @@ export class SubscribeHandler {
           requestedExpires: request.expires,
           requester,
           controls,
+          ...(filter === undefined ? {} : { filter }),
         },
         answerWith200(request),
       );
@@ -77,6 +81,7 @@ export class SubscribeHandler {
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
         controls,
+        ...(filter === undefined ? {} : { filter }),
       },
       answerWith200(request),
     );

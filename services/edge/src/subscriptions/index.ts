@@ -1,6 +1,6 @@
 export { eventPackageOf, PRESENCE_PACKAGE, SubscriptionRegistry } from './subscription-registry.js';
 export type { SubscriptionRegistryDeps } from './subscription-registry.js';
-export type { InDialogSubscribe, InitialSubscribe, NotifyControls, SubscribeAnswer } from './subscribe-request.js';
+export type { FilterChange, InDialogSubscribe, InitialSubscribe, NotifyControls, SubscribeAnswer } from './subscribe-request.js';
 export type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 export { authorized } from './subscription-delegates.js';
 export { WatcherDialog } from './watcher-dialog.js';

@@ -1,4 +1,5 @@
 import type { RequestedRates } from '@presence/core';
+import type { FilterSet } from '@presence/policy';
 import type { DialogFields } from './watcher-dialog.js';
 
 /*
@@ -20,6 +21,8 @@ export interface InitialSubscribe extends Omit<DialogFields, 'id' | 'localCseq' 
   /** The SUBSCRIBE body, for a package that reads one (RFC 5875 §4: xcap-diff names its resources there). */
   readonly body?: string;
   readonly controls?: NotifyControls;
+  /** A presence SUBSCRIBE's notification filter (RFC 4661 body), if it carried one. */
+  readonly filter?: FilterChange;
 }
 
 /**
@@ -49,7 +52,16 @@ export interface InDialogSubscribe {
   readonly requester: string | undefined;
   /** A refresh states the rates anew: none given removes them (RFC 6446 §5.1). */
   readonly controls?: NotifyControls;
+  /** A filter document in the refresh changes the dialog's filters; none keeps them (RFC 4660 §3.3.3). */
+  readonly filter?: FilterChange;
 }
+
+/**
+ * How a SUBSCRIBE's filter document changes the filters a dialog holds
+ * (RFC 4660 §3.3.3: by filter id); undefined when none is left. Throws the
+ * SIP error (488) for a set this server cannot hold, before anything changes.
+ */
+export type FilterChange = (held: FilterSet | undefined) => FilterSet | undefined;
 
 /** The 200 to the SUBSCRIBE; subscriptions call it before the NOTIFY it triggers (RFC 6665 §4.2.1). */
 export interface SubscribeAnswer {

@@ -12,6 +12,7 @@ import {
   type TimerClock,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
+import type { FilterSet } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
@@ -83,6 +84,8 @@ export class SubscriptionRegistry {
   /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
   async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // A filter this server cannot hold is refused (488) before the agent records anything.
+    const filter = request.filter?.(undefined);
     // Shared: the interest in it, and every dialog watching it, keep this one copy.
     const presentity = shared(request.presentity);
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
@@ -93,7 +96,7 @@ export class SubscriptionRegistry {
     if (expires > 0) this.caps.admit(watcher, request.source);
     const served = this.packageNamed(request.eventPackage);
     try {
-      await this.withInterest(served, presentity, async () => this.create(served, request, id, watcher, expires, answer, admission));
+      await this.withInterest(served, presentity, async () => this.create(served, request, id, watcher, expires, answer, admission, filter));
     } finally {
       // Counted from admission; once held, the count is released when the dialog ends (terminate).
       if (expires > 0 && !admission.held) this.caps.release(watcher, request.source);
@@ -101,7 +104,16 @@ export class SubscriptionRegistry {
   }
 
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
-  private async create(served: EventPackage<PackageState>, request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
+  private async create(
+    served: EventPackage<PackageState>,
+    request: InitialSubscribe,
+    id: string,
+    watcher: string,
+    expires: number,
+    answer: SubscribeAnswer,
+    admission: { held: boolean },
+    filter: FilterSet | undefined,
+  ): Promise<void> {
     const presentity = shared(request.presentity);
     const decision = await served.agent.subscribe(
       {
@@ -125,6 +137,7 @@ export class SubscriptionRegistry {
       expiresAt: this.deps.clock.now() + expires * 1000,
     });
     dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
+    dialog.filter = filter;
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
       answer.accept(dialog, 0);
@@ -156,6 +169,8 @@ export class SubscriptionRegistry {
     dialog.remoteCseq = request.remoteCseq;
     dialog.follow(request.flow, request.localContact);
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // RFC 4660 §3.3.3: a filter document changes the filters by id, none keeps them; refused (488) before anything changes.
+    const filter = request.filter === undefined ? dialog.filter : request.filter(dialog.filter);
     const served = this.packageOf(dialog);
     const decision = await served.agent.subscribe({
       presentity: dialog.presentity,
@@ -179,6 +194,8 @@ export class SubscriptionRegistry {
       return;
     }
     const wasPending = dialog.pending;
+    // Before the refresh mirrors the dialog: the mirror carries the filters the refresh set.
+    dialog.filter = filter;
     await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
     // RFC 5839 §6.3: a refresh whose entity-tag is current gets 204 and no NOTIFY, unless it moved pending to active (a reportable change, §6.2).
     const current = served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, expires) === true;

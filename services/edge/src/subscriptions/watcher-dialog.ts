@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
+import { filterSetOf, type FilterSet } from '@presence/policy';
 import {
   nextSubscriptionState,
   normalizeAor,
@@ -93,6 +94,8 @@ export class WatcherDialog implements Expiring {
   expiresAt: number;
   /** Undefined while no minimum NOTIFY interval is configured. */
   pacing: NotifyPacing | undefined = undefined;
+  /** The watcher's notification filters (RFC 4660/4661); undefined (one empty slot) for the watchers that sent none. */
+  filter: FilterSet | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
   /**
@@ -252,6 +255,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     event: dialog.event,
     status: dialog.status,
     ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
+    ...(dialog.filter === undefined ? {} : { filter: dialog.filter.document }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -285,5 +289,7 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     expiresAt: record.expiresAt,
   });
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
+  // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
+  if (record.filter !== undefined) dialog.filter = filterSetOf(record.filter);
   return dialog;
 }
