@@ -10,6 +10,7 @@ import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
 import { Notifier } from './egress/notifier.js';
 import { PresenceBodies } from './egress/notify-bodies.js';
+import { PartialPresenceBodies } from './egress/partial-notify.js';
 import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
 import { XCAP_DIFF_PACKAGE, XcapDiffWatches } from './egress/xcap-diff-watches.js';
 import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
@@ -106,7 +107,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest, new PartialPresenceBodies(metrics)), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
   // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
   const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);

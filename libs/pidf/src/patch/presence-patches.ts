@@ -1,6 +1,7 @@
 import { PIDF_NS } from '../namespaces.js';
 import { PidfError } from '../pidf-error.js';
 import { defaultPidfLimits } from '../pidf-limits.js';
+import type { PidfLimits } from '../pidf-limits.js';
 import { getAttribute, isElement } from '../xml-node.js';
 import type { XmlElement } from '../xml-node.js';
 import { parseXmlTree } from '../xml-tree-parser.js';
@@ -9,9 +10,9 @@ import { renderPidfDiff, renderPidfFull } from './partial-pidf.js';
 import type { VersionedXml } from './partial-pidf.js';
 
 /** A presence document as a tree, for diffing and patching (the document's own structure, not split by kind as PidfDocument is). */
-export function presenceTree(xml: string): XmlElement {
+export function presenceTree(xml: string, limits: PidfLimits = defaultPidfLimits): XmlElement {
   return parseXmlTree(xml, {
-    limits: defaultPidfLimits,
+    limits,
     checkRoot: (ns, name) => {
       if (ns !== PIDF_NS || name !== 'presence') throw new PidfError('invalid', `Invalid PIDF: root element is not {${PIDF_NS}}presence`);
     },

@@ -164,7 +164,8 @@ export class Notifier {
   private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<number> {
     try {
       dialog.localCseq += 1;
-      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType);
+      const { bodies } = this.deps;
+      const request = notifyRequest(dialog, subscriptionState, body, bodies.contentTypeOf?.(dialog) ?? bodies.contentType);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       return response.status;
     } catch (error) {

@@ -1,5 +1,7 @@
+import { PIDF_DIFF_CONTENT_TYPE } from '@presence/pidf';
 import type { WatcherDialog } from '../subscriptions/index.js';
 import { PIDF_CONTENT_TYPE } from './notify-request.js';
+import type { PartialPresenceBodies } from './partial-notify.js';
 import type { PresentityInterest } from './presentity-interest.js';
 
 /** A NOTIFY body and when the state it shows was committed (0: unknown, e.g. from a snapshot). */
@@ -16,6 +18,8 @@ export interface NotifyBody {
  */
 export interface NotifyBodies {
   readonly contentType: string;
+  /** A dialog's own body type, when it negotiated another (RFC 5263 partial notification); absent: contentType. */
+  contentTypeOf?(dialog: WatcherDialog): string;
   /** The body of the NOTIFY about to go to the dialog; undefined while no state is known here. */
   next(dialog: WatcherDialog): NotifyBody | undefined;
   /** The final NOTIFY's body when the subscriptions gave none. */
@@ -31,11 +35,22 @@ export interface NotifyBodies {
 export class PresenceBodies implements NotifyBodies {
   readonly contentType = PIDF_CONTENT_TYPE;
 
-  constructor(private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>) {}
+  constructor(
+    private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>,
+    /** Watchers who accept application/pidf-diff+xml (RFC 5263); the others never reach it. */
+    private readonly partial?: PartialPresenceBodies,
+  ) {}
+
+  contentTypeOf(dialog: WatcherDialog): string {
+    return dialog.partial === undefined ? PIDF_CONTENT_TYPE : PIDF_DIFF_CONTENT_TYPE;
+  }
 
   next(dialog: WatcherDialog): NotifyBody | undefined {
     const watched = this.interest.current(dialog.presentity);
-    return watched && { body: this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey), changedAt: watched.changedAt };
+    if (!watched) return undefined;
+    const body = this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey);
+    if (dialog.partial === undefined || this.partial === undefined) return { body, changedAt: watched.changedAt };
+    return { body: this.partial.body(dialog, dialog.partial, watched, body), changedAt: watched.changedAt };
   }
 
   final(dialog: WatcherDialog): string | Uint8Array {

@@ -2,7 +2,7 @@ import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, Unsuppor
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { NOTIFY_BODY_TYPE, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { acceptedTypes, NOTIFY_BODY_TYPE, PIDF_DIFF, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -25,7 +25,8 @@ export class SubscribeHandler {
 
   async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
-    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
+    const presence = event.packageName === PRESENCE_EVENT;
+    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!, presence ? PIDF_DIFF : undefined);
     const localContact = dialogContact(this.deps.contacts, request);
     const toTag = request.to.params.tag;
     if (toTag) {
@@ -72,6 +73,8 @@ export class SubscribeHandler {
         remoteCseq: request.cseq.seq,
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
+        // RFC 5263 §3: a subscriber that lists application/pidf-diff+xml gets partial notifications.
+        ...(presence && acceptedTypes(request).includes(PIDF_DIFF) ? { partial: true } : {}),
       },
       answerWith200(request),
     );

@@ -4,4 +4,4 @@ export type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './sub
 export type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 export { authorized } from './subscription-delegates.js';
 export { WatcherDialog } from './watcher-dialog.js';
-export type { NotifyPacing } from './watcher-dialog.js';
+export type { NotifyPacing, PartialNotifyState } from './watcher-dialog.js';

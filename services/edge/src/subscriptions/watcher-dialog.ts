@@ -39,6 +39,18 @@ export interface DialogFields {
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;
+  /** The subscriber accepts application/pidf-diff+xml (RFC 5263): NOTIFYs carry pidf-full, then pidf-diff. */
+  readonly partial?: boolean;
+}
+
+/** Where a partial-notification watcher (RFC 5263) stands; allocated only for those. */
+export interface PartialNotifyState {
+  /** The version attribute of the last pidf-full or pidf-diff sent; -1 before the first. */
+  sent: number;
+  /** The presentity version (within `incarnation`) and view that NOTIFY showed: where the next diff starts. */
+  version: number;
+  incarnation: string;
+  viewKey: string;
 }
 
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
@@ -78,6 +90,8 @@ export class WatcherDialog implements Expiring {
   expiresAt: number;
   /** Undefined while no minimum NOTIFY interval is configured. */
   pacing: NotifyPacing | undefined = undefined;
+  /** Undefined unless the watcher negotiated partial notification (RFC 5263). */
+  partial: PartialNotifyState | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
   /**
@@ -112,6 +126,7 @@ export class WatcherDialog implements Expiring {
     this.localCseq = fields.localCseq;
     this.remoteCseq = fields.remoteCseq;
     this.expiresAt = fields.expiresAt;
+    if (fields.partial === true) this.partial = { sent: -1, version: -1, incarnation: '', viewKey: '' };
   }
 
   get localUri(): string {
