@@ -506,6 +506,15 @@ export function storeContract(
         expect(await store.loadDialog(d.subscriptionId)).toEqual(d);
       });
 
+      it('dialogs - partial notification (RFC 5263) is kept, with or without a view', async () => {
+        const plain = { ...dialog(`sub-partial-${tag}`, 60 * SECOND), partial: true as const };
+        const viewed = { ...dialog(`sub-partial-view-${tag}`, 60 * SECOND), partial: true as const, viewKey: '{"services":{"all":false}}' };
+        await store.saveDialog(plain);
+        await store.saveDialog(viewed);
+        expect(await store.loadDialog(plain.subscriptionId)).toEqual(plain);
+        expect(await store.loadDialog(viewed.subscriptionId)).toEqual(viewed);
+      });
+
       it('dialogs - a dialog stays loadable for the grace after it expires, then lapses', async () => {
         const d = dialog(`sub-${tag}`, 60 * SECOND);
         await store.saveDialog(d);

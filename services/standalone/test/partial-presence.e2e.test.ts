@@ -1,7 +1,7 @@
 import { publish } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalPidf, PidfDiffWatcher } from './pidf-diff-watcher.js';
-import { TargetSession } from './standalone-target.js';
+import { suiteEdgeConfig, TargetSession } from './standalone-target.js';
 
 const ALICE = 'sip:alice@example.com';
 const PIDF_DIFF = 'application/pidf-diff+xml';
@@ -28,8 +28,8 @@ describe('partial presence (RFC 5262-5264)', () => {
   const session = new TargetSession();
   afterEach(() => session.stop());
 
-  async function start() {
-    await session.start();
+  async function start(notifyMinIntervalMs = 0) {
+    await session.start({ edge: suiteEdgeConfig({ notifyMinIntervalMs }) });
     const [alice, bob, carol] = await Promise.all([ALICE, 'sip:bob@example.com', 'sip:carol@example.com'].map((aor) => session.ua(aor)));
     return { alice: alice!, bob: bob!, carol: carol! };
   }
@@ -80,6 +80,28 @@ describe('partial presence (RFC 5262-5264)', () => {
     expect(watcher.receive(refreshed.body)).toBe('full');
     expect(refreshed.body).toContain('version="5"');
     expect(watcher.canonical()).toBe(canonicalPidf(first.full.replace('busy', 'away').replace('>open<', '>closed<')));
+  });
+
+  it('rate-limited NOTIFYs that fold several versions diff from what the watcher last got', async () => {
+    const { alice, bob } = await start(200);
+    // Unchanged tuples around the changing ones, so a diff is smaller than the document (else full state is sent).
+    const state = (i: number) => presence(tuple('desk', 'open'), tuple('phone', i % 2 === 0 ? 'closed' : 'open', `sip:phone-${i}@example.com`), tuple('tablet', 'closed'), tuple('car', 'closed'), person(i % 3 === 0 ? 'away' : 'busy'));
+    let etag = (await publish(alice, ALICE, { body: state(-1) })).header('sip-etag');
+    const partial = await bob.subscribe(ALICE, { accept: PARTIAL_ACCEPT, expires: 600 });
+    const watcher = new PidfDiffWatcher();
+    expect(watcher.receive((await partial.dialog.nextNotify()).body)).toBe('full');
+    let last = '';
+    for (let i = 0; i < 10; i++) {
+      last = state(i);
+      etag = (await publish(alice, ALICE, { ifMatch: etag, body: last })).header('sip-etag');
+    }
+    // However many NOTIFYs the pacing folded the ten changes into, each is a diff and the last rebuilds the last document.
+    const kinds: string[] = [];
+    while (watcher.canonical() !== canonicalPidf(last)) {
+      expect(kinds.length).toBeLessThan(10);
+      kinds.push(watcher.receive((await partial.dialog.nextNotify()).body));
+    }
+    expect(kinds.every((kind) => kind === 'diff')).toBe(true);
   });
 
   it('partial PUBLISH patches the publication SIP-If-Match names; bad patches are refused with a reason and lose nothing', async () => {

@@ -96,8 +96,9 @@ export function encodeDialog(d: DialogRecord): string {
     d.expiresAt,
     d.edgeId,
     d.flow,
-    // Trailing and only when set: records written before views read the same.
-    ...(d.viewKey === undefined ? [] : [d.viewKey]),
+    // Trailing and only when set: records written before views (and partial notification) read the same.
+    ...(d.viewKey === undefined && d.partial === undefined ? [] : [d.viewKey ?? null]),
+    ...(d.partial === undefined ? [] : [1]),
   ]);
 }
 
@@ -122,6 +123,7 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     edgeId: f.string(14),
     flow: f.string(15),
     ...viewKeyField(f.optionalString(16)),
+    ...(f.optionalNumber(17) === 1 ? { partial: true as const } : {}),
   };
 }
 

@@ -6,6 +6,12 @@ import type { WatchedState } from './presentity-interest.js';
 
 /** Versions of one (presentity, view) kept as a diff's starting point: a watcher further behind gets the full state. */
 const KEPT_VERSIONS = 4;
+/** Renders pidf-diff and pidf-full bodies (libs/pidf). */
+export interface PartialRenderer {
+  diff(from: XmlElement, to: XmlElement, fullLength: number): VersionedXml | undefined;
+  full(presence: XmlElement): VersionedXml;
+}
+
 /** (presentity, view) pairs with partial watchers whose recent documents are kept… */
 const KEPT_PRESENTITIES = 10_000;
 /** …and at most about this many bytes of them (documents, their parsed trees, the rendered bodies). */
@@ -55,7 +61,11 @@ interface ViewHistory {
 export class PartialPresenceBodies {
   private readonly views = new RecentMap<string, ViewHistory>(KEPT_PRESENTITIES, { max: KEPT_BYTES, weigh: (_key, history) => weightOf(history) });
 
-  constructor(private readonly metrics: Pick<PresenceMetrics, 'partialNotifies'>) {}
+  constructor(
+    private readonly metrics: Pick<PresenceMetrics, 'partialNotifies'>,
+    /** How bodies are rendered (a seam for tests counting renders). */
+    private readonly render: PartialRenderer = { diff: pidfDiffOf, full: pidfFullOf },
+  ) {}
 
   /** The body for `dialog`, whose view of the presentity's `watched` version is `bytes`. */
   body(dialog: WatcherDialog, state: PartialNotifyState, watched: WatchedState, bytes: Uint8Array): Uint8Array {
@@ -63,7 +73,7 @@ export class PartialPresenceBodies {
     const history = this.historyOf(key, watched, bytes);
     const newest = history.documents[history.documents.length - 1]!;
     const diff = this.diffFor(state, dialog.viewKey, history, newest);
-    const document = diff ?? (history.full ??= pidfFullOf(treeOf(newest)));
+    const document = diff ?? (history.full ??= this.render.full(treeOf(newest)));
     this.views.set(key, history);
     this.metrics.partialNotifies.inc({ kind: diff === undefined ? 'full' : 'diff' });
     state.sent += 1;
@@ -96,7 +106,7 @@ export class PartialPresenceBodies {
     if (from === undefined) return undefined;
     let diff = history.diffs.get(from.version);
     if (diff === undefined) {
-      diff = pidfDiffOf(treeOf(from), treeOf(newest), newest.xml.length) ?? null;
+      diff = this.render.diff(treeOf(from), treeOf(newest), newest.xml.length) ?? null;
       history.diffs.set(from.version, diff);
     }
     return diff ?? undefined;

@@ -241,6 +241,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     event: dialog.event,
     status: dialog.status,
     ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
+    ...(dialog.partial === undefined ? {} : { partial: true as const }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -272,6 +273,8 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
+    // The version count starts over: the adopting edge's first NOTIFY is a pidf-full, which a watcher takes as a new start.
+    partial: record.partial === true,
   });
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
   return dialog;
