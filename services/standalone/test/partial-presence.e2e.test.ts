@@ -1,6 +1,5 @@
-import { publish } from '@presence/testkit/behaviour';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalPidf, PidfDiffWatcher } from './pidf-diff-watcher.js';
+import { canonicalPidf, PidfDiffWatcher, publish } from '@presence/testkit/behaviour';
 import { suiteEdgeConfig, TargetSession } from './standalone-target.js';
 
 const ALICE = 'sip:alice@example.com';
