@@ -63,6 +63,7 @@ describe('partial presence (RFC 5262-5264)', () => {
     expect(statusChange.diff).toContain('version="1"');
     expect(statusChange.diff).toContain(`<p:replace sel="*/tuple[@id='phone']">`);
     expect(statusChange.diff).not.toContain('busy');
+    console.info(`partial presence: a status change is ${Buffer.byteLength(statusChange.diff)} B as pidf-diff, ${Buffer.byteLength(statusChange.full)} B as pidf+xml`);
 
     // A second publication adds a tuple; the first's person changes; the second is removed: adds, replaces, removes.
     const laptop = await publish(alice, ALICE, { body: presence(tuple('laptop', 'open')) });
@@ -101,6 +102,7 @@ describe('partial presence (RFC 5262-5264)', () => {
       kinds.push(watcher.receive((await partial.dialog.nextNotify()).body));
     }
     expect(kinds.every((kind) => kind === 'diff')).toBe(true);
+    console.info(`partial presence: 10 changes at a 200 ms pacing reached the pidf-diff watcher as ${kinds.length} diff NOTIFYs`);
   });
 
   it('partial PUBLISH patches the publication SIP-If-Match names; bad patches are refused with a reason and lose nothing', async () => {

@@ -25,7 +25,7 @@ const WEIGHT_PER_CHARACTER = 6;
  */
 const OWN_DOCUMENT_LIMITS = { maxBytes: 4 * 1024 * 1024, maxDepth: 64, maxElements: 100_000, maxAttributes: 256 };
 
-/** One version of the document a view shows, as sent to partial watchers. */
+/** One version of the document a view shows, as sent to partial watchers (a dialog's `basis`). */
 interface SentDocument {
   readonly version: number;
   readonly bytes: Uint8Array;
@@ -40,8 +40,8 @@ interface ViewHistory {
   readonly documents: SentDocument[];
   /** The newest version as <pidf-full>, rendered once. */
   full: VersionedXml | undefined;
-  /** From an older version to the newest, by that version; null: send full (no smaller diff). */
-  readonly diffs: Map<number, VersionedXml | null>;
+  /** From an older kept document to the newest; null: send full (no smaller diff). */
+  readonly diffs: Map<SentDocument, VersionedXml | null>;
 }
 
 /**
@@ -72,42 +72,43 @@ export class PartialPresenceBodies {
     const key = `${dialog.presentity}\u0000${dialog.viewKey}`;
     const history = this.historyOf(key, watched, bytes);
     const newest = history.documents[history.documents.length - 1]!;
-    const diff = this.diffFor(state, dialog.viewKey, history, newest);
+    const diff = this.diffFor(state.basis as SentDocument | undefined, history, newest);
     const document = diff ?? (history.full ??= this.render.full(treeOf(newest)));
     this.views.set(key, history);
     this.metrics.partialNotifies.inc({ kind: diff === undefined ? 'full' : 'diff' });
     state.sent += 1;
-    state.version = watched.version;
-    state.incarnation = watched.incarnation;
-    state.viewKey = dialog.viewKey;
+    state.basis = newest;
     return Buffer.from(withVersion(document, state.sent), 'utf8');
   }
 
+  /**
+   * The history of the view with `bytes` as its newest document. Another
+   * incarnation, or other bytes for a version already kept (a view that
+   * arrived after its version), start it over: what was kept no longer holds.
+   */
   private historyOf(key: string, watched: WatchedState, bytes: Uint8Array): ViewHistory {
     let history = this.views.get(key);
-    if (history === undefined || history.incarnation !== watched.incarnation) {
-      history = { incarnation: watched.incarnation, documents: [], full: undefined, diffs: new Map() };
-    }
-    const newest = history.documents[history.documents.length - 1];
-    if (newest !== undefined && newest.version === watched.version && (newest.bytes === bytes || newest.xml === decode(bytes))) return history;
-    // A version seen before with other bytes (a view that arrived after its version): what was kept for it no longer holds.
-    if (newest !== undefined && newest.version >= watched.version) history = { incarnation: watched.incarnation, documents: [], full: undefined, diffs: new Map() };
+    const newest = history?.documents[history.documents.length - 1];
+    if (history !== undefined && newest !== undefined && history.incarnation === watched.incarnation) {
+      if (newest.version === watched.version && (newest.bytes === bytes || newest.xml === decode(bytes))) return history;
+      if (newest.version >= watched.version) history = undefined;
+    } else history = undefined;
+    history ??= { incarnation: watched.incarnation, documents: [], full: undefined, diffs: new Map() };
     history.documents.push({ version: watched.version, bytes, xml: decode(bytes), tree: undefined });
-    if (history.documents.length > KEPT_VERSIONS) history.documents.shift();
+    // A dropped document may still be some dialog's basis (which then gets full state): its parse is not kept for it.
+    if (history.documents.length > KEPT_VERSIONS) history.documents.shift()!.tree = undefined;
     history.full = undefined;
     history.diffs.clear();
     return history;
   }
 
-  /** The diff from what the watcher last got, if it can have one. */
-  private diffFor(state: PartialNotifyState, viewKey: string, history: ViewHistory, newest: SentDocument): VersionedXml | undefined {
-    if (state.sent < 0 || state.viewKey !== viewKey || state.incarnation !== history.incarnation || state.version === newest.version) return undefined;
-    const from = history.documents.find((d) => d.version === state.version);
-    if (from === undefined) return undefined;
-    let diff = history.diffs.get(from.version);
+  /** The diff from what the watcher last got, if that is a document this view still keeps and not the newest itself (a refresh). */
+  private diffFor(basis: SentDocument | undefined, history: ViewHistory, newest: SentDocument): VersionedXml | undefined {
+    if (basis === undefined || basis === newest || !history.documents.includes(basis)) return undefined;
+    let diff = history.diffs.get(basis);
     if (diff === undefined) {
-      diff = this.render.diff(treeOf(from), treeOf(newest), newest.xml.length) ?? null;
-      history.diffs.set(from.version, diff);
+      diff = this.render.diff(treeOf(basis), treeOf(newest), newest.xml.length) ?? null;
+      history.diffs.set(basis, diff);
     }
     return diff ?? undefined;
   }

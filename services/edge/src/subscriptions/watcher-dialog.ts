@@ -47,10 +47,8 @@ export interface DialogFields {
 export interface PartialNotifyState {
   /** The version attribute of the last pidf-full or pidf-diff sent; -1 before the first. */
   sent: number;
-  /** The presentity version (within `incarnation`) and view that NOTIFY showed: where the next diff starts. */
-  version: number;
-  incarnation: string;
-  viewKey: string;
+  /** The document that NOTIFY showed, where the next diff starts: egress's record, opaque here. */
+  basis: object | undefined;
 }
 
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
@@ -126,7 +124,7 @@ export class WatcherDialog implements Expiring {
     this.localCseq = fields.localCseq;
     this.remoteCseq = fields.remoteCseq;
     this.expiresAt = fields.expiresAt;
-    if (fields.partial === true) this.partial = { sent: -1, version: -1, incarnation: '', viewKey: '' };
+    if (fields.partial === true) this.partial = { sent: -1, basis: undefined };
   }
 
   get localUri(): string {
