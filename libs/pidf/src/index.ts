@@ -29,7 +29,7 @@ export type { PatchCondition } from './patch/patch-error.js';
 export { PatchError } from './patch/patch-error.js';
 export type { PatchOperation } from './patch/apply-patch.js';
 export { applyPatch } from './patch/apply-patch.js';
-export type { ChildRef, PresenceChange } from './patch/diff-presence.js';
+export type { ChildRef, PathStep, PresenceChange } from './patch/diff-presence.js';
 export { diffPresence } from './patch/diff-presence.js';
 export type { PartialPidf, VersionedXml } from './patch/partial-pidf.js';
 export { parsePartialPidf, PIDF_DIFF_CONTENT_TYPE, renderPidfDiff, renderPidfFull, withVersion } from './patch/partial-pidf.js';

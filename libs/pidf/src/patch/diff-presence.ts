@@ -10,10 +10,23 @@ export interface ChildRef {
   readonly position?: number;
 }
 
-/** One change at the granularity of <presence>'s children (tuples, notes, persons, devices, extensions): RFC 5262 allows coarse diffs. */
+/** A step below a child of <presence>: the n-th child element of that name. */
+export interface PathStep {
+  readonly ns: string;
+  readonly name: string;
+  readonly position: number;
+}
+
+/**
+ * One change to <presence>'s children (tuples, notes, persons, devices,
+ * extensions): added, removed, or replaced, the replace reaching down
+ * (`path`) to the element or text that changed where the structure above
+ * it is the same. RFC 5262 allows diffs this coarse.
+ */
 export type PresenceChange =
   | { readonly kind: 'add'; readonly at: ChildRef | 'root'; readonly pos: 'before' | 'after' | undefined; readonly element: XmlElement }
-  | { readonly kind: 'replace'; readonly at: ChildRef; readonly element: XmlElement }
+  | { readonly kind: 'replace'; readonly at: ChildRef; readonly path: readonly PathStep[]; readonly element: XmlElement }
+  | { readonly kind: 'replace-text'; readonly at: ChildRef; readonly path: readonly PathStep[]; readonly text: string }
   | { readonly kind: 'remove'; readonly at: ChildRef };
 
 /** Past this many old × new children the alignment is not worth its table: send the full document. */
@@ -60,7 +73,7 @@ export function diffPresence(from: XmlElement, to: XmlElement): PresenceChange[]
   after.forEach((element, index) => {
     const counterpart = pairedWith.get(element);
     if (counterpart !== undefined) {
-      if (!sameElement(counterpart, element)) changes.push({ kind: 'replace', at: refTo(current, index, keyOf), element });
+      if (!sameElement(counterpart, element)) changes.push(...replacements(refTo(current, index, keyOf), [], counterpart, element));
       current[index] = element;
       return;
     }
@@ -70,6 +83,37 @@ export function diffPresence(from: XmlElement, to: XmlElement): PresenceChange[]
     current.splice(index, 0, element);
   });
   return changes;
+}
+
+/**
+ * Replaces turning `from` into `to` (same place): down into the children
+ * while the element's name, attributes and child element names match (the
+ * changed ones then replaced one by one), its text when it holds only text,
+ * the whole element otherwise.
+ */
+function replacements(at: ChildRef, path: readonly PathStep[], from: XmlElement, to: XmlElement): PresenceChange[] {
+  const whole: PresenceChange[] = [{ kind: 'replace', at, path, element: to }];
+  if (from.ns !== to.ns || from.name !== to.name || !sameAttributes(from, to)) return whole;
+  const [fromText, toText] = [onlyText(from), onlyText(to)];
+  if (fromText !== undefined && toText !== undefined && fromText !== '' && toText !== '') return [{ kind: 'replace-text', at, path, text: toText }];
+  const [fromChildren, toChildren] = [onlyElements(from.children), onlyElements(to.children)];
+  if (fromChildren === undefined || toChildren === undefined || fromChildren.length !== toChildren.length || fromChildren.length === 0) return whole;
+  if (fromChildren.some((child, i) => child.ns === '' || child.ns !== toChildren[i]!.ns || child.name !== toChildren[i]!.name)) return whole;
+  const changes: PresenceChange[] = [];
+  toChildren.forEach((child, i) => {
+    if (sameElement(fromChildren[i]!, child)) return;
+    let position = 0;
+    for (let j = 0; j <= i; j++) if (toChildren[j]!.ns === child.ns && toChildren[j]!.name === child.name) position++;
+    changes.push(...replacements(at, [...path, { ns: child.ns, name: child.name, position }], fromChildren[i]!, child));
+  });
+  return changes;
+}
+
+/** The element's text when its one child is a text node; '' when it has none; undefined when it has elements. */
+function onlyText(element: XmlElement): string | undefined {
+  if (element.children.length === 0) return '';
+  const first = element.children[0]!;
+  return element.children.length === 1 && !isElement(first) ? first.text : undefined;
 }
 
 function onlyElements(nodes: readonly XmlNode[]): XmlElement[] | undefined {

@@ -4,7 +4,7 @@ import { PidfError } from '../pidf-error.js';
 import { defaultPidfLimits } from '../pidf-limits.js';
 import type { PidfLimits } from '../pidf-limits.js';
 import { PidfWriter, XML_DECLARATION } from '../render-pidf.js';
-import { escapeAttribute } from '../xml-escape.js';
+import { escapeAttribute, escapeText } from '../xml-escape.js';
 import { getAttribute, isElement } from '../xml-node.js';
 import type { XmlElement, XmlNode } from '../xml-node.js';
 import { parseXmlTree } from '../xml-tree-parser.js';
@@ -125,16 +125,22 @@ export function renderPidfDiff(entity: string, changes: readonly PresenceChange[
   const writer = new PidfWriter();
   writer.declare(PIDF_DIFF_NS);
   for (const change of changes) {
-    if (change.kind !== 'remove') writer.collect(change.element);
+    if (change.kind === 'add' || change.kind === 'replace') writer.collect(change.element);
     if (change.at !== 'root') writer.declare(change.at.ns);
+    if (change.kind === 'replace' || change.kind === 'replace-text') for (const step of change.path) writer.declare(step.ns);
   }
   const before = openRoot(writer, 'pidf-diff', entity);
   const p = writer.prefixOf(PIDF_DIFF_NS);
   writer.parts.length = 0;
   for (const change of changes) {
-    const sel = escapeAttribute(selectorOf(writer, change.at));
+    const below = change.kind === 'replace' || change.kind === 'replace-text' ? change.path.map((step) => `/${qualifiedName(writer, step)}[${step.position}]`).join('') : '';
+    const sel = escapeAttribute(selectorOf(writer, change.at) + below);
     if (change.kind === 'remove') {
       writer.parts.push(`<${p}:remove sel="${sel}"/>`);
+      continue;
+    }
+    if (change.kind === 'replace-text') {
+      writer.parts.push(`<${p}:replace sel="${sel}/text()">${escapeText(change.text)}</${p}:replace>`);
       continue;
     }
     const pos = change.kind === 'add' && change.pos !== undefined ? ` pos="${change.pos}"` : '';
@@ -154,9 +160,14 @@ function openRoot(writer: PidfWriter, name: string, entity: string): string {
   return out.join('');
 }
 
+/** PIDF names unprefixed (PIDF is the default namespace of the diff document), others with their declared prefix. */
+function qualifiedName(writer: PidfWriter, name: { ns: string; name: string }): string {
+  return name.ns === PIDF_NS ? name.name : `${writer.prefixOf(name.ns)}:${name.name}`;
+}
+
 function selectorOf(writer: PidfWriter, at: ChildRef | 'root'): string {
   if (at === 'root') return '*';
-  const name = at.ns === PIDF_NS ? at.name : `${writer.prefixOf(at.ns)}:${at.name}`;
+  const name = qualifiedName(writer, at);
   if (at.id === undefined) return `*/${name}[${at.position}]`;
   const quote = at.id.includes("'") ? '"' : "'";
   return `*/${name}[@id=${quote}${at.id}${quote}]`;

@@ -91,14 +91,25 @@ describe('pidf-diff (RFC 5261/5262)', { timeout: 60_000 }, () => {
     );
   });
 
-  it('a status change is one replace of its tuple, by id; unchanged children are not sent', () => {
+  it('a status change is one replace of the text that changed, found through its tuple by id; unchanged children are not sent', () => {
     const from = renderPresence(ENTITY, [[tuple('a', 'open'), tuple('b', 'open'), person('p1', 'away')]]);
     const to = renderPresence(ENTITY, [[tuple('a', 'open'), tuple('b', 'closed'), person('p1', 'away')]]);
     const diff = withVersion(pidfDiffOf(presenceTree(from), presenceTree(to), from.length)!, 3);
     expect(diff).toContain('<p:pidf-diff xmlns="urn:ietf:params:xml:ns:pidf"');
     expect(diff).toContain('version="3"');
-    expect(diff).toContain(`<p:replace sel="*/tuple[@id='b']"><tuple id="b"><status><basic>closed</basic></status></tuple></p:replace>`);
+    expect(diff).toContain(`<p:replace sel="*/tuple[@id='b']/status[1]/basic[1]/text()">closed</p:replace></p:pidf-diff>`);
+    expect(diff.match(/<p:replace /g)).toHaveLength(1);
     expect(diff).not.toContain('p1');
+    expect(patched(from, diff)).toBe(to);
+  });
+
+  it('a child whose structure changed is replaced whole; one with a new attribute too', () => {
+    const from = renderPresence(ENTITY, [[person('p1', 'away'), tuple('a', 'open'), tuple('c', 'open')]]);
+    const to = renderPresence(ENTITY, [[person('p1', 'busy'), tuple('a', 'open', 'gone'), { ...tuple('c', 'open'), attributes: [{ ns: '', name: 'id', value: 'c' }, { ns: '', name: 'x', value: '1' }] }]]);
+    const diff = withVersion(pidfDiffOf(presenceTree(from), presenceTree(to), Number.MAX_SAFE_INTEGER)!, 1);
+    expect(diff).toContain(`<p:replace sel="*/dm:person[@id='p1']/rpid:activities[1]"><rpid:activities><rpid:busy/></rpid:activities></p:replace>`);
+    expect(diff).toContain(`<p:replace sel="*/tuple[@id='a']"><tuple id="a">`);
+    expect(diff).toContain(`<p:replace sel="*/tuple[@id='c']"><tuple id="c" x="1">`);
     expect(patched(from, diff)).toBe(to);
   });
 
