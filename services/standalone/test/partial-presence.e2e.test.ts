@@ -97,12 +97,15 @@ describe('partial presence (RFC 5262-5264)', () => {
     }
     // However many NOTIFYs the pacing folded the ten changes into, each is a diff and the last rebuilds the last document.
     const kinds: string[] = [];
+    const sizes: number[] = [];
     while (watcher.canonical() !== canonicalPidf(last)) {
       expect(kinds.length).toBeLessThan(10);
-      kinds.push(watcher.receive((await partial.dialog.nextNotify()).body));
+      const body = (await partial.dialog.nextNotify()).body;
+      sizes.push(Buffer.byteLength(body));
+      kinds.push(watcher.receive(body));
     }
     expect(kinds.every((kind) => kind === 'diff')).toBe(true);
-    console.info(`partial presence: 10 changes at a 200 ms pacing reached the pidf-diff watcher as ${kinds.length} diff NOTIFYs`);
+    console.info(`partial presence: 10 changes at a 200 ms pacing reached the pidf-diff watcher as ${kinds.length} diff NOTIFYs of ${sizes.join(', ')} B; the document is ${Buffer.byteLength(last)} B`);
   });
 
   it('partial PUBLISH patches the publication SIP-If-Match names; bad patches are refused with a reason and lose nothing', async () => {
