@@ -7,6 +7,7 @@ import { renderPidf, renderPresence } from '../render-pidf.js';
 import { getAttribute, isElement } from '../xml-node.js';
 import type { XmlElement, XmlNode } from '../xml-node.js';
 import { applyPatch } from './apply-patch.js';
+import { PidfError } from '../pidf-error.js';
 import { PatchError } from './patch-error.js';
 import { parsePartialPidf, withVersion } from './partial-pidf.js';
 import { pidfDiffOf, pidfFullOf, presenceTree } from './presence-patches.js';
@@ -193,5 +194,31 @@ describe('RFC 5261 patch application', () => {
     expect(() => parsePartialPidf(base)).toThrow(/root element is not/);
     expect(() => parsePartialPidf('<p:pidf-diff xmlns:p="urn:ietf:params:xml:ns:pidf-diff"/>')).toThrow(/without entity/);
     expect(() => parsePartialPidf('<p:pidf-diff xmlns:p="urn:ietf:params:xml:ns:pidf-diff" entity="x" version="-1"/>')).toThrow(/version/);
+  });
+});
+
+describe('hostile patches', { timeout: 60_000 }, () => {
+  const token = fc.constantFrom('*', 'presence', 'tuple', 'status', 'basic', 'note', 'dm:person', 'x:y', '@id', '@x', 'text()', '[1]', '[0]', "[@id='a']", '[@id="b"]', "[.='open']", "[basic='open']", '[', ']', '/', '//', "'", 'id(', 'comment()', 'namespace::dm', '..', ' ', '|', '=');
+  const selector = fc.array(token, { maxLength: 8 }).map((parts) => parts.join(''));
+  const op = fc.tuple(fc.constantFrom('add', 'replace', 'remove', 'other'), selector, fc.constantFrom('', ' pos="before"', ' pos="after"', ' pos="prepend"', ' pos="x"', ' type="@y"', ' ws="both"'), fc.constantFrom('', 'text & more', '<tuple id="z"><status><basic>open</basic></status></tuple>', '<note/><note/>', '<x:y xmlns:x="urn:x"/>'));
+  const base = renderPresence(ENTITY, [[tuple('a', 'open'), tuple('b', 'closed'), person('p1', 'away'), note('hi')]]);
+
+  it('fuzz - any operation with any selector applies or is refused with a PidfError, never another exception', () => {
+    fuzzAssert(
+      'hostile patches are refused cleanly',
+      fc.property(fc.array(op, { maxLength: 5 }), (ops) => {
+        const body = `<p:pidf-diff xmlns="urn:ietf:params:xml:ns:pidf" xmlns:p="urn:ietf:params:xml:ns:pidf-diff" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" entity="${ENTITY}" version="1">${ops
+          .map(([kind, sel, attributes, content]) => `<p:${kind} sel="${sel.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"${attributes}>${content.replace(/&(?!amp;)/g, '&amp;')}</p:${kind}>`)
+          .join('')}</p:pidf-diff>`;
+        try {
+          const read = parsePartialPidf(body);
+          if (read.kind === 'diff') applyPatch(presenceTree(base), read.operations);
+        } catch (error) {
+          expect(error).toBeInstanceOf(PidfError);
+        }
+      }),
+      5264,
+      1000,
+    );
   });
 });
