@@ -102,6 +102,13 @@ describe('pidf-diff (RFC 5261/5262)', { timeout: 60_000 }, () => {
     expect(diff.match(/<p:replace /g)).toHaveLength(1);
     expect(diff).not.toContain('p1');
     expect(patched(from, diff)).toBe(to);
+    // A fuller document (six services, a person, two devices): the diff of a status change stays the same size.
+    const services = (basic: string) => ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => tuple(id, id === 'c' ? basic : 'open', `service ${id}`));
+    const before = renderPresence(ENTITY, [[...services('open'), person('p1', 'busy'), device('d1'), device('d2')]]);
+    const after = renderPresence(ENTITY, [[...services('closed'), person('p1', 'busy'), device('d1'), device('d2')]]);
+    const small = withVersion(pidfDiffOf(presenceTree(before), presenceTree(after), after.length)!, 1);
+    expect(patched(before, small)).toBe(after);
+    console.info(`pidf-diff: a status change in a ${after.length} B document is a ${small.length} B pidf-diff`);
   });
 
   it('a child whose structure changed is replaced whole; one with a new attribute too', () => {
