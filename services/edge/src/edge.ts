@@ -11,6 +11,7 @@ import { AuthorizationChanges } from './egress/authorization-changes.js';
 import { FilteredViews } from './egress/filtered-views.js';
 import { Notifier } from './egress/notifier.js';
 import { PresenceBodies } from './egress/notify-bodies.js';
+import { PartialPresenceBodies } from './egress/partial-notify.js';
 import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
 import { XCAP_DIFF_PACKAGE, XcapDiffWatches } from './egress/xcap-diff-watches.js';
 import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
@@ -108,7 +109,8 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
   const notifyPacing = { minIntervalMs: config.notifyMinIntervalMs, keepAliveMinIntervalMs: config.notifyKeepAliveMinIntervalMs };
-  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest, new FilteredViews(metrics)), clock, ...notifyPacing, metrics, logger });
+  const presenceBodies = new PresenceBodies(interest, { filtered: new FilteredViews(metrics), partial: new PartialPresenceBodies(metrics) });
+  const notifier = new Notifier({ sender: stack, bodies: presenceBodies, clock, ...notifyPacing, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
   // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
   const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);

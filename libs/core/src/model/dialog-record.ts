@@ -27,6 +27,8 @@ export interface DialogRecord {
   readonly viewKey?: string;
   /** The watcher's notification filters (RFC 4660/4661) as one canonical filter-set document; absent: none. */
   readonly filter?: string;
+  /** The subscriber negotiated partial notification (RFC 5263, application/pidf-diff+xml); absent: full documents. */
+  readonly partial?: true;
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;

@@ -97,6 +97,7 @@ function dialog(o: RecordReader): DialogRecord {
     flow: o.string('flow'),
     ...(o.optionalString('viewKey') === undefined ? {} : { viewKey: o.string('viewKey') }),
     ...(o.optionalString('filter') === undefined ? {} : { filter: o.string('filter') }),
+    ...(o.optionalBoolean('partial') === true ? { partial: true as const } : {}),
   };
 }
 

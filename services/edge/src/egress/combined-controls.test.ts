@@ -9,13 +9,16 @@ import type { NotifyControls } from '../subscriptions/index.js';
 import { FilteredViews } from './filtered-views.js';
 import { Notifier } from './notifier.js';
 import { PresenceBodies } from './notify-bodies.js';
+import { PartialPresenceBodies } from './partial-notify.js';
 import type { WatchedState } from './presentity-interest.js';
 
 /*
  * How the #15 features combine at the notifier (docs/architecture.md, "How
  * the #15 features combine"): a filtered watcher's entity-tag names its
  * filtered document, a filter trigger holds back changes but not RFC 6446
- * keep-alives, and the filtered watcher keeps to its max-rate.
+ * keep-alives, the filtered watcher keeps to its max-rate; a partial
+ * watcher's diffs are between filtered documents, and a body the RFC 5839
+ * condition drops does not move its version.
  */
 
 const START = 1_700_000_000_000;
@@ -32,12 +35,12 @@ function pidf(basic: string, note: string): Uint8Array {
   return Buffer.from(`<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${PRESENTITY}"><tuple id="t"><status><basic>${basic}</basic></status><note>${note}</note></tuple></presence>`);
 }
 
-function setup() {
+function setup(options: { partial?: boolean } = {}) {
   const clock = new FakeClock(START);
   const metrics = createPresenceMetrics({ processMetrics: false });
   const sent: { at: number; etag: string | undefined; body: string }[] = [];
   const state = { version: 1, incarnation: 'i1', body: pidf('open', 'n1'), views: undefined, changedAt: 0, holders: 1 } as unknown as WatchedState & { body: Uint8Array };
-  const bodies = new PresenceBodies({ current: () => state, bodyOf: (_p, s) => (s as typeof state).body }, new FilteredViews(metrics));
+  const bodies = new PresenceBodies({ current: () => state, bodyOf: (_p, s) => (s as typeof state).body }, { filtered: new FilteredViews(metrics), partial: new PartialPresenceBodies(metrics) });
   const notifier = new Notifier({
     sender: {
       sendRequest: (request: OutgoingRequest) => {
@@ -54,7 +57,7 @@ function setup() {
     logger: silentLogger,
   });
   const plain = testDialog({ id: 'plain', expiresAt: START + 3_600_000 });
-  const filtered = testDialog({ id: 'filtered', expiresAt: START + 3_600_000 });
+  const filtered = testDialog({ id: 'filtered', expiresAt: START + 3_600_000, partial: options.partial === true });
   filtered.filter = BASIC_FILTER;
   const changed = async (version: number, basic: string, note: string) => {
     state.version = version;
@@ -107,6 +110,38 @@ describe('#15 features combined at the notifier', () => {
     expect(sent.map((n) => n.at)).toEqual([0, 2_000]);
     expect(sent[1]!.body).toContain('<basic>open</basic>');
     expect(sent[1]!.body).not.toContain('<note>');
+  });
+
+  it('partial + filter - a filtered partial watcher gets pidf-full, then pidf-diff, of its filtered documents', async () => {
+    const { sent, subscribe, changed } = setup({ partial: true });
+    await subscribe({});
+    await changed(2, 'open', 'n2');
+    await changed(3, 'closed', 'n3');
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.body).toContain('pidf-full');
+    expect(sent[1]!.body).toContain('pidf-diff');
+    expect(sent[1]!.body).toContain('version="1"');
+    expect(sent[1]!.body).toContain('closed');
+    expect(sent.map((n) => n.body).join()).not.toContain('<note>');
+  });
+
+  it('partial + RFC 5839 - a body the condition drops moves no version: the next change is the next diff, no gap', async () => {
+    const { sent, subscribe, changed } = setup({ partial: true });
+    await subscribe({});
+    expect(await subscribe({ suppressIfMatch: sent[0]!.etag! })).toBe(true);
+    expect(sent[1]!.body).toBe('');
+    await changed(2, 'closed', 'n2');
+    expect(sent[2]!.body).toContain('pidf-diff');
+    expect(sent[2]!.body).toContain('version="1"');
+  });
+
+  it('partial + RFC 6446 - a min-rate keep-alive has nothing new to diff: it is the current state as pidf-full, next version', async () => {
+    const { sent, subscribe, advance } = setup({ partial: true });
+    await subscribe({ rates: { minRate: 0.5 } });
+    await advance(2_000);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.body).toContain('pidf-full');
+    expect(sent[1]!.body).toContain('version="1"');
   });
 
   it('filter + RFC 6446 - a change the trigger lets through keeps to the max-rate gap', async () => {

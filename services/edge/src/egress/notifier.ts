@@ -202,7 +202,9 @@ export class Notifier {
       this.transmitPending(dialog);
       return;
     }
-    const watched = this.deps.bodies.next(dialog);
+    const suppressed = dialog.condition !== 'none';
+    // A body the condition drops is not rendered: a partial watcher's version and basis stay where the watcher is.
+    const watched = this.deps.bodies.next(dialog, suppressed);
     if (!watched) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'no_state' });
       dialog.dirty = false;
@@ -210,7 +212,6 @@ export class Notifier {
     }
     const now = this.deps.clock.now();
     dialog.dirty = false;
-    const suppressed = dialog.condition !== 'none';
     if (suppressed && !reportable) {
       this.deps.metrics.notifiesDropped.inc({ reason: 'unchanged' });
       // Counted as sent: the watcher said it holds this state, and an adaptive timeout must not shrink to nothing meanwhile.
@@ -256,7 +257,8 @@ export class Notifier {
   private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, etag?: string): Promise<number> {
     try {
       dialog.localCseq += 1;
-      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType, etag);
+      const { bodies } = this.deps;
+      const request = notifyRequest(dialog, subscriptionState, body, bodies.contentTypeOf?.(dialog) ?? bodies.contentType, etag);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       if (response.status < 300 && dialog.pacing?.rates !== undefined) this.ratesFromAnswer(dialog, response);
       return response.status;

@@ -1,7 +1,9 @@
+import { PIDF_DIFF_CONTENT_TYPE } from '@presence/pidf';
 import type { WatcherDialog } from '../subscriptions/index.js';
 import { EntityTags } from './entity-tags.js';
 import { PIDF_CONTENT_TYPE } from './notify-request.js';
 import type { FilteredViews } from './filtered-views.js';
+import type { PartialPresenceBodies } from './partial-notify.js';
 import type { PresentityInterest, WatchedState } from './presentity-interest.js';
 
 /** Characters of the filter digest (base64url, 6 bits each) that qualify a filtered watcher's entity-tag: 72 bits. */
@@ -23,8 +25,13 @@ export interface NotifyBody {
  */
 export interface NotifyBodies {
   readonly contentType: string;
-  /** The body of the NOTIFY about to go to the dialog; undefined while no state is known here. */
-  next(dialog: WatcherDialog): NotifyBody | undefined;
+  /** A dialog's own body type, when it negotiated another (RFC 5263 partial notification); absent: contentType. */
+  contentTypeOf?(dialog: WatcherDialog): string;
+  /**
+   * The body of the NOTIFY about to go to the dialog; undefined while no state is known here. `bodiless`: the NOTIFY
+   * goes without its body (RFC 5839 condition), so nothing is rendered and no per-dialog sequence moves (RFC 5263 versions).
+   */
+  next(dialog: WatcherDialog, bodiless?: boolean): NotifyBody | undefined;
   /** The final NOTIFY's body when the subscriptions gave none. */
   final(dialog: WatcherDialog): string | Uint8Array;
   /** The dialog sends nothing more: drop what was kept for it. */
@@ -45,20 +52,33 @@ export class PresenceBodies implements NotifyBodies {
 
   constructor(
     private readonly interest: Pick<PresentityInterest, 'current' | 'bodyOf'>,
-    /** Watchers with a notification filter get their class's bytes (RFC 4661), rendered once per version. */
-    private readonly filtered?: FilteredViews,
+    private readonly options: {
+      /** Watchers with a notification filter get their class's bytes (RFC 4661), rendered once per version. */
+      readonly filtered?: FilteredViews;
+      /** Watchers who accept application/pidf-diff+xml (RFC 5263); the others never reach it. */
+      readonly partial?: PartialPresenceBodies;
+    } = {},
   ) {}
 
-  next(dialog: WatcherDialog): NotifyBody | undefined {
+  contentTypeOf(dialog: WatcherDialog): string {
+    return dialog.partial === undefined || this.options.partial === undefined ? PIDF_CONTENT_TYPE : PIDF_DIFF_CONTENT_TYPE;
+  }
+
+  /**
+   * The view's bytes, through the watcher's filter if it has one (RFC 4661 `what`), then as pidf-full / pidf-diff
+   * from what this dialog was last sent if it is a partial watcher (RFC 5263): a filtered partial watcher gets
+   * diffs between filtered documents.
+   */
+  next(dialog: WatcherDialog, bodiless = false): NotifyBody | undefined {
     const watched = this.interest.current(dialog.presentity);
     if (!watched) return undefined;
-    const body = this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey);
-    const filter = dialog.filter;
-    return {
-      body: filter && this.filtered ? this.filtered.bodyOf(filter, dialog.presentity, dialog.viewKey, body) : body,
-      changedAt: watched.changedAt,
-      etag: this.tagOf(dialog, watched),
-    };
+    const etag = this.tagOf(dialog, watched);
+    if (bodiless) return { body: '', changedAt: watched.changedAt, etag };
+    const { filtered, partial } = this.options;
+    const view = this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey);
+    const shown = dialog.filter && filtered ? filtered.bodyOf(dialog.filter, dialog.presentity, dialog.viewKey, view) : view;
+    const body = dialog.partial && partial ? partial.body(dialog, dialog.partial, watched, shown) : shown;
+    return { body, changedAt: watched.changedAt, etag };
   }
 
   entityTag(dialog: WatcherDialog): string | undefined {
@@ -68,18 +88,20 @@ export class PresenceBodies implements NotifyBodies {
 
   wants(dialog: WatcherDialog): boolean {
     const watched = this.interest.current(dialog.presentity);
-    if (!watched || !dialog.filter || !this.filtered) return true;
-    return this.filtered.wants(dialog.filter, dialog.presentity, dialog.viewKey, this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey));
+    const { filtered } = this.options;
+    if (!watched || !dialog.filter || !filtered) return true;
+    return filtered.wants(dialog.filter, dialog.presentity, dialog.viewKey, this.interest.bodyOf(dialog.presentity, watched, dialog.viewKey));
   }
 
   /**
    * A filtered watcher's entity is its class's rendering (RFC 4661 `what`), not the view: its tag is the view's tag
    * qualified by the filter set's digest, so the same version through another filter never matches, a refresh that
    * changes the filters makes the held tag stale, and every edge still derives the same tag for the same bytes.
+   * A partial watcher's tag is that of the document it holds once the body is applied (pidf-full or pidf-diff alike).
    */
   private tagOf(dialog: WatcherDialog, watched: WatchedState): string {
     const tag = this.tags.of(dialog.presentity, watched, dialog.viewKey);
-    return dialog.filter && this.filtered ? `${tag}.${dialog.filter.digest.slice(0, FILTER_TAG_LENGTH)}` : tag;
+    return dialog.filter && this.options.filtered ? `${tag}.${dialog.filter.digest.slice(0, FILTER_TAG_LENGTH)}` : tag;
   }
 
   final(dialog: WatcherDialog): string | Uint8Array {

@@ -4,7 +4,7 @@ import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/ind
 import type { DomainPolicy } from './domain-policy.js';
 import { notifyControls } from './notify-controls.js';
 import { subscribeFilter } from './subscribe-filter.js';
-import { NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { acceptedTypes, NOTIFY_BODY_TYPE, PIDF_DIFF, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -27,11 +27,12 @@ export class SubscribeHandler {
 
   async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
-    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
+    const presence = event.packageName === PRESENCE_EVENT;
+    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!, presence ? PIDF_DIFF : undefined);
     const localContact = dialogContact(this.deps.contacts, request);
     const controls = notifyControls(request, event.value);
     // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
-    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request) : undefined;
+    const filter = presence ? subscribeFilter(request) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -82,6 +83,8 @@ export class SubscribeHandler {
         ...(body === undefined ? {} : { body }),
         controls,
         ...(filter === undefined ? {} : { filter }),
+        // RFC 5263 §3: a subscriber that lists application/pidf-diff+xml gets partial notifications.
+        ...(presence && acceptedTypes(request).includes(PIDF_DIFF) ? { partial: true } : {}),
       },
       answerWith200(request),
     );

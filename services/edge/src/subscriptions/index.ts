@@ -4,4 +4,4 @@ export type { FilterChange, InDialogSubscribe, InitialSubscribe, NotifyControls,
 export type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 export { authorized } from './subscription-delegates.js';
 export { WatcherDialog } from './watcher-dialog.js';
-export type { NotifyCondition, NotifyPacing } from './watcher-dialog.js';
+export type { NotifyCondition, NotifyPacing, PartialNotifyState } from './watcher-dialog.js';

@@ -41,6 +41,16 @@ export interface DialogFields {
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;
+  /** The subscriber accepts application/pidf-diff+xml (RFC 5263): NOTIFYs carry pidf-full, then pidf-diff. */
+  readonly partial?: boolean;
+}
+
+/** Where a partial-notification watcher (RFC 5263) stands; allocated only for those. */
+export interface PartialNotifyState {
+  /** The version attribute of the last pidf-full or pidf-diff sent; -1 before the first. */
+  sent: number;
+  /** The document that NOTIFY showed, where the next diff starts: egress's record, opaque here. */
+  basis: object | undefined;
 }
 
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set or the watcher negotiated rates. */
@@ -96,6 +106,8 @@ export class WatcherDialog implements Expiring {
   pacing: NotifyPacing | undefined = undefined;
   /** The watcher's notification filters (RFC 4660/4661); undefined (one empty slot) for the watchers that sent none. */
   filter: FilterSet | undefined = undefined;
+  /** Undefined unless the watcher negotiated partial notification (RFC 5263). */
+  partial: PartialNotifyState | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
   /**
@@ -130,6 +142,7 @@ export class WatcherDialog implements Expiring {
     this.localCseq = fields.localCseq;
     this.remoteCseq = fields.remoteCseq;
     this.expiresAt = fields.expiresAt;
+    if (fields.partial === true) this.partial = { sent: -1, basis: undefined };
   }
 
   get localUri(): string {
@@ -256,6 +269,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     status: dialog.status,
     ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
     ...(dialog.filter === undefined ? {} : { filter: dialog.filter.document }),
+    ...(dialog.partial === undefined ? {} : { partial: true as const }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -287,6 +301,8 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
+    // The version count starts over: the adopting edge's first NOTIFY is a pidf-full, which a watcher takes as a new start.
+    partial: record.partial === true,
   });
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
   // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
