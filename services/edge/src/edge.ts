@@ -19,6 +19,7 @@ import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
+import { FilterSets } from './ingress/filter-sets.js';
 import { PublishHandler } from './ingress/publish-handler.js';
 import { RealmPolicy } from './ingress/realm-policy.js';
 import { RequestAuthenticator } from './ingress/request-authenticator.js';
@@ -171,7 +172,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       offline.recipientRegistered(aor),
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
-    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
+    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack, filters: new FilterSets() }),
     MESSAGE: new MessageHandler(
       store,
       domains,

@@ -2,6 +2,7 @@ import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, Unsuppor
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
 import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
+import type { FilterSets } from './filter-sets.js';
 import { subscribeFilter } from './subscribe-filter.js';
 import { NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
@@ -12,6 +13,8 @@ export interface SubscribeHandlerDeps {
   readonly subscriptions: Pick<SubscriptionRegistry, 'subscribe' | 'resubscribe'>;
   readonly domains: DomainPolicy;
   readonly contacts: LocalContacts;
+  /** Equal notification filters share one parsed set. */
+  readonly filters: FilterSets;
 }
 
 /**
@@ -29,7 +32,7 @@ export class SubscribeHandler {
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
     // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
-    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request) : undefined;
+    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request, this.deps.filters) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
