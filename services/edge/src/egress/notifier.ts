@@ -136,7 +136,7 @@ export class Notifier {
     if (this.deps.minIntervalMs > 0) (dialog.pacing ??= { lastNotifyAt: now, timer: undefined }).lastNotifyAt = now;
     if (watched.changedAt > 0) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now);
-    this.sendAndPump(dialog, state, watched.body);
+    this.sendAndPump(dialog, state, watched.body, watched.headers);
   }
 
   /** RFC 6665 §4.2.1 / RFC 3856 §6.6: the NOTIFY of a pending subscription says so and carries no state. */
@@ -146,8 +146,8 @@ export class Notifier {
     this.sendAndPump(dialog, subscriptionStateHeader({ status: 'pending', expiresAt: dialog.expiresAt }, this.deps.clock.now()), '');
   }
 
-  private sendAndPump(dialog: WatcherDialog, state: string, body: string | Uint8Array): void {
-    this.send(dialog, state, body)
+  private sendAndPump(dialog: WatcherDialog, state: string, body: string | Uint8Array, headers?: Readonly<Record<string, string>>): void {
+    this.send(dialog, state, body, headers)
       .then((status) => {
         dialog.inFlight = false;
         this.count(status);
@@ -163,10 +163,10 @@ export class Notifier {
   }
 
   /** Sends one NOTIFY and resolves with its final status; never rejects (a NOTIFY not sent is NOT_SENT). */
-  private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array): Promise<number> {
+  private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, headers?: Readonly<Record<string, string>>): Promise<number> {
     try {
       dialog.localCseq += 1;
-      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType);
+      const request = notifyRequest(dialog, subscriptionState, body, this.deps.bodies.contentType, headers);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       return response.status;
     } catch (error) {

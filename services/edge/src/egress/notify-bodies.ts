@@ -7,6 +7,8 @@ import type { PresentityInterest } from './presentity-interest.js';
 export interface NotifyBody {
   readonly body: string | Uint8Array;
   readonly changedAt: number;
+  /** Headers this body needs in its NOTIFY beyond the package's Content-Type (a list body: its multipart Content-Type with a fresh boundary, Require: eventlist). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
-import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
+import { SIMPLE_FILTER_CONTENT_TYPE } from '@presence/policy';
+import type { FilterChange, SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
 import type { FilterSets } from './filter-sets.js';
 import { subscribeFilter } from './subscribe-filter.js';
-import { NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { EVENTLIST, NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -15,6 +16,18 @@ export interface SubscribeHandlerDeps {
   readonly contacts: LocalContacts;
   /** Equal notification filters share one parsed set. */
   readonly filters: FilterSets;
+  /** Resource lists (lists/); absent: every presence SUBSCRIBE names one presentity. */
+  readonly lists?: ListRouting;
+}
+
+/** Resource lists (RFC 4662, RFC 5367): whether an initial presence SUBSCRIBE names a list, and how subscriptions are to take it. */
+export interface ListRouting {
+  /**
+   * Undefined for a single presentity; else the registry's package for
+   * lists and, for an RFC 5367 list, the body that holds it.
+   * @throws 421 without eventlist support, 415/400 for a list body it cannot read.
+   */
+  route(request: IncomingRequest, presentity: string): Promise<{ readonly eventPackage: string; readonly body?: string } | undefined>;
 }
 
 /**
@@ -31,8 +44,6 @@ export class SubscribeHandler {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
     const localContact = dialogContact(this.deps.contacts, request);
-    // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
-    const filter = event.packageName === PRESENCE_EVENT ? subscribeFilter(request, this.deps.filters) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -46,7 +57,7 @@ export class SubscribeHandler {
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
           requester,
-          ...(filter === undefined ? {} : { filter }),
+          ...refreshFilter(request, event.packageName, this.deps.filters),
         },
         answerWith200(request),
       );
@@ -60,7 +71,10 @@ export class SubscribeHandler {
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
     if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
-    const body = event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    const list = event.packageName === PRESENCE_EVENT ? await this.deps.lists?.route(request, presentity) : undefined;
+    const body = list !== undefined ? list.body : event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    // RFC 4660/4661: a presence SUBSCRIBE for one presentity may carry a notification filter (a list's body is its list, RFC 5367).
+    const filter = event.packageName === PRESENCE_EVENT && list === undefined ? subscribeFilter(request, this.deps.filters) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -72,7 +86,7 @@ export class SubscribeHandler {
         routeSet: request.recordRoute,
         presentity,
         event: event.value,
-        eventPackage: event.packageName,
+        eventPackage: list?.eventPackage ?? event.packageName,
         flow: request.flow.token,
         source: request.flow.remoteAddress,
         localContact,
@@ -81,9 +95,21 @@ export class SubscribeHandler {
         ...(body === undefined ? {} : { body }),
         ...(filter === undefined ? {} : { filter }),
       },
-      answerWith200(request),
+      // RFC 4662 §4.1: the answer to a list SUBSCRIBE says it is one.
+      answerWith200(request, list === undefined ? undefined : { require: EVENTLIST }),
     );
   }
+}
+
+/**
+ * A refresh's notification filter (RFC 4660 §3.3.3): only a simple-filter
+ * body is one. Whether the dialog is a list is known only to subscriptions,
+ * so other bodies on a refresh are ignored here, as they were before filters.
+ */
+function refreshFilter(request: IncomingRequest, packageName: string, filters: FilterSets): { filter?: FilterChange } {
+  if (packageName !== PRESENCE_EVENT || request.contentType !== SIMPLE_FILTER_CONTENT_TYPE) return {};
+  const filter = subscribeFilter(request, filters);
+  return filter === undefined ? {} : { filter };
 }
 
 /**
@@ -121,12 +147,12 @@ function dialogContact(contacts: LocalContacts, request: IncomingRequest): strin
 }
 
 /** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1). */
-function answerWith200(request: IncomingRequest): SubscribeAnswer {
+function answerWith200(request: IncomingRequest, extra?: Readonly<Record<string, string>>): SubscribeAnswer {
   return {
     accept: (dialog, expires) =>
       request.respond(200, 'OK', {
         toTag: dialog.localTag,
-        headers: { expires: String(expires), contact: `<${dialog.localContact}>` },
+        headers: { expires: String(expires), contact: `<${dialog.localContact}>`, ...extra },
       }),
   };
 }

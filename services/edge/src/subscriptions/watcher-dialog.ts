@@ -42,6 +42,12 @@ export interface DialogFields {
   readonly expiresAt: number;
 }
 
+/** What the edge decides for a dialog it creates; the rest is read from the SUBSCRIBE. */
+export type DialogOwnFields = Pick<DialogFields, 'id' | 'presentity' | 'localCseq' | 'expiresAt'>;
+
+/** What a dialog is read from besides its own fields (a SUBSCRIBE carries more, which is ignored). */
+export type DialogSource = Omit<DialogFields, keyof DialogOwnFields>;
+
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
 export interface NotifyPacing {
   lastNotifyAt: number;
@@ -98,23 +104,29 @@ export class WatcherDialog implements Expiring {
   #localContact: string;
   #flags = 0;
 
-  constructor(fields: DialogFields) {
-    this.id = detached(fields.id);
+  /**
+   * `own` holds what the edge decides for a new dialog (id, presentity, CSeq,
+   * expiry), so the SUBSCRIBE's fields are read as they are rather than
+   * spread into a new object (~1 µs per SUBSCRIBE on V8's slow path). A
+   * mirror has them all: pass it as both.
+   */
+  constructor(fields: DialogSource, own: DialogOwnFields) {
+    this.id = detached(own.id);
     this.callId = detached(fields.callId);
     this.localTag = detached(fields.localTag);
     this.remoteTag = detached(fields.remoteTag);
     this.remoteUri = detached(fields.remoteUri);
     this.remoteTarget = detached(fields.remoteTarget);
     this.routeSet = fields.routeSet.length === 0 ? NO_ROUTES : fields.routeSet.map(shared);
-    this.presentity = shared(fields.presentity);
+    this.presentity = shared(own.presentity);
     this.event = shared(fields.event);
     this.#toUri = fields.localUri === this.presentity ? undefined : detached(fields.localUri);
     this.#flow = shared(fields.flow);
     this.source = shared(fields.source);
     this.#localContact = shared(fields.localContact);
-    this.localCseq = fields.localCseq;
+    this.localCseq = own.localCseq;
     this.remoteCseq = fields.remoteCseq;
-    this.expiresAt = fields.expiresAt;
+    this.expiresAt = own.expiresAt;
   }
 
   get localUri(): string {
@@ -244,7 +256,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
  * (the agent's answer to the refresh that adopts it confirms both).
  */
 export function fromDialogRecord(record: DialogRecord, flow: string, source: string, localContact: string): WatcherDialog {
-  const dialog = new WatcherDialog({
+  const fields: DialogFields = {
     id: record.subscriptionId,
     callId: record.callId,
     localTag: record.localTag,
@@ -261,7 +273,8 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
-  });
+  };
+  const dialog = new WatcherDialog(fields, fields);
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
   // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
   if (record.filter !== undefined) dialog.filter = filterSetOf(record.filter);
