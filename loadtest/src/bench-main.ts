@@ -4,6 +4,7 @@ import { parseBenchArgs, renderBenchHelp } from './cli/bench-options.js';
 import { runCommand } from './modes/command-lifecycle.js';
 import { compareResults, type Comparison } from './modes/compare-results.js';
 import { runMessageWorkload } from './message/message-workload.js';
+import { runRlsWorkload } from './rls/rls-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
 import { profileTable } from './report/profile-table.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   if (config.workload === 'message') return runMessageWorkload(config, log);
+  if (config.workload === 'rls') return runRlsWorkload(config, log);
   const startedAt = new Date();
   const results: TargetResult[] = [];
   const comparisons: Comparison[] = [];

@@ -1,17 +1,20 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Children, freePort, freeUdpTcpPort, metricValue, startPresenceProcess, ALLOW_EVERY_WATCHER_ARGS } from '@presence/dev-tools';
 import { runPublishFlood, type FloodResult } from './flood/publish-flood.js';
+import { withServerPreload } from './targets/bench-target.js';
 
 /**
- * `npm run flood -- [--sources N] [--rate R] [--duration S] [--server-args "..."]`:
+ * `npm run flood -- [--sources N] [--rate R] [--duration S] [--server-args "..."] [--server-cpu-prof DIR]`:
  * starts `presence standalone` (UDP, --auth none) with the server arguments
- * given, floods it with initial PUBLISHes over UDP and prints one line: how
- * they were answered, answer latency, the server's RSS, and what its rate
- * limit and overload mode did. `--server-args "--rate-limit 0
+ * given, floods it with initial PUBLISHes over UDP (new presentities, no
+ * watchers) and prints how they were answered, answer latency, the server's
+ * CPU µs per answered PUBLISH (the figure that holds on a shared machine),
+ * its RSS, and what its rate limit and overload mode did. `--server-args "--rate-limit 0
  * --overload-pending 0 --overload-event-loop-lag 0"` gives the unprotected
  * server (the figure before).
  */
-const USAGE = 'usage: npm run flood -- [--sources N (1)] [--rate PUBLISH/s (5000)] [--duration S (10)] [--drain S (5)] [--server-args "ARGS"]';
+const USAGE = 'usage: npm run flood -- [--sources N (1)] [--rate PUBLISH/s (5000)] [--duration S (10)] [--drain S (5)] [--server-args "ARGS"] [--server-cpu-prof DIR]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '10' },
       drain: { type: 'string', default: '5' },
       'server-args': { type: 'string', default: '' },
+      'server-cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -34,9 +38,14 @@ async function main(): Promise<void> {
   const serverArgs = values['server-args'].split(/\s+/).filter((arg) => arg !== '');
   const children = new Children();
   const sip = await freeUdpTcpPort();
-  const server = await startPresenceProcess(children, 'standalone', 'flood-target', await freePort('tcp'), [
-    '--listen', `udp:127.0.0.1:${sip}`, '--auth', 'none', ...ALLOW_EVERY_WATCHER_ARGS, '--log-level', 'error', ...serverArgs,
-  ]);
+  const httpPort = await freePort('tcp');
+  const profileDir = values['server-cpu-prof'] === undefined ? undefined : resolve(values['server-cpu-prof']);
+  // The preload writes the server's CPU profile at its exit when DIR is given.
+  const server = await withServerPreload(profileDir, () =>
+    startPresenceProcess(children, 'standalone', 'flood-target', httpPort, [
+      '--listen', `udp:127.0.0.1:${sip}`, '--auth', 'none', ...ALLOW_EVERY_WATCHER_ARGS, '--log-level', 'error', ...serverArgs,
+    ]),
+  );
   try {
     const result = await runPublishFlood({ sources, rate: number('rate', 1e6), durationS: number('duration', 3600), drainS: number('drain', 600), server: { port: sip, pid: server.child.process.pid! } });
     const metrics = await server.metrics();
@@ -54,6 +63,7 @@ function report(sources: number, serverArgs: readonly string[], r: FloodResult, 
   return [
     `server args: ${serverArgs.join(' ') || '(defaults)'}; sources: ${sources}`,
     `sent ${r.sent} PUBLISH; answered ${codes || 'none'}; unanswered ${r.unanswered}`,
+    `server CPU ${r.serverCpuSeconds === undefined ? '-' : `${((r.serverCpuSeconds * 1e6) / Math.max(1, r.codes['200'] ?? 0)).toFixed(0)} µs per PUBLISH answered 200 (${r.serverCpuSeconds.toFixed(2)} s)`}`,
     `answer latency p50 ${r.latency.p50Ms.toFixed(1)} ms, p99 ${r.latency.p99Ms.toFixed(1)} ms, max ${r.latency.maxMs.toFixed(1)} ms`,
     `server RSS at end of flood ${mb(r.rssBytes)}, peak ${mb(r.peakRssBytes)}`,
     `server: rate limited ${server.rateLimited}, overload refusals ${server.overloadRefusals} (entered ${server.overloadEntries}x), PUBLISH 503s sent ${server.shed}`,

@@ -103,4 +103,5 @@ export type { RecordFailure, RecordProblem } from './record/record-reader.js';
 export { RecordReader } from './record/record-reader.js';
 export { bodyField, readBodyField, type BodyField } from './record/body-field.js';
 export { frozenCopy } from './record/frozen-copy.js';
+export { flatString, sharedString } from './record/stored-string.js';
 export { rendezvousOwner, partitionsOwnedBy } from './partition/rendezvous.js';

@@ -80,6 +80,8 @@ export interface PresenceMetrics {
   readonly sipTransactions: Gauge<'kind'>;
   /** Location bindings registered through this edge, not lapsed (see RegisteredContacts in the edge). */
   readonly registeredContacts: Gauge;
+  /** Members of the resource list subscriptions this edge holds (RFC 4662), one per list and member. */
+  readonly listMembers: Gauge;
   /** Partitions whose lease nobody holds, over the cluster, as the last census of this agent saw them. */
   readonly partitionsUnowned: Gauge;
   /** Presentities with publications in the partitions this agent owns, at its last census. */
@@ -132,6 +134,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
     notifiesInFlight: new Gauge({ name: `${prefix}notifies_in_flight`, help: 'NOTIFYs sent and still waiting for their final response', registers }),
     sipTransactions: new Gauge({ name: `${prefix}sip_transactions`, help: 'SIP transactions alive, by kind (server, client), those absorbing retransmissions included', labelNames: ['kind'], registers }),
     registeredContacts: new Gauge({ name: `${prefix}registered_contacts`, help: 'Location bindings whose last REGISTER came through this edge, not lapsed', registers }),
+    listMembers: new Gauge({ name: `${prefix}list_members`, help: 'Members of the resource list subscriptions this edge holds (RFC 4662), one per list and member', registers }),
     partitionsUnowned: new Gauge({ name: `${prefix}partitions_unowned`, help: 'Partitions whose lease no agent holds, over the whole cluster, at this agent\'s last census', registers }),
     publishedPresentities: new Gauge({ name: `${prefix}published_presentities`, help: 'Presentities with publications in the partitions this agent owns, at its last census', registers }),
     storeOperationSeconds: new Histogram({ name: `${prefix}store_operation_seconds`, help: 'Store call latency, by operation (Store method), failed calls included', labelNames: ['operation'], buckets: latencyBuckets, registers }),

@@ -53,3 +53,14 @@ export { activeFilters, changeNotifies, filterDocument, triggerFires } from './f
 export { UnsupportedFilterError } from './filter/filter-error.js';
 export type { CompiledPath, NsBindings, Selected } from './filter/xpath-subset.js';
 export { XPATH_LIMITS, compileXPath, selectNodes } from './filter/xpath-subset.js';
+export { RLMI_NS, RLS_SERVICES_NS } from './namespaces.js';
+export type { ServiceDefinition, ServiceList } from './rls/list-documents.js';
+export { bodyList, defaultListDocumentLimits, findService, parseResourceListsDocument } from './rls/list-documents.js';
+export type { ListReference, SelectorStep } from './rls/list-reference.js';
+export { RESOURCE_LISTS_AUID, parseListReference } from './rls/list-reference.js';
+export type { ListDocuments, ListMember, ListResolution, ResolveOptions, SkippedReference } from './rls/resolve-list.js';
+export { DEFAULT_MAX_LIST_MEMBERS, ListTooLargeError, memberKey, resolveList } from './rls/resolve-list.js';
+export type { RlmiInstance, RlmiList, RlmiResource } from './rls/rlmi.js';
+export { RLMI_CONTENT_TYPE, renderRlmi } from './rls/rlmi.js';
+export type { RelatedPart } from './rls/multipart-related.js';
+export { multipartRelated } from './rls/multipart-related.js';

@@ -8,3 +8,7 @@ export const WATCHERINFO_NS = 'urn:ietf:params:xml:ns:watcherinfo';
 export const RESOURCE_LISTS_NS = 'urn:ietf:params:xml:ns:resource-lists';
 /** RFC 5874 §4: xcap-diff documents. */
 export const XCAP_DIFF_NS = 'urn:ietf:params:xml:ns:xcap-diff';
+/** RFC 4826 §4.2: rls-services documents (the service URIs an RLS serves and their lists). */
+export const RLS_SERVICES_NS = 'urn:ietf:params:xml:ns:rls-services';
+/** RFC 4662 §5: the Resource List Meta-Information of a list NOTIFY. */
+export const RLMI_NS = 'urn:ietf:params:xml:ns:rlmi';

@@ -5,7 +5,7 @@ export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
 export type AuthMode = 'none' | 'digest';
 export type PresRulesMode = 'none' | 'allow-domain';
-export type Workload = 'publish' | 'message';
+export type Workload = 'publish' | 'message' | 'rls';
 /** Who sends the traffic: our worker processes, SIPp with loadtest/sipp/, or each in turn (`both`). */
 export type GeneratorChoice = 'native' | 'sipp' | 'both';
 export type GeneratorName = Exclude<GeneratorChoice, 'both'>;

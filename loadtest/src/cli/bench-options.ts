@@ -28,7 +28,7 @@ interface OptionHelp {
 /** Option names are used by scripts and the README: add, never rename. */
 export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   mode: { type: 'string', arg: 'MODE', help: 'standalone (default), cluster, kamailio or external (implied by --target).' },
-  workload: { type: 'string', arg: 'publish|message', help: 'publish (default): SUBSCRIBE, then PUBLISH→NOTIFY. message: page-mode MESSAGE to --presentities recipients, online (sender\'s 200 after the recipient\'s) and stored then delivered on REGISTER; MESSAGE/s and p50/p99.' },
+  workload: { type: 'string', arg: 'publish|message|rls', help: 'publish (default): SUBSCRIBE, then PUBLISH→NOTIFY. message: page-mode MESSAGE to --presentities recipients, online (sender\'s 200 after the recipient\'s) and stored then delivered on REGISTER; MESSAGE/s and p50/p99. rls: --watchers list subscriptions (RFC 4662, lists in the SUBSCRIBE body, RFC 5367) of L = 100 and 1,000 members out of --presentities (at least 1,000) over TCP, PUBLISH churning at --rate for --duration; NOTIFY/s, bytes per NOTIFY, p99 PUBLISH→NOTIFY, edge memory per list member.' },
   messages: { type: 'string', arg: 'N', help: 'Message workload: MESSAGEs per phase (default 2000), --concurrency in flight.' },
   target: { type: 'string', arg: 'HOST:PORT', help: 'Load a server that is already running (for --transport ws: its WebSocket port).' },
   transport: { type: 'string', arg: 'udp|tcp|ws', help: 'SIP transport of every watcher and publisher (default udp).' },
@@ -129,8 +129,9 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if (str('subscriptions') !== undefined && run !== 'memory') throw new UsageError('--subscriptions: only with --memory (otherwise P×W subscriptions)');
   if (flag('compare') && (mode === 'kamailio' || mode === 'external')) throw new UsageError(`--compare: compares standalone or cluster with Kamailio, not --mode ${mode}`);
   if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
-  const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message']);
+  const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message', 'rls']);
   if (workload === 'message' && (run !== 'bench' || mode === 'external')) throw new UsageError('--workload message: a plain run (no --memory, --find-max) against a server the bench starts (standalone, cluster, kamailio)');
+  if (workload === 'rls' && (run !== 'bench' || (mode !== 'standalone' && mode !== 'cluster') || flag('compare'))) throw new UsageError('--workload rls: a plain run against a server the bench starts (standalone, cluster); the Kamailio reference serves no lists here');
   const generator = oneOf<GeneratorChoice>('generator', str('generator') ?? 'native', ['native', 'sipp', 'both']);
   if (generator !== 'native') {
     const what = `--generator ${generator}`;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { statFields } from '../probes/process-tree.js';
 import { LatencyHistogram, type LatencySummary } from '../stats/latency-histogram.js';
 
 export interface FloodConfig {
@@ -24,6 +25,8 @@ export interface FloodResult {
   /** The server's resident set at the end of the flood and at its peak (VmRSS, VmHWM). */
   readonly rssBytes: number;
   readonly peakRssBytes: number;
+  /** The server's CPU (user + system) from the first PUBLISH to the end of the drain; undefined without /proc. */
+  readonly serverCpuSeconds: number | undefined;
 }
 
 const TICK_MS = 5;
@@ -54,6 +57,7 @@ export async function runPublishFlood(config: FloodConfig): Promise<FloodResult>
       codes[status] = (codes[status] ?? 0) + 1;
     });
   }
+  const cpuBefore = await cpuSeconds(config.server.pid);
   const started = performance.now();
   let sent = 0;
   while (performance.now() - started < config.durationS * 1000) {
@@ -69,8 +73,10 @@ export async function runPublishFlood(config: FloodConfig): Promise<FloodResult>
   const rssBytes = await statusBytes(config.server.pid, 'VmRSS');
   await new Promise((resolve) => setTimeout(resolve, config.drainS * 1000));
   const peakRssBytes = await statusBytes(config.server.pid, 'VmHWM');
+  const cpuAfter = await cpuSeconds(config.server.pid);
+  const serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
-  return { sent, codes, unanswered: sentAt.size, latency: latency.summary(), rssBytes, peakRssBytes };
+  return { sent, codes, unanswered: sentAt.size, latency: latency.summary(), rssBytes, peakRssBytes, serverCpuSeconds };
 }
 
 async function bindSource(index: number): Promise<Socket> {
@@ -97,4 +103,10 @@ async function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<numbe
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
   return kb === undefined ? 0 : Number(kb) * 1024;
+}
+
+/** utime + stime of one process (fields 14 and 15 of /proc/PID/stat, 1/100 s ticks). */
+async function cpuSeconds(pid: number): Promise<number | undefined> {
+  const fields = await statFields(pid);
+  return fields === undefined ? undefined : (Number(fields[11]) + Number(fields[12])) / 100;
 }

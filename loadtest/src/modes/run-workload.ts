@@ -30,6 +30,8 @@ export interface TargetResult {
   readonly label: string;
   readonly workers: number;
   readonly subscribe: SubscribeSummary;
+  /** CPU seconds of every target process over the subscribe phase (REGISTERs, SUBSCRIBEs, initial NOTIFYs); undefined without /proc. */
+  readonly subscribeCpuSeconds?: number;
   /** The untimed round before the steps (--warmup); not judged. */
   readonly warmup?: StepSummary;
   readonly steps: readonly JudgedStep[];
@@ -85,12 +87,16 @@ async function runWorkload(
   // Labels say who generated the traffic once a run has more than the native generator.
   const label = (config.generator === 'native' ? target.label : `${target.label} (${generator})`) + (config.watcherProfile === undefined ? '' : ` [${config.watcherProfile}]`);
   try {
+    const cpuBeforeSubscribe = await targetCpuSeconds(target);
     const subscribe = await session.subscribe();
+    const cpuAfterSubscribe = await targetCpuSeconds(target);
+    const subscribeCpuSeconds = cpuBeforeSubscribe === undefined || cpuAfterSubscribe === undefined ? undefined : cpuAfterSubscribe - cpuBeforeSubscribe;
     log(
       `subscribed ${subscribe.subscribed}/${subscriptions} in ${(subscribe.durationMs / 1000).toFixed(2)} s (${subscribe.subscribesPerSecond.toFixed(0)}/s)` +
         `, failed ${subscribe.subscribeFailed}, timeouts ${subscribe.subscribeTimeouts}, initial NOTIFYs ${subscribe.initialNotifies}` +
         (config.register ? `, registered ${subscribe.registerOk}` : '') +
-        (users === undefined ? '' : `, 401s answered ${subscribe.challengesAnswered}`),
+        (users === undefined ? '' : `, 401s answered ${subscribe.challengesAnswered}`) +
+        (subscribeCpuSeconds === undefined ? '' : `, server CPU ${subscribeCpuSeconds.toFixed(2)} s`),
     );
     // Memory mode waits out the transactions the subscribe phase left behind (see BenchConfig.memory.settleS).
     if (config.run === 'memory') log(`waiting ${config.memory.settleS} s before reading memory...`);
@@ -111,6 +117,7 @@ async function runWorkload(
       label,
       workers: session.workers,
       subscribe,
+      ...(subscribeCpuSeconds === undefined ? {} : { subscribeCpuSeconds }),
       ...(warmup === undefined ? {} : { warmup }),
       steps,
       ...(findMax === undefined ? {} : { findMax }),

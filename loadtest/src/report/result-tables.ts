@@ -76,12 +76,13 @@ const SUBSCRIBE_COLUMNS: Column[] = [
   { title: 'REG failed', align: 'right' },
   { title: 'no initial NOTIFY', align: 'right' },
   { title: 're-NOTIFY', align: 'right' },
+  { title: 'CPU µs/SUB', align: 'right' },
 ];
 
 export function subscribeTable(results: readonly TargetResult[]): string {
   return renderTable(
     SUBSCRIBE_COLUMNS,
-    results.map(({ label, subscribe: s }) => [
+    results.map(({ label, subscribe: s, subscribeCpuSeconds: cpu }) => [
       label,
       String(s.subscriptions),
       String(s.subscribed),
@@ -93,6 +94,8 @@ export function subscribeTable(results: readonly TargetResult[]): string {
       String(s.registerFailed + s.registerTimeouts),
       String(s.missingInitialNotifies),
       String(s.notifyRetransmissions),
+      // Per dialog set up: its SUBSCRIBE, initial NOTIFY and (unless --skip-register) REGISTER, every target process.
+      cpu === undefined || s.subscribed === 0 ? '-' : ((cpu * 1e6) / s.subscribed).toFixed(0),
     ]),
   );
 }

@@ -32,8 +32,9 @@ export const LOCAL_SERVER_HOST = '127.0.0.1';
  * `--auth none` (allowed on loopback) unless the run has users.
  */
 export function presenceServerArgs(maxExpires: number): string[] {
-  // --rate-limit 0: the generator is one source (127.0.0.1) sending thousands of requests a second.
-  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--rate-limit', '0'];
+  // The generator is one source (127.0.0.1): --rate-limit 0 for its thousands of requests a second, and the
+  // per-address subscription cap (10,000 by default, 503 past it) above the 1,000,000 of --memory --big.
+  return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--rate-limit', '0', '--max-subscriptions-per-address', '2000000'];
 }
 
 /** The built preload that lets the bench profile or garbage-collect a server process (probes/server-preload.ts). */

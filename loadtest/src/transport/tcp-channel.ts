@@ -31,7 +31,8 @@ export class TcpChannel implements Channel {
       socket.once('connect', () => {
         socket.off('error', reject);
         const channel = new TcpChannel(socket, `${hostForUri(localHost)}:${socket.localPort ?? 0}`);
-        const framer = new StreamFramer();
+        // A list NOTIFY's full state (RFC 4662) of 1,000 members is ~350 kB.
+        const framer = new StreamFramer(STREAM_MESSAGE_LIMIT);
         const reply = (text: string): void => void channel.send(text);
         socket.on('data', (chunk: Buffer) => {
           let texts: string[];
@@ -74,3 +75,6 @@ export class TcpChannel implements Channel {
     });
   }
 }
+
+/** Largest SIP message a bench TCP channel takes. */
+const STREAM_MESSAGE_LIMIT = 1024 * 1024;

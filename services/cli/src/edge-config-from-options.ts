@@ -53,6 +53,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
       maxContactsPerAor: values['max-contacts-per-aor'] as number,
       maxSubscriptionsPerWatcher: values['max-subscriptions-per-watcher'] as number,
       maxSubscriptionsPerAddress: values['max-subscriptions-per-address'] as number,
+      maxListMembers: values['rls-max-members'] as number,
     },
     messaging: {
       maxMessageBytes: values['max-message-bytes'] as number,

@@ -107,6 +107,13 @@ export const LIMIT_OPTIONS: OptionTable = {
     min: 1,
     help: 'Subscriptions this edge holds created from one IP address (UAs behind one NAT share it); a new SUBSCRIBE past it gets 503 with Retry-After. Refreshes always pass.',
   },
+  'rls-max-members': {
+    kind: 'integer',
+    placeholder: 'N',
+    default: '1000',
+    min: 1,
+    help: 'Members one resource list subscription (RFC 4662: an rls-services list or an RFC 5367 body list) may hold once nested lists and references are flattened; a longer list gets 403 naming the limit.',
+  },
 };
 
 /** Page-mode MESSAGE (README "Instant messaging"); kept in one block (edge and standalone take it). */

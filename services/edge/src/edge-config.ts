@@ -74,6 +74,8 @@ export interface EdgeLimits {
   readonly maxSubscriptionsPerWatcher: number;
   /** Subscription dialogs this edge holds created from one IP address; past it SUBSCRIBE gets 503 + Retry-After. */
   readonly maxSubscriptionsPerAddress: number;
+  /** Members one resource list may flatten to (--rls-max-members, RFC 4662); more gets 403 naming it. Absent: 1,000. */
+  readonly maxListMembers?: number;
 }
 
 /** The edge's digest settings: the shape libs/auth defines, shared with the XCAP server. */

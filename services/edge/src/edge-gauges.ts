@@ -10,6 +10,8 @@ export interface EdgeGaugeSources {
   readonly pendingSubscriptions: () => number;
   /** Location bindings registered through this edge, not lapsed. */
   readonly registeredContacts: () => number;
+  /** Members of the resource list subscriptions held (one per list and member). */
+  readonly listMembers?: () => number;
 }
 
 /**
@@ -28,5 +30,6 @@ export function sampleEdgeGauges(metrics: PresenceMetrics, sources: EdgeGaugeSou
     metrics.subscriptions.set({ state: 'active' }, sources.subscriptions() - pending);
     metrics.subscriptions.set({ state: 'pending' }, pending);
     metrics.registeredContacts.set(sources.registeredContacts());
+    if (sources.listMembers !== undefined) metrics.listMembers.set(sources.listMembers());
   });
 }

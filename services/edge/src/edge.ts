@@ -20,6 +20,7 @@ import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
+import { FilterSets } from './ingress/filter-sets.js';
 import { PublishHandler } from './ingress/publish-handler.js';
 import { RealmPolicy } from './ingress/realm-policy.js';
 import { RequestAuthenticator } from './ingress/request-authenticator.js';
@@ -34,6 +35,12 @@ import { RequestGuard } from './protection/request-guard.js';
 import { RegisterHandler } from './registrar/register-handler.js';
 import { RegisteredContacts } from './registrar/registered-contacts.js';
 import { SubscriptionRegistry } from './subscriptions/index.js';
+import { ListBodies } from './lists/list-bodies.js';
+import { ListDirectory } from './lists/list-directory.js';
+import { ListEdits } from './lists/list-edits.js';
+import { ListIngress } from './lists/list-ingress.js';
+import { ListSubscriptions, RESOURCE_LIST_PACKAGE } from './lists/list-subscriptions.js';
+import { DEFAULT_MAX_LIST_MEMBERS } from '@presence/policy';
 
 export interface EdgeDeps {
   readonly bus: Bus;
@@ -119,6 +126,13 @@ export function createEdge(deps: EdgeDeps): Edge {
   const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, ...notifyPacing, metrics, logger });
   const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, ...notifyPacing, metrics, logger });
 
+  // RFC 4662 resource lists: one dialog per list, each member watched through the same interest and decided by its own agent.
+  const listDirectory = new ListDirectory(store, config.limits.maxListMembers ?? DEFAULT_MAX_LIST_MEMBERS, clock);
+  const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger });
+  const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, ...notifyPacing, metrics, logger });
+  lists.notifier = listNotifier;
+  const listEdits = new ListEdits(bus, subjects, { hasOwner: (o) => lists.hasOwner(o), ownerChanged: (o) => lists.ownerChanged(o), servicesChanged: () => listDirectory.servicesChanged() }, logger);
+
   const registry = new SubscriptionRegistry({
     agent,
     interest,
@@ -126,6 +140,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     packages: {
       [WINFO_PACKAGE]: { agent: new WatcherInfoAgent(agent, WINFO_LIST_LIMIT), interest: watcherInfo, notifier: watcherInfoNotifier },
       [XCAP_DIFF_PACKAGE]: { agent: xcapDiff.agent, interest: xcapDiff.interest, notifier: xcapDiffNotifier },
+      [RESOURCE_LIST_PACKAGE]: { agent: lists, interest: lists.interest, notifier: listNotifier },
     },
     dialogs: store,
     policy: config.subscribeExpires,
@@ -140,9 +155,17 @@ export function createEdge(deps: EdgeDeps): Edge {
     },
   });
   const authorizations = new AuthorizationChanges(bus, subjects, config.edgeId, logger);
-  interest.delegate = registry;
-  authorizations.delegate = registry;
-  resync.delegate = registry;
+  // A presentity's change reaches its single watchers and the lists holding it; a member's authorization its list.
+  const changes = {
+    onPresentityChanged(presentity: string): void {
+      registry.onPresentityChanged(presentity);
+      lists.onMemberChanged(presentity);
+    },
+  };
+  interest.delegate = changes;
+  authorizations.delegate = { onAuthorization: (change) => lists.onAuthorization(change) || registry.onAuthorization(change) };
+  resync.delegate = changes;
+  listNotifier.delegate = registry;
   notifier.delegate = registry;
   watcherInfo.delegate = registry;
   watcherInfoNotifier.delegate = registry;
@@ -174,7 +197,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       offline.recipientRegistered(aor),
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
-    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack }),
+    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack, lists: new ListIngress(listDirectory), filters: new FilterSets() }),
     MESSAGE: new MessageHandler(
       store,
       domains,
@@ -193,7 +216,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     resync.everything();
     watcherInfo.refetchAll();
   });
-  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, pendingSubscriptions: () => registry.pendingCount(), registeredContacts: () => contacts.count(clock.now()) });
+  const stopSampling = sampleEdgeGauges(metrics, { stack, subscriptions: () => registry.size, pendingSubscriptions: () => registry.pendingCount(), registeredContacts: () => contacts.count(clock.now()), listMembers: () => lists.memberCount });
 
   return {
     async start() {
@@ -224,6 +247,8 @@ export function createEdge(deps: EdgeDeps): Edge {
       interest.close();
       watcherInfo.close();
       xcapDiff.close();
+      listEdits.close();
+      lists.close();
       await stack.stop();
       await Promise.all([delivering, forwarding]);
     },

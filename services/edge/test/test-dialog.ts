@@ -4,7 +4,7 @@ import { WatcherDialog, type DialogFields } from '../src/subscriptions/watcher-d
 export function testDialog(overrides: Partial<DialogFields> = {}): WatcherDialog {
   const presentity = overrides.presentity ?? 'sip:p@example.com';
   const id = overrides.id ?? 'd1';
-  return new WatcherDialog({
+  const fields: DialogFields = {
     id,
     callId: `call-${id}`,
     localTag: 'l',
@@ -22,5 +22,6 @@ export function testDialog(overrides: Partial<DialogFields> = {}): WatcherDialog
     remoteCseq: 1,
     expiresAt: 1000,
     ...overrides,
-  });
+  };
+  return new WatcherDialog(fields, fields);
 }

@@ -63,6 +63,19 @@ describe('presence agent', () => {
     expect(events[0]!.document).toContain('<basic>open</basic>');
   });
 
+  it('agent - every new publication gets its own 12-character entity-tag, across refills of the random block', async () => {
+    const etags = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const reply = await publish({ body: doc(i % 2 === 0 ? 'open' : 'closed'), expires: 60 });
+      if (reply.type !== 'published' || reply.etag === undefined) throw new Error(`no entity-tag: ${reply.type}`);
+      expect(reply.etag).toMatch(/^[A-Za-z0-9_-]{12}$/);
+      etags.add(reply.etag);
+      // Removed again: a presentity holds a bounded number of publications.
+      await publish({ ifMatch: reply.etag, expires: 0 });
+    }
+    expect(etags.size).toBe(500);
+  });
+
   it('agent - a refresh changes no state and emits no event', async () => {
     const first = await publish({ body: doc('open'), expires: 60 });
     if (first.type !== 'published') throw new Error(first.type);

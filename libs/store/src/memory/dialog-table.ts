@@ -1,5 +1,7 @@
 import type { DialogRecord } from '@presence/core';
-import { frozenCopy, IndexedMinHeap } from '@presence/core';
+import { flatString, frozenCopy, IndexedMinHeap } from '@presence/core';
+
+const NO_ROUTES: readonly string[] = Object.freeze([]);
 
 /**
  * Mirrored notifier dialogs, soft state like Redis `dlg:{id}` with TTL =
@@ -33,7 +35,9 @@ export class DialogTable {
     if (previous !== undefined && previous.callId !== dialog.callId) this.unindex(previous);
     // Not Object.freeze({ ...dialog }): V8 gives each frozen spread copy a hidden class of its own
     // (~0.5 kB a dialog, measured in a heap snapshot); frozenCopy's copies share one.
-    this.dialogs.set(dialog.subscriptionId, frozenCopy(Object.assign({}, dialog, { routeSet: Object.freeze([...dialog.routeSet]) })));
+    // The edge derives `watcher` from the From URI per record: a rope of four strings, one a slice (~130 bytes a dialog more than flat).
+    const own = { routeSet: dialog.routeSet.length === 0 ? NO_ROUTES : Object.freeze([...dialog.routeSet]), watcher: flatString(dialog.watcher) };
+    this.dialogs.set(dialog.subscriptionId, frozenCopy(Object.assign({}, dialog, own)));
     this.lapses.set(dialog.subscriptionId, lapse);
     const ids = this.byCallId.get(dialog.callId);
     if (ids === undefined || ids === dialog.subscriptionId) this.byCallId.set(dialog.callId, dialog.subscriptionId);

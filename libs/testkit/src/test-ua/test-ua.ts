@@ -28,6 +28,8 @@ export interface TestUaOptions {
   certificate?: TestCertificate;
   /** Answer 401 challenges with these (RFC 3261 §22.2); without them a 401 is returned as it is. */
   credentials?: DigestCredentialsOptions;
+  /** Largest message taken (default the stack's 64 KiB): a list subscriber's full state may be larger. */
+  maxMessageBytes?: number;
 }
 
 export interface UaRequestOptions {
@@ -107,6 +109,7 @@ export class TestUa {
       onRequest: (request) => ua?.onRequest(request),
       timers: options.timers,
       logger: options.logger,
+      ...(options.maxMessageBytes === undefined ? {} : { limits: { maxMessageBytes: options.maxMessageBytes } }),
     });
     await stack.start();
     ua = new TestUa(stack, options.aor, options.transport, options.server, options.credentials);

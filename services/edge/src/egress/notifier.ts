@@ -225,7 +225,7 @@ export class Notifier {
     markSent(dialog.pacing, now);
     if (watched.changedAt > 0 && !suppressed) this.deps.metrics.publishToNotifySeconds.observe(Math.max(0, now - watched.changedAt) / 1000);
     const state = subscriptionStateHeader({ status: 'active', expiresAt: dialog.expiresAt }, now) + rateParameters(dialog.pacing);
-    this.sendAndPump(dialog, state, suppressed ? '' : watched.body, watched.etag);
+    this.sendAndPump(dialog, state, suppressed ? '' : watched.body, watched.etag, watched.headers);
   }
 
   /** RFC 6665 §4.2.1 / RFC 3856 §6.6: the NOTIFY of a pending subscription says so and carries no state. */
@@ -237,8 +237,8 @@ export class Notifier {
     this.sendAndPump(dialog, subscriptionStateHeader({ status: 'pending', expiresAt: dialog.expiresAt }, now) + rateParameters(dialog.pacing), '');
   }
 
-  private sendAndPump(dialog: WatcherDialog, state: string, body: string | Uint8Array, etag?: string): void {
-    this.send(dialog, state, body, etag)
+  private sendAndPump(dialog: WatcherDialog, state: string, body: string | Uint8Array, etag?: string, headers?: Readonly<Record<string, string>>): void {
+    this.send(dialog, state, body, etag, headers)
       .then((status) => {
         dialog.inFlight = false;
         this.count(status);
@@ -254,11 +254,11 @@ export class Notifier {
   }
 
   /** Sends one NOTIFY and resolves with its final status; never rejects (a NOTIFY not sent is NOT_SENT). */
-  private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, etag?: string): Promise<number> {
+  private async send(dialog: WatcherDialog, subscriptionState: string, body: string | Uint8Array, etag?: string, headers?: Readonly<Record<string, string>>): Promise<number> {
     try {
       dialog.localCseq += 1;
       const { bodies } = this.deps;
-      const request = notifyRequest(dialog, subscriptionState, body, bodies.contentTypeOf?.(dialog) ?? bodies.contentType, etag);
+      const request = notifyRequest(dialog, subscriptionState, body, bodies.contentTypeOf?.(dialog) ?? bodies.contentType, etag, headers);
       const response = await this.deps.sender.sendRequest(request, { flow: dialog.flow, uri: dialog.remoteTarget });
       if (response.status < 300 && dialog.pacing?.rates !== undefined) this.ratesFromAnswer(dialog, response);
       return response.status;

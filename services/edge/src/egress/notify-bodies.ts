@@ -15,6 +15,8 @@ export interface NotifyBody {
   readonly changedAt: number;
   /** RFC 5839 entity-tag of the body (SIP-ETag); undefined for a package that issues none. */
   readonly etag?: string;
+  /** Headers this body needs in its NOTIFY beyond the package's Content-Type (a list body: its multipart Content-Type with a fresh boundary, Require: eventlist). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**

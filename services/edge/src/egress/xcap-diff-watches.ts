@@ -157,13 +157,8 @@ export class XcapDiffWatches implements NotifyBodies {
   }
 
   private readonly onMessage = (message: BusMessage): void => {
-    let change: XcapChangeEvent;
-    try {
-      change = decodeXcapChange(message.data);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'dropping undecodable xcap change');
-      return;
-    }
+    const change = decodedXcapChange(message, this.logger);
+    if (change === undefined) return;
     const sel = documentSelector(change);
     const touched = new Set<string>();
     for (const watch of this.watches.values()) {
@@ -190,4 +185,14 @@ function readResources(body: string): readonly XcapResource[] {
 
 function auidsOf(resources: readonly XcapResource[]): Set<string> {
   return new Set(resources.map((resource) => resource.auid));
+}
+
+/** An `xcap.<auid>` announcement, or undefined (logged) when it does not decode: one bad message never stops the followers. */
+export function decodedXcapChange(message: BusMessage, logger: Logger): XcapChangeEvent | undefined {
+  try {
+    return decodeXcapChange(message.data);
+  } catch (error) {
+    logger.warn({ err: error }, 'dropping undecodable xcap change');
+    return undefined;
+  }
 }

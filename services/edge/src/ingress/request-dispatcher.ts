@@ -5,7 +5,7 @@ import { SIP_METHODS, type IncomingRequest } from '@presence/sip';
 import { RECIPIENT_LIST_MESSAGE } from '../messaging/recipient-list.js';
 import { checkRequestUriScheme } from './request-uri-scheme.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
-import { PIDF, SUBSCRIBE_EVENTS } from './sip-headers.js';
+import { PIDF, SUBSCRIBE_EVENTS, SUBSCRIBE_OPTION_TAGS } from './sip-headers.js';
 
 export interface MethodHandler {
   /** `requester` is the AOR the request proved to act for; undefined when authentication is off (--auth none). */
@@ -71,8 +71,9 @@ export class RequestDispatcher {
       const handler = (this.handlers as Record<string, MethodHandler | undefined>)[request.method];
       if (!handler && request.method !== 'OPTIONS') throw new MethodNotAllowedError('Method Not Allowed', ALLOWED);
       checkRequestUriScheme(request.uri);
-      // RFC 3261 §8.2.2.3: any Require but recipient-list-message on a MESSAGE (RFC 5365, whose handler checks the URI) is refused with 420.
-      const required = request.headerValues('require').filter((tag) => !(request.method === 'MESSAGE' && tag.trim().toLowerCase() === RECIPIENT_LIST_MESSAGE));
+      // RFC 3261 §8.2.2.3: any Require but recipient-list-message on a MESSAGE (RFC 5365, whose handler checks the URI)
+      // and eventlist or recipient-list-subscribe on a SUBSCRIBE (RFC 4662, RFC 5367: the list ingress reads them) is refused with 420.
+      const required = request.headerValues('require').filter((tag) => !servedRequire(request.method, tag.trim().toLowerCase()));
       if (required.length > 0) throw new BadExtensionError(`Bad Extension (not supported here: ${required.join(', ')})`, required);
       if (!handler) return respond(200, 'OK', capabilities()); // OPTIONS (RFC 3261 §11.2)
       const authenticator = this.authenticator;
@@ -86,6 +87,10 @@ export class RequestDispatcher {
       respond(500, 'Server Internal Error');
     }
   }
+}
+
+function servedRequire(method: string, tag: string): boolean {
+  return (method === 'MESSAGE' && tag === RECIPIENT_LIST_MESSAGE) || (method === 'SUBSCRIBE' && SUBSCRIBE_OPTION_TAGS.includes(tag));
 }
 
 /** Metric label of a method: the RFC methods by name, anything else "other" (labels stay bounded). */

@@ -12,6 +12,18 @@ export const WATCHERINFO = 'application/watcherinfo+xml';
 export const XCAP_DIFF_EVENT = 'xcap-diff';
 export const XCAP_DIFF = 'application/xcap-diff+xml';
 export const RESOURCE_LISTS = 'application/resource-lists+xml';
+/** RFC 4662 §4.1: the option tag of a subscriber that takes list NOTIFYs (Supported), and of the RLS's answers (Require). */
+export const EVENTLIST = 'eventlist';
+/** RFC 5367 §5: a SUBSCRIBE whose body is the list to subscribe to. */
+export const RECIPIENT_LIST_SUBSCRIBE = 'recipient-list-subscribe';
+/** Option tags a SUBSCRIBE may Require here. */
+export const SUBSCRIBE_OPTION_TAGS: readonly string[] = Object.freeze([EVENTLIST, RECIPIENT_LIST_SUBSCRIBE]);
+
+/** The option tags of a header (Require, Supported), lower case. */
+export function optionTags(request: SipRequest, header: 'require' | 'supported'): string[] {
+  return request.headerValues(header).map((tag) => tag.trim().toLowerCase());
+}
+
 /** The packages SUBSCRIBE serves, as Allow-Events lists them (RFC 6665 §8.2.2). */
 export const SUBSCRIBE_EVENTS: readonly string[] = Object.freeze([PRESENCE_EVENT, WINFO_EVENT, XCAP_DIFF_EVENT]);
 /** PUBLISH serves presence only (RFC 3903 §4: the package must define publication). */

@@ -2,6 +2,7 @@ import { BadRequestError, NotAcceptableHereError, RequestEntityTooLargeError, Un
 import { mergeFilterSet, parseFilterDocument, PolicyError, SIMPLE_FILTER_CONTENT_TYPE, UnsupportedFilterError } from '@presence/policy';
 import type { SipRequest } from '@presence/sip';
 import type { FilterChange } from '../subscriptions/index.js';
+import type { FilterSets } from './filter-sets.js';
 
 /**
  * The event notification filter a presence SUBSCRIBE carries (RFC 4660,
@@ -12,13 +13,13 @@ import type { FilterChange } from '../subscriptions/index.js';
  * problem. The document is parsed here, before anything is recorded; the
  * merge with the filters held happens where the dialog is (subscriptions).
  */
-export function subscribeFilter(request: SipRequest): FilterChange | undefined {
+export function subscribeFilter(request: SipRequest, shared: FilterSets): FilterChange | undefined {
   if (request.body.length === 0) return undefined;
   if (request.contentType !== SIMPLE_FILTER_CONTENT_TYPE) {
     throw new UnsupportedMediaTypeError(`Unsupported Media Type ${request.contentType ?? '(none)'}: presence SUBSCRIBE takes ${SIMPLE_FILTER_CONTENT_TYPE}`, [SIMPLE_FILTER_CONTENT_TYPE]);
   }
   const operations = sipErrors(() => parseFilterDocument(request.body));
-  return (held) => sipErrors(() => mergeFilterSet(held, operations));
+  return (held) => shared.intern(sipErrors(() => mergeFilterSet(held, operations)));
 }
 
 function sipErrors<T>(work: () => T): T {

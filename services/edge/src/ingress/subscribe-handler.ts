@@ -1,10 +1,12 @@
 import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError, withoutRateParameters } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
-import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
+import { SIMPLE_FILTER_CONTENT_TYPE } from '@presence/policy';
+import type { FilterChange, SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
+import type { FilterSets } from './filter-sets.js';
 import { notifyControls } from './notify-controls.js';
 import { subscribeFilter } from './subscribe-filter.js';
-import { acceptedTypes, NOTIFY_BODY_TYPE, PIDF_DIFF, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import { acceptedTypes, EVENTLIST, NOTIFY_BODY_TYPE, PIDF_DIFF, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -13,6 +15,20 @@ export interface SubscribeHandlerDeps {
   readonly subscriptions: Pick<SubscriptionRegistry, 'subscribe' | 'resubscribe'>;
   readonly domains: DomainPolicy;
   readonly contacts: LocalContacts;
+  /** Equal notification filters share one parsed set. */
+  readonly filters: FilterSets;
+  /** Resource lists (lists/); absent: every presence SUBSCRIBE names one presentity. */
+  readonly lists?: ListRouting;
+}
+
+/** Resource lists (RFC 4662, RFC 5367): whether an initial presence SUBSCRIBE names a list, and how subscriptions are to take it. */
+export interface ListRouting {
+  /**
+   * Undefined for a single presentity; else the registry's package for
+   * lists and, for an RFC 5367 list, the body that holds it.
+   * @throws 421 without eventlist support, 415/400 for a list body it cannot read.
+   */
+  route(request: IncomingRequest, presentity: string): Promise<{ readonly eventPackage: string; readonly body?: string } | undefined>;
 }
 
 /**
@@ -31,8 +47,6 @@ export class SubscribeHandler {
     requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!, presence ? PIDF_DIFF : undefined);
     const localContact = dialogContact(this.deps.contacts, request);
     const controls = notifyControls(request, event.value);
-    // RFC 4660/4661: a presence SUBSCRIBE (initial or refresh) may carry a notification filter.
-    const filter = presence ? subscribeFilter(request) : undefined;
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -47,7 +61,7 @@ export class SubscribeHandler {
           requestedExpires: request.expires,
           requester,
           controls,
-          ...(filter === undefined ? {} : { filter }),
+          ...refreshFilter(request, event.packageName, this.deps.filters),
         },
         answerWith200(request),
       );
@@ -61,7 +75,10 @@ export class SubscribeHandler {
     // RFC 3261 §8.1.1.8: a dialog-creating request's Contact is a SIP or SIPS URI; our NOTIFYs go there.
     if (tryParseSipUri(contact.uri) === undefined) throw new BadRequestError('Malformed Contact');
     if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
-    const body = event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    const list = event.packageName === PRESENCE_EVENT ? await this.deps.lists?.route(request, presentity) : undefined;
+    const body = list !== undefined ? list.body : event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    // RFC 4660/4661: a presence SUBSCRIBE for one presentity may carry a notification filter (a list's body is its list, RFC 5367).
+    const filter = event.packageName === PRESENCE_EVENT && list === undefined ? subscribeFilter(request, this.deps.filters) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -74,7 +91,7 @@ export class SubscribeHandler {
         presentity,
         // The rates are reflected in Subscription-State (RFC 6446 §5.2); the rest of the Event is echoed.
         event: withoutRateParameters(event.value),
-        eventPackage: event.packageName,
+        eventPackage: list?.eventPackage ?? event.packageName,
         flow: request.flow.token,
         source: request.flow.remoteAddress,
         localContact,
@@ -83,12 +100,24 @@ export class SubscribeHandler {
         ...(body === undefined ? {} : { body }),
         controls,
         ...(filter === undefined ? {} : { filter }),
-        // RFC 5263 §3: a subscriber that lists application/pidf-diff+xml gets partial notifications.
-        ...(presence && acceptedTypes(request).includes(PIDF_DIFF) ? { partial: true } : {}),
+        // RFC 5263 §3: a subscriber to one presentity that lists application/pidf-diff+xml gets partial notifications.
+        ...(presence && list === undefined && acceptedTypes(request).includes(PIDF_DIFF) ? { partial: true } : {}),
       },
-      answerWith200(request),
+      // RFC 4662 §4.1: the answer to a list SUBSCRIBE says it is one.
+      answerWith200(request, list === undefined ? undefined : { require: EVENTLIST }),
     );
   }
+}
+
+/**
+ * A refresh's notification filter (RFC 4660 §3.3.3): only a simple-filter
+ * body is one. Whether the dialog is a list is known only to subscriptions,
+ * so other bodies on a refresh are ignored here, as they were before filters.
+ */
+function refreshFilter(request: IncomingRequest, packageName: string, filters: FilterSets): { filter?: FilterChange } {
+  if (packageName !== PRESENCE_EVENT || request.contentType !== SIMPLE_FILTER_CONTENT_TYPE) return {};
+  const filter = subscribeFilter(request, filters);
+  return filter === undefined ? {} : { filter };
 }
 
 /**
@@ -126,11 +155,11 @@ function dialogContact(contacts: LocalContacts, request: IncomingRequest): strin
 }
 
 /** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1); or 204 when no NOTIFY follows (RFC 5839 §6.3). */
-function answerWith200(request: IncomingRequest): SubscribeAnswer {
+function answerWith200(request: IncomingRequest, extra?: Readonly<Record<string, string>>): SubscribeAnswer {
   const respond = (status: 200 | 204, phrase: string) => (dialog: { readonly localTag: string; readonly localContact: string }, expires: number) =>
     request.respond(status, phrase, {
       toTag: dialog.localTag,
-      headers: { expires: String(expires), contact: `<${dialog.localContact}>` },
+      headers: { expires: String(expires), contact: `<${dialog.localContact}>`, ...extra },
     });
   return { accept: respond(200, 'OK'), noNotification: respond(204, 'No Notification') };
 }

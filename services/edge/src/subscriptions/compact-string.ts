@@ -1,3 +1,5 @@
+import { sharedString } from '@presence/core';
+
 /**
  * Strings the edge keeps for as long as a dialog lives. The SIP parser hands
  * out slices of the message text, and a V8 slice (13 characters or more)
@@ -22,7 +24,4 @@ export function detached(value: string): string {
  * value no dialog uses any more is collected; unlike a Map of our own, this
  * never needs cleaning up.
  */
-export function shared(value: string): string {
-  for (const key in { [value]: 0 }) return key;
-  return value;
-}
+export const shared: (value: string) => string = sharedString;

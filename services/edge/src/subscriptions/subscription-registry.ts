@@ -129,13 +129,7 @@ export class SubscriptionRegistry {
     );
     // The agent answers a block with 403 itself; an agent that reports it as a decision is answered the same way (RFC 3856 §6.6).
     if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
-    const dialog = new WatcherDialog({
-      ...request,
-      id,
-      presentity,
-      localCseq: Math.floor(Math.random() * 10_000),
-      expiresAt: this.deps.clock.now() + expires * 1000,
-    });
+    const dialog = new WatcherDialog(request, { id, presentity, localCseq: Math.floor(Math.random() * 10_000), expiresAt: this.deps.clock.now() + expires * 1000 });
     dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
     dialog.filter = filter;
     if (expires === 0) {
@@ -254,7 +248,7 @@ export class SubscriptionRegistry {
     const record = await this.deps.dialogs.loadDialog(id);
     if (!record || record.status === 'terminated' || record.expiresAt <= this.deps.clock.now()) return undefined;
     requireWatcher(record.watcher, request.requester);
-    const served = this.packages.get(eventPackageOf(record.event));
+    const served = this.packages.get(this.packageKeyOf(record.event, record.viewKey ?? WHOLE_DOCUMENT_VIEW));
     if (!served) return undefined;
     const dialog = fromDialogRecord(record, request.flow, request.source, request.localContact);
     await this.withInterest(served, dialog.presentity, async () => this.activate(served, dialog, await this.currentState(served, dialog.presentity, id)));
@@ -335,11 +329,24 @@ export class SubscriptionRegistry {
   }
 
   private packageOf(dialog: WatcherDialog): EventPackage<PackageState> {
-    return this.packageNamed(eventPackageOf(dialog.event));
+    return this.packageNamed(this.packageKeyOf(dialog.event, dialog.viewKey));
   }
 
   private tableOf(dialog: WatcherDialog): DialogTable {
-    return this.tables.get(eventPackageOf(dialog.event))!;
+    return this.tables.get(this.packageKeyOf(dialog.event, dialog.viewKey))!;
+  }
+
+  /**
+   * The package a dialog belongs to: its Event's, or a variant of it served
+   * under `<package>;<view key>` (a resource list's dialogs: Event presence,
+   * view `eventlist`, RFC 4662), so the mirror's view key is enough to adopt
+   * one into the right package.
+   */
+  private packageKeyOf(event: string, viewKey: string): string {
+    const name = eventPackageOf(event);
+    if (viewKey === WHOLE_DOCUMENT_VIEW) return name;
+    const variant = `${name};${viewKey}`;
+    return this.packages.has(variant) ? variant : name;
   }
 
   private heldDialog(id: string): WatcherDialog | undefined {

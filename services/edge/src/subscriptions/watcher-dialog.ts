@@ -53,6 +53,12 @@ export interface PartialNotifyState {
   basis: object | undefined;
 }
 
+/** What the edge decides for a dialog it creates; the rest is read from the SUBSCRIBE. */
+export type DialogOwnFields = Pick<DialogFields, 'id' | 'presentity' | 'localCseq' | 'expiresAt'>;
+
+/** What a dialog is read from besides its own fields (a SUBSCRIBE carries more, which is ignored). */
+export type DialogSource = Omit<DialogFields, keyof DialogOwnFields>;
+
 /** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set or the watcher negotiated rates. */
 export interface NotifyPacing {
   lastNotifyAt: number;
@@ -125,23 +131,29 @@ export class WatcherDialog implements Expiring {
   #localContact: string;
   #flags = 0;
 
-  constructor(fields: DialogFields) {
-    this.id = detached(fields.id);
+  /**
+   * `own` holds what the edge decides for a new dialog (id, presentity, CSeq,
+   * expiry), so the SUBSCRIBE's fields are read as they are rather than
+   * spread into a new object (~1 µs per SUBSCRIBE on V8's slow path). A
+   * mirror has them all: pass it as both.
+   */
+  constructor(fields: DialogSource, own: DialogOwnFields) {
+    this.id = detached(own.id);
     this.callId = detached(fields.callId);
     this.localTag = detached(fields.localTag);
     this.remoteTag = detached(fields.remoteTag);
     this.remoteUri = detached(fields.remoteUri);
     this.remoteTarget = detached(fields.remoteTarget);
     this.routeSet = fields.routeSet.length === 0 ? NO_ROUTES : fields.routeSet.map(shared);
-    this.presentity = shared(fields.presentity);
+    this.presentity = shared(own.presentity);
     this.event = shared(fields.event);
     this.#toUri = fields.localUri === this.presentity ? undefined : detached(fields.localUri);
     this.#flow = shared(fields.flow);
     this.source = shared(fields.source);
     this.#localContact = shared(fields.localContact);
-    this.localCseq = fields.localCseq;
+    this.localCseq = own.localCseq;
     this.remoteCseq = fields.remoteCseq;
-    this.expiresAt = fields.expiresAt;
+    this.expiresAt = own.expiresAt;
     if (fields.partial === true) this.partial = { sent: -1, basis: undefined };
   }
 
@@ -284,7 +296,7 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
  * (the agent's answer to the refresh that adopts it confirms both).
  */
 export function fromDialogRecord(record: DialogRecord, flow: string, source: string, localContact: string): WatcherDialog {
-  const dialog = new WatcherDialog({
+  const fields: DialogFields = {
     id: record.subscriptionId,
     callId: record.callId,
     localTag: record.localTag,
@@ -303,7 +315,8 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     expiresAt: record.expiresAt,
     // The version count starts over: the adopting edge's first NOTIFY is a pidf-full, which a watcher takes as a new start.
     partial: record.partial === true,
-  });
+  };
+  const dialog = new WatcherDialog(fields, fields);
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
   // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
   if (record.filter !== undefined) dialog.filter = filterSetOf(record.filter);

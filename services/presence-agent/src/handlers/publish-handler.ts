@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { PublishCommand, PublishedReply } from '@presence/contracts';
 import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, markSuperseded, partitionOf, type Clock, type Publication, type PublicationLimits } from '@presence/core';
 import { entityMatches, PidfError } from '@presence/pidf';
@@ -8,7 +8,20 @@ import type { PresentityUpdater } from '../presentity/presentity-updater.js';
 import { patchedBody, PIDF_CONTENT_TYPE, readPublishedBody, type PublishedBody } from './partial-publication.js';
 import { deadlinePassed, RequestExpiredError } from './request-deadline.js';
 
-const newEtag = () => randomBytes(9).toString('base64url');
+/** 72 random bits per entity-tag, as 12 base64url characters. */
+const ETAG_BYTES = 9;
+/** randomBytes(9) cost ~6 µs a call (a PUBLISH is ~250 µs): tags are cut from one random block, refilled every 455 tags. */
+const etagEntropy = Buffer.allocUnsafe(ETAG_BYTES * 455);
+let etagOffset = etagEntropy.length;
+
+function newEtag(): string {
+  if (etagOffset + ETAG_BYTES > etagEntropy.length) {
+    randomFillSync(etagEntropy);
+    etagOffset = 0;
+  }
+  etagOffset += ETAG_BYTES;
+  return etagEntropy.toString('base64url', etagOffset - ETAG_BYTES, etagOffset);
+}
 
 /** RFC 3903 §6: the ESC side of PUBLISH, after the edge validated the SIP parts. */
 export class PublishHandler {
