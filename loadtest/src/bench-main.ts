@@ -7,6 +7,7 @@ import { runMessageWorkload } from './message/message-workload.js';
 import { runRlsWorkload } from './rls/rls-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
+import { profileTable } from './report/profile-table.js';
 import { hopCostTable, memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
 import { runRecord, writeResult } from './report/write-result.js';
 
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
   for (const generator of generators) {
     const modes = config.compare ? [config.mode, 'kamailio' as const] : [config.mode];
     const pair: TargetResult[] = [];
-    for (const mode of modes) pair.push(await runAgainstMode(mode, config, log, generator));
+    // --watcher-profile: the same workload once per profile, each against a fresh server.
+    const profiled = config.watcherProfiles.length === 0 ? [config] : config.watcherProfiles.map((watcherProfile) => ({ ...config, watcherProfile }));
+    for (const mode of modes) for (const run of profiled) pair.push(await runAgainstMode(mode, run, log, generator));
     results.push(...pair);
     if (config.compare && pair.length === 2) comparisons.push(compareResults(pair[0]!, pair[1]!));
   }
@@ -56,6 +59,14 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
   // A target of several processes (a cluster) gets each one's cost: the hops.
   if (results.some((r) => r.steps.some((s) => Object.keys(s.summary.serverCpu?.byProcess ?? {}).length > 1))) {
     parts.push('', 'CPU per process over each PUBLISH step (window and drain): µs per NOTIFY received, per PUBLISH accepted; cores = CPU s / wall s', hopCostTable(results));
+  }
+  if (config.watcherProfiles.length > 0) {
+    parts.push(
+      '',
+      'watcher profiles (per change = per accepted PUBLISH: the NOTIFYs of changes and their bytes; then the refresh round, one refresh per watcher per step, and the NOTIFY bytes per refresh)',
+      profileTable(results),
+      'note: partial (RFC 5263) and conditional (RFC 5839) are what the watchers ask for; a server without them answers with full documents, and the figures say so.',
+    );
   }
   for (const result of results) {
     const busy = result.steps.filter((s) => s.summary.workerCpuPctMax > GENERATOR_BUSY_PCT);

@@ -25,11 +25,11 @@ describe('bench smoke', () => {
   });
 
   /** Runs the built bench for 2 s of PUBLISH at 20/s (10 presentities × 5 watchers) and returns its stdout and JSON result. */
-  async function runBench(...extra: string[]): Promise<{ stdout: string; result: TargetResult }> {
+  async function runBench(...extra: string[]): Promise<{ stdout: string; result: TargetResult; results: TargetResult[] }> {
     return runBenchAgainst('standalone', ...extra);
   }
 
-  async function runBenchAgainst(mode: 'standalone' | 'cluster', ...extra: string[]): Promise<{ stdout: string; result: TargetResult }> {
+  async function runBenchAgainst(mode: 'standalone' | 'cluster', ...extra: string[]): Promise<{ stdout: string; result: TargetResult; results: TargetResult[] }> {
     expect(existsSync(BENCH), `${BENCH} missing: run npx tsc -b first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     const args = ['--mode', mode, '--presentities', '10', '--watchers', '5', '--rate', '20', '--duration', '2', '--drain', '3', '--workers', '2', '--out', out, ...extra];
@@ -40,7 +40,7 @@ describe('bench smoke', () => {
     const [file] = await readdir(out);
     expect(file).toMatch(new RegExp(`-${mode}\\.json$`));
     const { results } = JSON.parse(await readFile(join(out, file!), 'utf8')) as { results: TargetResult[] };
-    return { stdout: child.stdout(), result: results[0]! };
+    return { stdout: child.stdout(), result: results[0]!, results };
   }
 
   it('bench smoke - 2 s at 20 PUBLISH/s against standalone: every watcher notified, latencies recorded', async () => {
@@ -102,5 +102,23 @@ describe('bench smoke', () => {
       expect(perNotify, `${process} µs/NOTIFY`).toBeGreaterThan(0);
       expect(perPublish, `${process} µs/PUBLISH`).toBeGreaterThan(perNotify);
     }
+  }, 120_000);
+
+  it('bench smoke - --watcher-profile full,filtered: the same workload twice; the filtered watchers get only the basic status, so fewer bytes per change', async () => {
+    const { stdout, results } = await runBench('--watcher-profile', 'full,filtered');
+    expect(results.map((r) => r.label)).toEqual(['standalone [full]', 'standalone [filtered]']);
+    expect(stdout).toMatch(/watcher profiles/);
+    expect(stdout).toMatch(/standalone \[filtered\]\s+\d+\s+\d+\s+[\d.]+\s+\d+/);
+    const [full, filtered] = results.map((r) => r.steps[0]!.summary);
+    for (const step of [full!, filtered!]) {
+      expect(step.publishAccepted).toBeGreaterThanOrEqual(30);
+      expect(step).toMatchObject({ publishErrors: 0, publishTimeouts: 0, terminated: 0, unknownDialog: 0, refreshesSent: 50, refreshNotifies: 50 });
+    }
+    // Full documents carry the publisher's timestamp note; the filter leaves only the basic status, and every PUBLISH toggles it.
+    expect(full!.notifies).toBe(full!.publishAccepted * 5);
+    expect(filtered!).toMatchObject({ notifies: 0, notifiesWithoutTimestamp: filtered!.publishAccepted * 5 });
+    const perNotify = (s: typeof full) => s!.notifyBytes / (s!.notifies + s!.notifiesWithoutTimestamp);
+    expect(perNotify(filtered)).toBeLessThan(perNotify(full));
+    expect(filtered!.refreshBytes / 50).toBeLessThan(full!.refreshBytes / 50);
   }, 120_000);
 });

@@ -49,6 +49,7 @@ export {
   IntervalTooBriefError,
   NoSuchSubscriptionError,
   NoSuchDialogError,
+  NotAcceptableHereError,
   BadEventError,
   ServerInternalError,
   ServiceUnavailableError,
@@ -87,6 +88,9 @@ export {
   nextSubscriptionState,
   subscriptionStateHeader,
 } from './subscription/subscription-state.js';
+export type { NegotiatedRates, RateBounds, RequestedRates } from './subscription/rate-control.js';
+export { formatRate, negotiateRates, parseRateControl, rateParameters, withoutRateParameters } from './subscription/rate-control.js';
+export { ADAPTIVE_PERIOD_FACTOR, RateSchedule } from './subscription/rate-schedule.js';
 export type { ContactRequest, RegisterInput } from './registrar/apply-register.js';
 export { applyRegister } from './registrar/apply-register.js';
 export { bindingExpiresIn } from './registrar/binding-expiry.js';

@@ -19,6 +19,8 @@ export interface PresenceMetrics {
   /** SIP connections closed by a limit (timeouts, message too large, a peer that does not read). */
   readonly connectionsClosed: Counter<'reason'>;
   readonly notifiesCoalesced: Counter;
+  /** RFC 5263 partial-notification bodies sent, by kind (full: <pidf-full>, diff: <pidf-diff>). */
+  readonly partialNotifies: Counter<'kind'>;
   readonly publishToNotifySeconds: Histogram;
   readonly watchedPresentities: Gauge;
   readonly busMessagesPerChange: Counter<'direction'>;
@@ -171,6 +173,7 @@ export function createPresenceMetrics(options: PresenceMetricsOptions = {}): Pre
       registers,
     }),
     notifiesCoalesced: new Counter({ name: `${prefix}notifies_coalesced_total`, help: 'State changes folded into a later NOTIFY by rate limiting (RFC 6446)', registers }),
+    partialNotifies: new Counter({ name: `${prefix}partial_notifies_total`, help: 'NOTIFY bodies sent to pidf-diff watchers (RFC 5263), by kind (full, diff)', labelNames: ['kind'], registers }),
     publishToNotifySeconds: new Histogram({ name: `${prefix}publish_to_notify_seconds`, help: 'Time from the committed change to the NOTIFY leaving the edge', buckets: latencyBuckets, registers }),
     watchedPresentities: new Gauge({ name: `${prefix}watched_presentities`, help: 'Presentities this edge has bus interest in', registers }),
     busMessagesPerChange: new Counter({ name: `${prefix}change_bus_messages_total`, help: 'Change events crossing the bus: published by agents (out) and received by edges (in)', labelNames: ['direction'], registers }),

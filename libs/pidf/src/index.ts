@@ -11,6 +11,7 @@ export {
   DATA_MODEL_NS,
   GEOPRIV_NS,
   LOCATION_TYPE_NS,
+  PIDF_DIFF_NS,
   PIDF_NS,
   RPID_NS,
   XML_NS,
@@ -20,7 +21,16 @@ export type { TreeParseOptions } from './xml-tree-parser.js';
 export { parseXmlTree } from './xml-tree-parser.js';
 export { escapeAttribute, escapeText } from './xml-escape.js';
 export { XML_DECLARATION } from './render-pidf.js';
-export { renderPidf } from './render-pidf.js';
+export { renderPidf, renderPresence } from './render-pidf.js';
 export type { PidfSource } from './compose-pidf.js';
 export { composePidf, emptyPidf } from './compose-pidf.js';
 export { entityMatches } from './entity-matches.js';
+export type { PatchCondition } from './patch/patch-error.js';
+export { PatchError } from './patch/patch-error.js';
+export type { PatchOperation } from './patch/apply-patch.js';
+export { applyPatch } from './patch/apply-patch.js';
+export type { ChildRef, PathStep, PresenceChange } from './patch/diff-presence.js';
+export { diffPresence } from './patch/diff-presence.js';
+export type { PartialPidf, VersionedXml } from './patch/partial-pidf.js';
+export { parsePartialPidf, PIDF_DIFF_CONTENT_TYPE, renderPidfDiff, renderPidfFull, withVersion } from './patch/partial-pidf.js';
+export { pidfDiffOf, pidfFullOf, presenceTree } from './patch/presence-patches.js';

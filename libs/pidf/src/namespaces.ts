@@ -12,6 +12,8 @@ export const CIPID_NS = 'urn:ietf:params:xml:ns:pidf:cipid';
 export const GEOPRIV_NS = 'urn:ietf:params:xml:ns:pidf:geopriv10';
 /** RFC 4589: location types registry. */
 export const LOCATION_TYPE_NS = 'urn:ietf:params:xml:ns:location-type';
+/** RFC 5262: partial PIDF documents (pidf-full, pidf-diff). */
+export const PIDF_DIFF_NS = 'urn:ietf:params:xml:ns:pidf-diff';
 /** Bound to the `xml` prefix by definition; never declared (Namespaces in XML §3). */
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 /** Namespace of xmlns declarations themselves; never part of the tree. */
@@ -28,4 +30,5 @@ export const wellKnownPrefixes: ReadonlyMap<string, string> = new Map([
   [CIPID_NS, 'cp'],
   [GEOPRIV_NS, 'gp'],
   [LOCATION_TYPE_NS, 'lt'],
+  [PIDF_DIFF_NS, 'p'],
 ]);

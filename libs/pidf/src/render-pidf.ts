@@ -21,7 +21,7 @@ export function renderPresence(
   entity: string,
   groups: readonly (readonly XmlElement[])[],
 ): string {
-  const writer = new Writer();
+  const writer = new PidfWriter();
   for (const group of groups) for (const element of group) writer.collect(element);
   const out = writer.parts;
   out.push(XML_DECLARATION, '\n<presence xmlns="', PIDF_NS, '"');
@@ -41,7 +41,12 @@ export function renderPresence(
   return out.join('');
 }
 
-class Writer {
+/**
+ * Writes elements with every namespace declared once, on the root: collect
+ * every element first (and declare any namespace a selector names), then
+ * write the root's declarations (`prefixes`), then the elements.
+ */
+export class PidfWriter {
   readonly parts: string[] = [];
   /** Declared prefixes, in order of first appearance. */
   readonly prefixes = new Map<string, string>();
@@ -97,7 +102,7 @@ class Writer {
     this.parts.push(' ', name, '="', escapeAttribute(attribute.value), '"');
   }
 
-  private declare(ns: string): void {
+  declare(ns: string): void {
     if (ns === XML_NS || ns === XMLNS_NS || this.prefixes.has(ns)) return;
     // A prefix for PIDF itself is only needed by qualified PIDF attributes,
     // since attributes never take the default namespace.
@@ -105,7 +110,7 @@ class Writer {
     this.prefixes.set(ns, prefix);
   }
 
-  private prefixOf(ns: string): string {
+  prefixOf(ns: string): string {
     if (ns === XML_NS) return 'xml';
     const prefix = this.prefixes.get(ns);
     if (prefix === undefined) throw new Error(`namespace not collected: ${ns}`);

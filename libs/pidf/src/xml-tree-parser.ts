@@ -20,6 +20,12 @@ export interface TreeParseOptions {
   readonly checkRoot?: (ns: string, name: string) => void;
   /** What the document is called in error reasons ("Malformed <label>: ..."); default PIDF. */
   readonly label?: string;
+  /**
+   * Keep namespace declarations as attributes in XMLNS_NS (name: the prefix,
+   * '' for the default namespace): an RFC 5261 patch resolves the prefixes of
+   * its selectors against the declarations in scope.
+   */
+  readonly keepNamespaceDeclarations?: boolean;
 }
 
 const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
@@ -68,7 +74,7 @@ export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement
     stack.push({
       ns: tag.uri,
       name: tag.local,
-      attributes: collectAttributes(tag),
+      attributes: collectAttributes(tag, options.keepNamespaceDeclarations === true),
       children: [],
       hasElementChild: false,
     });
@@ -122,13 +128,16 @@ export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement
   return root;
 }
 
-function collectAttributes(tag: SaxesTagNS): XmlAttribute[] {
+function collectAttributes(tag: SaxesTagNS, keepDeclarations: boolean): XmlAttribute[] {
   const out: XmlAttribute[] = [];
   for (const key in tag.attributes) {
     const attribute = tag.attributes[key];
     if (attribute === undefined) continue;
     // Namespace declarations are syntax, not data; the renderer re-creates them.
-    if (attribute.uri === XMLNS_NS || attribute.name === 'xmlns') continue;
+    if (attribute.uri === XMLNS_NS || attribute.name === 'xmlns') {
+      if (keepDeclarations) out.push({ ns: XMLNS_NS, name: attribute.name === 'xmlns' ? '' : attribute.local, value: attribute.value });
+      continue;
+    }
     out.push({ ns: attribute.uri, name: attribute.local, value: attribute.value });
   }
   return out;

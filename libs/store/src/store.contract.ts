@@ -506,6 +506,35 @@ export function storeContract(
         expect(await store.loadDialog(d.subscriptionId)).toEqual(d);
       });
 
+      it('dialogs - a notification filter (RFC 4661 document) is kept, with or without a view', async () => {
+        const filter = '<filter-set xmlns="urn:ietf:params:xml:ns:simple-filter"><filter id="a"><what><include type="xpath">//basic</include></what></filter></filter-set>';
+        const alone = { ...dialog(`sub-filter-${tag}`, 60 * SECOND), filter };
+        const viewed = { ...dialog(`sub-filter-view-${tag}`, 60 * SECOND), viewKey: 'v', filter };
+        await store.saveDialog(alone);
+        await store.saveDialog(viewed);
+        expect(await store.loadDialog(alone.subscriptionId)).toEqual(alone);
+        expect(await store.loadDialog(viewed.subscriptionId)).toEqual(viewed);
+      });
+
+      it('dialogs - partial notification (RFC 5263) is kept, with or without a view', async () => {
+        const plain = { ...dialog(`sub-partial-${tag}`, 60 * SECOND), partial: true as const };
+        const viewed = { ...dialog(`sub-partial-view-${tag}`, 60 * SECOND), partial: true as const, viewKey: '{"services":{"all":false}}' };
+        await store.saveDialog(plain);
+        await store.saveDialog(viewed);
+        expect(await store.loadDialog(plain.subscriptionId)).toEqual(plain);
+        expect(await store.loadDialog(viewed.subscriptionId)).toEqual(viewed);
+      });
+
+      it('dialogs - filters and partial notification together are kept, with or without a view (#15 combined)', async () => {
+        const filter = '<filter-set xmlns="urn:ietf:params:xml:ns:simple-filter"><filter id="a"><what><include type="xpath">//basic</include></what></filter></filter-set>';
+        const plain = { ...dialog(`sub-both-${tag}`, 60 * SECOND), filter, partial: true as const };
+        const viewed = { ...plain, subscriptionId: `sub-both-view-${tag}`, viewKey: 'v' };
+        await store.saveDialog(plain);
+        await store.saveDialog(viewed);
+        expect(await store.loadDialog(plain.subscriptionId)).toEqual(plain);
+        expect(await store.loadDialog(viewed.subscriptionId)).toEqual(viewed);
+      });
+
       it('dialogs - a dialog stays loadable for the grace after it expires, then lapses', async () => {
         const d = dialog(`sub-${tag}`, 60 * SECOND);
         await store.saveDialog(d);

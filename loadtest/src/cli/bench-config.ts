@@ -1,4 +1,5 @@
 import type { Endpoint, TransportName } from '../transport/channel.js';
+import type { WatcherProfile } from '../worker/watcher-profile.js';
 
 export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
@@ -55,4 +56,10 @@ export interface BenchConfig {
   readonly memory: { readonly subscriptions: number; readonly settleS: number };
   readonly outDir: string;
   readonly serverCpuProfileDir: string | undefined;
+  /** --watcher-profile: each profile in turn on the same workload (empty: plain watchers, no refresh round). */
+  readonly watcherProfiles: readonly WatcherProfile[];
+  /** --status-every: one PUBLISH in N turns its presentity's basic status, the others change only the note (default 1). */
+  readonly statusEvery: number;
+  /** The profile of the run under way (set per run from watcherProfiles). */
+  readonly watcherProfile?: WatcherProfile;
 }

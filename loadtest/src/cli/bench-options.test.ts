@@ -33,6 +33,18 @@ describe('bench options', () => {
     expect(config('--warmup', '7.5').warmupS).toBe(7.5);
   });
 
+  it('bench options - --watcher-profile takes a comma list of full, partial, filtered, conditional; native publish runs only', () => {
+    expect(config().watcherProfiles).toEqual([]);
+    expect(config('--watcher-profile', 'full, filtered,conditional').watcherProfiles).toEqual(['full', 'filtered', 'conditional']);
+    expect(() => config('--watcher-profile', 'full,everything')).toThrow(UsageError);
+    expect(() => config('--watcher-profile', 'full,full')).toThrow(/named twice/);
+    expect(() => config('--watcher-profile', 'partial', '--generator', 'sipp')).toThrow(/native generator/);
+    expect(() => config('--watcher-profile', 'partial', '--memory')).toThrow(UsageError);
+    expect(config().statusEvery).toBe(1);
+    expect(config('--status-every', '4').statusEvery).toBe(4);
+    expect(() => config('--status-every', '0')).toThrow(UsageError);
+  });
+
   it('bench options - --auth is none unless digest is asked for, against standalone or cluster', () => {
     expect(config().auth).toBe('none');
     expect(config('--auth', 'digest').auth).toBe('digest');

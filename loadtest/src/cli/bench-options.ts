@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { TransportName } from '../transport/channel.js';
 import type { AuthMode, BenchConfig, GeneratorChoice, PresRulesMode, RunKind, TargetMode, Workload } from './bench-config.js';
 import { UsageError } from './usage-error.js';
+import { WATCHER_PROFILES, type WatcherProfile } from '../worker/watcher-profile.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench-results/', import.meta.url));
@@ -80,6 +81,18 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   redis: { type: 'string', arg: 'HOST:PORT', help: 'External target: Redis to read INFO memory from.' },
   out: { type: 'string', arg: 'DIR', help: 'Where the JSON result goes (default loadtest/bench-results/).' },
   'server-workers': { type: 'string', arg: 'N', help: 'standalone (also with --compare): start it with --workers N, its edge in N worker processes (default 1: one process).' },
+  'watcher-profile': {
+    type: 'string',
+    arg: 'LIST',
+    help:
+      'Comma list of full, partial, filtered, conditional (issue #15): the workload runs once per profile, each watcher refreshing once per step, and a table gives NOTIFYs and NOTIFY bytes per change. ' +
+      'partial: Accept lists application/pidf-diff+xml (RFC 5263); filtered: an RFC 4661 filter for the basic status with a changed trigger (its NOTIFYs carry no timestamp: no latency, no delivery check); conditional: refreshes carry SIP-If-Match with the last NOTIFY\'s SIP-ETag (RFC 5839). Native generator only.',
+  },
+  'status-every': {
+    type: 'string',
+    arg: 'N',
+    help: 'One PUBLISH in N turns its presentity\'s basic status (default 1: every one); the others change only the note. What a basic-status filter (--watcher-profile filtered) can save in NOTIFYs. Native generator only.',
+  },
   'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
   help: { type: 'boolean', help: 'This text.' },
 };
@@ -149,6 +162,11 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   const presentities = run === 'memory' ? Math.ceil(subscriptions / watchers) : int('presentities', 100);
   const rate = num('rate', 100, { min: 0.1 });
   if (str('warmup') !== undefined && run === 'memory') throw new UsageError('--warmup: memory mode sends no PUBLISH');
+  const watcherProfiles = profilesOf(str('watcher-profile'));
+  if (str('status-every') !== undefined && generator !== 'native') throw new UsageError('--status-every: the native generator only (the SIPp publisher toggles on every PUBLISH)');
+  if (watcherProfiles.length > 0 && (generator !== 'native' || run === 'memory' || workload !== 'publish')) {
+    throw new UsageError('--watcher-profile: a publish workload (no --memory) with the native generator');
+  }
   return {
     help: false,
     config: {
@@ -194,6 +212,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       memory: { subscriptions, settleS: num('settle', transport === 'udp' ? UDP_SETTLE_S : STREAM_SETTLE_S, { min: 0 }) },
       outDir: resolve(str('out') ?? DEFAULT_OUT),
       serverCpuProfileDir: str('server-cpu-prof') === undefined ? undefined : resolve(str('server-cpu-prof')!),
+      watcherProfiles,
+      statusEvery: int('status-every', 1),
     },
   };
 }
@@ -206,6 +226,13 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
  */
 function warmupFor(presentities: number, rate: number): number {
   return Math.ceil(presentities / rate) + 1;
+}
+
+function profilesOf(raw: string | undefined): WatcherProfile[] {
+  if (raw === undefined) return [];
+  const profiles = raw.split(',').map((p) => oneOf<WatcherProfile>('watcher-profile', p.trim(), WATCHER_PROFILES));
+  if (new Set(profiles).size !== profiles.length) throw new UsageError(`--watcher-profile: a profile named twice in "${raw}"`);
+  return profiles;
 }
 
 function modeOf(raw: string | undefined, hasTarget: boolean): TargetMode {
@@ -241,6 +268,7 @@ export function renderBenchHelp(): string {
     '  npm run bench -- --mode standalone --server-workers 2 --presentities 1000 --watchers 10 --rate 500 --duration 10',
     '  npm run bench -- --mode standalone --compare --generator both --presentities 100 --watchers 10 --rate 200',
     '  npm run bench -- --mode cluster --auth digest --presentities 200 --watchers 10 --rate 400',
+    '  npm run bench -- --presentities 1000 --watchers 10 --rate 200 --watcher-profile full,partial,filtered,conditional',
     '',
     'Options:',
   ];

@@ -11,6 +11,7 @@ import {
 } from '../stats/phase-stats.js';
 import type { Endpoint, TransportName } from '../transport/channel.js';
 import type { PublishResult, UnsubscribeResult, WorkerConfig } from '../worker/protocol.js';
+import type { WatcherProfile } from '../worker/watcher-profile.js';
 import { ownedIndices } from '../worker/workload-grid.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -30,6 +31,10 @@ export interface WorkloadOptions {
   readonly t1Ms: number;
   readonly concurrency: number;
   readonly initialNotifyWaitMs: number;
+  /** --watcher-profile: what the watchers ask for (undefined: plain watchers, no refresh round). */
+  readonly profile?: WatcherProfile;
+  /** --status-every: one PUBLISH in N turns the basic status (undefined: every one). */
+  readonly statusEvery?: number;
   readonly localHost: string;
   /** Domain of every AOR; undefined: the first endpoint's host. */
   readonly domain: string | undefined;
@@ -116,6 +121,8 @@ export class LoadSession implements GeneratorSession {
       t1Ms: options.t1Ms,
       concurrency: options.concurrency,
       initialNotifyWaitMs: options.initialNotifyWaitMs,
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.statusEvery === undefined ? {} : { statusEvery: options.statusEvery }),
     }));
     const pool = await WorkerPool.start(configs);
     const perWorker = configs.map((c) => ownedIndices(options.presentities, c.workerIndex, workers).length);

@@ -85,7 +85,7 @@ async function runWorkload(
   log(`${target.label}: ${config.presentities} presentities × ${config.watchers} watchers = ${subscriptions} subscriptions over ${config.transport} to ${endpoints.map((e) => `${e.host}:${e.port}`).join(', ')}`);
   const session = await openSession(generator, endpoints, config, runId, users, log);
   // Labels say who generated the traffic once a run has more than the native generator.
-  const label = config.generator === 'native' ? target.label : `${target.label} (${generator})`;
+  const label = (config.generator === 'native' ? target.label : `${target.label} (${generator})`) + (config.watcherProfile === undefined ? '' : ` [${config.watcherProfile}]`);
   try {
     const cpuBeforeSubscribe = await targetCpuSeconds(target);
     const subscribe = await session.subscribe();
@@ -214,6 +214,8 @@ function openSession(
       initialNotifyWaitMs,
       localHost,
       domain: config.domain,
+      ...(config.watcherProfile === undefined ? {} : { profile: config.watcherProfile }),
+      ...(config.statusEvery === 1 ? {} : { statusEvery: config.statusEvery }),
     },
     log,
   );

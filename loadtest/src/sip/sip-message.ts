@@ -23,6 +23,8 @@ export interface SipMessage {
   /** WWW-Authenticate values in order (a 401 has one challenge per algorithm); shared and empty on other messages. */
   readonly wwwAuthenticate: readonly string[];
   readonly body: string;
+  /** Bytes of the whole message as received (it is read as latin1: one character per byte). */
+  readonly size: number;
 }
 
 /** RFC 3261 §7.3.3 compact forms of the headers we read. */
@@ -98,7 +100,7 @@ export function parseSipMessage(text: string): SipMessage | undefined {
   const declared = headers.get('content-length');
   const bodyStart = headEnd + 4;
   const body = declared === undefined ? text.slice(bodyStart) : text.slice(bodyStart, bodyStart + Number(declared));
-  return { status, method, reason, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, wwwAuthenticate: wwwAuthenticate ?? NO_CHALLENGES, body };
+  return { status, method, reason, callId, cseq: Number.isFinite(cseq) ? cseq : -1, cseqMethod, vias, from, to, headers, wwwAuthenticate: wwwAuthenticate ?? NO_CHALLENGES, body, size: text.length };
 }
 
 /** The branch parameter of the top Via: our transaction key. */

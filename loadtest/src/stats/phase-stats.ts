@@ -56,6 +56,13 @@ export interface StepCounts extends ChallengeCounts {
   notifyRetransmissions: number;
   /** Non-initial NOTIFYs without our timestamp (another document): counted, no latency. */
   notifiesWithoutTimestamp: number;
+  /** Bytes of the change NOTIFYs received in the step (not the initial or refresh ones, retransmissions excluded). */
+  notifyBytes: number;
+  /** --watcher-profile runs: refresh SUBSCRIBEs sent in the drain, the NOTIFYs they brought and their bytes, and 204s (RFC 5839: no NOTIFY follows). */
+  refreshesSent: number;
+  refreshNotifies: number;
+  refreshBytes: number;
+  refreshNoNotify: number;
   /** NOTIFYs whose timestamp predates this step (left over from the previous step's drain). */
   lateNotifies: number;
   /** Dialogs the server ended (Subscription-State: terminated) outside an unsubscribe. */
@@ -106,7 +113,7 @@ export function emptySubscribeCounts(): SubscribePhaseCounts {
 export function emptyStepCounts(): StepCounts {
   return {
     publishSent: 0, publishAccepted: 0, publishErrors: 0, publishTimeouts: 0, sendFailures: 0, publishSkipped: 0,
-    notifies: 0, notifiesInWindow: 0, notifyRetransmissions: 0, notifiesWithoutTimestamp: 0, lateNotifies: 0,
+    notifies: 0, notifiesInWindow: 0, notifyRetransmissions: 0, notifiesWithoutTimestamp: 0, lateNotifies: 0, notifyBytes: 0, refreshesSent: 0, refreshNotifies: 0, refreshBytes: 0, refreshNoNotify: 0,
     terminated: 0, unknownDialog: 0, stale: 0, checked: 0, changesOwed: 0, changesDelivered: 0, changesSuperseded: 0, stateRegressions: 0,
     drainMs: 0, generatorCpuPct: 0, workerCpuPctMax: 0, errorCodes: {}, challengesAnswered: 0, staleChallenges: 0,
   };

@@ -1,5 +1,6 @@
 import type { ChallengeCounts, StepReport, SubscribePhaseReport, WorkerHealth } from '../stats/phase-stats.js';
 import type { Endpoint, TransportName } from '../transport/channel.js';
+import type { WatcherProfile } from './watcher-profile.js';
 
 /**
  * The workload is a grid: presentity p (0..P-1) is `sip:<run>p<p>@<domain>`;
@@ -34,6 +35,10 @@ export interface WorkerConfig {
   readonly concurrency: number;
   /** How long to wait for the initial NOTIFYs after the last SUBSCRIBE is answered. */
   readonly initialNotifyWaitMs: number;
+  /** --watcher-profile: what the SUBSCRIBEs ask for, and a refresh round in each drain; undefined: plain watchers, no refreshes. */
+  readonly profile?: WatcherProfile;
+  /** --status-every: one PUBLISH in N (per worker) turns its presentity's basic status (undefined: every one). */
+  readonly statusEvery?: number;
 }
 
 export interface PublishCommand {

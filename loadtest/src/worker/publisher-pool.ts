@@ -39,6 +39,8 @@ export class PublisherPool {
   private readonly publishers: Publisher[] = [];
   private readonly idle = new RingQueue<Publisher>();
   private busy = 0;
+  /** PUBLISHes this worker sent: every --status-every-th of them turns its presentity's basic status. */
+  private sent = 0;
 
   private constructor(private readonly ctx: WorkerContext) {}
 
@@ -115,7 +117,8 @@ export class PublisherPool {
   private publish(publisher: Publisher): void {
     const { config } = this.ctx;
     const step = this.ctx.step;
-    publisher.open = !publisher.open;
+    // --status-every N: one PUBLISH in N (of this worker's, spread over its presentities) turns the basic status; the others change only the note (its timestamp).
+    if (this.sent++ % (config.statusEvery ?? 1) === 0) publisher.open = !publisher.open;
     const sentAt = timestampNowMs();
     const headers = ['Event: presence', `Expires: ${config.expires}`];
     if (publisher.etag !== undefined) headers.push(`SIP-If-Match: ${publisher.etag}`);

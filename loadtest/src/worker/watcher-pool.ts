@@ -9,6 +9,7 @@ import { sleep } from '@presence/dev-tools';
 import { channelsNeeded, type ChannelOpener, type WorkerContext } from './worker-context.js';
 import { indexFromCallId, ownedIndices, presentityOf, presentityUser, watcherEndpoint, watcherUser, type GridShape } from './workload-grid.js';
 import { runWindowed } from './windowed.js';
+import { carriesTimestamps, subscribeExtras } from './watcher-profile.js';
 import type { AttemptBuilder, AuthenticatedAs } from './authenticating-sender.js';
 
 type SubState = 'pending' | 'active' | 'failed' | 'ended';
@@ -30,6 +31,10 @@ interface Subscription {
   /** Timestamps of the changes this watcher was told about in step `seenStep`. */
   seenTs: number[];
   seenStep: number;
+  /** SIP-ETag of the last NOTIFY (RFC 5839), for a conditional refresh. */
+  etag: string | undefined;
+  /** A refresh was sent in this drain and its NOTIFY (or 204) has not come yet. */
+  refreshPending: boolean;
 }
 
 /**
@@ -42,6 +47,8 @@ export class WatcherPool {
   private readonly callIdPrefix: string;
   private readonly subscribeCounts = emptySubscribeCounts();
   private unsubscribing = false;
+  /** When the last NOTIFY was counted: a profile whose NOTIFYs carry no timestamp drains until they stop. */
+  private lastNotifyAt = 0;
 
   private constructor(
     private readonly ctx: WorkerContext,
@@ -72,6 +79,8 @@ export class WatcherPool {
         lastTs: 0,
         seenTs: [],
         seenStep: -1,
+        etag: undefined,
+        refreshPending: false,
       });
     }
     return pool;
@@ -193,6 +202,7 @@ export class WatcherPool {
     const { config } = this.ctx;
     const user = watcherUser(config.runId, sub.index);
     const presentity = this.presentityAor(sub);
+    const extras = subscribeExtras(config.profile, sub.toTag !== undefined, sub.etag);
     return buildRequest({
       method: 'SUBSCRIBE',
       uri: presentity,
@@ -203,8 +213,9 @@ export class WatcherPool {
       callId: `${this.callIdPrefix}${sub.index}`,
       cseq: ++sub.cseq,
       contact: sub.channel.contact(user),
-      headers: ['Event: presence', 'Accept: application/pidf+xml', `Expires: ${expires}`],
+      headers: ['Event: presence', ...extras.headers, `Expires: ${expires}`],
       authorization,
+      ...(extras.body === undefined ? {} : { contentType: extras.contentType, body: extras.body }),
     });
   }
 
@@ -223,6 +234,7 @@ export class WatcherPool {
       return;
     }
     sub.notifyCseq = message.cseq;
+    sub.etag = message.headers.get('sip-etag') ?? sub.etag;
     if (message.headers.get('subscription-state')?.toLowerCase().startsWith('terminated')) {
       if (!this.unsubscribing && sub.state !== 'ended') step.counts.terminated++;
       sub.state = 'ended';
@@ -235,6 +247,15 @@ export class WatcherPool {
       if (ts !== undefined && ts > sub.lastTs) sub.lastTs = ts;
       return;
     }
+    this.lastNotifyAt = now;
+    // The NOTIFY a refresh brings shows no newer change (RFC 6665 §4.2.1.2); conditional ones carry no body (RFC 5839).
+    if (sub.refreshPending && (ts === undefined || ts <= sub.lastTs)) {
+      sub.refreshPending = false;
+      step.counts.refreshNotifies++;
+      step.counts.refreshBytes += message.size;
+      return;
+    }
+    step.counts.notifyBytes += message.size;
     if (ts === undefined) {
       step.counts.notifiesWithoutTimestamp++;
       return;
@@ -262,19 +283,56 @@ export class WatcherPool {
   async drain(command: DrainCommand): Promise<void> {
     const started = preciseNowMs();
     const owed = new Map<number, readonly number[]>(command.accepted);
-    const checked = this.subs.filter((s) => s.state === 'active' && owed.has(s.presentity));
     const counts = this.ctx.step.counts;
-    counts.checked = checked.length;
     const deadline = started + command.deadlineMs;
+    const profile = this.ctx.config.profile;
+    if (profile !== undefined) await this.refreshAll();
+    if (!carriesTimestamps(profile)) {
+      // No timestamps to match changes with: wait for the refresh NOTIFYs and for NOTIFYs to stop; count, do not judge delivery.
+      while (preciseNowMs() < deadline && (this.subs.some((s) => s.refreshPending) || preciseNowMs() - this.lastNotifyAt < QUIET_MS)) await sleep(20);
+      counts.drainMs = preciseNowMs() - started;
+      return;
+    }
+    const checked = this.subs.filter((s) => s.state === 'active' && owed.has(s.presentity));
+    counts.checked = checked.length;
     let waiting = checked;
     for (;;) {
-      waiting = waiting.filter((s) => s.state === 'active' && s.lastTs < lastOf(owed.get(s.presentity)!));
+      waiting = waiting.filter((s) => s.state === 'active' && (s.lastTs < lastOf(owed.get(s.presentity)!) || s.refreshPending));
       if (waiting.length === 0 || preciseNowMs() >= deadline) break;
       await sleep(20);
     }
     counts.stale = waiting.length;
     for (const sub of checked) this.countChanges(sub, owed.get(sub.presentity)!);
     counts.drainMs = preciseNowMs() - started;
+  }
+
+  /**
+   * --watcher-profile runs: every active watcher refreshes once per step, as
+   * phones do; the NOTIFY each refresh brings (RFC 6665 §4.2.1.2) counts in
+   * the step's bytes, and is what conditional notification (RFC 5839) saves.
+   */
+  private async refreshAll(): Promise<void> {
+    const counts = this.ctx.step.counts;
+    const active = this.subs.filter((s) => s.state === 'active' && s.toTag !== undefined);
+    await runWindowed(active.length, this.ctx.config.concurrency, (i) => {
+      const sub = active[i]!;
+      sub.refreshPending = true;
+      return new Promise<void>((resolve) => {
+        const sent = this.ctx.requests.send(sub.channel, this.subscriberOf(sub), (branch, auth) => this.subscribeText(sub, branch, this.ctx.config.expires, auth), counts, (response) => {
+          // 204 No Notification (RFC 5839: the tag matched): no NOTIFY follows; a failure brings none either.
+          if (response === undefined || response.status === 204 || response.status >= 300) {
+            if (response?.status === 204) counts.refreshNoNotify++;
+            sub.refreshPending = false;
+          }
+          resolve();
+        });
+        if (sent) counts.refreshesSent++;
+        else {
+          sub.refreshPending = false;
+          resolve();
+        }
+      });
+    });
   }
 
   private countChanges(sub: Subscription, changes: readonly number[]): void {
@@ -321,6 +379,9 @@ export class WatcherPool {
     return this.subs[(s - workerIndex) / workers];
   }
 }
+
+/** How long without a NOTIFY ends the drain of a profile whose NOTIFYs carry no timestamp. */
+const QUIET_MS = 500;
 
 function lastOf(sorted: readonly number[]): number {
   return sorted[sorted.length - 1]!;

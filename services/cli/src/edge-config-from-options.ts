@@ -34,6 +34,7 @@ export function edgeConfigFromOptions(values: OptionValues): EdgeConfig {
     subscribeExpires: expires,
     registerExpires: expires,
     notifyMinIntervalMs: Math.round((values['notify-min-interval'] as number) * 1000),
+    notifyKeepAliveMinIntervalMs: Math.max(1, Math.round((values['notify-keepalive-min-interval'] as number) * 1000)),
     agentTimeoutMs: 2000,
     agentRetryBudgetMs: 3000,
     retryAfterSeconds: 5,

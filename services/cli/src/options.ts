@@ -28,6 +28,13 @@ export const SIP_OPTIONS: OptionTable = {
     min: 0,
     help: 'Per-watcher minimum time between NOTIFYs; changes in between are coalesced, the latest state wins (RFC 6446). 0 turns it off.',
   },
+  'notify-keepalive-min-interval': {
+    kind: 'number',
+    placeholder: 'SECONDS',
+    default: '5',
+    min: 0.001,
+    help: 'Shortest period between the NOTIFYs a watcher orders without a change (RFC 6446 min-rate, adaptive-min-rate); faster asks are lowered to it.',
+  },
   'min-expires': { kind: 'integer', placeholder: 'SECONDS', default: '60', min: 1, help: 'Shortest accepted Expires for REGISTER, PUBLISH and SUBSCRIBE; shorter gets 423 with Min-Expires.' },
   'max-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Longest granted Expires; longer requests are clamped to it.' },
   'default-expires': { kind: 'integer', placeholder: 'SECONDS', default: '3600', min: 1, help: 'Expires granted when a request has none (RFC 3856 suggests one hour).' },

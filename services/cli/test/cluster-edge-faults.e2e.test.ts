@@ -57,4 +57,36 @@ describe.runIf(clusterTierAvailable())('cluster edge faults', () => {
     expect(metricValue(await edgeB.process.metrics(), 'presence_subscriptions', { state: 'active' })).toBe(1);
     expectAllRunning([edgeB.process, ...cluster.agents]);
   });
+
+  it('edge crash - a watcher\'s notification filter (RFC 4661) lives in the mirror: the adopting edge keeps filtering after a refresh without body', async () => {
+    const target = await ctx.start();
+    const [edgeA, edgeB] = [target.cluster.edges[0]!, target.cluster.edges[1]!];
+    const presentity = aor('edge-crash-filter');
+    const publisher = await ctx.ua(edgeB.sipPort, 'publisher');
+    const watcher = await ctx.ua(edgeA.sipPort, 'watcher');
+    const first = await publish(publisher, presentity, { body: pidf(presentity, [{ id: 'e', basic: 'open', note: 'before' }]), expires: 600 });
+    const filter =
+      '<filter-set xmlns="urn:ietf:params:xml:ns:simple-filter"><ns-bindings><ns-binding prefix="pidf" urn="urn:ietf:params:xml:ns:pidf"/></ns-bindings>' +
+      '<filter id="basic"><what><include>//pidf:basic</include></what><trigger><changed>//pidf:basic</changed></trigger></filter></filter-set>';
+    const { dialog } = await watcher.subscribe(presentity, { expires: 600, headers: { 'Content-Type': 'application/simple-filter+xml' }, body: filter });
+    const initial = await dialog.nextNotify();
+    expect(tuplesOf(initial.body)).toEqual(['e:open']);
+    expect(initial.body).not.toContain('before');
+
+    await edgeA.process.kill();
+    dialog.remoteTarget = `sip:127.0.0.1:${edgeB.sipPort};transport=udp`;
+    expect((await dialog.refresh(600)).status, 'edge B adopts the dialog from the Redis mirror').toBe(200);
+    const adopted = await dialog.nextNotify();
+    expect(adopted.flow.remotePort).toBe(edgeB.sipPort);
+    expect(adopted.body, 'still filtered on edge B').not.toContain('before');
+
+    // A note change does not fire the trigger; the basic status change does, and its NOTIFY is the next one.
+    const noteOnly = await publish(publisher, presentity, { ifMatch: first.header('sip-etag')!, body: pidf(presentity, [{ id: 'e', basic: 'open', note: 'meeting' }]), expires: 600 });
+    await publish(publisher, presentity, { ifMatch: noteOnly.header('sip-etag')!, body: pidf(presentity, [{ id: 'e', basic: 'closed', note: 'after' }]), expires: 600 });
+    const changed = await dialog.nextNotify();
+    expect(tuplesOf(changed.body)).toEqual(['e:closed']);
+    expect(changed.body).not.toContain('after');
+    expect(dialog.notifies).toHaveLength(3);
+    expectAllRunning([edgeB.process, ...target.cluster.agents]);
+  });
 });

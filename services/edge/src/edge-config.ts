@@ -14,6 +14,8 @@ export interface EdgeConfig {
   readonly registerExpires: ExpiresPolicy;
   /** Per-watcher NOTIFY rate limit (RFC 6446); 0 = off. */
   readonly notifyMinIntervalMs: number;
+  /** Shortest keep-alive period a watcher's RFC 6446 min-rate or adaptive-min-rate gets; absent: 5 s. */
+  readonly notifyKeepAliveMinIntervalMs?: number;
   /** One edge -> agent request attempt. */
   readonly agentTimeoutMs: number;
   /** Retrying while a partition has no owner, before answering 503. */

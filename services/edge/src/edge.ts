@@ -8,8 +8,10 @@ import { createSipStack, newCallId, workerCallId, type BoundListener, type SipSt
 import { DEFAULT_MESSAGING, type DigestAuthConfig, type EdgeConfig } from './edge-config.js';
 import { sampleEdgeGauges } from './edge-gauges.js';
 import { AuthorizationChanges } from './egress/authorization-changes.js';
+import { FilteredViews } from './egress/filtered-views.js';
 import { Notifier } from './egress/notifier.js';
 import { PresenceBodies } from './egress/notify-bodies.js';
+import { PartialPresenceBodies } from './egress/partial-notify.js';
 import { WatcherInfoBodies } from './egress/watcher-info-bodies.js';
 import { XCAP_DIFF_PACKAGE, XcapDiffWatches } from './egress/xcap-diff-watches.js';
 import { WatcherInfoInterest, WINFO_PACKAGE } from './egress/watcher-info-interest.js';
@@ -18,6 +20,7 @@ import { PresentityInterest } from './egress/presentity-interest.js';
 import { Resync } from './egress/resync.js';
 import { AgentClient } from './ingress/agent-client.js';
 import { DomainPolicy } from './ingress/domain-policy.js';
+import { FilterSets } from './ingress/filter-sets.js';
 import { PublishHandler } from './ingress/publish-handler.js';
 import { RealmPolicy } from './ingress/realm-policy.js';
 import { RequestAuthenticator } from './ingress/request-authenticator.js';
@@ -118,14 +121,16 @@ export function createEdge(deps: EdgeDeps): Edge {
   });
 
   const interest = new PresentityInterest(bus, subjects, config.partitionCount, metrics, logger);
-  const notifier = new Notifier({ sender: stack, bodies: new PresenceBodies(interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const notifyPacing = { minIntervalMs: config.notifyMinIntervalMs, keepAliveMinIntervalMs: config.notifyKeepAliveMinIntervalMs };
+  const presenceBodies = new PresenceBodies(interest, { filtered: new FilteredViews(metrics), partial: new PartialPresenceBodies(metrics) });
+  const notifier = new Notifier({ sender: stack, bodies: presenceBodies, clock, ...notifyPacing, metrics, logger });
   const resync = new Resync(interest, agent, config.partitionCount, logger);
   // RFC 3857 watcher information: the same dialogs, the agent's watcher list as state, one body per dialog.
   const watcherInfo = new WatcherInfoInterest(bus, subjects, config.partitionCount, agent, WINFO_LIST_LIMIT, logger);
   // RFC 5875 xcap-diff: the documents named in the SUBSCRIBE, their changes from xcap.<auid>.
   const xcapDiff = new XcapDiffWatches(store, bus, subjects, XCAP_ROOT, logger);
-  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
-  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const xcapDiffNotifier = new Notifier({ sender: stack, bodies: xcapDiff, clock, ...notifyPacing, metrics, logger });
+  const watcherInfoNotifier = new Notifier({ sender: stack, bodies: new WatcherInfoBodies(watcherInfo, clock), clock, ...notifyPacing, metrics, logger });
 
   // RFC 4662 resource lists: one dialog per list, each member watched through the same interest and decided by its own agent.
   const listDirectory = new ListDirectory(store, config.limits.maxListMembers ?? DEFAULT_MAX_LIST_MEMBERS, clock);
@@ -135,7 +140,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       ? new ForeignMembers({ sender: stack, contact: () => ownContact(stack), clock, logger, onState: (key, state) => lists.onForeignState(key, state), maxDialogs: MAX_FOREIGN_DIALOGS, expiresS: FOREIGN_EXPIRES_S, ...(deps.sharing ? { callId: () => workerCallId(deps.sharing!, newCallId) } : {}) })
       : undefined;
   const lists = new ListSubscriptions({ directory: listDirectory, agent, interest, serves: (aor) => domains.serves(aor), edgeId: config.edgeId, clock, logger, ...(foreign ? { foreign } : {}) });
-  const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, minIntervalMs: config.notifyMinIntervalMs, metrics, logger });
+  const listNotifier = new Notifier({ sender: stack, bodies: new ListBodies(lists, interest), clock, ...notifyPacing, metrics, logger });
   lists.notifier = listNotifier;
   const listEdits = new ListEdits(bus, subjects, { hasOwner: (o) => lists.hasOwner(o), ownerChanged: (o) => lists.ownerChanged(o), servicesChanged: () => listDirectory.servicesChanged() }, logger);
 
@@ -204,7 +209,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       offline.recipientRegistered(aor),
     ),
     PUBLISH: new PublishHandler(agent, domains, config.publishExpires),
-    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack, lists: new ListIngress(listDirectory) }),
+    SUBSCRIBE: new SubscribeHandler({ subscriptions: registry, domains, contacts: stack, lists: new ListIngress(listDirectory), filters: new FilterSets() }),
     MESSAGE: new MessageHandler(
       store,
       domains,

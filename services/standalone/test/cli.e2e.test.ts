@@ -17,6 +17,7 @@ const STANDALONE_OPTION_NAMES = [
   'domain',
   'advertised-host',
   'notify-min-interval',
+  'notify-keepalive-min-interval',
   'min-expires',
   'max-expires',
   'default-expires',

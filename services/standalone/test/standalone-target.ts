@@ -7,7 +7,7 @@ import type { TransportName } from '@presence/sip';
 import { createMemoryStore } from '@presence/store';
 import { startStandalone, type Standalone, type StandaloneOptions } from '../src/index.js';
 import { announcePresRules, DOMAIN, MAX_EXPIRES, MIN_EXPIRES, suiteUser, type AuthorizingTarget, type PresenceTarget } from '@presence/testkit/behaviour';
-import { sharedTestCertificate } from '@presence/testkit';
+import { createTestUa, sharedTestCertificate, type TestUa } from '@presence/testkit';
 
 /** The edge configuration the behaviour suite expects (see PresenceTarget). */
 export function suiteEdgeConfig(overrides: Partial<EdgeConfig> = {}): EdgeConfig {
@@ -78,4 +78,28 @@ export async function startAuthorizingStandaloneTarget(options: StandaloneTarget
   const target = await startStandaloneTarget({ defaultSubHandling: 'confirm', ...options, store, bus });
   const subjects = createSubjects(options.subjectPrefix);
   return { ...target, writePresRules: (owner, document) => announcePresRules(store, bus, subjects, owner, document) };
+}
+
+/** One test's standalone target and the UDP test UAs talking to it, stopped together after the test. */
+export class TargetSession {
+  private readonly agents: TestUa[] = [];
+  private current: StandaloneTarget | undefined;
+
+  async start(options: StandaloneTargetOptions = {}): Promise<StandaloneTarget> {
+    this.current = await startStandaloneTarget(options);
+    return this.current;
+  }
+
+  async ua(aor: string): Promise<TestUa> {
+    if (this.current === undefined) throw new Error('start the target first');
+    const agent = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: this.current.port('udp') }, aor });
+    this.agents.push(agent);
+    return agent;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.splice(0).map((a) => a.close()));
+    await this.current?.stop();
+    this.current = undefined;
+  }
 }

@@ -85,7 +85,7 @@ describe('standalone on the wire', () => {
     expect(exactHeader(removed, 'SIP-ETag')).toBe(etag);
   });
 
-  it('wire - SUBSCRIBE: 200 carries Expires and Contact; our NOTIFY Event, Subscription-State, Content-Type and User-Agent', async () => {
+  it('wire - SUBSCRIBE: 200 carries Expires and Contact; our NOTIFY Event, Subscription-State, Content-Type, SIP-ETag (RFC 5839) and User-Agent', async () => {
     const presentity = user('wire-sub');
     const ok = await exchange('SUBSCRIBE', presentity, ['Event: presence', 'Expires: 0', `Contact: <sip:raw@127.0.0.1:${peer.port}>`]);
     expect(startLine(ok)).toBe('SIP/2.0 200 OK');
@@ -94,7 +94,7 @@ describe('standalone on the wire', () => {
     const notify = await peer.next();
     expect(startLine(notify)).toMatch(/^NOTIFY sip:raw@127\.0\.0\.1:\d+ SIP\/2\.0$/);
     expect(headerNames(notify)).toEqual([
-      'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Event', 'Subscription-State', 'Content-Type', 'Max-Forwards', 'User-Agent', 'Content-Length',
+      'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Event', 'Subscription-State', 'Content-Type', 'SIP-ETag', 'Max-Forwards', 'User-Agent', 'Content-Length',
     ]);
     expect(exactHeader(notify, 'Subscription-State')).toBe('terminated;reason=timeout');
     expect(exactHeader(notify, 'User-Agent')).toBe(product);

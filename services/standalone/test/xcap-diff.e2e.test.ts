@@ -2,9 +2,8 @@ import { LocalBus } from '@presence/bus';
 import { createSubjects, encodeMessage } from '@presence/contracts';
 import { systemClock, type XcapDocumentRef } from '@presence/core';
 import { createMemoryStore, type MemoryStore } from '@presence/store';
-import { createTestUa, type TestUa } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStandaloneTarget, type StandaloneTarget } from './standalone-target.js';
+import { TargetSession } from './standalone-target.js';
 
 const ALICE = 'sip:alice@example.com';
 const BOB = 'sip:bob@example.com';
@@ -20,26 +19,16 @@ const doc = (auid: string, owner: string, filename = 'index'): XcapDocumentRef =
  * a deletion with the previous one only; other users' documents are refused.
  */
 describe('xcap-diff', () => {
-  let target: StandaloneTarget | undefined;
   let store: MemoryStore | undefined;
-  const agents: TestUa[] = [];
-
-  afterEach(async () => {
-    await Promise.all(agents.splice(0).map((a) => a.close()));
-    await target?.stop();
-    target = undefined;
-  });
+  const session = new TargetSession();
+  afterEach(() => session.stop());
 
   async function start() {
     store = await createMemoryStore({ clock: systemClock });
     const bus = new LocalBus();
-    target = await startStandaloneTarget({ store, bus });
+    await session.start({ store, bus });
     const subjects = createSubjects();
-    const ua = async (aor: string) => {
-      const agent = await createTestUa({ transport: 'udp', server: { host: '127.0.0.1', port: target!.port('udp') }, aor });
-      agents.push(agent);
-      return agent;
-    };
+    const ua = (aor: string) => session.ua(aor);
     // What the XCAP server does for each change: write, then announce (previous and new entity tags).
     const put = async (ref: XcapDocumentRef, body: string) => {
       const previous = await store!.xcapDocument(ref);

@@ -134,6 +134,15 @@ export class NoSuchDialogError extends PresenceError {
   readonly status = 481;
 }
 
+/**
+ * 488 Not Acceptable Here (RFC 3261 §21.4.26): the request is valid but asks
+ * for something this server cannot do here, such as a notification filter
+ * it cannot process (RFC 4660, notifier operation); the reason phrase names what.
+ */
+export class NotAcceptableHereError extends PresenceError {
+  readonly status = 488;
+}
+
 /** 489 with Allow-Events (RFC 6665 §8.2.1 / §7.2.2). */
 export class BadEventError extends PresenceError {
   readonly status = 489;

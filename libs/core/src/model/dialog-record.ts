@@ -25,6 +25,10 @@ export interface DialogRecord {
   readonly status: SubscriptionStatus;
   /** The watcher's view of the document as its agent decided (pres-rules); absent: the whole document. */
   readonly viewKey?: string;
+  /** The watcher's notification filters (RFC 4660/4661) as one canonical filter-set document; absent: none. */
+  readonly filter?: string;
+  /** The subscriber negotiated partial notification (RFC 5263, application/pidf-diff+xml); absent: full documents. */
+  readonly partial?: true;
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;

@@ -96,6 +96,8 @@ function dialog(o: RecordReader): DialogRecord {
     edgeId: o.string('edgeId'),
     flow: o.string('flow'),
     ...(o.optionalString('viewKey') === undefined ? {} : { viewKey: o.string('viewKey') }),
+    ...(o.optionalString('filter') === undefined ? {} : { filter: o.string('filter') }),
+    ...(o.optionalBoolean('partial') === true ? { partial: true as const } : {}),
   };
 }
 

@@ -96,8 +96,7 @@ export function encodeDialog(d: DialogRecord): string {
     d.expiresAt,
     d.edgeId,
     d.flow,
-    // Trailing and only when set: records written before views read the same.
-    ...(d.viewKey === undefined ? [] : [d.viewKey]),
+    ...optionalTail([d.viewKey ?? null, d.filter ?? null, d.partial === undefined ? null : 1]),
   ]);
 }
 
@@ -121,12 +120,24 @@ export function decodeDialog(key: string, subscriptionId: string, text: string):
     expiresAt: f.number(13),
     edgeId: f.string(14),
     flow: f.string(15),
-    ...viewKeyField(f.optionalString(16)),
+    ...optionalField('viewKey', f.optionalString(16)),
+    ...optionalField('filter', f.optionalString(17)),
+    ...(f.optionalNumber(18) === 1 ? { partial: true as const } : {}),
   };
 }
 
-function viewKeyField(viewKey: string | undefined): { viewKey?: string } {
-  return viewKey === undefined ? {} : { viewKey };
+/**
+ * The optional fields (view, filters, partial notification) trail the record, written only up to the last one set:
+ * records written before they existed read the same, and null holds the place of one unset before a set one.
+ */
+function optionalTail(fields: readonly (string | number | null)[]): (string | number | null)[] {
+  let end = fields.length;
+  while (end > 0 && fields[end - 1] === null) end -= 1;
+  return fields.slice(0, end);
+}
+
+function optionalField<K extends 'viewKey' | 'filter'>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 export function encodeUser(u: UserRecord): string {

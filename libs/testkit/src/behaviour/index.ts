@@ -9,3 +9,4 @@ export { announcePresRules } from './announce-pres-rules.js';
 export type { ServerProcessTarget } from './malformed-requests.js';
 export { abuseRequest, malformedRequestSuite, nextFinal } from './malformed-requests.js';
 export { WatcherInfoView } from './watcher-info.behaviour.js';
+export { canonicalPidf, PidfDiffWatcher } from './pidf-diff-watcher.js';

@@ -82,11 +82,11 @@ export function publishBehaviour(ctx: SuiteContext): void {
       }
     });
 
-    it('publish - a body that is not PIDF is 415 with Accept', async () => {
+    it('publish - a body that is not PIDF (or partial PIDF, RFC 5264) is 415 with Accept', async () => {
       const ua = await ctx.ua('pub');
       const response = await publish(ua, ua.aor, { body: 'hello', contentType: 'text/plain', expires: 60 });
       expect(response.status).toBe(415);
-      expect(response.header('accept')).toBe('application/pidf+xml');
+      expect(response.header('accept')).toBe('application/pidf+xml, application/pidf-diff+xml');
     });
 
     it('publish - malformed or invalid PIDF is 400 with a reason naming the problem', async () => {

@@ -8,7 +8,7 @@ export interface DialogHost {
   readonly aor: string;
   readonly contact: string;
   readonly transport: string;
-  send(method: string, uri: string, headers: HeaderFields, target: string): Promise<SipResponse>;
+  send(method: string, uri: string, headers: HeaderFields, target: string, body?: string): Promise<SipResponse>;
   /** CSeq numbers of a Call-ID come from the UA: a retry after a 401 takes one too. */
   nextCSeq(callId: string): number;
 }
@@ -64,8 +64,8 @@ export class TestDialog {
     this.inbox.push(notify);
   }
 
-  /** In-dialog SUBSCRIBE with the remote tag and the next CSeq (RFC 6665 §4.1.2.1). */
-  refresh(expires: number, headers?: HeaderFields): Promise<SipResponse> {
+  /** In-dialog SUBSCRIBE with the remote tag and the next CSeq (RFC 6665 §4.1.2.1); `body` e.g. a new filter (RFC 4660 §3.3.3). */
+  refresh(expires: number, headers?: HeaderFields, body?: string): Promise<SipResponse> {
     if (this.remoteTag === undefined) throw new Error('dialog not established: no remote tag');
     const defaults: Record<string, string | readonly string[]> = {
       From: `<${this.host.aor}>;tag=${this.localTag}`,
@@ -78,7 +78,7 @@ export class TestDialog {
     };
     if (this.params.accept !== undefined) defaults.Accept = this.params.accept;
     if (this.routeSet.length > 0) defaults.Route = this.routeSet;
-    return this.host.send('SUBSCRIBE', this.remoteTarget, mergeHeaders(defaults, headers), this.nextHop());
+    return this.host.send('SUBSCRIBE', this.remoteTarget, mergeHeaders(defaults, headers), this.nextHop(), body);
   }
 
   /** Expires: 0 (RFC 6665 §4.1.2.3). */

@@ -2,12 +2,13 @@ import { negotiateExpires, normalizeAor, type ExpiresPolicy } from '@presence/co
 import type { IncomingRequest } from '@presence/sip';
 import type { AgentClient } from './agent-client.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { PIDF, PUBLISH_EVENTS, requirePidfBody, requireServedEvent } from './sip-headers.js';
+import { PUBLISH_EVENTS, requirePidfBody, requireServedEvent } from './sip-headers.js';
 
 /**
  * PUBLISH (RFC 3903 §6) at the edge: checks the SIP-level parts (event,
  * domain, body type, expires) and hands the rest — entity-tags, PIDF
- * validation, composition — to the presentity's agent.
+ * validation, partial publication (RFC 5264), composition — to the
+ * presentity's agent.
  */
 export class PublishHandler {
   constructor(
@@ -20,7 +21,7 @@ export class PublishHandler {
     requireServedEvent(request, PUBLISH_EVENTS, 'bad-event');
     const presentity = normalizeAor(request.uri);
     this.domains.requireServed(presentity);
-    requirePidfBody(request);
+    const contentType = requirePidfBody(request);
     const expires = negotiateExpires(request.expires, this.policy);
     const ifMatch = request.header('sip-if-match')?.trim();
     const body = request.body.length > 0 ? request.body : undefined;
@@ -33,7 +34,7 @@ export class PublishHandler {
         ifMatch: ifMatch === '' ? undefined : ifMatch,
         expires,
         body,
-        contentType: body === undefined ? undefined : PIDF,
+        contentType: body === undefined ? undefined : contentType,
       },
       'published',
     );

@@ -5,6 +5,8 @@ export const PRESENCE_EVENT = 'presence';
 /** RFC 3857: the watcher information template package applied to presence. */
 export const WINFO_EVENT = 'presence.winfo';
 export const PIDF = 'application/pidf+xml';
+/** RFC 5262: partial presence documents (pidf-full, pidf-diff), in NOTIFYs (RFC 5263) and PUBLISH (RFC 5264). */
+export const PIDF_DIFF = 'application/pidf-diff+xml';
 export const WATCHERINFO = 'application/watcherinfo+xml';
 /** RFC 5875: subscriptions to changes of XCAP documents. */
 export const XCAP_DIFF_EVENT = 'xcap-diff';
@@ -56,16 +58,25 @@ export function requireServedEvent(request: SipRequest, served: readonly string[
  * (RFC 3856 §6.7 application/pidf+xml, RFC 3857 §3.2.2
  * application/watcherinfo+xml); an absent Accept means it does.
  */
-export function requireAccepts(request: SipRequest, bodyType: string): void {
-  const accepted = request.headerValues('accept').map((v) => v.split(';')[0]!.trim().toLowerCase());
+export function requireAccepts(request: SipRequest, bodyType: string, alternative?: string): void {
+  const accepted = acceptedTypes(request);
   if (accepted.length === 0) return;
-  if (accepted.some((type) => type === bodyType || type === 'application/*' || type === '*/*')) return;
+  if (accepted.some((type) => type === bodyType || type === alternative || type === 'application/*' || type === '*/*')) return;
   throw new NotAcceptableError(`Not Acceptable: ${bodyType} required`, [bodyType]);
 }
 
-/** RFC 3903 §6 step 7 / RFC 3261 §21.4.13: bodies other than PIDF get 415 with Accept. */
-export function requirePidfBody(request: SipRequest): void {
-  if (request.body.length === 0) return;
-  if (request.contentType === undefined) throw new UnsupportedMediaTypeError('Missing Content-Type', [PIDF]);
-  if (request.contentType !== PIDF) throw new UnsupportedMediaTypeError(`Unsupported Media Type ${request.contentType}`, [PIDF]);
+/** The media types an Accept header lists, lower case, parameters dropped. */
+export function acceptedTypes(request: SipRequest): string[] {
+  return request.headerValues('accept').map((v) => v.split(';')[0]!.trim().toLowerCase());
+}
+
+/**
+ * RFC 3903 §6 step 7 / RFC 3261 §21.4.13: bodies other than PIDF, or
+ * partial PIDF (RFC 5264), get 415 with Accept; the body type to hand on.
+ */
+export function requirePidfBody(request: SipRequest): string | undefined {
+  if (request.body.length === 0) return undefined;
+  if (request.contentType === undefined) throw new UnsupportedMediaTypeError('Missing Content-Type', [PIDF, PIDF_DIFF]);
+  if (request.contentType !== PIDF && request.contentType !== PIDF_DIFF) throw new UnsupportedMediaTypeError(`Unsupported Media Type ${request.contentType}`, [PIDF, PIDF_DIFF]);
+  return request.contentType;
 }

@@ -1,8 +1,12 @@
-import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError } from '@presence/core';
+import { BadRequestError, ForbiddenError, normalizeAor, tryParseSipUri, UnsupportedMediaTypeError, UnsupportedUriSchemeError, withoutRateParameters } from '@presence/core';
 import { dialogRequiresSips, newTag, type IncomingRequest, type SipStack } from '@presence/sip';
-import type { SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
+import { SIMPLE_FILTER_CONTENT_TYPE } from '@presence/policy';
+import type { FilterChange, SubscribeAnswer, SubscriptionRegistry } from '../subscriptions/index.js';
 import type { DomainPolicy } from './domain-policy.js';
-import { EVENTLIST, NOTIFY_BODY_TYPE, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
+import type { FilterSets } from './filter-sets.js';
+import { notifyControls } from './notify-controls.js';
+import { subscribeFilter } from './subscribe-filter.js';
+import { acceptedTypes, EVENTLIST, NOTIFY_BODY_TYPE, PIDF_DIFF, PRESENCE_EVENT, RESOURCE_LISTS, requireAccepts, requireServedEvent, SUBSCRIBE_EVENTS, WINFO_EVENT, XCAP_DIFF_EVENT } from './sip-headers.js';
 
 /** Our Contact URI on a transport (the SIP stack knows its listeners). */
 export type LocalContacts = Pick<SipStack, 'contactUri' | 'listeners'>;
@@ -11,6 +15,8 @@ export interface SubscribeHandlerDeps {
   readonly subscriptions: Pick<SubscriptionRegistry, 'subscribe' | 'resubscribe'>;
   readonly domains: DomainPolicy;
   readonly contacts: LocalContacts;
+  /** Equal notification filters share one parsed set. */
+  readonly filters: FilterSets;
   /** Resource lists (lists/); absent: every presence SUBSCRIBE names one presentity. */
   readonly lists?: ListRouting;
 }
@@ -37,8 +43,10 @@ export class SubscribeHandler {
 
   async handle(request: IncomingRequest, requester: string | undefined): Promise<void> {
     const event = requireServedEvent(request, SUBSCRIBE_EVENTS, 'bad-request');
-    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!);
+    const presence = event.packageName === PRESENCE_EVENT;
+    requireAccepts(request, NOTIFY_BODY_TYPE[event.packageName]!, presence ? PIDF_DIFF : undefined);
     const localContact = dialogContact(this.deps.contacts, request);
+    const controls = notifyControls(request, event.value);
     const toTag = request.to.params.tag;
     if (toTag) {
       return this.deps.subscriptions.resubscribe(
@@ -52,6 +60,8 @@ export class SubscribeHandler {
           remoteCseq: request.cseq.seq,
           requestedExpires: request.expires,
           requester,
+          controls,
+          ...refreshFilter(request, event.packageName, this.deps.filters),
         },
         answerWith200(request),
       );
@@ -67,6 +77,8 @@ export class SubscribeHandler {
     if (event.packageName === WINFO_EVENT) requireOwnWatcherInfo(presentity, requester ?? normalizeAor(request.from.uri));
     const list = event.packageName === PRESENCE_EVENT ? await this.deps.lists?.route(request, presentity) : undefined;
     const body = list !== undefined ? list.body : event.packageName === XCAP_DIFF_EVENT ? requireResourceLists(request) : undefined;
+    // RFC 4660/4661: a presence SUBSCRIBE for one presentity may carry a notification filter (a list's body is its list, RFC 5367).
+    const filter = event.packageName === PRESENCE_EVENT && list === undefined ? subscribeFilter(request, this.deps.filters) : undefined;
     return this.deps.subscriptions.subscribe(
       {
         callId: request.callId,
@@ -77,7 +89,8 @@ export class SubscribeHandler {
         remoteTarget: contact.uri,
         routeSet: request.recordRoute,
         presentity,
-        event: event.value,
+        // The rates are reflected in Subscription-State (RFC 6446 §5.2); the rest of the Event is echoed.
+        event: withoutRateParameters(event.value),
         eventPackage: list?.eventPackage ?? event.packageName,
         flow: request.flow.token,
         source: request.flow.remoteAddress,
@@ -85,11 +98,26 @@ export class SubscribeHandler {
         remoteCseq: request.cseq.seq,
         requestedExpires: request.expires,
         ...(body === undefined ? {} : { body }),
+        controls,
+        ...(filter === undefined ? {} : { filter }),
+        // RFC 5263 §3: a subscriber to one presentity that lists application/pidf-diff+xml gets partial notifications.
+        ...(presence && list === undefined && acceptedTypes(request).includes(PIDF_DIFF) ? { partial: true } : {}),
       },
       // RFC 4662 §4.1: the answer to a list SUBSCRIBE says it is one.
       answerWith200(request, list === undefined ? undefined : { require: EVENTLIST }),
     );
   }
+}
+
+/**
+ * A refresh's notification filter (RFC 4660 §3.3.3): only a simple-filter
+ * body is one. Whether the dialog is a list is known only to subscriptions,
+ * so other bodies on a refresh are ignored here, as they were before filters.
+ */
+function refreshFilter(request: IncomingRequest, packageName: string, filters: FilterSets): { filter?: FilterChange } {
+  if (packageName !== PRESENCE_EVENT || request.contentType !== SIMPLE_FILTER_CONTENT_TYPE) return {};
+  const filter = subscribeFilter(request, filters);
+  return filter === undefined ? {} : { filter };
 }
 
 /**
@@ -126,13 +154,12 @@ function dialogContact(contacts: LocalContacts, request: IncomingRequest): strin
   return contacts.contactUri(transport, undefined, sips);
 }
 
-/** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1). */
+/** 200 OK with our tag, the granted Expires and our Contact (RFC 6665 §4.2.1.1); or 204 when no NOTIFY follows (RFC 5839 §6.3). */
 function answerWith200(request: IncomingRequest, extra?: Readonly<Record<string, string>>): SubscribeAnswer {
-  return {
-    accept: (dialog, expires) =>
-      request.respond(200, 'OK', {
-        toTag: dialog.localTag,
-        headers: { expires: String(expires), contact: `<${dialog.localContact}>`, ...extra },
-      }),
-  };
+  const respond = (status: 200 | 204, phrase: string) => (dialog: { readonly localTag: string; readonly localContact: string }, expires: number) =>
+    request.respond(status, phrase, {
+      toTag: dialog.localTag,
+      headers: { expires: String(expires), contact: `<${dialog.localContact}>`, ...extra },
+    });
+  return { accept: respond(200, 'OK'), noNotification: respond(204, 'No Notification') };
 }

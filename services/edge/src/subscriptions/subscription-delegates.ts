@@ -1,5 +1,6 @@
 import type { PresentitySnapshot, SubscribeCommand, SubscribedReply, UnsubscribeReason } from '@presence/contracts';
 import type { TerminationReason } from '@presence/core';
+import type { NotifyControls } from './subscribe-request.js';
 import type { WatcherDialog } from './watcher-dialog.js';
 
 /*
@@ -66,10 +67,18 @@ export interface DialogNotifier {
   notifyNow(dialog: WatcherDialog): void;
   /** The watched state changed: a paced, coalesced NOTIFY. */
   stateChanged(dialog: WatcherDialog): void;
+  /** The dialog was shown another view (its rules changed): a paced NOTIFY with it, polite-block's offline document included. */
+  viewChanged?(dialog: WatcherDialog): void;
   /** The final NOTIFY, with the state the package's interest holds; never rejects. */
   notifyTerminated(dialog: WatcherDialog, reason: TerminationReason): Promise<void>;
   /** Nothing more is sent for the dialog (pending pacing dropped). */
   cancel(dialog: WatcherDialog): void;
   /** The dialog ended without a final NOTIFY (it failed): drop what was kept for its bodies. */
   forget(dialog: WatcherDialog): void;
+  /**
+   * The watcher's controls from its SUBSCRIBE, once the dialog shows its
+   * current view (RFC 6446 rates for `expiresSeconds`, RFC 5839 condition);
+   * true when the condition holds. A package without them ignores them.
+   */
+  applyControls?(dialog: WatcherDialog, controls: NotifyControls, expiresSeconds: number): boolean;
 }

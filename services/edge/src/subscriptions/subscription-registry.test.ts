@@ -2,6 +2,8 @@ import { POLITE_BLOCK_VIEW, type AuthorizationChange, type PresentitySnapshot } 
 import type { DialogRecord, DialogStore, TerminationReason } from '@presence/core';
 import { createPresenceMetrics } from '@presence/metrics';
 import { silentLogger } from '@presence/runtime';
+import { NotAcceptableHereError } from '@presence/core';
+import { mergeFilterSet, parseFilterDocument } from '@presence/policy';
 import { FakeClock } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import type { InitialSubscribe } from './subscribe-request.js';
@@ -55,7 +57,8 @@ function setup(limits = { perWatcher: 1000, perAddress: 1000, retryAfterSeconds:
     packages: packages(calls),
   });
   const answers: number[] = [];
-  const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires) };
+  // A 204 (RFC 5839) is recorded as the negative of its Expires, so a test tells it from a 200.
+  const answer = { accept: (_dialog: unknown, expires: number) => void answers.push(expires), noNotification: (_dialog: unknown, expires: number) => void answers.push(-expires) };
   return { clock, calls, mirror, registry, answer, answers, decision };
 }
 
@@ -274,5 +277,32 @@ describe('SubscriptionRegistry', () => {
     expect(registry.size).toBe(1);
     expect(calls.slice(2).sort()).toEqual(['winfo terminated timeout', 'winfo unsubscribe expired']);
     await expect(registry.subscribe({ ...initial(60), callId: 'call-3', event: 'dialog', eventPackage: 'dialog' }, answer)).rejects.toMatchObject({ status: 489 });
+  });
+
+  describe('notification filters (RFC 4660 §3.3.3)', () => {
+    const document = (id: string, path: string) => `<filter-set xmlns="urn:ietf:params:xml:ns:simple-filter"><filter id="${id}"><what><include>${path}</include></what></filter></filter-set>`;
+    const change = (xml: string) => (held: Parameters<typeof mergeFilterSet>[0]) => mergeFilterSet(held, parseFilterDocument(xml));
+
+    it('subscriptions - a refresh with a filter changes the held filters by id and the mirror carries them; one without keeps them', async () => {
+      const { registry, answer, mirror } = setup();
+      await registry.subscribe({ ...initial(60), filter: change(document('a', '//basic')) }, answer);
+      expect(mirror.get([...mirror.keys()][0]!)?.filter).toContain('//basic');
+      await registry.resubscribe({ ...inDialog, remoteCseq: 2, requestedExpires: 60, filter: change(document('b', '//note')) }, answer);
+      const record = mirror.get([...mirror.keys()][0]!)!;
+      expect(record.filter).toContain('//basic');
+      expect(record.filter).toContain('//note');
+      await registry.resubscribe({ ...inDialog, remoteCseq: 3, requestedExpires: 60 }, answer);
+      expect(fromDialogRecord(mirror.get(record.subscriptionId)!, 'f', 's', 'c').filter?.filters.map((f) => f.id)).toEqual(['a', 'b']);
+    });
+
+    it('subscriptions - a filter that cannot be held is refused before the agent hears of the SUBSCRIBE', async () => {
+      const { registry, answer, calls, mirror } = setup();
+      const refuse = () => {
+        throw new NotAcceptableHereError('Filter not supported: more than 16 filters');
+      };
+      await expect(registry.subscribe({ ...initial(60), filter: refuse }, answer)).rejects.toThrow(NotAcceptableHereError);
+      expect(calls).toEqual([]);
+      expect(mirror.size).toBe(0);
+    });
   });
 });

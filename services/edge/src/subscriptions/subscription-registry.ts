@@ -12,11 +12,12 @@ import {
   type TimerClock,
 } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
+import type { FilterSet } from '@presence/policy';
 import type { Logger } from '@presence/runtime';
 import { shared } from './compact-string.js';
 import { DialogTable } from './dialog-table.js';
 import { SubscriptionCaps, type SubscriptionLimits } from './subscription-caps.js';
-import type { InDialogSubscribe, InitialSubscribe, SubscribeAnswer } from './subscribe-request.js';
+import type { InDialogSubscribe, InitialSubscribe, NotifyControls, SubscribeAnswer } from './subscribe-request.js';
 import type { DialogNotifier, EventPackage, InterestHold, PackageState, SubscriptionDecision, WatcherAgent } from './subscription-delegates.js';
 import { SubscriptionExpiry } from './subscription-expiry.js';
 import { dialogId, fromDialogRecord, toDialogRecord, WatcherDialog } from './watcher-dialog.js';
@@ -83,6 +84,8 @@ export class SubscriptionRegistry {
   /** An initial SUBSCRIBE: a new dialog, or a fetch when expires is 0. */
   async subscribe(request: InitialSubscribe, answer: SubscribeAnswer): Promise<void> {
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // A filter this server cannot hold is refused (488) before the agent records anything.
+    const filter = request.filter?.(undefined);
     // Shared: the interest in it, and every dialog watching it, keep this one copy.
     const presentity = shared(request.presentity);
     const id = dialogId(request.callId, request.remoteTag, request.localTag);
@@ -93,7 +96,7 @@ export class SubscriptionRegistry {
     if (expires > 0) this.caps.admit(watcher, request.source);
     const served = this.packageNamed(request.eventPackage);
     try {
-      await this.withInterest(served, presentity, async () => this.create(served, request, id, watcher, expires, answer, admission));
+      await this.withInterest(served, presentity, async () => this.create(served, request, id, watcher, expires, answer, admission, filter));
     } finally {
       // Counted from admission; once held, the count is released when the dialog ends (terminate).
       if (expires > 0 && !admission.held) this.caps.release(watcher, request.source);
@@ -101,7 +104,16 @@ export class SubscriptionRegistry {
   }
 
   /** Asks the agent, then holds the dialog (marking the admission held) and answers, or answers a fetch. */
-  private async create(served: EventPackage<PackageState>, request: InitialSubscribe, id: string, watcher: string, expires: number, answer: SubscribeAnswer, admission: { held: boolean }): Promise<void> {
+  private async create(
+    served: EventPackage<PackageState>,
+    request: InitialSubscribe,
+    id: string,
+    watcher: string,
+    expires: number,
+    answer: SubscribeAnswer,
+    admission: { held: boolean },
+    filter: FilterSet | undefined,
+  ): Promise<void> {
     const presentity = shared(request.presentity);
     const decision = await served.agent.subscribe(
       {
@@ -119,17 +131,22 @@ export class SubscriptionRegistry {
     if (decision.status === 'terminated' && decision.reason === 'rejected') throw new ForbiddenError('Subscription rejected by the presentity');
     const dialog = new WatcherDialog(request, { id, presentity, localCseq: Math.floor(Math.random() * 10_000), expiresAt: this.deps.clock.now() + expires * 1000 });
     dialog.startAs(decision.status === 'pending' ? 'pending' : 'active', decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
+    dialog.filter = filter;
     if (expires === 0) {
       // RFC 6665 §4.4.3: a fetch gets exactly one NOTIFY, terminated;reason=timeout, and no state is kept.
       answer.accept(dialog, 0);
       const { reason = 'timeout' } = dialog.transition({ type: 'unsubscribed' });
       // Held (withInterest) until this resolves: the final NOTIFY's body is the state the interest holds.
       served.interest.apply(decision.state);
+      // RFC 5839 §5.4: a poll whose entity-tag is current gets that NOTIFY without a body.
+      served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, 0);
       await served.notifier.notifyTerminated(dialog, reason);
       return;
     }
     await this.activate(served, dialog, decision.state);
     admission.held = true;
+    // RFC 5839 §5.5: resuming with a current entity-tag, the first NOTIFY carries no body.
+    served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, expires);
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
   }
@@ -146,6 +163,8 @@ export class SubscriptionRegistry {
     dialog.remoteCseq = request.remoteCseq;
     dialog.follow(request.flow, request.localContact);
     const expires = negotiateExpires(request.requestedExpires, this.deps.policy);
+    // RFC 4660 §3.3.3: a filter document changes the filters by id, none keeps them; refused (488) before anything changes.
+    const filter = request.filter === undefined ? dialog.filter : request.filter(dialog.filter);
     const served = this.packageOf(dialog);
     const decision = await served.agent.subscribe({
       presentity: dialog.presentity,
@@ -160,12 +179,24 @@ export class SubscriptionRegistry {
     if (expires === 0 || ended !== undefined) {
       // RFC 6665 §4.2.1.4: unsubscribing is a refresh to 0; the final NOTIFY carries the current state.
       // A refresh the rules now refuse is still answered 200 (a refused refresh would leave the subscription standing, RFC 6665 §4.1.2.2); the NOTIFY ends it.
-      answer.accept(dialog, expires);
       if (ended === undefined) dialog.showView(decision.viewKey ?? WHOLE_DOCUMENT_VIEW);
-      await this.terminate(dialog, ended ?? { type: 'unsubscribed' });
+      // RFC 5839 §5.7: an unsubscribe whose entity-tag is current gets 204, which concludes the subscription without a NOTIFY.
+      const quiet = ended === undefined && served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, 0) === true;
+      if (quiet) answer.noNotification(dialog, 0);
+      else answer.accept(dialog, expires);
+      await this.terminate(dialog, ended ?? { type: 'unsubscribed' }, quiet);
       return;
     }
+    const wasPending = dialog.pending;
+    // Before the refresh mirrors the dialog: the mirror carries the filters the refresh set.
+    dialog.filter = filter;
     await this.refresh(dialog, this.deps.clock.now() + expires * 1000, decision);
+    // RFC 5839 §6.3: a refresh whose entity-tag is current gets 204 and no NOTIFY, unless it moved pending to active (a reportable change, §6.2).
+    const current = served.notifier.applyControls?.(dialog, request.controls ?? NO_CONTROLS, expires) === true;
+    if (current && wasPending === dialog.pending) {
+      answer.noNotification(dialog, expires);
+      return;
+    }
     answer.accept(dialog, expires);
     served.notifier.notifyNow(dialog);
   }
@@ -189,10 +220,13 @@ export class SubscriptionRegistry {
       return;
     }
     if (change.status === 'pending' || (!dialog.pending && dialog.viewKey === change.viewKey)) return;
-    if (dialog.pending) dialog.transition({ type: 'authorized' });
+    const authorized = dialog.pending;
+    if (authorized) dialog.transition({ type: 'authorized' });
     dialog.showView(change.viewKey);
     this.mirrorInBackground(dialog);
-    this.deps.notifier.notifyNow(dialog);
+    // RFC 6446 §5.2: pending to active goes at once; a new view of an active watcher keeps to its max-rate.
+    if (authorized || this.deps.notifier.viewChanged === undefined) this.deps.notifier.notifyNow(dialog);
+    else this.deps.notifier.viewChanged(dialog);
   }
 
   /**
@@ -339,9 +373,10 @@ export class SubscriptionRegistry {
    * Ends a held dialog through its state machine, then frees it here, in the
    * mirror and at the agent. The event decides the rest: an unsubscribe has
    * told the agent already; a failed NOTIFY gets no final NOTIFY (none can
-   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason.
+   * reach the watcher, RFC 6665 §4.2.2); the others get one with the reason,
+   * unless `silent` (RFC 5839 §5.7: the 204 concluded it).
    */
-  private async terminate(dialog: WatcherDialog, event: EndEvent): Promise<void> {
+  private async terminate(dialog: WatcherDialog, event: EndEvent, silent = false): Promise<void> {
     if (!this.heldDialog(dialog.id)) return;
     const served = this.packageOf(dialog);
     this.expiry.cancel(dialog);
@@ -353,7 +388,7 @@ export class SubscriptionRegistry {
     // An unsubscribe has told the agent already; a rejection or a resource gone is the agent's own finding (the record is gone).
     if (event.type !== 'unsubscribed' && event.type !== 'rejected' && event.type !== 'gone') work.push(served.agent.unsubscribe(dialog.presentity, dialog.id, event.type));
     // Released after the final NOTIFY is built: a package that renders per dialog reads the state it holds.
-    if (event.type !== 'notify-failed' && reason) work.push(served.notifier.notifyTerminated(dialog, reason));
+    if (event.type !== 'notify-failed' && reason && !silent) work.push(served.notifier.notifyTerminated(dialog, reason));
     else served.notifier.forget(dialog);
     served.interest.release(dialog.presentity);
     const failures = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
@@ -385,6 +420,9 @@ export function eventPackageOf(event: string): string {
   const semicolon = event.indexOf(';');
   return (semicolon < 0 ? event : event.slice(0, semicolon)).trim().toLowerCase();
 }
+
+/** A SUBSCRIBE that asks nothing of its NOTIFYs. */
+const NO_CONTROLS: NotifyControls = Object.freeze({});
 
 /** The package every edge serves (RFC 3856). */
 export const PRESENCE_PACKAGE = 'presence';

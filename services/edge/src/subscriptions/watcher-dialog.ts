@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
+import { filterSetOf, type FilterSet } from '@presence/policy';
 import {
   nextSubscriptionState,
   normalizeAor,
   type DialogRecord,
   type SubscriptionEvent,
+  type RateSchedule,
   type SubscriptionState,
   type TimerHandle,
 } from '@presence/core';
@@ -39,6 +41,16 @@ export interface DialogFields {
   readonly localCseq: number;
   readonly remoteCseq: number;
   readonly expiresAt: number;
+  /** The subscriber accepts application/pidf-diff+xml (RFC 5263): NOTIFYs carry pidf-full, then pidf-diff. */
+  readonly partial?: boolean;
+}
+
+/** Where a partial-notification watcher (RFC 5263) stands; allocated only for those. */
+export interface PartialNotifyState {
+  /** The version attribute of the last pidf-full or pidf-diff sent; -1 before the first. */
+  sent: number;
+  /** The document that NOTIFY showed, where the next diff starts: egress's record, opaque here. */
+  basis: object | undefined;
 }
 
 /** What the edge decides for a dialog it creates; the rest is read from the SUBSCRIBE. */
@@ -47,16 +59,30 @@ export type DialogOwnFields = Pick<DialogFields, 'id' | 'presentity' | 'localCse
 /** What a dialog is read from besides its own fields (a SUBSCRIBE carries more, which is ignored). */
 export type DialogSource = Omit<DialogFields, keyof DialogOwnFields>;
 
-/** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set. */
+/** Per-watcher rate limiting state (RFC 6446), only allocated when a minimum NOTIFY interval is set or the watcher negotiated rates. */
 export interface NotifyPacing {
   lastNotifyAt: number;
   timer: TimerHandle | undefined;
+  /** The timer is a keep-alive (RFC 6446 min-rate, adaptive-min-rate), not the wait for the max-rate window. */
+  keepAlive?: boolean;
+  /** The rates this watcher negotiated (RFC 6446); undefined when it asked for none. */
+  rates?: RateSchedule;
 }
+
+/**
+ * RFC 5839 Suppress-If-Match of the watcher's latest SUBSCRIBE, while it
+ * holds: 'match' (its entity-tag was current; false again at the next change
+ * of state or view) or 'any' (the "*" wildcard: always true).
+ */
+export type NotifyCondition = 'none' | 'match' | 'any';
 
 const IN_FLIGHT = 1;
 const DIRTY = 2;
 const TERMINATED = 4;
 const PENDING = 8;
+/** Two bits: the NotifyCondition (no field of its own: most watchers never set one). */
+const CONDITION_MATCH = 16;
+const CONDITION_ANY = 32;
 const NO_ROUTES: readonly string[] = Object.freeze([]);
 
 /**
@@ -84,6 +110,10 @@ export class WatcherDialog implements Expiring {
   expiresAt: number;
   /** Undefined while no minimum NOTIFY interval is configured. */
   pacing: NotifyPacing | undefined = undefined;
+  /** The watcher's notification filters (RFC 4660/4661); undefined (one empty slot) for the watchers that sent none. */
+  filter: FilterSet | undefined = undefined;
+  /** Undefined unless the watcher negotiated partial notification (RFC 5263). */
+  partial: PartialNotifyState | undefined = undefined;
   /** Position in the registry's expiry queue. */
   expirySlot = -1;
   /**
@@ -124,6 +154,7 @@ export class WatcherDialog implements Expiring {
     this.localCseq = own.localCseq;
     this.remoteCseq = fields.remoteCseq;
     this.expiresAt = own.expiresAt;
+    if (fields.partial === true) this.partial = { sent: -1, basis: undefined };
   }
 
   get localUri(): string {
@@ -190,7 +221,18 @@ export class WatcherDialog implements Expiring {
 
   /** A live dialog's new view (same status): polite-block and the views of the document swap without a state change. */
   showView(viewKey: string): void {
+    // Another view is another entity (RFC 5839 §4): the watcher's entity-tag no longer matches.
+    if (viewKey !== this.viewKey && this.condition === 'match') this.condition = 'none';
     this.viewKey = shared(viewKey);
+  }
+
+  get condition(): NotifyCondition {
+    return (this.#flags & CONDITION_ANY) !== 0 ? 'any' : (this.#flags & CONDITION_MATCH) !== 0 ? 'match' : 'none';
+  }
+
+  set condition(condition: NotifyCondition) {
+    this.setFlag(CONDITION_MATCH, condition === 'match');
+    this.setFlag(CONDITION_ANY, condition === 'any');
   }
 
   /**
@@ -238,6 +280,8 @@ export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRec
     event: dialog.event,
     status: dialog.status,
     ...(dialog.viewKey === WHOLE_DOCUMENT_VIEW ? {} : { viewKey: dialog.viewKey }),
+    ...(dialog.filter === undefined ? {} : { filter: dialog.filter.document }),
+    ...(dialog.partial === undefined ? {} : { partial: true as const }),
     localCseq: dialog.localCseq,
     remoteCseq: dialog.remoteCseq,
     expiresAt: dialog.expiresAt,
@@ -269,8 +313,12 @@ export function fromDialogRecord(record: DialogRecord, flow: string, source: str
     localCseq: record.localCseq + 1000,
     remoteCseq: record.remoteCseq,
     expiresAt: record.expiresAt,
+    // The version count starts over: the adopting edge's first NOTIFY is a pidf-full, which a watcher takes as a new start.
+    partial: record.partial === true,
   };
   const dialog = new WatcherDialog(fields, fields);
   dialog.startAs(record.status === 'pending' ? 'pending' : 'active', record.viewKey ?? WHOLE_DOCUMENT_VIEW);
+  // The mirror holds what this server rendered and accepted: it parses again (a filter is never silently dropped).
+  if (record.filter !== undefined) dialog.filter = filterSetOf(record.filter);
   return dialog;
 }

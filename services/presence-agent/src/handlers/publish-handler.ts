@@ -1,10 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 import type { PublishCommand, PublishedReply } from '@presence/contracts';
-import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, markSuperseded, partitionOf, type Clock, type PublicationLimits } from '@presence/core';
+import { applyPublish, BadRequestError, DEFAULT_PUBLICATION_LIMITS, markSuperseded, partitionOf, type Clock, type Publication, type PublicationLimits } from '@presence/core';
 import { entityMatches, PidfError } from '@presence/pidf';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { DocumentComposer } from '../presentity/document-composer.js';
 import type { PresentityUpdater } from '../presentity/presentity-updater.js';
+import { patchedBody, PIDF_CONTENT_TYPE, readPublishedBody, type PublishedBody } from './partial-publication.js';
 import { deadlinePassed, RequestExpiredError } from './request-deadline.js';
 
 /** 72 random bits per entity-tag, as 12 base64url characters. */
@@ -36,12 +37,14 @@ export class PublishHandler {
   ) {}
 
   async handle(command: PublishCommand): Promise<PublishedReply> {
-    if (command.body !== undefined) this.validateBody(command.presentity, command.body);
+    // RFC 5264: a pidf-full is stored as the PIDF it holds; a pidf-diff patches the publication SIP-If-Match names.
+    const published = readPublishedBody(command.body, command.contentType, command.ifMatch);
+    if (published.kind === 'pidf' && published.body !== undefined) this.validateBody(command.presentity, published.body);
     const partition = partitionOf(command.presentity, this.partitionCount);
     const outcome = await this.updater.update(command.presentity, partition, (state, now) => {
       // Checked again here, just before the compare-and-set: the request may have queued behind others.
       if (deadlinePassed(command.deadline, now, this.deadlineMarginMs)) throw new RequestExpiredError();
-      const result = applyPublish(state.publications, command, now, newEtag, this.limits);
+      const result = applyPublish(state.publications, this.publishInput(command, published, state.publications, now), now, newEtag, this.limits);
       return { publications: result.publications, result };
     });
     this.metrics.publications.inc({ action: publishAction(command) });
@@ -59,6 +62,15 @@ export class PublishHandler {
   private async answeredLate(command: PublishCommand, partition: number, previousEtag: string, etag: string): Promise<void> {
     if (this.clock === undefined || !deadlinePassed(command.deadline, this.clock.now(), this.deadlineMarginMs)) return;
     await this.updater.update(command.presentity, partition, (state, now) => ({ publications: markSuperseded(state.publications, etag, previousEtag, now), result: undefined }));
+  }
+
+  /** The PUBLISH as RFC 3903 processing sees it: a patch becomes the patched document (validated as any body), an unknown entity-tag stays for applyPublish's 412. */
+  private publishInput(command: PublishCommand, published: PublishedBody, publications: readonly Publication[], now: number): PublishCommand {
+    if (published.kind === 'pidf') return { ...command, body: published.body, contentType: published.contentType };
+    const body = patchedBody(publications, command.ifMatch!, published.operations, now);
+    if (body === undefined) return { ...command, body: undefined };
+    this.validateBody(command.presentity, body);
+    return { ...command, body, contentType: PIDF_CONTENT_TYPE };
   }
 
   /** RFC 3903 §6 step 7: a body the ESC cannot process is refused with 400 naming the problem. */
