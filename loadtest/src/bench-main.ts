@@ -63,7 +63,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
   if (config.watcherProfiles.length > 0) {
     parts.push(
       '',
-      'watcher profiles (per change = per accepted PUBLISH: the NOTIFYs of changes and their bytes; then the refresh round, one refresh per watcher per step, and the NOTIFY bytes per refresh)',
+      `watcher profiles, --pidf-size ${config.pidfSize}, --status-every ${config.statusEvery} (per change = per accepted PUBLISH: the NOTIFYs of changes and their bytes; then the refresh round, one refresh per watcher per step, and the NOTIFY bytes per refresh)`,
       profileTable(results),
       'note: partial (RFC 5263) and conditional (RFC 5839) are what the watchers ask for; a server without them answers with full documents, and the figures say so.',
     );

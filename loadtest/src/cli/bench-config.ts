@@ -1,5 +1,6 @@
 import type { Endpoint, TransportName } from '../transport/channel.js';
 import type { WatcherProfile } from '../worker/watcher-profile.js';
+import type { PidfSize } from '../sip/rich-pidf.js';
 
 export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
@@ -60,6 +61,8 @@ export interface BenchConfig {
   readonly watcherProfiles: readonly WatcherProfile[];
   /** --status-every: one PUBLISH in N turns its presentity's basic status, the others change only the note (default 1). */
   readonly statusEvery: number;
+  /** --pidf-size: the document each PUBLISH carries (default small: one tuple). */
+  readonly pidfSize: PidfSize;
   /** The profile of the run under way (set per run from watcherProfiles). */
   readonly watcherProfile?: WatcherProfile;
 }

@@ -45,6 +45,14 @@ describe('bench options', () => {
     expect(() => config('--status-every', '0')).toThrow(UsageError);
   });
 
+  it('bench options - --pidf-size is small unless rich is asked for; native publish runs only', () => {
+    expect(config().pidfSize).toBe('small');
+    expect(config('--pidf-size', 'rich', '--watcher-profile', 'partial').pidfSize).toBe('rich');
+    expect(() => config('--pidf-size', 'huge')).toThrow(/--pidf-size/);
+    expect(() => config('--pidf-size', 'rich', '--generator', 'sipp')).toThrow(/--pidf-size: a publish workload with the native generator/);
+    expect(() => config('--pidf-size', 'rich', '--workload', 'rls')).toThrow(/--pidf-size/);
+  });
+
   it('bench options - --auth is none unless digest is asked for, against standalone or cluster', () => {
     expect(config().auth).toBe('none');
     expect(config('--auth', 'digest').auth).toBe('digest');

@@ -6,6 +6,7 @@ import type { TransportName } from '../transport/channel.js';
 import type { AuthMode, BenchConfig, GeneratorChoice, PresRulesMode, RunKind, TargetMode, Workload } from './bench-config.js';
 import { UsageError } from './usage-error.js';
 import { WATCHER_PROFILES, type WatcherProfile } from '../worker/watcher-profile.js';
+import { PIDF_SIZES, type PidfSize } from '../sip/rich-pidf.js';
 
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench-results/', import.meta.url));
@@ -93,6 +94,13 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
     arg: 'N',
     help: 'One PUBLISH in N turns its presentity\'s basic status (default 1: every one); the others change only the note. What a basic-status filter (--watcher-profile filtered) can save in NOTIFYs. Native generator only.',
   },
+  'pidf-size': {
+    type: 'string',
+    arg: 'SIZE',
+    help:
+      'small (default): a one-tuple PIDF of about 220 bytes; rich: about 1.5 kB as desk clients publish (three tuples with contact and priority, an RFC 4479 person with RPID activities, mood, place-type and a note, a device), of which each PUBLISH changes only the first tuple\'s note and (per --status-every) basic status. ' +
+      'What a pidf-diff (--watcher-profile partial) can save in bytes. Native generator only.',
+  },
   'server-cpu-prof': { type: 'string', arg: 'DIR', help: 'Start our server processes with --cpu-prof; .cpuprofile files land in DIR on exit.' },
   help: { type: 'boolean', help: 'This text.' },
 };
@@ -164,6 +172,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if (str('warmup') !== undefined && run === 'memory') throw new UsageError('--warmup: memory mode sends no PUBLISH');
   const watcherProfiles = profilesOf(str('watcher-profile'));
   if (str('status-every') !== undefined && generator !== 'native') throw new UsageError('--status-every: the native generator only (the SIPp publisher toggles on every PUBLISH)');
+  const pidfSize = oneOf<PidfSize>('pidf-size', str('pidf-size') ?? 'small', PIDF_SIZES);
+  if (str('pidf-size') !== undefined && (generator !== 'native' || workload !== 'publish')) {
+    throw new UsageError('--pidf-size: a publish workload with the native generator (the SIPp and RLS publishers send their own documents)');
+  }
   if (watcherProfiles.length > 0 && (generator !== 'native' || run === 'memory' || workload !== 'publish')) {
     throw new UsageError('--watcher-profile: a publish workload (no --memory) with the native generator');
   }
@@ -214,6 +226,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       serverCpuProfileDir: str('server-cpu-prof') === undefined ? undefined : resolve(str('server-cpu-prof')!),
       watcherProfiles,
       statusEvery: int('status-every', 1),
+      pidfSize,
     },
   };
 }

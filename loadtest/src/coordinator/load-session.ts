@@ -10,6 +10,7 @@ import {
   type WorkerHealth,
 } from '../stats/phase-stats.js';
 import type { Endpoint, TransportName } from '../transport/channel.js';
+import type { PidfSize } from '../sip/rich-pidf.js';
 import type { PublishResult, UnsubscribeResult, WorkerConfig } from '../worker/protocol.js';
 import type { WatcherProfile } from '../worker/watcher-profile.js';
 import { ownedIndices } from '../worker/workload-grid.js';
@@ -35,6 +36,8 @@ export interface WorkloadOptions {
   readonly profile?: WatcherProfile;
   /** --status-every: one PUBLISH in N turns the basic status (undefined: every one). */
   readonly statusEvery?: number;
+  /** --pidf-size: the document each PUBLISH carries (undefined: small). */
+  readonly pidfSize?: PidfSize;
   readonly localHost: string;
   /** Domain of every AOR; undefined: the first endpoint's host. */
   readonly domain: string | undefined;
@@ -123,6 +126,7 @@ export class LoadSession implements GeneratorSession {
       initialNotifyWaitMs: options.initialNotifyWaitMs,
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.statusEvery === undefined ? {} : { statusEvery: options.statusEvery }),
+      ...(options.pidfSize === undefined ? {} : { pidfSize: options.pidfSize }),
     }));
     const pool = await WorkerPool.start(configs);
     const perWorker = configs.map((c) => ownedIndices(options.presentities, c.workerIndex, workers).length);

@@ -216,6 +216,7 @@ function openSession(
       domain: config.domain,
       ...(config.watcherProfile === undefined ? {} : { profile: config.watcherProfile }),
       ...(config.statusEvery === 1 ? {} : { statusEvery: config.statusEvery }),
+      ...(config.pidfSize === 'small' ? {} : { pidfSize: config.pidfSize }),
     },
     log,
   );

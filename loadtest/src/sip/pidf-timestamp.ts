@@ -13,9 +13,14 @@ export function pidfWithTimestamp(entity: string, status: BasicStatus, sentAtMs:
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${entity}">` +
-    `<tuple id="lt"><status><basic>${status}</basic></status><note>${MARK}${sentAtMs.toFixed(3)}</note></tuple>` +
+    `<tuple id="lt"><status><basic>${status}</basic></status>${timestampNote(sentAtMs)}</tuple>` +
     '</presence>'
   );
+}
+
+/** The tuple note carrying a send time, for documents of other shapes. */
+export function timestampNote(sentAtMs: number): string {
+  return `<note>${MARK}${sentAtMs.toFixed(3)}</note>`;
 }
 
 /** The timestamp in a NOTIFY body, or undefined (initial state, other documents). */

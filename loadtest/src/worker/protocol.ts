@@ -1,6 +1,7 @@
 import type { ChallengeCounts, StepReport, SubscribePhaseReport, WorkerHealth } from '../stats/phase-stats.js';
 import type { Endpoint, TransportName } from '../transport/channel.js';
 import type { WatcherProfile } from './watcher-profile.js';
+import type { PidfSize } from '../sip/rich-pidf.js';
 
 /**
  * The workload is a grid: presentity p (0..P-1) is `sip:<run>p<p>@<domain>`;
@@ -39,6 +40,8 @@ export interface WorkerConfig {
   readonly profile?: WatcherProfile;
   /** --status-every: one PUBLISH in N (per worker) turns its presentity's basic status (undefined: every one). */
   readonly statusEvery?: number;
+  /** --pidf-size: the document each PUBLISH carries (undefined: small). */
+  readonly pidfSize?: PidfSize;
 }
 
 export interface PublishCommand {

@@ -1,6 +1,7 @@
 import { TokenBucket } from '../rate/token-bucket.js';
 import { buildRequest } from '../sip/build-message.js';
-import { pidfWithTimestamp, preciseNowMs, timestampNowMs } from '../sip/pidf-timestamp.js';
+import { preciseNowMs, timestampNowMs } from '../sip/pidf-timestamp.js';
+import { pidfBody } from '../sip/rich-pidf.js';
 import { countCode } from '../stats/phase-stats.js';
 import type { Channel } from '../transport/channel.js';
 import type { PublishCommand, PublishResult } from './protocol.js';
@@ -122,7 +123,7 @@ export class PublisherPool {
     const sentAt = timestampNowMs();
     const headers = ['Event: presence', `Expires: ${config.expires}`];
     if (publisher.etag !== undefined) headers.push(`SIP-If-Match: ${publisher.etag}`);
-    const body = pidfWithTimestamp(publisher.aor, publisher.open ? 'open' : 'closed', sentAt);
+    const body = pidfBody(config.pidfSize ?? 'small', publisher.aor, publisher.open ? 'open' : 'closed', sentAt);
     // An answer to a challenge carries the same document and stamp: its latency counts the challenge's round trip.
     const build: AttemptBuilder = (branch, authorization) =>
       buildRequest({
