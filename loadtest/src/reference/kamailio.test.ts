@@ -120,7 +120,7 @@ describe.runIf(kamailioThere)('Kamailio reference presence server', () => {
 });
 
 describe('Kamailio reference tuning', () => {
-  it('raises the UDP receive buffer to the kernel limit and sizes shared memory for the population', () => {
+  it('raises the UDP receive buffer to the kernel limit and sizes shared memory for the population and the transactions in flight', () => {
     expect(kernelReceiveBufferMax()).toBe(Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()));
     // 100 subscriptions: 0.4 MB of state, 200 transactions/s lingering 5 s at 16 kB.
     expect(sharedMemoryMbFor(100)).toBe(273);
