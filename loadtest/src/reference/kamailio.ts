@@ -66,14 +66,37 @@ const STOP_GRACE_MS = 10_000;
 const KILL_GRACE_MS = 5_000;
 const DEFAULT_UDP_WORKERS = 4;
 const MIN_SHARED_MEMORY_MB = 256;
-/** Generous shared memory per subscription (dialog, watcher record, NOTIFY transactions in flight). */
+/** Generous shared memory per subscription (dialog, watcher record). */
 const SHARED_BYTES_PER_SUBSCRIPTION = 4096;
-const MAX_SHARED_MEMORY_MB = 2048;
+/**
+ * Shared memory per tm transaction: a PUBLISH/SUBSCRIBE server transaction
+ * (cell of ~8.3 kB plus the ~4 kB request clone) or a NOTIFY client
+ * transaction. Measured with `kamcmd core.shmmem` (ctl module) at 500
+ * PUBLISH/s x 10 watchers: ~340 MB in use for ~27,500 live transactions,
+ * about 12.5 kB each; 16 kB leaves room for fragmentation (q_malloc).
+ */
+const SHARED_BYTES_PER_TRANSACTION = 16 * 1024;
+/**
+ * How long a completed transaction keeps its memory: tm's wait timer
+ * (wt_timer, 5 s by default) holds every finished cell, UAC NOTIFYs too.
+ */
+const TRANSACTION_LINGER_S = 5;
+/** SUBSCRIBE dialogs/s a subscribe phase reaches on the bench box (about 6,000, issue #17); each one is a SUBSCRIBE and a NOTIFY transaction. */
+const SUBSCRIBE_BURST_PER_S = 6000;
+const MAX_SHARED_MEMORY_MB = 4096;
 
-/** Shared memory (-m) for a population of `subscriptions`: Kamailio's 64 MB default runs out mid-run. */
-export function sharedMemoryMbFor(subscriptions: number): number {
-  const needed = MIN_SHARED_MEMORY_MB + Math.ceil((subscriptions * SHARED_BYTES_PER_SUBSCRIPTION) / 2 ** 20);
-  return Math.min(MAX_SHARED_MEMORY_MB, needed);
+/**
+ * Shared memory (-m) for a population of `subscriptions` driven at
+ * `publishRate` PUBLISH/s with `watchers` per presentity. The transactions in
+ * flight dominate, not the state: each second of load leaves
+ * TRANSACTION_LINGER_S seconds of cells behind, so at 500 PUBLISH/s x 10 the
+ * 296 MB once sized from the population alone ran out ("qm_find_free: Free
+ * fragment not found", "new_t(): out of mem") and 11 % of PUBLISHes got 500.
+ */
+export function sharedMemoryMbFor(subscriptions: number, publishRate = 0, watchers = 0): number {
+  const transactionsPerS = Math.max(publishRate * (1 + watchers), 2 * Math.min(subscriptions, SUBSCRIBE_BURST_PER_S));
+  const bytes = subscriptions * SHARED_BYTES_PER_SUBSCRIPTION + transactionsPerS * TRANSACTION_LINGER_S * SHARED_BYTES_PER_TRANSACTION;
+  return Math.min(MAX_SHARED_MEMORY_MB, MIN_SHARED_MEMORY_MB + Math.ceil(bytes / 2 ** 20));
 }
 
 /** Kamailio's own maxbuffer default, used where the kernel's limit cannot be read. */

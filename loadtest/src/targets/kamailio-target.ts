@@ -6,16 +6,17 @@ import { requireStreamOrDatagram } from './standalone-target.js';
 /** The shape of loadtest/src/reference/kamailio.ts (written separately). */
 interface KamailioModule {
   startKamailio(options: { sipPort: number; host?: string; sharedMemoryMb?: number }): Promise<{ host: string; port: number; pid: number; stop(): Promise<void> }>;
-  sharedMemoryMbFor(subscriptions: number): number;
+  sharedMemoryMbFor(subscriptions: number, publishRate?: number, watchers?: number): number;
 }
 
 /**
  * Kamailio's presence server as the reference. Imported at run time so the
  * bench builds and runs its other modes while the reference is absent.
  */
-export async function startKamailioTarget(subscriptions: number): Promise<BenchTarget> {
+export async function startKamailioTarget(load: { subscriptions: number; publishRate: number; watchers: number }): Promise<BenchTarget> {
   const module = await loadReference();
-  const sharedMemoryMb = module.sharedMemoryMbFor(subscriptions);
+  // Sized for the transactions in flight at the top rate too, not only the population: see sharedMemoryMbFor.
+  const sharedMemoryMb = module.sharedMemoryMbFor(load.subscriptions, load.publishRate, load.watchers);
   const kamailio = await module.startKamailio({ sipPort: await freeUdpTcpPort(), host: '127.0.0.1', sharedMemoryMb });
   return {
     kind: 'kamailio',

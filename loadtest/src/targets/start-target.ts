@@ -21,9 +21,16 @@ export async function startTarget(mode: TargetMode, config: BenchConfig, users?:
     case 'cluster':
       return startClusterTarget({ edges: config.edges, agents: config.agents, partitions: config.partitions, maxExpires: MAX_EXPIRES, ...optional });
     case 'kamailio':
-      return startKamailioTarget(config.run === 'memory' ? config.memory.subscriptions : config.presentities * config.watchers);
+      return startKamailioTarget(kamailioLoad(config));
     case 'external':
       if (config.target === undefined) throw new Error('external mode without --target');
       return externalTarget(config.target, config.metricsUrls, config.redis);
   }
+}
+
+/** The most the run asks of the reference: its population and its top PUBLISH rate (shared memory is sized for both). */
+function kamailioLoad(config: BenchConfig): { subscriptions: number; publishRate: number; watchers: number } {
+  if (config.run === 'memory') return { subscriptions: config.memory.subscriptions, publishRate: 0, watchers: 0 };
+  const publishRate = config.run === 'find-max' ? Math.max(config.rate, config.findMax.maxRate) : config.rate;
+  return { subscriptions: config.presentities * config.watchers, publishRate, watchers: config.watchers };
 }
