@@ -240,4 +240,23 @@ describe('resource lists (RFC 4662 / RFC 5367) over real sockets, lists edited o
     expect(endedB.header('subscription-state')).toBe('terminated;reason=noresource');
     await eventually(async () => expect(metricValue(await server.metrics(), 'presence_list_members')).toBe(heldBefore));
   });
+
+  it('rls - RFC 6446 rates on a list: max-rate is reflected, and changes to two members within the gap go as one partial NOTIFY', { timeout: 30_000 }, async () => {
+    const frank = `sip:frank@${DOMAIN}`;
+    await putServices(frank, rlsServices(`<service uri="sip:frank-list@${DOMAIN}"><list>${[40, 41, 42].map((n) => `<rl:entry uri="${member(n)}"/>`).join('')}</list></service>`));
+    const subscriber = await ua(frank);
+    const { response, dialog } = await subscriber.subscribe(`sip:frank-list@${DOMAIN}`, { expires: 600, headers: { ...LIST_HEADERS, Event: 'presence;max-rate=0.2' } });
+    expect(response.status).toBe(200);
+    const first = await dialog.nextNotify({ timeoutMs: 10_000 });
+    expect(first.header('subscription-state')).toMatch(/^active;expires=\d+;max-rate=0\.2$/);
+    expect(await parseListNotify(first)).toMatchObject({ version: 0, fullState: true });
+
+    // Both changes land inside the 5 s gap after the first NOTIFY: the list is paced as a whole, so one NOTIFY carries both.
+    const publisher = await ua(member(40));
+    for (const n of [40, 41]) expect((await publish(publisher, member(n), { body: pidf(member(n), [{ id: `r${n}`, basic: 'open' }]), expires: 600 })).status).toBe(200);
+    const paced = await parseListNotify(await dialog.nextNotify({ timeoutMs: 15_000 }));
+    expect(paced).toMatchObject({ version: 1, fullState: false });
+    expect([...paced.resources.keys()].sort()).toEqual([member(40), member(41)]);
+    expect(tuplesOf(paced.resources.get(member(41))!.pidf!)).toEqual(['r41:open']);
+  });
 });
