@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock, type Publication } from '@presence/core';
 import { startRedisServer } from '@presence/dev-tools';
 import { createRedisStore, type RedisStore } from '@presence/store';
+import { runCostTool, wholeNumber } from './cli/cost-tool.js';
 import { statFields } from './probes/process-tree.js';
 
 /**
@@ -63,13 +64,4 @@ async function ticks(pid: number | undefined): Promise<number> {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-function wholeNumber(option: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`${option}: "${text}" is not a whole number in [1, ${max}]`);
-  return value;
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exitCode = 1;
-});
+runCostTool(main, USAGE);
