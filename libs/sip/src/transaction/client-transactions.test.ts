@@ -1,5 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { LookupOneOptions } from 'node:dns';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sleep } from '@presence/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { synthesizeResponse } from '../message/response-view.js';
@@ -124,5 +126,42 @@ describe('client transactions: no retransmission after the final response', () =
     transactions.start(tx);
     await sleep(20 * T1);
     expect(flow.sends).toBe(1);
+  });
+});
+
+/** V8's collector, reachable without starting node with --expose-gc: the flag counts for contexts made after it is set. */
+function collector(): () => void {
+  setFlagsFromString('--expose_gc');
+  return runInNewContext('gc') as () => void;
+}
+
+describe('client transactions: what Timer K keeps', () => {
+  it('client transaction - once completed over UDP it holds neither its request nor the response it resolved with', async () => {
+    const gc = collector();
+    const events = { logger: undefined, requestSent: () => {}, timedOut: () => {}, transportFailed: () => {} };
+    const transactions = new ClientTransactions(timers, events);
+    cleanup.push(() => transactions.stop());
+    const flow = new CountingFlow();
+    const tx = new ClientTransaction('z9hG4bKkept', 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, () => {}, transactions);
+    // Resolved as the stack resolves its callers: a promise's resolver keeps the value it was given.
+    const answer = async () => {
+      const answered = new Promise<SipResponse>((resolve) => {
+        tx.resolve = resolve;
+        transactions.start(tx);
+      });
+      const ok = synthesizeResponse(200, 'OK', HEADERS, VIA);
+      transactions.onResponse('z9hG4bKkept', ok);
+      return { status: (await answered).status, response: new WeakRef(ok) };
+    };
+    const { status, response } = await answer();
+    expect(status).toBe(200);
+    await sleep(0);
+    gc();
+
+    expect(transactions.size).toBe(1); // Timer K still absorbs a retransmitted 200
+    expect(transactions.onResponse('z9hG4bKkept', synthesizeResponse(200, 'OK', HEADERS, VIA))).toBe(true);
+    expect(response.deref()).toBeUndefined();
+    expect(tx.data.length).toBe(0);
+    expect(tx.via).toBe('');
   });
 });
