@@ -13,6 +13,8 @@ import type { SendTarget } from './stack-types.js';
 
 /** RFC 3261 §19.1.2 default ports; RFC 6455 §3 for WebSocket. */
 const DEFAULT_PORTS: Readonly<Record<TransportName, number>> = { udp: 5060, tcp: 5060, tls: 5061, ws: 80, wss: 443 };
+/** UDP flows kept by token, one per watcher address; past this the oldest goes (about 150 bytes each). */
+const MAX_CACHED_UDP_FLOWS = 16_384;
 
 /**
  * Turns a SendTarget into a flow: the given flow if alive, else a (new or
@@ -20,6 +22,13 @@ const DEFAULT_PORTS: Readonly<Record<TransportName, number>> = { udp: 5060, tcp:
  * peer only when the stack was given CAs to trust (SipTlsOptions.trustedCa).
  */
 export class TargetResolver {
+  /**
+   * A UDP flow is only a listener and an address, so every NOTIFY of a
+   * dialog can share one instead of parsing the dialog's token into a new
+   * flow (and a completed transaction holding it through Timer K).
+   */
+  private readonly udpFlows = new Map<string, UdpFlow>();
+
   constructor(
     private readonly connections: ConnectionRegistry,
     private readonly udp: readonly UdpListener[],
@@ -61,6 +70,16 @@ export class TargetResolver {
   /** Tokens: `udp|<listener>|<port>|<address>`, `<tcp|tls|ws|wss>|<stack>|<n>`. */
   private fromToken(token: string): InternalFlow | undefined {
     if (!token.startsWith('udp|')) return this.connections.byFlowToken(token);
+    const cached = this.udpFlows.get(token);
+    if (cached !== undefined) return cached;
+    const flow = this.parseUdpToken(token);
+    if (flow === undefined) return undefined;
+    if (this.udpFlows.size >= MAX_CACHED_UDP_FLOWS) this.udpFlows.delete(this.udpFlows.keys().next().value!);
+    this.udpFlows.set(token, flow);
+    return flow;
+  }
+
+  private parseUdpToken(token: string): UdpFlow | undefined {
     const second = token.indexOf('|', 4);
     const third = token.indexOf('|', second + 1);
     if (second === -1 || third === -1) return undefined;

@@ -36,20 +36,20 @@ function lookupLiteralsAtOnce(
 export class UdpListener {
   private socket: Socket | undefined;
   private boundSpec: BoundListener | undefined;
+  /** The address family, fixed by the listen spec; read on every send (isIPv6 is a long regular expression). */
+  readonly family: 4 | 6;
 
   constructor(
     readonly index: number,
     private readonly spec: ListenSpec,
     private readonly sink: TransportSink,
-  ) {}
+  ) {
+    this.family = isIPv6(spec.host) ? 6 : 4;
+  }
 
   get bound(): BoundListener {
     if (this.boundSpec === undefined) throw new Error('UDP listener not started');
     return this.boundSpec;
-  }
-
-  get family(): 4 | 6 {
-    return isIPv6(this.spec.host) ? 6 : 4;
   }
 
   start(): Promise<BoundListener> {
