@@ -49,6 +49,8 @@ export interface BenchConfig {
   readonly partitions: number;
   /** standalone: `--workers` of the server the bench starts (1: one process). */
   readonly serverWorkers: number;
+  /** standalone with serverWorkers above 1: `--worker-udp-ports` of the server (undefined: unset). */
+  readonly serverWorkerUdpPorts: number | undefined;
   readonly target: Endpoint | undefined;
   readonly metricsUrls: readonly string[];
   readonly redis: Endpoint | undefined;

@@ -82,6 +82,7 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   redis: { type: 'string', arg: 'HOST:PORT', help: 'External target: Redis to read INFO memory from.' },
   out: { type: 'string', arg: 'DIR', help: 'Where the JSON result goes (default loadtest/bench-results/).' },
   'server-workers': { type: 'string', arg: 'N', help: 'standalone (also with --compare): start it with --workers N, its edge in N worker processes (default 1: one process).' },
+  'server-worker-udp-ports': { type: 'string', arg: 'FIRST', help: 'standalone with --server-workers above 1: start it with --worker-udp-ports FIRST (0: any free ports), each worker sending its NOTIFYs from a UDP port of its own.' },
   'watcher-profile': {
     type: 'string',
     arg: 'LIST',
@@ -164,6 +165,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
     if (str(name) !== undefined && mode !== 'cluster') throw new UsageError(`--${name}: only with --mode cluster`);
   }
   if (str('server-workers') !== undefined && mode !== 'standalone') throw new UsageError('--server-workers: only with --mode standalone (the server the bench starts)');
+  if (str('server-worker-udp-ports') !== undefined && int('server-workers', 1) < 2) throw new UsageError('--server-worker-udp-ports: only with --server-workers above 1');
 
   const subscriptions = flag('big') ? BIG_SUBSCRIPTIONS : int('subscriptions', 100_000);
   const watchers = int('watchers', 10);
@@ -210,6 +212,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       agents: int('agents', 2),
       partitions: int('partitions', 256),
       serverWorkers: int('server-workers', 1),
+      serverWorkerUdpPorts: str('server-worker-udp-ports') === undefined ? undefined : int('server-worker-udp-ports', 0, 0),
       target,
       metricsUrls: (values['metrics-url'] as string[] | undefined) ?? [],
       redis: str('redis') === undefined ? undefined : hostPort('redis', str('redis')!),

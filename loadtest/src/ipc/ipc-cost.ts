@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { IpcBus, IpcBusHost, LocalBus, processChannel } from '@presence/bus';
 import { systemClock } from '@presence/core';
+import { DatagramRelay, RELAY_KEY_BYTES } from '@presence/standalone';
 import { createIpcStore, createMemoryStore, IpcStoreHost, isStoreFrame } from '@presence/store';
 
 /**
@@ -17,7 +19,12 @@ export interface IpcCostFigures {
   readonly busFanOut: CostFigure;
   /** One store call from a worker to the primary's MemoryStore (an edge loading a dialog). */
   readonly storeCall: CostFigure;
-  /** One SIP datagram read by the wrong worker, relayed through the primary to the right one (Call-ID affinity). */
+  /**
+   * One SIP datagram read by the wrong worker, relayed straight to its owner
+   * (Call-ID affinity; DatagramRelay). Here `workerMicros` is the worker that
+   * read it, `primaryMicros` the owner (a relay of the primary's standing in
+   * for the other worker); the datagrams come in bursts (serveIpcCostSender).
+   */
   readonly datagramHandOff: CostFigure;
 }
 
@@ -51,17 +58,17 @@ function cpuMicros(since: NodeJS.CpuUsage): number {
 /** Runs in the primary: forks one worker and drives each phase; `operations` per phase. */
 export async function measureIpcCost(operations: number): Promise<IpcCostFigures> {
   cluster.setupPrimary({ serialization: 'json' });
-  const worker = cluster.fork({ IPC_COST_ROLE: 'worker', IPC_COST_OPERATIONS: String(operations) });
+  const relayKey = randomBytes(RELAY_KEY_BYTES);
+  let relayed = 0;
+  let relayedAll: () => void = () => undefined;
+  const owner = await DatagramRelay.open(relayKey, () => void (++relayed === operations && relayedAll()), () => undefined);
+  const worker = cluster.fork({ IPC_COST_ROLE: 'worker', IPC_COST_OPERATIONS: String(operations), IPC_COST_RELAY_KEY: relayKey.toString('hex'), IPC_COST_RELAY_PORT: String(owner.port) });
   const nextReport = collectReports(worker);
   const bus = new LocalBus();
   const busHost = new IpcBusHost(bus, processChannel(worker));
   const store = await createMemoryStore({ clock: systemClock });
   const storeHost = new IpcStoreHost(store, processChannel(worker, isStoreFrame));
   bus.subscribe('pa.>', (message) => message.respond(PAYLOAD), { queue: 'agents' });
-  const relay = (message: { handOff?: string }): void => {
-    if (message.handOff !== undefined) worker.send({ handOff: message.handOff });
-  };
-  worker.on('message', relay);
   try {
     const { port } = await nextReport('ready');
     const figures: Partial<Record<Phase, CostFigure>> = {};
@@ -73,7 +80,10 @@ export async function measureIpcCost(operations: number): Promise<IpcCostFigures
     // The datagrams come from a third process, so neither measured process pays for sending them.
     const sender = cluster.fork({ IPC_COST_ROLE: 'sender', IPC_COST_PORT: String(port) });
     const start = process.cpuUsage();
+    const handedOff = new Promise<void>((resolve) => (relayedAll = resolve));
     worker.send({ run: 'datagramHandOff' });
+    await handedOff;
+    worker.send({ handedOff: true });
     figures.datagramHandOff = await figure(operations, start, nextReport('datagramHandOff'));
     sender.kill();
     const fanOutStart = process.cpuUsage();
@@ -85,7 +95,7 @@ export async function measureIpcCost(operations: number): Promise<IpcCostFigures
     figures.busFanOut = await figure(operations, fanOutStart, nextReport('busFanOut'));
     return figures as IpcCostFigures;
   } finally {
-    worker.off('message', relay);
+    await owner.close();
     busHost.close();
     storeHost.close();
     worker.kill();
@@ -134,19 +144,16 @@ export async function serveIpcCostWorker(): Promise<void> {
   bus.subscribe('ps.>', () => {
     if (++fannedOut === operations) fanOutDone();
   });
-  let handedOff = 0;
   let handOffDone: () => void = () => undefined;
-  // The wrong worker's half: read the datagram, find it is not ours, relay it; the right worker's half: take it in.
+  // The wrong worker's half: read the datagram, find it is not ours, relay it to its owner (the primary's relay here).
+  const relay = await DatagramRelay.open(Buffer.from(process.env['IPC_COST_RELAY_KEY'] ?? '', 'hex'), () => undefined, () => undefined);
+  const ownerPort = Number(process.env['IPC_COST_RELAY_PORT']);
   let relaying = false;
-  socket.on('message', (datagram) => {
-    if (relaying) process.send?.({ handOff: datagram.toString('latin1') });
+  socket.on('message', (datagram, source) => {
+    if (relaying) relay.send(ownerPort, 0, datagram, source.address, source.port);
   });
-  process.on('message', (message: { run?: Phase; handOff?: string }) => {
-    if (message.handOff !== undefined) {
-      Buffer.from(message.handOff, 'latin1');
-      if (++handedOff === operations) handOffDone();
-      return;
-    }
+  process.on('message', (message: { run?: Phase; handedOff?: boolean }) => {
+    if (message.handedOff === true) return handOffDone();
     if (message.run !== undefined) void run(message.run);
   });
   const loop = async (step: (i: number) => Promise<unknown>): Promise<void> => {
@@ -162,7 +169,6 @@ export async function serveIpcCostWorker(): Promise<void> {
     if (phase === 'storeCall') await loop((i) => store.loadDialog(`sub-${i}`));
     if (phase === 'busFanOut') await new Promise<void>((resolve) => (fannedOut === operations ? resolve() : (fanOutDone = resolve)));
     if (phase === 'datagramHandOff') {
-      handedOff = 0;
       relaying = true;
       await new Promise<void>((resolve) => (handOffDone = resolve));
       relaying = false;
@@ -172,12 +178,15 @@ export async function serveIpcCostWorker(): Promise<void> {
   process.send?.({ report: 'ready', port: socket.address().port });
 }
 
-/** Runs in a third forked process: sends datagrams to the worker, paced, until killed (some are lost on a busy box). */
+/**
+ * Runs in a third forked process: sends datagrams to the worker, paced, until killed (some are lost on a busy box):
+ * bursts of 5 a millisecond, as a PUBLISH to 10 watchers brings 10 NOTIFY responses, half of them to the other worker.
+ */
 export function serveIpcCostSender(): void {
   const port = Number(process.env['IPC_COST_PORT']);
   const sender = createSocket('udp4');
   const timer = setInterval(() => {
-    for (let i = 0; i < 20; i++) sender.send(DATAGRAM, port, '127.0.0.1');
+    for (let i = 0; i < 5; i++) sender.send(DATAGRAM, port, '127.0.0.1');
   }, 1);
   process.on('disconnect', () => {
     clearInterval(timer);

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
@@ -16,10 +17,25 @@ import { join } from 'node:path';
  *
  * The in-process inspector session answers synchronously, which lets the
  * 'exit' handler still write the final profile.
+ *
+ * A primary of `standalone --workers N` passes each SIGUSR2 on to its edge
+ * workers (node:cluster children, which load this preload too: NODE_OPTIONS
+ * is inherited), so their profiles are cut per phase like the primary's and
+ * their heaps collected before a memory reading.
  */
 const session = new Session();
 session.connect();
 const profileDir = process.env.PRESENCE_BENCH_CPU_PROFILE_DIR;
+
+process.on('SIGUSR2', () => {
+  for (const worker of Object.values(cluster.workers ?? {})) {
+    try {
+      worker?.process.kill('SIGUSR2');
+    } catch {
+      // the worker is gone: nothing to cut
+    }
+  }
+});
 
 if (profileDir !== undefined && profileDir !== '') {
   let part = 0;

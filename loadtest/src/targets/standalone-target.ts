@@ -12,6 +12,8 @@ export interface StandaloneOptions {
   readonly maxExpires: number;
   /** `--workers` (default 1: one process); the CPU probe counts the workers too (they are the server's children). */
   readonly workers?: number;
+  /** `--worker-udp-ports` (with workers above 1): each worker's NOTIFYs leave from a port of its own. */
+  readonly workerUdpPorts?: number;
   readonly cpuProfileDir?: string;
   readonly extraArgs?: readonly string[];
   /** --auth digest with these users (in a data directory of its own); none: --auth none. */
@@ -32,7 +34,7 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   // Without rules every watcher is allowed by default; with them the server keeps its default (confirm), so only the rules let watchers see.
   const authorization = options.presRules === undefined ? ALLOW_EVERY_WATCHER_ARGS : [];
   const workers = options.workers ?? 1;
-  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...authorization, ...auth.args, ...(workers > 1 ? ['--workers', String(workers)] : []), ...(options.extraArgs ?? [])];
+  const args = ['--listen', listen, ...presenceServerArgs(options.maxExpires), ...authorization, ...auth.args, ...(workers > 1 ? ['--workers', String(workers)] : []), ...(options.workerUdpPorts === undefined ? [] : ['--worker-udp-ports', String(options.workerUdpPorts)]), ...(options.extraArgs ?? [])];
   let server;
   try {
     server = await withServerPreload(options.cpuProfileDir, () => startPresenceProcess(children, 'standalone', 'bench-standalone', httpPort, args));
@@ -42,7 +44,7 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
   }
   return {
     kind: 'standalone',
-    label: `standalone${workers > 1 ? ` --workers ${workers}` : ''}${options.users === undefined ? '' : '+digest'}`,
+    label: `standalone${workers > 1 ? ` --workers ${workers}` : ''}${options.workerUdpPorts === undefined ? '' : ' (own ports)'}${options.users === undefined ? '' : '+digest'}`,
     endpoints: (transport: TransportName) => [{ host, port: transport === 'ws' ? wsPort : sipPort }],
     probes: [{ name: 'standalone', metricsUrl: `${server.httpUrl}/metrics`, pid: server.child.process.pid }],
     async stop() {

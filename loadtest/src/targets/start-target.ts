@@ -17,7 +17,7 @@ export async function startTarget(mode: TargetMode, config: BenchConfig, users?:
   const optional = { ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }), ...(users === undefined ? {} : { users }), ...(presRules === undefined ? {} : { presRules }) };
   switch (mode) {
     case 'standalone':
-      return startStandaloneTarget({ maxExpires: MAX_EXPIRES, workers: config.serverWorkers, ...optional });
+      return startStandaloneTarget({ maxExpires: MAX_EXPIRES, workers: config.serverWorkers, ...(config.serverWorkerUdpPorts === undefined ? {} : { workerUdpPorts: config.serverWorkerUdpPorts }), ...optional });
     case 'cluster':
       return startClusterTarget({ edges: config.edges, agents: config.agents, partitions: config.partitions, maxExpires: MAX_EXPIRES, ...optional });
     case 'kamailio':

@@ -314,6 +314,12 @@ export const STANDALONE_OPTIONS: OptionTable = {
     default: '1',
     help: 'Edge worker processes sharing the SIP listeners (auto: one per CPU). 1: everything in one process. Above 1, this process keeps the agent, store, HTTP and XCAP, and each UDP dialog stays on one worker (by Call-ID).',
   },
+  'worker-udp-ports': {
+    kind: 'integer',
+    placeholder: 'FIRST',
+    min: 0,
+    help: 'With --workers above 1: worker i sends its UDP requests (NOTIFY, MESSAGE) from a port of its own, FIRST+i (0: any free port), on each UDP listen address and named in their Via, so their responses come straight back to it instead of half of them through the other worker. Open these ports too. Watchers behind a NAT that only lets in the port they sent to may not get those NOTIFYs: leave it unset for them (requests leave from the shared port).',
+  },
   ...PROCESS_OPTIONS,
   ...ADMIN_OPTIONS,
   ...TRACE_OPTIONS,

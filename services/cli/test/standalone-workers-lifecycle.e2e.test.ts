@@ -30,7 +30,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-describe('standalone --workers 2: datagrams on the wrong worker, a worker crash, SIGHUP, SIGTERM', () => {
+describe('standalone --workers 2: datagrams on the wrong worker, worker UDP ports, a worker crash, SIGHUP, SIGTERM', () => {
   const uas: TestUa[] = [];
   let target: WorkersTarget | undefined;
   afterEach(async () => {
@@ -92,6 +92,49 @@ describe('standalone --workers 2: datagrams on the wrong worker, a worker crash,
     expect(changed.status).toBe(200);
     for (const dialog of dialogs) expect(tuplesOf((await dialog.nextNotify()).body)).toEqual(['t:closed']);
     expect(target.server.child.exited()).toBe(false);
+  });
+
+  it('workers - NOTIFYs leave from a worker port named in their Via; answered there, their 200s reach the worker without a relay', async () => {
+    target = await startWorkersTarget({ args: ['--worker-udp-ports', '0'] });
+    const metrics = async () => target!.server.metrics();
+    const presentity = 'sip:ports@example.com';
+    const publisher = await ua('ports');
+    const first = await publish(publisher, presentity, { body: pidf(presentity, [{ id: 't', basic: 'open' }]), expires: 600 });
+    expect(first.status).toBe(200);
+
+    // Twelve Call-IDs: about half owned by each worker.
+    const dialogs: TestDialog[] = [];
+    const sourcePorts = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      const { response, dialog } = await (await ua(`watcher${i}`)).subscribe(presentity, { expires: 600 });
+      expect(response.status).toBe(200);
+      const notify = await dialog.nextNotify();
+      expect(tuplesOf(notify.body)).toEqual(['t:open']);
+      expect(notify.flow.remotePort, 'not the shared SIP port').not.toBe(target.sipPort);
+      // RFC 3261 §18.2.2: the response goes to the Via's sent-by port (with rport: the source port), here one and the same.
+      expect(notify.header('via')).toMatch(new RegExp(`^SIP/2.0/UDP 127\\.0\\.0\\.1:${notify.flow.remotePort};branch=z9hG4bK[^;,]*\\.w[01];rport`));
+      sourcePorts.add(notify.flow.remotePort);
+      dialogs.push(dialog);
+    }
+    expect(sourcePorts.size, 'one port per worker').toBe(2);
+    await eventually(async () => expect(metricValue(await metrics(), 'presence_notifies_sent_total', { result: 'ok' })).toBe(12));
+    const relayedBefore = metricValue(await metrics(), 'presence_udp_relays_total', { result: 'relayed' });
+
+    const changed = await publish(publisher, presentity, { ifMatch: first.header('sip-etag')!, body: pidf(presentity, [{ id: 't', basic: 'closed' }]), expires: 600 });
+    expect(changed.status).toBe(200);
+    for (const dialog of dialogs) expect(tuplesOf((await dialog.nextNotify()).body)).toEqual(['t:closed']);
+    await eventually(async () => expect(metricValue(await metrics(), 'presence_notifies_sent_total', { result: 'ok' })).toBe(24));
+    // Through the shared socket, about six of the twelve 200s would have been read by the other worker; only the PUBLISH may be.
+    const relayedAfter = metricValue(await metrics(), 'presence_udp_relays_total', { result: 'relayed' });
+    expect(relayedAfter - relayedBefore).toBeLessThanOrEqual(1);
+    expect(metricValue(await metrics(), 'presence_notifies_sent_total', { result: 'timeout' })).toBe(0);
+
+    // In-dialog requests still go to the dialog's remote target, the shared port, and reach the dialog's worker.
+    for (const dialog of dialogs) {
+      const refresh = await dialog.refresh(600);
+      expect(refresh.status).toBe(200);
+      expect(tuplesOf((await dialog.nextNotify()).body)).toEqual(['t:closed']);
+    }
   });
 
   it('workers - TCP: a MESSAGE read by one worker for a contact whose connection another worker holds goes out on that connection (forwarded through the primary)', async () => {

@@ -64,6 +64,8 @@ export class SipStackImpl implements SipStack, TransportSink {
   private readonly wire: WireObserver | undefined;
   /** Ends every branch we draw when workers share the listeners, so a UDP response finds this worker. */
   private readonly branchMark: string;
+  /** WorkerSharing.ownUdpPort: this worker's own socket beside each shared UDP listener, and the Via start naming it. */
+  private readonly workerUdp = new Map<UdpListener, { readonly own: UdpListener; viaStart: string }>();
 
   constructor(private readonly options: SipStackOptions) {
     this.logger = options.logger;
@@ -113,6 +115,15 @@ export class SipStackImpl implements SipStack, TransportSink {
       if (spec.transport !== 'udp') this.connections.expect(spec.transport);
       this.all.push(this.createListener(spec, index, tls));
     });
+    const ownUdpPort = options.sharing?.ownUdpPort;
+    if (ownUdpPort !== undefined) {
+      // After every shared one, so a listener index names the same socket in every worker (relayed datagrams carry it).
+      for (const [index, spec] of options.listen.filter((l) => l.transport === 'udp').entries()) {
+        const own = new UdpListener(this.udp.length, { transport: 'udp', host: spec.host, port: ownUdpPort }, this, true);
+        this.workerUdp.set(this.udp[index]!, { own, viaStart: '' });
+        this.udp.push(own);
+      }
+    }
     this.targets = new TargetResolver(this.connections, this.udp, this, this.logger, options.tls?.trustedCa);
   }
 
@@ -149,9 +160,10 @@ export class SipStackImpl implements SipStack, TransportSink {
     const bound: BoundListener[] = [];
     try {
       for (const listener of this.all) bound.push(await listener.start());
+      for (const { own } of this.workerUdp.values()) await own.start();
     } catch (error) {
       this.state = 'stopped';
-      await Promise.all(this.all.map((l) => l.stop()));
+      await Promise.all([...this.all, ...this.ownUdp()].map((l) => l.stop()));
       throw error;
     }
     this.bound = bound;
@@ -161,6 +173,7 @@ export class SipStackImpl implements SipStack, TransportSink {
       const sentBy = listener === undefined ? this.host : `${this.host}:${listener.port}`;
       this.viaStarts.set(transport, `SIP/2.0/${transport.toUpperCase()} ${sentBy};branch=`);
     }
+    for (const egress of this.workerUdp.values()) egress.viaStart = `SIP/2.0/UDP ${this.host}:${egress.own.bound.port};branch=`;
     this.state = 'started';
     return [...bound];
   }
@@ -214,7 +227,9 @@ export class SipStackImpl implements SipStack, TransportSink {
     if (request.branchKey !== undefined && !/^[A-Za-z0-9-]+$/.test(request.branchKey)) return Promise.reject(new TypeError(`invalid branch key ${request.branchKey}`));
     const branch = newBranch(request.branchKey) + this.branchMark;
     let flow = this.state === 'started' ? this.resolve(target) : undefined;
-    let via = this.viaFor(flow?.transport ?? 'udp', branch);
+    const egress = flow instanceof UdpFlow ? this.workerUdp.get(flow.listener) : undefined;
+    if (egress !== undefined && flow !== undefined) flow = new UdpFlow(egress.own, flow.remoteAddress, flow.remotePort);
+    let via = egress === undefined ? this.viaFor(flow?.transport ?? 'udp', branch) : `${egress.viaStart}${branch};rport`;
     if (flow === undefined) {
       this.counters.transportFailures++;
       this.logger?.debug({ method: request.method, state: this.state }, 'no flow for request');
@@ -272,7 +287,11 @@ export class SipStackImpl implements SipStack, TransportSink {
     this.intake.stop();
     this.client.stop();
     this.server.stop();
-    await Promise.all([...this.all.map((l) => l.stop()), this.connections.closeAll()]);
+    await Promise.all([...this.all.map((l) => l.stop()), ...this.ownUdp().map((l) => l.stop()), this.connections.closeAll()]);
+  }
+
+  private ownUdp(): UdpListener[] {
+    return [...this.workerUdp.values()].map((egress) => egress.own);
   }
 
   // ---- TransportSink ----

@@ -39,10 +39,12 @@ export class UdpListener {
   /** The address family, fixed by the listen spec; read on every send (isIPv6 is a long regular expression). */
   readonly family: 4 | 6;
 
+  /** `workerOwn`: a worker's own socket beside the shared ones (WorkerSharing.ownUdpPort), never shared. */
   constructor(
     readonly index: number,
     private readonly spec: ListenSpec,
     private readonly sink: TransportSink,
+    private readonly workerOwn = false,
   ) {
     this.family = isIPv6(spec.host) ? 6 : 4;
   }
@@ -65,7 +67,7 @@ export class UdpListener {
       socket.once('error', onError);
       socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
       // Workers share one socket through the cluster primary (node:cluster): not exclusive.
-      socket.bind({ address: host, port, exclusive: this.sink.sharing === undefined }, () => {
+      socket.bind({ address: host, port, exclusive: this.workerOwn || this.sink.sharing === undefined }, () => {
         socket.off('error', onError);
         this.enlargeBuffers(socket);
         socket.on('error', (err) => this.sink.logger?.warn({ err, transport: 'udp' }, 'UDP socket error'));
@@ -153,7 +155,7 @@ export class UdpFlow implements InternalFlow {
   readonly users: Set<FlowUser> | undefined = undefined;
 
   constructor(
-    private readonly listener: UdpListener,
+    readonly listener: UdpListener,
     readonly remoteAddress: string,
     readonly remotePort: number,
   ) {}

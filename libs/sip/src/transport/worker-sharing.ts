@@ -15,6 +15,17 @@ export interface WorkerSharing {
    * during the call only; may drop it (UDP: the sender retransmits).
    */
   relay(datagram: Buffer, owner: number, listenerIndex: number, address: string, port: number): void;
+  /**
+   * A UDP port of this worker's own (0: any free one), bound on the address
+   * of each shared UDP listener. The requests this worker sends over UDP
+   * (NOTIFY, MESSAGE) leave from it and name it in their Via, so the
+   * responses of every client that answers to the source port or to the Via
+   * (RFC 3261 §18.2.2, RFC 3581) come straight back to this worker instead
+   * of through the shared socket, read by either worker, and a relay.
+   * Undefined: requests leave from the shared socket (one port to open, the
+   * one a NATed watcher's pinhole knows).
+   */
+  readonly ownUdpPort?: number;
 }
 
 /** Marks the branches of our requests with the worker that sent them: `.w<index>` at the end (loop-detection prefixes stay intact). */

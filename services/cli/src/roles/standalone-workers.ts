@@ -17,8 +17,21 @@ export function workersFromOptions(values: OptionValues): number {
   const raw = String(values.workers ?? '1').trim();
   const count = raw === 'auto' ? availableParallelism() : /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) throw new UsageError(`--workers: expected an integer from 1 to ${MAX_WORKERS} or "auto", got "${raw}"`);
+  // Checked here, in the primary, so a bad value stops the server before any worker starts.
+  if (count > 1) workerUdpPort(values, count - 1, count);
   if (count > 1 && values['sip-trace'] !== undefined) throw new UsageError('--sip-trace writes one pcap file from one process: not with --workers above 1 (use --hep, which every worker sends to)');
   return count;
+}
+
+/**
+ * `--worker-udp-ports FIRST`: the UDP port of worker `index`'s own (FIRST+index; 0 for any free port), or
+ * undefined when unset. Refused when the last worker's port would not exist.
+ */
+export function workerUdpPort(values: OptionValues, index: number, count: number): number | undefined {
+  const first = values['worker-udp-ports'];
+  if (first === undefined) return undefined;
+  if (typeof first !== 'number' || first + count - 1 > 65_535) throw new UsageError(`--worker-udp-ports: ${String(first)} + ${count} workers passes port 65535`);
+  return first === 0 ? 0 : first + index;
 }
 
 /** This process is an edge worker forked by a standalone primary (node:cluster, with its index in the environment). */
@@ -48,6 +61,7 @@ export async function runEdgeWorker(values: OptionValues): Promise<void> {
     index,
     count,
     relayKey: Buffer.from(process.env[WORKER_RELAY_KEY_ENV] ?? '', 'hex'),
+    ownUdpPort: workerUdpPort(values, index, count),
     edge,
     subjectPrefix: prefixes(values).subjects,
     metrics,

@@ -14,6 +14,8 @@ export interface EdgeWorkerOptions {
   readonly count: number;
   /** The server's relay key (the primary's WORKER_RELAY_KEY_ENV), which frames between workers start with. */
   readonly relayKey: Buffer;
+  /** WorkerSharing.ownUdpPort: the UDP port this worker sends its requests from (0: any free one); absent: the shared port. */
+  readonly ownUdpPort?: number;
   /** The edge's configuration, its edgeId this worker's own (workerEdgeId). */
   readonly edge: EdgeConfig;
   readonly subjectPrefix?: string;
@@ -55,6 +57,7 @@ export async function startEdgeWorker(options: EdgeWorkerOptions): Promise<EdgeW
   const sharing: WorkerSharing = {
     worker: options.index,
     workers: options.count,
+    ...(options.ownUdpPort === undefined ? {} : { ownUdpPort: options.ownUdpPort }),
     relay(datagram, owner, listener, address, port) {
       const peer = peers[owner] ?? 0;
       options.onRelay?.(peer !== 0 && relay.send(peer, listener, datagram, address, port));
