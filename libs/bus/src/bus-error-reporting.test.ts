@@ -49,6 +49,11 @@ describe('reportBusErrors', () => {
       close: () => local.close(),
     };
     expect(reportBusErrors(crossing, () => undefined).requestValue).toBeUndefined();
+    expect(reportBusErrors(crossing, () => undefined).publishValue).toBeUndefined();
+    const failures: BusOperation[] = [];
+    const reporting = reportBusErrors(local, (operation) => void failures.push(operation));
+    expect(() => reporting.publishValue?.('ps.*', { n: 1 }, () => new Uint8Array())).toThrow(InvalidSubjectError);
+    expect(failures).toEqual(['publish']);
     await local.close();
   });
 });

@@ -3,7 +3,7 @@ import { sleep } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, BusMessage } from './bus.js';
 import { BusClosedError, BusTimeoutError, NoRespondersError } from './errors/bus-errors.js';
-import { receivedValue, requestValue, respondWithValue } from './value-messages.js';
+import { publishValue, receivedValue, requestValue, respondWithValue } from './value-messages.js';
 
 /** What a bus implementation's test file hands to the contract for every test. */
 export interface BusUnderTest {
@@ -105,6 +105,18 @@ export function busContract(name: string, factory: () => Promise<BusUnderTest>):
         for (const payload of sent) bus.publish(subject('order'), bytes(payload));
         await waitFor(() => received.length === sent.length, 'all messages');
         expect(received).toEqual(sent);
+      });
+
+      it('publish - a published value reaches subscribers as its encoding, flat or not', async () => {
+        const received = collect(subject('values'));
+        const encode = (value: object): Uint8Array => bytes(JSON.stringify(value));
+        const flat = { n: 1 };
+        publishValue(bus, subject('values'), flat, encode);
+        flat.n = 2;
+        publishValue(bus, subject('values'), { nested: { n: 3 } }, encode);
+        publishValue(bus, subject('nobody'), { n: 4 }, encode);
+        await waitFor(() => received.length === 2, 'both values');
+        expect(received).toEqual(['{"n":1}', '{"nested":{"n":3}}']);
       });
 
       it('publish - carries binary payloads unchanged', async () => {

@@ -57,6 +57,14 @@ export interface RequestOptions {
  */
 export interface Bus {
   publish(subject: string, data: Uint8Array): void;
+  /**
+   * publish() for a value, in-process only (LocalBus): encoded only if some
+   * subscription matches (a change nobody watches costs no JSON), and a flat
+   * value is snapshot as a frozen copy, encoded at most once, when a
+   * subscriber first reads `data`. Call it through publishValue(), which
+   * encodes for the buses that do not have it.
+   */
+  publishValue?(subject: string, value: FlatValue, encode: (value: FlatValue) => Uint8Array): void;
   /** Handlers may be async; a handler that throws or rejects is logged and does not stop delivery. */
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options?: SubscribeOptions): BusSubscription;
   /**

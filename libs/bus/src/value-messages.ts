@@ -12,6 +12,12 @@ export function requestValue<R>(bus: Bus, subject: string, value: FlatValue, cod
   return bus.request(subject, codec.encode(value), options).then((reply) => codec.decodeReply(reply));
 }
 
+/** Publishes a value: encoded at once for a bus that crosses processes; in-process only if someone listens. */
+export function publishValue<T extends FlatValue>(bus: Bus, subject: string, value: T, encode: (value: T) => Uint8Array): void {
+  if (bus.publishValue === undefined) bus.publish(subject, encode(value));
+  else bus.publishValue(subject, value, encode as (value: FlatValue) => Uint8Array);
+}
+
 /** The request's value: the sender's own (frozen) when handed over in-process, else `decode(message.data)`. */
 export function receivedValue<T>(message: BusMessage, decode: (data: Uint8Array) => T): T {
   return message.value === undefined ? decode(message.data) : (message.value as T);

@@ -4,7 +4,7 @@ import type { BusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
 import { InvalidSubjectError } from '../errors/invalid-subject-error.js';
 import { LocalBus } from './local-bus.js';
-import { receivedValue, requestValue, respondWithValue } from '../value-messages.js';
+import { publishValue, receivedValue, requestValue, respondWithValue } from '../value-messages.js';
 
 /** Behaviour of LocalBus beyond the Bus contract (exact round-robin, no copies, logging, drain details). */
 
@@ -109,6 +109,29 @@ describe('LocalBus specifics', () => {
     expect(logger.errors).toHaveLength(2);
     expect(logger.errors.map((e) => ((e.context as { err: Error }).err).message).sort()).toEqual(['async', 'sync']);
     expect(logger.errors[0]!.context).toMatchObject({ subject: 's.1' });
+  });
+
+  it('publish values - nothing is encoded without a matching subscription; a flat value is encoded once for all its subscribers', async () => {
+    bus = new LocalBus();
+    let encodings = 0;
+    const encode = (value: object): Uint8Array => (encodings++, bytes(JSON.stringify(value)));
+    publishValue(bus, 'ps.1.nobody', { n: 1 }, encode);
+    const seen: BusMessage[] = [];
+    bus.subscribe('ps.1.a', (message) => void seen.push(message));
+    bus.subscribe('ps.*.a', (message) => void seen.push(message));
+    publishValue(bus, 'ps.1.a', { n: 2 }, encode);
+    await tick();
+    expect(encodings).toBe(0);
+    expect(seen.map((message) => new TextDecoder().decode(message.data))).toEqual(['{"n":2}', '{"n":2}']);
+    expect(encodings).toBe(1);
+    expect(Object.isFrozen(seen[0]!.value)).toBe(true);
+    // Not flat: encoded when published, so a later change to it cannot reach the bytes.
+    const nested = { list: [1] };
+    publishValue(bus, 'ps.1.a', nested, encode);
+    nested.list.push(2);
+    await tick();
+    expect(new TextDecoder().decode(seen[2]!.data)).toBe('{"list":[1]}');
+    expect(seen[2]!.value).toBeUndefined();
   });
 
   it('request values - a flat value crosses frozen and unencoded both ways; a subscriber reading data gets it encoded', async () => {

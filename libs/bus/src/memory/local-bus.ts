@@ -32,6 +32,7 @@ type State = 'open' | 'closing' | 'closed';
  *   least recently picked member first (round-robin for a stable group).
  * - All subscribers of one publish share one message object and the very
  *   Uint8Array given to publish(): nothing is copied, so nobody may mutate it.
+ * - publishValue() encodes nothing when no subscription matches.
  * - requestValue() hands a flat value over as a frozen copy, and a flat
  *   reply given to respondValue() comes back as one: what encoding and
  *   decoding would give, without JSON. A subscriber reading `data` gets the
@@ -73,6 +74,16 @@ export class LocalBus implements Bus {
     if (this.state === 'closed') throw new BusClosedError();
     checkPublishSubject(subject);
     this.dispatch(new LocalMessage(subject, data, undefined));
+  }
+
+  publishValue(subject: string, value: FlatValue, encode: (value: FlatValue) => Uint8Array): void {
+    if (this.state === 'closed') throw new BusClosedError();
+    checkPublishSubject(subject);
+    const matches = this.index.match(subject);
+    if (matches.length === 0) return;
+    // Not flat: encoded now, as publish() would have been given it, so later changes to the value cannot reach the bytes.
+    const payload = isFlatValue(value) ? new HandedValue(frozenCopy(value), encode) : encode(value);
+    this.dispatch(new LocalMessage(subject, payload, undefined), matches);
   }
 
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
@@ -152,8 +163,7 @@ export class LocalBus implements Bus {
   }
 
   /** Queues the message for every receiver; returns how many there are. */
-  private dispatch(message: LocalMessage): number {
-    const matches = this.index.match(message.subject);
+  private dispatch(message: LocalMessage, matches = this.index.match(message.subject)): number {
     if (matches.length === 0) return 0;
     let groups: Map<string, LocalSubscription> | undefined;
     let receivers = 0;
