@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Bus } from './bus.js';
 import { type BusOperation, reportBusErrors } from './bus-error-reporting.js';
 import { BusClosedError } from './errors/bus-errors.js';
 import { InvalidSubjectError } from './errors/invalid-subject-error.js';
@@ -29,5 +30,30 @@ describe('reportBusErrors', () => {
     await expect(bus.request('pa.1', new Uint8Array(), { timeoutMs: 100 })).rejects.toBeInstanceOf(BusClosedError);
     expect(failures.map(([operation]) => operation)).toEqual(['publish', 'publish', 'subscribe']);
     expect(failures[1]![1]).toBeInstanceOf(BusClosedError);
+  });
+
+  it('values - keeps the in-process value hand-over of a bus that has one, and adds none to a bus without', async () => {
+    const local = new LocalBus();
+    const wrapped = reportBusErrors(local, () => undefined);
+    wrapped.subscribe('pa.1', (message) => message.respondValue?.({ got: (message.value as { n: number }).n }, () => new Uint8Array()));
+    const never = (): never => {
+      throw new Error('nothing is encoded or decoded in-process');
+    };
+    expect(await wrapped.requestValue?.('pa.1', { n: 7 }, { encode: never, decodeReply: never }, { timeoutMs: 1000 })).toEqual({ got: 7 });
+    // A bus that crosses processes (NATS, IPC) has no requestValue: the wrapper must not claim one.
+    const crossing: Bus = {
+      publish: (subject, data) => local.publish(subject, data),
+      subscribe: (subject, handler, options) => local.subscribe(subject, handler, options),
+      request: (subject, data, options) => local.request(subject, data, options),
+      onReconnect: (listener) => local.onReconnect(listener),
+      close: () => local.close(),
+    };
+    expect(reportBusErrors(crossing, () => undefined).requestValue).toBeUndefined();
+    expect(reportBusErrors(crossing, () => undefined).publishValue).toBeUndefined();
+    const failures: BusOperation[] = [];
+    const reporting = reportBusErrors(local, (operation) => void failures.push(operation));
+    expect(() => reporting.publishValue?.('ps.*', { n: 1 }, () => new Uint8Array())).toThrow(InvalidSubjectError);
+    expect(failures).toEqual(['publish']);
+    await local.close();
   });
 });

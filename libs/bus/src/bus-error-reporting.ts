@@ -16,7 +16,7 @@ export type BusErrorListener = (operation: BusOperation, error: unknown) => void
  * timeout) and are passed through.
  */
 export function reportBusErrors(bus: Bus, onError: BusErrorListener): Bus {
-  return {
+  const reporting: Bus = {
     publish(subject, data) {
       try {
         bus.publish(subject, data);
@@ -37,4 +37,17 @@ export function reportBusErrors(bus: Bus, onError: BusErrorListener): Bus {
     onReconnect: (listener) => bus.onReconnect(listener),
     close: () => bus.close(),
   };
+  // Only a bus that hands values over in-process has requestValue and publishValue; the others must keep lacking it (requestValue() encodes then).
+  if (bus.requestValue !== undefined) reporting.requestValue = (subject, value, codec, options) => bus.requestValue!(subject, value, codec, options);
+  if (bus.publishValue !== undefined) {
+    reporting.publishValue = (subject, value, encode) => {
+      try {
+        bus.publishValue!(subject, value, encode);
+      } catch (error) {
+        onError('publish', error);
+        throw error;
+      }
+    };
+  }
+  return reporting;
 }

@@ -3,6 +3,7 @@ import { sleep } from '@presence/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bus, BusMessage } from './bus.js';
 import { BusClosedError, BusTimeoutError, NoRespondersError } from './errors/bus-errors.js';
+import { publishValue, receivedValue, requestValue, respondWithValue } from './value-messages.js';
 
 /** What a bus implementation's test file hands to the contract for every test. */
 export interface BusUnderTest {
@@ -104,6 +105,18 @@ export function busContract(name: string, factory: () => Promise<BusUnderTest>):
         for (const payload of sent) bus.publish(subject('order'), bytes(payload));
         await waitFor(() => received.length === sent.length, 'all messages');
         expect(received).toEqual(sent);
+      });
+
+      it('publish - a published value reaches subscribers as its encoding, flat or not', async () => {
+        const received = collect(subject('values'));
+        const encode = (value: object): Uint8Array => bytes(JSON.stringify(value));
+        const flat = { n: 1 };
+        publishValue(bus, subject('values'), flat, encode);
+        flat.n = 2;
+        publishValue(bus, subject('values'), { nested: { n: 3 } }, encode);
+        publishValue(bus, subject('nobody'), { n: 4 }, encode);
+        await waitFor(() => received.length === 2, 'both values');
+        expect(received).toEqual(['{"n":1}', '{"nested":{"n":3}}']);
       });
 
       it('publish - carries binary payloads unchanged', async () => {
@@ -246,6 +259,40 @@ export function busContract(name: string, factory: () => Promise<BusUnderTest>):
         bus.subscribe(subject('late'), (message) => void late.push(message));
         await expect(bus.request(subject('late'), bytes(''), { timeoutMs: 50 })).rejects.toBeInstanceOf(BusTimeoutError);
         expect(() => late[0]?.respond(bytes('too late'))).not.toThrow();
+      });
+
+      it('request - a value request reaches a value responder and a bytes responder alike, with what the bytes say', async () => {
+        const codec = { encode: (value: object) => bytes(JSON.stringify(value)), decodeReply: (data: Uint8Array) => JSON.parse(text(data)) as { echoed: string } };
+        const decode = (data: Uint8Array) => JSON.parse(text(data)) as { word: string; n: number };
+        bus.subscribe(subject('val'), (message) => {
+          const asked = receivedValue(message, decode);
+          respondWithValue(message, { echoed: `${asked.word}${asked.n}` }, codec.encode);
+        });
+        bus.subscribe(subject('raw'), (message) => message.respond(bytes(JSON.stringify({ echoed: `raw:${decode(message.data).word}` }))));
+        const sent = { word: 'hi', n: 2 };
+        expect(await requestValue(bus, subject('val'), sent, codec, { timeoutMs: 2_000 })).toEqual({ echoed: 'hi2' });
+        expect(await requestValue(bus, subject('raw'), sent, codec, { timeoutMs: 2_000 })).toEqual({ echoed: 'raw:hi' });
+        // A value that is not flat travels as bytes.
+        expect(await requestValue(bus, subject('val'), { word: 'x', n: 1, nested: { a: 1 } }, codec, { timeoutMs: 2_000 })).toEqual({ echoed: 'x1' });
+        await expect(requestValue(bus, subject('none'), sent, codec, { timeoutMs: 2_000 })).rejects.toBeInstanceOf(NoRespondersError);
+      });
+
+      it('request - a value request: neither side sees the other change what it sent', async () => {
+        const codec = { encode: (value: object) => bytes(JSON.stringify(value)), decodeReply: (data: Uint8Array) => JSON.parse(text(data)) as { reply: string } };
+        const replyValue = { reply: 'original' };
+        let receivedWord: string | undefined;
+        bus.subscribe(subject('iso'), async (message) => {
+          const asked = receivedValue(message, (data) => JSON.parse(text(data)) as { word: string });
+          await sleep(20);
+          receivedWord = asked.word;
+          respondWithValue(message, replyValue, codec.encode);
+          replyValue.reply = 'changed after answering';
+        });
+        const sent = { word: 'before' };
+        const reply = requestValue(bus, subject('iso'), sent, codec, { timeoutMs: 2_000 });
+        sent.word = 'changed after sending';
+        expect(await reply).toEqual({ reply: 'original' });
+        expect(receivedWord).toBe('before');
       });
 
       it('request - respond on a plain publication is a no-op', async () => {

@@ -6,7 +6,22 @@ export interface BusMessage {
   readonly expectsReply: boolean;
   /** Answers a request; a no-op for plain publications. */
   respond(data: Uint8Array): void;
+  /**
+   * In-process only (LocalBus, a request sent with requestValue): a frozen
+   * copy of the value the sender would have encoded, so the receiver need
+   * not decode `data`. Read it through receivedValue().
+   */
+  readonly value?: FlatValue;
+  /** In-process only: answers with a value the requester need not decode. Call it through respondWithValue(). */
+  respondValue?(value: FlatValue, encode: (value: FlatValue) => Uint8Array): void;
 }
+
+/**
+ * A message a bus may hand over in-process instead of its bytes: an object
+ * whose own properties are all strings, numbers, booleans, null or
+ * undefined, so a shallow frozen copy is as good as a decoded one.
+ */
+export type FlatValue = object;
 
 export interface BusSubscription {
   /** Stops deliveries at once; messages already on their way to it are dropped. */
@@ -25,6 +40,12 @@ export interface SubscribeOptions {
   readonly queue?: string;
 }
 
+/** How a request value is written as bytes and its reply read from them. */
+export interface ValueCodec<R> {
+  encode(value: FlatValue): Uint8Array;
+  decodeReply(data: Uint8Array): R;
+}
+
 export interface RequestOptions {
   readonly timeoutMs: number;
 }
@@ -36,6 +57,14 @@ export interface RequestOptions {
  */
 export interface Bus {
   publish(subject: string, data: Uint8Array): void;
+  /**
+   * publish() for a value, in-process only (LocalBus): encoded only if some
+   * subscription matches (a change nobody watches costs no JSON), and a flat
+   * value is snapshot as a frozen copy, encoded at most once, when a
+   * subscriber first reads `data`. Call it through publishValue(), which
+   * encodes for the buses that do not have it.
+   */
+  publishValue?(subject: string, value: FlatValue, encode: (value: FlatValue) => Uint8Array): void;
   /** Handlers may be async; a handler that throws or rejects is logged and does not stop delivery. */
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options?: SubscribeOptions): BusSubscription;
   /**
@@ -44,6 +73,14 @@ export interface Bus {
    * BusTimeoutError when no reply comes within `timeoutMs`.
    */
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array>;
+  /**
+   * request() for a value and its codec, in-process only (LocalBus): a flat
+   * value (isFlatValue) goes to the responder as a frozen copy and a flat
+   * reply comes back as one, neither encoded nor decoded; anything else
+   * travels as bytes. Call it through requestValue(), which encodes for the
+   * buses that do not have it.
+   */
+  requestValue?<R>(subject: string, value: FlatValue, codec: ValueCodec<R>, options: RequestOptions): Promise<R>;
   /** Registers a listener called after the bus reconnects following a disconnection; returns an unregister function. */
   onReconnect(listener: () => void): () => void;
   /** Flushes pending work, stops deliveries; later calls reject/throw BusClosedError. */

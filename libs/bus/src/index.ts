@@ -1,4 +1,5 @@
-export type { Bus, BusMessage, BusSubscription, SubscribeOptions, RequestOptions } from './bus.js';
+export type { Bus, BusMessage, BusSubscription, FlatValue, SubscribeOptions, RequestOptions, ValueCodec } from './bus.js';
+export { publishValue, receivedValue, requestValue, respondWithValue } from './value-messages.js';
 export type { BusLogger } from './bus-logger.js';
 export { silentBusLogger } from './bus-logger.js';
 export { NoRespondersError, BusTimeoutError, BusClosedError, BusTransportError } from './errors/bus-errors.js';

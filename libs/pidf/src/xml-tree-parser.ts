@@ -4,6 +4,8 @@ import { PidfError } from './pidf-error.js';
 import type { PidfLimits } from './pidf-limits.js';
 import { XMLNS_NS } from './namespaces.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './xml-node.js';
+import { readSimpleXml } from './simple-xml-reader.js';
+import { withoutIndentation } from './xml-whitespace.js';
 
 /** An element still being read; frozen into an XmlElement at its end tag. */
 interface OpenElement {
@@ -28,8 +30,6 @@ export interface TreeParseOptions {
   readonly keepNamespaceDeclarations?: boolean;
 }
 
-const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
-
 /**
  * Parses well-formed, namespace-aware XML into an element tree: the one
  * hardened XML reader of the code base (PIDF here, pres-rules and
@@ -40,8 +40,16 @@ const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
  * and external entities before any of them is declared. Limits are
  * enforced from the SAX events, by throwing from the handler, so the parser
  * stops at the first excess instead of building an unbounded tree.
+ *
+ * Plain documents are read by readSimpleXml into the very tree saxes
+ * would give; saxes reads the rest and judges every refusal.
  */
 export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement {
+  return readSimpleXml(xml, options) ?? readWithSaxes(xml, options);
+}
+
+/** parseXmlTree without its fast path: every document saxes reads, and the judge of every refusal. */
+export function readWithSaxes(xml: string, options: TreeParseOptions): XmlElement {
   const { limits, checkRoot } = options;
   const label = options.label ?? 'PIDF';
   const parser = new SaxesParser({ xmlns: true, position: false });
@@ -82,11 +90,7 @@ export function parseXmlTree(xml: string, options: TreeParseOptions): XmlElement
   parser.on('closetag', () => {
     const open = stack.pop();
     if (open === undefined) return;
-    // Whitespace between child elements is indentation, not content; only
-    // text-only elements keep whitespace (a note may legitimately be " ").
-    const children = open.hasElementChild
-      ? open.children.filter((child) => !('text' in child) || !WHITESPACE_ONLY.test(child.text))
-      : open.children;
+    const children = open.hasElementChild ? withoutIndentation(open.children) : open.children;
     const element: XmlElement = {
       ns: open.ns,
       name: open.name,

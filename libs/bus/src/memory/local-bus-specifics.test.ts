@@ -4,6 +4,7 @@ import type { BusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
 import { InvalidSubjectError } from '../errors/invalid-subject-error.js';
 import { LocalBus } from './local-bus.js';
+import { publishValue, receivedValue, requestValue, respondWithValue } from '../value-messages.js';
 
 /** Behaviour of LocalBus beyond the Bus contract (exact round-robin, no copies, logging, drain details). */
 
@@ -108,6 +109,73 @@ describe('LocalBus specifics', () => {
     expect(logger.errors).toHaveLength(2);
     expect(logger.errors.map((e) => ((e.context as { err: Error }).err).message).sort()).toEqual(['async', 'sync']);
     expect(logger.errors[0]!.context).toMatchObject({ subject: 's.1' });
+  });
+
+  it('publish values - nothing is encoded without a matching subscription; a flat value is encoded once for all its subscribers', async () => {
+    bus = new LocalBus();
+    let encodings = 0;
+    const encode = (value: object): Uint8Array => (encodings++, bytes(JSON.stringify(value)));
+    publishValue(bus, 'ps.1.nobody', { n: 1 }, encode);
+    const seen: BusMessage[] = [];
+    bus.subscribe('ps.1.a', (message) => void seen.push(message));
+    bus.subscribe('ps.*.a', (message) => void seen.push(message));
+    publishValue(bus, 'ps.1.a', { n: 2 }, encode);
+    await tick();
+    expect(encodings).toBe(0);
+    expect(seen.map((message) => new TextDecoder().decode(message.data))).toEqual(['{"n":2}', '{"n":2}']);
+    expect(encodings).toBe(1);
+    expect(Object.isFrozen(seen[0]!.value)).toBe(true);
+    // Not flat: encoded when published, so a later change to it cannot reach the bytes.
+    const nested = { list: [1] };
+    publishValue(bus, 'ps.1.a', nested, encode);
+    nested.list.push(2);
+    await tick();
+    expect(new TextDecoder().decode(seen[2]!.data)).toBe('{"list":[1]}');
+    expect(seen[2]!.value).toBeUndefined();
+  });
+
+  it('request values - a flat value crosses frozen and unencoded both ways; a subscriber reading data gets it encoded', async () => {
+    bus = new LocalBus();
+    const encoded: object[] = [];
+    const codec = {
+      encode: (value: object) => (encoded.push(value), bytes(JSON.stringify(value))),
+      decodeReply: (): never => {
+        throw new Error('a flat reply is not decoded');
+      },
+    };
+    let received: BusMessage | undefined;
+    bus.subscribe('agent.1', (message) => {
+      received = message;
+      const asked = receivedValue(message, (): never => {
+        throw new Error('a flat value is not decoded');
+      }) as { n: number };
+      respondWithValue(message, { v: 1, doubled: asked.n * 2, etag: undefined }, codec.encode);
+    });
+    const reply = await requestValue(bus, 'agent.1', { n: 21, name: 'x', gone: null }, codec, { timeoutMs: 1_000 });
+    expect(reply).toEqual({ v: 1, doubled: 42, etag: undefined });
+    expect(Object.isFrozen(reply)).toBe(true);
+    expect(Object.isFrozen(received!.value)).toBe(true);
+    expect(encoded).toEqual([]);
+    expect(new TextDecoder().decode(received!.data)).toBe('{"n":21,"name":"x","gone":null}');
+  });
+
+  it('request values - a nested value or reply travels as bytes, decoded at the other end', async () => {
+    bus = new LocalBus();
+    const codec = { encode: (value: object) => bytes(JSON.stringify(value)), decodeReply: (data: Uint8Array) => ({ decoded: JSON.parse(new TextDecoder().decode(data)) as unknown }) };
+    const seen: Array<object | undefined> = [];
+    bus.subscribe('agent.2', (message) => {
+      seen.push(message.value);
+      respondWithValue(message, { list: [1, 2] }, codec.encode);
+    });
+    expect(await requestValue(bus, 'agent.2', { n: 1 }, codec, { timeoutMs: 1_000 })).toEqual({ decoded: { list: [1, 2] } });
+    expect(await requestValue(bus, 'agent.2', { list: ['a'] }, codec, { timeoutMs: 1_000 })).toEqual({ decoded: { list: [1, 2] } });
+    expect(seen).toEqual([{ n: 1 }, undefined]);
+  });
+
+  it('request values - a plain request answered with a value gets its bytes', async () => {
+    bus = new LocalBus();
+    bus.subscribe('agent.3', (message) => respondWithValue(message, { ok: true }, (value) => bytes(JSON.stringify(value))));
+    expect(new TextDecoder().decode(await bus.request('agent.3', bytes('{}'), { timeoutMs: 1_000 }))).toBe('{"ok":true}');
   });
 
   it('request - the timeout timer is cleared once answered', async () => {

@@ -1,13 +1,14 @@
-import type { Bus, BusMessage, BusSubscription, RequestOptions, SubscribeOptions } from '../bus.js';
+import type { Bus, BusMessage, BusSubscription, FlatValue, RequestOptions, SubscribeOptions, ValueCodec } from '../bus.js';
 import { type BusLogger, silentBusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
-import { LocalMessage } from './local-message.js';
+import { HandedValue, LocalMessage, type LocalReply } from './local-message.js';
 import { type BusHandler, LocalSubscription, type SubscriptionRegistry } from './local-subscription.js';
 import { HandlerRunner } from '../handler-runner.js';
 import { PendingRequest } from './pending-request.js';
 import { requestRefusal } from '../request-refusal.js';
 import { checkPublishSubject, parsePattern } from './subject-match.js';
 import { SubscriptionIndex } from './subscription-index.js';
+import { frozenCopy, isFlatValue } from '../value-messages.js';
 
 export interface LocalBusOptions {
   readonly logger?: BusLogger;
@@ -31,6 +32,11 @@ type State = 'open' | 'closing' | 'closed';
  *   least recently picked member first (round-robin for a stable group).
  * - All subscribers of one publish share one message object and the very
  *   Uint8Array given to publish(): nothing is copied, so nobody may mutate it.
+ * - publishValue() encodes nothing when no subscription matches.
+ * - requestValue() hands a flat value over as a frozen copy, and a flat
+ *   reply given to respondValue() comes back as one: what encoding and
+ *   decoding would give, without JSON. A subscriber reading `data` gets the
+ *   value encoded; a reply given as bytes is decoded.
  * - close() works like NATS drain: subscriptions stop matching at once,
  *   deliveries already queued still run and close() resolves after they and
  *   the async handlers they started have settled; requests still unanswered
@@ -56,7 +62,7 @@ export class LocalBus implements Bus {
     }
   });
 
-  private readonly pendingRequests = new Set<PendingRequest>();
+  private readonly pendingRequests = new Set<PendingRequest<LocalReply>>();
   private readonly reconnectListeners = new Set<() => void>();
   private pickSequence = 0;
 
@@ -70,6 +76,16 @@ export class LocalBus implements Bus {
     this.dispatch(new LocalMessage(subject, data, undefined));
   }
 
+  publishValue(subject: string, value: FlatValue, encode: (value: FlatValue) => Uint8Array): void {
+    if (this.state === 'closed') throw new BusClosedError();
+    checkPublishSubject(subject);
+    const matches = this.index.match(subject);
+    if (matches.length === 0) return;
+    // Not flat: encoded now, as publish() would have been given it, so later changes to the value cannot reach the bytes.
+    const payload = isFlatValue(value) ? new HandedValue(frozenCopy(value), encode) : encode(value);
+    this.dispatch(new LocalMessage(subject, payload, undefined), matches);
+  }
+
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
     if (this.state !== 'open') throw new BusClosedError();
     const tokens = parsePattern(subject);
@@ -79,11 +95,27 @@ export class LocalBus implements Bus {
   }
 
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
+    return this.send(subject, data, options, (reply) => (reply instanceof HandedValue ? reply.bytes : reply));
+  }
+
+  requestValue<R>(subject: string, value: FlatValue, codec: ValueCodec<R>, options: RequestOptions): Promise<R> {
+    if (!isFlatValue(value)) return this.request(subject, codec.encode(value), options).then((reply) => codec.decodeReply(reply));
+    const encode = (handed: FlatValue): Uint8Array => codec.encode(handed);
+    return this.send(subject, new HandedValue(frozenCopy(value), encode), options, (reply) => (reply instanceof HandedValue ? (reply.value as R) : codec.decodeReply(reply)));
+  }
+
+  private send<T>(subject: string, payload: Uint8Array | HandedValue, options: RequestOptions, read: (reply: LocalReply) => T): Promise<T> {
     const refusal = requestRefusal(this.state === 'open', subject);
     if (refusal !== undefined) return refusal;
-    return new Promise<Uint8Array>((resolve, reject) => {
-      const pending = new PendingRequest(this.pendingRequests, subject, resolve, reject);
-      if (this.dispatch(new LocalMessage(subject, data, pending)) === 0) {
+    return new Promise<T>((resolve, reject) => {
+      const pending = new PendingRequest<LocalReply>(this.pendingRequests, subject, (reply) => {
+        try {
+          resolve(read(reply));
+        } catch (error) {
+          reject(error);
+        }
+      }, reject);
+      if (this.dispatch(new LocalMessage(subject, payload, pending)) === 0) {
         reject(new NoRespondersError(subject));
         return;
       }
@@ -131,8 +163,7 @@ export class LocalBus implements Bus {
   }
 
   /** Queues the message for every receiver; returns how many there are. */
-  private dispatch(message: LocalMessage): number {
-    const matches = this.index.match(message.subject);
+  private dispatch(message: LocalMessage, matches = this.index.match(message.subject)): number {
     if (matches.length === 0) return 0;
     let groups: Map<string, LocalSubscription> | undefined;
     let receivers = 0;

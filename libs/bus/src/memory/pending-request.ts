@@ -1,14 +1,14 @@
 import { BusClosedError, BusTimeoutError } from '../errors/bus-errors.js';
 
-/** A request waiting for its first reply; settles exactly once. */
-export class PendingRequest {
+/** A request waiting for its first reply (bytes, or what an in-process bus hands over); settles exactly once. */
+export class PendingRequest<R = Uint8Array> {
   private settled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly owner: Set<PendingRequest>,
+    private readonly owner: Set<PendingRequest<R>>,
     readonly subject: string,
-    private readonly resolve: (reply: Uint8Array) => void,
+    private readonly resolve: (reply: R) => void,
     private readonly reject: (error: Error) => void,
   ) {}
 
@@ -19,7 +19,7 @@ export class PendingRequest {
   }
 
   /** The first reply wins; later ones are ignored. */
-  answer(reply: Uint8Array): void {
+  answer(reply: R): void {
     if (this.settled) return;
     this.finish();
     this.resolve(reply);

@@ -1,4 +1,4 @@
-import { BusTimeoutError, NoRespondersError, type Bus } from '@presence/bus';
+import { BusTimeoutError, NoRespondersError, requestValue, type Bus, type ValueCodec } from '@presence/bus';
 import {
   decodeAgentReply,
   encodeMessage,
@@ -40,6 +40,12 @@ export interface AgentClientOptions {
 }
 
 type Success = Exclude<AgentReply, { type: 'error' }>;
+
+/** Agent requests as JSON over NATS or IPC; in-process, flat ones and their flat replies are handed over as values. */
+const AGENT_CODEC: ValueCodec<AgentReply> = {
+  encode: (request) => encodeMessage(request as AgentRequest),
+  decodeReply: decodeAgentReply,
+};
 
 /**
  * Edge side of the edge <-> agent protocol: routes each request to the
@@ -95,8 +101,8 @@ export class AgentClient {
     for (;;) {
       try {
         // Object.assign, not `{ ...request, deadline }`: a spread copy given a new member is a slow path of V8 (core's frozen-copy.ts).
-        const data = encodeMessage(Object.assign({}, request, { deadline: now() + this.options.timeoutMs }));
-        const reply = decodeAgentReply(await this.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
+        const attempt = Object.assign({}, request, { deadline: now() + this.options.timeoutMs });
+        const reply = await requestValue(this.bus, subject, attempt, AGENT_CODEC, { timeoutMs: this.options.timeoutMs });
         this.metrics.busRequestSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
         return reply;
       } catch (error) {

@@ -1,5 +1,5 @@
-import type { Bus } from '@presence/bus';
-import { encodeMessage, type Subjects } from '@presence/contracts';
+import { publishValue, type Bus } from '@presence/bus';
+import { encodeMessage, type ChangeEvent, type Subjects } from '@presence/contracts';
 import type { PresentityState } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
 import type { Logger } from '@presence/runtime';
@@ -27,7 +27,8 @@ export class ChangePublisher {
   async publish(partition: number, state: PresentityState, changedAt: number): Promise<void> {
     this.onCommitted?.(partition, state);
     const views = await this.viewsOf(state);
-    const event = encodeMessage({
+    // In standalone (LocalBus) a change no edge watches is never encoded.
+    const event: ChangeEvent = {
       v: 1,
       type: 'change',
       presentity: state.presentity,
@@ -36,8 +37,8 @@ export class ChangePublisher {
       document: state.document,
       ...(views === undefined ? {} : { views }),
       changedAt,
-    });
-    this.bus.publish(this.subjects.change(partition, state.presentity), event);
+    };
+    publishValue(this.bus, this.subjects.change(partition, state.presentity), event, encodeMessage);
     this.metrics.changesPublished.inc();
     this.metrics.busMessagesPerChange.inc({ direction: 'out' });
   }

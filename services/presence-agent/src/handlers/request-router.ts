@@ -1,4 +1,4 @@
-import type { BusMessage } from '@presence/bus';
+import { receivedValue, respondWithValue, type BusMessage } from '@presence/bus';
 import { decodeAgentRequest, encodeMessage, ContractError, type AgentReply, type AgentRequest } from '@presence/contracts';
 import { PresenceError, type Clock } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
@@ -38,14 +38,15 @@ export class RequestRouter {
   ) {}
 
   async onMessage(message: BusMessage, partition: number): Promise<void> {
-    const reply = await this.route(message.data, partition);
-    if (reply !== DROPPED) message.respond(encodeMessage(reply));
+    const reply = await this.route(message, partition);
+    if (reply !== DROPPED) respondWithValue(message, reply, encodeMessage);
   }
 
-  private async route(data: Uint8Array, partition: number): Promise<AgentReply | typeof DROPPED> {
+  private async route(message: BusMessage, partition: number): Promise<AgentReply | typeof DROPPED> {
     let request: AgentRequest;
     try {
-      request = decodeAgentRequest(data);
+      // In-process (LocalBus) the edge's request arrives as a frozen value, typed by the edge's own code: nothing to decode.
+      request = receivedValue(message, decodeAgentRequest);
     } catch (error) {
       this.logger.warn({ err: error }, 'undecodable agent request');
       return errorReply(400, error instanceof ContractError ? `Bad agent request: ${error.message}` : 'Bad agent request', {});
