@@ -14,6 +14,7 @@ import type {
   PresentityState,
   Store,
   UserRecord,
+  WatcherPut,
   WatcherRecord,
   XcapConditions,
   XcapDeleteOutcome,
@@ -195,6 +196,10 @@ class RedisBackedStore implements RedisStore {
 
   putWatcher(partition: number, watcher: WatcherRecord): Promise<WatcherRecord | undefined> {
     return this.watchers.putWatcher(partition, watcher);
+  }
+
+  putWatcherAndLoad(partition: number, watcher: WatcherRecord): Promise<WatcherPut> {
+    return this.watchers.putWatcherAndLoad(partition, watcher);
   }
 
   removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined> {
