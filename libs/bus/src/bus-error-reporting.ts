@@ -16,7 +16,7 @@ export type BusErrorListener = (operation: BusOperation, error: unknown) => void
  * timeout) and are passed through.
  */
 export function reportBusErrors(bus: Bus, onError: BusErrorListener): Bus {
-  return {
+  const reporting: Bus = {
     publish(subject, data) {
       try {
         bus.publish(subject, data);
@@ -37,4 +37,6 @@ export function reportBusErrors(bus: Bus, onError: BusErrorListener): Bus {
     onReconnect: (listener) => bus.onReconnect(listener),
     close: () => bus.close(),
   };
+  if (bus.hasSubscribers !== undefined) reporting.hasSubscribers = (subject) => bus.hasSubscribers!(subject);
+  return reporting;
 }

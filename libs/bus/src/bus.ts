@@ -44,6 +44,13 @@ export interface Bus {
    * BusTimeoutError when no reply comes within `timeoutMs`.
    */
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array>;
+  /**
+   * False when a publication on `subject` now would be accepted and reach
+   * no subscriber, so a publisher may skip building it (a feed nobody
+   * follows); true otherwise. Left out by a bus that cannot tell (NATS: only
+   * the server knows its subscriptions): callers then publish.
+   */
+  hasSubscribers?(subject: string): boolean;
   /** Registers a listener called after the bus reconnects following a disconnection; returns an unregister function. */
   onReconnect(listener: () => void): () => void;
   /** Flushes pending work, stops deliveries; later calls reject/throw BusClosedError. */
