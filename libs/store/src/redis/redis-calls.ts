@@ -15,7 +15,7 @@ export class RedisCalls {
   constructor(
     private readonly logger: StoreLogger,
     private readonly retryAfterSeconds: number,
-    /** Called before each command (tick-writes.ts: the commands of one run share a socket write). */
+    /** Called before each command (turn-writes.ts: the commands of one event loop turn share a socket write). */
     private readonly beforeCommand: () => void = () => undefined,
   ) {}
 

@@ -35,7 +35,7 @@ import { OfflineMessageRecords } from './offline-message-records.js';
 import { PresentityIndex } from './presentity-index.js';
 import { PresentityRecords } from './presentity-records.js';
 import { RedisCalls } from './redis-calls.js';
-import { tickWrites } from './tick-writes.js';
+import { turnWrites } from './turn-writes.js';
 import { type RedisClient, type RedisClusterAccess, createRedisClient, toStoreError } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
@@ -156,7 +156,7 @@ class RedisBackedStore implements RedisStore {
     dialogGraceMs: number,
     retryAfterSeconds: number,
   ) {
-    const calls = new RedisCalls(logger, retryAfterSeconds, tickWrites(client));
+    const calls = new RedisCalls(logger, retryAfterSeconds, turnWrites(client));
     const scripts = defineScripts(client);
     this.calls = calls;
     this.presentities = new PresentityRecords(calls, client, keys, scripts, new PresentityIndex(keys, scripts));

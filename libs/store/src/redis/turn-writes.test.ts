@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisClient } from './redis-connection.js';
-import { tickWrites } from './tick-writes.js';
+import { turnWrites } from './turn-writes.js';
 
 /** A socket that counts how often it is corked and uncorked, and buffers what is written while corked. */
 class CountingSocket {
@@ -30,35 +30,39 @@ class CountingSocket {
 const client = (socket: CountingSocket, rest: { isCluster?: boolean; status?: string } = {}): RedisClient =>
   ({ isCluster: rest.isCluster ?? false, status: rest.status ?? 'ready', stream: socket }) as unknown as RedisClient;
 
-const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-describe('tickWrites', () => {
-  it('tick writes - the commands of one synchronous run share one write; the next run gets its own', async () => {
+describe('turnWrites', () => {
+  it('turn writes - the commands of one event loop turn share one write, its microtasks and ticks included; the next turn gets its own', async () => {
     const socket = new CountingSocket();
-    const before = tickWrites(client(socket));
+    const before = turnWrites(client(socket));
     before();
     socket.write('ZADD');
+    await Promise.resolve();
     before();
     socket.write('EVALSHA');
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    before();
+    socket.write('HGET');
     expect(socket.writes).toEqual([]);
-    await nextTick();
-    expect(socket.writes).toEqual([['ZADD', 'EVALSHA']]);
+    await nextTurn();
+    expect(socket.writes).toEqual([['ZADD', 'EVALSHA', 'HGET']]);
     before();
     socket.write('GET');
-    await nextTick();
-    expect(socket.writes).toEqual([['ZADD', 'EVALSHA'], ['GET']]);
+    await nextTurn();
+    expect(socket.writes).toEqual([['ZADD', 'EVALSHA', 'HGET'], ['GET']]);
     expect([socket.corks, socket.uncorks]).toEqual([2, 2]);
   });
 
-  it('tick writes - a connection not ready, not writable, or a Redis Cluster client is never corked', async () => {
+  it('turn writes - a connection not ready, not writable, or a Redis Cluster client is never corked', async () => {
     for (const [socket, rest] of [
       [new CountingSocket(), { status: 'reconnecting' }],
       [Object.assign(new CountingSocket(), { writable: false }), {}],
       [new CountingSocket(), { isCluster: true }],
     ] as const) {
-      tickWrites(client(socket, rest))();
+      turnWrites(client(socket, rest))();
       socket.write('GET');
-      await nextTick();
+      await nextTurn();
       expect([socket.corks, socket.writes]).toEqual([0, [['GET']]]);
     }
   });
