@@ -19,6 +19,17 @@ describe('reportBusErrors', () => {
     expect(failures).toEqual([]);
   });
 
+  it('hasSubscribers - passed through where the bus can tell, left out where it cannot (callers then publish)', async () => {
+    const local = new LocalBus();
+    const bus = reportBusErrors(local, () => undefined);
+    expect(bus.hasSubscribers?.('ps.1.x')).toBe(false);
+    bus.subscribe('ps.1.x', () => undefined);
+    expect(bus.hasSubscribers?.('ps.1.x')).toBe(true);
+    const { hasSubscribers: _cannotTell, ...blind } = { ...bus };
+    expect(reportBusErrors(blind, () => undefined).hasSubscribers).toBeUndefined();
+    await local.close();
+  });
+
   it('errors - each publish or subscribe that throws is reported once by its operation, and the caller gets the same error', async () => {
     const failures: Array<[BusOperation, unknown]> = [];
     const inner = new LocalBus();

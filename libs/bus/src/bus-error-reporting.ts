@@ -49,5 +49,6 @@ export function reportBusErrors(bus: Bus, onError: BusErrorListener): Bus {
       }
     };
   }
+  if (bus.hasSubscribers !== undefined) reporting.hasSubscribers = (subject) => bus.hasSubscribers!(subject);
   return reporting;
 }

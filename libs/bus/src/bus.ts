@@ -81,6 +81,13 @@ export interface Bus {
    * buses that do not have it.
    */
   requestValue?<R>(subject: string, value: FlatValue, codec: ValueCodec<R>, options: RequestOptions): Promise<R>;
+  /**
+   * False when a publication on `subject` now would be accepted and reach
+   * no subscriber, so a publisher may skip building it (a feed nobody
+   * follows); true otherwise. Left out by a bus that cannot tell (NATS: only
+   * the server knows its subscriptions): callers then publish.
+   */
+  hasSubscribers?(subject: string): boolean;
   /** Registers a listener called after the bus reconnects following a disconnection; returns an unregister function. */
   onReconnect(listener: () => void): () => void;
   /** Flushes pending work, stops deliveries; later calls reject/throw BusClosedError. */

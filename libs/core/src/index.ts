@@ -11,7 +11,7 @@ export type { DigestAlgorithm, UserRecord } from './model/user.js';
 export { DIGEST_ALGORITHMS } from './model/user.js';
 
 export type { PresentityStore, PresentityChange, CommitOutcome } from './ports/presentity-store.js';
-export type { WatcherStore } from './ports/watcher-store.js';
+export type { WatcherPut, WatcherStore } from './ports/watcher-store.js';
 export type { ExpiryIndex, DueExpiry } from './ports/expiry-index.js';
 export type { LocationStore } from './ports/location-store.js';
 export type { DialogStore } from './ports/dialog-store.js';

@@ -15,6 +15,7 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   loadPresentities: true,
   commitPresentity: true,
   putWatcher: true,
+  putWatcherAndLoad: true,
   removeWatcher: true,
   dueExpiries: true,
   publishedPresentities: true,

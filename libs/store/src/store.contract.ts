@@ -413,6 +413,29 @@ export function storeContract(
         expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 120 * SECOND }]);
       });
 
+      it('watchers - put and load gives the record replaced and the presentity as stored, with the watcher indexed', async () => {
+        const p = aor('alice');
+        const first = watcher(p, 'sub-1', 60 * SECOND);
+        const unseen = await store.putWatcherAndLoad(7, first);
+        expect(unseen).toEqual({ previous: undefined, state: await store.loadPresentity(p) });
+        expect(unseen.state).toMatchObject({ presentity: p, revision: 0, version: 0, publications: [], document: '' });
+        const committed = await store.commitPresentity(change(p, 0, [publication('e1', 30 * SECOND)]));
+        const refreshed = { ...watcher(p, 'sub-1', 120 * SECOND), status: 'pending' as const };
+        const put = await store.putWatcherAndLoad(7, refreshed);
+        expect(put.previous).toEqual(first);
+        expect(put.state).toEqual(committed.ok ? committed.state : undefined);
+        expect(await inspect.listWatchers(p)).toEqual([refreshed]);
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toContainEqual({ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 120 * SECOND });
+      });
+
+      it('watchers - put and load in another partition moves the index entry', async () => {
+        const p = aor('alice');
+        await store.putWatcherAndLoad(4, watcher(p, 'sub-1', 60 * SECOND));
+        await store.putWatcherAndLoad(7, watcher(p, 'sub-1', 90 * SECOND));
+        expect(await store.dueExpiries(4, t0 + 1_000 * SECOND, 10)).toEqual([]);
+        expect(await store.dueExpiries(7, t0 + 1_000 * SECOND, 10)).toEqual([{ kind: 'watcher', presentity: p, subscriptionId: 'sub-1', at: t0 + 90 * SECOND }]);
+      });
+
       it('watchers - remove returns the record and takes it and its index entry away', async () => {
         const p = aor('alice');
         const w1 = watcher(p, 'sub-1', 60 * SECOND);

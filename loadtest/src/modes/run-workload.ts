@@ -1,7 +1,7 @@
 import type { BenchConfig, GeneratorName, TargetMode } from '../cli/bench-config.js';
 import { LoadSession, type GeneratorSession, type StepSummary, type SubscribeSummary } from '../coordinator/load-session.js';
 import { readProcessMemory } from '../probes/process-memory.js';
-import { cpuDelta, sumCpu, targetCpuByProcess, targetCpuSeconds, type CpuByProcess } from '../probes/process-cpu.js';
+import { cpuDelta, sumCpu, targetCpuByProcess, type CpuByProcess } from '../probes/process-cpu.js';
 import { readRedisMemory } from '../probes/redis-info.js';
 import { SippSession } from '../sipp/sipp-session.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
@@ -32,6 +32,8 @@ export interface TargetResult {
   readonly subscribe: SubscribeSummary;
   /** CPU seconds of every target process over the subscribe phase (REGISTERs, SUBSCRIBEs, initial NOTIFYs); undefined without /proc. */
   readonly subscribeCpuSeconds?: number;
+  /** The same per target process (children included), NATS and Redis by name. */
+  readonly subscribeCpuByProcess?: CpuByProcess;
   /** The untimed round before the steps (--warmup); not judged. */
   readonly warmup?: StepSummary;
   readonly steps: readonly JudgedStep[];
@@ -87,16 +89,19 @@ async function runWorkload(
   // Labels say who generated the traffic once a run has more than the native generator.
   const label = (config.generator === 'native' ? target.label : `${target.label} (${generator})`) + (config.watcherProfile === undefined ? '' : ` [${config.watcherProfile}]`);
   try {
-    const cpuBeforeSubscribe = await targetCpuSeconds(target);
+    const cpuBeforeSubscribe = await targetCpuByProcess(target);
     const subscribe = await session.subscribe();
-    const cpuAfterSubscribe = await targetCpuSeconds(target);
-    const subscribeCpuSeconds = cpuBeforeSubscribe === undefined || cpuAfterSubscribe === undefined ? undefined : cpuAfterSubscribe - cpuBeforeSubscribe;
+    const cpuAfterSubscribe = await targetCpuByProcess(target);
+    const subscribeCpuByProcess = cpuBeforeSubscribe === undefined || cpuAfterSubscribe === undefined ? undefined : cpuDelta(cpuBeforeSubscribe, cpuAfterSubscribe);
+    const subscribeCpuSeconds = subscribeCpuByProcess === undefined ? undefined : sumCpu(subscribeCpuByProcess);
     log(
       `subscribed ${subscribe.subscribed}/${subscriptions} in ${(subscribe.durationMs / 1000).toFixed(2)} s (${subscribe.subscribesPerSecond.toFixed(0)}/s)` +
         `, failed ${subscribe.subscribeFailed}, timeouts ${subscribe.subscribeTimeouts}, initial NOTIFYs ${subscribe.initialNotifies}` +
         (config.register ? `, registered ${subscribe.registerOk}` : '') +
         (users === undefined ? '' : `, 401s answered ${subscribe.challengesAnswered}`) +
-        (subscribeCpuSeconds === undefined ? '' : `, server CPU ${subscribeCpuSeconds.toFixed(2)} s`),
+        (subscribeCpuSeconds === undefined ? '' : `, server CPU ${subscribeCpuSeconds.toFixed(2)} s`) +
+        // Per process (NATS and Redis by name), so each hop's µs per SUBSCRIBE shows.
+        (subscribeCpuByProcess === undefined || Object.keys(subscribeCpuByProcess).length < 2 ? '' : ` (${cpuPerSubscription(subscribeCpuByProcess, subscribe.subscribed)})`),
     );
     // Memory mode waits out the transactions the subscribe phase left behind (see BenchConfig.memory.settleS).
     if (config.run === 'memory') log(`waiting ${config.memory.settleS} s before reading memory...`);
@@ -118,6 +123,7 @@ async function runWorkload(
       workers: session.workers,
       subscribe,
       ...(subscribeCpuSeconds === undefined ? {} : { subscribeCpuSeconds }),
+      ...(subscribeCpuByProcess === undefined ? {} : { subscribeCpuByProcess }),
       ...(warmup === undefined ? {} : { warmup }),
       steps,
       ...(findMax === undefined ? {} : { findMax }),
@@ -236,4 +242,11 @@ async function readTargetMemory(target: BenchTarget, collectGarbage: boolean): P
     process.stderr.write(`redis INFO memory: ${error instanceof Error ? error.message : String(error)}\n`);
     return { processes };
   }
+}
+
+/** `edge-3 412 µs/SUB, agent-1 ...`: each process's CPU per subscription made. */
+function cpuPerSubscription(byProcess: CpuByProcess, subscribed: number): string {
+  return Object.entries(byProcess)
+    .map(([name, seconds]) => `${name} ${subscribed === 0 ? '-' : ((seconds * 1e6) / subscribed).toFixed(0)} µs/SUB`)
+    .join(', ');
 }

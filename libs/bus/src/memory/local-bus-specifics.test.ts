@@ -86,6 +86,24 @@ describe('LocalBus specifics', () => {
     expect(events).toEqual(['first', 'first done', 'second']);
   });
 
+  it('hasSubscribers - says whether a publish now would reach anyone: exact, wildcard and queue subscriptions; none once unsubscribed; true when closed (publish throws)', async () => {
+    bus = new LocalBus();
+    expect(bus.hasSubscribers('ps.1.alice')).toBe(false);
+    const exact = bus.subscribe('ps.1.alice', () => undefined);
+    expect(bus.hasSubscribers('ps.1.alice')).toBe(true);
+    expect(bus.hasSubscribers('ps.1.bob')).toBe(false);
+    exact.unsubscribe();
+    expect(bus.hasSubscribers('ps.1.alice')).toBe(false);
+    const wildcard = bus.subscribe('ps.*.bob', () => undefined);
+    expect(bus.hasSubscribers('ps.7.bob')).toBe(true);
+    wildcard.unsubscribe();
+    bus.subscribe('agent.3', () => undefined, { queue: 'agents' });
+    expect(bus.hasSubscribers('agent.3')).toBe(true);
+    await bus.close();
+    expect(bus.hasSubscribers('ps.1.alice')).toBe(true);
+    expect(() => bus.publish('ps.1.alice', new Uint8Array())).toThrow(BusClosedError);
+  });
+
   it('subjects - invalid subjects and patterns are refused with InvalidSubjectError', async () => {
     bus = new LocalBus();
     expect(() => bus.publish('a..b', bytes(''))).toThrow(InvalidSubjectError);

@@ -86,6 +86,11 @@ export class LocalBus implements Bus {
     this.dispatch(new LocalMessage(subject, payload, undefined), matches);
   }
 
+  /** What publish would reach now: deliveries are matched at publish (a later subscription gets nothing). A closed bus says true: its publish throws. */
+  hasSubscribers(subject: string): boolean {
+    return this.state === 'closed' || this.index.match(subject).length > 0;
+  }
+
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
     if (this.state !== 'open') throw new BusClosedError();
     const tokens = parsePattern(subject);

@@ -16,6 +16,7 @@ import type {
   Store,
   StoredMessage,
   UserRecord,
+  WatcherPut,
   WatcherRecord,
   XcapConditions,
   XcapDeleteOutcome,
@@ -166,6 +167,11 @@ class InMemoryStore implements MemoryStore {
     const previous = this.tables.watchers.put(partition, watcher);
     this.changed();
     return previous;
+  }
+
+  async putWatcherAndLoad(partition: number, watcher: WatcherRecord): Promise<WatcherPut> {
+    const previous = await this.putWatcher(partition, watcher);
+    return { previous, state: this.tables.presentities.load(watcher.presentity) };
   }
 
   async removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined> {

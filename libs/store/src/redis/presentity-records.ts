@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CommitOutcome, type PresentityChange, type PresentityState, type PresentityStore, earliestExpiry } from '@presence/core';
 import type { PresentityIndex } from './presentity-index.js';
 import type { RedisCalls } from './redis-calls.js';
-import { decodePublications, encodePublications } from './redis-codec.js';
+import { decodePresentity, decodePublications, encodePublications, PRESENTITY_READ_FIELDS } from './redis-codec.js';
 import type { RedisClient } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisScripts } from './redis-scripts.js';
@@ -104,16 +104,7 @@ export class PresentityRecords implements PresentityStore {
 
   private async read(presentity: string): Promise<PresentityState> {
     const key = this.keys.presentity(presentity);
-    const [revision, version, document, pubs, incarnation] = await this.calls.run('loadPresentity', () =>
-      this.client.hmget(key, 'rev', 'ver', 'doc', 'pubs', 'inc'),
-    );
-    return {
-      presentity,
-      revision: typeof revision === 'string' ? Number(revision) : 0,
-      version: typeof version === 'string' ? Number(version) : 0,
-      incarnation: incarnation ?? '',
-      publications: typeof pubs === 'string' ? decodePublications(key, pubs) : [],
-      document: document ?? '',
-    };
+    const fields = await this.calls.run('loadPresentity', () => this.client.hmget(key, ...PRESENTITY_READ_FIELDS));
+    return decodePresentity(key, presentity, fields);
   }
 }

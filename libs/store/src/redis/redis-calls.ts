@@ -15,6 +15,8 @@ export class RedisCalls {
   constructor(
     private readonly logger: StoreLogger,
     private readonly retryAfterSeconds: number,
+    /** Called before each command (turn-writes.ts: the commands of one event loop turn share a socket write). */
+    private readonly beforeCommand: () => void = () => undefined,
   ) {}
 
   get isClosed(): boolean {
@@ -24,6 +26,7 @@ export class RedisCalls {
   /** Runs one Redis call; `operation` names it in the StoreUnavailableError. */
   async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     this.assertOpen();
+    this.beforeCommand();
     try {
       return await command();
     } catch (error) {

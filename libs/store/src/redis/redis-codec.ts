@@ -1,6 +1,7 @@
 import {
   type Binding,
   type DialogRecord,
+  type PresentityState,
   type Publication,
   type RecordFailure,
   RecordReader,
@@ -42,6 +43,21 @@ export function decodePublications(key: string, text: string): Publication[] {
     const supersededEtag = f.optionalString(5);
     return supersededEtag === undefined ? publication : { ...publication, supersededEtag, supersededUntil: f.number(6) };
   });
+}
+
+/** The fields of `pres:{aor}:doc` a read asks for, in the order decodePresentity takes them. */
+export const PRESENTITY_READ_FIELDS = ['rev', 'ver', 'doc', 'pubs', 'inc'] as const;
+
+/** A presentity from its PRESENTITY_READ_FIELDS values (null where absent: a presentity never seen has revision 0). */
+export function decodePresentity(key: string, presentity: string, [revision, version, document, pubs, incarnation]: readonly (string | null | undefined)[]): PresentityState {
+  return {
+    presentity,
+    revision: typeof revision === 'string' ? Number(revision) : 0,
+    version: typeof version === 'string' ? Number(version) : 0,
+    incarnation: incarnation ?? '',
+    publications: typeof pubs === 'string' ? decodePublications(key, pubs) : [],
+    document: document ?? '',
+  };
 }
 
 export function encodeWatcher(partition: number, w: WatcherRecord): string {

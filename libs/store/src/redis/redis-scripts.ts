@@ -10,6 +10,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'presentity-index-lower': 2,
   'presentity-index-settle': 2,
   'hash-swap': 1,
+  'watcher-put-read': 2,
   'hash-take': 1,
   'lease-acquire': 1,
   'lease-release': 1,

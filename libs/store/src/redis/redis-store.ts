@@ -14,6 +14,7 @@ import type {
   PresentityState,
   Store,
   UserRecord,
+  WatcherPut,
   WatcherRecord,
   XcapConditions,
   XcapDeleteOutcome,
@@ -34,6 +35,7 @@ import { OfflineMessageRecords } from './offline-message-records.js';
 import { PresentityIndex } from './presentity-index.js';
 import { PresentityRecords } from './presentity-records.js';
 import { RedisCalls } from './redis-calls.js';
+import { turnWrites } from './turn-writes.js';
 import { type RedisClient, type RedisClusterAccess, createRedisClient, toStoreError } from './redis-connection.js';
 import { RedisKeys } from './redis-keys.js';
 import { defineScripts } from './redis-scripts.js';
@@ -154,7 +156,7 @@ class RedisBackedStore implements RedisStore {
     dialogGraceMs: number,
     retryAfterSeconds: number,
   ) {
-    const calls = new RedisCalls(logger, retryAfterSeconds);
+    const calls = new RedisCalls(logger, retryAfterSeconds, turnWrites(client));
     const scripts = defineScripts(client);
     this.calls = calls;
     this.presentities = new PresentityRecords(calls, client, keys, scripts, new PresentityIndex(keys, scripts));
@@ -195,6 +197,10 @@ class RedisBackedStore implements RedisStore {
 
   putWatcher(partition: number, watcher: WatcherRecord): Promise<WatcherRecord | undefined> {
     return this.watchers.putWatcher(partition, watcher);
+  }
+
+  putWatcherAndLoad(partition: number, watcher: WatcherRecord): Promise<WatcherPut> {
+    return this.watchers.putWatcherAndLoad(partition, watcher);
   }
 
   removeWatcher(partition: number, presentity: string, subscriptionId: string): Promise<WatcherRecord | undefined> {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { NoSuchSubscriptionError } from '@presence/core';
 import { mergeFilterSet, parseFilterDocument } from '@presence/policy';
 import { describe, expect, it } from 'vitest';
 import { testDialog } from '../../test/test-dialog.js';
-import { fromDialogRecord, toDialogRecord } from './watcher-dialog.js';
+import { dialogId, fromDialogRecord, toDialogRecord } from './watcher-dialog.js';
 
 const dialog = () => testDialog();
 
@@ -33,5 +34,13 @@ describe('WatcherDialog', () => {
     expect(record.filter).toBe(d.filter!.document);
     const adopted = fromDialogRecord(record, 'flow-b', '192.0.2.9', 'sip:edge-b');
     expect(adopted.filter?.digest).toBe(d.filter!.digest);
+  });
+
+  it('dialog id - 24 base64url characters of SHA-256 over Call-ID and both tags, as every edge (and every earlier build) draws it: a mirror is found by it', () => {
+    const id = dialogId('a84b4c76e66710@pc33.example.com', '1928301774', '9fxced76sl');
+    const digest = createHash('sha256').update('a84b4c76e66710@pc33.example.com\u00001928301774\u00009fxced76sl').digest();
+    expect(id).toBe(digest.toString('base64url', 0, 18));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(dialogId('a84b4c76e66710@pc33.example.com', '9fxced76sl', '1928301774')).not.toBe(id);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { WHOLE_DOCUMENT_VIEW } from '@presence/contracts';
 import { filterSetOf, type FilterSet } from '@presence/policy';
 import {
@@ -257,12 +257,16 @@ export class WatcherDialog implements Expiring {
   }
 }
 
-/** 18 digest bytes are 24 base64url characters, decoded straight from the digest as one flat string. */
-const ID_BYTES = 18;
+/** 18 digest bytes: 24 base64url characters, the first 24 of the whole digest's (18 bytes are whole 3-byte groups). */
+const ID_LENGTH = 24;
 
-/** Dialog id from Call-ID and both tags (RFC 3261 §12): bus-safe, fixed length. */
+/**
+ * Dialog id from Call-ID and both tags (RFC 3261 §12): bus-safe, fixed
+ * length, the same on every edge (a refresh elsewhere finds the mirror by
+ * it). One-shot crypto.hash: no Hash object per SUBSCRIBE.
+ */
 export function dialogId(callId: string, remoteTag: string, localTag: string): string {
-  return createHash('sha256').update(`${callId}\u0000${remoteTag}\u0000${localTag}`).digest().toString('base64url', 0, ID_BYTES);
+  return hash('sha256', `${callId}\u0000${remoteTag}\u0000${localTag}`, 'base64url').slice(0, ID_LENGTH);
 }
 
 export function toDialogRecord(dialog: WatcherDialog, edgeId: string): DialogRecord {

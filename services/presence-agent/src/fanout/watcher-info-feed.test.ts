@@ -1,8 +1,8 @@
-import { LocalBus } from '@presence/bus';
+import { LocalBus, reportBusErrors } from '@presence/bus';
 import { createSubjects, decodeWatcherInfoEvent, type WatcherInfoEvent } from '@presence/contracts';
 import { partitionOf, type WatcherRecord } from '@presence/core';
 import { eventually } from '@presence/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WatcherInfoFeed } from './watcher-info-feed.js';
 
 const ALICE = 'sip:alice@example.com';
@@ -31,5 +31,24 @@ describe('watcher info feed', () => {
     expect(feed.position(ALICE)).toEqual({ epoch: feed.epoch, seq: seen[3]!.feed.seq });
     expect(feed.position('sip:nobody@example.com')).toEqual({ epoch: feed.epoch, seq: 0 });
     expect(new WatcherInfoFeed(bus, subjects, 4).epoch).not.toBe(feed.epoch);
+  });
+
+  it('winfo feed - a change nobody follows is numbered but never encoded or published; a subscriber arriving later reads that position and the next event follows on from it', async () => {
+    const quiet = new LocalBus();
+    const publish = vi.spyOn(quiet, 'publish');
+    const feed = new WatcherInfoFeed(reportBusErrors(quiet, () => undefined), subjects, 4);
+    feed.onWatcherStatus({ before: undefined, after: record('bob', 'active'), event: 'subscribe' });
+    feed.onWatcherStatus({ before: undefined, after: record('carol', 'pending'), event: 'subscribe' });
+    expect(publish).not.toHaveBeenCalled();
+    const position = feed.position(ALICE);
+    expect(position.seq).toBeGreaterThan(0);
+    const seen: WatcherInfoEvent[] = [];
+    quiet.subscribe(subjects.watcherInfo(partitionOf(ALICE, 4), ALICE), (m) => void seen.push(decodeWatcherInfoEvent(m.data)));
+    feed.onWatcherStatus({ before: record('carol', 'pending'), after: record('carol', 'active'), event: 'approved' });
+    await eventually(() => expect(seen).toHaveLength(1));
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(seen[0]!.feed.previous).toBe(position.seq);
+    expect(seen[0]!.watcher).toMatchObject({ id: 'carol', status: 'active', event: 'approved' });
+    await quiet.close();
   });
 });

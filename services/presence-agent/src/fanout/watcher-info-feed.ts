@@ -53,6 +53,9 @@ export class WatcherInfoFeed implements WatcherStatusListener {
     this.last.delete(record.presentity);
     this.last.set(record.presentity, seq);
     if (this.last.size > REMEMBERED_PRESENTITIES) this.last.delete(this.last.keys().next().value as string);
+    const subject = this.subjects.watcherInfo(partitionOf(record.presentity, this.partitionCount), record.presentity);
+    // Numbered all the same: a winfo subscriber arriving later reads this position with the list, which holds the change.
+    if (this.bus.hasSubscribers?.(subject) === false) return;
     const message = encodeMessage({
       v: 1,
       type: 'watcher-info',
@@ -60,6 +63,6 @@ export class WatcherInfoFeed implements WatcherStatusListener {
       feed: { epoch: this.epoch, previous, seq },
       watcher: { id: record.subscriptionId, watcher: record.watcher, status, event, expiresAt: status === 'terminated' ? 0 : record.expiresAt },
     });
-    this.bus.publish(this.subjects.watcherInfo(partitionOf(record.presentity, this.partitionCount), record.presentity), message);
+    this.bus.publish(subject, message);
   }
 }

@@ -1,5 +1,5 @@
 import type { ErrorReply, SubscribeCommand, SubscribedReply, UnsubscribeCommand, UnsubscribedReply, WinfoEvent } from '@presence/contracts';
-import { partitionOf, type WatcherRecord, type WatcherStore } from '@presence/core';
+import { partitionOf, type PresentityState, type WatcherRecord, type WatcherStore } from '@presence/core';
 import { authorizationTransition } from '@presence/policy';
 import { isRestrictedView, type AuthorizationDeps, type WatcherAuthorization } from '../authorization/watcher-authorizer.js';
 import { usesSphere } from '../authorization/presentity-spheres.js';
@@ -37,6 +37,7 @@ export class SubscribeHandler {
       // RFC 6665 §4.2.1.1 / RFC 3856 §6.6: a subscriber the policy does not authorize is answered 403; nothing is recorded.
       return { v: 1, type: 'error', status: 403, reason: 'Forbidden', headers: {} };
     }
+    let loaded: PresentityState | undefined;
     if (command.expires === 0 || authorization.status === 'terminated') {
       const before = await store.removeWatcher(partition, command.presentity, command.subscriptionId);
       views.note(command.presentity, command.subscriptionId, undefined);
@@ -53,11 +54,14 @@ export class SubscribeHandler {
         edgeId: command.edgeId,
         expiresAt: clock.now() + command.expires * 1000,
       };
-      const previous = await store.putWatcher(partition, after);
+      // The state is read with the write: the answer's state is the presentity's as of the watcher's record.
+      const put = await store.putWatcherAndLoad(partition, after);
+      loaded = put.state;
       views.note(command.presentity, command.subscriptionId, view);
-      if (previous === undefined) this.announceNew(after, authorization);
+      if (put.previous === undefined) this.announceNew(after, authorization);
     }
-    const state = await this.deps.updater.current(command.presentity, partition);
+    const { updater } = this.deps;
+    const state = await (loaded === undefined ? updater.current(command.presentity, partition) : updater.currentFrom(loaded, partition));
     return {
       v: 1,
       type: 'subscribed',

@@ -76,6 +76,11 @@ export class PresentityUpdater {
     return this.fresh(await this.store.loadPresentity(presentity), partition);
   }
 
+  /** `current` for a state the caller loaded itself (with a watcher put, in one store step). */
+  currentFrom(loaded: PresentityState, partition: number): Promise<PresentityState> {
+    return this.fresh(loaded, partition);
+  }
+
   /** `current` for many presentities, loaded in one store round trip. */
   async currentMany(presentities: readonly string[], partitionOf: (presentity: string) => number): Promise<PresentityState[]> {
     const states = await this.store.loadPresentities(presentities);
