@@ -1,5 +1,5 @@
 import type { DialogRecord } from '@presence/core';
-import { flatString, frozenCopy, IndexedMinHeap } from '@presence/core';
+import { frozenCopy, IndexedMinHeap, sharedString } from '@presence/core';
 
 const NO_ROUTES: readonly string[] = Object.freeze([]);
 
@@ -36,7 +36,8 @@ export class DialogTable {
     // Not Object.freeze({ ...dialog }): V8 gives each frozen spread copy a hidden class of its own
     // (~0.5 kB a dialog, measured in a heap snapshot); frozenCopy's copies share one.
     // The edge derives `watcher` from the From URI per record: a rope of four strings, one a slice (~130 bytes a dialog more than flat).
-    const own = { routeSet: dialog.routeSet.length === 0 ? NO_ROUTES : Object.freeze([...dialog.routeSet]), watcher: flatString(dialog.watcher) };
+    // Shared rather than only flattened: the edge's caps and the watcher records keep the same AOR shared, so all use one copy.
+    const own = { routeSet: dialog.routeSet.length === 0 ? NO_ROUTES : Object.freeze([...dialog.routeSet]), watcher: sharedString(dialog.watcher) };
     this.dialogs.set(dialog.subscriptionId, frozenCopy(Object.assign({}, dialog, own)));
     this.lapses.set(dialog.subscriptionId, lapse);
     const ids = this.byCallId.get(dialog.callId);

@@ -8,15 +8,20 @@ import {
   SUBSCRIPTION_STATUSES,
   type UserRecord,
   type WatcherRecord,
+  normalizeAor,
 } from '@presence/core';
 import { userRecordProblem } from '../user-record-check.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
+import { isPacked, packCount, packFields, packList, packOptional, packUnlessDerived, unpackCount, unpackDerived, unpackFields, unpackList, unpackOptional } from './packed-record.js';
 
 /**
  * Values stored in Redis: positional JSON arrays (no field names), so a
  * record costs little more than its text. What the key already says (AOR,
  * subscription id) is not repeated. New fields may only be appended; absent
- * optional fields are null.
+ * optional fields are null. Watchers and dialogs are written packed
+ * (packed-record.ts: the same positions, numbers in base 36, fields the
+ * reader derives left empty), JSON only when a field cannot be packed; both
+ * are read.
  *
  *     publication  [etag, expiresAt, publishedAt, contentType, body, supersededEtag|null, supersededUntil|null]
  *     watcher      [partition, watcher, event, status, edgeId, expiresAt]
@@ -60,16 +65,26 @@ export function decodePresentity(key: string, presentity: string, [revision, ver
   };
 }
 
+/** The event nearly every watcher subscribes to: written as empty in the packed form. */
+const PRESENCE_EVENT = 'presence';
+
 export function encodeWatcher(partition: number, w: WatcherRecord): string {
-  return JSON.stringify([partition, w.watcher, w.event, w.status, w.edgeId, w.expiresAt]);
+  const packed = packFields([packCount(partition), w.watcher, packUnlessDerived(w.event, PRESENCE_EVENT), w.status, w.edgeId, packCount(w.expiresAt)]);
+  return packed ?? JSON.stringify([partition, w.watcher, w.event, w.status, w.edgeId, w.expiresAt]);
 }
 
 export function decodeWatcher(key: string, presentity: string, subscriptionId: string, text: string): { partition: number; record: WatcherRecord } {
-  const f = RecordReader.tuple(parseJson(key, text), '', corrupt(key));
+  const f = RecordReader.tuple(isPacked(text) ? unpackedWatcher(text) : parseJson(key, text), '', corrupt(key));
   return {
     partition: f.number(0),
     record: { presentity, subscriptionId, watcher: f.string(1), event: f.string(2), status: f.oneOf(3, SUBSCRIPTION_STATUSES), edgeId: f.string(4), expiresAt: f.number(5) },
   };
+}
+
+/** The packed watcher as its positional JSON form, for the same checks. */
+function unpackedWatcher(text: string): unknown[] {
+  const [partition, watcher, event, status, edgeId, expiresAt] = unpackFields(text);
+  return [unpackCount(partition), watcher, unpackDerived(event, () => PRESENCE_EVENT), status, edgeId, unpackCount(expiresAt)];
 }
 
 export function encodeBindings(bindings: readonly Binding[]): string {
@@ -95,29 +110,81 @@ export function decodeBindings(key: string, text: string): Binding[] {
 }
 
 export function encodeDialog(d: DialogRecord): string {
-  return JSON.stringify([
+  return packedDialog(d) ?? JSON.stringify([...dialogHead(d), ...optionalTail([d.viewKey ?? null, d.filter ?? null, d.partial === undefined ? null : 1])]);
+}
+
+function dialogHead(d: DialogRecord): (string | number | readonly string[])[] {
+  return [d.callId, d.localTag, d.remoteTag, d.remoteUri, d.localUri, d.remoteTarget, d.routeSet, d.presentity, d.watcher, d.event, d.status, d.localCseq, d.remoteCseq, d.expiresAt, d.edgeId, d.flow];
+}
+
+/**
+ * The JSON positions packed; what the reader can derive is left empty: the
+ * To URI when it is the presentity (nearly always), the watcher when it is the
+ * From URI's AOR (as the edge derives it), the event when it is `presence`.
+ */
+function packedDialog(d: DialogRecord): string | undefined {
+  const tail = [packOptional(d.viewKey), packOptional(d.filter), d.partial === undefined ? '' : '1'];
+  while (tail.length > 0 && tail[tail.length - 1] === '') tail.pop();
+  return packFields([
     d.callId,
     d.localTag,
     d.remoteTag,
     d.remoteUri,
-    d.localUri,
+    packUnlessDerived(d.localUri, d.presentity),
     d.remoteTarget,
-    d.routeSet,
+    packList(d.routeSet),
     d.presentity,
-    d.watcher,
-    d.event,
+    packUnlessDerived(d.watcher, aorOf(d.remoteUri)),
+    packUnlessDerived(d.event, PRESENCE_EVENT),
     d.status,
-    d.localCseq,
-    d.remoteCseq,
-    d.expiresAt,
+    packCount(d.localCseq),
+    packCount(d.remoteCseq),
+    packCount(d.expiresAt),
     d.edgeId,
     d.flow,
-    ...optionalTail([d.viewKey ?? null, d.filter ?? null, d.partial === undefined ? null : 1]),
+    ...tail,
   ]);
 }
 
+/** The packed dialog as its positional JSON form, for the same checks. */
+function unpackedDialog(text: string): unknown[] {
+  const f = unpackFields(text);
+  const presentity = f[7];
+  const remoteUri = f[3];
+  return [
+    f[0],
+    f[1],
+    f[2],
+    remoteUri,
+    unpackDerived(f[4], () => presentity),
+    f[5],
+    unpackList(f[6]),
+    presentity,
+    unpackDerived(f[8], () => (remoteUri === undefined ? undefined : aorOf(remoteUri))),
+    unpackDerived(f[9], () => PRESENCE_EVENT),
+    f[10],
+    unpackCount(f[11]),
+    unpackCount(f[12]),
+    unpackCount(f[13]),
+    f[14],
+    f[15],
+    unpackOptional(f[16]),
+    unpackOptional(f[17]),
+    f[18] === '1' ? 1 : null,
+  ];
+}
+
+/** The AOR of a URI; undefined for one that is not a SIP URI (nothing is derived from it then). */
+function aorOf(uri: string): string | undefined {
+  try {
+    return normalizeAor(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 export function decodeDialog(key: string, subscriptionId: string, text: string): DialogRecord {
-  const f = RecordReader.tuple(parseJson(key, text), '', corrupt(key));
+  const f = RecordReader.tuple(isPacked(text) ? unpackedDialog(text) : parseJson(key, text), '', corrupt(key));
   return {
     subscriptionId,
     callId: f.string(0),

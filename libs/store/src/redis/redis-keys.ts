@@ -9,7 +9,7 @@
  *     exp:{p:n}:rev         hash   presentity member -> pending revision (orders index writes; HLEN = presentities indexed)
  *     loc:{aor}             string bindings JSON               TTL = latest binding expiry
  *     dlg:{id}              string dialog JSON                 TTL = expiry + grace
- *     dlgcall:{call-id}     set    dialog ids of a Call-ID      TTL = latest dialog's (ops lookup by Call-ID)
+ *     dlgcalls:{bucket}     hash   <Call-ID tag><dialog id> -> lapse   TTL = latest entry's (ops lookup by Call-ID; 4,096 buckets)
  *     lease:{p:n}           hash   owner, epoch, expiresAt      no TTL (the epoch must never repeat)
  *     members               zset   member -> lapse time ms
  *     user:{aor}            string user JSON (HA1s, never a password)   no TTL
@@ -58,8 +58,9 @@ export class RedisKeys {
     return `${this.prefix}dlg:{${subscriptionId}}`;
   }
 
-  dialogsOfCall(callId: string): string {
-    return `${this.prefix}dlgcall:{${callId}}`;
+  /** One of DIALOG_INDEX_BUCKETS hashes indexing dialogs by Call-ID (dialog-records.ts). */
+  dialogIndex(bucket: number): string {
+    return `${this.prefix}dlgcalls:{${bucket}}`;
   }
 
   lease(partition: number): string {

@@ -17,7 +17,7 @@ const KEY_COUNTS: Record<LuaScriptName, number> = {
   'member-heartbeat': 1,
   'nonce-count': 1,
   'auth-failure': 1,
-  'set-add-expire': 1,
+  'dialog-index-add': 1,
   'offline-queue': 2,
   'offline-remove': 1,
   'owner-lock': 1,

@@ -18,6 +18,7 @@ import { presentityMember } from '../expiry-member.js';
 import { storeContract } from '../store.contract.js';
 import { openRedisStoreForTest } from '../test-support/redis-store-for-test.js';
 import { CorruptRecordError } from './corrupt-record-error.js';
+import { callIdIndexEntry } from './dialog-records.js';
 import { LUA_SOURCES } from './lua-sources.js';
 import { PresentityIndex } from './presentity-index.js';
 import { RedisKeys } from './redis-keys.js';
@@ -216,7 +217,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
         expect(keys).toEqual(
           [
             `${keyPrefix}dlg:{sub-1}`,
-            `${keyPrefix}dlgcall:{${dialog.callId}}`,
+            `${keyPrefix}dlgcalls:{${callIdIndexEntry(dialog.callId).bucket}}`,
             `${keyPrefix}exp:{p:7}`,
             `${keyPrefix}exp:{p:7}:rev`,
             `${keyPrefix}lease:{p:7}`,
@@ -228,7 +229,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
         );
         // Soft state carries a TTL; durable state does not.
         expect(await raw.pttl(`${keyPrefix}dlg:{sub-1}`)).toBeGreaterThan(80 * SECOND);
-        expect(await raw.pttl(`${keyPrefix}dlgcall:{${dialog.callId}}`)).toBeGreaterThan(80 * SECOND);
+        expect(await raw.pttl(`${keyPrefix}dlgcalls:{${callIdIndexEntry(dialog.callId).bucket}}`)).toBeGreaterThan(80 * SECOND);
         expect(await raw.pttl(`${keyPrefix}loc:{${aor}}`)).toBeGreaterThan(50 * SECOND);
         expect(await raw.pttl(`${keyPrefix}pres:{${aor}}:doc`)).toBe(-1);
         expect(await raw.pttl(`${keyPrefix}lease:{p:7}`)).toBe(-1);
@@ -259,6 +260,34 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
           `\n[redis memory] dialog key ${dialogBytes} B (value ${Buffer.byteLength(dialogValue)} B); watcher hash with 1 watcher ${watchersBytes} B; binding set with 1 binding ${bindingBytes} B\n`,
         );
         expect(dialogBytes).toBeGreaterThan(0);
+      } finally {
+        raw.disconnect();
+      }
+    });
+
+    it('memory - the Call-ID index and a presentity\'s watchers stay listpacks; a save drops the lapsed entries it samples', async () => {
+      const keyPrefix = uniquePrefix();
+      const clock = new TestClock();
+      const store = await open({ keyPrefix, clock });
+      const keys = new RedisKeys(keyPrefix);
+      const lapsing = { ...dialogRecord('sub-lapsing'), expiresAt: clock.now() + 10 * SECOND };
+      const { bucket, tag } = callIdIndexEntry(lapsing.callId);
+      let neighbourCallId = '';
+      for (let n = 0; callIdIndexEntry(neighbourCallId).bucket !== bucket || neighbourCallId === lapsing.callId; n += 1) neighbourCallId = `neighbour-${n}@192.0.2.2`;
+      const aor = 'sip:alice@example.com';
+      await store.saveDialog(lapsing);
+      for (let i = 0; i < 20; i += 1) await store.putWatcher(7, watcher(aor, randomBytes(18).toString('base64url'), clock.now() + 3_600 * SECOND));
+      clock.time += 10 * SECOND + 60 * SECOND;
+      const live = { ...dialogRecord('sub-live'), callId: neighbourCallId, expiresAt: clock.now() + 3_600 * SECOND };
+      await store.saveDialog(live);
+      const raw = new Redis(server.url);
+      try {
+        // Two entries, both sampled: the lapsed one is gone, whatever the draw.
+        expect(await raw.hkeys(keys.dialogIndex(bucket))).toEqual([callIdIndexEntry(neighbourCallId).tag + 'sub-live']);
+        expect(tag).toHaveLength(8);
+        expect(await store.dialogsByCallId(neighbourCallId, 10)).toEqual([live]);
+        expect(['listpack', 'ziplist']).toContain(await raw.object('ENCODING', keys.dialogIndex(bucket)));
+        expect(['listpack', 'ziplist']).toContain(await raw.object('ENCODING', keys.watchers(aor)));
       } finally {
         raw.disconnect();
       }

@@ -1,5 +1,6 @@
 import { ForbiddenError, ServiceUnavailableError } from '@presence/core';
 import type { PresenceMetrics } from '@presence/metrics';
+import { shared } from './compact-string.js';
 import { Tally } from './tally.js';
 
 /** Caps on the subscriptions this edge holds (README "Limits"); per edge, as a cluster-wide count would cost a store round trip per SUBSCRIBE. */
@@ -47,10 +48,14 @@ export class SubscriptionCaps {
     this.count(watcher, address);
   }
 
-  /** Counts a dialog without a check: one adopted from the mirror was admitted when it was created. */
+  /**
+   * Counts a dialog without a check: one adopted from the mirror was admitted when it was created.
+   * The keys are kept shared: the watcher AOR is the text the dialog's From URI, the mirror and the
+   * watcher records keep shared too, so all of them hold one copy (not a rope of slices each).
+   */
   count(watcher: string, address: string): void {
-    this.byWatcher.increment(watcher);
-    this.byAddress.increment(address);
+    this.byWatcher.increment(shared(watcher));
+    this.byAddress.increment(shared(address));
   }
 
   release(watcher: string, address: string): void {

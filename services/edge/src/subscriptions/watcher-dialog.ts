@@ -142,7 +142,8 @@ export class WatcherDialog implements Expiring {
     this.callId = detached(fields.callId);
     this.localTag = detached(fields.localTag);
     this.remoteTag = detached(fields.remoteTag);
-    this.remoteUri = detached(fields.remoteUri);
+    // Shared: the From URI is nearly always the watcher's AOR as written, which the caps (and, in one process, the store) keep shared.
+    this.remoteUri = shared(fields.remoteUri);
     this.remoteTarget = detached(fields.remoteTarget);
     this.routeSet = fields.routeSet.length === 0 ? NO_ROUTES : fields.routeSet.map(shared);
     this.presentity = shared(own.presentity);
