@@ -20,7 +20,7 @@ function recordingOutbox(): { outbox: NatsOutbox; batches: string[][] } {
 }
 
 describe('NatsOutbox', () => {
-  it('coalescing - messages sent several awaits apart in one tick are handed over together, in order, after the microtasks', async () => {
+  it('coalescing - messages sent several awaits apart, and in later ticks of the same turn, are handed over together, in order, in the check phase', async () => {
     const { outbox, batches } = recordingOutbox();
     const work = (async () => {
       outbox.add('change', bytes('v2'));
@@ -29,18 +29,20 @@ describe('NatsOutbox', () => {
       outbox.add('pa.7', bytes('req'), '_INBOX.y.1');
     })();
     await work;
-    expect(batches).toEqual([]);
     await new Promise<void>((resolve) => process.nextTick(resolve));
-    expect(batches).toEqual([['change v2', '_INBOX.x.1 200', 'pa.7 req _INBOX.y.1']]);
+    outbox.add('ch.1', bytes('v3'));
+    expect(batches).toEqual([]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([['change v2', '_INBOX.x.1 200', 'pa.7 req _INBOX.y.1', 'ch.1 v3']]);
     expect(outbox.size).toBe(0);
   });
 
-  it('coalescing - messages of later ticks go in later hand-overs', async () => {
+  it('coalescing - messages of later turns of the event loop go in later hand-overs', async () => {
     const { outbox, batches } = recordingOutbox();
     outbox.add('a', bytes('1'));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
     outbox.add('b', bytes('2'));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
     expect(batches).toEqual([['a 1'], ['b 2']]);
   });
 

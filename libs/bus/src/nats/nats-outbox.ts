@@ -1,19 +1,23 @@
 /** Hands one message to the connection; failures are the sender's to report. */
 export type SendMessage = (subject: string, data: Uint8Array, reply: string | undefined) => void;
 
-/** Past this many messages waiting, the outbox hands them over at once rather than at the end of the tick. */
+/** Past this many messages waiting, the outbox hands them over at once rather than in the check phase. */
 export const OUTBOX_FLUSH_COUNT = 256;
 
 /**
- * The messages a NatsBus sends in one tick (publishes, replies, requests),
- * handed to nats.js together once the microtasks of that tick ran.
+ * The messages a NatsBus sends in one turn of the event loop (publishes,
+ * replies, requests), handed to nats.js together in its check phase
+ * (setImmediate).
  *
  * Why: nats.js writes its buffer to the socket in a microtask queued by the
  * first message after a write, so two messages sent a few awaits apart (an
  * agent's change event and its reply to the edge, both after one Redis
- * reply) leave in two socket writes, each tens of µs on loopback. Held
- * until process.nextTick, which Node runs only after the microtask queue is
- * empty, they reach nats.js in one go and leave in one write.
+ * reply) leave in two socket writes, each tens of µs on loopback; and so do
+ * the answers to commits whose replies came in the same socket read, or in
+ * reads of one poll phase. Held until the check phase, which follows the
+ * poll phase of the same turn, they leave in one write. The wait is the
+ * rest of that turn: no timer, no idle wait (a pending immediate keeps the
+ * poll phase from blocking).
  *
  * Order is kept: every message goes through here, and the bus flushes the
  * outbox before any other protocol step (SUB, UNSUB, drain, close), so the
@@ -24,7 +28,7 @@ export class NatsOutbox {
   private payloads: Uint8Array[] = [];
   private replies: Array<string | undefined> = [];
   private scheduled = false;
-  private readonly flushAtTickEnd = (): void => {
+  private readonly flushInCheckPhase = (): void => {
     this.scheduled = false;
     this.flush();
   };
@@ -43,7 +47,7 @@ export class NatsOutbox {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(this.flushAtTickEnd);
+      setImmediate(this.flushInCheckPhase);
     }
   }
 
