@@ -425,6 +425,20 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       }
     });
 
+    it('incarnation - every record created gets its own, from one store or from two on the same data', async () => {
+      const keyPrefix = uniquePrefix();
+      const stores = [await open({ keyPrefix }), await open({ keyPrefix })];
+      const incarnations: string[] = [];
+      for (const [s, store] of stores.entries()) {
+        for (let i = 0; i < 3; i++) {
+          const outcome = await store.commitPresentity(change(`sip:inc${s}-${i}@example.com`, 0, [publication('e', 50_000)]));
+          incarnations.push(outcome.ok ? outcome.state.incarnation : '');
+        }
+      }
+      expect(incarnations.every((incarnation) => incarnation !== '')).toBe(true);
+      expect(new Set(incarnations).size).toBe(incarnations.length);
+    });
+
     it('index - a settle of an older revision never raises the entry above a pending commit, nor undoes it', async () => {
       const keys = new RedisKeys(uniquePrefix());
       const raw = new Redis(server.url);
