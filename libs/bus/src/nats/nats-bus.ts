@@ -48,9 +48,9 @@ const CLOSED = Symbol('closed');
  *   error crosses this boundary. Requests share one inbox subscription
  *   (NatsRequests), made at the first request.
  * - Messages (publishes, replies, requests) leave through a NatsOutbox:
- *   those of one turn of the event loop in one socket write. publish() still throws at once
- *   for what it can know then (closed bus, bad subject, payload over the
- *   server's limit).
+ *   those of one turn of the event loop in one socket write. publish()
+ *   still throws at once for what it can know then (closed bus, bad
+ *   subject, payload over the server's limit).
  * - Disconnection: nats.js reconnects forever (jittered wait), subscriptions
  *   are re-sent before anything buffered, then the onReconnect listeners run.
  *   Publishes while disconnected are buffered by nats.js and discarded at the
