@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock, type Publication } from '@presence/core';
 import { startRedisServer } from '@presence/dev-tools';
 import { createRedisStore, type RedisStore } from '@presence/store';
-import { runCostTool, wholeNumber } from './cli/cost-tool.js';
-import { statFields } from './probes/process-tree.js';
+import { cpuTicks, wholeNumber } from './cost-figures.js';
 
 /**
  * `node loadtest/dist/commit-cost-main.js [--commits N] [--parallel K]`: what
@@ -27,12 +26,12 @@ async function main(): Promise<void> {
     try {
       await commitLoop(store, 'warm-up', Math.min(500, commits));
       const cpu = process.cpuUsage();
-      const redisTicks = await ticks(redis.pid);
+      const redisTicks = await cpuTicks(redis.pid, 'redis-server');
       const startedAt = performance.now();
       await Promise.all(Array.from({ length: parallel }, (_, i) => commitLoop(store, String(i), Math.ceil(commits / parallel))));
       const wallMs = performance.now() - startedAt;
       const used = process.cpuUsage(cpu);
-      const redisCpuUs = ((await ticks(redis.pid)) - redisTicks) * 10_000;
+      const redisCpuUs = ((await cpuTicks(redis.pid, 'redis-server')) - redisTicks) * 10_000;
       const total = Math.ceil(commits / parallel) * parallel;
       const figure = (us: number): number => Math.round((us / total) * 10) / 10;
       process.stdout.write(`${JSON.stringify({ commits: total, parallel, clientCpuUsPerCommit: figure(used.user + used.system), redisCpuUsPerCommit: figure(redisCpuUs), wallUsPerCommit: figure(wallMs * 1000) })}\n`);
@@ -57,11 +56,7 @@ async function commitLoop(store: RedisStore, name: string, count: number): Promi
   }
 }
 
-/** utime + stime of a process, in 1/100 s clock ticks. */
-async function ticks(pid: number | undefined): Promise<number> {
-  const fields = pid === undefined ? undefined : await statFields(pid);
-  if (fields === undefined) throw new Error('redis-server CPU unreadable: /proc/<pid>/stat missing');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-runCostTool(main, USAGE);
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exitCode = 1;
+});

@@ -7,6 +7,8 @@ export type BusHandler = (message: BusMessage) => void | Promise<void>;
 /** Where a subscription is registered, so it can take itself out. */
 export interface SubscriptionRegistry {
   remove(subscription: NatsBusSubscription): void;
+  /** Sends the messages still held back, so an UNSUB reaches the server after them. */
+  flushOutbox(): void;
 }
 
 /** One subscription of a NatsBus, wrapping the nats.js subscription. */
@@ -37,6 +39,7 @@ export class NatsBusSubscription implements BusSubscription {
     this.closed = true;
     const sub = this.sub;
     if (sub === undefined || sub.isClosed()) return;
+    this.registry.flushOutbox();
     try {
       sub.unsubscribe();
     } catch {
@@ -64,6 +67,7 @@ export class NatsBusSubscription implements BusSubscription {
   async drainAtServer(): Promise<void> {
     const sub = this.sub;
     if (this.closed || sub === undefined || sub.isClosed()) return;
+    this.registry.flushOutbox();
     try {
       await sub.drain();
     } catch {

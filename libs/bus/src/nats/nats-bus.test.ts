@@ -266,6 +266,35 @@ describe.runIf(natsTier)('NatsBus', () => {
       await expect(bus.request(subject('nobody'), bytes(''), { timeoutMs: 2_000 })).rejects.toBeInstanceOf(NoRespondersError);
     });
 
+    it('request - a hundred requests in flight share one inbox, each gets its own reply, and one finding no responders ends only itself', async () => {
+      const agent = await open();
+      const edge = await open();
+      agent.subscribe(subject('echo'), async (message: BusMessage) => {
+        await sleep(Number(text(message.data)) % 7);
+        message.respond(message.data);
+      });
+      await flushed(agent);
+      const asked = Array.from({ length: 100 }, (_, i) => String(i));
+      const nobody = edge.request(subject('nobody'), bytes(''), { timeoutMs: 2_000 });
+      const replies = await Promise.all(asked.map((payload) => edge.request(subject('echo'), bytes(payload), { timeoutMs: 5_000 })));
+      expect(replies.map(text)).toEqual(asked);
+      await expect(nobody).rejects.toBeInstanceOf(NoRespondersError);
+    });
+
+    it('order - a message published before an unsubscribe reaches that subscription first, though sent at the end of the tick', async () => {
+      const bus = await open();
+      const received: string[] = [];
+      const subscription = bus.subscribe(subject('last'), (message) => void received.push(text(message.data)));
+      const witness: string[] = [];
+      bus.subscribe(subject('last'), (message) => void witness.push(text(message.data)));
+      await flushed(bus);
+      bus.publish(subject('last'), bytes('before'));
+      await subscription.drain();
+      bus.publish(subject('last'), bytes('after'));
+      await waitFor(() => witness.length === 2, 'the witness to see both');
+      expect(received).toEqual(['before']);
+    });
+
     it('connect - an unreachable server rejects with BusTransportError', async () => {
       const port = await freePort('tcp');
       await expect(connectNatsBus({ servers: `nats://127.0.0.1:${port}`, connectTimeoutMs: 1_000 })).rejects.toBeInstanceOf(BusTransportError);

@@ -1,8 +1,8 @@
 import { HandlerRunner } from '../handler-runner.js';
-import { connect, ErrorCode, Events, type Msg, type NatsConnection, type NatsError } from 'nats';
+import { connect, Events, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import type { Bus, BusMessage, BusSubscription, RequestOptions, SubscribeOptions } from '../bus.js';
 import { type BusLogger, silentBusLogger } from '../bus-logger.js';
-import { BusClosedError, BusTimeoutError, BusTransportError, NoRespondersError } from '../errors/bus-errors.js';
+import { BusClosedError, BusTransportError } from '../errors/bus-errors.js';
 import { checkPublishSubject, parsePattern } from '../memory/subject-match.js';
 import { checkQueueName } from './check-queue-name.js';
 import { NATS_BUS_DEFAULTS, type NatsBusOptions, toConnectionOptions } from './nats-bus-options.js';
@@ -10,6 +10,8 @@ import { NatsBusSubscription, type SubscriptionRegistry } from './nats-bus-subsc
 import { describeNatsError, isClosedCode, natsErrorCode } from './nats-error-code.js';
 import { requestRefusal } from '../request-refusal.js';
 import { NatsMessage, type Responder } from './nats-message.js';
+import { NatsOutbox } from './nats-outbox.js';
+import { NatsRequests } from './nats-requests.js';
 
 /**
  * Connects to NATS and returns a NatsBus. Rejects with BusTransportError when
@@ -43,7 +45,12 @@ const CLOSED = Symbol('closed');
  * - request() resolves with the first reply; NATS "no responders" (503)
  *   becomes NoRespondersError, the client timeout BusTimeoutError, a closed
  *   connection BusClosedError, anything else BusTransportError: no nats.js
- *   error crosses this boundary.
+ *   error crosses this boundary. Requests share one inbox subscription
+ *   (NatsRequests), made at the first request.
+ * - Messages (publishes, replies, requests) leave through a NatsOutbox:
+ *   those of one turn of the event loop in one socket write. publish()
+ *   still throws at once for what it can know then (closed bus, bad
+ *   subject, payload over the server's limit).
  * - Disconnection: nats.js reconnects forever (jittered wait), subscriptions
  *   are re-sent before anything buffered, then the onReconnect listeners run.
  *   Publishes while disconnected are buffered by nats.js and discarded at the
@@ -65,6 +72,9 @@ export class NatsBus implements Bus, SubscriptionRegistry {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly statusLoop: Promise<void>;
   private readonly responder: Responder = { respond: (message, reply, data) => this.reply(message, reply, data) };
+  private readonly outbox = new NatsOutbox((subject, data, reply) => this.send(subject, data, reply));
+  private readonly requests = new NatsRequests();
+  private requestInbox: Subscription | undefined;
 
   /** Use connectNatsBus(); this takes over an open connection. */
   constructor(
@@ -81,17 +91,8 @@ export class NatsBus implements Bus, SubscriptionRegistry {
   publish(subject: string, data: Uint8Array): void {
     if (this.state === 'closed') throw new BusClosedError();
     checkPublishSubject(subject);
-    try {
-      this.connection.publish(subject, data);
-    } catch (error) {
-      const code = natsErrorCode(error);
-      if (isClosedCode(code)) {
-        // Like LocalBus: while closing a publish goes nowhere rather than failing.
-        if (this.state === 'closing') return;
-        throw new BusClosedError();
-      }
-      throw new BusTransportError('publish', `${subject}: ${describeNatsError(error)}`);
-    }
+    this.checkPayload(subject, data);
+    this.outbox.add(subject, data);
   }
 
   subscribe(subject: string, handler: (message: BusMessage) => void | Promise<void>, options: SubscribeOptions = {}): BusSubscription {
@@ -100,6 +101,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     const queue = options.queue;
     if (queue !== undefined) checkQueueName(queue);
     const subscription = new NatsBusSubscription(this, subject, queue, handler);
+    this.outbox.flush();
     try {
       subscription.sub = this.connection.subscribe(subject, {
         ...(queue === undefined ? {} : { queue }),
@@ -116,14 +118,16 @@ export class NatsBus implements Bus, SubscriptionRegistry {
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Uint8Array> {
     const refusal = requestRefusal(this.state === 'open', subject);
     if (refusal !== undefined) return refusal;
-    // nats.js refuses timeouts below 1 ms and takes 0 for its default: round up instead.
-    const timeout = Math.max(1, Math.ceil(options.timeoutMs));
-    return this.connection.request(subject, data, { timeout }).then(
-      (reply) => Uint8Array.from(reply.data),
-      (error: unknown) => {
-        throw this.requestError(error, subject, options.timeoutMs);
-      },
-    );
+    try {
+      this.checkPayload(subject, data);
+      this.openRequestInbox();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new BusTransportError('request', String(error)));
+    }
+    // A timer of 0 would fire before any reply could come: wait at least 1 ms, as nats.js did.
+    const { reply, outcome } = this.requests.open(subject, options.timeoutMs, Math.max(1, Math.ceil(options.timeoutMs)));
+    this.outbox.add(subject, data, reply);
+    return outcome;
   }
 
   onReconnect(listener: () => void): () => void {
@@ -145,6 +149,11 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     this.subscriptions.delete(subscription);
   }
 
+  /** SubscriptionRegistry: before an UNSUB, so the server sees it after the messages sent before it. */
+  flushOutbox(): void {
+    this.outbox.flush();
+  }
+
   private async shutdown(): Promise<void> {
     if (this.state === 'open') this.state = 'closing';
     // 1. Stop interest at the server; what it sent before still reaches the handlers.
@@ -157,6 +166,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     // 2. Handlers still running may publish and reply: keep the connection for them.
     await this.handlers.idle();
     // 3. Flush what they sent, end the request inbox, close.
+    this.outbox.flush();
     if (!this.connection.isClosed()) {
       const drain = this.connection.drain().then(
         () => undefined,
@@ -169,6 +179,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
       if (!this.connection.isClosed()) await this.connection.close().catch(() => undefined);
     }
     this.state = 'closed';
+    this.requests.failAll(() => new BusClosedError());
     await this.statusLoop;
     this.reconnectListeners.clear();
   }
@@ -187,23 +198,58 @@ export class NatsBus implements Bus, SubscriptionRegistry {
 
   /** Sends a reply; like LocalBus, never throws into the responder. */
   private reply(message: NatsMessage, reply: string, data: Uint8Array): void {
+    if (this.state === 'closed') return;
     try {
-      this.connection.publish(reply, data);
+      this.checkPayload(message.subject, data);
     } catch (error) {
-      // After close the requester is gone or told already: nothing worth a log line.
-      if (isClosedCode(natsErrorCode(error))) return;
       this.log('warn', { subject: message.subject, reason: describeNatsError(error) }, 'bus reply not sent');
+      return;
+    }
+    this.outbox.add(reply, data);
+  }
+
+  /**
+   * Hands one message from the outbox to nats.js. What fails here was
+   * accepted by publish(), request() or respond() already, so it is told
+   * to the request it belongs to, or logged: never thrown.
+   */
+  private send(subject: string, data: Uint8Array, reply: string | undefined): void {
+    try {
+      if (reply === undefined) this.connection.publish(subject, data);
+      else this.connection.publish(subject, data, { reply });
+    } catch (error) {
+      const closed = isClosedCode(natsErrorCode(error));
+      if (reply !== undefined && this.requests.fail(reply, closed ? new BusClosedError() : new BusTransportError('request', `${subject}: ${describeNatsError(error)}`))) return;
+      // After close the receiver is gone or told already: nothing worth a log line.
+      if (closed) return;
+      this.log('warn', { subject, reason: describeNatsError(error) }, 'bus message not sent');
     }
   }
 
-  private requestError(error: unknown, subject: string, timeoutMs: number): Error {
-    // Closing the connection ends pending requests with a nats.js timeout: report the close.
-    if (this.connection.isClosed()) return new BusClosedError();
-    const code = natsErrorCode(error);
-    if (code === ErrorCode.NoResponders) return new NoRespondersError(subject);
-    if (code === ErrorCode.Timeout) return new BusTimeoutError(subject, timeoutMs);
-    if (isClosedCode(code)) return new BusClosedError();
-    return new BusTransportError('request', `${subject}: ${describeNatsError(error)}`);
+  /** nats.js would refuse it only when the outbox hands it over: refuse it now, where the caller can be told. */
+  private checkPayload(subject: string, data: Uint8Array): void {
+    const limit = this.connection.info?.max_payload;
+    if (limit !== undefined && data.length > limit) throw new BusTransportError('publish', `${subject}: payload of ${data.length} bytes over the server's ${limit}`);
+  }
+
+  /** The one subscription every request's reply comes back on, made at the first request. */
+  private openRequestInbox(): void {
+    if (this.requestInbox !== undefined) return;
+    this.outbox.flush();
+    try {
+      this.requestInbox = this.connection.subscribe(this.requests.inboxPattern, {
+        callback: (error, msg) => {
+          if (error === null) return this.requests.deliver(msg);
+          // nats.js ends a subscription after an error (e.g. permissions): the next request opens another.
+          this.log('error', { reason: describeNatsError(error) }, 'bus request inbox failed');
+          this.requestInbox = undefined;
+          this.requests.failAll(() => new BusTransportError('request', `inbox: ${describeNatsError(error)}`));
+        },
+      });
+    } catch (error) {
+      if (isClosedCode(natsErrorCode(error))) throw new BusClosedError();
+      throw new BusTransportError('request', `inbox: ${describeNatsError(error)}`);
+    }
   }
 
   /** Follows the connection's status until it closes: logs, and runs the reconnect listeners. */
@@ -261,6 +307,7 @@ export class NatsBus implements Bus, SubscriptionRegistry {
     this.state = 'closed';
     for (const subscription of this.subscriptions) subscription.closed = true;
     this.subscriptions.clear();
+    this.requests.failAll(() => new BusClosedError());
     this.log('error', { reason: error === undefined ? 'closed' : describeNatsError(error) }, 'bus connection closed unexpectedly');
   }
 

@@ -42,11 +42,11 @@ import type { RedisScripts } from './redis-scripts.js';
  * behind either. Pending marks are removed with the entry, so the side
  * hash only holds presentities that have an entry.
  *
- * "Before" is Redis's order of execution, not a wait: on one Redis node
- * both scripts travel down one connection, which Redis runs in order, so
- * the commit is sent right behind the lower without waiting for its reply
- * (PresentityRecords.lowerThenCommit); only a Redis Cluster, where the two
- * slots may live on different nodes, makes the commit wait.
+ * These steps are a Redis Cluster's, where the two slots may live on
+ * different nodes with no order between them: the commit waits for the
+ * lower's reply. On a single Redis node the commit script writes the entry
+ * itself (commit-presentity.lua given the index keys, one atomic step); it still honours
+ * a pending mark newer than its revision, left by a client on this path.
  *
  * Step 3 is best effort for the caller: once the commit succeeded, a
  * failed settle only leaves an early entry, so the store reports the
@@ -59,15 +59,16 @@ export class PresentityIndex {
   ) {}
 
   lower(partition: number, presentity: string, earliest: number, pendingRevision: number): Promise<unknown> {
-    return this.scripts['presentity-index-lower'](this.indexKeys(partition), [presentityMember(presentity), earliest, pendingRevision]);
+    return this.scripts['presentity-index-lower'](this.keysOf(partition), [presentityMember(presentity), earliest, pendingRevision]);
   }
 
   /** `earliest` undefined: the presentity has no publications at `revision`, the entry goes. */
   settle(partition: number, presentity: string, revision: number, earliest: number | undefined): Promise<unknown> {
-    return this.scripts['presentity-index-settle'](this.indexKeys(partition), [presentityMember(presentity), revision, earliest ?? '']);
+    return this.scripts['presentity-index-settle'](this.keysOf(partition), [presentityMember(presentity), revision, earliest ?? '']);
   }
 
-  private indexKeys(partition: number): string[] {
+  /** The partition's index keys: the zset, then the pending-revision hash. */
+  keysOf(partition: number): string[] {
     return [this.keys.expiry(partition), this.keys.expiryRevisions(partition)];
   }
 }

@@ -44,7 +44,7 @@ export class RedisCalls {
   }
 
   /** A write whose failure leaves only harmless state failed: said in the log, nothing thrown. */
-  followUpFailed(operation: string, error: unknown): void {
+  private followUpFailed(operation: string, error: unknown): void {
     this.logger.warn({ err: error, operation }, 'redis store follow-up write failed; the expiry sweep repairs it');
   }
 

@@ -405,7 +405,7 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       }
     });
 
-    it('index - the commit goes right behind its lower: after a SCRIPT FLUSH that leaves only the commit script known, the lower is resent and the entry still ends at the earliest expiry', async () => {
+    it('index - on one node the commit writes its index entry in the same script: after a SCRIPT FLUSH it is resent and the entry still ends at the earliest expiry', async () => {
       const keyPrefix = uniquePrefix();
       const keys = new RedisKeys(keyPrefix);
       const store = await open({ keyPrefix });
@@ -413,18 +413,59 @@ describe.runIf(runRedis)('RedisStore on a standalone redis-server', () => {
       try {
         const p = 'sip:flushed@example.com';
         expect((await store.commitPresentity(change(p, 0, [publication('e1', 50_000)]))).ok).toBe(true);
-        // The server forgets every script, then learns the commit's again: the next lower is refused (NOSCRIPT) alone.
+        // The entry is exact as soon as the commit is answered: no settle follows it.
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('50000');
         await raw.script('FLUSH');
-        await raw.script('LOAD', LUA_SOURCES['commit-presentity']);
         const second = await store.commitPresentity(change(p, 1, [publication('e2', 90_000)]));
         expect(second).toMatchObject({ ok: true, state: { revision: 2 } });
-        await store.close(); // waits for the settle sent after the commit
         expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('90000');
-        // The resent lower marked revision 2 pending and its settle, sent after it, applied (the mark goes only with the entry).
         expect(await raw.hget(keys.expiryRevisions(7), presentityMember(p))).toBe('2');
+        // A commit on a stale revision changes neither the record nor the entry.
+        expect((await store.commitPresentity(change(p, 1, [publication('e3', 10_000)]))).ok).toBe(false);
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('90000');
+        // The last publication gone: entry and pending mark go with the commit.
+        expect((await store.commitPresentity(change(p, 2, []))).ok).toBe(true);
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBeNull();
+        expect(await raw.hlen(keys.expiryRevisions(7))).toBe(0);
       } finally {
         raw.disconnect();
       }
+    });
+
+    it('index - the one-script commit leaves the entry to a client of the three-step path that marked a newer revision pending', async () => {
+      const keyPrefix = uniquePrefix();
+      const keys = new RedisKeys(keyPrefix);
+      const store = await open({ keyPrefix });
+      const raw = new Redis(server.url);
+      try {
+        const index = new PresentityIndex(keys, defineScripts(raw));
+        const p = 'sip:handover@example.com';
+        // A three-step client lowered for revision 2 (earliest 10) and has not committed yet.
+        await index.lower(7, p, 10, 2);
+        // This store commits revision 1 (earliest 90): the lowered entry must stay, the other client settles it.
+        expect((await store.commitPresentity(change(p, 0, [publication('e1', 90_000)]))).ok).toBe(true);
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('10');
+        expect(await raw.hget(keys.expiryRevisions(7), presentityMember(p))).toBe('2');
+        // Revision 2 committed here instead is not older than the mark: the entry becomes exact.
+        expect((await store.commitPresentity(change(p, 1, [publication('e2', 70_000)]))).ok).toBe(true);
+        expect(await raw.zscore(keys.expiry(7), presentityMember(p))).toBe('70000');
+      } finally {
+        raw.disconnect();
+      }
+    });
+
+    it('incarnation - every record created gets its own, from one store or from two on the same data', async () => {
+      const keyPrefix = uniquePrefix();
+      const stores = [await open({ keyPrefix }), await open({ keyPrefix })];
+      const incarnations: string[] = [];
+      for (const [s, store] of stores.entries()) {
+        for (let i = 0; i < 3; i++) {
+          const outcome = await store.commitPresentity(change(`sip:inc${s}-${i}@example.com`, 0, [publication('e', 50_000)]));
+          incarnations.push(outcome.ok ? outcome.state.incarnation : '');
+        }
+      }
+      expect(incarnations.every((incarnation) => incarnation !== '')).toBe(true);
+      expect(new Set(incarnations).size).toBe(incarnations.length);
     });
 
     it('index - a settle of an older revision never raises the entry above a pending commit, nor undoes it', async () => {

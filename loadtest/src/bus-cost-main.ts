@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import type { BusMessage } from '@presence/bus';
+import { connectNatsBus } from '@presence/bus/nats';
+import { startNatsServer } from '@presence/dev-tools';
+import { cpuTicks, wholeNumber } from './cost-figures.js';
+
+/**
+ * `node loadtest/dist/bus-cost-main.js [--requests N] [--parallel K]`: what
+ * the NATS hops of one PUBLISH cost in the cluster, without its noise: an
+ * "edge" bus sends K requests side by side to an "agent" bus (queue group),
+ * which answers each after a macrotask (the Redis commit's reply) with the
+ * agent's pattern: the change event published, then the reply a few awaits
+ * later; the edge receives the change event too. Prints the CPU
+ * microseconds per request in this process (both buses) and in its own
+ * nats-server, and the wall time.
+ */
+const USAGE = 'usage: node loadtest/dist/bus-cost-main.js [--requests N (20000)] [--parallel K (4)]';
+const REQUEST = new TextEncoder().encode(JSON.stringify({ v: 1, type: 'publish', presentity: 'sip:p@example.com', body: 'x'.repeat(300) }));
+const CHANGE = new TextEncoder().encode(JSON.stringify({ v: 1, type: 'change', presentity: 'sip:p@example.com', document: 'y'.repeat(400) }));
+const REPLY = new TextEncoder().encode(JSON.stringify({ v: 1, type: 'published', etag: 'abcdefabcdef', expires: 3600 }));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, parallel: { type: 'string', default: '4' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const requests = wholeNumber('--requests', values.requests, 10_000_000);
+  const parallel = wholeNumber('--parallel', values.parallel, 1000);
+  const nats = await startNatsServer();
+  try {
+    const agent = await connectNatsBus({ servers: nats.url, name: 'bus-cost-agent' });
+    const edge = await connectNatsBus({ servers: nats.url, name: 'bus-cost-edge' });
+    try {
+      agent.subscribe('pa.7', (message) => answerLikeTheAgent(agent, message), { queue: 'agents' });
+      let changes = 0;
+      edge.subscribe('ch.7.>', () => void changes++);
+      await edge.request('pa.7', REQUEST, { timeoutMs: 5_000 });
+      await requestLoop(edge, Math.min(500, requests));
+      const cpu = process.cpuUsage();
+      const natsTicks = await cpuTicks(nats.pid, 'nats-server');
+      const startedAt = performance.now();
+      const perLoop = Math.ceil(requests / parallel);
+      await Promise.all(Array.from({ length: parallel }, () => requestLoop(edge, perLoop)));
+      const wallMs = performance.now() - startedAt;
+      const used = process.cpuUsage(cpu);
+      const natsCpuUs = ((await cpuTicks(nats.pid, 'nats-server')) - natsTicks) * 10_000;
+      const total = perLoop * parallel;
+      const figure = (us: number): number => Math.round((us / total) * 10) / 10;
+      process.stdout.write(`${JSON.stringify({ requests: total, parallel, changesSeen: changes, clientCpuUsPerRequest: figure(used.user + used.system), natsCpuUsPerRequest: figure(natsCpuUs), wallUsPerRequest: figure(wallMs * 1000) })}\n`);
+    } finally {
+      await Promise.all([edge.close(), agent.close()]);
+    }
+  } finally {
+    await nats.stop();
+  }
+}
+
+/** After the store's reply (a macrotask): the change event, then the reply a few awaits later, as RequestRouter does. */
+async function answerLikeTheAgent(agent: { publish(subject: string, data: Uint8Array): void }, message: BusMessage): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  agent.publish('ch.7.p', CHANGE);
+  for (let i = 0; i < 4; i++) await Promise.resolve();
+  message.respond(REPLY);
+}
+
+async function requestLoop(edge: { request(subject: string, data: Uint8Array, options: { timeoutMs: number }): Promise<Uint8Array> }, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await edge.request('pa.7', REQUEST, { timeoutMs: 5_000 });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exitCode = 1;
+});
