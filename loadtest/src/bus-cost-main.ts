@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { BusMessage } from '@presence/bus';
 import { connectNatsBus } from '@presence/bus/nats';
 import { startNatsServer } from '@presence/dev-tools';
-import { cpuTicks, wholeNumber } from './cost-figures.js';
+import { cpuTicks, runCostTool, wholeNumber } from './cost-figures.js';
 
 /**
  * `node loadtest/dist/bus-cost-main.js [--requests N] [--parallel K]`: what
@@ -65,7 +65,4 @@ async function requestLoop(edge: { request(subject: string, data: Uint8Array, op
   for (let i = 0; i < count; i++) await edge.request('pa.7', REQUEST, { timeoutMs: 5_000 });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exitCode = 1;
-});
+runCostTool(main, USAGE);

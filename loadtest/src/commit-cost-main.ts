@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock, type Publication } from '@presence/core';
 import { startRedisServer } from '@presence/dev-tools';
 import { createRedisStore, type RedisStore } from '@presence/store';
-import { cpuTicks, wholeNumber } from './cost-figures.js';
+import { cpuTicks, runCostTool, wholeNumber } from './cost-figures.js';
 
 /**
  * `node loadtest/dist/commit-cost-main.js [--commits N] [--parallel K]`: what
@@ -56,7 +56,4 @@ async function commitLoop(store: RedisStore, name: string, count: number): Promi
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-  process.exitCode = 1;
-});
+runCostTool(main, USAGE);

@@ -1,7 +1,7 @@
 import { statFields } from './probes/process-tree.js';
 
 /**
- * What the cost commands (commit-cost, bus-cost) share: reading a helper
+ * What the cost commands (commit-cost, bus-cost, notify-cost) share: reading a helper
  * server's CPU and their whole-number options.
  */
 
@@ -16,4 +16,12 @@ export function wholeNumber(option: string, text: string, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`${option}: "${text}" is not a whole number in [1, ${max}]`);
   return value;
+}
+
+/** Runs a cost command's main: an error is printed with the usage line and the exit code is 1. */
+export function runCostTool(main: () => Promise<void>, usage: string): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+    process.exitCode = 1;
+  });
 }

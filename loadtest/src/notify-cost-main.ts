@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSipStack, newCallId, newTag, type OutgoingRequest } from '@presence/sip';
-import { runCostTool, wholeNumber } from './cli/cost-tool.js';
+import { runCostTool, wholeNumber } from './cost-figures.js';
 
 /**
  * `node --expose-gc loadtest/dist/notify-cost-main.js [--notifies N] [--in-flight K]`:
