@@ -27,6 +27,14 @@ describe('SIPp scenario log lines', () => {
     expect(parseSippLogLine('N 1 p1 17959952')).toBeUndefined();
   });
 
+  it('parses a completed new publication or dialog setup, and nothing cut short', () => {
+    expect(parseSippLogLine('C 12 1795995252.000000 786007.000000 1795995252.000000 790007.000000')).toEqual({
+      kind: 'created', call: 12, sentMs: 1795995252786.007, doneMs: 1795995252790.007,
+    });
+    expect(parseSippLogLine('C 12 1795995252.000000 786007.000000 1795995252.000000')).toBeUndefined();
+    expect(parseSippLogLine('E 12 503')).toEqual({ kind: 'rejected', presentity: '12', code: '503' });
+  });
+
   it('reads the last row of a statistics file by column name', () => {
     const csv = 'StartTime;FailedCall(C);Retransmissions(C);\n2026;0;0;\n2026;2;7;\n';
     expect(lastSippStats(csv)).toMatchObject({ 'FailedCall(C)': 2, 'Retransmissions(C)': 7 });

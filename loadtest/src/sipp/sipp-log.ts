@@ -44,7 +44,15 @@ export interface RetriedLine {
   readonly code: string;
 }
 
-export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine | RetriedLine;
+/** A call of publish-new.xml or subscribe-setup.xml that completed: request sent, and done (200; or 2xx and first NOTIFY). */
+export interface CreatedLine {
+  readonly kind: 'created';
+  readonly call: number;
+  readonly sentMs: number;
+  readonly doneMs: number;
+}
+
+export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine | RetriedLine | CreatedLine;
 
 /** "1795995253.000000", "434897.000000" → epoch milliseconds; NaN when either is not a number. */
 export function sippTimeMs(seconds: string, micros: string): number {
@@ -77,6 +85,11 @@ export function parseSippLogLine(line: string): SippLogLine | undefined {
     }
     case 'E':
       return f.length === 3 ? { kind: 'rejected', presentity: f[1]!, code: f[2]! } : undefined;
+    case 'C': {
+      const sentMs = sippTimeMs(f[2] ?? '', f[3] ?? '');
+      const doneMs = sippTimeMs(f[4] ?? '', f[5] ?? '');
+      return f.length === 6 && Number.isFinite(sentMs) && Number.isFinite(doneMs) ? { kind: 'created', call: Number(f[1]), sentMs, doneMs } : undefined;
+    }
     case 'R':
       return f.length === 3 ? { kind: 'retried', call: Number(f[1]), code: f[2]! } : undefined;
     default:
