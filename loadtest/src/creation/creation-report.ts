@@ -22,14 +22,13 @@ export function creationTable(workload: CreationWorkload, results: readonly Crea
   const rows = mine.flatMap((result) =>
     result.ramp.steps.map(({ step, held, reasons }) => {
       const cpu = cpuMicrosPerOperation(step);
-      const errors = Object.entries(step.errorCodes).map(([code, n]) => `${n}×${code}`).join(' ');
       return [
         result.label,
         formatRate(step.targetRate),
         String(step.attempted),
         String(step.completed),
         formatRate(completedPerSecond(step)),
-        errors === '' ? '0' : errors,
+        String(Object.values(step.errorCodes).reduce((a, b) => a + b, 0)),
         String(step.unfinished),
         String(step.retransmissions),
         formatMs(step.setup.p50Ms, step.setup.count),
@@ -41,7 +40,15 @@ export function creationTable(workload: CreationWorkload, results: readonly Crea
       ];
     }),
   );
-  const lines = [TITLES[workload], renderTable(COLUMNS, rows), ''];
+  const lines = [TITLES[workload], renderTable(COLUMNS, rows)];
+  // What the failures were: a status code, or what SIPp expected and got instead.
+  for (const result of mine) {
+    for (const { step } of result.ramp.steps) {
+      const errors = Object.entries(step.errorCodes).map(([what, n]) => `${n}× ${what}`);
+      if (errors.length > 0) lines.push(`${result.label} at ${step.targetRate}/s failed: ${errors.join('; ')}`);
+    }
+  }
+  lines.push('');
   for (const result of mine) lines.push(`${result.label}: ${heldSentence(result)}`);
   for (const [ours, reference] of creationPairs(mine)) {
     const a = creationHeadline(ours);

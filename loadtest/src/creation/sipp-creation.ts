@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@presence/dev-tools';
 import { stopOnAbort } from '../modes/abort-cleanup.js';
+import { unexpectedMessages } from '../sipp/sipp-log.js';
 import { LogTail, SippProcess } from '../sipp/sipp-process.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { Endpoint } from '../transport/channel.js';
@@ -71,7 +72,17 @@ export async function runSippCreationStep(options: SippCreationStepOptions, rate
   const otherFailures = Math.max(0, (stats['FailedCall(C)'] ?? 0) - (stats['FailedMaxUDPRetrans(C)'] ?? 0) - rejected);
   const errorCodes: Record<string, number> = {};
   if (rejected > 0) errorCodes['503'] = rejected;
-  if (otherFailures > 0) errorCodes['unexpected'] = otherFailures;
+  if (otherFailures > 0) {
+    // Named by SIPp's error file where it says (expected X, got Y); the rest stay "unexpected".
+    const named = unexpectedMessages(await readFile(`${base}-errors.log`, 'utf8').catch(() => ''));
+    let left = otherFailures;
+    for (const [what, n] of Object.entries(named)) {
+      const counted = Math.min(n, left);
+      if (counted > 0) errorCodes[what] = counted;
+      left -= counted;
+    }
+    if (left > 0) errorCodes['unexpected'] = left;
+  }
   const wallS = (Date.now() - startedAt) / 1000;
   return {
     targetRate: rate,

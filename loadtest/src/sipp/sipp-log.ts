@@ -113,3 +113,19 @@ export function lastSippStats(csv: string): Readonly<Record<string, number>> {
   });
   return stats;
 }
+
+const UNEXPECTED = /while expecting '([^']*)' \(index \d+\), received '([^\r\n']*)/g;
+
+/**
+ * What SIPp's error file (-trace_err) says about calls it failed on an
+ * unexpected message, counted by "expected X, got <first line>": a failure
+ * the scenario did not allow for, told apart from one the server caused.
+ */
+export function unexpectedMessages(errorLog: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [, expected, received] of errorLog.matchAll(UNEXPECTED)) {
+    const key = `expected ${expected}, got ${received!.trim()}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
