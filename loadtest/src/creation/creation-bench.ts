@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BenchConfig, GeneratorName, TargetMode } from '../cli/bench-config.js';
 import { stopOnAbort } from '../modes/abort-cleanup.js';
 import { targetCpuSeconds } from '../probes/process-cpu.js';
-import { LOCAL_SERVER_HOST, type BenchTarget } from '../targets/bench-target.js';
+import { LOCAL_SERVER_HOST, signalServers, type BenchTarget } from '../targets/bench-target.js';
 import { startKamailioTarget } from '../targets/kamailio-target.js';
 import { startTarget } from '../targets/start-target.js';
 import { newRunId } from '../worker/workload-grid.js';
@@ -40,7 +40,11 @@ export async function runCreationAgainstMode(workload: CreationWorkload, mode: T
   const registered = stopOnAbort(() => target.stop());
   const label = config.generator === 'native' ? target.label : `${target.label} (${generator})`;
   try {
+    // --server-cpu-prof: as for the fan-out, <pid>-1 = start, <pid>-2 = the steps, <pid>-3 = shutdown.
+    const profiling = config.serverCpuProfileDir !== undefined;
+    if (profiling) signalServers(target);
     const ramp = await rampAgainst(workload, target, config, log, generator, label);
+    if (profiling) signalServers(target);
     return { workload, mode, generatedBy: generator, label, ramp };
   } finally {
     log(`stopping ${target.label}...`);
