@@ -134,5 +134,6 @@ describe('bench options', () => {
     expect(() => config('--workload', 'subscribe-setup', '--memory')).toThrow(/not with --memory/);
     expect(() => config('--targets', '--workload', 'message')).toThrow(/--targets: runs the publish \(fan-out\) workload/);
     expect(() => config('--creation-rate', '100')).toThrow(/--creation-rate: only with --targets/);
+    expect(() => config('--targets', '--watcher-profile', 'full')).toThrow(/--targets: the targets are those of plain watchers/);
   });
 });

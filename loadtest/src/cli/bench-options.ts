@@ -156,6 +156,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
     if (str('auth') === 'digest') throw new UsageError(`${what}: the creation workloads do not answer digest challenges; use --auth none`);
   }
   if (flag('targets') && workload !== 'publish') throw new UsageError(`--targets: runs the publish (fan-out) workload and then the creation ones; not with --workload ${workload}`);
+  if (flag('targets') && str('watcher-profile') !== undefined) throw new UsageError('--targets: the targets are those of plain watchers; not with --watcher-profile');
   if (str('creation-rate') !== undefined && !creating && !flag('targets')) throw new UsageError('--creation-rate: only with --targets or --workload publish-new|subscribe-setup');
   if (workload === 'message' && (run !== 'bench' || mode === 'external')) throw new UsageError('--workload message: a plain run (no --memory, --find-max) against a server the bench starts (standalone, cluster, kamailio)');
   if (workload === 'rls' && (run !== 'bench' || (mode !== 'standalone' && mode !== 'cluster') || flag('compare'))) throw new UsageError('--workload rls: a plain run against a server the bench starts (standalone, cluster); the Kamailio reference serves no lists here');
