@@ -7,6 +7,7 @@ const TITLES: Readonly<Record<CreationWorkload, string>> = {
   'publish-new': 'PUBLISH with no watchers: an initial PUBLISH for a new presentity each (setup = PUBLISH → 200)',
   'subscribe-setup': 'SUBSCRIBE dialog setup: a new watcher\'s SUBSCRIBE each, done when its first NOTIFY is answered (setup = SUBSCRIBE → first NOTIFY)',
 };
+const GENERATOR_BUSY_PCT = 90;
 export const CREATION_UNITS: Readonly<Record<CreationWorkload, string>> = { 'publish-new': 'new PUBLISH/s', 'subscribe-setup': 'new dialogs/s' };
 
 const COLUMNS: Column[] = [
@@ -47,6 +48,11 @@ export function creationTable(workload: CreationWorkload, results: readonly Crea
       const errors = Object.entries(step.errorCodes).map(([what, n]) => `${n}× ${what}`);
       if (errors.length > 0) lines.push(`${result.label} at ${step.targetRate}/s failed: ${errors.join('; ')}`);
     }
+  }
+  // One generator process per target: when it is this busy, it may be what set the pace.
+  for (const result of mine) {
+    const busy = result.ramp.steps.filter((s) => s.step.generatorCpuPctMax > GENERATOR_BUSY_PCT).map((s) => `${s.step.targetRate}/s (${s.step.generatorCpuPctMax.toFixed(0)}%)`);
+    if (busy.length > 0) lines.push(`warning: ${result.label}: the generator was over ${GENERATOR_BUSY_PCT}% of a core at ${busy.join(', ')}: it may have set the pace`);
   }
   lines.push('');
   for (const result of mine) lines.push(`${result.label}: ${heldSentence(result)}`);

@@ -106,6 +106,9 @@ describe('issue #17 targets table', () => {
     expect(text).toMatch(/standalone \(native\) \/ kamailio \(native\): held ×0\.50 \(2000 vs 4000 new PUBLISH\/s\); CPU per op ×/);
     expect(text.split('\n').filter((l) => /^(standalone|kamailio) \(native\)\s+\d/.test(l))).toHaveLength(9);
     expect(text).not.toMatch(/new dialogs/);
+    expect(text).not.toMatch(/warning/);
+    const busy = { ...standaloneRun.creation[0]!, ramp: { ...standaloneRun.creation[0]!.ramp, steps: [{ step: { ...step(4000, 40000), generatorCpuPctMax: 97 }, held: true, reasons: [] }] } };
+    expect(creationTable('publish-new', [busy])).toMatch(/^warning: standalone \(native\): the generator was over 90% of a core at 4000\/s \(97%\): it may have set the pace$/m);
     const failing = creationTable('subscribe-setup', [{ ...standaloneRun.creation[2]!, ramp: { ...standaloneRun.creation[2]!.ramp, steps: [{ step: { ...step(1000, 9000), errorCodes: { '503': 700, 'expected NOTIFY, got SIP/2.0 481 Call Does Not Exist': 300 }, unfinished: 0 }, held: false, reasons: [] }] } }]);
     expect(failing).toMatch(/^standalone \(native\)\s+1000\s+10000\s+9000\s+900\s+1000\s+0\s/m);
     expect(failing).toMatch(/^standalone \(native\) at 1000\/s failed: 700× 503; 300× expected NOTIFY, got SIP\/2\.0 481 Call Does Not Exist$/m);
