@@ -4,6 +4,7 @@ import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { Channel, Endpoint } from '../transport/channel.js';
 import { UdpChannel } from '../transport/udp-channel.js';
 import type { CreationStep, CreationWorkload } from './creation-step.js';
+import { RetransmitSchedule } from './retransmit-schedule.js';
 
 export interface NativeCreationOptions {
   readonly workload: CreationWorkload;
@@ -24,16 +25,19 @@ export interface NativeCreationOptions {
 
 /** RFC 3261 T2: Timer E stops doubling here. */
 const T2_MS = 4000;
-const TICK_MS = 10;
-/** Retransmissions are looked for every 10th tick: T1 is 500 ms, and a sweep walks every request in flight. */
-const RETRANSMIT_EVERY_TICKS = 10;
+/**
+ * Sends and retransmissions are paced every millisecond, as SIPp paces its
+ * calls: a server reading a few dozen datagrams per event-loop turn (Node's
+ * UDP reads) takes a burst as overload, and a 10 ms tick at 16,000/s would
+ * be bursts of 160.
+ */
+const TICK_MS = 1;
 
 interface Pending {
+  readonly callId: string;
   readonly sentAt: number;
   readonly text: string;
   readonly channel: Channel;
-  retransmitAt: number;
-  interval: number;
   answered: boolean;
   notifiedAt: number | undefined;
 }
@@ -47,13 +51,16 @@ interface Pending {
  */
 export class NativeCreationGenerator {
   private readonly pending = new Map<string, Pending>();
+  private readonly retransmissions: RetransmitSchedule<Pending>;
   private serial = 0;
   private counts = freshCounts();
 
   private constructor(
     private readonly options: NativeCreationOptions,
     private readonly channels: readonly Channel[],
-  ) {}
+  ) {
+    this.retransmissions = new RetransmitSchedule(options.t1Ms, T2_MS);
+  }
 
   static async open(endpoint: Endpoint, options: NativeCreationOptions): Promise<NativeCreationGenerator> {
     const channels: Channel[] = [];
@@ -72,11 +79,11 @@ export class NativeCreationGenerator {
   async step(rate: number, durationS: number): Promise<CreationStep> {
     this.counts = freshCounts();
     this.pending.clear();
+    this.retransmissions.clear();
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     const windowEnd = startedAt + durationS * 1000;
     let sent = 0;
-    let ticks = 0;
     const planned = Math.round(rate * durationS);
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -85,7 +92,7 @@ export class NativeCreationGenerator {
         const due = Math.min(planned, Math.ceil(((now - startedAt) * rate) / 1000)) - sent;
         for (let i = 0; i < due; i++) this.start(now);
         sent += Math.max(0, due);
-        if (++ticks % RETRANSMIT_EVERY_TICKS === 0) this.retransmit(now);
+        this.counts.retransmissions += this.retransmissions.due(now, this.retransmit);
         if (sent >= planned && (this.pending.size === 0 || now - windowEnd >= this.options.timeoutMs)) {
           clearInterval(timer);
           resolve();
@@ -94,6 +101,7 @@ export class NativeCreationGenerator {
     });
     const unfinished = this.pending.size;
     this.pending.clear();
+    this.retransmissions.clear();
     const wallMs = performance.now() - startedAt;
     const cpu = process.cpuUsage(cpuBefore);
     return {
@@ -145,20 +153,18 @@ export class NativeCreationGenerator {
         headers: ['Event: presence', 'Accept: application/pidf+xml', `Expires: ${expires}`],
       });
     }
-    this.pending.set(callId, { sentAt: now, text, channel, retransmitAt: now + this.options.t1Ms, interval: this.options.t1Ms, answered: false, notifiedAt: undefined });
+    const request: Pending = { callId, sentAt: now, text, channel, answered: false, notifiedAt: undefined };
+    this.pending.set(callId, request);
+    this.retransmissions.schedule(request, now);
     channel.send(text);
   }
 
-  /** Timer E: again after T1, 2·T1, … capped at T2, while no final answer came. */
-  private retransmit(now: number): void {
-    for (const request of this.pending.values()) {
-      if (request.answered || request.retransmitAt > now) continue;
-      request.channel.send(request.text);
-      this.counts.retransmissions++;
-      request.interval = Math.min(request.interval * 2, T2_MS);
-      request.retransmitAt = now + request.interval;
-    }
-  }
+  /** Timer E: again while no final answer came (a request of an earlier step is gone from `pending`). */
+  private readonly retransmit = (request: Pending): boolean => {
+    if (request.answered || this.pending.get(request.callId) !== request) return false;
+    request.channel.send(request.text);
+    return true;
+  };
 
   private onMessage(message: SipMessage, reply: (text: string) => void): void {
     if (message.status === 0) {
