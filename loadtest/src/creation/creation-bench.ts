@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BenchConfig, GeneratorName, TargetMode } from '../cli/bench-config.js';
 import { stopOnAbort } from '../modes/abort-cleanup.js';
 import { targetCpuSeconds } from '../probes/process-cpu.js';
-import { LOCAL_SERVER_HOST, signalServers, type BenchTarget } from '../targets/bench-target.js';
+import { LOCAL_SERVER_HOST, serverArgsLine, signalServers, type BenchTarget } from '../targets/bench-target.js';
 import { startKamailioTarget } from '../targets/kamailio-target.js';
 import { startTarget } from '../targets/start-target.js';
 import { newRunId } from '../worker/workload-grid.js';
@@ -38,6 +38,8 @@ export async function runCreationAgainstMode(workload: CreationWorkload, mode: T
   log(`starting ${mode} for ${workload} (${generator})...`);
   const target = mode === 'kamailio' ? await startKamailioTarget(kamailioLoad(workload, config)) : await startTarget(mode, config);
   const registered = stopOnAbort(() => target.stop());
+  const argsLine = serverArgsLine(target);
+  if (argsLine !== undefined) log(argsLine);
   const label = config.generator === 'native' ? target.label : `${target.label} (${generator})`;
   try {
     // --server-cpu-prof: as for the fan-out, <pid>-1 = start, <pid>-2 = the steps, <pid>-3 = shutdown.
