@@ -6,6 +6,11 @@ import { compareResults, type Comparison } from './modes/compare-results.js';
 import { runMessageWorkload } from './message/message-workload.js';
 import { runRlsWorkload } from './rls/rls-workload.js';
 import { runAgainstMode, type TargetResult } from './modes/run-workload.js';
+import type { CreationTargetResult } from './creation/creation-bench.js';
+import { creationTable } from './creation/creation-report.js';
+import { CREATION_WORKLOADS } from './creation/creation-step.js';
+import { runCreationRuns, runCreationWorkload } from './creation/creation-workload.js';
+import { targetRows, targetsTable, type TargetsInput } from './creation/targets-table.js';
 import { formatMs, formatRate, ratio } from './report/format.js';
 import { profileTable } from './report/profile-table.js';
 import { hopCostTable, memoryTable, stepTable, subscribeTable } from './report/result-tables.js';
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
   const { config } = parsed;
   if (config.workload === 'message') return runMessageWorkload(config, log);
   if (config.workload === 'rls') return runRlsWorkload(config, log);
+  if (config.workload === 'publish-new' || config.workload === 'subscribe-setup') return runCreationWorkload(config, config.workload, log);
   const startedAt = new Date();
   const results: TargetResult[] = [];
   const comparisons: Comparison[] = [];
@@ -42,15 +48,26 @@ async function main(): Promise<void> {
     results.push(...pair);
     if (config.compare && pair.length === 2) comparisons.push(compareResults(pair[0]!, pair[1]!));
   }
+  // --targets: the creation workloads after the fan-out, each server started afresh.
+  const creation = config.targets ? await runCreationRuns(CREATION_WORKLOADS, config, log) : [];
+  const targets: TargetsInput = { mode: config.mode, fanout: results, creation, settledMemory: config.run === 'memory' };
   process.stdout.write(`\n${render(config, results, comparisons)}\n`);
+  if (config.targets) process.stdout.write(`\n${renderTargets(creation, targets)}\n`);
   const generatorSuffix = config.generator === 'native' ? '' : `-${config.generator}`;
   const name = `${config.compare ? `${config.mode}-vs-kamailio` : config.mode}${config.run === 'bench' ? '' : `-${config.run}`}${generatorSuffix}`;
   const path = await writeResult(config.outDir, name, {
     ...runRecord(startedAt, config),
     results,
     ...(comparisons.length === 0 ? {} : { comparison: comparisons[0], comparisons }),
+    ...(config.targets ? { creation, targets: targetRows(targets) } : {}),
   });
   process.stdout.write(`\nresults: ${path}\n`);
+}
+
+function renderTargets(creation: readonly CreationTargetResult[], targets: TargetsInput): string {
+  const parts = CREATION_WORKLOADS.map((workload) => creationTable(workload, creation));
+  parts.push('issue #17 targets (from this run only; "not measured in this run" where it measured nothing)', targetsTable(targets));
+  return parts.join('\n\n');
 }
 
 function render(config: BenchConfig, results: readonly TargetResult[], comparisons: readonly Comparison[]): string {

@@ -6,7 +6,7 @@ export type TargetMode = 'standalone' | 'cluster' | 'kamailio' | 'external';
 export type RunKind = 'bench' | 'find-max' | 'memory';
 export type AuthMode = 'none' | 'digest';
 export type PresRulesMode = 'none' | 'allow-domain';
-export type Workload = 'publish' | 'message' | 'rls';
+export type Workload = 'publish' | 'message' | 'rls' | 'publish-new' | 'subscribe-setup';
 /** Who sends the traffic: our worker processes, SIPp with loadtest/sipp/, or each in turn (`both`). */
 export type GeneratorChoice = 'native' | 'sipp' | 'both';
 export type GeneratorName = Exclude<GeneratorChoice, 'both'>;
@@ -21,6 +21,10 @@ export interface BenchConfig {
   readonly mode: TargetMode;
   /** --compare: the same workload against `mode` and then Kamailio. */
   readonly compare: boolean;
+  /** --targets: the fan-out workload, then publish-new and subscribe-setup, and issue #17's targets table. */
+  readonly targets: boolean;
+  /** publish-new and subscribe-setup: the first step's rate and the factor between steps (they step until one fails). */
+  readonly creation: { readonly startRate: number; readonly factor: number };
   /** --generator: native (default), sipp, or both (every target with each generator). */
   readonly generator: GeneratorChoice;
   readonly transport: TransportName;

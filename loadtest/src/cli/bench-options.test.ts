@@ -120,4 +120,20 @@ describe('bench options', () => {
     }
     expect(parseBenchArgs(['--help'])).toEqual({ help: true });
   });
+
+  it('bench options - creation workloads and --targets: the first step is --rate or --creation-rate (500 with --targets), steps double unless --ramp', () => {
+    expect(config('--workload', 'publish-new', '--rate', '800')).toMatchObject({ workload: 'publish-new', targets: false, creation: { startRate: 800, factor: 2 } });
+    expect(config('--workload', 'subscribe-setup', '--creation-rate', '300', '--ramp', '1.5').creation).toEqual({ startRate: 300, factor: 1.5 });
+    expect(config('--targets', '--compare', '--generator', 'both', '--rate', '250')).toMatchObject({ workload: 'publish', targets: true, rate: 250, creation: { startRate: 500, factor: 2 } });
+    expect(config('--find-max').findMax.ramp).toBe(1.5);
+  });
+
+  it('bench options - creation workloads and --targets run over UDP without digest or --memory; --creation-rate needs one of them', () => {
+    expect(() => config('--workload', 'publish-new', '--transport', 'tcp')).toThrow(/--workload publish-new: the creation workloads run over UDP only/);
+    expect(() => config('--targets', '--auth', 'digest')).toThrow(/--targets: the creation workloads do not answer digest challenges/);
+    expect(() => config('--workload', 'subscribe-setup', '--memory')).toThrow(/not with --memory/);
+    expect(() => config('--targets', '--workload', 'message')).toThrow(/--targets: runs the publish \(fan-out\) workload/);
+    expect(() => config('--creation-rate', '100')).toThrow(/--creation-rate: only with --targets/);
+    expect(() => config('--targets', '--watcher-profile', 'full')).toThrow(/--targets: the targets are those of plain watchers/);
+  });
 });

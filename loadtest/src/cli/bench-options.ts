@@ -11,6 +11,8 @@ import { PIDF_SIZES, type PidfSize } from '../sip/rich-pidf.js';
 /** Results land in loadtest/bench-results/ (git-ignored) whatever the working directory. */
 const DEFAULT_OUT = fileURLToPath(new URL('../../bench-results/', import.meta.url));
 const BIG_SUBSCRIPTIONS = 1_000_000;
+/** --targets: the creation workloads' first step, where both servers hold with room (issue #17 saw 2,000–8,000/s held). */
+const DEFAULT_CREATION_RATE = 500;
 /**
  * Over UDP a server keeps each completed SUBSCRIBE transaction for Timer J
  * (64·T1 = 32 s, RFC 3261 §17.2.2) and each NOTIFY one for Timer K (5 s):
@@ -29,7 +31,9 @@ interface OptionHelp {
 /** Option names are used by scripts and the README: add, never rename. */
 export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   mode: { type: 'string', arg: 'MODE', help: 'standalone (default), cluster, kamailio or external (implied by --target).' },
-  workload: { type: 'string', arg: 'publish|message|rls', help: 'publish (default): SUBSCRIBE, then PUBLISH→NOTIFY. message: page-mode MESSAGE to --presentities recipients, online (sender\'s 200 after the recipient\'s) and stored then delivered on REGISTER; MESSAGE/s and p50/p99. rls: --watchers list subscriptions (RFC 4662, lists in the SUBSCRIBE body, RFC 5367) of L = 100 and 1,000 members out of --presentities (at least 1,000) over TCP, PUBLISH churning at --rate for --duration; NOTIFY/s, bytes per NOTIFY, p99 PUBLISH→NOTIFY, edge memory per list member.' },
+  workload: { type: 'string', arg: 'publish|message|rls|publish-new|subscribe-setup', help: 'publish (default): SUBSCRIBE, then PUBLISH→NOTIFY. message: page-mode MESSAGE to --presentities recipients, online (sender\'s 200 after the recipient\'s) and stored then delivered on REGISTER; MESSAGE/s and p50/p99. rls: --watchers list subscriptions (RFC 4662, lists in the SUBSCRIBE body, RFC 5367) of L = 100 and 1,000 members out of --presentities (at least 1,000) over TCP, PUBLISH churning at --rate for --duration; NOTIFY/s, bytes per NOTIFY, p99 PUBLISH→NOTIFY, edge memory per list member.' +
+    ' publish-new: PUBLISH with no watchers, each an initial PUBLISH for a new presentity (UDP); the rate steps from --creation-rate by --ramp (default 2) until a step fails (< 1% failed, ≥ 95% of the rate completed: issue #17\'s held step); new PUBLISH/s held, p50/p99 PUBLISH→200, server CPU µs per PUBLISH.' +
+    ' subscribe-setup: a new SUBSCRIBE dialog each (a new watcher of one of --presentities), done when its first NOTIFY is answered, stepped the same way; dialogs/s held, p99 SUBSCRIBE→first NOTIFY, CPU µs per dialog. Both with --compare and --generator native|sipp|both (loadtest/sipp/publish-new.xml, subscribe-setup.xml).' },
   messages: { type: 'string', arg: 'N', help: 'Message workload: MESSAGEs per phase (default 2000), --concurrency in flight.' },
   target: { type: 'string', arg: 'HOST:PORT', help: 'Load a server that is already running (for --transport ws: its WebSocket port).' },
   transport: { type: 'string', arg: 'udp|tcp|ws', help: 'SIP transport of every watcher and publisher (default udp).' },
@@ -41,7 +45,7 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
   warmup: { type: 'string', arg: 'S', help: 'Untimed PUBLISH round at --rate before the measured steps, so every presentity has a publication (default: long enough for one PUBLISH each; 0 = none).' },
   'find-max': { type: 'boolean', help: 'Ramp the rate by --ramp until a step fails; report the highest rate held.' },
   'max-rate': { type: 'string', arg: 'R', help: 'find-max: never go above R PUBLISH/s (default 100000).' },
-  ramp: { type: 'string', arg: 'F', help: 'find-max: rate factor between steps (default 1.5).' },
+  ramp: { type: 'string', arg: 'F', help: 'find-max: rate factor between steps (default 1.5; publish-new and subscribe-setup: default 2).' },
   refine: { type: 'string', arg: 'N', help: 'find-max: bisection steps between the last held and the first failed rate (default 2).' },
   'p99-limit': { type: 'string', arg: 'MS', help: 'find-max: a step holds only with PUBLISH→NOTIFY p99 below MS (default 100).' },
   'error-limit': { type: 'string', arg: 'PCT', help: 'find-max: … and errors + timeouts, and stale watchers, below PCT % (default 1).' },
@@ -56,6 +60,11 @@ export const BENCH_OPTIONS: Readonly<Record<string, OptionHelp>> = {
     help: 'Traffic generator (default native: our worker processes). sipp: SIPp processes running loadtest/sipp/watcher.xml and publisher.xml, UDP only. both: every target with each generator, in one run (with --compare: side by side).',
   },
   compare: { type: 'boolean', help: 'Run the same workload against --mode and against Kamailio; print ours/Kamailio ratios.' },
+  targets: {
+    type: 'boolean',
+    help: 'Issue #17\'s targets from one run: the publish (fan-out) workload as configured, then publish-new and subscribe-setup, each against --mode (and Kamailio with --compare) with every --generator; then a table with each target, our figure, Kamailio\'s, the ratio and met/missed (only what the run measured). UDP, --auth none.',
+  },
+  'creation-rate': { type: 'string', arg: 'R', help: 'publish-new and subscribe-setup: the first step\'s rate (default: --rate with --workload publish-new|subscribe-setup, 500 with --targets).' },
   edges: { type: 'string', arg: 'N', help: 'Cluster mode: SIP edges (default 2); watchers and publishers spread over them.' },
   agents: { type: 'string', arg: 'N', help: 'Cluster mode: presence agents (default 2).' },
   partitions: { type: 'string', arg: 'N', help: 'Cluster mode: presentity partitions (default 256).' },
@@ -139,7 +148,17 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
   if (str('subscriptions') !== undefined && run !== 'memory') throw new UsageError('--subscriptions: only with --memory (otherwise P×W subscriptions)');
   if (flag('compare') && (mode === 'kamailio' || mode === 'external')) throw new UsageError(`--compare: compares standalone or cluster with Kamailio, not --mode ${mode}`);
   if ((mode === 'kamailio' || flag('compare')) && transport === 'ws') throw new UsageError('--transport ws: the Kamailio reference listens on UDP and TCP only');
-  const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message', 'rls']);
+  const workload = oneOf<Workload>('workload', str('workload') ?? 'publish', ['publish', 'message', 'rls', 'publish-new', 'subscribe-setup']);
+  const creating = workload === 'publish-new' || workload === 'subscribe-setup';
+  if (creating || flag('targets')) {
+    const what = creating ? `--workload ${workload}` : '--targets';
+    if (run === 'memory') throw new UsageError(`${what}: not with --memory (the creation workloads hold what they create; --memory measures it)`);
+    if (transport !== 'udp') throw new UsageError(`${what}: the creation workloads run over UDP only, as the SIPp scenarios do`);
+    if (str('auth') === 'digest') throw new UsageError(`${what}: the creation workloads do not answer digest challenges; use --auth none`);
+  }
+  if (flag('targets') && workload !== 'publish') throw new UsageError(`--targets: runs the publish (fan-out) workload and then the creation ones; not with --workload ${workload}`);
+  if (flag('targets') && str('watcher-profile') !== undefined) throw new UsageError('--targets: the targets are those of plain watchers; not with --watcher-profile');
+  if (str('creation-rate') !== undefined && !creating && !flag('targets')) throw new UsageError('--creation-rate: only with --targets or --workload publish-new|subscribe-setup');
   if (workload === 'message' && (run !== 'bench' || mode === 'external')) throw new UsageError('--workload message: a plain run (no --memory, --find-max) against a server the bench starts (standalone, cluster, kamailio)');
   if (workload === 'rls' && (run !== 'bench' || (mode !== 'standalone' && mode !== 'cluster') || flag('compare'))) throw new UsageError('--workload rls: a plain run against a server the bench starts (standalone, cluster); the Kamailio reference serves no lists here');
   const generator = oneOf<GeneratorChoice>('generator', str('generator') ?? 'native', ['native', 'sipp', 'both']);
@@ -189,6 +208,11 @@ export function parseBenchArgs(argv: readonly string[]): ParsedCommandLine {
       messages: int('messages', 2000),
       mode,
       compare: flag('compare'),
+      targets: flag('targets'),
+      creation: {
+        startRate: num('creation-rate', creating ? rate : DEFAULT_CREATION_RATE, { min: 1 }),
+        factor: num('ramp', 2, { min: 1.05 }),
+      },
       generator,
       transport,
       presentities,
@@ -285,6 +309,8 @@ export function renderBenchHelp(): string {
     '  npm run bench -- --mode standalone --compare --generator both --presentities 100 --watchers 10 --rate 200',
     '  npm run bench -- --mode cluster --auth digest --presentities 200 --watchers 10 --rate 400',
     '  npm run bench -- --presentities 1000 --watchers 10 --rate 200 --watcher-profile full,partial,filtered,conditional',
+    '  npm run bench -- --workload publish-new --compare --generator both --rate 1000',
+    '  npm run bench -- --mode standalone --compare --targets --generator both --find-max --presentities 1000 --watchers 10 --rate 250',
     '',
     'Options:',
   ];

@@ -6,7 +6,7 @@ import { readRedisMemory } from '../probes/redis-info.js';
 import { SippSession } from '../sipp/sipp-session.js';
 import { counterDelta, readServerCounters, type ServerCounters } from '../probes/server-counters.js';
 import type { WorkerHealth } from '../stats/phase-stats.js';
-import { LOCAL_SERVER_HOST, signalServers, type BenchTarget } from '../targets/bench-target.js';
+import { LOCAL_SERVER_HOST, serverArgsLine, signalServers, type BenchTarget } from '../targets/bench-target.js';
 import { benchUsers, type BenchUsers } from '../targets/bench-users.js';
 import { startTarget } from '../targets/start-target.js';
 import type { UnsubscribeResult } from '../worker/protocol.js';
@@ -61,6 +61,8 @@ export async function runAgainstMode(mode: TargetMode, config: BenchConfig, log:
   );
   const target = await startTarget(mode, config, users, presRules);
   const registered = stopOnAbort(() => target.stop());
+  const argsLine = serverArgsLine(target);
+  if (argsLine !== undefined) log(argsLine);
   try {
     return await runWorkload(target, mode, generator, config, runId, users, log);
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastSippStats, parseSippLogLine, sippTimeMs } from './sipp-log.js';
+import { lastSippStats, parseSippLogLine, sippTimeMs, unexpectedMessages } from './sipp-log.js';
 
 describe('SIPp scenario log lines', () => {
   it('reads SIPp six-decimal times as epoch milliseconds', () => {
@@ -27,9 +27,28 @@ describe('SIPp scenario log lines', () => {
     expect(parseSippLogLine('N 1 p1 17959952')).toBeUndefined();
   });
 
+  it('parses a completed new publication or dialog setup, and nothing cut short', () => {
+    expect(parseSippLogLine('C 12 1795995252.000000 786007.000000 1795995252.000000 790007.000000')).toEqual({
+      kind: 'created', call: 12, sentMs: 1795995252786.007, doneMs: 1795995252790.007,
+    });
+    expect(parseSippLogLine('C 12 1795995252.000000 786007.000000 1795995252.000000')).toBeUndefined();
+    expect(parseSippLogLine('E 12 503')).toEqual({ kind: 'rejected', presentity: '12', code: '503' });
+  });
+
   it('reads the last row of a statistics file by column name', () => {
     const csv = 'StartTime;FailedCall(C);Retransmissions(C);\n2026;0;0;\n2026;2;7;\n';
     expect(lastSippStats(csv)).toMatchObject({ 'FailedCall(C)': 2, 'Retransmissions(C)': 7 });
     expect(lastSippStats('')).toEqual({});
+  });
+
+  it('counts the unexpected messages SIPp failed calls on, by what it expected and the first line it got', () => {
+    const log = [
+      "2026-11-30\t08:05:29.343589\t1796025929.343589: Aborting call on unexpected message for Call-Id '7-1@127.0.0.1': while expecting 'NOTIFY' (index 5), received 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5071\r\n'",
+      "2026-11-30\t08:05:29.343600\t1796025929.343600: Aborting call on unexpected message for Call-Id '8-1@127.0.0.1': while expecting 'NOTIFY' (index 5), received 'SIP/2.0 200 OK\r\n'",
+      "2026-11-30\t08:05:30.000000\t1796025930.000000: Aborting call on unexpected message for Call-Id '9-1@127.0.0.1': while expecting '200' (index 3), received 'SIP/2.0 500 Server Internal Error\n'",
+      'Some other SIPp warning',
+    ].join('\n');
+    expect(unexpectedMessages(log)).toEqual({ 'expected NOTIFY, got SIP/2.0 200 OK': 2, 'expected 200, got SIP/2.0 500 Server Internal Error': 1 });
+    expect(unexpectedMessages('')).toEqual({});
   });
 });

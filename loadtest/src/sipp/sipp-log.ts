@@ -44,7 +44,15 @@ export interface RetriedLine {
   readonly code: string;
 }
 
-export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine | RetriedLine;
+/** A call of publish-new.xml or subscribe-setup.xml that completed: request sent, and done (200; or 2xx and first NOTIFY). */
+export interface CreatedLine {
+  readonly kind: 'created';
+  readonly call: number;
+  readonly sentMs: number;
+  readonly doneMs: number;
+}
+
+export type SippLogLine = SubscribedLine | NotifyLine | AcceptedLine | RejectedLine | RetriedLine | CreatedLine;
 
 /** "1795995253.000000", "434897.000000" → epoch milliseconds; NaN when either is not a number. */
 export function sippTimeMs(seconds: string, micros: string): number {
@@ -77,6 +85,11 @@ export function parseSippLogLine(line: string): SippLogLine | undefined {
     }
     case 'E':
       return f.length === 3 ? { kind: 'rejected', presentity: f[1]!, code: f[2]! } : undefined;
+    case 'C': {
+      const sentMs = sippTimeMs(f[2] ?? '', f[3] ?? '');
+      const doneMs = sippTimeMs(f[4] ?? '', f[5] ?? '');
+      return f.length === 6 && Number.isFinite(sentMs) && Number.isFinite(doneMs) ? { kind: 'created', call: Number(f[1]), sentMs, doneMs } : undefined;
+    }
     case 'R':
       return f.length === 3 ? { kind: 'retried', call: Number(f[1]), code: f[2]! } : undefined;
     default:
@@ -99,4 +112,20 @@ export function lastSippStats(csv: string): Readonly<Record<string, number>> {
     if (name !== '' && Number.isFinite(value)) stats[name] = value;
   });
   return stats;
+}
+
+const UNEXPECTED = /while expecting '([^']*)' \(index \d+\), received '([^\r\n']*)/g;
+
+/**
+ * What SIPp's error file (-trace_err) says about calls it failed on an
+ * unexpected message, counted by "expected X, got <first line>": a failure
+ * the scenario did not allow for, told apart from one the server caused.
+ */
+export function unexpectedMessages(errorLog: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [, expected, received] of errorLog.matchAll(UNEXPECTED)) {
+    const key = `expected ${expected}, got ${received!.trim()}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }

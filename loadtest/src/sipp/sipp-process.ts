@@ -24,6 +24,9 @@ export function findSipp(): string | undefined {
   return which('sipp') ?? undefined;
 }
 
+/** The scenarios in loadtest/sipp/, by file name without .xml. */
+export type SippScenario = 'watcher' | 'publisher' | 'publish-new' | 'subscribe-setup';
+
 /** One SIPp process running a scenario; its log and statistics files are read while it runs. */
 export class SippProcess {
   private output = '';
@@ -53,7 +56,7 @@ export class SippProcess {
    * and statistics every second (-trace_stat -fd 1) into files named after
    * `prefix`, so they can be read while it runs, and errors to a file.
    */
-  static start(label: string, scenario: 'watcher' | 'publisher', prefix: string, args: readonly string[]): SippProcess {
+  static start(label: string, scenario: SippScenario, prefix: string, args: readonly string[]): SippProcess {
     const binary = findSipp();
     if (binary === undefined) throw new Error(`--generator sipp: sipp not found on PATH (${SIPP_INSTALL_HINT})`);
     const logFile = `${prefix}.log`;

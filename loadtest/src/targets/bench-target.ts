@@ -20,6 +20,11 @@ export interface BenchTarget {
   readonly redis?: Endpoint;
   /** Processes that serve the target without a probe of their own (cluster: nats-server, redis-server); counted in its CPU, each under its name. */
   readonly helperProcesses?: () => readonly { readonly name: string; readonly pid: number }[];
+  /**
+   * The options the bench gave our presence processes (standalone: the server; cluster: the edges), printed at
+   * the start of a run: a result is read against them, e.g. whether overload mode and the rate limit were on.
+   */
+  readonly serverArgs?: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -35,6 +40,13 @@ export function presenceServerArgs(maxExpires: number): string[] {
   // The generator is one source (127.0.0.1): --rate-limit 0 for its thousands of requests a second, and the
   // per-address subscription cap (10,000 by default, 503 past it) above the 1,000,000 of --memory --big.
   return ['--notify-min-interval', '0', '--log-level', 'warn', '--max-expires', String(maxExpires), '--rate-limit', '0', '--max-subscriptions-per-address', '2000000'];
+}
+
+/** The log line naming a target's server options, or undefined for targets the bench did not start (Kamailio, external). */
+export function serverArgsLine(target: BenchTarget): string | undefined {
+  if (target.serverArgs === undefined) return undefined;
+  // Overload mode (--overload-event-loop-lag, --overload-pending) and the SIP admission queue stay at the server's defaults.
+  return `${target.label} runs with: ${target.serverArgs.join(' ')} (every other option at its default)`;
 }
 
 /** The built preload that lets the bench profile or garbage-collect a server process (probes/server-preload.ts). */

@@ -20,12 +20,13 @@ export interface ClusterOptions {
 
 /** startLocalCluster: own nats-server and redis-server on free ports, agents and edges as processes. */
 export async function startClusterTarget(options: ClusterOptions): Promise<BenchTarget> {
+  const edgeArgs = [...presenceServerArgs(options.maxExpires), ...(options.edgeArgs ?? [])];
   const cluster = await withServerPreload(options.cpuProfileDir, () =>
     startLocalCluster({
       edges: options.edges,
       agents: options.agents,
       partitions: options.partitions,
-      edgeArgs: [...presenceServerArgs(options.maxExpires), ...(options.edgeArgs ?? [])],
+      edgeArgs,
       logLevel: 'warn',
       auth: options.users === undefined ? 'none' : 'digest',
       // With rules the agents keep the server default (confirm): only the rules let watchers see.
@@ -50,6 +51,7 @@ export async function startClusterTarget(options: ClusterOptions): Promise<Bench
       ...cluster.edges.map((edge) => ({ name: edge.process.id, metricsUrl: `${edge.process.httpUrl}/metrics`, pid: edge.process.child.process.pid })),
       ...cluster.agents.map((agent) => ({ name: agent.id, metricsUrl: `${agent.httpUrl}/metrics`, pid: agent.child.process.pid })),
     ],
+    serverArgs: edgeArgs,
     redis: { host: '127.0.0.1', port: cluster.redis.port },
     helperProcesses: () =>
       [

@@ -46,6 +46,7 @@ export async function startStandaloneTarget(options: StandaloneOptions): Promise
     kind: 'standalone',
     label: `standalone${workers > 1 ? ` --workers ${workers}` : ''}${options.workerUdpPorts === undefined ? '' : ' (own ports)'}${options.users === undefined ? '' : '+digest'}`,
     endpoints: (transport: TransportName) => [{ host, port: transport === 'ws' ? wsPort : sipPort }],
+    serverArgs: args,
     probes: [{ name: 'standalone', metricsUrl: `${server.httpUrl}/metrics`, pid: server.child.process.pid }],
     async stop() {
       const code = await server.stop(15_000).catch(() => null);
