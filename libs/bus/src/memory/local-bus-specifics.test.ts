@@ -280,20 +280,4 @@ describe('LocalBus specifics', () => {
     bus.simulateReconnect();
     expect(called).toBe(1);
   });
-
-  it('scale - 100k exact subscriptions: publish and unsubscribe stay fast', async () => {
-    bus = new LocalBus();
-    let received = 0;
-    const subscriptions = [];
-    for (let i = 0; i < 100_000; i++) subscriptions.push(bus.subscribe(`ps.${i % 256}.aor${i}`, () => void received++));
-    bus.subscribe('ps.*.wild', () => undefined);
-    const started = performance.now();
-    for (let i = 0; i < 100_000; i += 10) bus.publish(`ps.${i % 256}.aor${i}`, bytes(''));
-    for (let i = 1; i < 100_000; i += 2) subscriptions[i]!.unsubscribe();
-    const elapsed = performance.now() - started;
-    await tick();
-    expect(received).toBe(10_000);
-    // A scan over all subscriptions per publish would take seconds here.
-    expect(elapsed).toBeLessThan(1_000);
-  });
 });
