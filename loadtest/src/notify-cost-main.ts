@@ -2,11 +2,11 @@ import { fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createSipStack, newCallId, newTag, type OutgoingRequest } from '@presence/sip';
+import { createSipStack, newCallId, newTag, type OutgoingRequest, type SipStack } from '@presence/sip';
 import { runCostTool, wholeNumber } from './cost-figures.js';
 
 /**
- * `node --expose-gc loadtest/dist/notify-cost-main.js [--notifies N] [--in-flight K]`:
+ * `node --expose-gc loadtest/dist/notify-cost-main.js [--notifies N] [--in-flight K] [--in-process]`:
  * what the SIP stack spends on one NOTIFY and its 200 over UDP (serialize,
  * send, client transaction, parse and match the response), in CPU
  * microseconds of this process, with K NOTIFYs in flight to a watcher process
@@ -14,8 +14,15 @@ import { runCostTool, wholeNumber } from './cost-figures.js';
  * Timer K (T4) absorbs retransmitted responses. The fan-out's per-NOTIFY stack
  * cost without the bench's PUBLISHes and generators, so a shared box's noise
  * reaches it only through this one process.
+ *
+ * `--in-process`: no watcher process; each NOTIFY still goes out by sendto
+ * (to a port nobody listens on) and its 200 is built here from the bytes
+ * sent and handed to the stack as a datagram read, all in the turn after the
+ * sends (as one socket read would bring them). The figure then holds this
+ * process's work only (plus the same echo per NOTIFY), with less of the
+ * shared box's scheduling in it: for A/B rounds of the stack's own code.
  */
-const USAGE = 'usage: node --expose-gc loadtest/dist/notify-cost-main.js [--notifies N (30000)] [--in-flight K (200)]';
+const USAGE = 'usage: node --expose-gc loadtest/dist/notify-cost-main.js [--notifies N (30000)] [--in-flight K (200)] [--in-process]';
 const WATCHER_ROLE = 'NOTIFY_COST_WATCHER';
 const DIALOGS = 1000;
 /** A presence document of the bench's size: the edge hands the stack encoded bytes. */
@@ -28,19 +35,26 @@ const ECHOED = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
 
 async function main(): Promise<void> {
   if (process.env[WATCHER_ROLE] !== undefined) return serveWatcher();
-  const { values } = parseArgs({ options: { notifies: { type: 'string', default: '30000' }, 'in-flight': { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { notifies: { type: 'string', default: '30000' }, 'in-flight': { type: 'string', default: '200' }, 'in-process': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const notifies = wholeNumber('--notifies', values.notifies, 10_000_000);
   const inFlight = wholeNumber('--in-flight', values['in-flight'], 100_000);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run node with --expose-gc: the heap figure needs a full collection');
-  const watcher = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WATCHER_ROLE]: '1' } });
+  const inProcess = values['in-process'];
+  const watcher = inProcess ? undefined : fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WATCHER_ROLE]: '1' } });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const port = watcher === undefined ? await unusedUdpPort() : await new Promise<number>((resolve, reject) => {
       watcher.once('message', (message) => resolve((message as { port: number }).port));
       watcher.once('error', reject);
     });
-    const stack = createSipStack({ listen: [{ transport: 'udp', host: '127.0.0.1', port: 0 }], onRequest: (request) => request.respond(405) });
+    const answers = new InProcessWatcher();
+    const stack = createSipStack({
+      listen: [{ transport: 'udp', host: '127.0.0.1', port: 0 }],
+      onRequest: (request) => request.respond(405),
+      ...(inProcess ? { onWire: (direction, data) => direction === 'out' && answers.answer(data) } : {}),
+    });
+    answers.stack = stack;
     await stack.start();
     try {
       const uri = `sip:watcher@127.0.0.1:${port}`;
@@ -79,21 +93,53 @@ async function main(): Promise<void> {
       await stack.stop();
     }
   } finally {
-    watcher.kill();
+    watcher?.kill();
   }
+}
+
+/** The watcher's answers in this process: queued as the requests go out, taken by the stack in the next turn. */
+class InProcessWatcher {
+  stack: Pick<SipStack, 'takeDatagram' | 'listeners'> | undefined;
+  private queued: Buffer[] = [];
+  private turn: NodeJS.Immediate | undefined;
+
+  answer(request: Buffer): void {
+    this.queued.push(Buffer.from(okFor(request), 'latin1'));
+    this.turn ??= setImmediate(this.deliver);
+  }
+
+  private readonly deliver = (): void => {
+    this.turn = undefined;
+    const due = this.queued;
+    this.queued = [];
+    const port = this.stack?.listeners[0]?.port ?? 0;
+    for (const datagram of due) this.stack?.takeDatagram(0, datagram, '127.0.0.1', port);
+  };
+}
+
+/** A UDP port nothing listens on (bound, then closed): what is sent there is dropped by the kernel. */
+async function unusedUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** A 200 to a request, echoing what RFC 3261 §8.2.6.2 says a response copies. */
+function okFor(datagram: Buffer): string {
+  const head = datagram.toString('latin1', 0, datagram.indexOf('\r\n\r\n'));
+  let response = 'SIP/2.0 200 OK\r\n';
+  for (const line of head.split('\r\n').slice(1)) {
+    if (ECHOED.has(line.slice(0, line.indexOf(':')).trim().toLowerCase())) response += `${line}\r\n`;
+  }
+  return `${response}Content-Length: 0\r\n\r\n`;
 }
 
 /** The watcher: a 200 to every request, echoing what RFC 3261 §8.2.6.2 says a response copies. */
 function serveWatcher(): void {
   const socket = createSocket('udp4');
-  socket.on('message', (datagram, from) => {
-    const head = datagram.toString('latin1', 0, datagram.indexOf('\r\n\r\n'));
-    let response = 'SIP/2.0 200 OK\r\n';
-    for (const line of head.split('\r\n').slice(1)) {
-      if (ECHOED.has(line.slice(0, line.indexOf(':')).trim().toLowerCase())) response += `${line}\r\n`;
-    }
-    socket.send(`${response}Content-Length: 0\r\n\r\n`, from.port, from.address);
-  });
+  socket.on('message', (datagram, from) => socket.send(okFor(datagram), from.port, from.address));
   process.on('disconnect', () => socket.close());
   socket.bind(0, '127.0.0.1', () => process.send?.({ port: socket.address().port }));
 }

@@ -60,7 +60,7 @@ describe('client transactions', () => {
     const p = await peer();
     const pending = s.sendRequest(OPTIONS, { uri: `sip:127.0.0.1:${p.port};transport=udp` });
     const sent = await p.next();
-    expect(sent).toMatch(/^OPTIONS sip:peer@127\.0\.0\.1 SIP\/2\.0\r\nVia: SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;branch=z9hG4bK[0-9a-f]{24};rport\r\n/);
+    expect(sent).toMatch(/^OPTIONS sip:peer@127\.0\.0\.1 SIP\/2\.0\r\nVia: SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;branch=z9hG4bK[0-9a-f]{24}_[0-9a-z]+;rport\r\n/);
     expect(sent).toContain('Max-Forwards: 70\r\n');
     let resolved = false;
     void pending.then(() => (resolved = true));

@@ -225,7 +225,7 @@ export class SipStackImpl implements SipStack, TransportSink {
 
   sendRequest(request: OutgoingRequest, target: SendTarget): Promise<SipResponse> {
     if (request.branchKey !== undefined && !/^[A-Za-z0-9-]+$/.test(request.branchKey)) return Promise.reject(new TypeError(`invalid branch key ${request.branchKey}`));
-    const branch = newBranch(request.branchKey) + this.branchMark;
+    const branch = this.client.newBranch(newBranch(request.branchKey), this.branchMark);
     let flow = this.state === 'started' ? this.resolve(target) : undefined;
     const egress = flow instanceof UdpFlow ? this.workerUdp.get(flow.listener) : undefined;
     if (egress !== undefined && flow !== undefined) flow = new UdpFlow(egress.own, flow.remoteAddress, flow.remotePort);

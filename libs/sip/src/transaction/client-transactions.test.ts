@@ -53,8 +53,9 @@ function setup(reliable = false) {
   cleanup.push(() => transactions.stop());
   const flow = new CountingFlow(reliable);
   const responses: SipResponse[] = [];
-  const tx = new ClientTransaction('z9hG4bKtest', 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, (r) => responses.push(r), transactions);
-  const ok = () => transactions.onResponse('z9hG4bKtest', synthesizeResponse(200, 'OK', HEADERS, VIA));
+  const branch = transactions.newBranch('z9hG4bKtest');
+  const tx = new ClientTransaction(branch, 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, (r) => responses.push(r), transactions);
+  const ok = () => transactions.onResponse(branch, synthesizeResponse(200, 'OK', HEADERS, VIA));
   return { transactions, flow, tx, responses, ok };
 }
 
@@ -136,32 +137,32 @@ function collector(): () => void {
 }
 
 describe('client transactions: what Timer K keeps', () => {
-  it('client transaction - once completed over UDP it holds neither its request nor the response it resolved with', async () => {
+  it('client transaction - once completed over UDP nothing holds it, its request or the response it resolved with', async () => {
     const gc = collector();
     const events = { logger: undefined, requestSent: () => {}, timedOut: () => {}, transportFailed: () => {} };
     const transactions = new ClientTransactions(timers, events);
     cleanup.push(() => transactions.stop());
     const flow = new CountingFlow();
-    const tx = new ClientTransaction('z9hG4bKkept', 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, () => {}, transactions);
+    const branch = transactions.newBranch('z9hG4bKkept');
     // Resolved as the stack resolves its callers: a promise's resolver keeps the value it was given.
     const answer = async () => {
+      let tx: ClientTransaction | undefined;
       const answered = new Promise<SipResponse>((resolve) => {
-        tx.resolve = resolve;
+        tx = new ClientTransaction(branch, 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, resolve, transactions);
         transactions.start(tx);
       });
       const ok = synthesizeResponse(200, 'OK', HEADERS, VIA);
-      transactions.onResponse('z9hG4bKkept', ok);
-      return { status: (await answered).status, response: new WeakRef(ok) };
+      transactions.onResponse(branch, ok);
+      return { status: (await answered).status, response: new WeakRef(ok), transaction: new WeakRef(tx!) };
     };
-    const { status, response } = await answer();
+    const { status, response, transaction } = await answer();
     expect(status).toBe(200);
     await sleep(0);
     gc();
 
     expect(transactions.size).toBe(1); // Timer K still absorbs a retransmitted 200
-    expect(transactions.onResponse('z9hG4bKkept', synthesizeResponse(200, 'OK', HEADERS, VIA))).toBe(true);
+    expect(transactions.onResponse(branch, synthesizeResponse(200, 'OK', HEADERS, VIA))).toBe(true);
     expect(response.deref()).toBeUndefined();
-    expect(tx.data.length).toBe(0);
-    expect(tx.via).toBe('');
+    expect(transaction.deref()).toBeUndefined();
   });
 });

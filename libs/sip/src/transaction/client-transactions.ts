@@ -4,16 +4,15 @@ import { synthesizeResponse, type ResponseView } from '../message/response-view.
 import type { WireObserver } from '../stack/stack-types.js';
 import type { FlowUser, InternalFlow } from '../transport/internal-flow.js';
 import type { HeaderFields } from '../wire/serialize.js';
+import { BranchTable } from './branch-table.js';
 import { DeadlineFifo, NO_TIMER } from './deadline-fifo.js';
 import type { TimerConfig } from './timer-config.js';
 
 const TRYING = 0;
 const PROCEEDING = 1;
 const COMPLETED = 2;
-const RELEASED = Buffer.alloc(0);
-const NO_HEADERS: HeaderFields = {};
-/** A completed transaction's resolver: its response went to the first one (a resolver keeps its value alive). */
-const SETTLED = (): void => {};
+/** What Timer K's fifo holds for every completed transaction: the BranchTable knows which one it is (they end in order). */
+const KEPT = {};
 
 /** A non-INVITE client transaction (RFC 3261 §17.1.2). */
 export class ClientTransaction implements FlowUser {
@@ -23,20 +22,19 @@ export class ClientTransaction implements FlowUser {
   timerE = NO_TIMER;
   /** When Timer E last fired: the next interval counts from then, not from the deferred retransmission. */
   firedE = 0;
-  /** Timer F while pending, Timer K once completed. */
+  /** Timer F (a completed transaction is no longer referenced: Timer K counts in BranchTable). */
   timerF = NO_TIMER;
 
   constructor(
     readonly branch: string,
     readonly method: string,
-    /** The serialized request; released once completed (Timer K keeps only the branch). */
-    public data: Buffer,
+    /** The serialized request. */
+    readonly data: Buffer,
     readonly flow: InternalFlow,
-    public headers: HeaderFields,
-    /** Our Via, echoed in a synthesized response; released with the request once completed. */
-    public via: string,
-    /** Released once completed: a resolver holds on to the response it was given. */
-    public resolve: (response: SipResponse) => void,
+    readonly headers: HeaderFields,
+    /** Our Via, echoed in a synthesized response. */
+    readonly via: string,
+    readonly resolve: (response: SipResponse) => void,
     private readonly owner: ClientTransactions,
   ) {}
 
@@ -55,13 +53,14 @@ export interface ClientTransactionEvents {
 }
 
 export class ClientTransactions {
-  private readonly map = new Map<string, ClientTransaction>();
+  /** Pending transactions by the sequence in their branch; completed ones, while Timer K runs, as a branch hash only. */
+  private readonly table = new BranchTable<ClientTransaction>();
   /** Transactions still waiting for their final response, by method: kept as they start and end so reading them costs nothing. */
   private readonly pending = new Map<string, number>();
   /** Timer E, one fifo per interval: T1, 2*T1, 4*T1, ... capped at T2 (the last). */
   private readonly timersE: DeadlineFifo<ClientTransaction>[] = [];
   private readonly timersF: DeadlineFifo<ClientTransaction>;
-  private readonly timersK: DeadlineFifo<ClientTransaction>;
+  private readonly timersK: DeadlineFifo<object>;
   /** Timer E expiries waiting for the end of this event-loop turn's I/O (see onTimerE). */
   private dueRetransmits: ClientTransaction[] = [];
   private retransmitTurn: NodeJS.Immediate | undefined;
@@ -74,11 +73,20 @@ export class ClientTransactions {
     for (let interval = timers.t1; interval < timers.t2; interval *= 2) this.timersE.push(new DeadlineFifo(interval, retransmit));
     this.timersE.push(new DeadlineFifo(timers.t2, retransmit));
     this.timersF = new DeadlineFifo(timers.timerF, (tx) => this.fail(tx, 408, 'Request Timeout', 'Timer F'));
-    this.timersK = new DeadlineFifo(timers.t4, (tx) => this.remove(tx));
+    this.timersK = new DeadlineFifo<object>(timers.t4, () => this.table.expireOldest());
   }
 
   get size(): number {
-    return this.map.size;
+    return this.table.size;
+  }
+
+  /**
+   * A branch for a new transaction (RFC 3261 §8.1.1.7): `random` (the magic
+   * cookie and random bits), then `_` and a sequence number that finds the
+   * transaction again, then `mark` (the worker's).
+   */
+  newBranch(random: string, mark = ''): string {
+    return this.table.draw(random, mark);
   }
 
   /** Transactions waiting for a final response (not those completed and kept to absorb retransmissions), by method. */
@@ -86,9 +94,9 @@ export class ClientTransactions {
     return new Map(this.pending);
   }
 
-  /** Sends the request and arms Timer F, plus Timer E on unreliable transports (§17.1.2.2). */
+  /** Sends the request and arms Timer F, plus Timer E on unreliable transports (§17.1.2.2); tx.branch comes from newBranch(). */
   start(tx: ClientTransaction): void {
-    this.map.set(tx.branch, tx);
+    this.table.add(tx);
     this.countPending(tx.method, +1);
     tx.flow.users?.add(tx);
     // Armed before the send: a flow that hands over the response while send() runs
@@ -123,7 +131,7 @@ export class ClientTransactions {
     const due = this.dueRetransmits;
     this.dueRetransmits = [];
     for (const tx of due) {
-      if (tx.state !== COMPLETED && this.map.get(tx.branch) === tx) this.retransmit(tx);
+      if (tx.state !== COMPLETED && this.table.holds(tx)) this.retransmit(tx);
     }
   };
 
@@ -140,9 +148,10 @@ export class ClientTransactions {
    * transaction matches. Provisional responses do not resolve.
    */
   onResponse(branch: string, response: ResponseView): boolean {
-    const tx = this.map.get(branch);
-    if (tx === undefined || tx.method !== response.cseq.method) return false;
-    if (tx.state === COMPLETED) return true; // retransmitted final response, absorbed
+    const tx = this.table.pendingFor(branch);
+    // A retransmitted final response to a completed transaction is absorbed.
+    if (tx === undefined) return this.table.completedFor(branch, response.cseq.method);
+    if (tx.method !== response.cseq.method) return false;
     if (response.status < 200) {
       tx.state = PROCEEDING;
       return true;
@@ -150,29 +159,24 @@ export class ClientTransactions {
     this.clearTimers(tx);
     tx.flow.users?.delete(tx);
     this.countPending(tx.method, -1);
-    if (tx.flow.reliable) {
-      this.map.delete(tx.branch);
-      tx.resolve(response);
-      return true;
-    }
-    // Timer K = T4 absorbs retransmitted final responses. It needs only the
-    // branch: at thousands of NOTIFYs a second, anything more (the request,
-    // and through the resolver the response with its headers and datagram)
-    // would survive young-generation GCs by the tens of thousands.
-    const resolve = tx.resolve;
     tx.state = COMPLETED;
-    tx.data = RELEASED;
-    tx.headers = NO_HEADERS;
-    tx.via = '';
-    tx.resolve = SETTLED;
-    tx.timerF = this.timersK.schedule(tx);
-    resolve(response);
+    if (tx.flow.reliable) this.table.remove(tx);
+    else {
+      // Timer K = T4 absorbs retransmitted final responses. The table keeps
+      // a branch hash and the method, no object: at thousands of NOTIFYs a
+      // second, the transaction (its request, and through the resolver the
+      // response with its headers and datagram) would otherwise survive
+      // young-generation GCs by the tens of thousands.
+      this.table.complete(tx, tx.method);
+      this.timersK.schedule(KEPT);
+    }
+    tx.resolve(response);
     return true;
   }
 
   /** Ends a pending transaction with a synthesized response (§8.1.3.1). */
   fail(tx: ClientTransaction, status: number, reason: string, cause: string): void {
-    if (tx.state === COMPLETED || this.map.get(tx.branch) !== tx) return;
+    if (tx.state === COMPLETED || !this.table.holds(tx)) return;
     this.remove(tx);
     this.countPending(tx.method, -1);
     tx.state = COMPLETED;
@@ -185,7 +189,7 @@ export class ClientTransactions {
   private remove(tx: ClientTransaction): void {
     this.clearTimers(tx);
     tx.flow.users?.delete(tx);
-    if (this.map.get(tx.branch) === tx) this.map.delete(tx.branch);
+    this.table.remove(tx);
   }
 
   private countPending(method: string, delta: number): void {
@@ -194,17 +198,15 @@ export class ClientTransactions {
 
   private clearTimers(tx: ClientTransaction): void {
     this.timersE[tx.stepE]!.cancel(tx.timerE);
-    (tx.state === COMPLETED ? this.timersK : this.timersF).cancel(tx.timerF);
+    this.timersF.cancel(tx.timerF);
     tx.timerE = NO_TIMER;
     tx.timerF = NO_TIMER;
   }
 
   /** Fails every pending transaction with 503 and cancels all timers. */
   stop(): void {
-    for (const tx of [...this.map.values()]) {
-      if (tx.state === COMPLETED) this.remove(tx);
-      else this.fail(tx, 503, 'Service Unavailable', 'stack stopped');
-    }
+    for (const tx of this.table.pendingTransactions()) this.fail(tx, 503, 'Service Unavailable', 'stack stopped');
+    this.table.clear();
     for (const fifo of [...this.timersE, this.timersF, this.timersK]) fifo.stop();
     if (this.retransmitTurn !== undefined) clearImmediate(this.retransmitTurn);
     this.retransmitTurn = undefined;

@@ -26,8 +26,9 @@ function startClient(reliable: boolean) {
   const flow = fakeFlow(reliable);
   const responses: [number, number][] = [];
   const resolve = (r: SipResponse): number => responses.push([r.status, performance.now()]);
-  client.start(new ClientTransaction('z9hG4bKt1', 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, resolve, client));
-  const respond = (status: number): boolean => client.onResponse('z9hG4bKt1', synthesizeResponse(status, 'x', HEADERS, VIA));
+  const branch = client.newBranch('z9hG4bKt1');
+  client.start(new ClientTransaction(branch, 'NOTIFY', Buffer.from('NOTIFY'), flow, HEADERS, VIA, resolve, client));
+  const respond = (status: number, headers: Record<string, string> = HEADERS): boolean => client.onResponse(branch, synthesizeResponse(status, 'x', headers, VIA));
   return { client, flow, responses, respond };
 }
 
@@ -70,6 +71,7 @@ describe('client transaction timers (RFC 3261 §17.1.2)', () => {
     expect(responses).toEqual([[200, 1301]]);
     vi.advanceTimersByTime(499);
     expect(respond(200)).toBe(true); // retransmitted final response absorbed
+    expect(respond(200, { ...HEADERS, CSeq: '3 MESSAGE' })).toBe(false); // §17.1.3: the CSeq method must match too
     expect(client.size).toBe(1);
     vi.advanceTimersByTime(1);
     expect(client.size).toBe(0);
