@@ -25,6 +25,7 @@ const OPERATIONS: Readonly<Record<StoreOperation, true>> = {
   loadDialog: true,
   deleteDialog: true,
   acquireLease: true,
+  acquireLeases: true,
   releaseLease: true,
   heartbeat: true,
   liveMembers: true,

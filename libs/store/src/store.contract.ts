@@ -670,6 +670,26 @@ export function storeContract(
         expect((await inspect.leaseHolder(3))?.owner).toBe('worker-a');
       });
 
+      it('leases - acquireLeases takes, renews and refuses each partition as acquireLease does, answers in the order asked', async () => {
+        const held = await store.acquireLease(3, 'worker-a', TTL);
+        await store.acquireLease(4, 'worker-b', TTL);
+        const lapsed = await store.acquireLease(6, 'worker-b', TTL / 2);
+        clock.advance(TTL / 2);
+        const now = clock.now();
+        const leases = await store.acquireLeases([5, 4, 3, 6], 'worker-a', 2 * TTL);
+        expect(leases).toEqual([
+          { partition: 5, owner: 'worker-a', epoch: 1, expiresAt: now + 2 * TTL },
+          undefined,
+          { partition: 3, owner: 'worker-a', epoch: held?.epoch, expiresAt: now + 2 * TTL },
+          { partition: 6, owner: 'worker-a', epoch: (lapsed?.epoch ?? 0) + 1, expiresAt: now + 2 * TTL },
+        ]);
+        for (const partition of [5, 3, 6]) expect((await inspect.leaseHolder(partition))?.owner).toBe('worker-a');
+        expect((await inspect.leaseHolder(4))?.owner).toBe('worker-b');
+        expect(await store.acquireLeases([], 'worker-a', TTL)).toEqual([]);
+        await expect(store.acquireLeases([7], 'worker-a', 0)).rejects.toBeInstanceOf(RangeError);
+        expect(await inspect.leaseHolder(7)).toBeUndefined();
+      });
+
       it('leases - only one of many owners racing for a free lease gets it', async () => {
         const owners = Array.from({ length: 10 }, (_, i) => `worker-${i}`);
         const outcomes = await Promise.all(owners.map((owner) => store.acquireLease(5, owner, TTL)));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidSubjectError } from '../errors/invalid-subject-error.js';
 import { checkPublishSubject, matchesPattern, parsePattern } from './subject-match.js';
@@ -46,5 +47,23 @@ describe('subject-match', () => {
     ['a.*.c', 'x.b.c', false],
   ] as const)('matchesPattern - %s against %s is %s', (pattern, subject, expected) => {
     expect(matches(pattern, subject)).toBe(expected);
+  });
+
+  it('checkPublishSubject - refuses exactly the subjects that are empty, hold white space, an empty token or a wildcard token', () => {
+    const valid = (subject: string): boolean => subject !== '' && !/\s/.test(subject) && subject.split('.').every((token) => token !== '' && token !== '*' && token !== '>');
+    const unit = fc.oneof(fc.constantFrom('.', '*', '>', 'a', 'Z', '9', '~', '!', ' ', '\t', '\u007f', '\u0085', '\u00a0', '\u2028', '\u3000', 'é'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (subject) => {
+        let thrown: unknown;
+        try {
+          checkPublishSubject(subject);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown === undefined).toBe(valid(subject));
+        if (thrown !== undefined) expect(thrown).toBeInstanceOf(InvalidSubjectError);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

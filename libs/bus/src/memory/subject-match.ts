@@ -18,8 +18,41 @@ function splitTokens(subject: string): string[] {
   return tokens;
 }
 
+const DOT = 0x2e;
+const STAR = 0x2a;
+const GREATER = 0x3e;
+
+/**
+ * The common case in one pass without splitting: printable ASCII (no white
+ * space), no empty token, no wildcard token. Every bus message is checked
+ * (each PUBLISH's request, change event and reply), and splitting allocated an
+ * array and a string per token. Anything else (non-ASCII included) goes the
+ * long way below, which says exactly what is wrong.
+ */
+function isPlainLiteral(subject: string): boolean {
+  const length = subject.length;
+  if (length === 0) return false;
+  let tokenStart = 0;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? subject.charCodeAt(i) : DOT;
+    if (code === DOT) {
+      const tokenLength = i - tokenStart;
+      if (tokenLength === 0) return false;
+      if (tokenLength === 1) {
+        const only = subject.charCodeAt(tokenStart);
+        if (only === STAR || only === GREATER) return false;
+      }
+      tokenStart = i + 1;
+    } else if (code <= 0x20 || code >= 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Throws InvalidSubjectError unless `subject` is a literal subject one may publish to. */
 export function checkPublishSubject(subject: string): void {
+  if (isPlainLiteral(subject)) return;
   for (const token of splitTokens(subject)) {
     if (token === '*' || token === '>') throw new InvalidSubjectError(subject, 'wildcard in a published subject');
   }

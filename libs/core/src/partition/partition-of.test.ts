@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ServerInternalError } from '../errors/catalogue.js';
 import { fnv1a32, utf8Bytes } from './fnv1a.js';
@@ -17,6 +18,24 @@ describe('fnv1a32', () => {
 
   it('fnv1a32 - encodes a lone surrogate as U+FFFD', () => {
     expect(utf8Bytes('\ud800')).toEqual([0xef, 0xbf, 0xbd]);
+    expect(fnv1a32('a\udc00b\ud83d')).toBe(fnv1a32('a\ufffdb\ufffd'));
+  });
+
+  it('fnv1a32 - equals FNV-1a folded over utf8Bytes and over TextEncoder\'s bytes, for any UTF-16 text (lone surrogates included)', () => {
+    const reference = (bytes: Iterable<number>): number => {
+      let hash = 0x811c9dc5;
+      for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+      return hash;
+    };
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\ud83d', '\ude00', '\udbff', '\udc00', '\uffff', '\u0080', '\u07ff', '\u0800'), fc.constantFrom(...'ab.@:'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) }), (text) => {
+        const hash = fnv1a32(text);
+        expect(hash).toBe(reference(utf8Bytes(text)));
+        expect(hash).toBe(reference(encoder.encode(text)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

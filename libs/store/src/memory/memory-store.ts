@@ -254,6 +254,13 @@ class InMemoryStore implements MemoryStore {
     return this.tables.leases.acquire(partition, owner, ttlMs, this.clock.now());
   }
 
+  async acquireLeases(partitions: readonly number[], owner: string, ttlMs: number): Promise<Array<Lease | undefined>> {
+    this.assertOpen();
+    assertPositiveTtl('lease ttlMs', ttlMs);
+    const now = this.clock.now();
+    return partitions.map((partition) => this.tables.leases.acquire(partition, owner, ttlMs, now));
+  }
+
   async releaseLease(partition: number, owner: string): Promise<void> {
     this.assertOpen();
     this.tables.leases.release(partition, owner);

@@ -30,6 +30,23 @@ export class LeaseRecords implements LeaseStore {
     return held === 1 ? { partition, owner, epoch, expiresAt } : undefined;
   }
 
+  /** One script over every key on a lone Redis node; a Redis Cluster refuses keys of several slots, so there one call each. */
+  async acquireLeases(partitions: readonly number[], owner: string, ttlMs: number): Promise<Array<Lease | undefined>> {
+    if (this.client.isCluster) return Promise.all(partitions.map((partition) => this.acquireLease(partition, owner, ttlMs)));
+    this.calls.assertOpen();
+    assertPositiveTtl('lease ttlMs', ttlMs);
+    if (partitions.length === 0) return [];
+    const now = this.clock.now();
+    const expiresAt = now + ttlMs;
+    const answers = (await this.calls.run('acquireLeases', () =>
+      this.scripts['lease-acquire'](
+        partitions.map((partition) => this.keys.lease(partition)),
+        [owner, now, expiresAt],
+      ),
+    )) as number[];
+    return partitions.map((partition, i) => (answers[2 * i] === 1 ? { partition, owner, epoch: answers[2 * i + 1]!, expiresAt } : undefined));
+  }
+
   /** One HMGET per partition, all in flight at once (they live in different hash slots, so no single pipeline). */
   async leaseHolders(partitionCount: number): Promise<(Lease | undefined)[]> {
     const now = this.clock.now();

@@ -239,6 +239,10 @@ class RedisBackedStore implements RedisStore {
     return this.leases.acquireLease(partition, owner, ttlMs);
   }
 
+  acquireLeases(partitions: readonly number[], owner: string, ttlMs: number): Promise<Array<Lease | undefined>> {
+    return this.leases.acquireLeases(partitions, owner, ttlMs);
+  }
+
   releaseLease(partition: number, owner: string): Promise<void> {
     return this.leases.releaseLease(partition, owner);
   }

@@ -7,3 +7,8 @@ export async function mapInChunks<T, R>(items: readonly T[], work: (item: T) => 
   for (let i = 0; i < items.length; i += STORE_CONCURRENCY) results.push(...(await Promise.all(items.slice(i, i + STORE_CONCURRENCY).map(work))));
   return results;
 }
+
+/** `work` over the items STORE_CONCURRENCY at a time, one chunk after another (a store call that takes a whole chunk). */
+export async function forChunks<T>(items: readonly T[], work: (chunk: readonly T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += STORE_CONCURRENCY) await work(items.slice(i, i + STORE_CONCURRENCY));
+}

@@ -1,6 +1,6 @@
-import { partitionsOwnedBy, type Clock, type LeaseStore, type MembershipStore } from '@presence/core';
+import { partitionsOwnedBy, type Clock, type Lease, type LeaseStore, type MembershipStore } from '@presence/core';
 import { PeriodicTask, type Logger } from '@presence/runtime';
-import { mapInChunks } from './in-chunks.js';
+import { forChunks, mapInChunks } from './in-chunks.js';
 
 export interface OwnershipOptions {
   readonly memberId: string;
@@ -108,19 +108,24 @@ export class PartitionOwnership {
     const surplus = this.ownedPartitions().filter((p) => !desired.has(p));
     await Promise.all(surplus.map((p) => this.lose(p)));
     await mapInChunks(surplus, (p) => this.store.releaseLease(p, memberId));
-    await mapInChunks([...desired], async (partition) => {
+    // A chunk of partitions per store call (one round trip on a lone Redis node), each chunk judged from before its call.
+    await forChunks([...desired], async (partitions) => {
       const started = this.clock.now();
-      const lease = await this.store.acquireLease(partition, memberId, leaseTtlMs);
+      const leases = await this.store.acquireLeases(partitions, memberId, leaseTtlMs);
       if (this.stopped) return;
-      if (lease) {
-        const known = this.owned.get(partition);
-        this.owned.set(partition, { epoch: lease.epoch, renewedAt: started });
-        this.fenced.delete(partition);
-        if (!known || known.epoch !== lease.epoch) this.listener.gained(partition);
-      } else if (this.owned.has(partition)) {
-        void this.fence(partition);
-      }
+      partitions.forEach((partition, i) => this.renewed(partition, leases[i], started));
     });
+  }
+
+  private renewed(partition: number, lease: Lease | undefined, started: number): void {
+    if (lease) {
+      const known = this.owned.get(partition);
+      this.owned.set(partition, { epoch: lease.epoch, renewedAt: started });
+      this.fenced.delete(partition);
+      if (!known || known.epoch !== lease.epoch) this.listener.gained(partition);
+    } else if (this.owned.has(partition)) {
+      void this.fence(partition);
+    }
   }
 
   /** Stop serving partitions whose last renewal is about to lapse: someone else may take them. */
