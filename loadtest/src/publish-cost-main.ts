@@ -1,19 +1,21 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
+import type { Socket } from 'node:dgram';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Children, freePort, freeUdpTcpPort, startPresenceProcess, ALLOW_EVERY_WATCHER_ARGS } from '@presence/dev-tools';
 import { cpuTicks, runCostTool, wholeNumber } from './cost-figures.js';
+import { bindSource, initialPublish } from './flood/publish-flood.js';
 import { withServerPreload } from './targets/bench-target.js';
 
 /**
  * `node loadtest/dist/publish-cost-main.js [--publishes N] [--in-flight K] [--server-cpu-prof DIR]`:
  * the server's CPU microseconds per new PUBLISH without watchers (the flood's
- * request: an initial PUBLISH of a new presentity), closed loop — K PUBLISHes
- * in flight from 20 source sockets, the next sent when one is answered — so
- * nothing waits long enough to be shed and the figure does not depend on how
- * much of a shared box the server got. `presence standalone` runs with its
- * rate limit and overload mode off, as for `npm run flood`.
+ * request, `initialPublish`), closed loop — K PUBLISHes in flight from 20
+ * source sockets, the next sent when one is answered — so a request waits
+ * only behind K - 1 others and the figure depends far less than the flood's
+ * on how much of a shared box the server got. 2,000 PUBLISHes warm the
+ * server up first (their answers are printed apart: a cold server may shed
+ * some). `presence standalone` runs with its rate limit and overload mode
+ * off, as for `npm run flood`.
  */
 const USAGE = 'usage: node loadtest/dist/publish-cost-main.js [--publishes N (20000)] [--in-flight K (64)] [--server-cpu-prof DIR]';
 const SOURCES = 20;
@@ -62,7 +64,7 @@ async function runClosedLoop(sockets: readonly Socket[], port: number, first: nu
       if (next >= end) return;
       const n = next++;
       const socket = sockets[n % sockets.length]!;
-      socket.send(publish(socket, n), port, '127.0.0.1');
+      socket.send(initialPublish(socket, n), port, '127.0.0.1');
     };
     // A datagram lost on loopback (a full receive buffer) would stall the loop: give up, do not hang.
     let lastAnswered = -1;
@@ -86,26 +88,6 @@ async function runClosedLoop(sockets: readonly Socket[], port: number, first: nu
     for (const socket of sockets) socket.on('message', onMessage);
     for (let i = 0; i < Math.min(inFlight, count); i++) send();
   });
-}
-
-async function bindSource(index: number): Promise<Socket> {
-  const socket = createSocket('udp4');
-  socket.bind(0, `127.0.0.${1 + index}`);
-  await once(socket, 'listening');
-  return socket;
-}
-
-/** The flood's request (`flood/publish-flood.ts`): an initial PUBLISH of presentity n. */
-function publish(socket: Socket, n: number): string {
-  const { address, port } = socket.address();
-  const entity = `sip:cost${n}@example.com`;
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\r\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${entity}"><tuple id="t"><status><basic>open</basic></status></tuple></presence>\r\n`;
-  return (
-    `PUBLISH ${entity} SIP/2.0\r\n` +
-    `Via: SIP/2.0/UDP ${address}:${port};branch=z9hG4bKcost${n};rport\r\n` +
-    `Max-Forwards: 70\r\nFrom: <${entity}>;tag=f${n}\r\nTo: <${entity}>\r\nCall-ID: cost-${n}\r\nCSeq: 1 PUBLISH\r\n` +
-    `Event: presence\r\nExpires: 60\r\nContent-Type: application/pidf+xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  );
 }
 
 runCostTool(main, USAGE);
