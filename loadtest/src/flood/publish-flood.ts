@@ -66,7 +66,7 @@ export async function runPublishFlood(config: FloodConfig): Promise<FloodResult>
       const socket = sockets[sent % sockets.length]!;
       const callId = `flood-${sent}`;
       sentAt.set(callId, performance.now());
-      socket.send(publish(socket, sent), config.server.port, '127.0.0.1');
+      socket.send(initialPublish(socket, sent), config.server.port, '127.0.0.1');
     }
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
   }
@@ -79,14 +79,16 @@ export async function runPublishFlood(config: FloodConfig): Promise<FloodResult>
   return { sent, codes, unanswered: sentAt.size, latency: latency.summary(), rssBytes, peakRssBytes, serverCpuSeconds };
 }
 
-async function bindSource(index: number): Promise<Socket> {
+/** A UDP socket on the index-th source address (127.0.0.1, 127.0.0.2, …). */
+export async function bindSource(index: number): Promise<Socket> {
   const socket = createSocket('udp4');
   socket.bind(0, `127.0.${Math.floor(index / 250)}.${1 + (index % 250)}`);
   await once(socket, 'listening');
   return socket;
 }
 
-function publish(socket: Socket, n: number): string {
+/** The flood's request: an initial PUBLISH of new presentity n (Call-ID flood-n), sent from `socket`. */
+export function initialPublish(socket: Socket, n: number): string {
   const { address, port } = socket.address();
   const entity = `sip:flood${n}@example.com`;
   const body = PIDF(entity);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_STARTS_PER_TURN, READS_PER_TURN, RequestAdmission, type AdmissionLimits } from './request-admission.js';
+import { BUSY_LOOP_UTILIZATION, EventLoopUtilization, MAX_STARTS_PER_TURN, READS_PER_TURN, RequestAdmission, UTILIZATION_WINDOW_MS, type AdmissionLimits } from './request-admission.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate'] });
@@ -8,9 +8,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Requests are numbers; each started one stays in flight until finish(n). */
+/** Requests are numbers; each started one stays in flight until finish(n). The event loop counts as busy until setUtilization. */
 function admission(limits: AdmissionLimits = {}) {
   let clock = 0;
+  let utilization = 1;
   const started: number[] = [];
   const shed: [number, string][] = [];
   const finishers = new Map<number, () => void>();
@@ -24,6 +25,7 @@ function admission(limits: AdmissionLimits = {}) {
       shed: (n, retryAfterS, cause) => shed.push([n, `${cause} (${retryAfterS} s)`]),
     },
     () => clock,
+    { utilization: () => utilization },
   );
   const turn = () => vi.runOnlyPendingTimers();
   const finish = async (n: number) => {
@@ -31,7 +33,8 @@ function admission(limits: AdmissionLimits = {}) {
     await Promise.resolve();
     await Promise.resolve();
   };
-  return { queue, started, shed, finish, turn, advance: (ms: number) => (clock += ms) };
+  const setUtilization = (value: number) => (utilization = value);
+  return { queue, started, shed, finish, turn, setUtilization, advance: (ms: number) => (clock += ms) };
 }
 
 describe('request admission', () => {
@@ -64,6 +67,32 @@ describe('request admission', () => {
     for (let i = 0; i < 10; i++) startsOfTurn(true);
     expect(startsOfTurn(true)).toBe(1);
     expect(startsOfTurn(false)).toBe(2);
+  });
+
+  it('admission - with CPU to spare (the loop idle a tenth of the window) a full read is a burst: the starts keep growing', () => {
+    const { queue, started, turn, setUtilization } = admission();
+    for (let n = 0; n < 400; n++) queue.offer(n);
+    const startsOfTurn = (): number => {
+      const before = started.length;
+      for (let i = 0; i < READS_PER_TURN; i++) queue.messageRead();
+      turn();
+      return started.length - before;
+    };
+    setUtilization(BUSY_LOOP_UTILIZATION - 0.01);
+    const first = startsOfTurn();
+    expect(startsOfTurn()).toBe(first + 1);
+    expect(startsOfTurn()).toBe(first + 2);
+    // out of CPU: the same full reads halve the starts, as before
+    setUtilization(BUSY_LOOP_UTILIZATION);
+    expect(startsOfTurn()).toBe((first + 2) >>> 1);
+  });
+
+  it('admission - the loop utilization is measured in windows; a process not yet measured counts as busy', async () => {
+    const loop = new EventLoopUtilization();
+    expect(loop.utilization()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, UTILIZATION_WINDOW_MS + 20));
+    // the loop slept in a timer through the window: far from busy
+    expect(loop.utilization()).toBeLessThan(BUSY_LOOP_UTILIZATION);
   });
 
   it('admission - reads the screen turned away do not count: a turn of refused reads does not halve the starts', () => {

@@ -13,7 +13,15 @@
  * here, with a bound on how many run at once. How many start per turn
  * follows the reads: a turn that read libuv's per-turn maximum left more in
  * the socket, so the next turn starts half as many; a turn that drained it
- * lets one more start (additive increase, multiplicative decrease). Each
+ * lets one more start (additive increase, multiplicative decrease). The
+ * halving only helps when the process is out of CPU: then shorter turns read
+ * the socket more often, and the backlog moves here, where it is answered
+ * 503 cheaply. With CPU to spare (the event loop idle for a tenth of the
+ * last window or more) a full read is a burst, not overload: halving would
+ * only hold back requests the process could serve, until the oldest had
+ * waited half the budget and new ones were turned away — 503s from a
+ * process using part of a core (issue #17: new PUBLISHes at 8,000/s). So a
+ * full read halves the starts only while the loop is busy. Each
  * start brings back reads of its own (a SUBSCRIBE's NOTIFY is answered, a
  * PUBLISH's fan-out is answered by every watcher), so the right number
  * depends on the traffic; this finds it, and keeps the answers flowing.
@@ -53,6 +61,10 @@ export const READS_PER_TURN = 32;
 /** The most requests one turn starts, however well the reads keep up: a bound on one turn's work. */
 export const MAX_STARTS_PER_TURN = 64;
 const FIRST_STARTS_PER_TURN = 8;
+/** Event-loop utilization (0..1) from which the process counts as out of CPU (performance.eventLoopUtilization). */
+export const BUSY_LOOP_UTILIZATION = 0.9;
+/** How long a utilization window lasts: long enough to span many turns, short enough to follow a burst. */
+export const UTILIZATION_WINDOW_MS = 100;
 /** Expired requests answered 503 per turn at most: answering is cheap, but a turn must stay short. */
 const SHEDS_PER_TURN = 64;
 
@@ -83,6 +95,7 @@ export class RequestAdmission<R> {
     limits: AdmissionLimits,
     private readonly handler: AdmissionHandler<R>,
     private readonly now: () => number = () => performance.now(),
+    private readonly loop: LoopUtilization = new EventLoopUtilization(),
   ) {
     this.maxInFlight = positiveInteger(limits.maxInFlight, 1000, 'maxInFlight');
     this.maxQueued = positiveInteger(limits.maxQueued, 5000, 'maxQueued');
@@ -145,8 +158,10 @@ export class RequestAdmission<R> {
   private readonly runTurn = (): void => {
     this.turn = undefined;
     const now = this.now();
-    this.startsPerTurn =
-      this.readsSinceTurn >= READS_PER_TURN ? Math.max(1, this.startsPerTurn >>> 1) : Math.min(MAX_STARTS_PER_TURN, this.startsPerTurn + 1);
+    // Read every turn, so the window rolls with the traffic rather than spanning an idle spell.
+    const busy = this.loop.utilization() >= BUSY_LOOP_UTILIZATION;
+    const backlogged = busy && this.readsSinceTurn >= READS_PER_TURN;
+    this.startsPerTurn = backlogged ? Math.max(1, this.startsPerTurn >>> 1) : Math.min(MAX_STARTS_PER_TURN, this.startsPerTurn + 1);
     this.readsSinceTurn = 0;
     const starts = this.startsPerTurn;
     let started = 0;
@@ -185,6 +200,30 @@ export class RequestAdmission<R> {
       this.waiting = this.waiting.slice(this.head);
       this.head = 0;
     }
+  }
+}
+
+/** The event loop's utilization over the last completed window (0 idle throughout, 1 never idle). */
+export interface LoopUtilization {
+  utilization(): number;
+}
+
+/** performance.eventLoopUtilization over windows of UTILIZATION_WINDOW_MS, read when asked (about 1 µs). */
+export class EventLoopUtilization implements LoopUtilization {
+  private windowStart = performance.eventLoopUtilization();
+  private windowStartedAt = performance.now();
+  /** Until a first window completes, the process counts as busy: the halving stays as it was. */
+  private last = 1;
+
+  utilization(): number {
+    const now = performance.now();
+    if (now - this.windowStartedAt >= UTILIZATION_WINDOW_MS) {
+      const end = performance.eventLoopUtilization();
+      this.last = performance.eventLoopUtilization(end, this.windowStart).utilization;
+      this.windowStart = end;
+      this.windowStartedAt = now;
+    }
+    return this.last;
   }
 }
 
