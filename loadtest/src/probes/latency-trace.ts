@@ -39,6 +39,8 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
   const file = join(dir, `${process.pid}.jsonl`);
   const readAt = new Map<string, number>();
   const readTurn = new Map<string, number>();
+  const readCpu = new Map<string, number>();
+  let cpuToSend: number[] = [];
   let turnHops: number[] = [];
   let turns = 0;
   let lastPublishAt = 0;
@@ -76,9 +78,11 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
           const oldest = readAt.keys().next().value!;
           readAt.delete(oldest);
           readTurn.delete(oldest);
+          readCpu.delete(oldest);
         }
         readAt.set(ts, now);
         readTurn.set(ts, turns);
+        readCpu.set(ts, cpuMicros());
         lastPublishAt = now;
         if (countTurns && !spinning) {
           spinning = true;
@@ -99,6 +103,7 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
       if (read !== undefined) {
         readToSend.push(performance.now() - read);
         turnHops.push(turns - readTurn.get(ts!)!);
+        cpuToSend.push((cpuMicros() - readCpu.get(ts!)!) / 1000);
       }
       else if (ts !== undefined) unmatched++;
     }
@@ -126,6 +131,7 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
       reason,
       windowMs: round(now - windowStart),
       readToSend: { count: readToSend.length, unmatched, ...percentiles(readToSend) },
+      cpuToSend: percentiles(cpuToSend),
       turnHops: percentiles(turnHops),
       arrival: { count: arrival.length, ...percentiles(arrival) },
       loopDelay: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
@@ -143,6 +149,7 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
     appendFileSync(file, JSON.stringify(line) + '\n');
     readToSend = [];
     turnHops = [];
+    cpuToSend = [];
     (globalThis as { __admissionWaits?: number[] }).__admissionWaits = [];
     (globalThis as { __admissionStarts?: number[] }).__admissionStarts = [];
     arrival = [];
@@ -161,6 +168,12 @@ export function startLatencyTrace(dir: string, countTurns: boolean): void {
 }
 
 const GC_KINDS: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak-callbacks' };
+
+/** The process's CPU time so far (user + system, every thread), µs. */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
