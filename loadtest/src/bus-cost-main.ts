@@ -40,18 +40,11 @@ async function main(): Promise<void> {
       let changes = 0;
       edge.subscribe('ch.7.>', () => void changes++);
       await edge.request('pa.7', REQUEST, { timeoutMs: 5_000 });
-      await requestLoop(edge, Math.min(500, requests));
-      const cpu = process.cpuUsage();
       const natsTicks = await cpuTicks(nats.pid, 'nats-server');
-      const startedAt = performance.now();
-      const perLoop = Math.ceil(requests / parallel);
-      await Promise.all(Array.from({ length: parallel }, () => requestLoop(edge, perLoop)));
-      const wallMs = performance.now() - startedAt;
-      const used = process.cpuUsage(cpu);
+      const run = await measureRequests(edge, requests, parallel);
       const natsCpuUs = ((await cpuTicks(nats.pid, 'nats-server')) - natsTicks) * 10_000;
-      const total = perLoop * parallel;
-      const figure = (us: number): number => Math.round((us / total) * 10) / 10;
-      process.stdout.write(`${JSON.stringify({ requests: total, parallel, changesSeen: changes, clientCpuUsPerRequest: figure(used.user + used.system), natsCpuUsPerRequest: figure(natsCpuUs), wallUsPerRequest: figure(wallMs * 1000) })}\n`);
+      const figure = (us: number): number => Math.round((us / run.total) * 10) / 10;
+      process.stdout.write(`${JSON.stringify({ requests: run.total, parallel, changesSeen: changes, clientCpuUsPerRequest: figure(run.cpuUs), natsCpuUsPerRequest: figure(natsCpuUs), wallUsPerRequest: figure(run.wallMs * 1000) })}\n`);
     } finally {
       await Promise.all([edge.close(), agent.close()]);
     }
@@ -66,16 +59,9 @@ async function localBusCost(requests: number, parallel: number): Promise<void> {
     bus.subscribe('pa.7', (message) => answerFromMemory(bus, message), { queue: 'agents' });
     let changes = 0;
     bus.subscribe('ch.7.>', () => void changes++);
-    await requestLoop(bus, Math.min(500, requests));
-    const cpu = process.cpuUsage();
-    const startedAt = performance.now();
-    const perLoop = Math.ceil(requests / parallel);
-    await Promise.all(Array.from({ length: parallel }, () => requestLoop(bus, perLoop)));
-    const wallMs = performance.now() - startedAt;
-    const used = process.cpuUsage(cpu);
-    const total = perLoop * parallel;
-    const figure = (us: number): number => Math.round((us / total) * 10) / 10;
-    process.stdout.write(`${JSON.stringify({ bus: 'local', requests: total, parallel, changesSeen: changes, cpuUsPerRequest: figure(used.user + used.system), wallUsPerRequest: figure(wallMs * 1000) })}\n`);
+    const run = await measureRequests(bus, requests, parallel);
+    const figure = (us: number): number => Math.round((us / run.total) * 10) / 10;
+    process.stdout.write(`${JSON.stringify({ bus: 'local', requests: run.total, parallel, changesSeen: changes, cpuUsPerRequest: figure(run.cpuUs), wallUsPerRequest: figure(run.wallMs * 1000) })}\n`);
   } finally {
     await bus.close();
   }
@@ -97,7 +83,21 @@ async function answerLikeTheAgent(agent: { publish(subject: string, data: Uint8A
   message.respond(REPLY);
 }
 
-async function requestLoop(edge: { request(subject: string, data: Uint8Array, options: { timeoutMs: number }): Promise<Uint8Array> }, count: number): Promise<void> {
+type Requester = { request(subject: string, data: Uint8Array, options: { timeoutMs: number }): Promise<Uint8Array> };
+
+/** A warm-up, then `requests` in `parallel` loops: this process's CPU (µs) and the wall time (ms) they took. */
+async function measureRequests(edge: Requester, requests: number, parallel: number): Promise<{ total: number; cpuUs: number; wallMs: number }> {
+  await requestLoop(edge, Math.min(500, requests));
+  const cpu = process.cpuUsage();
+  const startedAt = performance.now();
+  const perLoop = Math.ceil(requests / parallel);
+  await Promise.all(Array.from({ length: parallel }, () => requestLoop(edge, perLoop)));
+  const wallMs = performance.now() - startedAt;
+  const used = process.cpuUsage(cpu);
+  return { total: perLoop * parallel, cpuUs: used.user + used.system, wallMs };
+}
+
+async function requestLoop(edge: Requester, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await edge.request('pa.7', REQUEST, { timeoutMs: 5_000 });
 }
 
