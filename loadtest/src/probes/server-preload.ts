@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { startLatencyTrace } from './latency-trace.js';
 
 /**
  * Loaded into the presence processes the bench starts (NODE_OPTIONS=--import;
@@ -61,3 +62,7 @@ if (profileDir !== undefined && profileDir !== '') {
     session.post('HeapProfiler.collectGarbage');
   });
 }
+
+// PRESENCE_BENCH_LATENCY_DIR: the server's own delays per bench phase (latency-trace.ts).
+const latencyDir = process.env.PRESENCE_BENCH_LATENCY_DIR;
+if (latencyDir !== undefined && latencyDir !== '') startLatencyTrace(latencyDir, process.env.PRESENCE_BENCH_LATENCY_TURNS === '1');

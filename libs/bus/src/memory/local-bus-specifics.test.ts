@@ -3,7 +3,7 @@ import type { BusMessage } from '../bus.js';
 import type { BusLogger } from '../bus-logger.js';
 import { BusClosedError, NoRespondersError } from '../errors/bus-errors.js';
 import { InvalidSubjectError } from '../errors/invalid-subject-error.js';
-import { LocalBus } from './local-bus.js';
+import { LocalBus, MICROTASK_ROUNDS } from './local-bus.js';
 import { publishValue, receivedValue, requestValue, respondWithValue } from '../value-messages.js';
 
 /** Behaviour of LocalBus beyond the Bus contract (exact round-robin, no copies, logging, drain details). */
@@ -84,6 +84,43 @@ describe('LocalBus specifics', () => {
     await tick();
     await tick();
     expect(events).toEqual(['first', 'first done', 'second']);
+  });
+
+  it('publish - a request, its reply and what the responder publishes all arrive within the turn they were made in, before the next setImmediate', async () => {
+    bus = new LocalBus();
+    const events: string[] = [];
+    bus.subscribe('agent', (message) => {
+      events.push('request');
+      bus.publish('change', bytes(''));
+      message.respond(bytes('ok'));
+    });
+    bus.subscribe('change', () => void events.push('change'));
+    setImmediate(() => events.push('next turn'));
+    const reply = bus.request('agent', bytes(''), { timeoutMs: 1000 }).then(() => void events.push('reply'));
+    await tick();
+    await reply;
+    // The reply and the change may come in either order; both come before the next turn.
+    expect(events.slice(0, 3).sort()).toEqual(['change', 'reply', 'request']);
+    expect(events[3]).toBe('next turn');
+  });
+
+  it('publish - handlers publishing to each other without end get at most MICROTASK_ROUNDS rounds per turn: the next setImmediate still runs', async () => {
+    bus = new LocalBus();
+    let rounds = 0;
+    let roundsBeforeTurn: number | undefined;
+    const ping = bus.subscribe('ping', () => {
+      rounds++;
+      bus.publish('ping', bytes(''));
+    });
+    setImmediate(() => {
+      roundsBeforeTurn = rounds;
+    });
+    bus.publish('ping', bytes(''));
+    await tick();
+    await tick();
+    ping.unsubscribe();
+    expect(roundsBeforeTurn).toBe(MICROTASK_ROUNDS);
+    expect(rounds).toBeGreaterThan(MICROTASK_ROUNDS);
   });
 
   it('hasSubscribers - says whether a publish now would reach anyone: exact, wildcard and queue subscriptions; none once unsubscribed; true when closed (publish throws)', async () => {

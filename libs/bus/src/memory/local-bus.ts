@@ -16,15 +16,26 @@ export interface LocalBusOptions {
 
 type State = 'open' | 'closing' | 'closed';
 
+/** Delivery rounds run as microtasks in one event-loop turn before the next waits for setImmediate. */
+export const MICROTASK_ROUNDS = 64;
+
 /**
  * In-process Bus with the semantics of core NATS, for single-node mode and
  * tests.
  *
  * - Subjects and patterns follow NATS syntax (`*` one token, `>` one or more
  *   trailing tokens); invalid ones throw InvalidSubjectError.
- * - Delivery is asynchronous: publish() only queues; queued deliveries run in
- *   a later macrotask (setImmediate), in publish order, so every subscription
- *   sees messages in the order they were published. As with NATS callback
+ * - Delivery is asynchronous: publish() only queues; queued deliveries run
+ *   once the current task and its microtasks are done (a queued microtask),
+ *   in publish order, so every subscription sees messages in the order they
+ *   were published. Not a later macrotask: in the standalone server every
+ *   PUBLISH crosses the bus twice (the edge's request to the agent, the
+ *   agent's change to the edges' fan-out), and each setImmediate hop made
+ *   its NOTIFYs wait behind one more event-loop turn of socket reads and
+ *   other requests' work. Rounds of delivery that keep scheduling more
+ *   (handlers publishing to each other) are bounded: after
+ *   MICROTASK_ROUNDS in one turn the next round waits for setImmediate, so
+ *   I/O is never starved. As with NATS callback
  *   subscriptions, an async handler is not awaited before the next message is
  *   handed to it; a handler that throws or rejects is logged.
  * - Queue groups: each message goes to every plain matching subscription and
@@ -54,6 +65,8 @@ export class LocalBus implements Bus {
   private queuedTo: LocalSubscription[] = [];
   private queuedMessages: LocalMessage[] = [];
   private flushScheduled = false;
+  /** Delivery rounds run as microtasks since the last setImmediate reset (see MICROTASK_ROUNDS). */
+  private microtaskRounds = 0;
   private readonly handlers = new HandlerRunner((error, message) => {
     try {
       this.logger.error({ err: error, subject: message.subject }, 'bus handler failed');
@@ -198,15 +211,24 @@ export class LocalBus implements Bus {
     this.queuedMessages.push(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(this.scheduledFlush);
+      if (this.microtaskRounds === 0) setImmediate(this.newTurn);
+      if (this.microtaskRounds < MICROTASK_ROUNDS) {
+        this.microtaskRounds++;
+        queueMicrotask(this.scheduledFlush);
+      } else setImmediate(this.scheduledFlush);
     }
   }
+
+  /** A later turn: delivery rounds may run as microtasks again. */
+  private readonly newTurn = (): void => {
+    this.microtaskRounds = 0;
+  };
 
   /** What subscriptions use to leave the index and to wait for their queued deliveries. */
   private readonly registry: SubscriptionRegistry = {
     remove: (subscription) => this.index.remove(subscription),
     delivered: async (subscription) => {
-      // Deliveries run one setImmediate after they are queued; nothing new is queued for a removed subscription.
+      // Deliveries run at the latest one setImmediate after they are queued; nothing new is queued for a removed subscription.
       while (this.queuedTo.includes(subscription)) await new Promise<void>((resolve) => setImmediate(resolve));
     },
   };
