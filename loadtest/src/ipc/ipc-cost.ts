@@ -48,7 +48,8 @@ interface WorkerReport {
 
 const PAYLOAD = new TextEncoder().encode(JSON.stringify({ type: 'change', aor: 'sip:alice@example.com', version: 7, body: 'x'.repeat(400) }));
 const DATAGRAM = Buffer.from(`SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-1\r\nCall-ID: abc@host\r\nCSeq: 2 NOTIFY\r\nContent-Length: 0\r\n${'X-Pad: x\r\n'.repeat(30)}\r\n`);
-const CONCURRENCY = 100;
+/** Operations in flight (requests, store calls) or published per turn (fan-out), unless told otherwise. */
+export const DEFAULT_CONCURRENCY = 100;
 
 function cpuMicros(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
@@ -56,13 +57,13 @@ function cpuMicros(since: NodeJS.CpuUsage): number {
 }
 
 /** Runs in the primary: forks one worker and drives each phase; `operations` per phase. */
-export async function measureIpcCost(operations: number): Promise<IpcCostFigures> {
+export async function measureIpcCost(operations: number, concurrency = DEFAULT_CONCURRENCY): Promise<IpcCostFigures> {
   cluster.setupPrimary({ serialization: 'json' });
   const relayKey = randomBytes(RELAY_KEY_BYTES);
   let relayed = 0;
   let relayedAll: () => void = () => undefined;
   const owner = await DatagramRelay.open(relayKey, () => void (++relayed === operations && relayedAll()), () => undefined);
-  const worker = cluster.fork({ IPC_COST_ROLE: 'worker', IPC_COST_OPERATIONS: String(operations), IPC_COST_RELAY_KEY: relayKey.toString('hex'), IPC_COST_RELAY_PORT: String(owner.port) });
+  const worker = cluster.fork({ IPC_COST_ROLE: 'worker', IPC_COST_OPERATIONS: String(operations), IPC_COST_CONCURRENCY: String(concurrency), IPC_COST_RELAY_KEY: relayKey.toString('hex'), IPC_COST_RELAY_PORT: String(owner.port) });
   const nextReport = collectReports(worker);
   const bus = new LocalBus();
   const busHost = new IpcBusHost(bus, processChannel(worker));
@@ -90,7 +91,7 @@ export async function measureIpcCost(operations: number): Promise<IpcCostFigures
     worker.send({ run: 'busFanOut' });
     for (let i = 0; i < operations; i++) {
       bus.publish(`ps.${i % 256}.tok`, PAYLOAD);
-      if (i % CONCURRENCY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i % concurrency === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     figures.busFanOut = await figure(operations, fanOutStart, nextReport('busFanOut'));
     return figures as IpcCostFigures;
@@ -135,6 +136,7 @@ function collectReports(worker: Worker): (phase: Phase | 'ready') => Promise<Wor
 /** Runs in the forked worker: the edge's side of every phase. */
 export async function serveIpcCostWorker(): Promise<void> {
   const operations = Number(process.env['IPC_COST_OPERATIONS']);
+  const concurrency = Number(process.env['IPC_COST_CONCURRENCY'] ?? DEFAULT_CONCURRENCY);
   const bus = new IpcBus(processChannel(process));
   const store = createIpcStore(processChannel(process, isStoreFrame));
   const socket = createSocket('udp4');
@@ -158,7 +160,7 @@ export async function serveIpcCostWorker(): Promise<void> {
   });
   const loop = async (step: (i: number) => Promise<unknown>): Promise<void> => {
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    await Promise.all(Array.from({ length: concurrency }, async () => {
       while (next < operations) await step(next++);
     }));
   };

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { type IpcFrame, isIpcFrame } from './ipc-frames.js';
+import { linkOf } from './process-link.js';
 
 /**
  * One end of an ordered, message-preserving link between two processes (or
@@ -28,17 +29,17 @@ export type FrameGuard<F> = (message: unknown) => message is F;
 /**
  * A channel over Node's process IPC (json serialization). Sending on a
  * disconnected channel drops the frame: the other side is gone, and the
- * user above turns what it waited for into timeouts.
+ * user above turns what it waited for into timeouts. Every channel on one
+ * endpoint shares its ProcessLink: the frames a turn sends on any of them
+ * go as one IPC message, in order (process-link.ts).
  */
 export function processChannel(endpoint: ProcessEndpoint): IpcChannel;
 export function processChannel<F>(endpoint: ProcessEndpoint, isFrame: FrameGuard<F>): IpcChannel<F>;
 export function processChannel(endpoint: ProcessEndpoint, isFrame: FrameGuard<unknown> = isIpcFrame): IpcChannel<unknown> {
+  const link = linkOf(endpoint);
   return {
-    send(frame) {
-      if (endpoint.send === undefined || endpoint.connected === false) return;
-      endpoint.send(frame);
-    },
-    onFrame: (listener) => listenFiltered(endpoint, isFrame, listener),
+    send: (frame) => link.send(frame),
+    onFrame: (listener) => link.listen(isFrame, listener as (frame: unknown) => void),
   };
 }
 

@@ -25,3 +25,36 @@ describe('store values on the wire', () => {
     fc.assert(fc.property(fc.oneof(values, fc.constant(-0), fc.array(fc.constantFrom(undefined, -0, Number.NaN))), (value) => void expect(decodeStoreValue(encodeStoreValue(value))).toEqual(value)));
   });
 });
+
+describe('store values on the wire: the plain path', () => {
+  /** The replacer's and reviver's path alone, as every value took before the plain path: the plain path must write and read the same. */
+  const MARK = '\u0000ipc';
+  const slowEncode = (value: unknown): string =>
+    JSON.stringify(value, function (this: Record<string, unknown>, key, item: unknown) {
+      const original = this[key];
+      if (original instanceof Uint8Array) return { [MARK]: 'bytes', base64: Buffer.from(original).toString('base64') };
+      if (item === undefined) return { [MARK]: 'undefined' };
+      if (typeof item !== 'number' || (Number.isFinite(item) && !Object.is(item, -0))) return item;
+      return { [MARK]: Object.is(item, -0) ? '-0' : Number.isNaN(item) ? 'NaN' : item > 0 ? 'Infinity' : '-Infinity' };
+    }) ?? JSON.stringify({ [MARK]: 'undefined' });
+
+  it('writes exactly the text the replacer writes, for any JSON value (property)', () => {
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.anything({ withBigInt: false, withMap: false, withSet: false, withTypedArray: false, withBoxedValues: false, withObjectString: false, withNullPrototype: false })), (value) => void expect(encodeStoreValue(value)).toBe(slowEncode(value))));
+  });
+
+  it('reads a text holding the mark as data, not as a marked value, when it is only a string', () => {
+    const value = { note: `${MARK}bytes`, list: [`x${MARK}`] };
+    expect(decodeStoreValue(encodeStoreValue(value))).toEqual(value);
+  });
+
+  it('keeps a -0 and undefined in an array deep inside an object, and bytes deeper than the plain walk goes', () => {
+    const value = { a: { b: { c: [undefined], d: -0 } } };
+    const back = decodeStoreValue(encodeStoreValue(value)) as { a: { b: { c: unknown[]; d: number } } };
+    expect(back).toEqual(value);
+    expect(back.a.b.c).toHaveLength(1);
+    expect(Object.is(back.a.b.d, -0)).toBe(true);
+    let deep: unknown = { bytes: Uint8Array.of(1, 2) };
+    for (let i = 0; i < 12; i++) deep = [deep];
+    expect(decodeStoreValue(encodeStoreValue(deep))).toEqual(JSON.parse(JSON.stringify(deep, (_key, item: unknown) => (item instanceof Uint8Array ? 'B' : item)), (_key, item: unknown) => (item === 'B' ? Buffer.from([1, 2]) : item)));
+  });
+});
