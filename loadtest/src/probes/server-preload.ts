@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 
 /**
  * Loaded into the presence processes the bench starts (NODE_OPTIONS=--import;
@@ -26,6 +27,8 @@ import { join } from 'node:path';
 const session = new Session();
 session.connect();
 const profileDir = process.env.PRESENCE_BENCH_CPU_PROFILE_DIR;
+const heapSnapshotDir = process.env.PRESENCE_BENCH_HEAP_SNAPSHOT_DIR;
+let snapshots = 0;
 
 process.on('SIGUSR2', () => {
   for (const worker of Object.values(cluster.workers ?? {})) {
@@ -59,5 +62,6 @@ if (profileDir !== undefined && profileDir !== '') {
   process.on('SIGUSR2', () => {
     session.post('HeapProfiler.enable');
     session.post('HeapProfiler.collectGarbage');
+    if (heapSnapshotDir !== undefined && heapSnapshotDir !== '') writeHeapSnapshot(join(heapSnapshotDir, `${process.pid}-${++snapshots}.heapsnapshot`));
   });
 }
