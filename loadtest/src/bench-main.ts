@@ -109,7 +109,7 @@ function render(config: BenchConfig, results: readonly TargetResult[], compariso
   }
   const memoryTitle =
     config.run === 'memory'
-      ? `memory after the subscribe phase and ${config.memory.settleS} s (bytes per subscription = delta / subscriptions)`
+      ? `memory after the subscribe phase and ${config.memory.settleS} s (bytes per subscription = (after − idle) / subscriptions: this run's average, with what grows once under any load; the cost of one more held subscription is the slope between two runs, loadtest/dist/memory-slope-main.js)`
       : 'memory 0.5 s after the subscribe phase (registrations and live transactions included: --memory measures per-subscription cost)';
   parts.push('', memoryTitle, memoryTable(results));
   for (const comparison of comparisons) {

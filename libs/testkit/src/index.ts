@@ -4,6 +4,7 @@ export { TestDialog } from './test-ua/test-dialog.js';
 export { DigestClient } from './test-ua/digest-client.js';
 export type { DigestAlgorithmChoice, DigestCredentialsOptions } from './test-ua/digest-client.js';
 export { eventually } from './eventually.js';
+export { ownsItsCharacters } from './string-representation.js';
 export { createTestCertificate, sharedTestCertificate } from './tls/test-certificate.js';
 export type { TestCertificate } from './tls/test-certificate.js';
 export { seededRandom } from './seeded-random.js';

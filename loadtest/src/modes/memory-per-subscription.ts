@@ -44,3 +44,42 @@ export function memoryPerSubscription(before: MemoryReading, after: MemoryReadin
       : {}),
   };
 }
+
+/** One memory run as the slope needs it: subscriptions held and the reading after the subscribe phase. */
+export interface HeldMemory {
+  readonly subscribed: number;
+  readonly afterSubscribe: MemoryReading;
+}
+
+export interface MemorySlope {
+  readonly name: string;
+  /** Extra bytes per extra subscription between the two runs: what one more held subscription costs. */
+  readonly rssSlope: number;
+  readonly heapSlope?: number;
+}
+
+/**
+ * (after(larger) − after(smaller)) / (larger − smaller) per process and for
+ * Redis: the marginal cost of a held subscription. The bench's own figure is
+ * an average over one run, (after − idle) / N, which also charges the
+ * subscriptions with what grows once under any load (V8's young generation
+ * to its largest semi-space, compiled code, buffers): 20–30 MB, 1–1.5 kB a
+ * subscription at 20,000. The two runs' fixed parts cancel out here.
+ */
+export function memorySlope(smaller: HeldMemory, larger: HeldMemory): { readonly processes: readonly MemorySlope[]; readonly redisSlope?: number } {
+  const extra = larger.subscribed - smaller.subscribed;
+  if (extra <= 0) throw new RangeError(`the second run must hold more subscriptions (${smaller.subscribed} then ${larger.subscribed})`);
+  const processes = larger.afterSubscribe.processes.flatMap((b) => {
+    const a = smaller.afterSubscribe.processes.find((p) => p.name === b.name);
+    if (a === undefined) return [];
+    const slope: MemorySlope = {
+      name: b.name,
+      rssSlope: (b.rssBytes - a.rssBytes) / extra,
+      ...(a.heapUsedBytes !== undefined && b.heapUsedBytes !== undefined ? { heapSlope: (b.heapUsedBytes - a.heapUsedBytes) / extra } : {}),
+    };
+    return [slope];
+  });
+  const redisA = smaller.afterSubscribe.redis;
+  const redisB = larger.afterSubscribe.redis;
+  return { processes, ...(redisA !== undefined && redisB !== undefined ? { redisSlope: (redisB.usedMemoryBytes - redisA.usedMemoryBytes) / extra } : {}) };
+}

@@ -12,6 +12,8 @@ export interface ProcessMemory {
   readonly source: 'metrics' | 'proc';
 }
 
+const METRICS_TIMEOUT_MS = 60_000;
+
 /** Reads every probe; a probe that fails is left out (and said so on stderr) rather than failing the run. */
 export async function readProcessMemory(probes: readonly MemoryProbe[]): Promise<ProcessMemory[]> {
   const results = await Promise.all(
@@ -29,7 +31,8 @@ export async function readProcessMemory(probes: readonly MemoryProbe[]): Promise
 
 async function readProbe(probe: MemoryProbe): Promise<ProcessMemory> {
   if (probe.metricsUrl !== undefined) {
-    const { status, body } = await httpGet(probe.metricsUrl, 5000);
+    // Generous: a busy box, right after the forced collection, with 100,000s of dialogs held, took longer than 5 s.
+    const { status, body } = await httpGet(probe.metricsUrl, METRICS_TIMEOUT_MS);
     if (status !== 200) throw new Error(`GET ${probe.metricsUrl}: HTTP ${status}`);
     return {
       name: probe.name,

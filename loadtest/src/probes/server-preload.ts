@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { startLatencyTrace } from './latency-trace.js';
 
 /**
@@ -27,6 +28,8 @@ import { startLatencyTrace } from './latency-trace.js';
 const session = new Session();
 session.connect();
 const profileDir = process.env.PRESENCE_BENCH_CPU_PROFILE_DIR;
+const heapSnapshotDir = process.env.PRESENCE_BENCH_HEAP_SNAPSHOT_DIR;
+let snapshots = 0;
 
 process.on('SIGUSR2', () => {
   for (const worker of Object.values(cluster.workers ?? {})) {
@@ -60,6 +63,7 @@ if (profileDir !== undefined && profileDir !== '') {
   process.on('SIGUSR2', () => {
     session.post('HeapProfiler.enable');
     session.post('HeapProfiler.collectGarbage');
+    if (heapSnapshotDir !== undefined && heapSnapshotDir !== '') writeHeapSnapshot(join(heapSnapshotDir, `${process.pid}-${++snapshots}.heapsnapshot`));
   });
 }
 

@@ -16,6 +16,8 @@ export interface PresentityViewsOptions {
 }
 
 const EVERYTHING_KEY = viewKey(EVERYTHING_PROVIDED);
+/** One object for every presentity (a copy each cost ~100 bytes per watched presentity): a composed document may hold several publications. */
+const COMPOSED_LIMITS: PidfLimits = Object.freeze({ ...defaultPidfLimits, maxBytes: 1024 * 1024, maxElements: 20_000 });
 
 /**
  * The rendered views of one presentity's current document, so the fan-out
@@ -30,7 +32,8 @@ export class PresentityViews {
   private document = '';
   private parsed: PidfDocument | undefined;
   private unparsable = false;
-  private readonly views = new Map<string, string>();
+  /** Made at the first restricted view kept: most presentities' watchers all see the whole document (an empty Map is ~180 bytes). */
+  private views: Map<string, string> | undefined = undefined;
   private readonly limits: PidfLimits;
 
   constructor(
@@ -38,12 +41,12 @@ export class PresentityViews {
     private readonly options: PresentityViewsOptions,
   ) {
     if (!Number.isSafeInteger(options.maxViews) || options.maxViews < 0) throw new RangeError(`maxViews must be a non-negative integer, got ${options.maxViews}`);
-    this.limits = options.limits ?? { ...defaultPidfLimits, maxBytes: 1024 * 1024, maxElements: 20_000 };
+    this.limits = options.limits ?? COMPOSED_LIMITS;
   }
 
   /** Distinct views rendered and kept for the current version. */
   get cachedViews(): number {
-    return this.views.size;
+    return this.views?.size ?? 0;
   }
 
   /**
@@ -56,11 +59,11 @@ export class PresentityViews {
     if (version !== this.version || document !== this.document) this.reset(version, document);
     if (document === '') return politeBlockDocument(this.presentity);
     if (request.viewKey === EVERYTHING_KEY) return document;
-    const cached = this.views.get(request.viewKey);
+    const cached = this.views?.get(request.viewKey);
     if (cached !== undefined) return cached;
     const parsed = this.parse();
     const rendered = parsed === undefined ? politeBlockDocument(this.presentity) : renderPidf(applyTransformations(parsed, request.transformations));
-    if (this.views.size < this.options.maxViews) this.views.set(request.viewKey, rendered);
+    if (this.cachedViews < this.options.maxViews) (this.views ??= new Map()).set(request.viewKey, rendered);
     return rendered;
   }
 
@@ -85,6 +88,6 @@ export class PresentityViews {
     this.document = document;
     this.parsed = undefined;
     this.unparsable = false;
-    this.views.clear();
+    this.views?.clear();
   }
 }

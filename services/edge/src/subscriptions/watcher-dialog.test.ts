@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NoSuchSubscriptionError } from '@presence/core';
 import { mergeFilterSet, parseFilterDocument } from '@presence/policy';
+import { ownsItsCharacters } from '@presence/testkit';
 import { describe, expect, it } from 'vitest';
 import { testDialog } from '../../test/test-dialog.js';
 import { dialogId, fromDialogRecord, toDialogRecord } from './watcher-dialog.js';
@@ -42,5 +43,15 @@ describe('WatcherDialog', () => {
     expect(id).toBe(digest.toString('base64url', 0, 18));
     expect(id).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(dialogId('a84b4c76e66710@pc33.example.com', '9fxced76sl', '1928301774')).not.toBe(id);
+  });
+
+  it('dialog id - owns its 24 characters (a slice kept the whole digest alive in every record holding the id), and the dialog keeps that very string', () => {
+    const id = dialogId('a84b4c76e66710@pc33.example.com', '1928301774', '9fxced76sl');
+    expect(ownsItsCharacters(id)).toBe(true);
+    expect(ownsItsCharacters('x'.repeat(43).slice(0, 24))).toBe(false);
+    const record = toDialogRecord(dialog(), 'edge-a');
+    const adopted = fromDialogRecord({ ...record, subscriptionId: `${id}-and-more`.slice(0, 24) }, 'flow-b', '192.0.2.9', 'sip:edge-b');
+    expect(adopted.id).toBe(id);
+    expect(ownsItsCharacters(adopted.id)).toBe(true);
   });
 });
