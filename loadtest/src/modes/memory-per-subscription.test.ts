@@ -4,7 +4,7 @@ import { memoryPerSubscription, memorySlope } from './memory-per-subscription.js
 const MB = 1024 * 1024;
 const reading = (rssMb: number, heapMb: number, redisMb?: number) => ({
   processes: [{ name: 'edge-3', rssBytes: rssMb * MB, heapUsedBytes: heapMb * MB, source: 'metrics' as const }],
-  ...(redisMb === undefined ? {} : { redis: { usedMemoryBytes: redisMb * MB, keys: 0 } }),
+  ...(redisMb === undefined ? {} : { redis: { usedMemoryBytes: redisMb * MB, usedMemoryRssBytes: redisMb * MB, keys: 0 } }),
 });
 
 describe('memory per subscription', () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 /**
  * Admission of new requests to the application, apart from the socket reads.
  *
