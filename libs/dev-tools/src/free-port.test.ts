@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DistinctPorts } from './free-port.js';
+import { DistinctPorts, freePort, freeUdpTcpPort } from './free-port.js';
 
 describe('DistinctPorts', () => {
   it('skips a port it already gave when the finder returns it again (the kernel reuses a released ephemeral port)', async () => {
@@ -13,5 +13,24 @@ describe('DistinctPorts', () => {
     const ports = new DistinctPorts();
     await ports.next(async () => 40001);
     await expect(ports.next(async () => 40001, 3)).rejects.toThrow(/distinct from the 1 already given \(40001\) after 3 attempts/);
+  });
+});
+
+describe('DistinctPorts with a memory bound', () => {
+  it('forgets the oldest port past the bound, so a long-lived process can be given it again', async () => {
+    const ports = new DistinctPorts(2);
+    await ports.next(async () => 40001);
+    await ports.next(async () => 40002);
+    await ports.next(async () => 40003);
+    expect(await ports.next(async () => 40001, 1)).toBe(40001);
+    await expect(ports.next(async () => 40003, 1)).rejects.toThrow(/after 1 attempts/);
+  });
+});
+
+describe('freePort and freeUdpTcpPort', () => {
+  it('never hand out the same port twice in a row, whichever of them is asked', async () => {
+    const drawn = [];
+    for (let i = 0; i < 30; i++) drawn.push(await freeUdpTcpPort(), await freePort('tcp'), await freePort('udp'));
+    expect(new Set(drawn).size).toBe(drawn.length);
   });
 });
