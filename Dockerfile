@@ -25,6 +25,10 @@ RUN mkdir -p /out \
 # --- runtime: production dependencies only, as a non-root user ------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# A 64 MB young-generation semi-space (Node 20 defaults to 16 MB): fewer short-lived
+# objects of a NOTIFY burst promoted to the old generation; issue #17 measured +9 %
+# NOTIFYs per CPU-second. Set NODE_OPTIONS in the pod to change it.
+ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /out/ ./
 RUN npm ci --omit=dev --no-audit --no-fund \

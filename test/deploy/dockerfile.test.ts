@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRESENCE_NODE_FLAGS } from '@presence/dev-tools';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './presence-cli.js';
 
@@ -85,6 +86,15 @@ describe('Dockerfile', () => {
     const entrypoint = JSON.parse(of(runtime, 'ENTRYPOINT').at(-1)!) as string[];
     expect(entrypoint).toEqual(['node', 'services/cli/bin/presence.js']);
     expect(existsSync(join(REPO_ROOT, entrypoint[1]!))).toBe(true);
+  });
+
+  it('launches node with the options the bench measures, as npm start and the presence bin do', () => {
+    const flags = PRESENCE_NODE_FLAGS.join(' ');
+    expect(of(runtime, 'ENV')).toContain(`NODE_OPTIONS=${flags}`);
+    const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'];
+    expect(start).toContain(`node ${flags} services/cli/bin/presence.js standalone`);
+    const shebang = readFileSync(join(REPO_ROOT, 'services', 'cli', 'bin', 'presence.js'), 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags}`);
   });
 
   it('matches the user the Helm chart runs pods as', () => {

@@ -10,7 +10,7 @@ export { startNatsCluster, type NatsClusterProcess } from './servers/nats-cluste
 export type { Child } from './child-processes.js';
 export { Children, which } from './child-processes.js';
 export type { PresenceProcess, PresenceRole } from './servers/presence-process.js';
-export { ALLOW_EVERY_WATCHER_ARGS, startPresenceProcess } from './servers/presence-process.js';
+export { ALLOW_EVERY_WATCHER_ARGS, PRESENCE_NODE_FLAGS, startPresenceProcess } from './servers/presence-process.js';
 export type { ClusterEdge, LocalCluster, LocalClusterOptions } from './servers/local-cluster.js';
 export { startFleet, startLocalCluster } from './servers/local-cluster.js';
 export type { PresenceFleet, PresenceFleetOptions } from './servers/presence-fleet.js';

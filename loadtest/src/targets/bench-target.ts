@@ -61,7 +61,8 @@ const SERVER_PRELOAD = new URL('../probes/server-preload.js', import.meta.url).h
 export async function withServerPreload<T>(cpuProfileDir: string | undefined, start: () => Promise<T>): Promise<T> {
   if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });
   const saved = { options: process.env.NODE_OPTIONS, dir: process.env.PRESENCE_BENCH_CPU_PROFILE_DIR };
-  process.env.NODE_OPTIONS = `${saved.options ?? ''} --import=${SERVER_PRELOAD}`.trim();
+  // PRESENCE_BENCH_SERVER_NODE_OPTIONS: Node/V8 options for the servers only (e.g. heap sizes), not the generator.
+  process.env.NODE_OPTIONS = `${saved.options ?? ''} ${process.env.PRESENCE_BENCH_SERVER_NODE_OPTIONS ?? ''} --import=${SERVER_PRELOAD}`.replace(/\s+/g, ' ').trim();
   if (cpuProfileDir === undefined) delete process.env.PRESENCE_BENCH_CPU_PROFILE_DIR;
   else process.env.PRESENCE_BENCH_CPU_PROFILE_DIR = cpuProfileDir;
   try {

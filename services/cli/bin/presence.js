@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // Committed entry so npm links the `presence` command at install time, before the first build.
 import('../dist/main.js').catch((error) => {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
