@@ -1,5 +1,5 @@
 import type { Children } from '../child-processes.js';
-import { DistinctPorts, freePort, freeUdpTcpPort } from '../free-port.js';
+import { freePort, freeUdpTcpPort } from '../free-port.js';
 import { metricValue } from '../metric-value.js';
 import { sleep } from '../sleep.js';
 import { startPresenceProcess, type PresenceProcess } from './presence-process.js';
@@ -77,8 +77,7 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
   const edgePlans: EdgePlan[] = [];
   const agentPorts: number[] = [];
   let counter = 0;
-  const ports = new DistinctPorts();
-  const tcp = (): Promise<number> => ports.next(() => freePort('tcp'));
+  const tcp = (): Promise<number> => freePort('tcp');
 
   const runAgent = (id: string, http: number): Promise<PresenceProcess> =>
     startPresenceProcess(children, 'agent', id, http, [...common, '--default-sub-handling', options.defaultSubHandling ?? 'allow', ...(options.agentArgs ?? [])]);
@@ -115,7 +114,7 @@ export function presenceFleet(children: Children, natsUrl: string, redisUrl: str
       const secure = options.tls && { tlsPort: await tcp(), wssPort: await tcp() };
       const plan: EdgePlan = {
         id: `edge-${++counter}`,
-        sipPort: fixed?.sip ?? (await ports.next(freeUdpTcpPort)),
+        sipPort: fixed?.sip ?? (await freeUdpTcpPort()),
         wsPort: fixed?.ws ?? (await tcp()),
         http: fixed?.http ?? (await tcp()),
         ...secure,

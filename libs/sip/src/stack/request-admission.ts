@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 /**
  * Admission of new requests to the application, apart from the socket reads.
  *
@@ -35,6 +34,7 @@ import { performance } from 'node:perf_hooks';
  * wait at least as long), when the queue is full, and, as a backstop, when
  * it has waited the whole budget by the time its turn comes.
  */
+import { performance } from 'node:perf_hooks';
 
 export interface AdmissionLimits {
   /** Requests handed to the application and not yet settled (default 1000). */
